@@ -1,0 +1,217 @@
+package canon_test
+
+import (
+	"crypto"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/onchaincert/microcred/internal/canon"
+	"github.com/onchaincert/microcred/vc/contexts"
+)
+
+const vectors = "../../testdata/vectors"
+
+func readJSON(t testing.TB, path string) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(data, &m))
+	return m
+}
+
+func readText(t testing.TB, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return string(data)
+}
+
+func newRDFC(t testing.TB) *canon.RDFC {
+	t.Helper()
+	c, err := canon.NewRDFC(canon.Options{Loader: contexts.Default()})
+	require.NoError(t, err)
+	return c
+}
+
+// The W3C eddsa-rdfc-2022 vectors give the canonical document and its hash.
+func TestRDFCMatchesEdDSAVectors(t *testing.T) {
+	for _, tc := range []struct{ doc, dir string }{
+		{"unsigned.json", "eddsa-rdfc-2022"},
+		{"employmentAuth.json", "eddsa-rdfc-2022/employ"},
+	} {
+		t.Run(tc.dir, func(t *testing.T) {
+			doc := readJSON(t, filepath.Join(vectors, "eddsa/TestVectors", tc.doc))
+			got, err := newRDFC(t).Canonicalize(doc)
+			require.NoError(t, err)
+			want := readText(t, filepath.Join(vectors, "eddsa/TestVectors", tc.dir, "canonDocDataInt.txt"))
+			assert.Equal(t, want, string(got))
+			sum := sha256.Sum256(got)
+			assert.Equal(t, strings.TrimSpace(readText(t, filepath.Join(vectors, "eddsa/TestVectors", tc.dir, "docHashDataInt.txt"))), hex.EncodeToString(sum[:]))
+		})
+	}
+}
+
+// The OB 3.0 spec's signing walk-through gives the canonical credential.
+func TestRDFCMatchesOpenBadgesWalkThrough(t *testing.T) {
+	for _, dir := range []string{"ldp-test-vector-ob", "ldp-test-vector-clr"} {
+		t.Run(dir, func(t *testing.T) {
+			doc := readJSON(t, filepath.Join(vectors, "ob3", dir, "credential.json"))
+			got, err := newRDFC(t).Canonicalize(doc)
+			require.NoError(t, err)
+			assert.Equal(t, readText(t, filepath.Join(vectors, "ob3", dir, "document-canon.txt")), string(got))
+		})
+	}
+}
+
+func TestCanonicalizeDoesNotModifyInput(t *testing.T) {
+	path := filepath.Join(vectors, "ob3/ldp-test-vector-ob/credential.json")
+	doc := readJSON(t, path)
+	_, err := newRDFC(t).Canonicalize(doc)
+	require.NoError(t, err)
+	assert.Equal(t, readJSON(t, path), doc)
+}
+
+func unsafeErr(t *testing.T, err error) *canon.UnsafeError {
+	t.Helper()
+	require.Error(t, err)
+	require.ErrorIs(t, err, canon.ErrUnsafe)
+	var ue *canon.UnsafeError
+	require.True(t, errors.As(err, &ue), "error %v carries an *UnsafeError", err)
+	return ue
+}
+
+func TestSafeModeUndefinedTerm(t *testing.T) {
+	for _, tc := range []struct {
+		name, pointer, term string
+		edit                func(m map[string]any)
+	}{
+		{"top-level member", "/favoriteColor", "favoriteColor", func(m map[string]any) { m["favoriteColor"] = "blue" }},
+		{"nested member", "/credentialSubject/achievement/notInContext", "notInContext", func(m map[string]any) {
+			m["credentialSubject"].(map[string]any)["achievement"].(map[string]any)["notInContext"] = map[string]any{"a": 1.0}
+		}},
+		{"undefined-term vocabulary", "/credentialSubject/shoeSize", "shoeSize", func(m map[string]any) {
+			m["@context"] = append(m["@context"].([]any), contexts.UndefinedTerms)
+			m["credentialSubject"].(map[string]any)["shoeSize"] = 42.0
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := readJSON(t, filepath.Join(vectors, "ob3/ldp-test-vector-ob/credential.json"))
+			tc.edit(doc)
+			_, err := newRDFC(t).Canonicalize(doc)
+			ue := unsafeErr(t, err)
+			assert.ErrorIs(t, err, canon.ErrUndefinedTerm)
+			assert.Equal(t, tc.pointer, ue.Pointer)
+			assert.Equal(t, tc.term, ue.Term)
+			assert.Contains(t, err.Error(), tc.term, "the message names the term")
+		})
+	}
+}
+
+func TestSafeModeRelativeIRIs(t *testing.T) {
+	for _, tc := range []struct {
+		name, term string
+		edit       func(m map[string]any)
+	}{
+		{"relative subject id", "learner-42", func(m map[string]any) {
+			m["credentialSubject"].(map[string]any)["id"] = "learner-42"
+		}},
+		{"relative credential id", "badge/1", func(m map[string]any) { m["id"] = "badge/1" }},
+		{"relative achievement id", "#a1", func(m map[string]any) {
+			m["credentialSubject"].(map[string]any)["achievement"].(map[string]any)["id"] = "#a1"
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := readJSON(t, filepath.Join(vectors, "ob3/ldp-test-vector-ob/credential.json"))
+			tc.edit(doc)
+			_, err := newRDFC(t).Canonicalize(doc)
+			ue := unsafeErr(t, err)
+			assert.ErrorIs(t, err, canon.ErrRelativeIRI)
+			assert.Equal(t, tc.term, ue.Term)
+		})
+	}
+}
+
+func TestSafeModeUndefinedType(t *testing.T) {
+	doc := readJSON(t, filepath.Join(vectors, "ob3/ldp-test-vector-ob/credential.json"))
+	doc["@context"] = append(doc["@context"].([]any), contexts.UndefinedTerms)
+	doc["type"] = append(doc["type"].([]any), "MadeUpCredential")
+	_, err := newRDFC(t).Canonicalize(doc)
+	ue := unsafeErr(t, err)
+	assert.ErrorIs(t, err, canon.ErrUndefinedTerm)
+	assert.Equal(t, "MadeUpCredential", ue.Term)
+}
+
+// An unknown context is an error naming the URL, and never a fetch: the
+// loader has no fetcher, and this test fails if one were attempted because
+// the URL's host does not exist.
+func TestUnknownContextFailsOffline(t *testing.T) {
+	doc := readJSON(t, filepath.Join(vectors, "eddsa/TestVectors/unsigned.json"))
+	const u = "https://unknown-context.invalid/v1"
+	doc["@context"] = append(doc["@context"].([]any), u)
+	_, err := newRDFC(t).Canonicalize(doc)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, contexts.ErrUnknownContext)
+	assert.Contains(t, err.Error(), u)
+}
+
+func TestNewRDFCOptions(t *testing.T) {
+	_, err := canon.NewRDFC(canon.Options{})
+	assert.Error(t, err, "a loader is required")
+	_, err = canon.NewRDFC(canon.Options{Loader: contexts.Default(), Hash: crypto.MD5})
+	assert.ErrorIs(t, err, canon.ErrUnsupportedHash)
+}
+
+func BenchmarkCanonicalizeRDFC(b *testing.B) {
+	for _, tc := range []struct{ name, path string }{
+		{"minimal", filepath.Join(vectors, "eddsa/TestVectors/unsigned.json")},
+		{"ob3", filepath.Join(vectors, "ob3/ldp-test-vector-ob/credential.json")},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			doc := readJSON(b, tc.path)
+			c := newRDFC(b)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Canonicalize(doc); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// One canonicalizer serves many documents, concurrently, with the cached
+// processed contexts: results and safe-mode verdicts must not leak between
+// calls.
+func TestRDFCReuseAndConcurrency(t *testing.T) {
+	c := newRDFC(t)
+	good := readJSON(t, filepath.Join(vectors, "ob3/ldp-test-vector-ob/credential.json"))
+	want := readText(t, filepath.Join(vectors, "ob3/ldp-test-vector-ob/document-canon.txt"))
+	bad := readJSON(t, filepath.Join(vectors, "ob3/ldp-test-vector-ob/credential.json"))
+	bad["credentialSubject"].(map[string]any)["id"] = "relative-id"
+	done := make(chan struct{})
+	for i := 0; i < 4; i++ {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for j := 0; j < 10; j++ {
+				got, err := c.Canonicalize(good)
+				assert.NoError(t, err)
+				assert.Equal(t, want, string(got))
+				_, err = c.Canonicalize(bad)
+				assert.ErrorIs(t, err, canon.ErrRelativeIRI)
+			}
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		<-done
+	}
+}

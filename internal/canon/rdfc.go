@@ -1,0 +1,420 @@
+package canon
+
+import (
+	"crypto"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/piprate/json-gold/ld"
+)
+
+// Vocabularies VCDM 2.0 reserves for terms that no context defines.
+var undefinedVocabs = []string{
+	"https://www.w3.org/ns/credentials/undefined-term#",
+	"https://www.w3.org/ns/credentials/issuer-dependent#",
+}
+
+// Options configure RDFC canonicalization.
+type Options struct {
+	// Loader serves every context the document cites. Required: there is no
+	// default and no network fallback.
+	Loader ld.DocumentLoader
+	// Hash is the hash RDFC-1.0 uses to label blank nodes: crypto.SHA256
+	// (the default when zero) or crypto.SHA384.
+	Hash crypto.Hash
+	// MaxWork caps RDFC-1.0's Hash N-Degree Quads calls; 0 means
+	// limits.MaxCanonWork.
+	MaxWork int
+}
+
+// Canonicalizer produces the canonical bytes of a JSON-LD document given as
+// generic JSON values (map[string]any, []any, string, float64, bool, nil).
+// Implementations must not modify doc.
+type Canonicalizer interface {
+	Canonicalize(doc map[string]any) ([]byte, error)
+}
+
+// RDFC canonicalizes with RDFC-1.0 after safe-mode JSON-LD expansion.
+type RDFC struct {
+	opts Options
+
+	mu       sync.RWMutex
+	contexts map[string]*ld.Context // processed top-level contexts, by URL list
+}
+
+// maxCachedContexts bounds the processed-context cache; documents cite a
+// handful of context lists in practice.
+const maxCachedContexts = 64
+
+var _ Canonicalizer = (*RDFC)(nil)
+
+// NewRDFC returns an RDFC-1.0 canonicalizer.
+func NewRDFC(opts Options) (*RDFC, error) {
+	if opts.Loader == nil {
+		return nil, errors.New("canon: a document loader is required")
+	}
+	switch opts.Hash {
+	case 0:
+		opts.Hash = crypto.SHA256
+	case crypto.SHA256, crypto.SHA384:
+	default:
+		return nil, fmt.Errorf("%w: %v", ErrUnsupportedHash, opts.Hash)
+	}
+	return &RDFC{opts: opts, contexts: make(map[string]*ld.Context)}, nil
+}
+
+// Canonicalize returns the canonical N-Quads of doc, or an error wrapping
+// ErrUnsafe (with an *UnsafeError naming the JSON Pointer), a context
+// loading error, or a work-limit error.
+func (c *RDFC) Canonicalize(doc map[string]any) ([]byte, error) {
+	quads, err := c.Dataset(doc)
+	if err != nil {
+		return nil, err
+	}
+	return normalize(quads, c.opts)
+}
+
+// Dataset runs safe-mode expansion and conversion to RDF, without
+// canonicalizing.
+func (c *RDFC) Dataset(doc map[string]any) (*ld.RDFDataset, error) {
+	expanded, err := c.expandSafe(doc)
+	if err != nil {
+		return nil, err
+	}
+	lo := c.ldOptions()
+	ds, err := ld.NewJsonLdApi().ToRDF(expanded, lo)
+	if err != nil {
+		return nil, fmt.Errorf("canon: converting to RDF: %w", err)
+	}
+	return ds, nil
+}
+
+func (c *RDFC) ldOptions() *ld.JsonLdOptions {
+	lo := ld.NewJsonLdOptions("")
+	lo.DocumentLoader = c.opts.Loader
+	lo.ProcessingMode = ld.JsonLd_1_1
+	lo.SafeMode = true
+	return lo
+}
+
+type seenNode struct {
+	pointer string
+	node    map[string]any
+}
+
+// expandSafe expands doc and applies the safe-mode checks.
+func (c *RDFC) expandSafe(doc map[string]any) ([]any, error) {
+	lo := c.ldOptions()
+	var nodes []seenNode
+	lo.ExpandedElementHandler = func(pointer string, expanded any) {
+		if m, ok := expanded.(map[string]any); ok {
+			nodes = append(nodes, seenNode{pointer, m})
+		}
+	}
+	expanded, err := c.expand(doc, lo)
+	if err != nil {
+		var jerr *ld.JsonLdError
+		if errors.As(err, &jerr) && jerr.Code == ld.InvalidProperty {
+			if ptr, term, ok := c.locateDropped(doc); ok {
+				return nil, &UnsafeError{Pointer: ptr, Term: term, Kind: ErrUndefinedTerm}
+			}
+			return nil, fmt.Errorf("%w: %w: a member is not defined by the contexts", ErrUnsafe, ErrUndefinedTerm)
+		}
+		return nil, fmt.Errorf("canon: expanding JSON-LD: %w", err)
+	}
+	for _, n := range nodes {
+		if err := checkNode(n.pointer, n.node); err != nil {
+			return nil, err
+		}
+	}
+	return expanded, nil
+}
+
+// expand is json-gold's expansion, except that a top-level @context made of
+// URLs is processed once and reused: context processing is immutable work
+// and the most expensive part of expanding a typical credential.
+func (c *RDFC) expand(doc map[string]any, lo *ld.JsonLdOptions) ([]any, error) {
+	key, cacheable := contextKey(doc["@context"])
+	if !cacheable {
+		return ld.NewJsonLdProcessor().Expand(doc, lo)
+	}
+	active, err := c.activeContext(key, doc["@context"])
+	if err != nil {
+		return nil, err
+	}
+	body := make(map[string]any, len(doc))
+	for k, v := range doc {
+		if k != "@context" {
+			body[k] = v
+		}
+	}
+	out, err := ld.NewJsonLdApi().Expand(active, "", body, lo, false, nil)
+	if err != nil {
+		return nil, err
+	}
+	// The final steps of the Expansion Algorithm (JSON-LD 1.1 API, 5.1.2 step 19).
+	m, isMap := out.(map[string]any)
+	if isMap {
+		if len(m) == 0 {
+			return []any{}, nil
+		}
+		if g, ok := m["@graph"]; ok && len(m) == 1 {
+			if list, ok := g.([]any); ok {
+				return list, nil
+			}
+			return []any{g}, nil
+		}
+		return []any{m}, nil
+	}
+	if out == nil {
+		return []any{}, nil
+	}
+	if list, ok := out.([]any); ok {
+		return list, nil
+	}
+	return []any{out}, nil
+}
+
+// contextKey returns a cache key for a @context that is a URL or a list of
+// URLs; embedded context objects are processed every time.
+func contextKey(ctx any) (string, bool) {
+	switch t := ctx.(type) {
+	case string:
+		return t, true
+	case []any:
+		var b strings.Builder
+		for _, e := range t {
+			s, ok := e.(string)
+			if !ok {
+				return "", false
+			}
+			b.WriteString(s)
+			b.WriteByte('\n')
+		}
+		return b.String(), true
+	}
+	return "", false
+}
+
+func (c *RDFC) activeContext(key string, ctx any) (*ld.Context, error) {
+	c.mu.RLock()
+	active, ok := c.contexts[key]
+	c.mu.RUnlock()
+	if ok {
+		return active, nil
+	}
+	// Parse with options of its own: the context keeps a pointer to them,
+	// and must not keep this call's element handler.
+	active, err := ld.NewContext(nil, c.ldOptions()).Parse(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if len(c.contexts) < maxCachedContexts {
+		c.contexts[key] = active
+	}
+	c.mu.Unlock()
+	return active, nil
+}
+
+// checkNode applies the safe-mode checks to one expanded node object.
+func checkNode(ptr string, node map[string]any) error {
+	if id, ok := node["@id"].(string); ok && !absoluteOrBlank(id) {
+		return &UnsafeError{Pointer: ptr, Term: id, Kind: ErrRelativeIRI}
+	}
+	if types, ok := node["@type"].([]any); ok {
+		for _, t := range types {
+			s, _ := t.(string)
+			if term, undefined := undefinedSuffix(s); undefined {
+				return &UnsafeError{Pointer: ptr, Term: term, Kind: ErrUndefinedTerm}
+			}
+			if !absoluteOrBlank(s) {
+				return &UnsafeError{Pointer: ptr, Term: s, Kind: ErrRelativeIRI}
+			}
+		}
+	}
+	for _, k := range sortedKeys(node) {
+		if strings.HasPrefix(k, "@") {
+			continue
+		}
+		if term, undefined := undefinedSuffix(k); undefined {
+			return &UnsafeError{Pointer: ptr + "/" + escapePointer(term), Term: term, Kind: ErrUndefinedTerm}
+		}
+		if err := checkValues(ptr, node[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkValues checks value and list objects under a property. Node objects
+// are checked on their own, with their own pointer.
+func checkValues(ptr string, v any) error {
+	items, _ := v.([]any)
+	for _, it := range items {
+		m, ok := it.(map[string]any)
+		if !ok {
+			continue
+		}
+		if _, isValue := m["@value"]; isValue {
+			if dt, ok := m["@type"].(string); ok && dt != "@json" && !absoluteOrBlank(dt) {
+				return &UnsafeError{Pointer: ptr, Term: dt, Kind: ErrRelativeIRI}
+			}
+			if dt, ok := m["@type"].(string); ok {
+				if term, undefined := undefinedSuffix(dt); undefined {
+					return &UnsafeError{Pointer: ptr, Term: term, Kind: ErrUndefinedTerm}
+				}
+			}
+			continue
+		}
+		if list, ok := m["@list"]; ok {
+			if err := checkValues(ptr, list); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func undefinedSuffix(iri string) (string, bool) {
+	for _, v := range undefinedVocabs {
+		if strings.HasPrefix(iri, v) {
+			return iri[len(v):], true
+		}
+	}
+	return "", false
+}
+
+// absoluteOrBlank reports whether s is a blank node identifier or an IRI
+// with a scheme (RFC 3986: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":").
+func absoluteOrBlank(s string) bool {
+	if strings.HasPrefix(s, "_:") {
+		return len(s) > 2
+	}
+	i := strings.IndexByte(s, ':')
+	if i <= 0 {
+		return false
+	}
+	for j := 0; j < i; j++ {
+		c := s[j]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
+		case j > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func escapePointer(tok string) string {
+	tok = strings.ReplaceAll(tok, "~", "~0")
+	return strings.ReplaceAll(tok, "/", "~1")
+}
+
+// member is one object member of the input, addressed by its JSON Pointer.
+type member struct {
+	pointer string
+	key     string
+}
+
+// locateDropped finds the member whose name expansion drops. Expansion
+// reports only that something was dropped, so we search: members are listed
+// children-first, and removing a growing prefix of that list eventually
+// makes expansion succeed; the member whose removal does it is the culprit
+// (a child before its parent, so the deepest undefined name is reported).
+// This runs only on the error path.
+func (c *RDFC) locateDropped(doc map[string]any) (string, string, bool) {
+	var members []member
+	collectMembers(doc, "", &members)
+	if len(members) == 0 {
+		return "", "", false
+	}
+	ok := func(n int) bool {
+		removed := make(map[string]bool, n)
+		for _, m := range members[:n] {
+			removed[m.pointer] = true
+		}
+		pruned := prune(doc, "", removed)
+		lo := c.ldOptions()
+		_, err := ld.NewJsonLdProcessor().Expand(pruned, lo)
+		return err == nil
+	}
+	if !ok(len(members)) {
+		return "", "", false
+	}
+	lo, hi := 0, len(members) // ok(hi) is true; find the least such n
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if ok(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	if lo == 0 {
+		return "", "", false
+	}
+	m := members[lo-1]
+	return m.pointer, m.key, true
+}
+
+// collectMembers lists object members in post-order (children first),
+// skipping @context, which is not data.
+func collectMembers(v any, ptr string, out *[]member) {
+	switch t := v.(type) {
+	case map[string]any:
+		for _, k := range sortedKeys(t) {
+			if k == "@context" {
+				continue
+			}
+			p := ptr + "/" + escapePointer(k)
+			collectMembers(t[k], p, out)
+			*out = append(*out, member{pointer: p, key: k})
+		}
+	case []any:
+		for i, e := range t {
+			collectMembers(e, ptr+"/"+strconv.Itoa(i), out)
+		}
+	}
+}
+
+// prune copies v without the members whose pointers are in removed.
+func prune(v any, ptr string, removed map[string]bool) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			p := ptr + "/" + escapePointer(k)
+			if k != "@context" && removed[p] {
+				continue
+			}
+			if k == "@context" {
+				out[k] = e
+				continue
+			}
+			out[k] = prune(e, p, removed)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = prune(e, ptr+"/"+strconv.Itoa(i), removed)
+		}
+		return out
+	}
+	return v
+}
