@@ -1,0 +1,34 @@
+// Package didkey implements the did:key method
+// (https://w3c-ccg.github.io/did-method-key/) for Ed25519, P-256, P-384 and
+// secp256k1 keys: key generation, deterministic keys from seeds, signing
+// ([Key] implements proof.Signer) and offline resolution ([Resolver]).
+//
+// A did:key DID is the Multikey encoding of its public key; its DID
+// document is derived from it and lists one Multikey verification method,
+// did:key:z…#z…, under authentication, assertionMethod,
+// capabilityInvocation and capabilityDelegation.
+//
+// # Seeds
+//
+// [NewFromSeed] turns 32 bytes into a key, the same way the microcred CLI
+// does: Ed25519 uses the RFC 8032 seed; P-256 and secp256k1 use the seed as
+// the big-endian private scalar; P-384 uses SHA-384(seed) as the scalar. A
+// scalar outside [1, n-1] is an error, never reduced silently.
+//
+// # Security considerations
+//
+// [Key] holds a private key. It has no String method and its errors never
+// contain key bytes; use [Key.Bytes] deliberately to export it. Seeds give
+// reproducible keys for tests and demos; production keys come from
+// [Generate], which uses crypto/rand.
+//
+// # Offline use
+//
+// Resolution needs no network: the document is computed from the DID.
+//
+// # Compatibility
+//
+// Passes the did:key test vectors of the w3c-ccg did-method-key repository
+// for these key types; ECDSA signatures are IEEE P1363 (r||s), low-S for
+// secp256k1.
+package didkey

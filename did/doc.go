@@ -1,0 +1,29 @@
+// Package did implements Decentralized Identifiers (DID Core 1.0,
+// https://www.w3.org/TR/did-core/): DID and DID URL syntax, DID documents,
+// verification methods (Multikey, Ed25519VerificationKey2020, JsonWebKey),
+// verification relationships, and the [Resolver] interface with a resolver
+// that dispatches by method ([NewMethods]).
+//
+// One package per method implements resolution: did/didkey (offline).
+//
+// # Security considerations
+//
+// DIDs, DID URLs and DID documents come from untrusted input. Parsing
+// follows the DID Core ABNF strictly. [Document.Authorized] answers the
+// question a verifier must ask — is this key listed under this
+// relationship in this controller's document — and [ResolveVerificationMethod]
+// also checks that the resolved document is the DID's own. Public keys are
+// decoded strictly (exact lengths, points on their curves, no private parts
+// in JWKs).
+//
+// # Offline use
+//
+// Nothing here performs I/O; resolution is delegated to the resolvers the
+// caller passes in.
+//
+// # Compatibility
+//
+// Verification methods of type Multikey, Ed25519VerificationKey2020
+// (publicKeyMultibase), JsonWebKey and JsonWebKey2020 (publicKeyJwk, curves
+// Ed25519, P-256, P-384, secp256k1).
+package did

@@ -1,0 +1,361 @@
+package did
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+	jose "github.com/go-jose/go-jose/v4"
+
+	"github.com/onchaincert/microcred/internal/multikey"
+	"github.com/onchaincert/microcred/internal/strictjson"
+)
+
+// Relationship is a verification relationship (DID Core 5.3).
+type Relationship string
+
+// The verification relationships of DID Core.
+const (
+	Authentication       Relationship = "authentication"
+	AssertionMethod      Relationship = "assertionMethod"
+	KeyAgreement         Relationship = "keyAgreement"
+	CapabilityInvocation Relationship = "capabilityInvocation"
+	CapabilityDelegation Relationship = "capabilityDelegation"
+)
+
+var relationships = []Relationship{Authentication, AssertionMethod, KeyAgreement, CapabilityInvocation, CapabilityDelegation}
+
+// VerificationMethod is one verification method of a DID document.
+type VerificationMethod struct {
+	ID                 string          `json:"id"`
+	Type               string          `json:"type"`
+	Controller         string          `json:"controller"`
+	PublicKeyMultibase string          `json:"publicKeyMultibase,omitempty"`
+	PublicKeyJwk       json.RawMessage `json:"publicKeyJwk,omitempty"`
+}
+
+// PublicKey decodes the method's key: ed25519.PublicKey, *ecdsa.PublicKey
+// or *secp256k1.PublicKey. Errors wrap ErrInvalidKey.
+func (vm *VerificationMethod) PublicKey() (crypto.PublicKey, error) {
+	switch vm.Type {
+	case "Multikey", "Ed25519VerificationKey2020":
+		if vm.PublicKeyMultibase == "" {
+			return nil, fmt.Errorf("%w: %s has no publicKeyMultibase", ErrInvalidKey, vm.ID)
+		}
+		pub, err := multikey.DecodePublic(vm.PublicKeyMultibase)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %w", ErrInvalidKey, vm.ID, err)
+		}
+		if _, ok := pub.(ed25519.PublicKey); vm.Type == "Ed25519VerificationKey2020" && !ok {
+			return nil, fmt.Errorf("%w: %s: Ed25519VerificationKey2020 holds a %T", ErrInvalidKey, vm.ID, pub)
+		}
+		return pub, nil
+	case "JsonWebKey", "JsonWebKey2020":
+		if len(vm.PublicKeyJwk) == 0 {
+			return nil, fmt.Errorf("%w: %s has no publicKeyJwk", ErrInvalidKey, vm.ID)
+		}
+		pub, err := ParseJWK(vm.PublicKeyJwk)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %w", ErrInvalidKey, vm.ID, err)
+		}
+		return pub, nil
+	}
+	return nil, fmt.Errorf("%w: %s: unsupported verification method type %q", ErrInvalidKey, vm.ID, vm.Type)
+}
+
+// ParseJWK decodes a public JWK (OKP Ed25519, EC P-256/P-384/secp256k1).
+// A JWK with private members is refused.
+func ParseJWK(data []byte) (crypto.PublicKey, error) {
+	var fields map[string]any
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return nil, errors.New("JWK is not a JSON object")
+	}
+	for _, private := range []string{"d", "p", "q", "dp", "dq", "qi", "k"} {
+		if _, ok := fields[private]; ok {
+			return nil, fmt.Errorf("JWK contains private member %q", private)
+		}
+	}
+	if fields["kty"] == "EC" && fields["crv"] == "secp256k1" {
+		x, errX := b64Coord(fields["x"])
+		y, errY := b64Coord(fields["y"])
+		if errX != nil || errY != nil {
+			return nil, errors.New("bad secp256k1 JWK coordinates")
+		}
+		pk, err := secp256k1.ParsePubKey(append(append([]byte{4}, x...), y...))
+		if err != nil {
+			return nil, errors.New("secp256k1 JWK is not a curve point")
+		}
+		return pk, nil
+	}
+	var jwk jose.JSONWebKey
+	if err := jwk.UnmarshalJSON(data); err != nil {
+		return nil, fmt.Errorf("bad JWK: %w", err)
+	}
+	if !jwk.IsPublic() {
+		return nil, errors.New("JWK is not a public key")
+	}
+	switch k := jwk.Key.(type) {
+	case ed25519.PublicKey:
+		return k, nil
+	case *ecdsa.PublicKey:
+		if n := k.Curve.Params().Name; n != "P-256" && n != "P-384" {
+			return nil, fmt.Errorf("unsupported curve %s", n)
+		}
+		return k, nil
+	}
+	return nil, fmt.Errorf("unsupported JWK key type %T", jwk.Key)
+}
+
+func b64Coord(v any) ([]byte, error) {
+	s, _ := v.(string)
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) != 32 {
+		return nil, errors.New("bad coordinate")
+	}
+	return b, nil
+}
+
+// reference is one entry of a verification relationship: a DID URL
+// (absolute or relative to the document) or an embedded method.
+type reference struct {
+	ref      string
+	embedded *VerificationMethod
+}
+
+// Document is a DID document.
+type Document struct {
+	ID                 string
+	AlsoKnownAs        []string
+	Controller         []string
+	VerificationMethod []VerificationMethod
+	Service            []json.RawMessage
+
+	rel map[Relationship][]reference
+}
+
+// ParseDocument parses a DID document (JSON). Errors wrap
+// ErrInvalidDocument.
+func ParseDocument(data []byte) (*Document, error) {
+	if err := strictjson.Check(data, strictjson.Limits{}); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidDocument, err)
+	}
+	var raw struct {
+		ID                 string               `json:"id"`
+		AlsoKnownAs        []string             `json:"alsoKnownAs"`
+		Controller         json.RawMessage      `json:"controller"`
+		VerificationMethod []VerificationMethod `json:"verificationMethod"`
+		Service            []json.RawMessage    `json:"service"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidDocument, err)
+	}
+	if _, err := Parse(raw.ID); err != nil {
+		return nil, fmt.Errorf("%w: id: %w", ErrInvalidDocument, err)
+	}
+	d := &Document{ID: raw.ID, AlsoKnownAs: raw.AlsoKnownAs, VerificationMethod: raw.VerificationMethod, Service: raw.Service, rel: map[Relationship][]reference{}}
+	if len(raw.Controller) > 0 {
+		var one string
+		if json.Unmarshal(raw.Controller, &one) == nil {
+			d.Controller = []string{one}
+		} else if err := json.Unmarshal(raw.Controller, &d.Controller); err != nil {
+			return nil, fmt.Errorf("%w: controller must be a DID or a list of DIDs", ErrInvalidDocument)
+		}
+	}
+	for i, vm := range d.VerificationMethod {
+		if vm.ID == "" || vm.Type == "" || vm.Controller == "" {
+			return nil, fmt.Errorf("%w: verificationMethod[%d] needs id, type and controller", ErrInvalidDocument, i)
+		}
+	}
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(data, &members); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidDocument, err)
+	}
+	for _, r := range relationships {
+		m, ok := members[string(r)]
+		if !ok {
+			continue
+		}
+		var entries []json.RawMessage
+		if err := json.Unmarshal(m, &entries); err != nil {
+			return nil, fmt.Errorf("%w: %s must be a list", ErrInvalidDocument, r)
+		}
+		for i, e := range entries {
+			e = bytes.TrimSpace(e)
+			if len(e) > 0 && e[0] == '"' {
+				var s string
+				_ = json.Unmarshal(e, &s)
+				d.rel[r] = append(d.rel[r], reference{ref: s})
+				continue
+			}
+			var vm VerificationMethod
+			if err := json.Unmarshal(e, &vm); err != nil || vm.ID == "" || vm.Type == "" || vm.Controller == "" {
+				return nil, fmt.Errorf("%w: %s[%d] is neither a reference nor a verification method", ErrInvalidDocument, r, i)
+			}
+			d.rel[r] = append(d.rel[r], reference{embedded: &vm})
+		}
+	}
+	return d, nil
+}
+
+// AddRelationship lists a verification method (by id) under r. Method
+// packages use it to build documents.
+func (d *Document) AddRelationship(r Relationship, vmID string) {
+	if d.rel == nil {
+		d.rel = map[Relationship][]reference{}
+	}
+	d.rel[r] = append(d.rel[r], reference{ref: vmID})
+}
+
+// Relationship returns the ids of the methods listed under r.
+func (d *Document) Relationship(r Relationship) []string {
+	var ids []string
+	for _, ref := range d.rel[r] {
+		if ref.embedded != nil {
+			ids = append(ids, d.absolute(ref.embedded.ID))
+		} else {
+			ids = append(ids, d.absolute(ref.ref))
+		}
+	}
+	return ids
+}
+
+// absolute resolves a relative DID URL ("#key-1") against the document id.
+func (d *Document) absolute(ref string) string {
+	if strings.HasPrefix(ref, "#") || strings.HasPrefix(ref, "?") || strings.HasPrefix(ref, "/") {
+		return d.ID + ref
+	}
+	return ref
+}
+
+// Method returns the verification method with the given (absolute or
+// relative) id, whether listed in verificationMethod or embedded in a
+// relationship. The error wraps ErrNotFound.
+func (d *Document) Method(id string) (*VerificationMethod, error) {
+	id = d.absolute(id)
+	for i := range d.VerificationMethod {
+		if d.absolute(d.VerificationMethod[i].ID) == id {
+			vm := d.VerificationMethod[i]
+			vm.ID = id
+			return &vm, nil
+		}
+	}
+	for _, refs := range d.rel {
+		for _, ref := range refs {
+			if ref.embedded != nil && d.absolute(ref.embedded.ID) == id {
+				vm := *ref.embedded
+				vm.ID = id
+				return &vm, nil
+			}
+		}
+	}
+	return nil, fmt.Errorf("%w: verification method %s in %s", ErrNotFound, id, d.ID)
+}
+
+// Authorized returns the verification method vmID if it is listed under
+// relationship r (by reference or embedded). Errors wrap ErrNotAuthorized
+// or ErrNotFound.
+func (d *Document) Authorized(r Relationship, vmID string) (*VerificationMethod, error) {
+	abs := d.absolute(vmID)
+	listed := false
+	for _, id := range d.Relationship(r) {
+		if id == abs {
+			listed = true
+			break
+		}
+	}
+	vm, err := d.Method(abs)
+	if err != nil {
+		return nil, err
+	}
+	if !listed {
+		return nil, fmt.Errorf("%w: %s is not listed under %s in %s", ErrNotAuthorized, abs, r, d.ID)
+	}
+	if vm.Controller == "" {
+		return nil, fmt.Errorf("%w: %s has no controller", ErrInvalidDocument, abs)
+	}
+	return vm, nil
+}
+
+// Resolver resolves a DID to its DID document.
+type Resolver interface {
+	Resolve(ctx context.Context, d DID) (*Document, error)
+}
+
+// ResolverFunc adapts a function to a Resolver.
+type ResolverFunc func(ctx context.Context, d DID) (*Document, error)
+
+// Resolve calls f.
+func (f ResolverFunc) Resolve(ctx context.Context, d DID) (*Document, error) { return f(ctx, d) }
+
+// Methods dispatches resolution by DID method.
+type Methods struct {
+	m map[string]Resolver
+}
+
+var _ Resolver = (*Methods)(nil)
+
+// NewMethods returns a resolver for the given methods ("key" ->
+// didkey.Resolver{}, ...). An empty map or a nil resolver is an error.
+func NewMethods(methods map[string]Resolver) (*Methods, error) {
+	if len(methods) == 0 {
+		return nil, errors.New("did: no DID methods configured")
+	}
+	m := make(map[string]Resolver, len(methods))
+	for name, r := range methods {
+		if r == nil {
+			return nil, fmt.Errorf("did: nil resolver for method %q", name)
+		}
+		m[name] = r
+	}
+	return &Methods{m: m}, nil
+}
+
+// Resolve resolves d with the resolver of its method; an unknown method
+// fails with a *ResolutionError wrapping ErrMethodNotSupported.
+func (ms *Methods) Resolve(ctx context.Context, d DID) (*Document, error) {
+	r, ok := ms.m[d.Method()]
+	if !ok {
+		return nil, &ResolutionError{DID: d.String(), Code: CodeMethodNotSupported, Err: fmt.Errorf("%w: %q", ErrMethodNotSupported, d.Method())}
+	}
+	return r.Resolve(ctx, d)
+}
+
+// ResolveVerificationMethod resolves the DID of vmURL with r and returns
+// the verification method if the resolved document is the DID's own
+// (document id equals the DID), the method's controller is that DID, and
+// the method is listed under relationship rel.
+func ResolveVerificationMethod(ctx context.Context, r Resolver, vmURL string, rel Relationship) (*VerificationMethod, *Document, error) {
+	u, err := ParseURL(vmURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	if u.Fragment == "" {
+		return nil, nil, fmt.Errorf("%w: verification method %q has no fragment", ErrInvalidDID, vmURL)
+	}
+	doc, err := r.Resolve(ctx, u.DID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if doc == nil {
+		return nil, nil, &ResolutionError{DID: u.DID.String(), Code: CodeNotFound, Err: ErrNotFound}
+	}
+	if doc.ID != u.DID.String() {
+		return nil, nil, &ResolutionError{DID: u.DID.String(), Code: CodeInvalidDIDDocument, Err: fmt.Errorf("%w: document id %q differs from the DID", ErrInvalidDocument, doc.ID)}
+	}
+	vm, err := doc.Authorized(rel, vmURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	if vm.Controller != doc.ID {
+		return nil, nil, fmt.Errorf("%w: %s is controlled by %q, not %q", ErrNotAuthorized, vm.ID, vm.Controller, doc.ID)
+	}
+	return vm, doc, nil
+}

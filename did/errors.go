@@ -1,0 +1,48 @@
+package did
+
+import (
+	"errors"
+	"fmt"
+)
+
+var (
+	// ErrInvalidDID: the string is not a DID (or DID URL) per DID Core.
+	ErrInvalidDID = errors.New("did: invalid DID")
+	// ErrMethodNotSupported: no resolver for the DID's method.
+	ErrMethodNotSupported = errors.New("did: method not supported")
+	// ErrNotFound: the DID or the verification method does not exist.
+	ErrNotFound = errors.New("did: not found")
+	// ErrNotAuthorized: the verification method is not listed under the
+	// requested verification relationship.
+	ErrNotAuthorized = errors.New("did: verification method not authorized for this relationship")
+	// ErrInvalidDocument: the DID document is malformed.
+	ErrInvalidDocument = errors.New("did: invalid DID document")
+	// ErrInvalidKey: a verification method's key material is malformed.
+	ErrInvalidKey = errors.New("did: invalid key material")
+)
+
+// DID Resolution error codes (https://www.w3.org/TR/did-resolution/).
+const (
+	CodeInvalidDID            = "invalidDid"
+	CodeNotFound              = "notFound"
+	CodeMethodNotSupported    = "methodNotSupported"
+	CodeInvalidDIDDocument    = "invalidDidDocument"
+	CodeInternalError         = "internalError"
+	CodeInvalidDIDURL         = "invalidDidUrl"
+	CodeRepresentationUnknown = "representationNotSupported"
+)
+
+// ResolutionError reports a failed resolution with its DID Resolution
+// error code.
+type ResolutionError struct {
+	DID  string
+	Code string
+	Err  error
+}
+
+func (e *ResolutionError) Error() string {
+	return fmt.Sprintf("did: resolving %s: %s: %v", e.DID, e.Code, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *ResolutionError) Unwrap() error { return e.Err }
