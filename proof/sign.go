@@ -1,0 +1,167 @@
+package proof
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/onchaincert/microcred/internal/limits"
+	"github.com/onchaincert/microcred/internal/strictjson"
+	"github.com/onchaincert/microcred/vc"
+)
+
+const maxProofs = limits.MaxProofs
+
+// Options are the proof options of [Sign]. The zero value signs for
+// assertionMethod, created now.
+type Options struct {
+	// Purpose is the proof purpose; empty means AssertionMethod.
+	Purpose string
+	// Created is the proof's creation time; zero means now. It is written
+	// in UTC with second precision.
+	Created time.Time
+	// Expires, if set, is when the proof stops being valid.
+	Expires time.Time
+	// ID, if set, identifies the proof (needed for proof chains).
+	ID string
+	// Challenge and Domain bind an authentication proof to one exchange.
+	Challenge string
+	Domain    string
+	// Nonce, if set, is included in the proof.
+	Nonce string
+	// PreviousProof makes the new proof part of a chain: the listed
+	// proofs of the document (by id) are signed over too.
+	PreviousProof []string
+}
+
+// FormatDateTime writes t the way microcred writes proof and credential
+// times: UTC, second precision, RFC 3339 ("2006-01-02T15:04:05Z").
+func FormatDateTime(t time.Time) string {
+	return t.UTC().Truncate(time.Second).Format(time.RFC3339)
+}
+
+// Sign adds a proof to the JSON document doc with suite and signer, and
+// returns the signed document. Members of doc other than "proof" keep
+// their bytes and order; an existing proof makes a proof set (or a chain,
+// with Options.PreviousProof).
+//
+// The document must be safe to canonicalize: with an RDFC suite an
+// undefined term or a relative IRI is an error naming its JSON Pointer.
+func Sign(ctx context.Context, doc []byte, suite Suite, signer Signer, opts Options) ([]byte, error) {
+	if suite == nil {
+		return nil, errors.New("proof: no suite")
+	}
+	if signer == nil {
+		return nil, errors.New("proof: no signer")
+	}
+	v, err := strictjson.Decode(doc, strictjson.Limits{})
+	if err != nil {
+		return nil, fmt.Errorf("proof: reading document: %w", err)
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, errors.New("proof: document is not a JSON object")
+	}
+	var existing []*Proof
+	if _, has := m["proof"]; has {
+		if existing, err = ParseProofs(m); err != nil {
+			return nil, err
+		}
+		if len(existing) >= maxProofs {
+			return nil, fmt.Errorf("proof: document already has %d proofs", len(existing))
+		}
+	}
+	unsecured, err := unsecuredFor(m, existing, opts.PreviousProof)
+	if err != nil {
+		return nil, err
+	}
+
+	options := map[string]any{
+		"type":               suite.Type(),
+		"verificationMethod": signer.VerificationMethod(),
+		"proofPurpose":       AssertionMethod,
+	}
+	if cs := suite.Cryptosuite(); cs != "" {
+		options["cryptosuite"] = cs
+	}
+	if opts.Purpose != "" {
+		options["proofPurpose"] = opts.Purpose
+	}
+	created := opts.Created
+	if created.IsZero() {
+		created = time.Now()
+	}
+	options["created"] = FormatDateTime(created)
+	if !opts.Expires.IsZero() {
+		if !opts.Expires.After(created) {
+			return nil, errors.New("proof: expires is not after created")
+		}
+		options["expires"] = FormatDateTime(opts.Expires)
+	}
+	for k, s := range map[string]string{"id": opts.ID, "challenge": opts.Challenge, "domain": opts.Domain, "nonce": opts.Nonce} {
+		if s != "" {
+			options[k] = s
+		}
+	}
+	switch len(opts.PreviousProof) {
+	case 0:
+	case 1:
+		options["previousProof"] = opts.PreviousProof[0]
+	default:
+		list := make([]any, len(opts.PreviousProof))
+		for i, id := range opts.PreviousProof {
+			list[i] = id
+		}
+		options["previousProof"] = list
+	}
+
+	p, err := suite.CreateProof(ctx, unsecured, options, signer)
+	if err != nil {
+		return nil, err
+	}
+	var value any = p
+	if len(existing) > 0 {
+		list := make([]any, 0, len(existing)+1)
+		for _, e := range existing {
+			list = append(list, e.raw)
+		}
+		value = append(list, p)
+	}
+	out, err := vc.SetMember(doc, "proof", value)
+	if err != nil {
+		return nil, fmt.Errorf("proof: attaching proof: %w", err)
+	}
+	return out, nil
+}
+
+// unsecuredFor returns the document a proof is created or verified over:
+// the document without its proofs, plus, for a proof chain, the proofs
+// listed in previous (Data Integrity 1.0, sections 4.2 and 4.5).
+func unsecuredFor(doc map[string]any, proofs []*Proof, previous []string) (map[string]any, error) {
+	out := make(map[string]any, len(doc))
+	for k, v := range doc {
+		if k != "proof" {
+			out[k] = v
+		}
+	}
+	if len(previous) == 0 {
+		return out, nil
+	}
+	matching := make([]any, 0, len(previous))
+	for _, id := range previous {
+		var found *Proof
+		for _, p := range proofs {
+			if p.ID == id {
+				found = p
+				break
+			}
+		}
+		if found == nil {
+			return nil, fmt.Errorf("%w: %q", ErrMissingPreviousProof, id)
+		}
+		matching = append(matching, found.raw)
+	}
+	out["proof"] = matching
+	return out, nil
+}
