@@ -1,0 +1,394 @@
+package eddsa2022_test
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/multiformats/go-multibase"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/onchaincert/microcred/did"
+	"github.com/onchaincert/microcred/did/didkey"
+	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/proof/eddsa2022"
+	"github.com/onchaincert/microcred/vc/contexts"
+)
+
+const tv = "../../testdata/vectors/eddsa/TestVectors"
+const obv = "../../testdata/vectors/ob3"
+
+func read(t testing.TB, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return data
+}
+
+func readMap(t testing.TB, path string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(read(t, path), &m))
+	return m
+}
+
+func trimmed(t testing.TB, path string) string {
+	return strings.TrimSpace(string(read(t, path)))
+}
+
+// seedFromMultibase decodes a multibase ed25519-priv key (0x1300 varint +
+// 32-byte seed), as keyPair.json stores it.
+func seedFromMultibase(t testing.TB, s string) []byte {
+	t.Helper()
+	_, b, err := multibase.Decode(s)
+	require.NoError(t, err)
+	require.Len(t, b, 34)
+	require.Equal(t, []byte{0x80, 0x26}, b[:2], "ed25519-priv multicodec prefix")
+	return b[2:]
+}
+
+// testSigner signs with a raw Ed25519 key under any verification method
+// id, as the OB walk-through's HTTPS key needs.
+type testSigner struct {
+	vm   string
+	priv ed25519.PrivateKey
+}
+
+func (s testSigner) VerificationMethod() string { return s.vm }
+func (s testSigner) Public() crypto.PublicKey   { return s.priv.Public() }
+func (s testSigner) Sign(_ context.Context, msg []byte) ([]byte, error) {
+	return ed25519.Sign(s.priv, msg), nil
+}
+
+func rdfcSuite(t testing.TB) *eddsa2022.Suite {
+	t.Helper()
+	s, err := eddsa2022.NewRDFC(contexts.Default())
+	require.NoError(t, err)
+	return s
+}
+
+func resolver(t testing.TB) did.Resolver {
+	t.Helper()
+	r, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
+	require.NoError(t, err)
+	return r
+}
+
+func verifyOpts(t testing.TB) proof.VerifyOptions {
+	return proof.VerifyOptions{
+		Suites:   []proof.Suite{rdfcSuite(t), eddsa2022.NewJCS()},
+		Resolver: resolver(t),
+		Now:      time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
+	}
+}
+
+type stepVector struct {
+	name       string
+	suite      func(testing.TB) *eddsa2022.Suite
+	unsigned   string
+	dir        string
+	suffix     string // file name suffix: DataInt or JCS
+	keyPath    string
+	signedFile string
+}
+
+func stepVectors() []stepVector {
+	rdfc := func(t testing.TB) *eddsa2022.Suite { return rdfcSuite(t) }
+	jcs := func(testing.TB) *eddsa2022.Suite { return eddsa2022.NewJCS() }
+	return []stepVector{
+		{"eddsa-rdfc-2022", rdfc, tv + "/unsigned.json", tv + "/eddsa-rdfc-2022", "DataInt", tv + "/keyPair.json", "signedDataInt.json"},
+		{"eddsa-rdfc-2022/employ", rdfc, tv + "/employmentAuth.json", tv + "/eddsa-rdfc-2022/employ", "DataInt", tv + "/keyPair.json", "signedDataInt.json"},
+		{"eddsa-jcs-2022", jcs, tv + "/unsigned.json", tv + "/eddsa-jcs-2022", "JCS", tv + "/keyPair.json", "signedJCS.json"},
+	}
+}
+
+// TestVectorsStepByStep re-derives every intermediate value of the W3C
+// vc-di-eddsa vectors: canonical proof configuration and document, their
+// hashes, the combined hash, the signature and the proofValue; then signs
+// the unsigned document and gets the signed vector byte for byte in its
+// proof, and verifies the signed vector.
+func TestVectorsStepByStep(t *testing.T) {
+	for _, v := range stepVectors() {
+		t.Run(v.name, func(t *testing.T) {
+			suite := v.suite(t)
+			unsigned := readMap(t, v.unsigned)
+			config := readMap(t, filepath.Join(v.dir, "proofConfig"+v.suffix+".json"))
+			name := func(base string) string {
+				if v.suffix == "JCS" {
+					return filepath.Join(v.dir, base+"JCS.txt")
+				}
+				return filepath.Join(v.dir, base+"DataInt.txt")
+			}
+
+			proofCanon, docCanon, err := suite.Canonical(unsecuredOf(unsigned), config)
+			require.NoError(t, err)
+			assert.Equal(t, string(read(t, name("proofCanon"))), string(proofCanon), "canonical proof configuration")
+			assert.Equal(t, string(read(t, name("canonDoc"))), string(docCanon), "canonical document")
+			ph, dh := sha256.Sum256(proofCanon), sha256.Sum256(docCanon)
+			assert.Equal(t, trimmed(t, name("proofHash")), hex.EncodeToString(ph[:]), "proof hash")
+			assert.Equal(t, trimmed(t, name("docHash")), hex.EncodeToString(dh[:]), "document hash")
+			hashData, err := suite.HashData(unsecuredOf(unsigned), config)
+			require.NoError(t, err)
+			assert.Equal(t, trimmed(t, name("combinedHash")), hex.EncodeToString(hashData), "combined hash")
+
+			kp := readMap(t, v.keyPath)
+			priv := ed25519.NewKeyFromSeed(seedFromMultibase(t, kp["privateKeyMultibase"].(string)))
+			sig := ed25519.Sign(priv, hashData)
+			assert.Equal(t, trimmed(t, name("sigHex")), hex.EncodeToString(sig), "signature")
+			pv, err := multibase.Encode(multibase.Base58BTC, sig)
+			require.NoError(t, err)
+			assert.Equal(t, trimmed(t, name("sigBTC58")), pv, "proofValue")
+
+			// Sign through the public API: same proof value.
+			signer := testSigner{vm: config["verificationMethod"].(string), priv: priv}
+			created, err := time.Parse(time.RFC3339, config["created"].(string))
+			require.NoError(t, err)
+			signed, err := proof.Sign(context.Background(), read(t, v.unsigned), suite, signer, proof.Options{Created: created})
+			require.NoError(t, err)
+			var got map[string]any
+			require.NoError(t, json.Unmarshal(signed, &got))
+			want := readMap(t, filepath.Join(v.dir, v.signedFile))
+			assert.Equal(t, want["proof"], got["proof"], "signed proof equals the vector's")
+
+			// The signed vector verifies, through did:key resolution.
+			res, err := proof.Verify(context.Background(), read(t, filepath.Join(v.dir, v.signedFile)), verifyOpts(t))
+			require.NoError(t, err)
+			require.Len(t, res.Proofs, 1)
+			assert.Equal(t, strings.SplitN(config["verificationMethod"].(string), "#", 2)[0], res.Proofs[0].Controller)
+		})
+	}
+}
+
+func unsecuredOf(m map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range m {
+		if k != "proof" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// The OB 3.0 specification's signing walk-through (linked-data-proof-ob and
+// -clr): the key is an HTTPS verification method, so the suite is checked
+// directly with the public key.
+func TestOpenBadgesWalkThrough(t *testing.T) {
+	for _, dir := range []string{"ldp-test-vector-ob", "ldp-test-vector-clr"} {
+		t.Run(dir, func(t *testing.T) {
+			base := filepath.Join(obv, dir)
+			kv := readMap(t, filepath.Join(base, "keys-and-values.json"))
+			keys := kv["keyPair"].(map[string]any)
+			values := kv["values"].(map[string]any)
+			privBytes, err := hex.DecodeString(keys["privateKeyHex_seed_plus_pub"].(string))
+			require.NoError(t, err)
+			priv := ed25519.NewKeyFromSeed(privBytes[:32])
+			pubHex := hex.EncodeToString(priv.Public().(ed25519.PublicKey))
+			assert.Equal(t, keys["publicKeyHex"], pubHex, "seed derives the public key")
+
+			suite := rdfcSuite(t)
+			cred := readMap(t, filepath.Join(base, "credential.json"))
+			config := readMap(t, filepath.Join(base, "proof-config.json"))
+			pc, dc, err := suite.Canonical(cred, config)
+			require.NoError(t, err)
+			assert.Equal(t, string(read(t, filepath.Join(base, "proof-canon.txt"))), string(pc))
+			assert.Equal(t, string(read(t, filepath.Join(base, "document-canon.txt"))), string(dc))
+			hashData, err := suite.HashData(cred, config)
+			require.NoError(t, err)
+			assert.Equal(t, values["dataToSignHex(proofHash||documentHash)"], hex.EncodeToString(hashData))
+			sig := ed25519.Sign(priv, hashData)
+			assert.Equal(t, values["signatureHex"], hex.EncodeToString(sig))
+
+			signed := readMap(t, filepath.Join(base, "signed-credential.json"))
+			p := firstProof(signed)
+			require.NotNil(t, p)
+			require.NoError(t, suite.VerifyProof(unsecuredOf(signed), p, priv.Public()))
+
+			// A different key must not verify it.
+			other := ed25519.NewKeyFromSeed(make([]byte, 32))
+			assert.ErrorIs(t, suite.VerifyProof(unsecuredOf(signed), p, other.Public()), proof.ErrInvalidSignature)
+		})
+	}
+}
+
+// Proof sets (independent proofs) and proof chains (previousProof) from the
+// W3C vectors: every proof of every document verifies.
+func TestProofSetsAndChains(t *testing.T) {
+	for _, f := range []string{"signedProofSet1.json", "signedProofSet2.json", "signedProofChain1.json", "signedProofChain2.json"} {
+		t.Run(f, func(t *testing.T) {
+			res, err := proof.Verify(context.Background(), read(t, filepath.Join(tv, "proof-set-chain", f)), verifyOpts(t))
+			require.NoError(t, err)
+			require.NotEmpty(t, res.Proofs)
+			for _, pr := range res.Proofs {
+				assert.NoError(t, pr.Err, "proof %d (%s)", pr.Index, pr.Proof.ID)
+			}
+		})
+	}
+}
+
+// Signing a proof set and a proof chain reproduces the W3C vectors.
+func TestSignProofSetAndChain(t *testing.T) {
+	keys := readMap(t, filepath.Join(tv, "proof-set-chain", "multiKeyPairs.json"))
+	signerFor := func(config map[string]any) testSigner {
+		vm := config["verificationMethod"].(string)
+		pub := strings.SplitN(vm, "#", 2)[1]
+		for _, kp := range keys {
+			kp := kp.(map[string]any)
+			if kp["publicKeyMultibase"] == pub {
+				return testSigner{vm: vm, priv: ed25519.NewKeyFromSeed(seedFromMultibase(t, kp["privateKeyMultibase"].(string)))}
+			}
+		}
+		t.Fatalf("no key for %s", vm)
+		return testSigner{}
+	}
+	suite := rdfcSuite(t)
+	optsFor := func(config map[string]any) proof.Options {
+		created, err := time.Parse(time.RFC3339, config["created"].(string))
+		require.NoError(t, err)
+		o := proof.Options{Created: created}
+		if id, ok := config["id"].(string); ok {
+			o.ID = id
+		}
+		switch pp := config["previousProof"].(type) {
+		case string:
+			o.PreviousProof = []string{pp}
+		case []any:
+			for _, e := range pp {
+				o.PreviousProof = append(o.PreviousProof, e.(string))
+			}
+		}
+		return o
+	}
+	for _, chain := range []struct {
+		start   string
+		configs []string
+		want    string
+	}{
+		{"unsigned.json", []string{"proofSetConfig1.json", "proofSetConfig2.json"}, "signedProofSet2.json"},
+	} {
+		doc := read(t, filepath.Join(tv, "proof-set-chain", chain.start))
+		for _, c := range chain.configs {
+			config := readMap(t, filepath.Join(tv, "proof-set-chain", c))
+			var err error
+			doc, err = proof.Sign(context.Background(), doc, suite, signerFor(config), optsFor(config))
+			require.NoError(t, err, c)
+		}
+		var got map[string]any
+		require.NoError(t, json.Unmarshal(doc, &got))
+		assert.Equal(t, readMap(t, filepath.Join(tv, "proof-set-chain", chain.want))["proof"], got["proof"])
+	}
+}
+
+// mutation is one corruption of a signed document that must make it fail.
+type mutation struct {
+	name string
+	edit func(t testing.TB, m map[string]any)
+}
+
+func firstProof(m map[string]any) map[string]any {
+	switch p := m["proof"].(type) {
+	case map[string]any:
+		return p
+	case []any:
+		return p[0].(map[string]any)
+	}
+	return nil
+}
+
+func mutations() []mutation {
+	return []mutation{
+		{"flip proofValue character", func(_ testing.TB, m map[string]any) {
+			p := firstProof(m)
+			v := []byte(p["proofValue"].(string))
+			if v[5] == 'A' {
+				v[5] = 'B'
+			} else {
+				v[5] = 'A'
+			}
+			p["proofValue"] = string(v)
+		}},
+		{"edit a claim", func(_ testing.TB, m map[string]any) { m["name"] = "Tampered " + m["name"].(string) }},
+		{"edit the subject", func(_ testing.TB, m map[string]any) {
+			m["credentialSubject"].(map[string]any)["id"] = "did:example:someone-else"
+		}},
+		{"change cryptosuite", func(_ testing.TB, m map[string]any) {
+			p := firstProof(m)
+			if p["cryptosuite"] == eddsa2022.RDFCName {
+				p["cryptosuite"] = eddsa2022.JCSName
+			} else {
+				p["cryptosuite"] = eddsa2022.RDFCName
+			}
+		}},
+		{"change verificationMethod", func(_ testing.TB, m map[string]any) {
+			p := firstProof(m)
+			other := "did:key:z6MktgKTsu1QhX6QPbyqG6geXdw6FQCZBPq7uQpieWbiQiG7#z6MktgKTsu1QhX6QPbyqG6geXdw6FQCZBPq7uQpieWbiQiG7"
+			if p["verificationMethod"] == other {
+				other = "did:key:z6MkhWqdDBPojHA7cprTGTt5yHv5yUi1B8cnXn8ReLumkw6E#z6MkhWqdDBPojHA7cprTGTt5yHv5yUi1B8cnXn8ReLumkw6E"
+			}
+			p["verificationMethod"] = other
+		}},
+		{"change proofPurpose", func(_ testing.TB, m map[string]any) { firstProof(m)["proofPurpose"] = "authentication" }},
+		{"change created", func(_ testing.TB, m map[string]any) { firstProof(m)["created"] = "2023-02-24T23:36:39Z" }},
+		{"drop an @context", func(_ testing.TB, m map[string]any) {
+			c := m["@context"].([]any)
+			m["@context"] = c[:len(c)-1]
+		}},
+		{"unknown proof type", func(_ testing.TB, m map[string]any) { firstProof(m)["type"] = "Ed25519Signature2020" }},
+	}
+}
+
+func TestMutationsFail(t *testing.T) {
+	var files []string
+	for _, v := range stepVectors() {
+		files = append(files, filepath.Join(v.dir, v.signedFile))
+	}
+	files = append(files, filepath.Join(tv, "proof-set-chain", "signedProofSet1.json"))
+	for _, f := range files {
+		for _, mu := range mutations() {
+			t.Run(filepath.Base(filepath.Dir(f))+"/"+filepath.Base(f)+"/"+mu.name, func(t *testing.T) {
+				m := readMap(t, f)
+				mu.edit(t, m)
+				data, err := json.Marshal(m)
+				require.NoError(t, err)
+				res, err := proof.Verify(context.Background(), data, verifyOpts(t))
+				require.Error(t, err)
+				assert.ErrorIs(t, err, proof.ErrNoVerifiedProof)
+				require.NotNil(t, res)
+				assert.Nil(t, res.Verified())
+			})
+		}
+		t.Run(filepath.Base(f)+"/duplicate key", func(t *testing.T) {
+			data := read(t, f)
+			dup := bytes.Replace(data, []byte(`"name":`), []byte(`"name": "x", "name":`), 1)
+			if bytes.Equal(dup, data) {
+				dup = bytes.Replace(data, []byte(`"name": `), []byte(`"name": "x", "name": `), 1)
+			}
+			require.NotEqual(t, data, dup)
+			_, err := proof.Verify(context.Background(), dup, verifyOpts(t))
+			assert.Error(t, err)
+		})
+	}
+}
+
+func TestWrongKeyTypeRefused(t *testing.T) {
+	key, err := didkey.Generate(didkey.P256)
+	require.NoError(t, err)
+	_, err = proof.Sign(context.Background(), read(t, tv+"/unsigned.json"), rdfcSuite(t), key, proof.Options{})
+	assert.ErrorIs(t, err, proof.ErrWrongKeyType)
+}
+
+func TestDecodeProofValue(t *testing.T) {
+	for _, bad := range []string{"", "u" + strings.Repeat("A", 86), "z", "z0OIl", "z" + strings.Repeat("1", 10)} {
+		_, err := eddsa2022.DecodeProofValue(bad)
+		assert.ErrorIs(t, err, proof.ErrMalformedProof, "%q", bad)
+	}
+}
