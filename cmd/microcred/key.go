@@ -1,0 +1,154 @@
+package main
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/onchaincert/microcred/did/didkey"
+	"github.com/onchaincert/microcred/internal/multikey"
+)
+
+// keyFile is the JSON key file: the DID, its verification method and the
+// private key as a multibase multicodec secret key (for Ed25519, the seed;
+// for ECDSA keys, the private scalar).
+type keyFile struct {
+	Type                string `json:"type"`
+	DID                 string `json:"did"`
+	VerificationMethod  string `json:"verificationMethod"`
+	PublicKeyMultibase  string `json:"publicKeyMultibase"`
+	PrivateKeyMultibase string `json:"privateKeyMultibase"`
+}
+
+var keyTypes = map[string]didkey.KeyType{
+	"ed25519":   didkey.Ed25519,
+	"p256":      didkey.P256,
+	"p384":      didkey.P384,
+	"secp256k1": didkey.Secp256k1,
+}
+
+func keyTypeName(t didkey.KeyType) string {
+	for n, kt := range keyTypes {
+		if kt == t {
+			return n
+		}
+	}
+	return string(t)
+}
+
+func keyGenerate(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("key generate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	typ := fs.String("type", "ed25519", "key type: ed25519, p256, p384 or secp256k1")
+	seedHex := fs.String("seed", "", "32-byte seed in hex (deterministic key; for tests and demos)")
+	out := fs.String("out", "", "key file to write (mode 0600)")
+	if err := fs.Parse(args); err != nil {
+		return usagef("%v", err)
+	}
+	if fs.NArg() != 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	if *out == "" {
+		return usagef("--out is required")
+	}
+	kt, ok := keyTypes[strings.ToLower(*typ)]
+	if !ok {
+		return usagef("unknown key type %q (want ed25519, p256, p384 or secp256k1)", *typ)
+	}
+	var key *didkey.Key
+	var err error
+	if *seedHex != "" {
+		seed, herr := hex.DecodeString(*seedHex)
+		if herr != nil || len(seed) != 32 {
+			return usagef("--seed must be 32 bytes in hex (64 hex digits)")
+		}
+		key, err = didkey.NewFromSeed(kt, seed)
+	} else {
+		key, err = didkey.Generate(kt)
+	}
+	if err != nil {
+		return err
+	}
+	kf, err := newKeyFile(key)
+	if err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(kf, "", "  ")
+	if err != nil {
+		return err
+	}
+	// O_EXCL: never overwrite a key file by accident.
+	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("writing key file: %w", err)
+	}
+	if _, err := f.Write(append(data, '\n')); err != nil {
+		f.Close()
+		return fmt.Errorf("writing key file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing key file: %w", err)
+	}
+	fmt.Fprintln(stdout, key.DID().String())
+	return nil
+}
+
+func newKeyFile(key *didkey.Key) (*keyFile, error) {
+	pub, err := multikey.EncodePublic(key.Public())
+	if err != nil {
+		return nil, err
+	}
+	priv, err := multikey.EncodeSecret(key.Type().SecretCodec(), key.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	return &keyFile{
+		Type:                keyTypeName(key.Type()),
+		DID:                 key.DID().String(),
+		VerificationMethod:  key.VerificationMethod(),
+		PublicKeyMultibase:  pub,
+		PrivateKeyMultibase: priv,
+	}, nil
+}
+
+// loadKey reads a key file and checks that its parts agree.
+func loadKey(path string) (*didkey.Key, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &usageError{msg: fmt.Sprintf("reading key file: %v", err)}
+	}
+	var kf keyFile
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&kf); err != nil {
+		return nil, fmt.Errorf("key file %s: malformed JSON key file", path)
+	}
+	kt, ok := keyTypes[kf.Type]
+	if !ok {
+		return nil, fmt.Errorf("key file %s: unknown key type %q", path, kf.Type)
+	}
+	key, err := keyFromSecret(kt, kf.PrivateKeyMultibase)
+	if err != nil {
+		return nil, fmt.Errorf("key file %s: %w", path, err)
+	}
+	if key.DID().String() != kf.DID || key.VerificationMethod() != kf.VerificationMethod {
+		return nil, fmt.Errorf("key file %s: the private key does not match the DID %q", path, kf.DID)
+	}
+	return key, nil
+}
+
+func keyFromSecret(kt didkey.KeyType, s string) (*didkey.Key, error) {
+	codec, b, err := multikey.DecodeSecret(s)
+	if err != nil {
+		return nil, errors.New("malformed privateKeyMultibase")
+	}
+	if codec != kt.SecretCodec() {
+		return nil, errors.New("privateKeyMultibase is not a key of the file's type")
+	}
+	return didkey.NewFromPrivate(kt, b)
+}

@@ -1,0 +1,89 @@
+// Command microcred issues and verifies Open Badges 3.0 credentials offline.
+//
+//	microcred key generate --type ed25519|p256|p384|secp256k1 [--seed HEX] --out FILE
+//	microcred sign --key FILE [--suite eddsa-rdfc-2022|eddsa-jcs-2022] [--created RFC3339] [--set-issuer] IN.json
+//	microcred verify [--now RFC3339] [--json] [--trust DID]... FILE
+//	microcred demo
+//
+// Exit status: 0 success (verify: verified), 1 failure (verify: not
+// verified), 2 bad usage or unreadable input.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+const usage = `microcred issues and verifies Open Badges 3.0 credentials offline.
+
+Usage:
+  microcred key generate --type ed25519|p256|p384|secp256k1 [--seed HEX] --out FILE
+  microcred sign --key FILE [--suite eddsa-rdfc-2022|eddsa-jcs-2022] [--created RFC3339] [--set-issuer] IN.json
+  microcred verify [--now RFC3339] [--json] [--trust DID]... FILE
+  microcred demo
+
+Exit status: 0 success (verify: verified), 1 failure (verify: not verified),
+2 bad usage or unreadable input.
+`
+
+// usageError is a command-line mistake: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// exitError carries an exit status with an already-printed outcome.
+type exitError struct{ code int }
+
+func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	err := dispatch(ctx, args, stdout, stderr)
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	fmt.Fprintln(stderr, "microcred:", err)
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprint(stderr, "\n", usage)
+		return 2
+	}
+	return 1
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usagef("no command")
+	}
+	switch args[0] {
+	case "key":
+		if len(args) < 2 || args[1] != "generate" {
+			return usagef("usage: microcred key generate --type TYPE [--seed HEX] --out FILE")
+		}
+		return keyGenerate(args[2:], stdout, stderr)
+	case "sign":
+		return sign(ctx, args[1:], stdout, stderr)
+	case "verify":
+		return verify(ctx, args[1:], stdout, stderr)
+	case "demo":
+		return demo(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return usagef("unknown command %q", args[0])
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// seedHex is the Ed25519 seed of the W3C vc-di-eddsa vectors (keyPair.json,
+// privateKeyMultibase minus its 0x8026 multicodec prefix).
+const seedHex = "c96ef9ea10c5e414c471723aff9de72c35fa5b70fae97e8832ecac7d2e2b8ed6"
+
+type cli struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCLI(t *testing.T, args ...string) cli {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	return cli{code, out.String(), errb.String()}
+}
+
+func writeFile(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(p, data, 0o644))
+	return p
+}
+
+func obCredential(t *testing.T) []byte {
+	data, err := os.ReadFile("../../testdata/vectors/ob3/ldp-test-vector-ob/credential.json")
+	require.NoError(t, err)
+	return data
+}
+
+func TestKeyGenerateDeterministic(t *testing.T) {
+	dir := t.TempDir()
+	for _, typ := range []string{"ed25519", "p256", "p384", "secp256k1"} {
+		t.Run(typ, func(t *testing.T) {
+			a := filepath.Join(dir, typ+"-a.json")
+			b := filepath.Join(dir, typ+"-b.json")
+			ra := runCLI(t, "key", "generate", "--type", typ, "--seed", seedHex, "--out", a)
+			require.Equal(t, 0, ra.code, ra.stderr)
+			rb := runCLI(t, "key", "generate", "--type", typ, "--seed", seedHex, "--out", b)
+			require.Equal(t, 0, rb.code, rb.stderr)
+			assert.Equal(t, ra.stdout, rb.stdout, "same seed, same DID")
+			assert.True(t, strings.HasPrefix(ra.stdout, "did:key:z"))
+			fi, err := os.Stat(a)
+			require.NoError(t, err)
+			assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "key files are private")
+			var kf keyFile
+			data, err := os.ReadFile(a)
+			require.NoError(t, err)
+			require.NoError(t, json.Unmarshal(data, &kf))
+			assert.Equal(t, strings.TrimSpace(ra.stdout), kf.DID)
+			assert.Equal(t, typ, kf.Type)
+			_, err = loadKey(a)
+			require.NoError(t, err, "the key file loads back")
+			// Refuses to overwrite.
+			again := runCLI(t, "key", "generate", "--type", typ, "--out", a)
+			assert.Equal(t, 1, again.code)
+		})
+	}
+	// Ed25519 seed = RFC 8032 seed: this is the W3C vc-di-eddsa key.
+	w3c := filepath.Join(dir, "w3c.json")
+	r := runCLI(t, "key", "generate", "--type", "ed25519", "--seed", seedHex, "--out", w3c)
+	require.Equal(t, 0, r.code)
+	assert.Equal(t, "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2\n", r.stdout)
+}
+
+func TestKeyGenerateUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"key", "generate", "--type", "rsa", "--out", filepath.Join(dir, "k")},
+		{"key", "generate", "--type", "ed25519"},
+		{"key", "generate", "--seed", "abcd", "--out", filepath.Join(dir, "k2")},
+		{"key"},
+		{"nonsense"},
+		{},
+	} {
+		r := runCLI(t, args...)
+		assert.Equal(t, 2, r.code, "%v: %s", args, r.stderr)
+	}
+}
+
+func TestSignVerify(t *testing.T) {
+	dir := t.TempDir()
+	keyPath := filepath.Join(dir, "key.json")
+	r := runCLI(t, "key", "generate", "--type", "ed25519", "--seed", seedHex, "--out", keyPath)
+	require.Equal(t, 0, r.code)
+	did := strings.TrimSpace(r.stdout)
+	in := writeFile(t, dir, "cred.json", obCredential(t))
+
+	// The issuer is not the key's DID: refused, with a clear message.
+	r = runCLI(t, "sign", "--key", keyPath, in)
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "--set-issuer")
+	assert.Contains(t, r.stderr, "https://example.edu/issuers/565049")
+
+	for _, suite := range []string{"eddsa-rdfc-2022", "eddsa-jcs-2022"} {
+		t.Run(suite, func(t *testing.T) {
+			r := runCLI(t, "sign", "--key", keyPath, "--suite", suite, "--created", "2024-01-01T00:00:00Z", "--set-issuer", in)
+			require.Equal(t, 0, r.code, r.stderr)
+			signedPath := writeFile(t, dir, suite+".json", []byte(r.stdout))
+			var signed map[string]any
+			require.NoError(t, json.Unmarshal([]byte(r.stdout), &signed))
+			assert.Equal(t, did, signed["issuer"].(map[string]any)["id"])
+			assert.Equal(t, "2024-01-01T00:00:00Z", signed["proof"].(map[string]any)["created"])
+
+			v := runCLI(t, "verify", "--now", "2024-06-01T00:00:00Z", signedPath)
+			assert.Equal(t, 0, v.code, v.stdout+v.stderr)
+			assert.Contains(t, v.stdout, "VERIFIED")
+
+			v = runCLI(t, "verify", "--json", "--now", "2024-06-01T00:00:00Z", "--trust", did, signedPath)
+			require.Equal(t, 0, v.code, v.stdout+v.stderr)
+			var rep jsonReport
+			require.NoError(t, json.Unmarshal([]byte(v.stdout), &rep))
+			assert.True(t, rep.Verified)
+			require.Len(t, rep.Checks, 4)
+			for _, c := range rep.Checks {
+				assert.Equal(t, "passed", c.Outcome.String(), c.Check)
+			}
+
+			// One character changed: not verified, exit 1.
+			bad := strings.Replace(r.stdout, "Teamwork", "Teamwerk", 1)
+			badPath := writeFile(t, dir, suite+"-bad.json", []byte(bad))
+			v = runCLI(t, "verify", "--now", "2024-06-01T00:00:00Z", badPath)
+			assert.Equal(t, 1, v.code)
+			assert.Contains(t, v.stdout, "NOT VERIFIED")
+
+			// Untrusted issuer: exit 1.
+			v = runCLI(t, "verify", "--now", "2024-06-01T00:00:00Z", "--trust", "did:example:other", signedPath)
+			assert.Equal(t, 1, v.code)
+		})
+	}
+}
+
+func TestVerifyUsage(t *testing.T) {
+	r := runCLI(t, "verify", filepath.Join(t.TempDir(), "missing.json"))
+	assert.Equal(t, 2, r.code, "unreadable input")
+	r = runCLI(t, "verify")
+	assert.Equal(t, 2, r.code)
+	r = runCLI(t, "verify", "--now", "yesterday", "x.json")
+	assert.Equal(t, 2, r.code)
+	garbage := writeFile(t, t.TempDir(), "g.json", []byte("{not json"))
+	r = runCLI(t, "verify", garbage)
+	assert.Equal(t, 1, r.code, "readable but invalid input is 'not verified'")
+}
+
+func TestDemo(t *testing.T) {
+	r := runCLI(t, "demo")
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "badge.json: VERIFIED")
+	assert.Contains(t, r.stdout, "badge-tampered.json: NOT VERIFIED")
+}

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/onchaincert/microcred"
+	"github.com/onchaincert/microcred/internal/limits"
+	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/proof/eddsa2022"
+	"github.com/onchaincert/microcred/vc"
+	"github.com/onchaincert/microcred/vc/contexts"
+)
+
+func suiteByName(name string) (proof.Suite, error) {
+	switch name {
+	case eddsa2022.RDFCName:
+		return eddsa2022.NewRDFC(contexts.Default())
+	case eddsa2022.JCSName:
+		return eddsa2022.NewJCS(), nil
+	}
+	return nil, usagef("unknown suite %q (want %s or %s)", name, eddsa2022.RDFCName, eddsa2022.JCSName)
+}
+
+func sign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("sign", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	keyPath := fs.String("key", "", "key file from 'microcred key generate'")
+	suiteName := fs.String("suite", eddsa2022.RDFCName, "cryptosuite: eddsa-rdfc-2022 or eddsa-jcs-2022")
+	createdStr := fs.String("created", "", "proof creation time, RFC 3339 (default: now)")
+	setIssuer := fs.Bool("set-issuer", false, "write the key's DID as the credential's issuer")
+	if err := fs.Parse(args); err != nil {
+		return usagef("%v", err)
+	}
+	if fs.NArg() != 1 {
+		return usagef("sign takes one credential file")
+	}
+	if *keyPath == "" {
+		return usagef("--key is required")
+	}
+	suite, err := suiteByName(*suiteName)
+	if err != nil {
+		return err
+	}
+	created := time.Now()
+	if *createdStr != "" {
+		if created, err = time.Parse(time.RFC3339, *createdStr); err != nil {
+			return usagef("--created: %v", err)
+		}
+	}
+	key, err := loadKey(*keyPath)
+	if err != nil {
+		return err
+	}
+	cred, err := readInput(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	c, err := vc.ParseCredential(cred)
+	if err != nil {
+		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+	}
+	if id := c.Issuer().ID; id != key.DID().String() {
+		if !*setIssuer {
+			return fmt.Errorf("%s: the credential's issuer is %q but the key is %q; pass --set-issuer to write the key's DID as issuer", fs.Arg(0), id, key.DID().String())
+		}
+		if cred, err = microcred.SetIssuer(cred, key.DID().String()); err != nil {
+			return err
+		}
+	}
+	issuer, err := microcred.NewIssuer(key, microcred.WithSuite(suite), microcred.WithClock(func() time.Time { return created }))
+	if err != nil {
+		return err
+	}
+	signed, err := issuer.Issue(ctx, cred)
+	if err != nil {
+		return err
+	}
+	_, err = stdout.Write(append(signed, '\n'))
+	return err
+}
+
+// readInput reads a file ("-" for standard input), capped in size; an
+// unreadable or oversize input is a usage error (exit 2).
+func readInput(path string) ([]byte, error) {
+	var r io.Reader
+	if path == "-" {
+		r = os.Stdin
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, &usageError{msg: fmt.Sprintf("reading input: %v", err)}
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, limits.MaxCredentialBytes+1))
+	if err != nil {
+		return nil, &usageError{msg: fmt.Sprintf("reading input: %v", err)}
+	}
+	if len(data) > limits.MaxCredentialBytes {
+		return nil, &usageError{msg: fmt.Sprintf("reading input: %s is larger than %d bytes", path, limits.MaxCredentialBytes)}
+	}
+	return data, nil
+}

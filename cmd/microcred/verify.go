@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/onchaincert/microcred"
+	"github.com/onchaincert/microcred/did"
+	"github.com/onchaincert/microcred/did/didkey"
+	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/proof/eddsa2022"
+	"github.com/onchaincert/microcred/vc/contexts"
+)
+
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// offlineVerifier returns a Verifier with every suite this build knows and
+// the offline DID methods.
+func offlineVerifier(now time.Time) (*microcred.Verifier, error) {
+	rdfc, err := eddsa2022.NewRDFC(contexts.Default())
+	if err != nil {
+		return nil, err
+	}
+	resolver, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
+	if err != nil {
+		return nil, err
+	}
+	return microcred.NewVerifier(microcred.Trusted{
+		Resolver: resolver,
+		Suites:   []proof.Suite{rdfc, eddsa2022.NewJCS()},
+	}, microcred.WithClock(func() time.Time { return now }))
+}
+
+func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	nowStr := fs.String("now", "", "check validity at this time, RFC 3339 (default: now)")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	var trust stringList
+	fs.Var(&trust, "trust", "trusted issuer DID (repeatable); without it any issuer whose own key signed is accepted")
+	if err := fs.Parse(args); err != nil {
+		return usagef("%v", err)
+	}
+	if fs.NArg() != 1 {
+		return usagef("verify takes one file")
+	}
+	now := time.Now()
+	if *nowStr != "" {
+		var err error
+		if now, err = time.Parse(time.RFC3339, *nowStr); err != nil {
+			return usagef("--now: %v", err)
+		}
+	}
+	input, err := readInput(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	v, err := offlineVerifier(now)
+	if err != nil {
+		return err
+	}
+	var policy microcred.Policy
+	if len(trust) > 0 {
+		policy, err = microcred.NewPolicy(microcred.TrustIssuers(trust...))
+	} else {
+		policy, err = microcred.NewPolicy(microcred.AnyIssuerUnsafe())
+	}
+	if err != nil {
+		return err
+	}
+	res, verr := v.Verify(ctx, input, policy)
+	if *asJSON {
+		if err := writeJSONReport(stdout, fs.Arg(0), res); err != nil {
+			return err
+		}
+	} else {
+		writeTextReport(stdout, fs.Arg(0), res)
+	}
+	if verr != nil {
+		return &exitError{code: 1}
+	}
+	return nil
+}
+
+type jsonCheck struct {
+	Check   string            `json:"check"`
+	Outcome microcred.Outcome `json:"outcome"`
+	Detail  string            `json:"detail,omitempty"`
+	Error   string            `json:"error,omitempty"`
+}
+
+type jsonReport struct {
+	File               string      `json:"file"`
+	Verified           bool        `json:"verified"`
+	Issuer             string      `json:"issuer,omitempty"`
+	VerificationMethod string      `json:"verificationMethod,omitempty"`
+	At                 string      `json:"at"`
+	Checks             []jsonCheck `json:"checks"`
+}
+
+func writeJSONReport(w io.Writer, file string, res *microcred.Result) error {
+	rep := jsonReport{
+		File:               file,
+		Verified:           res.Verified,
+		Issuer:             res.Issuer,
+		VerificationMethod: res.VerificationMethod,
+		At:                 res.At.UTC().Format(time.RFC3339),
+		Checks:             []jsonCheck{},
+	}
+	for _, c := range res.Checks {
+		jc := jsonCheck{Check: c.Check, Outcome: c.Outcome, Detail: c.Detail}
+		if c.Err != nil {
+			jc.Error = c.Err.Error()
+		}
+		rep.Checks = append(rep.Checks, jc)
+	}
+	data, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(data, '\n'))
+	return err
+}
+
+func writeTextReport(w io.Writer, file string, res *microcred.Result) {
+	verdict := "NOT VERIFIED"
+	if res.Verified {
+		verdict = "VERIFIED"
+	}
+	fmt.Fprintf(w, "%s: %s\n", file, verdict)
+	if res.Issuer != "" {
+		fmt.Fprintf(w, "  issuer: %s\n", res.Issuer)
+	}
+	for _, c := range res.Checks {
+		line := fmt.Sprintf("  %-8s %-7s", c.Check, c.Outcome)
+		switch {
+		case c.Outcome == microcred.Passed && c.Detail != "":
+			line += " " + c.Detail
+		case c.Outcome == microcred.Failed && c.Err != nil:
+			line += " " + c.Err.Error()
+		}
+		fmt.Fprintln(w, line)
+	}
+}

@@ -1,0 +1,51 @@
+// Package microcred issues and verifies Open Badges 3.0 micro-credentials as
+// W3C Verifiable Credentials (VCDM 2.0, reading 1.1) with Data Integrity
+// proofs, entirely offline.
+//
+// The high-level API is two types:
+//
+//   - [Issuer] signs credentials with one key ([proof.Signer], e.g. a
+//     did/didkey key) and returns the exact signed bytes.
+//   - [Verifier] checks a credential in one call against fixed trust
+//     material ([Trusted]: a DID resolver and the accepted proof suites) and
+//     a [Policy] (whom to trust), and reports every check in a [Result].
+//
+// The layers below are usable on their own: vc (the data model, strict
+// parsing), vc/contexts (the embedded JSON-LD contexts and offline loader),
+// did and did/didkey (DIDs and keys), proof (the Data Integrity core: sign,
+// verify, purposes, proof sets and chains) and proof/eddsa2022
+// (eddsa-rdfc-2022, eddsa-jcs-2022).
+//
+// # Verification contract
+//
+// [Verifier.Verify] always returns a non-nil *Result. Its error is nil iff
+// every required check passed; otherwise it is a *[VerificationError] that
+// unwraps to each failed check's error, so errors.Is(err,
+// proof.ErrInvalidSignature) or errors.Is(err, ErrExpired) tell a caller
+// why. Result.Credential is set only when verification succeeded, and is
+// parsed from the very bytes that were verified.
+//
+// # Security considerations
+//
+// Everything a verifier reads is attacker-controlled: the credential, its
+// proofs, the DIDs it names. microcred fails closed: a Verifier needs a
+// resolver and at least one suite, a Policy must name trusted issuers or
+// opt out with [AnyIssuerUnsafe], a proof's key must be listed for
+// assertionMethod in the issuer's own DID document, and JSON-LD processing
+// refuses members that the signature would not cover (see internal/canon).
+// Strict JSON parsing rejects duplicate keys, oversize input and deep
+// nesting. See SECURITY.md for the threat model.
+//
+// # Offline use
+//
+// Nothing in this module touches the network. JSON-LD contexts come from
+// the embedded set (vc/contexts); did:key resolves locally. Methods that
+// need the network are only reachable through resolvers the caller
+// provides.
+//
+// # Compatibility
+//
+// Signatures interoperate byte for byte with Digital Bazaar's JavaScript
+// implementations (see interop/), and the W3C and 1EdTech test vectors pass
+// step by step.
+package microcred

@@ -1,0 +1,216 @@
+package microcred_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/onchaincert/microcred"
+	"github.com/onchaincert/microcred/did"
+	"github.com/onchaincert/microcred/did/didkey"
+	"github.com/onchaincert/microcred/internal/canon"
+	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/proof/eddsa2022"
+	"github.com/onchaincert/microcred/vc/contexts"
+)
+
+var (
+	issuedAt = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	checkAt  = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+)
+
+// The OB 3.0 spec walk-through credential (validFrom 2010-01-01), issued
+// by a deterministic did:key.
+func obCredential(t testing.TB, issuer string) []byte {
+	t.Helper()
+	data, err := os.ReadFile("testdata/vectors/ob3/ldp-test-vector-ob/credential.json")
+	require.NoError(t, err)
+	data, err = microcred.SetIssuer(data, issuer)
+	require.NoError(t, err)
+	return data
+}
+
+func testKey(t testing.TB, seedByte byte) *didkey.Key {
+	t.Helper()
+	k, err := didkey.NewEd25519FromSeed(bytes.Repeat([]byte{seedByte}, 32))
+	require.NoError(t, err)
+	return k
+}
+
+func newVerifier(t testing.TB, now time.Time) *microcred.Verifier {
+	t.Helper()
+	rdfc, err := eddsa2022.NewRDFC(contexts.Default())
+	require.NoError(t, err)
+	r, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
+	require.NoError(t, err)
+	v, err := microcred.NewVerifier(microcred.Trusted{Resolver: r, Suites: []proof.Suite{rdfc, eddsa2022.NewJCS()}},
+		microcred.WithClock(func() time.Time { return now }))
+	require.NoError(t, err)
+	return v
+}
+
+func issue(t testing.TB, key *didkey.Key, cred []byte, opts ...microcred.IssuerOption) []byte {
+	t.Helper()
+	opts = append(opts, microcred.WithClock(func() time.Time { return issuedAt }))
+	iss, err := microcred.NewIssuer(key, opts...)
+	require.NoError(t, err)
+	signed, err := iss.Issue(context.Background(), cred)
+	require.NoError(t, err)
+	return signed
+}
+
+func trust(t testing.TB, ids ...string) microcred.Policy {
+	t.Helper()
+	p, err := microcred.NewPolicy(microcred.TrustIssuers(ids...))
+	require.NoError(t, err)
+	return p
+}
+
+func outcomes(res *microcred.Result) map[string]microcred.Outcome {
+	m := map[string]microcred.Outcome{}
+	for _, c := range res.Checks {
+		m[c.Check] = c.Outcome
+	}
+	return m
+}
+
+func TestIssueAndVerify(t *testing.T) {
+	key := testKey(t, 1)
+	for _, suite := range []proof.Suite{nil, eddsa2022.NewJCS()} {
+		name := "default eddsa-rdfc-2022"
+		var opts []microcred.IssuerOption
+		if suite != nil {
+			name = suite.Cryptosuite()
+			opts = append(opts, microcred.WithSuite(suite))
+		}
+		t.Run(name, func(t *testing.T) {
+			signed := issue(t, key, obCredential(t, key.DID().String()), opts...)
+			res, err := newVerifier(t, checkAt).Verify(context.Background(), signed, trust(t, key.DID().String()))
+			require.NoError(t, err)
+			assert.True(t, res.Verified)
+			require.NotNil(t, res.Credential)
+			assert.Equal(t, key.DID().String(), res.Credential.Issuer().ID)
+			assert.Equal(t, key.VerificationMethod(), res.VerificationMethod)
+			assert.Equal(t, map[string]microcred.Outcome{
+				microcred.CheckParse: microcred.Passed, microcred.CheckProof: microcred.Passed,
+				microcred.CheckIssuer: microcred.Passed, microcred.CheckValidity: microcred.Passed,
+			}, outcomes(res))
+			assert.Equal(t, checkAt, res.At)
+		})
+	}
+}
+
+func TestVerifyFailures(t *testing.T) {
+	key := testKey(t, 1)
+	signed := issue(t, key, obCredential(t, key.DID().String()))
+	v := newVerifier(t, checkAt)
+	ctx := context.Background()
+
+	t.Run("tampered claim", func(t *testing.T) {
+		bad := bytes.Replace(signed, []byte("Teamwork Badge"), []byte("Teamwork Badgf"), 1)
+		require.NotEqual(t, signed, bad, "the credential names the achievement")
+		res, err := v.Verify(ctx, bad, trust(t, key.DID().String()))
+		require.Error(t, err)
+		assert.ErrorIs(t, err, proof.ErrInvalidSignature)
+		var ve *microcred.VerificationError
+		require.True(t, errors.As(err, &ve))
+		assert.False(t, res.Verified)
+		assert.Nil(t, res.Credential, "no credential unless verified")
+		assert.Equal(t, microcred.Failed, outcomes(res)[microcred.CheckProof])
+		assert.Equal(t, microcred.Skipped, outcomes(res)[microcred.CheckValidity])
+	})
+	t.Run("untrusted issuer", func(t *testing.T) {
+		_, err := v.Verify(ctx, signed, trust(t, testKey(t, 2).DID().String()))
+		assert.ErrorIs(t, err, microcred.ErrUntrustedIssuer)
+	})
+	t.Run("expired", func(t *testing.T) {
+		withUntil := bytes.Replace(obCredential(t, key.DID().String()), []byte(`"validFrom"`), []byte(`"validUntil": "2025-04-01T00:00:00Z", "validFrom"`), 1)
+		res, err := v.Verify(ctx, issue(t, key, withUntil), trust(t, key.DID().String()))
+		assert.ErrorIs(t, err, microcred.ErrExpired)
+		assert.Equal(t, microcred.Passed, outcomes(res)[microcred.CheckProof])
+	})
+	t.Run("not yet valid", func(t *testing.T) {
+		_, err := newVerifier(t, time.Date(2009, 1, 1, 0, 0, 0, 0, time.UTC)).Verify(ctx, signed, trust(t, key.DID().String()))
+		require.Error(t, err)
+		// The proof was created in 2025, also in that clock's future.
+		assert.ErrorIs(t, err, proof.ErrCreatedInFuture)
+	})
+	t.Run("signed by a key the issuer does not control", func(t *testing.T) {
+		other := testKey(t, 3)
+		suite, err := eddsa2022.NewRDFC(contexts.Default())
+		require.NoError(t, err)
+		forged, err := proof.Sign(ctx, obCredential(t, key.DID().String()), suite, other, proof.Options{Created: issuedAt})
+		require.NoError(t, err)
+		_, err = v.Verify(ctx, forged, trust(t, key.DID().String()))
+		assert.ErrorIs(t, err, microcred.ErrIssuerMismatch)
+	})
+	t.Run("member added after signing is an undefined term", func(t *testing.T) {
+		bad := bytes.Replace(signed, []byte(`"validFrom"`), []byte(`"favoriteColor": "blue", "validFrom"`), 1)
+		_, err := v.Verify(ctx, bad, trust(t, key.DID().String()))
+		require.Error(t, err)
+		assert.ErrorIs(t, err, canon.ErrUndefinedTerm)
+		assert.Contains(t, err.Error(), "favoriteColor")
+	})
+	t.Run("not JSON", func(t *testing.T) {
+		res, err := v.Verify(ctx, []byte("\x89PNG\r\n"), trust(t, key.DID().String()))
+		assert.ErrorIs(t, err, microcred.ErrUnsupportedFormat)
+		assert.Equal(t, microcred.Failed, outcomes(res)[microcred.CheckParse])
+	})
+	t.Run("zero policy", func(t *testing.T) {
+		res, err := v.Verify(ctx, signed, microcred.Policy{})
+		require.Error(t, err)
+		assert.False(t, res.Verified)
+	})
+}
+
+func TestIssueRefusals(t *testing.T) {
+	key := testKey(t, 1)
+	iss, err := microcred.NewIssuer(key)
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	_, err = iss.Issue(ctx, obCredential(t, testKey(t, 2).DID().String()))
+	assert.ErrorIs(t, err, microcred.ErrIssuerMismatch, "the issuer must be the key's DID")
+
+	undefined := bytes.Replace(obCredential(t, key.DID().String()), []byte(`"validFrom"`), []byte(`"shoeSize": 42, "validFrom"`), 1)
+	_, err = iss.Issue(ctx, undefined)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, canon.ErrUndefinedTerm)
+	var ue *canon.UnsafeError
+	require.True(t, errors.As(err, &ue))
+	assert.Equal(t, "/shoeSize", ue.Pointer)
+	assert.Contains(t, err.Error(), "shoeSize")
+}
+
+func TestConstructorsFailClosed(t *testing.T) {
+	rdfc, err := eddsa2022.NewRDFC(contexts.Default())
+	require.NoError(t, err)
+	r, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
+	require.NoError(t, err)
+	_, err = microcred.NewVerifier(microcred.Trusted{Suites: []proof.Suite{rdfc}})
+	assert.Error(t, err, "no resolver")
+	_, err = microcred.NewVerifier(microcred.Trusted{Resolver: r})
+	assert.Error(t, err, "no suites")
+	_, err = microcred.NewVerifier(microcred.Trusted{Resolver: r, Suites: []proof.Suite{rdfc}}, microcred.WithClockSkew(-time.Second))
+	assert.Error(t, err, "negative skew")
+	_, err = microcred.NewPolicy()
+	assert.Error(t, err, "a policy must say whom to trust")
+	_, err = microcred.NewPolicy(microcred.AnyIssuerUnsafe(), microcred.TrustIssuers("did:example:1"))
+	assert.Error(t, err, "conflicting trust options")
+	_, err = microcred.NewIssuer(nil)
+	assert.Error(t, err)
+}
+
+func TestReportMarshalsOutcomeNames(t *testing.T) {
+	data, err := json.Marshal(microcred.CheckResult{Check: "proof", Outcome: microcred.Passed})
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `"passed"`)
+	assert.Equal(t, "unknown", microcred.Outcome(0).String(), "the zero outcome is not success")
+}

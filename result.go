@@ -1,0 +1,141 @@
+package microcred
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/onchaincert/microcred/vc"
+)
+
+// Outcome is the outcome of one verification check. The zero value is
+// OutcomeUnknown, never success.
+type Outcome uint8
+
+const (
+	OutcomeUnknown Outcome = iota
+	Passed
+	Failed
+	Skipped
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case Passed:
+		return "passed"
+	case Failed:
+		return "failed"
+	case Skipped:
+		return "skipped"
+	}
+	return "unknown"
+}
+
+// MarshalText writes the outcome's name, for JSON reports.
+func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+
+// UnmarshalText reads an outcome's name.
+func (o *Outcome) UnmarshalText(b []byte) error {
+	for _, c := range []Outcome{OutcomeUnknown, Passed, Failed, Skipped} {
+		if c.String() == string(b) {
+			*o = c
+			return nil
+		}
+	}
+	return fmt.Errorf("microcred: unknown outcome %q", b)
+}
+
+// Names of the checks [Verifier.Verify] runs, in order.
+const (
+	CheckParse    = "parse"
+	CheckProof    = "proof"
+	CheckIssuer   = "issuer"
+	CheckValidity = "validity"
+)
+
+// CheckResult is the outcome of one check.
+type CheckResult struct {
+	Check   string
+	Outcome Outcome
+	// Err says why the check failed or was skipped; nil when it passed.
+	Err error
+	// Detail is a short human-readable note on what was checked.
+	Detail string
+}
+
+// Result is the report of one verification. [Verifier.Verify] always
+// returns one, whether or not the credential verified.
+type Result struct {
+	// Verified is true iff Verify returned a nil error.
+	Verified bool
+	// Credential is the credential parsed from the verified bytes; nil
+	// unless Verified.
+	Credential *vc.Credential
+	// Issuer is the credential's issuer id, as read from the input (set
+	// even when verification fails, for reporting).
+	Issuer string
+	// VerificationMethod is the key that made the accepted proof.
+	VerificationMethod string
+	// Checks lists every check in the order run. Checks after a failed
+	// prerequisite are Skipped.
+	Checks []CheckResult
+	// At is the time the validity checks used.
+	At time.Time
+}
+
+// Check returns the result of the named check, or false if it did not run.
+func (r *Result) Check(name string) (CheckResult, bool) {
+	for _, c := range r.Checks {
+		if c.Check == name {
+			return c, true
+		}
+	}
+	return CheckResult{}, false
+}
+
+// VerificationError is returned when a required check did not pass. It
+// unwraps to the errors of the failed checks, so errors.Is works on them.
+type VerificationError struct {
+	Checks []CheckResult
+}
+
+func (e *VerificationError) Error() string {
+	var failed []string
+	for _, c := range e.Checks {
+		if c.Outcome == Failed {
+			failed = append(failed, fmt.Sprintf("%s: %v", c.Check, c.Err))
+		}
+	}
+	if len(failed) == 0 {
+		return "microcred: verification failed"
+	}
+	return "microcred: verification failed: " + strings.Join(failed, "; ")
+}
+
+// Unwrap returns the failed checks' errors.
+func (e *VerificationError) Unwrap() []error {
+	var errs []error
+	for _, c := range e.Checks {
+		if c.Outcome == Failed && c.Err != nil {
+			errs = append(errs, c.Err)
+		}
+	}
+	return errs
+}
+
+// Sentinel errors of the high-level API.
+var (
+	// ErrUntrustedIssuer: the issuer is not in the policy's trusted set.
+	ErrUntrustedIssuer = errors.New("microcred: issuer is not trusted")
+	// ErrIssuerMismatch: the proof's key is not controlled by the issuer.
+	ErrIssuerMismatch = errors.New("microcred: proof key is not controlled by the issuer")
+	// ErrExpired: the credential's validUntil (expirationDate) has passed.
+	ErrExpired = errors.New("microcred: credential expired")
+	// ErrNotYetValid: the credential's validFrom (issuanceDate) is in the future.
+	ErrNotYetValid = errors.New("microcred: credential not yet valid")
+	// ErrUnsupportedFormat: the input is not a format microcred reads.
+	ErrUnsupportedFormat = errors.New("microcred: unsupported input format")
+	// ErrNotApplicable: returned by a check that does not apply (skipped).
+	ErrNotApplicable = errors.New("microcred: check not applicable")
+)

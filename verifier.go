@@ -1,0 +1,312 @@
+package microcred
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/onchaincert/microcred/did"
+	"github.com/onchaincert/microcred/internal/strictjson"
+	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/vc"
+)
+
+// Trusted is the trust material a [Verifier] needs. Every field is
+// required: missing material is a construction error, never an accept.
+type Trusted struct {
+	// Resolver resolves the DIDs of issuers' verification methods.
+	Resolver did.Resolver
+	// Suites are the proof suites accepted.
+	Suites []proof.Suite
+}
+
+// VerifierOption configures a [Verifier]; applying it returns an error for
+// an invalid setting.
+type VerifierOption interface {
+	applyVerifier(*verifierConfig) error
+}
+
+type verifierConfig struct {
+	clock func() time.Time
+	skew  time.Duration
+}
+
+type verifierOptionFunc func(*verifierConfig) error
+
+func (f verifierOptionFunc) applyVerifier(c *verifierConfig) error { return f(c) }
+
+// ClockOption sets the clock of a [Verifier] (validity windows, proof
+// times) or of an [Issuer] (proof created, default validFrom).
+type ClockOption struct {
+	now func() time.Time
+}
+
+// WithClock sets the clock; tests fix it.
+func WithClock(now func() time.Time) ClockOption { return ClockOption{now: now} }
+
+func (o ClockOption) applyVerifier(c *verifierConfig) error {
+	if o.now == nil {
+		return errors.New("microcred: nil clock")
+	}
+	c.clock = o.now
+	return nil
+}
+
+func (o ClockOption) applyIssuer(c *issuerConfig) error {
+	if o.now == nil {
+		return errors.New("microcred: nil clock")
+	}
+	c.clock = o.now
+	return nil
+}
+
+// WithClockSkew tolerates clocks this far apart when checking validFrom,
+// validUntil and proof creation times (default 5 minutes).
+func WithClockSkew(d time.Duration) VerifierOption {
+	return verifierOptionFunc(func(c *verifierConfig) error {
+		if d < 0 {
+			return errors.New("microcred: negative clock skew")
+		}
+		c.skew = d
+		return nil
+	})
+}
+
+// Verifier verifies credentials offline against fixed trust material. It
+// is safe for concurrent use.
+type Verifier struct {
+	trusted Trusted
+	cfg     verifierConfig
+}
+
+// NewVerifier returns a Verifier, or an error if trust material is missing
+// or an option is invalid.
+func NewVerifier(t Trusted, opts ...VerifierOption) (*Verifier, error) {
+	if t.Resolver == nil {
+		return nil, errors.New("microcred: Trusted.Resolver is required")
+	}
+	if len(t.Suites) == 0 {
+		return nil, errors.New("microcred: Trusted.Suites must name at least one proof suite")
+	}
+	for i, s := range t.Suites {
+		if s == nil {
+			return nil, fmt.Errorf("microcred: Trusted.Suites[%d] is nil", i)
+		}
+	}
+	cfg := verifierConfig{clock: time.Now, skew: proof.DefaultClockSkew}
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("microcred: nil option")
+		}
+		if err := o.applyVerifier(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	t.Suites = append([]proof.Suite(nil), t.Suites...)
+	return &Verifier{trusted: t, cfg: cfg}, nil
+}
+
+// Policy says what a verification requires beyond intact proofs. Build it
+// with [NewPolicy]; the zero Policy fails every verification.
+type Policy struct {
+	issuers   map[string]bool
+	anyIssuer bool
+	valid     bool
+}
+
+// PolicyOption configures a [Policy].
+type PolicyOption func(*Policy) error
+
+// TrustIssuers accepts credentials from these issuer ids (DIDs or URLs).
+func TrustIssuers(ids ...string) PolicyOption {
+	return func(p *Policy) error {
+		if len(ids) == 0 {
+			return errors.New("microcred: TrustIssuers needs at least one issuer")
+		}
+		for _, id := range ids {
+			if id == "" {
+				return errors.New("microcred: empty issuer id")
+			}
+			p.issuers[id] = true
+		}
+		return nil
+	}
+}
+
+// AnyIssuerUnsafe accepts a credential from any issuer whose key signed
+// it. The proof must still be made by a key the issuer controls; what is
+// lost is the check that the issuer is one you trust.
+func AnyIssuerUnsafe() PolicyOption {
+	return func(p *Policy) error {
+		p.anyIssuer = true
+		return nil
+	}
+}
+
+// NewPolicy returns a Policy. It must say whom to trust: TrustIssuers or,
+// deliberately, AnyIssuerUnsafe; both together is an error.
+func NewPolicy(opts ...PolicyOption) (Policy, error) {
+	p := Policy{issuers: make(map[string]bool)}
+	for _, o := range opts {
+		if err := o(&p); err != nil {
+			return Policy{}, err
+		}
+	}
+	switch {
+	case p.anyIssuer && len(p.issuers) > 0:
+		return Policy{}, errors.New("microcred: TrustIssuers and AnyIssuerUnsafe conflict")
+	case !p.anyIssuer && len(p.issuers) == 0:
+		return Policy{}, errors.New("microcred: the policy must name trusted issuers (TrustIssuers) or opt out with AnyIssuerUnsafe")
+	}
+	p.valid = true
+	return p, nil
+}
+
+// Verify verifies one credential, given as the exact bytes received (a JSON
+// credential with embedded proofs). It always returns a non-nil Result
+// listing every check; the error is nil iff every required check passed,
+// and is otherwise a *VerificationError.
+//
+// Checks, in order: parse (strict JSON, VCDM shape), proof (a configured
+// suite's proof verifies, made with a key listed for assertionMethod in its
+// controller's DID document; canonicalization in safe mode), issuer (that
+// controller is the credential's issuer, and the issuer is trusted by
+// policy), validity (validFrom/validUntil, or issuanceDate/expirationDate
+// for VCDM 1.1, against the clock with the configured skew).
+func (v *Verifier) Verify(ctx context.Context, input []byte, policy Policy) (*Result, error) {
+	now := v.cfg.clock()
+	res := &Result{At: now}
+	run := &runner{res: res}
+
+	if !policy.valid {
+		run.fail(CheckParse, errors.New("microcred: zero Policy: build one with NewPolicy"))
+		return res, run.finish(CheckProof, CheckIssuer, CheckValidity)
+	}
+
+	// parse: the input must be a JSON credential; we parse typed values
+	// from these bytes and verify exactly these bytes.
+	trimmed := bytes.TrimLeft(input, " \t\r\n")
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		run.fail(CheckParse, fmt.Errorf("%w: expected a JSON credential", ErrUnsupportedFormat))
+		return res, run.finish(CheckProof, CheckIssuer, CheckValidity)
+	}
+	cred, err := vc.ParseCredential(input)
+	if err != nil {
+		run.fail(CheckParse, err)
+		return res, run.finish(CheckProof, CheckIssuer, CheckValidity)
+	}
+	res.Issuer = cred.Issuer().ID
+	generic, err := strictjson.Decode(input, strictjson.Limits{})
+	if err != nil {
+		run.fail(CheckParse, err)
+		return res, run.finish(CheckProof, CheckIssuer, CheckValidity)
+	}
+	doc, _ := generic.(map[string]any)
+	run.pass(CheckParse, fmt.Sprintf("VCDM %s credential", cred.Version()))
+
+	// proof
+	pres, err := proof.VerifyDocument(ctx, doc, proof.VerifyOptions{
+		Suites:    v.trusted.Suites,
+		Resolver:  v.trusted.Resolver,
+		Purpose:   proof.AssertionMethod,
+		Now:       now,
+		ClockSkew: v.cfg.skew,
+	})
+	if err != nil {
+		run.fail(CheckProof, err)
+		return res, run.finish(CheckIssuer, CheckValidity)
+	}
+	ok := pres.Verified()
+	res.VerificationMethod = ok.Proof.VerificationMethod
+	run.pass(CheckProof, fmt.Sprintf("%s by %s", suiteName(ok.Proof), ok.Proof.VerificationMethod))
+
+	// issuer: the key's controller is the issuer, and the issuer is trusted.
+	if err := checkIssuer(cred.Issuer().ID, ok, policy); err != nil {
+		run.fail(CheckIssuer, err)
+	} else if policy.anyIssuer {
+		run.pass(CheckIssuer, "key controlled by the issuer; issuer not checked against a trust list (AnyIssuerUnsafe)")
+	} else {
+		run.pass(CheckIssuer, "key controlled by a trusted issuer")
+	}
+
+	// validity window
+	if err := checkValidity(cred, now, v.cfg.skew); err != nil {
+		run.fail(CheckValidity, err)
+	} else {
+		run.pass(CheckValidity, "within validity window at "+now.UTC().Format(time.RFC3339))
+	}
+
+	if err := run.finish(); err != nil {
+		return res, err
+	}
+	res.Verified = true
+	res.Credential = cred
+	return res, nil
+}
+
+func suiteName(p *proof.Proof) string {
+	if p.Cryptosuite != "" {
+		return p.Cryptosuite
+	}
+	return p.Type
+}
+
+func checkIssuer(issuer string, pr *proof.ProofResult, policy Policy) error {
+	if issuer == "" {
+		return errors.New("microcred: credential has no issuer id")
+	}
+	if pr.Controller != issuer || pr.Method == nil || pr.Method.Controller != issuer {
+		return fmt.Errorf("%w: key %s is controlled by %q, issuer is %q", ErrIssuerMismatch, pr.Proof.VerificationMethod, pr.Controller, issuer)
+	}
+	if !policy.anyIssuer && !policy.issuers[issuer] {
+		return fmt.Errorf("%w: %q", ErrUntrustedIssuer, issuer)
+	}
+	return nil
+}
+
+func checkValidity(c *vc.Credential, now time.Time, skew time.Duration) error {
+	from, hasFrom, err := c.ValidFrom()
+	if err != nil {
+		return err
+	}
+	until, hasUntil, err := c.ValidUntil()
+	if err != nil {
+		return err
+	}
+	if hasFrom && now.Add(skew).Before(from) {
+		return fmt.Errorf("%w: valid from %s", ErrNotYetValid, from.UTC().Format(time.RFC3339))
+	}
+	if hasUntil && now.Add(-skew).After(until) {
+		return fmt.Errorf("%w: valid until %s", ErrExpired, until.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// runner records checks in order.
+type runner struct {
+	res *Result
+}
+
+func (r *runner) pass(check, detail string) {
+	r.res.Checks = append(r.res.Checks, CheckResult{Check: check, Outcome: Passed, Detail: detail})
+}
+
+func (r *runner) fail(check string, err error) {
+	r.res.Checks = append(r.res.Checks, CheckResult{Check: check, Outcome: Failed, Err: err})
+}
+
+// finish marks the named checks Skipped and returns the verification
+// error, if any check failed.
+func (r *runner) finish(skipped ...string) error {
+	for _, s := range skipped {
+		r.res.Checks = append(r.res.Checks, CheckResult{Check: s, Outcome: Skipped, Err: errors.New("skipped: an earlier check failed")})
+	}
+	for _, c := range r.res.Checks {
+		if c.Outcome == Failed {
+			return &VerificationError{Checks: r.res.Checks}
+		}
+	}
+	return nil
+}
