@@ -145,7 +145,7 @@ func writeTextReport(w io.Writer, file string, res *microcred.Result) {
 		case c.Outcome == microcred.Passed && c.Detail != "":
 			line += " " + c.Detail
 		case c.Outcome == microcred.Failed && c.Err != nil:
-			line += " " + c.Err.Error()
+			line += " " + strings.ReplaceAll(c.Err.Error(), "\n", "; ")
 		}
 		fmt.Fprintln(w, line)
 	}

@@ -1,0 +1,217 @@
+// Package interop_test cross-checks microcred against Digital Bazaar's
+// JavaScript Data Integrity stack (@digitalbazaar/vc, data-integrity,
+// eddsa-rdfc-2022-cryptosuite, eddsa-jcs-2022-cryptosuite), both ways,
+// offline. Run scripts/run.sh (it installs the npm packages first).
+package interop_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The W3C vc-di-eddsa test key (keyPair.json): seed and DID.
+const (
+	w3cSeed = "c96ef9ea10c5e414c471723aff9de72c35fa5b70fae97e8832ecac7d2e2b8ed6"
+	w3cDID  = "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
+	now     = "2026-01-01T00:00:00Z"
+)
+
+var suites = []string{"eddsa-rdfc-2022", "eddsa-jcs-2022"}
+
+// env is a built microcred binary and a working directory.
+type env struct {
+	bin, dir string
+}
+
+func setup(t *testing.T) *env {
+	t.Helper()
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Fatal("node is not installed: the interop checks need Node 20 (run scripts/run.sh)")
+	}
+	if _, err := os.Stat("node_modules/@digitalbazaar/vc"); err != nil {
+		t.Fatal("npm packages are missing: run scripts/run.sh (it runs npm ci first)")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "microcred")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/microcred")
+	build.Dir = ".." // the microcred module, as a user would build it
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "building the CLI: %s", out)
+	return &env{bin: bin, dir: dir}
+}
+
+// run runs a command and returns stdout, stderr and the exit code.
+func run(t *testing.T, name string, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else {
+		require.NoError(t, err)
+	}
+	return stdout.String(), stderr.String(), code
+}
+
+func (e *env) write(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(e.dir, name)
+	require.NoError(t, os.WriteFile(p, data, 0o644))
+	return p
+}
+
+func (e *env) key(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(e.dir, "key.json")
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	out, errOut, code := run(t, e.bin, "key", "generate", "--type", "ed25519", "--seed", w3cSeed, "--out", p)
+	require.Equal(t, 0, code, errOut)
+	require.Equal(t, w3cDID, strings.TrimSpace(out))
+	return p
+}
+
+func ourVerify(t *testing.T, e *env, path string) (bool, string) {
+	out, errOut, code := run(t, e.bin, "verify", "--now", now, "--trust", w3cDID, path)
+	require.Contains(t, []int{0, 1}, code, "verify exit code: %s %s", out, errOut)
+	return code == 0, out + errOut
+}
+
+func nodeVerify(t *testing.T, args ...string) (bool, string) {
+	out, errOut, code := run(t, "node", append([]string{"js/verify.mjs"}, args...)...)
+	require.Contains(t, []int{0, 1}, code, "verify.mjs exit code: %s %s", out, errOut)
+	var rep struct {
+		Verified bool     `json:"verified"`
+		Errors   []string `json:"errors"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep), "verify.mjs output: %s %s", out, errOut)
+	require.Equal(t, code == 0, rep.Verified)
+	return rep.Verified, strings.Join(rep.Errors, "; ")
+}
+
+// tamperings returns corrupted copies of a signed credential: one character
+// of a claim, and one character of the proofValue.
+func tamperings(t *testing.T, signed []byte) map[string][]byte {
+	t.Helper()
+	claim := bytes.Replace(signed, []byte("Data Integrity"), []byte("Data Integritz"), 1)
+	if bytes.Equal(claim, signed) {
+		claim = bytes.Replace(signed, []byte("School of Examples"), []byte("School of Exampler"), 1)
+	}
+	require.NotEqual(t, signed, claim, "the claim to tamper with is present")
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(signed, &m))
+	pv := m["proof"].(map[string]any)["proofValue"].(string)
+	flipped := []byte(pv)
+	if flipped[10] == 'a' {
+		flipped[10] = 'b'
+	} else {
+		flipped[10] = 'a'
+	}
+	proof := bytes.Replace(signed, []byte(pv), flipped, 1)
+	return map[string][]byte{"claim": claim, "proofValue": proof}
+}
+
+// microcred signs; Digital Bazaar verifies (with issuer binding), and
+// rejects one-character tampering; microcred rejects it too.
+func TestWeSignTheyVerify(t *testing.T) {
+	e := setup(t)
+	key := e.key(t)
+	for _, suite := range suites {
+		for _, in := range []string{"testdata/ob3-credential.json", "testdata/w3c-unsigned.json"} {
+			t.Run(suite+"/"+filepath.Base(in), func(t *testing.T) {
+				out, errOut, code := run(t, e.bin, "sign", "--key", key, "--suite", suite, "--created", "2025-06-01T00:00:00Z", "--set-issuer", in)
+				require.Equal(t, 0, code, errOut)
+				signed := []byte(out)
+				path := e.write(t, suite+"-ours-"+filepath.Base(in), signed)
+				ok, why := nodeVerify(t, path)
+				assert.True(t, ok, "Digital Bazaar rejects our %s credential: %s", suite, why)
+				ok, why = ourVerify(t, e, path)
+				assert.True(t, ok, why)
+				for name, bad := range tamperings(t, signed) {
+					p := e.write(t, suite+"-ours-tampered-"+name+"-"+filepath.Base(in), bad)
+					ok, _ := nodeVerify(t, p)
+					assert.False(t, ok, "Digital Bazaar accepts a tampered %s", name)
+					ok, _ = ourVerify(t, e, p)
+					assert.False(t, ok, "microcred accepts a tampered %s", name)
+				}
+			})
+		}
+	}
+}
+
+// Digital Bazaar signs; microcred verifies, and rejects tampering.
+func TestTheySignWeVerify(t *testing.T) {
+	e := setup(t)
+	key := e.key(t)
+	for _, suite := range suites {
+		t.Run(suite, func(t *testing.T) {
+			out, errOut, code := run(t, "node", "js/sign.mjs", "--key", key, "--suite", suite, "--created", "2025-06-01T00:00:00Z", "testdata/ob3-credential.json")
+			require.Equal(t, 0, code, errOut)
+			signed := []byte(out)
+			path := e.write(t, suite+"-theirs.json", signed)
+			ok, why := ourVerify(t, e, path)
+			assert.True(t, ok, "microcred rejects Digital Bazaar's %s credential: %s", suite, why)
+			for name, bad := range tamperings(t, signed) {
+				p := e.write(t, suite+"-theirs-tampered-"+name+".json", bad)
+				ok, _ := ourVerify(t, e, p)
+				assert.False(t, ok, "microcred accepts a tampered %s", name)
+				ok, _ = nodeVerify(t, p)
+				assert.False(t, ok, "Digital Bazaar accepts a tampered %s", name)
+			}
+		})
+	}
+}
+
+// Both sides produce the W3C vectors' proof values from the same key,
+// document and time (Ed25519 is deterministic), and Digital Bazaar accepts
+// the vectors we also pass in our own tests.
+func TestSameBytesAsTheVectors(t *testing.T) {
+	e := setup(t)
+	key := e.key(t)
+	for _, tc := range []struct{ suite, vector string }{
+		{"eddsa-rdfc-2022", "testdata/w3c-eddsa-rdfc-2022-signed.json"},
+		{"eddsa-jcs-2022", "testdata/w3c-eddsa-jcs-2022-signed.json"},
+	} {
+		t.Run(tc.suite, func(t *testing.T) {
+			var want map[string]any
+			data, err := os.ReadFile(tc.vector)
+			require.NoError(t, err)
+			require.NoError(t, json.Unmarshal(data, &want))
+			out, errOut, code := run(t, "node", "js/sign.mjs", "--key", key, "--suite", tc.suite, "--created", "2023-02-24T23:36:38Z", "testdata/w3c-unsigned.json")
+			require.Equal(t, 0, code, errOut)
+			var got map[string]any
+			require.NoError(t, json.Unmarshal([]byte(out), &got))
+			assert.Equal(t, want["proof"], got["proof"], "Digital Bazaar reproduces the vector's proof")
+			ok, why := nodeVerify(t, "--proof-only", tc.vector)
+			assert.True(t, ok, why)
+		})
+	}
+}
+
+// A member the contexts do not define: microcred refuses to sign it, and
+// Digital Bazaar (safe mode) refuses too.
+func TestUndefinedTermRefusedByBoth(t *testing.T) {
+	e := setup(t)
+	key := e.key(t)
+	data, err := os.ReadFile("testdata/ob3-credential.json")
+	require.NoError(t, err)
+	bad := bytes.Replace(data, []byte(`"validFrom"`), []byte(`"favoriteColor": "blue", "validFrom"`), 1)
+	path := e.write(t, "undefined-term.json", bad)
+	_, errOut, code := run(t, e.bin, "sign", "--key", key, path)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "favoriteColor")
+	_, _, code = run(t, "node", "js/sign.mjs", "--key", key, path)
+	assert.Equal(t, 1, code, "Digital Bazaar's safe mode refuses it too")
+}
