@@ -1,0 +1,412 @@
+package rdfc
+
+import (
+	"crypto"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/onchaincert/microcred/internal/limits"
+)
+
+// Kind is the kind of an RDF term.
+type Kind uint8
+
+// Term kinds. The zero Kind in a Quad's Graph means the default graph.
+const (
+	DefaultGraph Kind = iota
+	IRI
+	BlankNode
+	Literal
+)
+
+// Term is an RDF term. Blank node values carry no "_:" prefix.
+type Term struct {
+	Kind     Kind
+	Value    string
+	Datatype string // literals; "" means xsd:string
+	Language string // literals with rdf:langString
+}
+
+// Quad is an RDF quad; Graph.Kind == DefaultGraph for the default graph.
+type Quad struct {
+	Subject, Predicate, Object, Graph Term
+}
+
+// Options configure canonicalization.
+type Options struct {
+	// Hash is crypto.SHA256 (the default when zero) or crypto.SHA384.
+	Hash crypto.Hash
+	// MaxWork caps Hash N-Degree Quads calls plus permutations tried; 0
+	// means limits.MaxCanonWork.
+	MaxWork int
+	// MaxQuads caps the input size; 0 means limits.MaxQuads.
+	MaxQuads int
+}
+
+var (
+	// ErrTooMuchWork: the dataset needs more work than Options.MaxWork.
+	ErrTooMuchWork = errors.New("rdfc: too much canonicalization work (poison graph?)")
+	// ErrTooManyQuads: the dataset is larger than Options.MaxQuads.
+	ErrTooManyQuads = errors.New("rdfc: too many quads")
+	// ErrUnsupportedHash: Options.Hash is neither SHA-256 nor SHA-384.
+	ErrUnsupportedHash = errors.New("rdfc: unsupported hash")
+	// ErrSyntax: the N-Quads input is malformed.
+	ErrSyntax = errors.New("rdfc: N-Quads syntax error")
+)
+
+const xsdString = "http://www.w3.org/2001/XMLSchema#string"
+
+// Canonicalize returns the canonical N-Quads of the dataset: each quad on
+// its own line ending in "\n", sorted in code point order.
+func Canonicalize(quads []Quad, opts Options) ([]byte, error) {
+	out, _, err := CanonicalizeQuads(quads, opts)
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]string, len(out))
+	size := 0
+	for i, q := range out {
+		lines[i] = string(AppendNQuad(nil, q))
+		size += len(lines[i])
+	}
+	sort.Strings(lines)
+	buf := make([]byte, 0, size)
+	for i, l := range lines {
+		if i > 0 && l == lines[i-1] {
+			continue // a dataset is a set: duplicates collapse
+		}
+		buf = append(buf, l...)
+	}
+	return buf, nil
+}
+
+// CanonicalizeQuads relabels the dataset's blank nodes canonically and
+// returns the relabelled quads (in input order) and the issued identifier
+// map (input label -> c14nN).
+func CanonicalizeQuads(quads []Quad, opts Options) ([]Quad, map[string]string, error) {
+	c, err := newCanon(quads, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := c.run(); err != nil {
+		return nil, nil, err
+	}
+	out := make([]Quad, len(quads))
+	for i, q := range quads {
+		out[i] = Quad{c.relabel(q.Subject), q.Predicate, c.relabel(q.Object), c.relabel(q.Graph)}
+	}
+	issued := make(map[string]string, len(c.canonical.issued))
+	for k, v := range c.canonical.issued {
+		issued[k] = v
+	}
+	return out, issued, nil
+}
+
+// issuer is an Identifier Issuer (RDFC-1.0 4.3).
+type issuer struct {
+	prefix string
+	issued map[string]string
+	order  []string
+}
+
+func newIssuer(prefix string) *issuer {
+	return &issuer{prefix: prefix, issued: map[string]string{}}
+}
+
+func (is *issuer) issue(id string) string {
+	if v, ok := is.issued[id]; ok {
+		return v
+	}
+	v := is.prefix + strconv.Itoa(len(is.order))
+	is.issued[id] = v
+	is.order = append(is.order, id)
+	return v
+}
+
+func (is *issuer) clone() *issuer {
+	c := &issuer{prefix: is.prefix, issued: make(map[string]string, len(is.issued)), order: append([]string(nil), is.order...)}
+	for k, v := range is.issued {
+		c.issued[k] = v
+	}
+	return c
+}
+
+type canon struct {
+	quads     []Quad
+	bnodes    map[string][]int // blank node -> indexes of quads mentioning it
+	canonical *issuer
+	newHash   func() hash.Hash
+	work      int
+	maxWork   int
+	firstHash map[string]string
+}
+
+func newCanon(quads []Quad, opts Options) (*canon, error) {
+	maxQuads := opts.MaxQuads
+	if maxQuads == 0 {
+		maxQuads = limits.MaxQuads
+	}
+	if len(quads) > maxQuads {
+		return nil, fmt.Errorf("%w: %d, limit %d", ErrTooManyQuads, len(quads), maxQuads)
+	}
+	c := &canon{quads: quads, bnodes: map[string][]int{}, canonical: newIssuer("c14n"), maxWork: opts.MaxWork, firstHash: map[string]string{}}
+	if c.maxWork == 0 {
+		c.maxWork = limits.MaxCanonWork
+	}
+	switch opts.Hash {
+	case 0, crypto.SHA256:
+		c.newHash = sha256.New
+	case crypto.SHA384:
+		c.newHash = sha512.New384
+	default:
+		return nil, fmt.Errorf("%w: %v", ErrUnsupportedHash, opts.Hash)
+	}
+	for i, q := range quads {
+		for _, t := range [...]Term{q.Subject, q.Object, q.Graph} {
+			if t.Kind == BlankNode {
+				list := c.bnodes[t.Value]
+				if len(list) == 0 || list[len(list)-1] != i {
+					c.bnodes[t.Value] = append(list, i)
+				}
+			}
+		}
+	}
+	return c, nil
+}
+
+func (c *canon) relabel(t Term) Term {
+	if t.Kind == BlankNode {
+		t.Value = c.canonical.issued[t.Value]
+	}
+	return t
+}
+
+// run is the Canonicalization Algorithm (RDFC-1.0 4.4.3), steps 3-6.
+func (c *canon) run() error {
+	// Step 3: hash every blank node's first-degree quads.
+	hashToNodes := map[string][]string{}
+	for id := range c.bnodes {
+		h := c.hashFirstDegree(id)
+		hashToNodes[h] = append(hashToNodes[h], id)
+	}
+	hashes := make([]string, 0, len(hashToNodes))
+	for h := range hashToNodes {
+		hashes = append(hashes, h)
+	}
+	sort.Strings(hashes)
+	// Step 4: unique hashes get canonical identifiers in hash order.
+	var shared []string
+	for _, h := range hashes {
+		if len(hashToNodes[h]) == 1 {
+			c.canonical.issue(hashToNodes[h][0])
+		} else {
+			shared = append(shared, h)
+		}
+	}
+	// Step 5: the rest, by N-degree hashes.
+	for _, h := range shared {
+		nodes := hashToNodes[h]
+		sort.Strings(nodes) // deterministic iteration; results do not depend on it
+		type result struct {
+			hash   string
+			issuer *issuer
+		}
+		var paths []result
+		for _, n := range nodes {
+			if _, done := c.canonical.issued[n]; done {
+				continue
+			}
+			tmp := newIssuer("b")
+			tmp.issue(n)
+			hh, is, err := c.hashNDegree(n, tmp)
+			if err != nil {
+				return err
+			}
+			paths = append(paths, result{hh, is})
+		}
+		sort.SliceStable(paths, func(i, j int) bool { return paths[i].hash < paths[j].hash })
+		for _, r := range paths {
+			for _, id := range r.issuer.order {
+				c.canonical.issue(id)
+			}
+		}
+	}
+	return nil
+}
+
+func (c *canon) digest(s string) string {
+	h := c.newHash()
+	h.Write([]byte(s))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// hashFirstDegree is Hash First Degree Quads (4.6.3).
+func (c *canon) hashFirstDegree(id string) string {
+	if h, ok := c.firstHash[id]; ok {
+		return h
+	}
+	idx := c.bnodes[id]
+	lines := make([]string, 0, len(idx))
+	for _, i := range idx {
+		q := c.quads[i]
+		mask := func(t Term) Term {
+			if t.Kind == BlankNode {
+				if t.Value == id {
+					t.Value = "a"
+				} else {
+					t.Value = "z"
+				}
+			}
+			return t
+		}
+		lines = append(lines, string(AppendNQuad(nil, Quad{mask(q.Subject), q.Predicate, mask(q.Object), mask(q.Graph)})))
+	}
+	sort.Strings(lines)
+	h := c.digest(strings.Join(lines, ""))
+	c.firstHash[id] = h
+	return h
+}
+
+// hashRelated is Hash Related Blank Node (4.7.3).
+func (c *canon) hashRelated(related string, q Quad, is *issuer, position byte) string {
+	var b strings.Builder
+	b.WriteByte(position)
+	if position != 'g' {
+		b.WriteByte('<')
+		b.WriteString(q.Predicate.Value)
+		b.WriteByte('>')
+	}
+	if id, ok := c.canonical.issued[related]; ok {
+		b.WriteString("_:" + id)
+	} else if id, ok := is.issued[related]; ok {
+		b.WriteString("_:" + id)
+	} else {
+		b.WriteString(c.hashFirstDegree(related))
+	}
+	return c.digest(b.String())
+}
+
+func (c *canon) spend() error {
+	c.work++
+	if c.work > c.maxWork {
+		return fmt.Errorf("%w: more than %d steps", ErrTooMuchWork, c.maxWork)
+	}
+	return nil
+}
+
+// hashNDegree is Hash N-Degree Quads (4.8.3).
+func (c *canon) hashNDegree(id string, is *issuer) (string, *issuer, error) {
+	if err := c.spend(); err != nil {
+		return "", nil, err
+	}
+	// Steps 1-3: group related blank nodes by their related hash.
+	hashToRelated := map[string][]string{}
+	for _, i := range c.bnodes[id] {
+		q := c.quads[i]
+		for _, pt := range [...]struct {
+			t   Term
+			pos byte
+		}{{q.Subject, 's'}, {q.Object, 'o'}, {q.Graph, 'g'}} {
+			if pt.t.Kind != BlankNode || pt.t.Value == id {
+				continue
+			}
+			h := c.hashRelated(pt.t.Value, q, is, pt.pos)
+			hashToRelated[h] = append(hashToRelated[h], pt.t.Value)
+		}
+	}
+	related := make([]string, 0, len(hashToRelated))
+	for h := range hashToRelated {
+		related = append(related, h)
+	}
+	sort.Strings(related)
+	var data strings.Builder
+	// Step 5.
+	for _, rh := range related {
+		data.WriteString(rh)
+		var chosenPath string
+		var chosenIssuer *issuer
+		err := permute(hashToRelated[rh], func(perm []string) (bool, error) {
+			if err := c.spend(); err != nil {
+				return false, err
+			}
+			cp := is.clone()
+			var path strings.Builder
+			var recursion []string
+			skip := func() bool {
+				return chosenPath != "" && path.Len() >= len(chosenPath) && path.String() > chosenPath
+			}
+			for _, r := range perm {
+				if cid, ok := c.canonical.issued[r]; ok {
+					path.WriteString("_:" + cid)
+				} else {
+					if _, ok := cp.issued[r]; !ok {
+						recursion = append(recursion, r)
+					}
+					path.WriteString("_:" + cp.issue(r))
+				}
+				if skip() {
+					return true, nil
+				}
+			}
+			for _, r := range recursion {
+				h, ris, err := c.hashNDegree(r, cp)
+				if err != nil {
+					return false, err
+				}
+				path.WriteString("_:" + ris.issue(r))
+				path.WriteString("<" + h + ">")
+				cp = ris
+				if skip() {
+					return true, nil
+				}
+			}
+			if chosenPath == "" || path.String() < chosenPath {
+				chosenPath = path.String()
+				chosenIssuer = cp
+			}
+			return true, nil
+		})
+		if err != nil {
+			return "", nil, err
+		}
+		data.WriteString(chosenPath)
+		is = chosenIssuer
+	}
+	return c.digest(data.String()), is, nil
+}
+
+// permute calls f with every permutation of list (Heap's algorithm, on a
+// copy) until f returns false or an error.
+func permute(list []string, f func([]string) (bool, error)) error {
+	a := append([]string(nil), list...)
+	n := len(a)
+	idx := make([]int, n)
+	if ok, err := f(a); err != nil || !ok {
+		return err
+	}
+	for i := 1; i < n; {
+		if idx[i] < i {
+			if i%2 == 0 {
+				a[0], a[i] = a[i], a[0]
+			} else {
+				a[idx[i]], a[i] = a[i], a[idx[i]]
+			}
+			if ok, err := f(a); err != nil || !ok {
+				return err
+			}
+			idx[i]++
+			i = 1
+		} else {
+			idx[i] = 0
+			i++
+		}
+	}
+	return nil
+}
