@@ -215,3 +215,65 @@ func TestRDFCReuseAndConcurrency(t *testing.T) {
 		<-done
 	}
 }
+
+// SHA-384 labels blank nodes differently from SHA-256 (RDFC-1.0's hash is
+// part of the algorithm); on a document without blank nodes both agree.
+func TestRDFCHashOption(t *testing.T) {
+	c384, err := canon.NewRDFC(canon.Options{Loader: contexts.Default(), Hash: crypto.SHA384})
+	require.NoError(t, err)
+	withBlank := readJSON(t, filepath.Join(vectors, "eddsa/TestVectors/employmentAuth.json"))
+	a, err := newRDFC(t).Canonicalize(withBlank)
+	require.NoError(t, err)
+	b, err := c384.Canonicalize(withBlank)
+	require.NoError(t, err)
+	assert.Equal(t, strings.Count(string(a), "\n"), strings.Count(string(b), "\n"))
+	noBlank := readJSON(t, filepath.Join(vectors, "eddsa/TestVectors/unsigned.json"))
+	a, err = newRDFC(t).Canonicalize(noBlank)
+	require.NoError(t, err)
+	b, err = c384.Canonicalize(noBlank)
+	require.NoError(t, err)
+	assert.Equal(t, string(a), string(b))
+}
+
+// Values JSON-LD would drop or that RDF cannot carry are refused.
+func TestSafeModeValueChecks(t *testing.T) {
+	for name, tc := range map[string]struct {
+		edit func(m map[string]any)
+		kind error
+	}{
+		"base direction": {func(m map[string]any) {
+			m["name"] = map[string]any{"@value": "شارة", "@language": "ar", "@direction": "rtl"}
+		}, canon.ErrUnsafeDirection},
+		"ill-formed language": {func(m map[string]any) {
+			m["name"] = map[string]any{"@value": "x", "@language": "not a tag"}
+		}, canon.ErrUnsafe},
+	} {
+		t.Run(name, func(t *testing.T) {
+			doc := readJSON(t, filepath.Join(vectors, "ob3/ldp-test-vector-ob/credential.json"))
+			tc.edit(doc)
+			_, err := newRDFC(t).Canonicalize(doc)
+			require.Error(t, err)
+			assert.ErrorIs(t, err, tc.kind)
+		})
+	}
+}
+
+// Numbers follow jsonld.js: integers as xsd:integer, others as canonical
+// xsd:double.
+func TestNumbers(t *testing.T) {
+	doc := map[string]any{
+		"@context": []any{contexts.CredentialsV2, map[string]any{"n": "https://example.com/n"}},
+		"id":       "urn:x",
+		"n":        []any{5.0, 5.3, 1e21, -0.0, 1e-7},
+	}
+	out, err := newRDFC(t).Canonicalize(doc)
+	require.NoError(t, err)
+	for _, want := range []string{
+		`"5"^^<http://www.w3.org/2001/XMLSchema#integer>`,
+		`"5.3E0"^^<http://www.w3.org/2001/XMLSchema#double>`,
+		`"1.0E21"^^<http://www.w3.org/2001/XMLSchema#double>`,
+		`"0"^^<http://www.w3.org/2001/XMLSchema#integer>`,
+	} {
+		assert.Contains(t, string(out), want)
+	}
+}

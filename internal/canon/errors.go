@@ -14,6 +14,15 @@ var (
 	// ErrRelativeIRI is wrapped when an @id, @type or datatype is not an
 	// absolute IRI.
 	ErrRelativeIRI = errors.New("canon: relative IRI")
+	// ErrUnsafePredicate is wrapped when a property maps to a blank node,
+	// which RDF cannot express and JSON-LD would drop.
+	ErrUnsafePredicate = errors.New("canon: blank node predicate")
+	// ErrUnsafeLanguage is wrapped for an ill-formed language tag, which
+	// JSON-LD would drop.
+	ErrUnsafeLanguage = errors.New("canon: ill-formed language tag")
+	// ErrUnsafeDirection is wrapped for a value with a base direction
+	// (@direction), which standard RDF conversion drops.
+	ErrUnsafeDirection = errors.New("canon: base direction would not be signed")
 	// ErrUnsupportedHash is returned for a hash RDFC-1.0 is not used with.
 	ErrUnsupportedHash = errors.New("canon: unsupported hash")
 )
@@ -35,6 +44,8 @@ func (e *UnsafeError) Error() string {
 		return fmt.Sprintf("canon: undefined term %q at %s: the document's contexts do not define it, so a signature would not cover it", e.Term, pointerOrRoot(e.Pointer))
 	case ErrRelativeIRI:
 		return fmt.Sprintf("canon: relative IRI %q at %s: JSON-LD processing would drop or rewrite it", e.Term, pointerOrRoot(e.Pointer))
+	case ErrUnsafePredicate, ErrUnsafeLanguage, ErrUnsafeDirection:
+		return fmt.Sprintf("%v: %q at %s: RDF conversion would drop it", e.Kind, e.Term, pointerOrRoot(e.Pointer))
 	}
 	return fmt.Sprintf("canon: unsafe value %q at %s", e.Term, pointerOrRoot(e.Pointer))
 }

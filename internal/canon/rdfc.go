@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/piprate/json-gold/ld"
+
+	"github.com/onchaincert/microcred/internal/rdfc"
 )
 
 // Vocabularies VCDM 2.0 reserves for terms that no context defines.
@@ -71,26 +73,25 @@ func NewRDFC(opts Options) (*RDFC, error) {
 // ErrUnsafe (with an *UnsafeError naming the JSON Pointer), a context
 // loading error, or a work-limit error.
 func (c *RDFC) Canonicalize(doc map[string]any) ([]byte, error) {
-	quads, err := c.Dataset(doc)
+	quads, err := c.Quads(doc)
 	if err != nil {
 		return nil, err
 	}
-	return normalize(quads, c.opts)
+	out, err := rdfc.Canonicalize(quads, rdfc.Options{Hash: c.opts.Hash, MaxWork: c.opts.MaxWork})
+	if err != nil {
+		return nil, fmt.Errorf("canon: %w", err)
+	}
+	return out, nil
 }
 
-// Dataset runs safe-mode expansion and conversion to RDF, without
+// Quads runs safe-mode expansion and conversion to RDF, without
 // canonicalizing.
-func (c *RDFC) Dataset(doc map[string]any) (*ld.RDFDataset, error) {
+func (c *RDFC) Quads(doc map[string]any) ([]rdfc.Quad, error) {
 	expanded, err := c.expandSafe(doc)
 	if err != nil {
 		return nil, err
 	}
-	lo := c.ldOptions()
-	ds, err := ld.NewJsonLdApi().ToRDF(expanded, lo)
-	if err != nil {
-		return nil, fmt.Errorf("canon: converting to RDF: %w", err)
-	}
-	return ds, nil
+	return toRDF(expanded)
 }
 
 func (c *RDFC) ldOptions() *ld.JsonLdOptions {

@@ -1,0 +1,279 @@
+package canon
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/piprate/json-gold/ld"
+
+	"github.com/onchaincert/microcred/internal/jcs"
+	"github.com/onchaincert/microcred/internal/rdfc"
+)
+
+// RDF and XML Schema IRIs used by the conversion.
+const (
+	rdfType       = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+	rdfFirst      = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
+	rdfRest       = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
+	rdfNil        = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
+	rdfLangString = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+	rdfJSON       = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON"
+	xsdString     = "http://www.w3.org/2001/XMLSchema#string"
+	xsdBoolean    = "http://www.w3.org/2001/XMLSchema#boolean"
+	xsdInteger    = "http://www.w3.org/2001/XMLSchema#integer"
+	xsdDouble     = "http://www.w3.org/2001/XMLSchema#double"
+)
+
+// toRDF converts expanded JSON-LD to RDF quads: the JSON-LD 1.1 API's
+// Deserialize JSON-LD to RDF (8.1), Object to RDF (8.2) and List
+// Conversion (8.3), on json-gold's node map.
+//
+// It follows jsonld.js, the reference implementation, where the spec leaves
+// room, so that our canonical forms match it byte for byte. Where the
+// algorithm would silently drop a statement (relative IRIs, blank node
+// predicates, ill-formed language tags, a base direction with no RDF
+// form), it returns an error instead: the signature must cover everything
+// the reader sees.
+func toRDF(expanded []any) ([]rdfc.Quad, error) {
+	issuer := ld.NewIdentifierIssuer("_:b")
+	nodeMap := map[string]any{"@default": map[string]any{}}
+	if _, err := ld.NewJsonLdApi().GenerateNodeMap(expanded, nodeMap, "@default", issuer, "", "", nil); err != nil {
+		return nil, fmt.Errorf("canon: generating node map: %w", err)
+	}
+	c := &converter{}
+	for _, graphName := range sortedKeys(nodeMap) {
+		var g rdfc.Term
+		if graphName != "@default" {
+			t, ok := iriOrBlank(graphName)
+			if !ok {
+				return nil, &UnsafeError{Term: graphName, Kind: ErrRelativeIRI}
+			}
+			g = t
+		}
+		graph, _ := nodeMap[graphName].(map[string]any)
+		for _, subject := range sortedKeys(graph) {
+			s, ok := iriOrBlank(subject)
+			if !ok {
+				return nil, &UnsafeError{Term: subject, Kind: ErrRelativeIRI}
+			}
+			node, _ := graph[subject].(map[string]any)
+			for _, property := range sortedKeys(node) {
+				values, _ := node[property].([]any)
+				if property == "@type" {
+					for _, v := range values {
+						ts, _ := v.(string)
+						o, ok := iriOrBlank(ts)
+						if !ok {
+							return nil, &UnsafeError{Term: ts, Kind: ErrRelativeIRI}
+						}
+						c.out = append(c.out, rdfc.Quad{Subject: s, Predicate: rdfc.Term{Kind: rdfc.IRI, Value: rdfType}, Object: o, Graph: g})
+					}
+					continue
+				}
+				if strings.HasPrefix(property, "@") {
+					continue
+				}
+				if strings.HasPrefix(property, "_:") {
+					return nil, &UnsafeError{Term: property, Kind: ErrUnsafePredicate}
+				}
+				if !absoluteOrBlank(property) {
+					return nil, &UnsafeError{Term: property, Kind: ErrRelativeIRI}
+				}
+				p := rdfc.Term{Kind: rdfc.IRI, Value: property}
+				for _, item := range values {
+					o, err := c.object(item, g)
+					if err != nil {
+						return nil, err
+					}
+					c.out = append(c.out, rdfc.Quad{Subject: s, Predicate: p, Object: o, Graph: g})
+				}
+			}
+		}
+	}
+	return c.out, nil
+}
+
+type converter struct {
+	out   []rdfc.Quad
+	lists int
+}
+
+// object converts one item to an RDF term, emitting list statements.
+func (c *converter) object(item any, g rdfc.Term) (rdfc.Term, error) {
+	m, ok := item.(map[string]any)
+	if !ok {
+		return rdfc.Term{}, fmt.Errorf("canon: unexpected %T in expanded JSON-LD", item)
+	}
+	if list, ok := m["@list"]; ok {
+		items, _ := list.([]any)
+		return c.list(items, g)
+	}
+	v, isValue := m["@value"]
+	if !isValue {
+		id, _ := m["@id"].(string)
+		t, ok := iriOrBlank(id)
+		if !ok {
+			return rdfc.Term{}, &UnsafeError{Term: id, Kind: ErrRelativeIRI}
+		}
+		return t, nil
+	}
+	datatype, _ := m["@type"].(string)
+	if datatype != "" && datatype != "@json" && !absoluteOrBlank(datatype) {
+		return rdfc.Term{}, &UnsafeError{Term: datatype, Kind: ErrRelativeIRI}
+	}
+	if _, ok := m["@direction"]; ok {
+		return rdfc.Term{}, &UnsafeError{Term: fmt.Sprint(m["@direction"]), Kind: ErrUnsafeDirection}
+	}
+	lit := rdfc.Term{Kind: rdfc.Literal}
+	switch {
+	case datatype == "@json":
+		b, err := jcs.Marshal(v)
+		if err != nil {
+			return rdfc.Term{}, fmt.Errorf("canon: canonicalizing a JSON literal: %w", err)
+		}
+		lit.Value, lit.Datatype = string(b), rdfJSON
+	default:
+		switch x := v.(type) {
+		case bool:
+			lit.Value = strconv.FormatBool(x)
+			lit.Datatype = orDefault(datatype, xsdBoolean)
+		case float64:
+			if isJSDouble(x) || datatype == xsdDouble {
+				lit.Value = canonicalDouble(x)
+				lit.Datatype = orDefault(datatype, xsdDouble)
+			} else {
+				lit.Value = jsToFixed0(x)
+				lit.Datatype = orDefault(datatype, xsdInteger)
+			}
+		case string:
+			lit.Value = x
+			if lang, ok := m["@language"].(string); ok {
+				if !wellFormedLanguage(lang) {
+					return rdfc.Term{}, &UnsafeError{Term: lang, Kind: ErrUnsafeLanguage}
+				}
+				lit.Language = strings.ToLower(lang)
+				lit.Datatype = rdfLangString
+			} else {
+				lit.Datatype = orDefault(datatype, xsdString)
+			}
+		default:
+			return rdfc.Term{}, fmt.Errorf("canon: unexpected @value of type %T", v)
+		}
+	}
+	return lit, nil
+}
+
+// list emits the rdf:first/rdf:rest chain of a list and returns its head.
+func (c *converter) list(items []any, g rdfc.Term) (rdfc.Term, error) {
+	if len(items) == 0 {
+		return rdfc.Term{Kind: rdfc.IRI, Value: rdfNil}, nil
+	}
+	nodes := make([]rdfc.Term, len(items))
+	for i := range items {
+		c.lists++
+		// "_:l" labels cannot collide with the node map's "_:b" labels.
+		nodes[i] = rdfc.Term{Kind: rdfc.BlankNode, Value: "l" + strconv.Itoa(c.lists)}
+	}
+	first := rdfc.Term{Kind: rdfc.IRI, Value: rdfFirst}
+	rest := rdfc.Term{Kind: rdfc.IRI, Value: rdfRest}
+	for i, it := range items {
+		o, err := c.object(it, g)
+		if err != nil {
+			return rdfc.Term{}, err
+		}
+		c.out = append(c.out, rdfc.Quad{Subject: nodes[i], Predicate: first, Object: o, Graph: g})
+		next := rdfc.Term{Kind: rdfc.IRI, Value: rdfNil}
+		if i+1 < len(items) {
+			next = nodes[i+1]
+		}
+		c.out = append(c.out, rdfc.Quad{Subject: nodes[i], Predicate: rest, Object: next, Graph: g})
+	}
+	return nodes[0], nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func iriOrBlank(s string) (rdfc.Term, bool) {
+	if strings.HasPrefix(s, "_:") {
+		return rdfc.Term{Kind: rdfc.BlankNode, Value: s[2:]}, len(s) > 2
+	}
+	if !absoluteOrBlank(s) {
+		return rdfc.Term{}, false
+	}
+	return rdfc.Term{Kind: rdfc.IRI, Value: s}, true
+}
+
+// wellFormedLanguage checks BCP 47 shape as JSON-LD does:
+// [a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*.
+func wellFormedLanguage(s string) bool {
+	parts := strings.Split(s, "-")
+	for i, p := range parts {
+		if len(p) == 0 || len(p) > 8 {
+			return false
+		}
+		for j := 0; j < len(p); j++ {
+			c := p[j]
+			alpha := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+			if !alpha && (i == 0 || c < '0' || c > '9') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// isJSDouble mirrors jsonld.js: a number is written as xsd:double when
+// JavaScript's String(n) contains a "." or |n| >= 1e21.
+func isJSDouble(x float64) bool {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return true
+	}
+	a := math.Abs(x)
+	if a >= 1e21 {
+		return true
+	}
+	if a == 0 {
+		return false
+	}
+	if a < 1e-6 {
+		// String(n) is exponential: "d.ddde-7" has a "." iff there is
+		// more than one significant digit.
+		digits := strconv.FormatFloat(a, 'e', -1, 64)
+		return strings.Contains(digits[:strings.IndexByte(digits, 'e')], ".")
+	}
+	return a != math.Trunc(a)
+}
+
+// jsToFixed0 is JavaScript's n.toFixed(0) for |n| < 1e21.
+func jsToFixed0(x float64) string {
+	r := math.Round(x) // toFixed rounds half away from zero, like math.Round
+	if r == 0 {
+		if x < 0 { // toFixed keeps the sign of a negative number rounded to 0
+			return "-0"
+		}
+		return "0"
+	}
+	return strconv.FormatFloat(r, 'f', 0, 64)
+}
+
+// canonicalDouble is jsonld.js's canonical xsd:double:
+// n.toExponential(15) with trailing zeros of the mantissa and the
+// exponent's "+" and leading zeros removed, e.g. 5.3E0, 1.0E-7.
+func canonicalDouble(x float64) string {
+	s := strconv.FormatFloat(x, 'e', 15, 64) // d.ddddddddddddddde±dd
+	mant, exp, _ := strings.Cut(s, "e")
+	intPart, frac, _ := strings.Cut(mant, ".")
+	frac = strings.TrimRight(frac, "0")
+	if frac == "" {
+		frac = "0"
+	}
+	e, _ := strconv.Atoi(exp)
+	return intPart + "." + frac + "E" + strconv.Itoa(e)
+}
