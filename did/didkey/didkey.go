@@ -136,7 +136,10 @@ func NewFromPrivate(t KeyType, b []byte) (*Key, error) {
 		if err != nil {
 			return nil, fmt.Errorf("didkey: %s private scalar is out of range", t)
 		}
-		x, y := elliptic.Unmarshal(curve, ek.PublicKey().Bytes()) //nolint:staticcheck // uncompressed point from crypto/ecdh
+		// crypto/ecdh gives the uncompressed point 0x04 || X || Y.
+		pt := ek.PublicKey().Bytes()
+		size := (len(pt) - 1) / 2
+		x, y := new(big.Int).SetBytes(pt[1:1+size]), new(big.Int).SetBytes(pt[1+size:])
 		k.ec = &ecdsa.PrivateKey{PublicKey: ecdsa.PublicKey{Curve: curve, X: x, Y: y}, D: new(big.Int).SetBytes(b)}
 		k.pub = &k.ec.PublicKey
 	case Secp256k1:

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -264,7 +265,7 @@ func TestNumbers(t *testing.T) {
 	doc := map[string]any{
 		"@context": []any{contexts.CredentialsV2, map[string]any{"n": "https://example.com/n"}},
 		"id":       "urn:x",
-		"n":        []any{5.0, 5.3, 1e21, -0.0, 1e-7},
+		"n":        []any{5.0, 5.3, 1e21, math.Copysign(0, -1), 1e-7},
 	}
 	out, err := newRDFC(t).Canonicalize(doc)
 	require.NoError(t, err)

@@ -1,8 +1,8 @@
 // Package contexts embeds the JSON-LD contexts that microcred processes and
 // serves them through an offline document loader.
 //
-// Every context a credential may cite is compiled into the binary with
-// go:embed, byte for byte as published, and pinned by SHA-256 (data/INDEX.tsv;
+// Every context a credential may cite is compiled into the binary (with the
+// embed package), byte for byte as published, and pinned by SHA-256 (data/INDEX.tsv;
 // a test checks each file against it). [Loader] answers only from that set and
 // from documents the caller adds with [WithDocument]; an unknown URL is an error
 // wrapping [ErrUnknownContext] that names the URL. Nothing here touches the
