@@ -235,7 +235,7 @@ func TestProofSetsAndChains(t *testing.T) {
 	}
 }
 
-// Signing a proof set and a proof chain reproduces the W3C vectors.
+// Signing a proof set and proof chains reproduces the W3C vectors.
 func TestSignProofSetAndChain(t *testing.T) {
 	keys := readMap(t, filepath.Join(tv, "proof-set-chain", "multiKeyPairs.json"))
 	signerFor := func(config map[string]any) testSigner {
@@ -274,6 +274,9 @@ func TestSignProofSetAndChain(t *testing.T) {
 		want    string
 	}{
 		{"unsigned.json", []string{"proofSetConfig1.json", "proofSetConfig2.json"}, "signedProofSet2.json"},
+		// A chain: the third proof signs over the first two, the fourth over the third.
+		{"signedProofSet2.json", []string{"proofChainConfig1.json"}, "signedProofChain1.json"},
+		{"signedProofSet2.json", []string{"proofChainConfig1.json", "proofChainConfig2.json"}, "signedProofChain2.json"},
 	} {
 		doc := read(t, filepath.Join(tv, "proof-set-chain", chain.start))
 		for _, c := range chain.configs {
@@ -391,4 +394,66 @@ func TestDecodeProofValue(t *testing.T) {
 		_, err := eddsa2022.DecodeProofValue(bad)
 		assert.ErrorIs(t, err, proof.ErrMalformedProof, "%q", bad)
 	}
+}
+
+// Authentication proofs bind a challenge and a domain; the verifier must
+// ask for them, and a mismatch fails.
+func TestAuthenticationChallengeDomain(t *testing.T) {
+	key, err := didkey.NewEd25519FromSeed(bytes.Repeat([]byte{9}, 32))
+	require.NoError(t, err)
+	vp := []byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiablePresentation"],"holder":"` + key.DID().String() + `"}`)
+	created := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	signed, err := proof.Sign(context.Background(), vp, rdfcSuite(t), key, proof.Options{
+		Purpose: proof.Authentication, Challenge: "c-123", Domain: "verifier.example", Created: created, Expires: created.Add(time.Hour),
+	})
+	require.NoError(t, err)
+	opts := verifyOpts(t)
+	opts.Purpose = proof.Authentication
+	opts.Now = created.Add(time.Minute)
+
+	_, err = proof.Verify(context.Background(), signed, opts)
+	assert.Error(t, err, "authentication without an expected challenge is refused")
+
+	opts.Challenge, opts.Domain = "c-123", "verifier.example"
+	_, err = proof.Verify(context.Background(), signed, opts)
+	require.NoError(t, err)
+
+	bad := opts
+	bad.Challenge = "c-124"
+	_, err = proof.Verify(context.Background(), signed, bad)
+	assert.ErrorIs(t, err, proof.ErrChallengeMismatch)
+	bad = opts
+	bad.Domain = "evil.example"
+	_, err = proof.Verify(context.Background(), signed, bad)
+	assert.ErrorIs(t, err, proof.ErrDomainMismatch)
+	bad = opts
+	bad.Now = created.Add(2 * time.Hour)
+	_, err = proof.Verify(context.Background(), signed, bad)
+	assert.ErrorIs(t, err, proof.ErrProofExpired)
+	bad = opts
+	bad.Purpose = proof.AssertionMethod
+	_, err = proof.Verify(context.Background(), signed, bad)
+	assert.ErrorIs(t, err, proof.ErrPurposeMismatch)
+
+	// The challenge is signed: editing it breaks the signature.
+	forged := bytes.Replace(signed, []byte(`"c-123"`), []byte(`"c-999"`), 1)
+	bad = opts
+	bad.Challenge = "c-999"
+	_, err = proof.Verify(context.Background(), forged, bad)
+	assert.ErrorIs(t, err, proof.ErrInvalidSignature)
+}
+
+// A key that is in the DID document but not under the proof's purpose is
+// refused: here a did:key's assertion key used for keyAgreement.
+func TestPurposeNotAuthorized(t *testing.T) {
+	key, err := didkey.NewEd25519FromSeed(bytes.Repeat([]byte{9}, 32))
+	require.NoError(t, err)
+	doc := read(t, tv+"/unsigned.json")
+	signed, err := proof.Sign(context.Background(), doc, rdfcSuite(t), key, proof.Options{Purpose: "keyAgreement", Created: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)})
+	require.NoError(t, err)
+	opts := verifyOpts(t)
+	opts.Purpose = "keyAgreement"
+	_, err = proof.Verify(context.Background(), signed, opts)
+	assert.ErrorIs(t, err, proof.ErrPurposeMismatch)
+	assert.ErrorIs(t, err, did.ErrNotAuthorized)
 }
