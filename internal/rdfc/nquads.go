@@ -205,6 +205,10 @@ func (p *lineParser) iri() (string, error) {
 			if err != nil {
 				return "", err
 			}
+			// An escape may not smuggle in what IRIREF forbids.
+			if r <= 0x20 || (r < 0x80 && strings.IndexByte("<>\"{}|^`\\", byte(r)) >= 0) {
+				return "", p.errorf("escaped character %q not allowed in an IRI", r)
+			}
 			b.WriteRune(r)
 		case c <= 0x20 || strings.IndexByte("<\"{}|^`", c) >= 0:
 			return "", p.errorf("character %q not allowed in an IRI", c)
