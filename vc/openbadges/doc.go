@@ -1,0 +1,27 @@
+// Package openbadges is the Open Badges 3.0 data model
+// (https://www.imsglobal.org/spec/ob/v3p0/): typed structs for every class an
+// AchievementCredential carries, builders that emit the right @context and
+// types and refuse an incomplete badge, a reader for OB 3.0 credentials in
+// both VCDM 2.0 and VCDM 1.1 form, and the salted identity hash helper.
+//
+// Builders return the credential's JSON, ready for [microcred.Issuer.Issue].
+// A missing required field is reported together with every other missing
+// field, by JSON Pointer, in one *[MissingFieldsError].
+//
+// # Security considerations
+//
+// Reading goes through package vc's strict parser (duplicate keys, size,
+// depth). A parsed credential is not a verified one: verify first, then
+// read the verified bytes.
+//
+// # Offline use
+//
+// Pure data handling; no I/O.
+//
+// # Compatibility
+//
+// Builders cite https://www.w3.org/ns/credentials/v2 then the OB context
+// 3.0.3 (contexts.OpenBadgesV3). The reader accepts OpenBadgeCredential and
+// AchievementCredential, issuanceDate/expirationDate (VCDM 1.1) as well as
+// validFrom/validUntil, and single values where the spec allows arrays.
+package openbadges
