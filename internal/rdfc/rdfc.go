@@ -91,7 +91,17 @@ func Canonicalize(quads []Quad, opts Options) ([]byte, error) {
 // returns the relabelled quads (in input order) and the issued identifier
 // map (input label -> c14nN).
 func CanonicalizeQuads(quads []Quad, opts Options) ([]Quad, map[string]string, error) {
-	c, err := newCanon(quads, opts)
+	// A dataset is a set: a repeated quad must not weigh twice in the
+	// blank node hashes.
+	seen := make(map[Quad]bool, len(quads))
+	unique := make([]Quad, 0, len(quads))
+	for _, q := range quads {
+		if !seen[q] {
+			seen[q] = true
+			unique = append(unique, q)
+		}
+	}
+	c, err := newCanon(unique, opts)
 	if err != nil {
 		return nil, nil, err
 	}
