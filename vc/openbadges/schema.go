@@ -1,0 +1,217 @@
+package openbadges
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/onchaincert/microcred/internal/strictjson"
+	"github.com/onchaincert/microcred/vc"
+)
+
+// Schema URLs. Credentials cite the "_schema.json" names in
+// credentialSchema; the schema documents carry the "-jsonschema1.json" ids.
+// Both resolve to the embedded 1EdTech schemas.
+const (
+	SchemaAchievementCredential = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+	SchemaEndorsementCredential = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json"
+	SchemaProfile               = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_profile_schema.json"
+	schemaIDPrefix              = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_"
+	// ValidatorType is OB 3.0's credentialSchema type.
+	ValidatorType = "1EdTechJsonSchemaValidator2019"
+	// JSONSchemaType is VC JSON Schema's credentialSchema type.
+	JSONSchemaType = "JsonSchema"
+
+	maxReportedSchemaViolations = 20
+)
+
+var (
+	// ErrSchema is wrapped by *SchemaError.
+	ErrSchema = errors.New("openbadges: JSON Schema validation failed")
+	// ErrUnknownSchema: a credentialSchema names a schema microcred does
+	// not embed (it never fetches one).
+	ErrUnknownSchema = errors.New("openbadges: unknown JSON Schema")
+)
+
+// SchemaError reports the violations of one schema, each as
+// "instance-pointer: message".
+type SchemaError struct {
+	Schema     string
+	Violations []string
+}
+
+func (e *SchemaError) Error() string {
+	return fmt.Sprintf("openbadges: %s: %s", e.Schema, strings.Join(e.Violations, "; "))
+}
+
+// Unwrap returns ErrSchema.
+func (e *SchemaError) Unwrap() error { return ErrSchema }
+
+//go:embed schemas/*.json
+var schemaFiles embed.FS
+
+// Schemas validates documents against the embedded 1EdTech schemas. It is
+// immutable and safe for concurrent use.
+type Schemas struct {
+	byURL map[string]*jsonschema.Schema
+}
+
+var (
+	defaultSchemasOnce sync.Once
+	defaultSchemas     *Schemas
+	defaultSchemasErr  error
+)
+
+// DefaultSchemas returns the validator over the embedded OB 3.0 schemas.
+func DefaultSchemas() (*Schemas, error) {
+	defaultSchemasOnce.Do(func() { defaultSchemas, defaultSchemasErr = newSchemas() })
+	return defaultSchemas, defaultSchemasErr
+}
+
+// refuseLoader keeps schema compilation offline.
+type refuseLoader struct{}
+
+func (refuseLoader) Load(url string) (any, error) {
+	return nil, fmt.Errorf("%w: %q (schemas are never fetched)", ErrUnknownSchema, url)
+}
+
+func newSchemas() (*Schemas, error) {
+	entries, err := schemaFiles.ReadDir("schemas")
+	if err != nil {
+		return nil, err
+	}
+	c := jsonschema.NewCompiler()
+	c.UseLoader(refuseLoader{})
+	c.AssertFormat()
+	var ids []string
+	for _, e := range entries {
+		data, err := schemaFiles.ReadFile("schemas/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("openbadges: schema %s: %w", e.Name(), err)
+		}
+		id, _ := doc.(map[string]any)["$id"].(string)
+		if err := c.AddResource(id, doc); err != nil {
+			return nil, fmt.Errorf("openbadges: schema %s: %w", e.Name(), err)
+		}
+		ids = append(ids, id)
+	}
+	s := &Schemas{byURL: map[string]*jsonschema.Schema{}}
+	for _, id := range ids {
+		sch, err := c.Compile(id)
+		if err != nil {
+			return nil, fmt.Errorf("openbadges: compiling %s: %w", id, err)
+		}
+		s.byURL[id] = sch
+		// The name credentials cite: "..._<class>_schema.json".
+		class := strings.TrimSuffix(strings.TrimPrefix(id, schemaIDPrefix), "-jsonschema1.json")
+		s.byURL[schemaIDPrefix+class+"_schema.json"] = sch
+	}
+	return s, nil
+}
+
+// Known reports whether url names an embedded schema.
+func (s *Schemas) Known(url string) bool { _, ok := s.byURL[url]; return ok }
+
+// Validate validates the JSON document data against the schema at url.
+// It returns a *SchemaError listing the violations (up to 20), or an error
+// wrapping ErrUnknownSchema.
+func (s *Schemas) Validate(url string, data []byte) error {
+	sch, ok := s.byURL[url]
+	if !ok {
+		return fmt.Errorf("%w: %q", ErrUnknownSchema, url)
+	}
+	if err := strictjson.Check(data, strictjson.Limits{}); err != nil {
+		return err
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		return fmt.Errorf("openbadges: %w", err)
+	}
+	err = sch.Validate(inst)
+	if err == nil {
+		return nil
+	}
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return fmt.Errorf("openbadges: validating against %s: %w", url, err)
+	}
+	return &SchemaError{Schema: url, Violations: violations(ve)}
+}
+
+// violations lists the leaf errors of a validation error.
+func violations(ve *jsonschema.ValidationError) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, u := range ve.BasicOutput().Errors {
+		if u.Error == nil {
+			continue
+		}
+		msg := u.InstanceLocation + ": " + u.Error.String()
+		if u.InstanceLocation == "" {
+			msg = "/: " + u.Error.String()
+		}
+		if !seen[msg] {
+			seen[msg] = true
+			out = append(out, msg)
+		}
+	}
+	sort.Strings(out)
+	if len(out) > maxReportedSchemaViolations {
+		out = append(out[:maxReportedSchemaViolations], fmt.Sprintf("... and %d more", len(out)-maxReportedSchemaViolations))
+	}
+	return out
+}
+
+// ValidateAchievementCredential validates data against the OB 3.0
+// AchievementCredential schema.
+func ValidateAchievementCredential(data []byte) error {
+	s, err := DefaultSchemas()
+	if err != nil {
+		return err
+	}
+	return s.Validate(SchemaAchievementCredential, data)
+}
+
+// CheckCredentialSchemas validates data against every credentialSchema
+// entry of type 1EdTechJsonSchemaValidator2019 (or VC JSON Schema's
+// JsonSchema), as an OB 3.0 verifier does. It returns how many schemas were checked; a schema URL that is not
+// embedded is an error wrapping ErrUnknownSchema (nothing is fetched).
+// Entries of other types are not checked here.
+//
+// A single "proof" object is validated as a one-element list: JSON-LD
+// reads both the same, issuers write both, and the 1EdTech schema only
+// admits the list.
+func (s *Schemas) CheckCredentialSchemas(data []byte) (int, error) {
+	c, err := vc.ParseCredential(data)
+	if err != nil {
+		return 0, err
+	}
+	if p, ok := c.Member("proof"); ok && len(p) > 0 && p[0] == '{' {
+		if data, err = vc.SetMember(data, "proof", []json.RawMessage{p}); err != nil {
+			return 0, err
+		}
+	}
+	n := 0
+	var errs []error
+	for _, cs := range c.Schemas() {
+		if cs.Type != ValidatorType && cs.Type != JSONSchemaType {
+			continue
+		}
+		n++
+		if err := s.Validate(cs.ID, data); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return n, errors.Join(errs...)
+}

@@ -1,0 +1,100 @@
+package openbadges_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/onchaincert/microcred/vc/openbadges"
+)
+
+// The spec examples INDEX.tsv ties to the AchievementCredential or
+// EndorsementCredential schema validate against it, except four that are
+// wrong in the spec itself: the two incomplete ones (see
+// TestSpecExamplesValidate), and the two "recommended practices" examples
+// that write single types as strings and the issuer as a bare URL, where
+// the schema requires arrays and a Profile object.
+func TestSpecExamplesAgainstSchemas(t *testing.T) {
+	s, err := openbadges.DefaultSchemas()
+	require.NoError(t, err)
+	schemaFor := map[string]string{
+		"org.1edtech.ob.v3p0.achievementcredential.class": openbadges.SchemaAchievementCredential,
+		"org.1edtech.ob.v3p0.endorsementcredential.class": openbadges.SchemaEndorsementCredential,
+	}
+	incomplete := map[string]bool{
+		"examples--02.json": true, "readme--01-sample-assertion-credential.json": true,
+		"impl_recommended-practices--01-achievement-alignment-case.json":          true,
+		"impl_recommended-practices--02-skill-assertion-credential-registry.json": true,
+	}
+	n := 0
+	for _, e := range examples(t) {
+		url, ok := schemaFor[e.schema]
+		if !ok {
+			continue
+		}
+		n++
+		t.Run(e.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata/spec-examples", e.file))
+			require.NoError(t, err)
+			err = s.Validate(url, data)
+			if incomplete[e.file] {
+				var se *openbadges.SchemaError
+				require.True(t, errors.As(err, &se), "%v", err)
+				assert.NotEmpty(t, se.Violations)
+				return
+			}
+			assert.NoError(t, err)
+		})
+	}
+	assert.Equal(t, 16, n)
+}
+
+func TestBuilderOutputValidates(t *testing.T) {
+	data, err := openbadges.NewAchievementCredential(badge("did:example:issuer"))
+	require.NoError(t, err)
+	require.NoError(t, openbadges.ValidateAchievementCredential(data))
+}
+
+func TestSchemaViolationsNamed(t *testing.T) {
+	err := openbadges.ValidateAchievementCredential([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"]}`))
+	var se *openbadges.SchemaError
+	require.True(t, errors.As(err, &se), "%v", err)
+	assert.ErrorIs(t, err, openbadges.ErrSchema)
+	assert.NotEmpty(t, se.Violations)
+}
+
+func TestCheckCredentialSchemas(t *testing.T) {
+	s, err := openbadges.DefaultSchemas()
+	require.NoError(t, err)
+	files, err := filepath.Glob("../../testdata/vectors/dcc/*withSchema*.json")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		n, err := s.CheckCredentialSchemas(data)
+		assert.NoError(t, err, f)
+		assert.Equal(t, 1, n, f)
+	}
+	_, err = s.CheckCredentialSchemas([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"issuer":"did:example:1","credentialSubject":{},"credentialSchema":{"id":"https://schemas.example/x.json","type":"1EdTechJsonSchemaValidator2019"}}`))
+	assert.ErrorIs(t, err, openbadges.ErrUnknownSchema)
+}
+
+// The DCC fixture named badSchema cites no schema, and does not conform to
+// the OB 3.0 AchievementCredential schema when checked against it.
+func TestBadSchemaFixture(t *testing.T) {
+	s, err := openbadges.DefaultSchemas()
+	require.NoError(t, err)
+	data, err := os.ReadFile("../../testdata/vectors/dcc/v2_dataIntegrityProof_didKey_twoOIDF-revoked-notExpired-badSchema.json")
+	require.NoError(t, err)
+	n, err := s.CheckCredentialSchemas(data)
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	err = openbadges.ValidateAchievementCredential(data)
+	require.ErrorIs(t, err, openbadges.ErrSchema)
+	assert.Contains(t, err.Error(), "missing property 'validFrom'")
+}
