@@ -76,6 +76,7 @@ func Example() {
 	// Output:
 	// issuer: did:key:z6MkvDqGT54cXesYGvABpF1UapVNwjCqRcafi4Px6Thv5T3Z
 	// parse passed
+	// schema skipped
 	// proof passed
 	// issuer passed
 	// validity passed

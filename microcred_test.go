@@ -19,6 +19,7 @@ import (
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/vc/contexts"
+	"github.com/onchaincert/microcred/vc/openbadges"
 )
 
 var (
@@ -99,7 +100,7 @@ func TestIssueAndVerify(t *testing.T) {
 			assert.Equal(t, key.DID().String(), res.Credential.Issuer().ID)
 			assert.Equal(t, key.VerificationMethod(), res.VerificationMethod)
 			assert.Equal(t, map[string]microcred.Outcome{
-				microcred.CheckParse: microcred.Passed, microcred.CheckProof: microcred.Passed,
+				microcred.CheckParse: microcred.Passed, microcred.CheckSchema: microcred.Skipped, microcred.CheckProof: microcred.Passed,
 				microcred.CheckIssuer: microcred.Passed, microcred.CheckValidity: microcred.Passed,
 			}, outcomes(res))
 			assert.Equal(t, checkAt, res.At)
@@ -213,4 +214,32 @@ func TestReportMarshalsOutcomeNames(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(data), `"passed"`)
 	assert.Equal(t, "unknown", microcred.Outcome(0).String(), "the zero outcome is not success")
+}
+
+// A credential naming the OB 3.0 schema is checked against it: the
+// builder's output passes; a credential missing what the schema requires
+// fails the schema check even though its proof is fine.
+func TestSchemaCheck(t *testing.T) {
+	key := testKey(t, 1)
+	good := bytes.Replace(obCredential(t, key.DID().String()), []byte(`"validFrom"`),
+		[]byte(`"credentialSchema": [{"id": "`+openbadges.SchemaAchievementCredential+`", "type": "1EdTechJsonSchemaValidator2019"}], "validFrom"`), 1)
+	// The 1EdTech validator type needs the OB extensions context.
+	good = bytes.Replace(good, []byte(`"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"`),
+		[]byte(`"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", "`+contexts.OpenBadgesExtensions+`"`), 1)
+	signed := issue(t, key, good)
+	res, err := newVerifier(t, checkAt).Verify(context.Background(), signed, trust(t, key.DID().String()))
+	require.NoError(t, err)
+	assert.Equal(t, microcred.Passed, outcomes(res)[microcred.CheckSchema])
+
+	// The schema requires an achievement description.
+	bad := bytes.Replace(good, []byte(`"description": "This badge recognizes the development of the capacity to collaborate within a group environment.",`), nil, 1)
+	require.NotEqual(t, good, bad)
+	res, err = newVerifier(t, checkAt).Verify(context.Background(), issue(t, key, bad), trust(t, key.DID().String()))
+	assert.ErrorIs(t, err, openbadges.ErrSchema)
+	assert.Equal(t, microcred.Failed, outcomes(res)[microcred.CheckSchema])
+	assert.Equal(t, microcred.Passed, outcomes(res)[microcred.CheckProof])
+
+	unknown := bytes.Replace(good, []byte(openbadges.SchemaAchievementCredential), []byte("https://schemas.example/other.json"), 1)
+	_, err = newVerifier(t, checkAt).Verify(context.Background(), issue(t, key, unknown), trust(t, key.DID().String()))
+	assert.ErrorIs(t, err, openbadges.ErrUnknownSchema)
 }

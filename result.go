@@ -49,6 +49,7 @@ func (o *Outcome) UnmarshalText(b []byte) error {
 // Names of the checks [Verifier.Verify] runs, in order.
 const (
 	CheckParse    = "parse"
+	CheckSchema   = "schema"
 	CheckProof    = "proof"
 	CheckIssuer   = "issuer"
 	CheckValidity = "validity"

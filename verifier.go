@@ -11,6 +11,7 @@ import (
 	"github.com/onchaincert/microcred/internal/strictjson"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/vc"
+	"github.com/onchaincert/microcred/vc/openbadges"
 )
 
 // Trusted is the trust material a [Verifier] needs. Every field is
@@ -29,8 +30,9 @@ type VerifierOption interface {
 }
 
 type verifierConfig struct {
-	clock func() time.Time
-	skew  time.Duration
+	clock   func() time.Time
+	skew    time.Duration
+	schemas *openbadges.Schemas
 }
 
 type verifierOptionFunc func(*verifierConfig) error
@@ -95,7 +97,11 @@ func NewVerifier(t Trusted, opts ...VerifierOption) (*Verifier, error) {
 			return nil, fmt.Errorf("microcred: Trusted.Suites[%d] is nil", i)
 		}
 	}
-	cfg := verifierConfig{clock: time.Now, skew: proof.DefaultClockSkew}
+	schemas, err := openbadges.DefaultSchemas()
+	if err != nil {
+		return nil, err
+	}
+	cfg := verifierConfig{clock: time.Now, skew: proof.DefaultClockSkew, schemas: schemas}
 	for _, o := range opts {
 		if o == nil {
 			return nil, errors.New("microcred: nil option")
@@ -169,7 +175,9 @@ func NewPolicy(opts ...PolicyOption) (Policy, error) {
 // listing every check; the error is nil iff every required check passed,
 // and is otherwise a *VerificationError.
 //
-// Checks, in order: parse (strict JSON, VCDM shape), proof (a configured
+// Checks, in order: parse (strict JSON, VCDM shape), schema (each
+// credentialSchema of type 1EdTechJsonSchemaValidator2019 or JsonSchema,
+// against the embedded OB 3.0 schemas; Skipped if there is none), proof (a configured
 // suite's proof verifies, made with a key listed for assertionMethod in its
 // controller's DID document; canonicalization in safe mode), issuer (that
 // controller is the credential's issuer, and the issuer is trusted by
@@ -182,7 +190,7 @@ func (v *Verifier) Verify(ctx context.Context, input []byte, policy Policy) (*Re
 
 	if !policy.valid {
 		run.fail(CheckParse, errors.New("microcred: zero Policy: build one with NewPolicy"))
-		return res, run.finish(CheckProof, CheckIssuer, CheckValidity)
+		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckValidity)
 	}
 
 	// parse: the input must be a JSON credential; we parse typed values
@@ -190,21 +198,31 @@ func (v *Verifier) Verify(ctx context.Context, input []byte, policy Policy) (*Re
 	trimmed := bytes.TrimLeft(input, " \t\r\n")
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		run.fail(CheckParse, fmt.Errorf("%w: expected a JSON credential", ErrUnsupportedFormat))
-		return res, run.finish(CheckProof, CheckIssuer, CheckValidity)
+		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckValidity)
 	}
 	cred, err := vc.ParseCredential(input)
 	if err != nil {
 		run.fail(CheckParse, err)
-		return res, run.finish(CheckProof, CheckIssuer, CheckValidity)
+		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckValidity)
 	}
 	res.Issuer = cred.Issuer().ID
 	generic, err := strictjson.Decode(input, strictjson.Limits{})
 	if err != nil {
 		run.fail(CheckParse, err)
-		return res, run.finish(CheckProof, CheckIssuer, CheckValidity)
+		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckValidity)
 	}
 	doc, _ := generic.(map[string]any)
 	run.pass(CheckParse, fmt.Sprintf("VCDM %s credential", cred.Version()))
+
+	// schema: every credentialSchema the 1EdTech validator (or VC JSON
+	// Schema) names must be one we embed, and the credential must pass it.
+	if n, err := v.cfg.schemas.CheckCredentialSchemas(input); err != nil {
+		run.fail(CheckSchema, err)
+	} else if n == 0 {
+		run.skip(CheckSchema, fmt.Errorf("%w: the credential names no JSON Schema", ErrNotApplicable))
+	} else {
+		run.pass(CheckSchema, fmt.Sprintf("%d JSON Schema(s) passed", n))
+	}
 
 	// proof
 	pres, err := proof.VerifyDocument(ctx, doc, proof.VerifyOptions{
@@ -291,6 +309,10 @@ type runner struct {
 
 func (r *runner) pass(check, detail string) {
 	r.res.Checks = append(r.res.Checks, CheckResult{Check: check, Outcome: Passed, Detail: detail})
+}
+
+func (r *runner) skip(check string, err error) {
+	r.res.Checks = append(r.res.Checks, CheckResult{Check: check, Outcome: Skipped, Err: err})
 }
 
 func (r *runner) fail(check string, err error) {

@@ -208,6 +208,13 @@ func checkAchievement(c *checker, a *Achievement, path string) {
 func (a *AchievementCredential) defaults() {
 	if len(a.Context) == 0 {
 		a.Context = []any{contexts.CredentialsV2, contexts.OpenBadgesV3}
+		// The 1EdTech validator type is defined by the extensions context.
+		for _, cs := range a.CredentialSchema {
+			if cs.Type == ValidatorType {
+				a.Context = append(a.Context, contexts.OpenBadgesExtensions)
+				break
+			}
+		}
 	}
 	if len(a.Type) == 0 {
 		a.Type = Types{"VerifiableCredential", "OpenBadgeCredential"}

@@ -296,3 +296,14 @@ func TestReadDCCFixtures(t *testing.T) {
 	assert.Positive(t, v1, "VCDM 1.1 credentials read")
 	assert.Positive(t, v2, "VCDM 2.0 credentials read")
 }
+
+func TestBuilderAddsExtensionsContextForSchemaValidator(t *testing.T) {
+	b := badge("did:example:issuer")
+	b.CredentialSchema = openbadges.List[openbadges.CredentialSchema]{{ID: openbadges.SchemaAchievementCredential, Type: openbadges.ValidatorType}}
+	data, err := openbadges.NewAchievementCredential(b)
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(data, &m))
+	assert.Contains(t, m["@context"], contexts.OpenBadgesExtensions)
+	require.NoError(t, openbadges.ValidateAchievementCredential(data))
+}
