@@ -1,0 +1,173 @@
+// Package dicore is what the Data Integrity cryptosuites share: the proof
+// configuration, canonicalization (RDFC-1.0 or JCS), the two hashes that
+// are signed, and the base58btc proofValue. Each suite package adds its key
+// types and signature algorithm.
+package dicore
+
+import (
+	"crypto"
+	"errors"
+	"fmt"
+	"reflect"
+
+	"github.com/multiformats/go-multibase"
+
+	"github.com/onchaincert/microcred/internal/canon"
+	"github.com/onchaincert/microcred/internal/jcs"
+	"github.com/onchaincert/microcred/proof"
+)
+
+// Core is one cryptosuite's transformation and hashing.
+type Core struct {
+	// Name is the cryptosuite identifier.
+	Name string
+	// Canon canonicalizes with RDFC-1.0; nil means JCS.
+	Canon canon.Canonicalizer
+	// Hash hashes the canonical proof configuration and document.
+	Hash crypto.Hash
+}
+
+// JCS reports whether the suite canonicalizes with JCS.
+func (c *Core) JCS() bool { return c.Canon == nil }
+
+// CreateOptions returns the proof options to sign: options without
+// proofValue; for JCS suites with the document's @context (the JCS
+// cryptosuites' "Create Proof" step 1).
+func (c *Core) CreateOptions(unsecured, options map[string]any) map[string]any {
+	p := Clone(options)
+	delete(p, "proofValue")
+	if c.JCS() {
+		if ctx, ok := unsecured["@context"]; ok {
+			p["@context"] = ctx
+		}
+	}
+	return p
+}
+
+// VerifyInputs splits a proof into its options and proofValue and, for JCS
+// suites, applies the proof's @context (which must be a prefix of the
+// document's) to the document, as the JCS cryptosuites' "Verify Proof"
+// does.
+func (c *Core) VerifyInputs(unsecured, p map[string]any) (doc, options map[string]any, value string, err error) {
+	value, _ = p["proofValue"].(string)
+	options = Clone(p)
+	delete(options, "proofValue")
+	doc = unsecured
+	if c.JCS() {
+		if pc, ok := options["@context"]; ok {
+			if !contextPrefix(pc, unsecured["@context"]) {
+				return nil, nil, "", fmt.Errorf("%w: proof @context is not a prefix of the document's", proof.ErrInvalidSignature)
+			}
+			doc = Clone(unsecured)
+			doc["@context"] = pc
+		}
+	}
+	return doc, options, value, nil
+}
+
+// Canonical returns the canonical proof configuration and document
+// (the suites' "Proof Configuration" and "Transformation" algorithms).
+func (c *Core) Canonical(unsecured, options map[string]any) (proofCanon, docCanon []byte, err error) {
+	if t, _ := options["type"].(string); t != proof.TypeDataIntegrity {
+		return nil, nil, &proof.FieldError{Field: "type", Err: fmt.Errorf("%q, want %q", t, proof.TypeDataIntegrity)}
+	}
+	if cs, _ := options["cryptosuite"].(string); cs != c.Name {
+		return nil, nil, &proof.UnexpectedCryptosuiteError{Type: proof.TypeDataIntegrity, Got: cs}
+	}
+	if v, ok := options["created"]; ok {
+		s, _ := v.(string)
+		if _, err := proof.ParseDateTime(s); err != nil {
+			return nil, nil, &proof.FieldError{Field: "created", Err: err}
+		}
+	}
+	config := Clone(options)
+	if ctx, ok := unsecured["@context"]; ok {
+		config["@context"] = ctx
+	}
+	if c.JCS() {
+		if proofCanon, err = jcs.Marshal(config); err != nil {
+			return nil, nil, fmt.Errorf("%s: canonicalizing proof configuration: %w", c.Name, err)
+		}
+		if docCanon, err = jcs.Marshal(unsecured); err != nil {
+			return nil, nil, fmt.Errorf("%s: canonicalizing document: %w", c.Name, err)
+		}
+		return proofCanon, docCanon, nil
+	}
+	if proofCanon, err = c.Canon.Canonicalize(config); err != nil {
+		return nil, nil, fmt.Errorf("%s: canonicalizing proof configuration: %w", c.Name, err)
+	}
+	if docCanon, err = c.Canon.Canonicalize(unsecured); err != nil {
+		return nil, nil, fmt.Errorf("%s: canonicalizing document: %w", c.Name, err)
+	}
+	return proofCanon, docCanon, nil
+}
+
+// HashData returns H(canonical proof configuration) || H(canonical
+// document), the bytes the key signs (the suites' "Hashing" algorithm).
+func (c *Core) HashData(unsecured, options map[string]any) ([]byte, error) {
+	pc, dc, err := c.Canonical(unsecured, options)
+	if err != nil {
+		return nil, err
+	}
+	h := c.Hash.New()
+	h.Write(pc)
+	out := h.Sum(nil)
+	h.Reset()
+	h.Write(dc)
+	return h.Sum(out), nil
+}
+
+// EncodeProofValue writes a signature as base58btc multibase.
+func EncodeProofValue(sig []byte) (string, error) {
+	return multibase.Encode(multibase.Base58BTC, sig)
+}
+
+// DecodeProofValue reads a base58btc multibase signature of exactly size
+// bytes.
+func DecodeProofValue(v string, size int) ([]byte, error) {
+	if v == "" || v[0] != 'z' {
+		return nil, &proof.FieldError{Field: "proofValue", Err: errors.New("not base58btc multibase (must start with 'z')")}
+	}
+	enc, sig, err := multibase.Decode(v)
+	if err != nil || enc != multibase.Base58BTC {
+		return nil, &proof.FieldError{Field: "proofValue", Err: errors.New("invalid base58btc")}
+	}
+	if len(sig) != size {
+		return nil, &proof.FieldError{Field: "proofValue", Err: fmt.Errorf("signature is %d bytes, want %d", len(sig), size)}
+	}
+	return sig, nil
+}
+
+// Clone copies a JSON object one level deep.
+func Clone(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// contextPrefix reports whether the proof's @context values are the first
+// values of the document's @context.
+func contextPrefix(proofCtx, docCtx any) bool {
+	pl, dl := asList(proofCtx), asList(docCtx)
+	if len(pl) > len(dl) {
+		return false
+	}
+	for i := range pl {
+		if !reflect.DeepEqual(pl[i], dl[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func asList(v any) []any {
+	if l, ok := v.([]any); ok {
+		return l
+	}
+	if v == nil {
+		return nil
+	}
+	return []any{v}
+}
