@@ -114,4 +114,3 @@ func (s *Suite) Canonical(unsecured, options map[string]any) (proofCanon, docCan
 func (s *Suite) HashData(unsecured, options map[string]any) ([]byte, error) {
 	return s.core.HashData(unsecured, options)
 }
-
