@@ -2,6 +2,7 @@ package microcred
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"crypto/ed25519"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/proof/ecdsa2019"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/contexts"
@@ -29,8 +31,9 @@ type issuerOptionFunc func(*issuerConfig) error
 
 func (f issuerOptionFunc) applyIssuer(c *issuerConfig) error { return f(c) }
 
-// WithSuite sets the proof suite an Issuer signs with. The default, for an
-// Ed25519 signer, is eddsa-rdfc-2022 over the embedded contexts.
+// WithSuite sets the proof suite an Issuer signs with. The default is
+// eddsa-rdfc-2022 for Ed25519 signers and ecdsa-rdfc-2019 for P-256 and
+// P-384 signers, over the embedded contexts.
 func WithSuite(s proof.Suite) IssuerOption {
 	return issuerOptionFunc(func(c *issuerConfig) error {
 		if s == nil {
@@ -70,14 +73,18 @@ func NewIssuer(signer proof.Signer, opts ...IssuerOption) (*Issuer, error) {
 		}
 	}
 	if cfg.suite == nil {
-		if _, ok := signer.Public().(ed25519.PublicKey); !ok {
+		var err error
+		switch signer.Public().(type) {
+		case ed25519.PublicKey:
+			cfg.suite, err = eddsa2022.NewRDFC(contexts.Default())
+		case *ecdsa.PublicKey:
+			cfg.suite, err = ecdsa2019.NewRDFC(contexts.Default())
+		default:
 			return nil, fmt.Errorf("microcred: no default suite for %T keys; use WithSuite", signer.Public())
 		}
-		s, err := eddsa2022.NewRDFC(contexts.Default())
 		if err != nil {
 			return nil, err
 		}
-		cfg.suite = s
 	}
 	return &Issuer{signer: signer, did: controller, cfg: cfg}, nil
 }

@@ -1,7 +1,7 @@
 // Command microcred issues and verifies Open Badges 3.0 credentials offline.
 //
 //	microcred key generate --type ed25519|p256|p384|secp256k1 [--seed HEX] --out FILE
-//	microcred sign --key FILE [--suite eddsa-rdfc-2022|eddsa-jcs-2022] [--created RFC3339] [--set-issuer] IN.json
+//	microcred sign --key FILE [--suite eddsa-rdfc-2022|eddsa-jcs-2022|ecdsa-rdfc-2019|ecdsa-jcs-2019] [--created RFC3339] [--set-issuer] IN.json
 //	microcred verify [--now RFC3339] [--json] [--trust DID]... FILE
 //	microcred demo
 //
@@ -21,7 +21,7 @@ const usage = `microcred issues and verifies Open Badges 3.0 credentials offline
 
 Usage:
   microcred key generate --type ed25519|p256|p384|secp256k1 [--seed HEX] --out FILE
-  microcred sign --key FILE [--suite eddsa-rdfc-2022|eddsa-jcs-2022] [--created RFC3339] [--set-issuer] IN.json
+  microcred sign --key FILE [--suite eddsa-rdfc-2022|eddsa-jcs-2022|ecdsa-rdfc-2019|ecdsa-jcs-2019] [--created RFC3339] [--set-issuer] IN.json
   microcred verify [--now RFC3339] [--json] [--trust DID]... FILE
   microcred demo
 

@@ -166,3 +166,33 @@ func TestDemo(t *testing.T) {
 	assert.Contains(t, r.stdout, "badge.json: VERIFIED")
 	assert.Contains(t, r.stdout, "badge-tampered.json: NOT VERIFIED")
 }
+
+// P-256 and P-384 keys sign with ecdsa-rdfc-2019 by default, or with
+// ecdsa-jcs-2019, and verify; an EdDSA suite with an ECDSA key is refused.
+func TestSignVerifyECDSA(t *testing.T) {
+	dir := t.TempDir()
+	in := writeFile(t, dir, "cred.json", obCredential(t))
+	for _, typ := range []string{"p256", "p384"} {
+		keyPath := filepath.Join(dir, typ+".json")
+		r := runCLI(t, "key", "generate", "--type", typ, "--seed", seedHex, "--out", keyPath)
+		require.Equal(t, 0, r.code, r.stderr)
+		for _, suite := range []string{"", "ecdsa-jcs-2019"} {
+			args := []string{"sign", "--key", keyPath, "--created", "2024-01-01T00:00:00Z", "--set-issuer"}
+			if suite != "" {
+				args = append(args, "--suite", suite)
+			}
+			r := runCLI(t, append(args, in)...)
+			require.Equal(t, 0, r.code, r.stderr)
+			want := suite
+			if want == "" {
+				want = "ecdsa-rdfc-2019"
+			}
+			assert.Contains(t, r.stdout, `"cryptosuite":"`+want+`"`)
+			p := writeFile(t, dir, typ+suite+"-signed.json", []byte(r.stdout))
+			v := runCLI(t, "verify", "--now", "2024-06-01T00:00:00Z", p)
+			assert.Equal(t, 0, v.code, v.stdout)
+		}
+		r = runCLI(t, "sign", "--key", keyPath, "--suite", "eddsa-rdfc-2022", "--set-issuer", in)
+		assert.Equal(t, 1, r.code)
+	}
+}

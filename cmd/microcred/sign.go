@@ -6,15 +6,19 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/internal/limits"
 	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/proof/ecdsa2019"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/contexts"
 )
+
+var suiteNames = []string{eddsa2022.RDFCName, eddsa2022.JCSName, ecdsa2019.RDFCName, ecdsa2019.JCSName}
 
 func suiteByName(name string) (proof.Suite, error) {
 	switch name {
@@ -22,15 +26,19 @@ func suiteByName(name string) (proof.Suite, error) {
 		return eddsa2022.NewRDFC(contexts.Default())
 	case eddsa2022.JCSName:
 		return eddsa2022.NewJCS(), nil
+	case ecdsa2019.RDFCName:
+		return ecdsa2019.NewRDFC(contexts.Default())
+	case ecdsa2019.JCSName:
+		return ecdsa2019.NewJCS(), nil
 	}
-	return nil, usagef("unknown suite %q (want %s or %s)", name, eddsa2022.RDFCName, eddsa2022.JCSName)
+	return nil, usagef("unknown suite %q (want %s)", name, strings.Join(suiteNames, ", "))
 }
 
 func sign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("sign", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	keyPath := fs.String("key", "", "key file from 'microcred key generate'")
-	suiteName := fs.String("suite", eddsa2022.RDFCName, "cryptosuite: eddsa-rdfc-2022 or eddsa-jcs-2022")
+	suiteName := fs.String("suite", "", "cryptosuite: "+strings.Join(suiteNames, ", ")+" (default: eddsa-rdfc-2022 for Ed25519 keys, ecdsa-rdfc-2019 for P-256/P-384)")
 	createdStr := fs.String("created", "", "proof creation time, RFC 3339 (default: now)")
 	setIssuer := fs.Bool("set-issuer", false, "write the key's DID as the credential's issuer")
 	if err := fs.Parse(args); err != nil {
@@ -42,12 +50,16 @@ func sign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *keyPath == "" {
 		return usagef("--key is required")
 	}
-	suite, err := suiteByName(*suiteName)
-	if err != nil {
-		return err
+	var suite proof.Suite
+	if *suiteName != "" {
+		var err error
+		if suite, err = suiteByName(*suiteName); err != nil {
+			return err
+		}
 	}
 	created := time.Now()
 	if *createdStr != "" {
+		var err error
 		if created, err = time.Parse(time.RFC3339, *createdStr); err != nil {
 			return usagef("--created: %v", err)
 		}
@@ -72,7 +84,11 @@ func sign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	issuer, err := microcred.NewIssuer(key, microcred.WithSuite(suite), microcred.WithClock(func() time.Time { return created }))
+	opts := []microcred.IssuerOption{microcred.WithClock(func() time.Time { return created })}
+	if suite != nil {
+		opts = append(opts, microcred.WithSuite(suite))
+	}
+	issuer, err := microcred.NewIssuer(key, opts...)
 	if err != nil {
 		return err
 	}

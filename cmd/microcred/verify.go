@@ -13,6 +13,7 @@ import (
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/proof/ecdsa2019"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/vc/contexts"
 )
@@ -29,13 +30,17 @@ func offlineVerifier(now time.Time) (*microcred.Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
+	ecdsaRDFC, err := ecdsa2019.NewRDFC(contexts.Default())
+	if err != nil {
+		return nil, err
+	}
 	resolver, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
 	if err != nil {
 		return nil, err
 	}
 	return microcred.NewVerifier(microcred.Trusted{
 		Resolver: resolver,
-		Suites:   []proof.Suite{rdfc, eddsa2022.NewJCS()},
+		Suites:   []proof.Suite{rdfc, eddsa2022.NewJCS(), ecdsaRDFC, ecdsa2019.NewJCS()},
 	}, microcred.WithClock(func() time.Time { return now }))
 }
 

@@ -1,0 +1,161 @@
+// Package ecdsa2019 implements the ecdsa-rdfc-2019 and ecdsa-jcs-2019 Data
+// Integrity cryptosuites (https://www.w3.org/TR/vc-di-ecdsa/) for P-256 and
+// P-384 keys: ECDSA over the hashes of the canonical proof configuration
+// and document, with SHA-256 for P-256 and SHA-384 for P-384 — for the
+// hashes and, with RDFC, for RDFC-1.0's own blank node labelling too.
+//
+// # Security considerations
+//
+// The key's curve picks the hash; a signature of the wrong size for the
+// curve is refused before any math. As with every RDFC suite here,
+// canonicalization runs in safe mode.
+//
+// # Offline use
+//
+// The RDFC suite loads contexts only from the loader it is given.
+//
+// # Compatibility
+//
+// Passes the W3C vc-di-ecdsa vectors step by step (P-256 and P-384, RDFC
+// and JCS). Signatures are IEEE P1363 (r||s) in base58btc.
+package ecdsa2019
+
+import (
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"errors"
+	"fmt"
+	"math/big"
+
+	"github.com/onchaincert/microcred/internal/canon"
+	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/proof/internal/dicore"
+	"github.com/onchaincert/microcred/vc/contexts"
+)
+
+// Cryptosuite identifiers.
+const (
+	RDFCName = "ecdsa-rdfc-2019"
+	JCSName  = "ecdsa-jcs-2019"
+)
+
+// Suite is ecdsa-rdfc-2019 or ecdsa-jcs-2019, for both curves. It is
+// immutable and safe for concurrent use.
+type Suite struct {
+	p256, p384 dicore.Core
+}
+
+var _ proof.Suite = (*Suite)(nil)
+
+// NewRDFC returns ecdsa-rdfc-2019 over contexts from loader.
+func NewRDFC(loader *contexts.Loader) (*Suite, error) {
+	if loader == nil {
+		return nil, errors.New("ecdsa2019: a context loader is required")
+	}
+	c256, err := canon.NewRDFC(canon.Options{Loader: loader, Hash: crypto.SHA256})
+	if err != nil {
+		return nil, err
+	}
+	c384, err := canon.NewRDFC(canon.Options{Loader: loader, Hash: crypto.SHA384})
+	if err != nil {
+		return nil, err
+	}
+	return &Suite{
+		p256: dicore.Core{Name: RDFCName, Canon: c256, Hash: crypto.SHA256},
+		p384: dicore.Core{Name: RDFCName, Canon: c384, Hash: crypto.SHA384},
+	}, nil
+}
+
+// NewJCS returns ecdsa-jcs-2019.
+func NewJCS() *Suite {
+	return &Suite{
+		p256: dicore.Core{Name: JCSName, Hash: crypto.SHA256},
+		p384: dicore.Core{Name: JCSName, Hash: crypto.SHA384},
+	}
+}
+
+// Type returns "DataIntegrityProof".
+func (s *Suite) Type() string { return proof.TypeDataIntegrity }
+
+// Cryptosuite returns the cryptosuite identifier.
+func (s *Suite) Cryptosuite() string { return s.p256.Name }
+
+// core picks the curve's transformation and hash; size is the P1363
+// signature size.
+func (s *Suite) core(key crypto.PublicKey) (*dicore.Core, int, error) {
+	pub, ok := key.(*ecdsa.PublicKey)
+	if ok {
+		switch pub.Curve {
+		case elliptic.P256():
+			return &s.p256, 64, nil
+		case elliptic.P384():
+			return &s.p384, 96, nil
+		}
+	}
+	return nil, 0, fmt.Errorf("%w: %s needs a P-256 or P-384 key, got %T", proof.ErrWrongKeyType, s.p256.Name, key)
+}
+
+// Core returns the transformation and hashing used for keys on curve
+// ("P-256" or "P-384"), for step-by-step checks.
+func (s *Suite) Core(curve string) (*dicore.Core, error) {
+	switch curve {
+	case "P-256":
+		return &s.p256, nil
+	case "P-384":
+		return &s.p384, nil
+	}
+	return nil, fmt.Errorf("%w: curve %q", proof.ErrWrongKeyType, curve)
+}
+
+// CreateProof implements [proof.Suite] (vc-di-ecdsa 3.2.1 / 3.3.1).
+func (s *Suite) CreateProof(ctx context.Context, unsecured, options map[string]any, signer proof.Signer) (map[string]any, error) {
+	core, size, err := s.core(signer.Public())
+	if err != nil {
+		return nil, err
+	}
+	p := core.CreateOptions(unsecured, options)
+	hashData, err := core.HashData(unsecured, p)
+	if err != nil {
+		return nil, err
+	}
+	sig, err := signer.Sign(ctx, hashData)
+	if err != nil {
+		return nil, fmt.Errorf("ecdsa2019: signing: %w", err)
+	}
+	if len(sig) != size {
+		return nil, fmt.Errorf("ecdsa2019: signer returned %d bytes, want %d (r||s)", len(sig), size)
+	}
+	if p["proofValue"], err = dicore.EncodeProofValue(sig); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// VerifyProof implements [proof.Suite] (vc-di-ecdsa 3.2.2 / 3.3.2).
+func (s *Suite) VerifyProof(unsecured, p map[string]any, key crypto.PublicKey) error {
+	core, size, err := s.core(key)
+	if err != nil {
+		return err
+	}
+	doc, options, value, err := core.VerifyInputs(unsecured, p)
+	if err != nil {
+		return err
+	}
+	sig, err := dicore.DecodeProofValue(value, size)
+	if err != nil {
+		return err
+	}
+	hashData, err := core.HashData(doc, options)
+	if err != nil {
+		return err
+	}
+	h := core.Hash.New()
+	h.Write(hashData)
+	r, sv := new(big.Int).SetBytes(sig[:size/2]), new(big.Int).SetBytes(sig[size/2:])
+	if !ecdsa.Verify(key.(*ecdsa.PublicKey), h.Sum(nil), r, sv) {
+		return fmt.Errorf("%w (%s)", proof.ErrInvalidSignature, core.Name)
+	}
+	return nil
+}
