@@ -18,6 +18,7 @@ import (
 	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
+	"github.com/onchaincert/microcred/proof/legacy"
 	"github.com/onchaincert/microcred/vc/contexts"
 	"github.com/onchaincert/microcred/vc/openbadges"
 )
@@ -51,7 +52,9 @@ func newVerifier(t testing.TB, now time.Time) *microcred.Verifier {
 	require.NoError(t, err)
 	r, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
 	require.NoError(t, err)
-	v, err := microcred.NewVerifier(microcred.Trusted{Resolver: r, Suites: []proof.Suite{rdfc, eddsa2022.NewJCS()}},
+	ed2020, err := legacy.NewEd25519Signature2020(contexts.Default())
+	require.NoError(t, err)
+	v, err := microcred.NewVerifier(microcred.Trusted{Resolver: r, Suites: []proof.Suite{rdfc, eddsa2022.NewJCS(), ed2020}},
 		microcred.WithClock(func() time.Time { return now }))
 	require.NoError(t, err)
 	return v

@@ -15,6 +15,7 @@ import (
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/ecdsa2019"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
+	"github.com/onchaincert/microcred/proof/legacy"
 	"github.com/onchaincert/microcred/vc/contexts"
 )
 
@@ -34,13 +35,17 @@ func offlineVerifier(now time.Time) (*microcred.Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
+	ed2020, err := legacy.NewEd25519Signature2020(contexts.Default())
+	if err != nil {
+		return nil, err
+	}
 	resolver, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
 	if err != nil {
 		return nil, err
 	}
 	return microcred.NewVerifier(microcred.Trusted{
 		Resolver: resolver,
-		Suites:   []proof.Suite{rdfc, eddsa2022.NewJCS(), ecdsaRDFC, ecdsa2019.NewJCS()},
+		Suites:   []proof.Suite{rdfc, eddsa2022.NewJCS(), ecdsaRDFC, ecdsa2019.NewJCS(), ed2020},
 	}, microcred.WithClock(func() time.Time { return now }))
 }
 

@@ -265,13 +265,18 @@ func ExampleNewAchievementCredential() {
 func TestReadDCCFixtures(t *testing.T) {
 	files, err := filepath.Glob("../../testdata/vectors/dcc/*.json")
 	require.NoError(t, err)
-	require.Len(t, files, 40)
+	require.Len(t, files, 61)
 	notOB := map[string]bool{
 		"v1_dataIntegrityProof_didKey_legacyRegistry-noStatus-noExpiry-oldDCCExample.json":    true,
 		"v2_bothSignatureTypes_didkey_legacy-noStatus-noExpiry-nonOBWithOBContext.json":       true,
 		"v2_bothSignatureTypes_didkey_legacy-noStatus-notExpired-endorsement-withSchema.json": true,
 		"v2_bothSignatureTypes_didkey_legacy-noStatus-notExpired-endorsement.json":            true,
 		"v2_dataIntegrityProof_didKey_legacyRegistry-noStatus-noExpiry-minimal.json":          true,
+		// Status-list test credentials: plain VerifiableCredentials.
+		"v2_ed25519_didKey_legacy-expiredStatus-noExpiry.json":     true,
+		"v2_ed25519_didKey_legacy-missingTypeStatus-noExpiry.json": true,
+		"v2_ed25519_didKey_legacy-notYetValidStatus-noExpiry.json": true,
+		"v2_ed25519_didKey_legacy-tamperedStatus-noExpiry.json":    true,
 	}
 	v1, v2 := 0, 0
 	for _, f := range files {
@@ -292,7 +297,7 @@ func TestReadDCCFixtures(t *testing.T) {
 			v2++
 		}
 	}
-	assert.Equal(t, 35, v1+v2)
+	assert.Equal(t, 52, v1+v2)
 	assert.Positive(t, v1, "VCDM 1.1 credentials read")
 	assert.Positive(t, v2, "VCDM 2.0 credentials read")
 }

@@ -19,8 +19,11 @@ import (
 
 // Core is one cryptosuite's transformation and hashing.
 type Core struct {
-	// Name is the cryptosuite identifier.
+	// Name is the cryptosuite identifier; empty for legacy proof types,
+	// which have none.
 	Name string
+	// ProofType is the proof type; empty means DataIntegrityProof.
+	ProofType string
 	// Canon canonicalizes with RDFC-1.0; nil means JCS.
 	Canon canon.Canonicalizer
 	// Hash hashes the canonical proof configuration and document.
@@ -68,11 +71,15 @@ func (c *Core) VerifyInputs(unsecured, p map[string]any) (doc, options map[strin
 // Canonical returns the canonical proof configuration and document
 // (the suites' "Proof Configuration" and "Transformation" algorithms).
 func (c *Core) Canonical(unsecured, options map[string]any) (proofCanon, docCanon []byte, err error) {
-	if t, _ := options["type"].(string); t != proof.TypeDataIntegrity {
-		return nil, nil, &proof.FieldError{Field: "type", Err: fmt.Errorf("%q, want %q", t, proof.TypeDataIntegrity)}
+	want := c.ProofType
+	if want == "" {
+		want = proof.TypeDataIntegrity
+	}
+	if t, _ := options["type"].(string); t != want {
+		return nil, nil, &proof.FieldError{Field: "type", Err: fmt.Errorf("%q, want %q", t, want)}
 	}
 	if cs, _ := options["cryptosuite"].(string); cs != c.Name {
-		return nil, nil, &proof.UnexpectedCryptosuiteError{Type: proof.TypeDataIntegrity, Got: cs}
+		return nil, nil, &proof.UnexpectedCryptosuiteError{Type: want, Got: cs}
 	}
 	if v, ok := options["created"]; ok {
 		s, _ := v.(string)

@@ -1,0 +1,125 @@
+// Package legacy implements proof types that predate Data Integrity
+// cryptosuites but that holders still carry: Ed25519Signature2020
+// (https://w3c.github.io/vc-di-eddsa/#the-ed25519signature2020-suite), sign
+// and verify.
+//
+// Ed25519Signature2020 signs exactly what eddsa-rdfc-2022 signs
+// (SHA-256 of the RDFC-1.0 canonical proof options, with the document's
+// @context, and of the canonical document), under its own proof type and
+// without a cryptosuite member. Documents must cite the
+// https://w3id.org/security/suites/ed25519-2020/v1 context, which defines
+// the type.
+//
+// # Security considerations
+//
+// Canonicalization runs in safe mode, as for the current suites. Prefer
+// eddsa-rdfc-2022 for new credentials.
+//
+// # Offline use
+//
+// Contexts come only from the loader given.
+//
+// # Compatibility
+//
+// Passes the W3C vc-di-eddsa Ed25519Signature2020 vector step by step and
+// verifies the Digital Credentials Consortium's Ed25519Signature2020 OB 3.0
+// credentials.
+package legacy
+
+import (
+	"context"
+	"crypto"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+
+	"github.com/onchaincert/microcred/internal/canon"
+	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/proof/internal/dicore"
+	"github.com/onchaincert/microcred/vc/contexts"
+)
+
+// TypeEd25519Signature2020 is the proof type.
+const TypeEd25519Signature2020 = "Ed25519Signature2020"
+
+// Ed25519Signature2020 is the legacy Ed25519 proof type.
+type Ed25519Signature2020 struct {
+	core dicore.Core
+}
+
+var _ proof.Suite = (*Ed25519Signature2020)(nil)
+
+// NewEd25519Signature2020 returns the suite over contexts from loader.
+func NewEd25519Signature2020(loader *contexts.Loader) (*Ed25519Signature2020, error) {
+	if loader == nil {
+		return nil, errors.New("legacy: a context loader is required")
+	}
+	c, err := canon.NewRDFC(canon.Options{Loader: loader})
+	if err != nil {
+		return nil, err
+	}
+	return &Ed25519Signature2020{core: dicore.Core{ProofType: TypeEd25519Signature2020, Canon: c, Hash: crypto.SHA256}}, nil
+}
+
+// Type returns "Ed25519Signature2020".
+func (s *Ed25519Signature2020) Type() string { return TypeEd25519Signature2020 }
+
+// Cryptosuite returns "": the type has none.
+func (s *Ed25519Signature2020) Cryptosuite() string { return "" }
+
+// CreateProof implements proof.Suite.
+func (s *Ed25519Signature2020) CreateProof(ctx context.Context, unsecured, options map[string]any, signer proof.Signer) (map[string]any, error) {
+	if _, ok := signer.Public().(ed25519.PublicKey); !ok {
+		return nil, fmt.Errorf("%w: Ed25519Signature2020 needs an Ed25519 key, the signer has %T", proof.ErrWrongKeyType, signer.Public())
+	}
+	p := s.core.CreateOptions(unsecured, options)
+	hashData, err := s.core.HashData(unsecured, p)
+	if err != nil {
+		return nil, err
+	}
+	sig, err := signer.Sign(ctx, hashData)
+	if err != nil {
+		return nil, fmt.Errorf("legacy: signing: %w", err)
+	}
+	if len(sig) != ed25519.SignatureSize {
+		return nil, fmt.Errorf("legacy: signer returned %d bytes, want %d", len(sig), ed25519.SignatureSize)
+	}
+	if p["proofValue"], err = dicore.EncodeProofValue(sig); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// VerifyProof implements proof.Suite.
+func (s *Ed25519Signature2020) VerifyProof(unsecured, p map[string]any, key crypto.PublicKey) error {
+	pub, ok := key.(ed25519.PublicKey)
+	if !ok || len(pub) != ed25519.PublicKeySize {
+		return fmt.Errorf("%w: Ed25519Signature2020 needs an Ed25519 key, got %T", proof.ErrWrongKeyType, key)
+	}
+	doc, options, value, err := s.core.VerifyInputs(unsecured, p)
+	if err != nil {
+		return err
+	}
+	sig, err := dicore.DecodeProofValue(value, ed25519.SignatureSize)
+	if err != nil {
+		return err
+	}
+	hashData, err := s.core.HashData(doc, options)
+	if err != nil {
+		return err
+	}
+	if !ed25519.Verify(pub, hashData, sig) {
+		return fmt.Errorf("%w (Ed25519Signature2020)", proof.ErrInvalidSignature)
+	}
+	return nil
+}
+
+// HashData returns the bytes Ed25519 signs, for step-by-step checks.
+func (s *Ed25519Signature2020) HashData(unsecured, options map[string]any) ([]byte, error) {
+	return s.core.HashData(unsecured, options)
+}
+
+// Canonical returns the canonical proof options and document.
+func (s *Ed25519Signature2020) Canonical(unsecured, options map[string]any) ([]byte, []byte, error) {
+	return s.core.Canonical(unsecured, options)
+}
