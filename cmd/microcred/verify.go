@@ -11,6 +11,7 @@ import (
 
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/did"
+	"github.com/onchaincert/microcred/did/didjwk"
 	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/ecdsa2019"
@@ -39,7 +40,7 @@ func offlineVerifier(now time.Time) (*microcred.Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	resolver, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
+	resolver, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}, "jwk": didjwk.Resolver{}})
 	if err != nil {
 		return nil, err
 	}

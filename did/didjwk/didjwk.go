@@ -1,0 +1,160 @@
+// Package didjwk implements the did:jwk method
+// (https://github.com/quartzjer/did-jwk/blob/main/spec.md): a DID that is
+// the base64url encoding of a public JWK, resolved offline to a document
+// with one JsonWebKey2020 verification method, "#0".
+//
+// # Security considerations
+//
+// The DID is decoded strictly (base64url without padding, a JSON object
+// without duplicate members, a public key only: a JWK with private members
+// is refused). Signing keys are listed for assertionMethod, authentication
+// and the capability relationships; keys marked "use": "enc" and X25519
+// keys only for keyAgreement.
+//
+// # Offline use
+//
+// Resolution needs no network.
+//
+// # Compatibility
+//
+// Matches the examples of the method specification.
+package didjwk
+
+import (
+	"context"
+	"crypto"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	jose "github.com/go-jose/go-jose/v4"
+
+	"github.com/onchaincert/microcred/did"
+	"github.com/onchaincert/microcred/internal/strictjson"
+	"github.com/onchaincert/microcred/proof"
+)
+
+// Contexts of a did:jwk document.
+var documentContext = []string{"https://www.w3.org/ns/did/v1", "https://w3id.org/security/suites/jws-2020/v1"}
+
+// Parse decodes the JWK of a did:jwk DID and returns its JSON.
+func Parse(d did.DID) (json.RawMessage, error) {
+	if d.Method() != "jwk" {
+		return nil, fmt.Errorf("%w: %s is not a did:jwk", did.ErrInvalidDID, d)
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(d.ID())
+	if err != nil {
+		return nil, fmt.Errorf("%w: did:jwk identifier is not base64url without padding", did.ErrInvalidDID)
+	}
+	v, err := strictjson.Decode(raw, strictjson.Limits{MaxBytes: 16 << 10, MaxDepth: 4})
+	if err != nil {
+		return nil, fmt.Errorf("%w: did:jwk identifier: %w", did.ErrInvalidDID, err)
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%w: did:jwk identifier is not a JSON object", did.ErrInvalidDID)
+	}
+	if _, ok := m["kty"].(string); !ok {
+		return nil, fmt.Errorf("%w: did:jwk JWK has no kty", did.ErrInvalidDID)
+	}
+	for _, private := range []string{"d", "p", "q", "dp", "dq", "qi", "k"} {
+		if _, ok := m[private]; ok {
+			return nil, fmt.Errorf("%w: did:jwk JWK contains private member %q", did.ErrInvalidDID, private)
+		}
+	}
+	return raw, nil
+}
+
+// Document returns the DID document of a did:jwk DID.
+func Document(d did.DID) (*did.Document, error) {
+	raw, err := Parse(d)
+	if err != nil {
+		return nil, err
+	}
+	var hdr struct {
+		Kty string `json:"kty"`
+		Crv string `json:"crv"`
+		Use string `json:"use"`
+	}
+	_ = json.Unmarshal(raw, &hdr)
+	vmID := d.String() + "#0"
+	doc := &did.Document{
+		ID: d.String(),
+		VerificationMethod: []did.VerificationMethod{{
+			ID: vmID, Type: "JsonWebKey2020", Controller: d.String(), PublicKeyJwk: json.RawMessage(raw),
+		}},
+	}
+	encryption := hdr.Use == "enc" || (hdr.Kty == "OKP" && (hdr.Crv == "X25519" || hdr.Crv == "X448"))
+	if !encryption {
+		for _, r := range []did.Relationship{did.AssertionMethod, did.Authentication, did.CapabilityInvocation, did.CapabilityDelegation} {
+			doc.AddRelationship(r, vmID)
+		}
+	}
+	if hdr.Use != "sig" && (encryption || hdr.Kty != "OKP") {
+		doc.AddRelationship(did.KeyAgreement, vmID)
+	}
+	return doc, nil
+}
+
+// DocumentContext returns the @context a did:jwk document is written with.
+func DocumentContext() []string { return append([]string(nil), documentContext...) }
+
+// FromPublicKey returns the did:jwk DID of a public key (Ed25519, P-256,
+// P-384), with the JWK's members in lexicographic order.
+func FromPublicKey(pub crypto.PublicKey) (did.DID, error) {
+	jwk := jose.JSONWebKey{Key: pub}
+	if !jwk.Valid() || !jwk.IsPublic() {
+		return did.DID{}, errors.New("didjwk: not a supported public key")
+	}
+	data, err := jwk.MarshalJSON()
+	if err != nil {
+		return did.DID{}, fmt.Errorf("didjwk: %w", err)
+	}
+	// Re-encode with sorted members and no optional ones (kid, alg).
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		return did.DID{}, fmt.Errorf("didjwk: %w", err)
+	}
+	sorted, err := json.Marshal(m) // encoding/json sorts map keys
+	if err != nil {
+		return did.DID{}, fmt.Errorf("didjwk: %w", err)
+	}
+	return did.Parse("did:jwk:" + base64.RawURLEncoding.EncodeToString(sorted))
+}
+
+// Resolver resolves did:jwk DIDs offline.
+type Resolver struct{}
+
+var _ did.Resolver = Resolver{}
+
+// Resolve implements did.Resolver.
+func (Resolver) Resolve(_ context.Context, d did.DID) (*did.Document, error) {
+	doc, err := Document(d)
+	if err != nil {
+		return nil, &did.ResolutionError{DID: d.String(), Code: did.CodeInvalidDID, Err: err}
+	}
+	return doc, nil
+}
+
+// signer signs with another signer's key under the did:jwk method.
+type signer struct {
+	proof.Signer
+	vm string
+}
+
+func (s signer) VerificationMethod() string { return s.vm }
+
+// NewSigner returns s under its did:jwk identity: same key, verification
+// method did:jwk:…#0.
+func NewSigner(s proof.Signer) (proof.Signer, error) {
+	if s == nil {
+		return nil, errors.New("didjwk: nil signer")
+	}
+	d, err := FromPublicKey(s.Public())
+	if err != nil {
+		return nil, err
+	}
+	return signer{Signer: s, vm: d.String() + "#0"}, nil
+}
+
