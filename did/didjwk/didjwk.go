@@ -157,4 +157,3 @@ func NewSigner(s proof.Signer) (proof.Signer, error) {
 	}
 	return signer{Signer: s, vm: d.String() + "#0"}, nil
 }
-
