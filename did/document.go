@@ -6,6 +6,7 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -108,6 +109,11 @@ func ParseJWK(data []byte) (crypto.PublicKey, error) {
 	case *ecdsa.PublicKey:
 		if n := k.Curve.Params().Name; n != "P-256" && n != "P-384" {
 			return nil, fmt.Errorf("unsupported curve %s", n)
+		}
+		return k, nil
+	case *rsa.PublicKey:
+		if k.N.BitLen() < 2048 {
+			return nil, fmt.Errorf("RSA key of %d bits (at least 2048 required)", k.N.BitLen())
 		}
 		return k, nil
 	}

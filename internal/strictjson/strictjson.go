@@ -23,6 +23,7 @@
 package strictjson
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -410,4 +411,13 @@ func escape(tok string) string {
 		return tok
 	}
 	return strings.ReplaceAll(strings.ReplaceAll(tok, "~", "~0"), "/", "~1")
+}
+
+// Unmarshal checks data like Decode, then decodes it into v with
+// encoding/json.
+func Unmarshal(data []byte, v any, l Limits) error {
+	if err := Check(data, l); err != nil {
+		return err
+	}
+	return json.Unmarshal(data, v)
 }
