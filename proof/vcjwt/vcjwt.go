@@ -483,4 +483,3 @@ func UnsafeClaimsWithoutVerification(token string) (header, payload []byte, err 
 	}
 	return header, payload, nil
 }
-
