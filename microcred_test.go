@@ -19,6 +19,7 @@ import (
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/proof/legacy"
+	"github.com/onchaincert/microcred/proof/vcjwt"
 	"github.com/onchaincert/microcred/vc/contexts"
 	"github.com/onchaincert/microcred/vc/openbadges"
 )
@@ -245,4 +246,27 @@ func TestSchemaCheck(t *testing.T) {
 	unknown := bytes.Replace(good, []byte(openbadges.SchemaAchievementCredential), []byte("https://schemas.example/other.json"), 1)
 	_, err = newVerifier(t, checkAt).Verify(context.Background(), issue(t, key, unknown), trust(t, key.DID().String()))
 	assert.ErrorIs(t, err, openbadges.ErrUnknownSchema)
+}
+
+// A JWT credential verifies through the same Verifier, with the same
+// checks; a verifier that does not accept JWTs refuses it.
+func TestVerifyJWT(t *testing.T) {
+	key := testKey(t, 1)
+	token, err := vcjwt.Sign(context.Background(), obCredential(t, key.DID().String()), key, vcjwt.FormatOB3)
+	require.NoError(t, err)
+	r, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
+	require.NoError(t, err)
+	v, err := microcred.NewVerifier(microcred.Trusted{Resolver: r, AcceptJWT: true}, microcred.WithClock(func() time.Time { return checkAt }))
+	require.NoError(t, err)
+	res, err := v.Verify(context.Background(), []byte(token), trust(t, key.DID().String()))
+	require.NoError(t, err)
+	assert.True(t, res.Verified)
+	assert.Equal(t, key.VerificationMethod(), res.VerificationMethod)
+
+	_, err = v.Verify(context.Background(), []byte(token), trust(t, testKey(t, 2).DID().String()))
+	assert.ErrorIs(t, err, microcred.ErrUntrustedIssuer)
+
+	res, err = newVerifier(t, checkAt).Verify(context.Background(), []byte(token), trust(t, key.DID().String()))
+	assert.ErrorIs(t, err, microcred.ErrUnsupportedFormat)
+	assert.False(t, res.Verified)
 }

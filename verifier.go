@@ -10,6 +10,7 @@ import (
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/internal/strictjson"
 	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/proof/vcjwt"
 	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/openbadges"
 )
@@ -21,6 +22,10 @@ type Trusted struct {
 	Resolver did.Resolver
 	// Suites are the proof suites accepted.
 	Suites []proof.Suite
+	// AcceptJWT accepts credentials secured as JWTs (VC-JOSE-COSE and the
+	// OB 3.0 VC-JWT form, see proof/vcjwt), verified with Resolver.
+	// False refuses them.
+	AcceptJWT bool
 }
 
 // VerifierOption configures a [Verifier]; applying it returns an error for
@@ -89,8 +94,8 @@ func NewVerifier(t Trusted, opts ...VerifierOption) (*Verifier, error) {
 	if t.Resolver == nil {
 		return nil, errors.New("microcred: Trusted.Resolver is required")
 	}
-	if len(t.Suites) == 0 {
-		return nil, errors.New("microcred: Trusted.Suites must name at least one proof suite")
+	if len(t.Suites) == 0 && !t.AcceptJWT {
+		return nil, errors.New("microcred: Trusted.Suites must name at least one proof suite (or AcceptJWT)")
 	}
 	for i, s := range t.Suites {
 		if s == nil {
@@ -193,30 +198,41 @@ func (v *Verifier) Verify(ctx context.Context, input []byte, policy Policy) (*Re
 		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckValidity)
 	}
 
-	// parse: the input must be a JSON credential; we parse typed values
-	// from these bytes and verify exactly these bytes.
-	trimmed := bytes.TrimLeft(input, " \t\r\n")
-	if len(trimmed) == 0 || trimmed[0] != '{' {
-		run.fail(CheckParse, fmt.Errorf("%w: expected a JSON credential", ErrUnsupportedFormat))
+	// parse: the input is a JSON credential with embedded proofs, or a
+	// compact JWT; typed values are read from the bytes that are verified.
+	trimmed := bytes.TrimSpace(input)
+	isJWT := vcjwt.IsCompactJWS(trimmed)
+	credBytes := input
+	if isJWT {
+		if !v.trusted.AcceptJWT {
+			run.fail(CheckParse, fmt.Errorf("%w: JWT credentials are not accepted by this verifier (Trusted.AcceptJWT)", ErrUnsupportedFormat))
+			return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckValidity)
+		}
+		c, _, err := vcjwt.UnsafeCredentialWithoutVerification(string(trimmed))
+		if err != nil {
+			run.fail(CheckParse, err)
+			return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckValidity)
+		}
+		credBytes = c
+	} else if len(trimmed) == 0 || trimmed[0] != '{' {
+		run.fail(CheckParse, fmt.Errorf("%w: expected a JSON credential or a compact JWT", ErrUnsupportedFormat))
 		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckValidity)
 	}
-	cred, err := vc.ParseCredential(input)
+	cred, err := vc.ParseCredential(credBytes)
 	if err != nil {
 		run.fail(CheckParse, err)
 		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckValidity)
 	}
 	res.Issuer = cred.Issuer().ID
-	generic, err := strictjson.Decode(input, strictjson.Limits{})
-	if err != nil {
-		run.fail(CheckParse, err)
-		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckValidity)
+	if isJWT {
+		run.pass(CheckParse, fmt.Sprintf("VCDM %s credential in a JWT", cred.Version()))
+	} else {
+		run.pass(CheckParse, fmt.Sprintf("VCDM %s credential", cred.Version()))
 	}
-	doc, _ := generic.(map[string]any)
-	run.pass(CheckParse, fmt.Sprintf("VCDM %s credential", cred.Version()))
 
 	// schema: every credentialSchema the 1EdTech validator (or VC JSON
 	// Schema) names must be one we embed, and the credential must pass it.
-	if n, err := v.cfg.schemas.CheckCredentialSchemas(input); err != nil {
+	if n, err := v.cfg.schemas.CheckCredentialSchemas(credBytes); err != nil {
 		run.fail(CheckSchema, err)
 	} else if n == 0 {
 		run.skip(CheckSchema, fmt.Errorf("%w: the credential names no JSON Schema", ErrNotApplicable))
@@ -225,20 +241,43 @@ func (v *Verifier) Verify(ctx context.Context, input []byte, policy Policy) (*Re
 	}
 
 	// proof
-	pres, err := proof.VerifyDocument(ctx, doc, proof.VerifyOptions{
-		Suites:    v.trusted.Suites,
-		Resolver:  v.trusted.Resolver,
-		Purpose:   proof.AssertionMethod,
-		Now:       now,
-		ClockSkew: v.cfg.skew,
-	})
-	if err != nil {
-		run.fail(CheckProof, err)
-		return res, run.finish(CheckIssuer, CheckValidity)
+	var signer *proof.ProofResult
+	if isJWT {
+		jres, err := vcjwt.Verify(ctx, string(trimmed), vcjwt.VerifyOptions{Resolver: v.trusted.Resolver, Now: now, ClockSkew: v.cfg.skew})
+		if err != nil {
+			run.fail(CheckProof, err)
+			return res, run.finish(CheckIssuer, CheckValidity)
+		}
+		if !bytes.Equal(jres.Credential, credBytes) {
+			run.fail(CheckProof, errors.New("microcred: the verified JWT payload differs from the parsed one"))
+			return res, run.finish(CheckIssuer, CheckValidity)
+		}
+		kid := jres.Method.ID
+		signer = &proof.ProofResult{Proof: &proof.Proof{VerificationMethod: kid}, Method: jres.Method, Controller: jres.Controller}
+		run.pass(CheckProof, fmt.Sprintf("%s JWT (%s) by %s", jres.Algorithm, jres.Format, kid))
+	} else {
+		generic, err := strictjson.Decode(input, strictjson.Limits{})
+		if err != nil {
+			run.fail(CheckProof, err)
+			return res, run.finish(CheckIssuer, CheckValidity)
+		}
+		doc, _ := generic.(map[string]any)
+		pres, err := proof.VerifyDocument(ctx, doc, proof.VerifyOptions{
+			Suites:    v.trusted.Suites,
+			Resolver:  v.trusted.Resolver,
+			Purpose:   proof.AssertionMethod,
+			Now:       now,
+			ClockSkew: v.cfg.skew,
+		})
+		if err != nil {
+			run.fail(CheckProof, err)
+			return res, run.finish(CheckIssuer, CheckValidity)
+		}
+		signer = pres.Verified()
+		run.pass(CheckProof, fmt.Sprintf("%s by %s", suiteName(signer.Proof), signer.Proof.VerificationMethod))
 	}
-	ok := pres.Verified()
-	res.VerificationMethod = ok.Proof.VerificationMethod
-	run.pass(CheckProof, fmt.Sprintf("%s by %s", suiteName(ok.Proof), ok.Proof.VerificationMethod))
+	res.VerificationMethod = signer.Proof.VerificationMethod
+	ok := signer
 
 	// issuer: the key's controller is the issuer, and the issuer is trusted.
 	if err := checkIssuer(cred.Issuer().ID, ok, policy); err != nil {

@@ -196,3 +196,29 @@ func TestSignVerifyECDSA(t *testing.T) {
 		assert.Equal(t, 1, r.code)
 	}
 }
+
+// JWT formats: the OB 3.0 VC-JWT and VC-JOSE-COSE, signed and verified by
+// the CLI for every JWT-capable key type; --alg must fit the key.
+func TestSignVerifyJWT(t *testing.T) {
+	dir := t.TempDir()
+	in := writeFile(t, dir, "cred.json", obCredential(t))
+	for _, typ := range []string{"ed25519", "p256", "p384", "secp256k1"} {
+		keyPath := filepath.Join(dir, typ+".json")
+		r := runCLI(t, "key", "generate", "--type", typ, "--out", keyPath)
+		require.Equal(t, 0, r.code, r.stderr)
+		for _, format := range []string{"jwt", "vc+jwt"} {
+			r := runCLI(t, "sign", "--key", keyPath, "--format", format, "--set-issuer", in)
+			require.Equal(t, 0, r.code, r.stderr)
+			assert.Equal(t, 2, strings.Count(strings.TrimSpace(r.stdout), "."), "a compact JWS")
+			p := writeFile(t, dir, typ+format+".jwt", []byte(r.stdout))
+			v := runCLI(t, "verify", "--now", "2024-06-01T00:00:00Z", p)
+			assert.Equal(t, 0, v.code, v.stdout)
+			assert.Contains(t, v.stdout, "JWT")
+		}
+	}
+	keyPath := filepath.Join(dir, "ed25519.json")
+	r := runCLI(t, "sign", "--key", keyPath, "--format", "jwt", "--alg", "ES256", "--set-issuer", in)
+	assert.Equal(t, 1, r.code, "EdDSA key, ES256 requested")
+	r = runCLI(t, "sign", "--key", keyPath, "--format", "cbor", in)
+	assert.Equal(t, 2, r.code)
+}

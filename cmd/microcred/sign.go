@@ -10,9 +10,11 @@ import (
 	"time"
 
 	"github.com/onchaincert/microcred"
+	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/internal/limits"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/ecdsa2019"
+	"github.com/onchaincert/microcred/proof/vcjwt"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/contexts"
@@ -41,6 +43,8 @@ func sign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	suiteName := fs.String("suite", "", "cryptosuite: "+strings.Join(suiteNames, ", ")+" (default: eddsa-rdfc-2022 for Ed25519 keys, ecdsa-rdfc-2019 for P-256/P-384)")
 	createdStr := fs.String("created", "", "proof creation time, RFC 3339 (default: now)")
 	setIssuer := fs.Bool("set-issuer", false, "write the key's DID as the credential's issuer")
+	format := fs.String("format", "di", "di (embedded Data Integrity proof), jwt (OB 3.0 VC-JWT) or vc+jwt (VC-JOSE-COSE)")
+	alg := fs.String("alg", "", "with a JWT format: the algorithm the key must use (EdDSA, ES256, ES384, ES256K)")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
@@ -49,6 +53,11 @@ func sign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *keyPath == "" {
 		return usagef("--key is required")
+	}
+	switch *format {
+	case "di", "jwt", "vc+jwt":
+	default:
+		return usagef("unknown --format %q (want di, jwt or vc+jwt)", *format)
 	}
 	var suite proof.Suite
 	if *suiteName != "" {
@@ -83,6 +92,15 @@ func sign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if cred, err = microcred.SetIssuer(cred, key.DID().String()); err != nil {
 			return err
 		}
+	}
+	if *format != "di" {
+		if suite != nil {
+			return usagef("--suite applies to --format di only")
+		}
+		return signJWT(ctx, cred, key, *format, *alg, stdout)
+	}
+	if *alg != "" {
+		return usagef("--alg applies to the JWT formats only")
 	}
 	opts := []microcred.IssuerOption{microcred.WithClock(func() time.Time { return created })}
 	if suite != nil {
@@ -122,4 +140,29 @@ func readInput(path string) ([]byte, error) {
 		return nil, &usageError{msg: fmt.Sprintf("reading input: %s is larger than %d bytes", path, limits.MaxCredentialBytes)}
 	}
 	return data, nil
+}
+
+func signJWT(ctx context.Context, cred []byte, key *didkey.Key, format, alg string, stdout io.Writer) error {
+	var f vcjwt.Format
+	switch format {
+	case "jwt":
+		f = vcjwt.FormatOB3
+	case "vc+jwt":
+		f = vcjwt.FormatJOSE
+	default:
+		return usagef("unknown --format %q (want di, jwt or vc+jwt)", format)
+	}
+	want, err := vcjwt.AlgorithmFor(key.Public())
+	if err != nil {
+		return err
+	}
+	if alg != "" && alg != want {
+		return fmt.Errorf("--alg %s does not fit a %s key (it signs %s)", alg, key.Type(), want)
+	}
+	token, err := vcjwt.Sign(ctx, cred, key, f)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(stdout, token)
+	return err
 }

@@ -483,3 +483,17 @@ func UnsafeClaimsWithoutVerification(token string) (header, payload []byte, err 
 	}
 	return header, payload, nil
 }
+
+// UnsafeCredentialWithoutVerification returns the credential a token
+// carries and its form, checking nothing but the shape. Never trust what
+// it returns; use Verify.
+func UnsafeCredentialWithoutVerification(token string) ([]byte, Format, error) {
+	_, payload, err := UnsafeClaimsWithoutVerification(token)
+	if err != nil {
+		return nil, 0, err
+	}
+	if raw, ok := rawMember(payload, "vc"); ok {
+		return raw, FormatOB3, nil
+	}
+	return payload, FormatJOSE, nil
+}
