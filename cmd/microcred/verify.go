@@ -45,7 +45,7 @@ func offlineVerifier(now time.Time) (*microcred.Verifier, error) {
 		return nil, err
 	}
 	return microcred.NewVerifier(microcred.Trusted{
-		Resolver: resolver,
+		Resolver:  resolver,
 		Suites:    []proof.Suite{rdfc, eddsa2022.NewJCS(), ecdsaRDFC, ecdsa2019.NewJCS(), ed2020},
 		AcceptJWT: true,
 	}, microcred.WithClock(func() time.Time { return now }))
