@@ -7,6 +7,7 @@ import {readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 
 const dataDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'vc', 'contexts', 'data');
 
@@ -34,7 +35,8 @@ async function didKeyDocument(url) {
   const [did, fragment] = url.split('#');
   const publicKeyMultibase = did.slice('did:key:'.length);
   const vmId = `${did}#${publicKeyMultibase}`;
-  const key = await Ed25519Multikey.from({id: vmId, controller: did, publicKeyMultibase});
+  const lib = publicKeyMultibase.startsWith('z6Mk') ? Ed25519Multikey : EcdsaMultikey;
+  const key = await lib.from({id: vmId, controller: did, publicKeyMultibase});
   const vm = await key.export({publicKey: true, includeContext: false});
   if(fragment !== undefined) {
     if(fragment !== publicKeyMultibase) {
@@ -57,7 +59,7 @@ export async function documentLoader(url) {
   if(contexts.has(url)) {
     return {contextUrl: null, documentUrl: url, document: structuredClone(contexts.get(url))};
   }
-  if(url.startsWith('did:key:z6Mk')) {
+  if(/^did:key:(z6Mk|zDna|z82L)/.test(url)) {
     return {contextUrl: null, documentUrl: url, document: await didKeyDocument(url)};
   }
   throw new Error(`offline loader: refusing to load ${url}`);

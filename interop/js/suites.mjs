@@ -1,11 +1,33 @@
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
-import {cryptosuite as rdfc} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
-import {createSignCryptosuite, createVerifyCryptosuite} from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
+import {cryptosuite as eddsaRdfc} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import * as eddsaJcs from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
+import {cryptosuite as ecdsaRdfc} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
+import * as ecdsaJcs from '@digitalbazaar/ecdsa-jcs-2019-cryptosuite';
+import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
 
-// The JCS package builds separate cryptosuite objects for signing and for
+// The JCS packages build separate cryptosuite objects for signing and for
 // verifying.
-export const signCryptosuites = {'eddsa-rdfc-2022': rdfc, 'eddsa-jcs-2022': createSignCryptosuite()};
+export const signCryptosuites = {
+  'eddsa-rdfc-2022': eddsaRdfc,
+  'eddsa-jcs-2022': eddsaJcs.createSignCryptosuite(),
+  'ecdsa-rdfc-2019': ecdsaRdfc,
+  'ecdsa-jcs-2019': ecdsaJcs.createSignCryptosuite()
+};
+
+export function signSuite({suite, signer, date}) {
+  if(suite === 'Ed25519Signature2020') {
+    return new Ed25519Signature2020({signer, ...(date ? {date} : {})});
+  }
+  if(!signCryptosuites[suite]) {
+    throw new Error(`unknown suite ${suite}`);
+  }
+  return new DataIntegrityProof({signer, cryptosuite: signCryptosuites[suite], ...(date ? {date} : {})});
+}
 
 export function verifySuites() {
-  return [rdfc, createVerifyCryptosuite()].map(cryptosuite => new DataIntegrityProof({cryptosuite}));
+  return [
+    ...[eddsaRdfc, eddsaJcs.createVerifyCryptosuite(), ecdsaRdfc, ecdsaJcs.createVerifyCryptosuite()]
+      .map(cryptosuite => new DataIntegrityProof({cryptosuite})),
+    new Ed25519Signature2020()
+  ];
 }
