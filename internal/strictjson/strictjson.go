@@ -1,31 +1,9 @@
-// Package strictjson decodes untrusted JSON strictly: one value, valid
-// UTF-8, no duplicate object keys, bounded size and depth.
-//
-// encoding/json accepts duplicate keys (the last wins) and invalid UTF-8
-// (replaced), which lets two readers of the same bytes see different
-// documents. A verifier must see exactly one meaning, so these are errors
-// here, reported with the JSON Pointer where they occur.
-//
-// # Security considerations
-//
-// Decode is a single pass with no recursion limit other than Limits.MaxDepth
-// and no allocation beyond the size of the input.
-//
-// # Offline use
-//
-// Pure function; no I/O.
-//
-// # Compatibility
-//
-// Values are those encoding/json produces for `any`: map[string]any, []any,
-// string, float64, bool and nil; numbers parse with strconv.ParseFloat as
-// encoding/json does.
 package strictjson
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -34,17 +12,13 @@ import (
 	"github.com/onchaincert/microcred/internal/limits"
 )
 
-var (
-	ErrSyntax       = errors.New("strictjson: syntax error")
-	ErrDuplicateKey = errors.New("strictjson: duplicate key")
-	ErrTooDeep      = errors.New("strictjson: nesting too deep")
-	ErrTooLarge     = errors.New("strictjson: input too large")
-)
-
-// Limits bound the input. Zero fields take the defaults from
-// internal/limits.
+// Limits bound the input. A zero field takes its default from
+// internal/limits: MaxCredentialBytes and MaxDepth.
 type Limits struct {
+	// MaxBytes caps the length of the input.
 	MaxBytes int
+	// MaxDepth caps nesting of objects and arrays together: `[]` has
+	// depth 1, `[{}]` depth 2.
 	MaxDepth int
 }
 
@@ -58,69 +32,89 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// Error reports where and why the input was refused.
-type Error struct {
-	// Pointer is the JSON Pointer of the enclosing value.
-	Pointer string
-	// Offset is the byte offset in the input.
-	Offset int
-	Reason string
-	Kind   error
-}
-
-func (e *Error) Error() string {
-	p := e.Pointer
-	if p == "" {
-		p = "/"
-	}
-	return fmt.Sprintf("%v: %s at %s (byte %d)", e.Kind, e.Reason, p, e.Offset)
-}
-
-// Unwrap returns the kind: ErrSyntax, ErrDuplicateKey, ErrTooDeep or
-// ErrTooLarge.
-func (e *Error) Unwrap() error { return e.Kind }
-
-// Check validates data without building values.
+// Check reports whether data is exactly one strict JSON value within l.
+// The error is an [*Error] wrapping ErrSyntax, ErrDuplicateKey, ErrTooDeep
+// or ErrTooLarge.
 func Check(data []byte, l Limits) error {
-	_, err := Decode(data, l)
+	_, err := run(data, l, false)
 	return err
 }
 
-// Decode validates data and returns its value as generic Go values.
+// Decode checks data as [Check] does and returns its value as
+// encoding/json would decode it into an `any`. On error the value is nil.
 func Decode(data []byte, l Limits) (any, error) {
+	return run(data, l, true)
+}
+
+// Unmarshal checks data as [Check] does and then decodes it into v with
+// encoding/json. Errors from encoding/json (a type mismatch) are returned
+// as they are.
+func Unmarshal(data []byte, v any, l Limits) error {
+	if err := Check(data, l); err != nil {
+		return err
+	}
+	return json.Unmarshal(data, v)
+}
+
+func run(data []byte, l Limits, build bool) (any, error) {
 	l = l.withDefaults()
 	if len(data) > l.MaxBytes {
-		return nil, &Error{Offset: l.MaxBytes, Reason: fmt.Sprintf("%d bytes, limit %d", len(data), l.MaxBytes), Kind: ErrTooLarge}
+		return nil, &Error{
+			Offset: int64(l.MaxBytes),
+			Reason: fmt.Sprintf("input of %d bytes exceeds the limit of %d", len(data), l.MaxBytes),
+			Kind:   ErrTooLarge,
+		}
 	}
-	d := &decoder{data: data, maxDepth: l.MaxDepth}
+	d := decoder{data: data, maxDepth: l.MaxDepth, build: build}
 	d.skipSpace()
-	v, err := d.value(0, "")
+	v, err := d.value()
 	if err != nil {
 		return nil, err
 	}
 	d.skipSpace()
 	if d.pos != len(d.data) {
-		return nil, d.errorf("", ErrSyntax, "data after the top-level value")
+		return nil, d.fail(ErrSyntax, "data after the top-level value")
 	}
 	return v, nil
+}
+
+// frame is one step of the path to the value being read.
+type frame struct {
+	key   string
+	index int
+	array bool
 }
 
 type decoder struct {
 	data     []byte
 	pos      int
 	maxDepth int
-	// path holds the member names and indexes leading to the current
-	// value; the JSON Pointer is only built for an error.
-	path []string
+	build    bool
+
+	// path leads to the value being read; the JSON Pointer is only
+	// rendered for an error.
+	path []frame
+	// elems stacks the elements of the arrays being read, so each array
+	// is allocated once at its final length.
+	elems []any
+	// keys stacks member names of the objects being read when no values
+	// are built (Check), for duplicate detection.
+	keys []string
+	// buf holds a string being unescaped.
+	buf []byte
 }
 
-func (d *decoder) errorf(_ string, kind error, format string, args ...any) error {
+func (d *decoder) fail(kind error, format string, args ...any) error {
 	var b strings.Builder
-	for _, tok := range d.path {
+	for _, f := range d.path {
 		b.WriteByte('/')
-		b.WriteString(escape(tok))
+		if f.array {
+			b.WriteString(strconv.Itoa(f.index))
+		} else {
+			b.WriteString(escapeToken(f.key))
+		}
 	}
-	return &Error{Pointer: b.String(), Offset: d.pos, Reason: fmt.Sprintf(format, args...), Kind: kind}
+	return &Error{Pointer: b.String(), Offset: int64(d.pos), Reason: fmt.Sprintf(format, args...), Kind: kind}
 }
 
 func (d *decoder) skipSpace() {
@@ -134,221 +128,310 @@ func (d *decoder) skipSpace() {
 	}
 }
 
-func (d *decoder) value(depth int, ptr string) (any, error) {
+// value reads one value starting at d.pos (no leading whitespace).
+func (d *decoder) value() (any, error) {
 	if d.pos >= len(d.data) {
-		return nil, d.errorf(ptr, ErrSyntax, "unexpected end of input")
+		return nil, d.fail(ErrSyntax, "unexpected end of input")
 	}
 	switch c := d.data[d.pos]; {
-	case c == '{':
-		if depth >= d.maxDepth {
-			return nil, d.errorf(ptr, ErrTooDeep, "more than %d levels", d.maxDepth)
+	case c == '{' || c == '[':
+		// len(d.path) is the number of containers we are inside.
+		if len(d.path) >= d.maxDepth {
+			return nil, d.fail(ErrTooDeep, "nesting deeper than %d levels", d.maxDepth)
 		}
-		return d.object(depth+1, ptr)
-	case c == '[':
-		if depth >= d.maxDepth {
-			return nil, d.errorf(ptr, ErrTooDeep, "more than %d levels", d.maxDepth)
+		if c == '{' {
+			return d.object()
 		}
-		return d.array(depth+1, ptr)
+		return d.array()
 	case c == '"':
-		return d.str(ptr)
+		s, err := d.str(d.build)
+		if err != nil || !d.build {
+			return nil, err
+		}
+		return s, nil
 	case c == 't':
-		return true, d.literal(ptr, "true")
+		return true, d.literal("true")
 	case c == 'f':
-		return false, d.literal(ptr, "false")
+		return false, d.literal("false")
 	case c == 'n':
-		return nil, d.literal(ptr, "null")
+		return nil, d.literal("null")
 	case c == '-' || ('0' <= c && c <= '9'):
-		return d.number(ptr)
+		return d.number()
 	default:
-		return nil, d.errorf(ptr, ErrSyntax, "unexpected character %q", c)
+		return nil, d.fail(ErrSyntax, "invalid character %q looking for a value", c)
 	}
 }
 
-func (d *decoder) literal(ptr, word string) error {
-	if !strings.HasPrefix(string(d.data[d.pos:min(len(d.data), d.pos+len(word))]), word) {
-		return d.errorf(ptr, ErrSyntax, "invalid literal")
+func (d *decoder) literal(word string) error {
+	if len(d.data)-d.pos < len(word) || string(d.data[d.pos:d.pos+len(word)]) != word {
+		return d.fail(ErrSyntax, "invalid literal, expected %s", word)
 	}
 	d.pos += len(word)
 	return nil
 }
 
-func (d *decoder) object(depth int, ptr string) (any, error) {
+func (d *decoder) object() (any, error) {
 	d.pos++ // {
-	m := make(map[string]any)
+	var m map[string]any
+	if d.build {
+		m = make(map[string]any)
+	}
+	keyBase := len(d.keys)
+	defer func() { d.keys = d.keys[:keyBase] }()
+	var big map[string]struct{}
+
 	d.skipSpace()
 	if d.pos < len(d.data) && d.data[d.pos] == '}' {
 		d.pos++
-		return m, nil
+		return mapOrNil(m, d.build), nil
 	}
 	for {
 		d.skipSpace()
 		if d.pos >= len(d.data) || d.data[d.pos] != '"' {
-			return nil, d.errorf(ptr, ErrSyntax, "expected a member name")
+			return nil, d.fail(ErrSyntax, "expected a member name")
 		}
 		keyStart := d.pos
-		kv, err := d.str(ptr)
+		key, err := d.str(true)
 		if err != nil {
 			return nil, err
 		}
-		key := kv.(string)
-		if _, dup := m[key]; dup {
+		if d.duplicate(m, keyBase, &big, key) {
 			d.pos = keyStart
-			return nil, d.errorf(ptr, ErrDuplicateKey, "member %q appears twice", key)
+			return nil, d.fail(ErrDuplicateKey, "duplicate key %q", key)
 		}
 		d.skipSpace()
 		if d.pos >= len(d.data) || d.data[d.pos] != ':' {
-			return nil, d.errorf(ptr, ErrSyntax, "expected ':' after member name")
+			return nil, d.fail(ErrSyntax, "expected ':' after member name")
 		}
 		d.pos++
 		d.skipSpace()
-		d.path = append(d.path, key)
-		v, err := d.value(depth, "")
+		d.path = append(d.path, frame{key: key})
+		v, err := d.value()
 		if err != nil {
 			return nil, err
 		}
 		d.path = d.path[:len(d.path)-1]
-		m[key] = v
+		if d.build {
+			m[key] = v
+		}
 		d.skipSpace()
 		if d.pos >= len(d.data) {
-			return nil, d.errorf(ptr, ErrSyntax, "unexpected end of input in object")
+			return nil, d.fail(ErrSyntax, "unexpected end of input in object")
 		}
 		switch d.data[d.pos] {
 		case ',':
 			d.pos++
 		case '}':
 			d.pos++
-			return m, nil
+			return mapOrNil(m, d.build), nil
 		default:
-			return nil, d.errorf(ptr, ErrSyntax, "expected ',' or '}' in object")
+			return nil, d.fail(ErrSyntax, "invalid character %q after object member", d.data[d.pos])
 		}
 	}
 }
 
-func (d *decoder) array(depth int, ptr string) (any, error) {
+// mapOrNil avoids returning a typed nil map as a non-nil any from Check.
+func mapOrNil(m map[string]any, build bool) any {
+	if !build {
+		return nil
+	}
+	return m
+}
+
+// duplicate reports whether key was already seen in the current object,
+// and records it. When building, the object's map is the record; when
+// only checking, names are stacked in d.keys from keyBase, scanned
+// linearly while the object is small and moved to *big when it is not.
+func (d *decoder) duplicate(m map[string]any, keyBase int, big *map[string]struct{}, key string) bool {
+	if d.build {
+		_, dup := m[key]
+		return dup
+	}
+	if *big != nil {
+		if _, dup := (*big)[key]; dup {
+			return true
+		}
+		(*big)[key] = struct{}{}
+		return false
+	}
+	for _, k := range d.keys[keyBase:] {
+		if k == key {
+			return true
+		}
+	}
+	d.keys = append(d.keys, key)
+	if len(d.keys)-keyBase > 32 {
+		*big = make(map[string]struct{}, 64)
+		for _, k := range d.keys[keyBase:] {
+			(*big)[k] = struct{}{}
+		}
+		d.keys = d.keys[:keyBase]
+	}
+	return false
+}
+
+func (d *decoder) array() (any, error) {
 	d.pos++ // [
-	a := make([]any, 0)
+	base := len(d.elems)
 	d.skipSpace()
 	if d.pos < len(d.data) && d.data[d.pos] == ']' {
 		d.pos++
-		return a, nil
+		if d.build {
+			return []any{}, nil
+		}
+		return nil, nil
 	}
+	d.path = append(d.path, frame{array: true})
+	self := len(d.path) - 1
 	for {
 		d.skipSpace()
-		d.path = append(d.path, strconv.Itoa(len(a)))
-		v, err := d.value(depth, "")
+		v, err := d.value()
 		if err != nil {
 			return nil, err
 		}
-		d.path = d.path[:len(d.path)-1]
-		a = append(a, v)
+		if d.build {
+			d.elems = append(d.elems, v)
+		}
 		d.skipSpace()
 		if d.pos >= len(d.data) {
-			return nil, d.errorf(ptr, ErrSyntax, "unexpected end of input in array")
+			return nil, d.fail(ErrSyntax, "unexpected end of input in array")
 		}
 		switch d.data[d.pos] {
 		case ',':
 			d.pos++
+			d.path[self].index++
 		case ']':
 			d.pos++
+			d.path = d.path[:self]
+			if !d.build {
+				return nil, nil
+			}
+			a := make([]any, len(d.elems)-base)
+			copy(a, d.elems[base:])
+			clear(d.elems[base:])
+			d.elems = d.elems[:base]
 			return a, nil
 		default:
-			return nil, d.errorf(ptr, ErrSyntax, "expected ',' or ']' in array")
+			return nil, d.fail(ErrSyntax, "invalid character %q after array element", d.data[d.pos])
 		}
 	}
 }
 
-// str reads a JSON string; invalid UTF-8 and unpaired surrogate escapes
-// are errors (encoding/json would replace them with U+FFFD).
-func (d *decoder) str(ptr string) (any, error) {
+// str reads a string starting at the opening quote. Raw bytes must be
+// valid UTF-8 and \u escapes must not leave a surrogate unpaired. The
+// string is only built if keep is set.
+func (d *decoder) str(keep bool) (string, error) {
 	d.pos++ // opening quote
 	start := d.pos
-	// Fast path: no escapes.
 	for d.pos < len(d.data) {
 		c := d.data[d.pos]
-		if c == '"' {
-			s := d.data[start:d.pos]
-			if !utf8.Valid(s) {
-				return nil, d.errorf(ptr, ErrSyntax, "invalid UTF-8 in string")
+		switch {
+		case c == '"':
+			var s string
+			if keep {
+				s = string(d.data[start:d.pos])
 			}
 			d.pos++
-			return string(s), nil
+			return s, nil
+		case c == '\\':
+			return d.escaped(start, keep)
+		case c < 0x20:
+			return "", d.fail(ErrSyntax, "control character %#02x in string", c)
+		case c < utf8.RuneSelf:
+			d.pos++
+		default:
+			r, size := utf8.DecodeRune(d.data[d.pos:])
+			if r == utf8.RuneError && size == 1 {
+				return "", d.fail(ErrSyntax, "invalid UTF-8 in string")
+			}
+			d.pos += size
 		}
-		if c == '\\' {
-			break
-		}
-		if c < 0x20 {
-			return nil, d.errorf(ptr, ErrSyntax, "control character in string")
-		}
-		d.pos++
 	}
-	var b strings.Builder
-	b.Write(d.data[start:d.pos])
+	return "", d.fail(ErrSyntax, "unterminated string")
+}
+
+// escaped continues str from the first backslash.
+func (d *decoder) escaped(start int, keep bool) (string, error) {
+	b := append(d.buf[:0], d.data[start:d.pos]...)
+	defer func() { d.buf = b[:0] }()
 	for d.pos < len(d.data) {
 		c := d.data[d.pos]
 		switch {
 		case c == '"':
 			d.pos++
-			s := b.String()
-			if !utf8.ValidString(s) {
-				return nil, d.errorf(ptr, ErrSyntax, "invalid UTF-8 in string")
+			if !keep {
+				return "", nil
 			}
-			return s, nil
+			return string(b), nil
 		case c < 0x20:
-			return nil, d.errorf(ptr, ErrSyntax, "control character in string")
-		case c != '\\':
-			b.WriteByte(c)
+			return "", d.fail(ErrSyntax, "control character %#02x in string", c)
+		case c < utf8.RuneSelf && c != '\\':
+			b = append(b, c)
 			d.pos++
 			continue
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRune(d.data[d.pos:])
+			if r == utf8.RuneError && size == 1 {
+				return "", d.fail(ErrSyntax, "invalid UTF-8 in string")
+			}
+			b = append(b, d.data[d.pos:d.pos+size]...)
+			d.pos += size
+			continue
 		}
-		d.pos++
-		if d.pos >= len(d.data) {
+		// Backslash.
+		if d.pos+1 >= len(d.data) {
+			d.pos = len(d.data)
 			break
 		}
-		e := d.data[d.pos]
-		d.pos++
+		e := d.data[d.pos+1]
 		switch e {
 		case '"', '\\', '/':
-			b.WriteByte(e)
+			b = append(b, e)
 		case 'b':
-			b.WriteByte('\b')
+			b = append(b, '\b')
 		case 'f':
-			b.WriteByte('\f')
+			b = append(b, '\f')
 		case 'n':
-			b.WriteByte('\n')
+			b = append(b, '\n')
 		case 'r':
-			b.WriteByte('\r')
+			b = append(b, '\r')
 		case 't':
-			b.WriteByte('\t')
+			b = append(b, '\t')
 		case 'u':
-			r, ok := d.hex4()
+			r, ok := hex4(d.data, d.pos+2)
 			if !ok {
-				return nil, d.errorf(ptr, ErrSyntax, "invalid \\u escape")
+				return "", d.fail(ErrSyntax, "invalid \\u escape")
 			}
-			if utf16.IsSurrogate(r) {
-				if r >= 0xDC00 || d.pos+1 >= len(d.data) || d.data[d.pos] != '\\' || d.data[d.pos+1] != 'u' {
-					return nil, d.errorf(ptr, ErrSyntax, "unpaired surrogate in \\u escape")
-				}
-				d.pos += 2
-				r2, ok := d.hex4()
-				if !ok || r2 < 0xDC00 || r2 > 0xDFFF {
-					return nil, d.errorf(ptr, ErrSyntax, "unpaired surrogate in \\u escape")
-				}
-				r = utf16.DecodeRune(r, r2)
+			if !utf16.IsSurrogate(r) {
+				b = utf8.AppendRune(b, r)
+				d.pos += 6
+				continue
 			}
-			b.WriteRune(r)
+			// A high surrogate must be followed by an escaped low one.
+			var r2 rune = -1
+			if r < 0xDC00 && d.pos+7 < len(d.data) && d.data[d.pos+6] == '\\' && d.data[d.pos+7] == 'u' {
+				r2, _ = hex4(d.data, d.pos+8)
+			}
+			if r2 < 0xDC00 || r2 > 0xDFFF {
+				return "", d.fail(ErrSyntax, "unpaired UTF-16 surrogate \\u%04X in string", r)
+			}
+			b = utf8.AppendRune(b, utf16.DecodeRune(r, r2))
+			d.pos += 12
+			continue
 		default:
-			return nil, d.errorf(ptr, ErrSyntax, "invalid escape \\%c", e)
+			return "", d.fail(ErrSyntax, "invalid escape \\%c in string", e)
 		}
+		d.pos += 2
 	}
-	return nil, d.errorf(ptr, ErrSyntax, "unterminated string")
+	return "", d.fail(ErrSyntax, "unterminated string")
 }
 
-func (d *decoder) hex4() (rune, bool) {
-	if d.pos+4 > len(d.data) {
+func hex4(data []byte, at int) (rune, bool) {
+	if at+4 > len(data) {
 		return 0, false
 	}
 	var r rune
-	for _, c := range d.data[d.pos : d.pos+4] {
+	for _, c := range data[at : at+4] {
 		r <<= 4
 		switch {
 		case '0' <= c && c <= '9':
@@ -361,63 +444,84 @@ func (d *decoder) hex4() (rune, bool) {
 			return 0, false
 		}
 	}
-	d.pos += 4
 	return r, true
 }
 
-// number reads a JSON number with the grammar of RFC 8259.
-func (d *decoder) number(ptr string) (any, error) {
+// number reads a number with the grammar of RFC 8259 §6 and converts it as
+// encoding/json does, with strconv.ParseFloat.
+func (d *decoder) number() (any, error) {
 	start := d.pos
-	if d.data[d.pos] == '-' {
+	neg := d.data[d.pos] == '-'
+	if neg {
 		d.pos++
 	}
-	digits := func() int {
-		n := 0
-		for d.pos < len(d.data) && '0' <= d.data[d.pos] && d.data[d.pos] <= '9' {
-			d.pos++
-			n++
-		}
-		return n
-	}
+	// Integer part; small integers are converted on the way, exactly.
+	var n uint64
+	intDigits := 0
 	if d.pos < len(d.data) && d.data[d.pos] == '0' {
 		d.pos++
-	} else if digits() == 0 {
-		return nil, d.errorf(ptr, ErrSyntax, "invalid number")
+		intDigits = 1
+	} else {
+		for d.pos < len(d.data) && '0' <= d.data[d.pos] && d.data[d.pos] <= '9' {
+			n = n*10 + uint64(d.data[d.pos]-'0')
+			d.pos++
+			intDigits++
+		}
+		if intDigits == 0 {
+			return nil, d.fail(ErrSyntax, "invalid number: expected a digit")
+		}
 	}
+	simple := true
 	if d.pos < len(d.data) && d.data[d.pos] == '.' {
+		simple = false
 		d.pos++
-		if digits() == 0 {
-			return nil, d.errorf(ptr, ErrSyntax, "invalid number")
+		if d.digits() == 0 {
+			return nil, d.fail(ErrSyntax, "invalid number: expected a digit after '.'")
 		}
 	}
 	if d.pos < len(d.data) && (d.data[d.pos] == 'e' || d.data[d.pos] == 'E') {
+		simple = false
 		d.pos++
 		if d.pos < len(d.data) && (d.data[d.pos] == '+' || d.data[d.pos] == '-') {
 			d.pos++
 		}
-		if digits() == 0 {
-			return nil, d.errorf(ptr, ErrSyntax, "invalid number")
+		if d.digits() == 0 {
+			return nil, d.fail(ErrSyntax, "invalid number: expected a digit in exponent")
 		}
+	}
+	if !d.build {
+		// Only the range matters; ParseFloat decides it.
+		if simple && intDigits <= 15 {
+			return nil, nil
+		}
+	} else if simple && intDigits <= 15 {
+		// Integers below 10^15 < 2^53 are exact in float64, so this equals
+		// ParseFloat's result.
+		f := float64(n)
+		if neg {
+			f = -f
+			if n == 0 {
+				f = math.Copysign(0, -1)
+			}
+		}
+		return f, nil
 	}
 	f, err := strconv.ParseFloat(string(d.data[start:d.pos]), 64)
 	if err != nil {
-		return nil, d.errorf(ptr, ErrSyntax, "number out of range")
+		d.pos = start
+		return nil, d.fail(ErrSyntax, "number %s out of range", d.data[start:min(len(d.data), start+40)])
+	}
+	if !d.build {
+		return nil, nil
 	}
 	return f, nil
 }
 
-func escape(tok string) string {
-	if !strings.ContainsAny(tok, "~/") {
-		return tok
+func (d *decoder) digits() int {
+	n := 0
+	for d.pos < len(d.data) && '0' <= d.data[d.pos] && d.data[d.pos] <= '9' {
+		d.pos++
+		n++
 	}
-	return strings.ReplaceAll(strings.ReplaceAll(tok, "~", "~0"), "/", "~1")
-}
-
-// Unmarshal checks data like Decode, then decodes it into v with
-// encoding/json.
-func Unmarshal(data []byte, v any, l Limits) error {
-	if err := Check(data, l); err != nil {
-		return err
-	}
-	return json.Unmarshal(data, v)
+	return n
 }
