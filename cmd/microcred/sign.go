@@ -15,12 +15,13 @@ import (
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/ecdsa2019"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
+	"github.com/onchaincert/microcred/proof/legacy"
 	"github.com/onchaincert/microcred/proof/vcjwt"
 	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/contexts"
 )
 
-var suiteNames = []string{eddsa2022.RDFCName, eddsa2022.JCSName, ecdsa2019.RDFCName, ecdsa2019.JCSName}
+var suiteNames = []string{eddsa2022.RDFCName, eddsa2022.JCSName, ecdsa2019.RDFCName, ecdsa2019.JCSName, legacy.TypeEd25519Signature2020}
 
 func suiteByName(name string) (proof.Suite, error) {
 	switch name {
@@ -32,6 +33,8 @@ func suiteByName(name string) (proof.Suite, error) {
 		return ecdsa2019.NewRDFC(contexts.Default())
 	case ecdsa2019.JCSName:
 		return ecdsa2019.NewJCS(), nil
+	case legacy.TypeEd25519Signature2020:
+		return legacy.NewEd25519Signature2020(contexts.Default())
 	}
 	return nil, usagef("unknown suite %q (want %s)", name, strings.Join(suiteNames, ", "))
 }
@@ -101,6 +104,12 @@ func sign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *alg != "" {
 		return usagef("--alg applies to the JWT formats only")
+	}
+	if suite != nil && suite.Type() == legacy.TypeEd25519Signature2020 {
+		// The legacy type's terms live in their own context.
+		if cred, err = legacy.AddContext(cred); err != nil {
+			return err
+		}
 	}
 	opts := []microcred.IssuerOption{microcred.WithClock(func() time.Time { return created })}
 	if suite != nil {

@@ -30,12 +30,14 @@ import (
 	"context"
 	"crypto"
 	"crypto/ed25519"
+	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/internal/dicore"
+	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/contexts"
 )
 
@@ -122,4 +124,34 @@ func (s *Ed25519Signature2020) HashData(unsecured, options map[string]any) ([]by
 // Canonical returns the canonical proof options and document.
 func (s *Ed25519Signature2020) Canonical(unsecured, options map[string]any) ([]byte, []byte, error) {
 	return s.core.Canonical(unsecured, options)
+}
+
+// ContextEd25519Signature2020 defines the Ed25519Signature2020 proof terms.
+const ContextEd25519Signature2020 = "https://w3id.org/security/suites/ed25519-2020/v1"
+
+// AddContext returns the JSON document with the Ed25519Signature2020
+// context appended to its @context, unless it is already there. The type's
+// proof terms are defined only by that context, so a document signed with
+// it must cite it (Digital Bazaar's issuers add it the same way).
+func AddContext(doc []byte) ([]byte, error) {
+	var m struct {
+		Context json.RawMessage `json:"@context"`
+	}
+	if err := json.Unmarshal(doc, &m); err != nil {
+		return nil, fmt.Errorf("legacy: %w", err)
+	}
+	var list []any
+	if err := json.Unmarshal(m.Context, &list); err != nil {
+		var one any
+		if err := json.Unmarshal(m.Context, &one); err != nil {
+			return nil, errors.New("legacy: document has no @context")
+		}
+		list = []any{one}
+	}
+	for _, c := range list {
+		if c == ContextEd25519Signature2020 {
+			return doc, nil
+		}
+	}
+	return vc.SetMember(doc, "@context", append(list, ContextEd25519Signature2020))
 }

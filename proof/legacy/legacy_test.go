@@ -82,3 +82,13 @@ func TestVectorStepByStep(t *testing.T) {
 	_, err = proof.Verify(context.Background(), []byte(bad), opts(t))
 	assert.ErrorIs(t, err, proof.ErrInvalidSignature)
 }
+
+func TestAddContext(t *testing.T) {
+	in := []byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"]}`)
+	out, err := legacy.AddContext(in)
+	require.NoError(t, err)
+	assert.Contains(t, string(out), legacy.ContextEd25519Signature2020)
+	again, err := legacy.AddContext(out)
+	require.NoError(t, err)
+	assert.Equal(t, out, again, "idempotent")
+}
