@@ -79,6 +79,7 @@ func Example() {
 	// schema skipped
 	// proof passed
 	// issuer passed
+	// status skipped
 	// validity passed
 	// verified: true
 	// tampered verified: false

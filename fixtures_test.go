@@ -20,6 +20,7 @@ import (
 	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/vc/contexts"
+	"github.com/onchaincert/microcred/vc/status"
 )
 
 // TestVectors verifies the DCC's signed OB 3.0 credentials (did:key,
@@ -30,7 +31,7 @@ func TestVectors(t *testing.T) {
 	f, err := os.Open("testdata/vectors/dcc/EXPECT.tsv")
 	require.NoError(t, err)
 	defer f.Close()
-	v := newVerifier(t, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
+	v := newVerifier(t, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), microcred.WithStatusFetcher(dccStatusLists(t)))
 	policy, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe())
 	require.NoError(t, err)
 	sc := bufio.NewScanner(f)
@@ -61,6 +62,10 @@ func TestVectors(t *testing.T) {
 				assert.ErrorIs(t, err, contexts.ErrUnknownContext)
 			case "invalid: signature":
 				assert.ErrorIs(t, err, proof.ErrInvalidSignature)
+			case "invalid: status-list":
+				assert.ErrorIs(t, err, status.ErrInvalidList)
+				c, _ := res.Check(microcred.CheckStatus)
+				assert.Equal(t, microcred.Failed, c.Outcome)
 			default:
 				t.Fatalf("unknown expectation %q", expect)
 			}
@@ -102,6 +107,22 @@ func TestVectorsTampered(t *testing.T) {
 			assert.True(t, errors.Is(err, proof.ErrInvalidSignature) || errors.Is(err, canon.ErrUndefinedTerm) || errors.Is(err, microcred.ErrIssuerMismatch), "%s: %s: %v", file, name, err)
 		}
 	}
+}
+
+// dccStatusLists serves the DCC status list credentials at the URLs the
+// fixtures cite.
+func dccStatusLists(t testing.TB) status.StaticFetcher {
+	data, err := os.ReadFile("testdata/vectors/dcc/statusLists/URLS.tsv")
+	require.NoError(t, err)
+	f := status.StaticFetcher{}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n")[1:] {
+		url, file, ok := strings.Cut(line, "\t")
+		require.True(t, ok)
+		b, err := os.ReadFile(filepath.Join("testdata/vectors/dcc/statusLists", file))
+		require.NoError(t, err)
+		f[url] = b
+	}
+	return f
 }
 
 func swapIssuer(m map[string]any, id string) {

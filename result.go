@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/onchaincert/microcred/vc"
+	"github.com/onchaincert/microcred/vc/status"
 )
 
 // Outcome is the outcome of one verification check. The zero value is
@@ -52,6 +53,7 @@ const (
 	CheckSchema   = "schema"
 	CheckProof    = "proof"
 	CheckIssuer   = "issuer"
+	CheckStatus   = "status"
 	CheckValidity = "validity"
 )
 
@@ -137,6 +139,10 @@ var (
 	ErrNotYetValid = errors.New("microcred: credential not yet valid")
 	// ErrUnsupportedFormat: the input is not a format microcred reads.
 	ErrUnsupportedFormat = errors.New("microcred: unsupported input format")
+	// ErrRevoked and ErrSuspended are status.ErrRevoked and
+	// status.ErrSuspended, for errors.Is at this level.
+	ErrRevoked   = status.ErrRevoked
+	ErrSuspended = status.ErrSuspended
 	// ErrNotApplicable: returned by a check that does not apply (skipped).
 	ErrNotApplicable = errors.New("microcred: check not applicable")
 )

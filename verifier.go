@@ -13,6 +13,7 @@ import (
 	"github.com/onchaincert/microcred/proof/vcjwt"
 	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/openbadges"
+	"github.com/onchaincert/microcred/vc/status"
 )
 
 // Trusted is the trust material a [Verifier] needs. Every field is
@@ -38,6 +39,21 @@ type verifierConfig struct {
 	clock   func() time.Time
 	skew    time.Duration
 	schemas *openbadges.Schemas
+	status  status.Fetcher
+}
+
+// WithStatusFetcher sets where status list credentials come from (for
+// example a status.StaticFetcher of local copies, or an HTTP fetcher of
+// your own). Without one, a credential with a status entry fails the
+// status check unless the policy says IgnoreStatusUnsafe.
+func WithStatusFetcher(f status.Fetcher) VerifierOption {
+	return verifierOptionFunc(func(c *verifierConfig) error {
+		if f == nil {
+			return errors.New("microcred: nil status fetcher")
+		}
+		c.status = f
+		return nil
+	})
 }
 
 type verifierOptionFunc func(*verifierConfig) error
@@ -122,9 +138,10 @@ func NewVerifier(t Trusted, opts ...VerifierOption) (*Verifier, error) {
 // Policy says what a verification requires beyond intact proofs. Build it
 // with [NewPolicy]; the zero Policy fails every verification.
 type Policy struct {
-	issuers   map[string]bool
-	anyIssuer bool
-	valid     bool
+	issuers      map[string]bool
+	anyIssuer    bool
+	ignoreStatus bool
+	valid        bool
 }
 
 // PolicyOption configures a [Policy].
@@ -152,6 +169,15 @@ func TrustIssuers(ids ...string) PolicyOption {
 func AnyIssuerUnsafe() PolicyOption {
 	return func(p *Policy) error {
 		p.anyIssuer = true
+		return nil
+	}
+}
+
+// IgnoreStatusUnsafe skips the credential status check (revocation,
+// suspension) even when the credential has a status entry.
+func IgnoreStatusUnsafe() PolicyOption {
+	return func(p *Policy) error {
+		p.ignoreStatus = true
 		return nil
 	}
 }
@@ -189,13 +215,19 @@ func NewPolicy(opts ...PolicyOption) (Policy, error) {
 // policy), validity (validFrom/validUntil, or issuanceDate/expirationDate
 // for VCDM 1.1, against the clock with the configured skew).
 func (v *Verifier) Verify(ctx context.Context, input []byte, policy Policy) (*Result, error) {
+	return v.verify(ctx, input, policy, 0)
+}
+
+// verify is Verify; depth > 0 verifies a status list credential, whose own
+// status is not checked.
+func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, depth int) (*Result, error) {
 	now := v.cfg.clock()
 	res := &Result{At: now}
 	run := &runner{res: res}
 
 	if !policy.valid {
 		run.fail(CheckParse, errors.New("microcred: zero Policy: build one with NewPolicy"))
-		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckValidity)
+		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity)
 	}
 
 	// parse: the input is a JSON credential with embedded proofs, or a
@@ -206,22 +238,22 @@ func (v *Verifier) Verify(ctx context.Context, input []byte, policy Policy) (*Re
 	if isJWT {
 		if !v.trusted.AcceptJWT {
 			run.fail(CheckParse, fmt.Errorf("%w: JWT credentials are not accepted by this verifier (Trusted.AcceptJWT)", ErrUnsupportedFormat))
-			return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckValidity)
+			return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity)
 		}
 		c, _, err := vcjwt.UnsafeCredentialWithoutVerification(string(trimmed))
 		if err != nil {
 			run.fail(CheckParse, err)
-			return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckValidity)
+			return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity)
 		}
 		credBytes = c
 	} else if len(trimmed) == 0 || trimmed[0] != '{' {
 		run.fail(CheckParse, fmt.Errorf("%w: expected a JSON credential or a compact JWT", ErrUnsupportedFormat))
-		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckValidity)
+		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity)
 	}
 	cred, err := vc.ParseCredential(credBytes)
 	if err != nil {
 		run.fail(CheckParse, err)
-		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckValidity)
+		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity)
 	}
 	res.Issuer = cred.Issuer().ID
 	if isJWT {
@@ -246,11 +278,11 @@ func (v *Verifier) Verify(ctx context.Context, input []byte, policy Policy) (*Re
 		jres, err := vcjwt.Verify(ctx, string(trimmed), vcjwt.VerifyOptions{Resolver: v.trusted.Resolver, Now: now, ClockSkew: v.cfg.skew})
 		if err != nil {
 			run.fail(CheckProof, err)
-			return res, run.finish(CheckIssuer, CheckValidity)
+			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity)
 		}
 		if !bytes.Equal(jres.Credential, credBytes) {
 			run.fail(CheckProof, errors.New("microcred: the verified JWT payload differs from the parsed one"))
-			return res, run.finish(CheckIssuer, CheckValidity)
+			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity)
 		}
 		kid := jres.Method.ID
 		signer = &proof.ProofResult{Proof: &proof.Proof{VerificationMethod: kid}, Method: jres.Method, Controller: jres.Controller}
@@ -259,7 +291,7 @@ func (v *Verifier) Verify(ctx context.Context, input []byte, policy Policy) (*Re
 		generic, err := strictjson.Decode(input, strictjson.Limits{})
 		if err != nil {
 			run.fail(CheckProof, err)
-			return res, run.finish(CheckIssuer, CheckValidity)
+			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity)
 		}
 		doc, _ := generic.(map[string]any)
 		pres, err := proof.VerifyDocument(ctx, doc, proof.VerifyOptions{
@@ -271,7 +303,7 @@ func (v *Verifier) Verify(ctx context.Context, input []byte, policy Policy) (*Re
 		})
 		if err != nil {
 			run.fail(CheckProof, err)
-			return res, run.finish(CheckIssuer, CheckValidity)
+			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity)
 		}
 		signer = pres.Verified()
 		run.pass(CheckProof, fmt.Sprintf("%s by %s", suiteName(signer.Proof), signer.Proof.VerificationMethod))
@@ -287,6 +319,9 @@ func (v *Verifier) Verify(ctx context.Context, input []byte, policy Policy) (*Re
 	} else {
 		run.pass(CheckIssuer, "key controlled by a trusted issuer")
 	}
+
+	// status: revocation and suspension, from lists the issuer signed.
+	v.checkStatus(ctx, run, cred, policy, depth)
 
 	// validity window
 	if err := checkValidity(cred, now, v.cfg.skew); err != nil {
@@ -370,4 +405,35 @@ func (r *runner) finish(skipped ...string) error {
 		}
 	}
 	return nil
+}
+
+func (v *Verifier) checkStatus(ctx context.Context, run *runner, cred *vc.Credential, policy Policy, depth int) {
+	switch {
+	case len(cred.Status()) == 0:
+		run.skip(CheckStatus, fmt.Errorf("%w: the credential has no status entry", ErrNotApplicable))
+		return
+	case depth > 0:
+		run.skip(CheckStatus, fmt.Errorf("%w: the status of a status list is not checked", ErrNotApplicable))
+		return
+	case policy.ignoreStatus:
+		run.skip(CheckStatus, errors.New("microcred: status not checked (IgnoreStatusUnsafe)"))
+		return
+	case v.cfg.status == nil:
+		run.fail(CheckStatus, errors.New("microcred: the credential has a status entry and no status fetcher is configured (WithStatusFetcher)"))
+		return
+	}
+	listPolicy := Policy{anyIssuer: true, valid: true}
+	verifyList := func(ctx context.Context, data []byte) (*vc.Credential, string, error) {
+		res, err := v.verify(ctx, data, listPolicy, depth+1)
+		if err != nil {
+			return nil, "", err
+		}
+		return res.Credential, res.Issuer, nil
+	}
+	results, err := status.Check(ctx, cred, v.cfg.status, verifyList)
+	if err != nil {
+		run.fail(CheckStatus, err)
+		return
+	}
+	run.pass(CheckStatus, fmt.Sprintf("%d status entr%s clear", len(results), map[bool]string{true: "y", false: "ies"}[len(results) == 1]))
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/proof/legacy"
 	"github.com/onchaincert/microcred/vc/contexts"
+	"github.com/onchaincert/microcred/vc/status"
 )
 
 type stringList []string
@@ -27,7 +28,7 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 // offlineVerifier returns a Verifier with every suite this build knows and
 // the offline DID methods.
-func offlineVerifier(now time.Time) (*microcred.Verifier, error) {
+func offlineVerifier(now time.Time, lists status.StaticFetcher) (*microcred.Verifier, error) {
 	rdfc, err := eddsa2022.NewRDFC(contexts.Default())
 	if err != nil {
 		return nil, err
@@ -48,7 +49,7 @@ func offlineVerifier(now time.Time) (*microcred.Verifier, error) {
 		Resolver:  resolver,
 		Suites:    []proof.Suite{rdfc, eddsa2022.NewJCS(), ecdsaRDFC, ecdsa2019.NewJCS(), ed2020},
 		AcceptJWT: true,
-	}, microcred.WithClock(func() time.Time { return now }))
+	}, microcred.WithClock(func() time.Time { return now }), microcred.WithStatusFetcher(lists))
 }
 
 func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -58,6 +59,9 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	var trust stringList
 	fs.Var(&trust, "trust", "trusted issuer DID (repeatable); without it any issuer whose own key signed is accepted")
+	var lists stringList
+	fs.Var(&lists, "status-list", "URL=FILE: a local copy of the status list credential at URL (repeatable)")
+	ignoreStatus := fs.Bool("ignore-status-unsafe", false, "do not check revocation/suspension status")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
@@ -75,16 +79,32 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	v, err := offlineVerifier(now)
+	fetcher := status.StaticFetcher{}
+	for _, l := range lists {
+		url, file, ok := strings.Cut(l, "=")
+		if !ok || url == "" || file == "" {
+			return usagef("--status-list wants URL=FILE, got %q", l)
+		}
+		data, err := readInput(file)
+		if err != nil {
+			return err
+		}
+		fetcher[url] = data
+	}
+	v, err := offlineVerifier(now, fetcher)
 	if err != nil {
 		return err
 	}
-	var policy microcred.Policy
+	var popts []microcred.PolicyOption
 	if len(trust) > 0 {
-		policy, err = microcred.NewPolicy(microcred.TrustIssuers(trust...))
+		popts = append(popts, microcred.TrustIssuers(trust...))
 	} else {
-		policy, err = microcred.NewPolicy(microcred.AnyIssuerUnsafe())
+		popts = append(popts, microcred.AnyIssuerUnsafe())
 	}
+	if *ignoreStatus {
+		popts = append(popts, microcred.IgnoreStatusUnsafe())
+	}
+	policy, err := microcred.NewPolicy(popts...)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,188 @@
+package status_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/onchaincert/microcred"
+	"github.com/onchaincert/microcred/did"
+	"github.com/onchaincert/microcred/did/didkey"
+	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/proof/eddsa2022"
+	"github.com/onchaincert/microcred/vc/contexts"
+	"github.com/onchaincert/microcred/vc/status"
+)
+
+func TestListSetGetEncode(t *testing.T) {
+	for _, size := range []int{1, 2, 3} {
+		l, err := status.NewList(status.MinBits/size+1, size)
+		require.NoError(t, err)
+		require.NoError(t, l.Set(0, 1))
+		require.NoError(t, l.Set(94567%l.Len(), uint(1<<size-1)))
+		require.NoError(t, l.Set(l.Len()-1, 1))
+		assert.Error(t, l.Set(l.Len(), 1), "out of range")
+		assert.Error(t, l.Set(1, 1<<size), "value too wide")
+		enc, err := l.Encode()
+		require.NoError(t, err)
+		assert.True(t, strings.HasPrefix(enc, "u"))
+		back, err := status.Decode(enc, size)
+		require.NoError(t, err)
+		for _, i := range []int{0, 1, 94567 % l.Len(), l.Len() - 1} {
+			a, _ := l.Get(i)
+			b, err := back.Get(i)
+			require.NoError(t, err)
+			assert.Equal(t, a, b, "entry %d", i)
+		}
+	}
+	_, err := status.NewList(1000, 1)
+	assert.ErrorIs(t, err, status.ErrInvalidList, "below the 131,072-bit minimum")
+}
+
+// Bit order: index 0 is the most significant bit of the first byte.
+func TestBitOrder(t *testing.T) {
+	l, err := status.NewList(status.MinBits, 1)
+	require.NoError(t, err)
+	require.NoError(t, l.Set(0, 1))
+	require.NoError(t, l.Set(9, 1))
+	enc, err := l.Encode()
+	require.NoError(t, err)
+	raw, err := base64.RawURLEncoding.DecodeString(enc[1:])
+	require.NoError(t, err)
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	require.NoError(t, err)
+	var bits bytes.Buffer
+	_, err = bits.ReadFrom(zr)
+	require.NoError(t, err)
+	assert.Equal(t, byte(0x80), bits.Bytes()[0])
+	assert.Equal(t, byte(0x40), bits.Bytes()[1])
+}
+
+// The DCC's list (100,000 entries, below the minimum, read anyway) has
+// bits 2, 6 and 8 set.
+func TestDCCList(t *testing.T) {
+	data, err := os.ReadFile("../../testdata/vectors/dcc/statusLists/e5WK8CbZ1GjycuPombrj")
+	require.NoError(t, err)
+	var lc struct {
+		CredentialSubject struct {
+			EncodedList string `json:"encodedList"`
+		} `json:"credentialSubject"`
+	}
+	require.NoError(t, json.Unmarshal(data, &lc))
+	l, err := status.Decode(lc.CredentialSubject.EncodedList, 1)
+	require.NoError(t, err)
+	var set []int
+	for i := 0; i < l.Len(); i++ {
+		if v, _ := l.Get(i); v == 1 {
+			set = append(set, i)
+		}
+	}
+	assert.Equal(t, []int{2, 6, 8}, set)
+	assert.Equal(t, 100000, l.Len())
+}
+
+func TestDecodeRejectsBombsAndGarbage(t *testing.T) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, err := zw.Write(make([]byte, status.MaxListBytes+1))
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	_, err = status.Decode("u"+base64.RawURLEncoding.EncodeToString(buf.Bytes()), 1)
+	assert.ErrorIs(t, err, status.ErrInvalidList)
+	for _, bad := range []string{"", "u", "u!!!", "uAAAA", "zabc"} {
+		_, err := status.Decode(bad, 1)
+		assert.ErrorIs(t, err, status.ErrInvalidList, bad)
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	l, _ := status.NewList(status.MinBits, 1)
+	enc, _ := l.Encode()
+	f.Add(enc)
+	f.Fuzz(func(t *testing.T, s string) {
+		l, err := status.Decode(s, 1)
+		if err != nil {
+			if l != nil {
+				t.Fatal("list with error")
+			}
+			return
+		}
+		if _, err := l.Get(l.Len() - 1); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// End to end: an issuer revokes a credential by setting its bit in a list
+// it signs; the verifier reads the list through a fetcher.
+func TestRevokeAndSuspendEndToEnd(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	key, err := didkey.NewEd25519FromSeed(bytes.Repeat([]byte{4}, 32))
+	require.NoError(t, err)
+	other, err := didkey.NewEd25519FromSeed(bytes.Repeat([]byte{6}, 32))
+	require.NoError(t, err)
+	issue := func(k *didkey.Key, data []byte) []byte {
+		iss, err := microcred.NewIssuer(k, microcred.WithClock(func() time.Time { return at }))
+		require.NoError(t, err)
+		out, err := iss.Issue(ctx, data)
+		require.NoError(t, err)
+		return out
+	}
+	const listURL = "https://status.example/lists/1"
+	cred := func(purpose string, index int) []byte {
+		return []byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"id":"urn:uuid:c1","type":["VerifiableCredential"],"issuer":"` + key.DID().String() + `","validFrom":"2025-01-01T00:00:00Z","credentialSubject":{"id":"did:example:learner"},"credentialStatus":{"id":"` + listURL + `#` + string(rune('0'+index)) + `","type":"BitstringStatusListEntry","statusPurpose":"` + purpose + `","statusListIndex":"` + string(rune('0'+index)) + `","statusListCredential":"` + listURL + `"}}`)
+	}
+	listCred := func(k *didkey.Key, purpose string, set ...int) []byte {
+		l, err := status.NewList(status.MinBits, 1)
+		require.NoError(t, err)
+		for _, i := range set {
+			require.NoError(t, l.Set(i, 1))
+		}
+		data, err := status.NewListCredential(status.ListCredential{ID: listURL, Issuer: k.DID().String(), Purpose: purpose, ValidFrom: at.Add(-time.Hour), List: l})
+		require.NoError(t, err)
+		return issue(k, data)
+	}
+	verify := func(c []byte, list []byte) error {
+		suite, err := eddsa2022.NewRDFC(contexts.Default())
+		require.NoError(t, err)
+		r, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
+		require.NoError(t, err)
+		v, err := microcred.NewVerifier(microcred.Trusted{Resolver: r, Suites: []proof.Suite{suite}},
+			microcred.WithClock(func() time.Time { return at }), microcred.WithStatusFetcher(status.StaticFetcher{listURL: list}))
+		require.NoError(t, err)
+		p, err := microcred.NewPolicy(microcred.TrustIssuers(key.DID().String()))
+		require.NoError(t, err)
+		_, err = v.Verify(ctx, c, p)
+		return err
+	}
+	signed := issue(key, cred(status.Revocation, 5))
+	assert.NoError(t, verify(signed, listCred(key, status.Revocation, 4, 6)), "neighbours revoked, not this one")
+	assert.ErrorIs(t, verify(signed, listCred(key, status.Revocation, 5)), microcred.ErrRevoked)
+	assert.ErrorIs(t, verify(signed, listCred(other, status.Revocation)), status.ErrInvalidList, "a list from another issuer")
+	assert.ErrorIs(t, verify(signed, listCred(key, status.Suspension)), status.ErrInvalidList, "purpose mismatch")
+	suspended := issue(key, cred(status.Suspension, 3))
+	assert.ErrorIs(t, verify(suspended, listCred(key, status.Suspension, 3)), microcred.ErrSuspended)
+	// A list edited after signing (here: un-revoking entry 5) does not verify.
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(listCred(key, status.Revocation, 5), &m))
+	clean, err := status.NewList(status.MinBits, 1)
+	require.NoError(t, err)
+	enc, err := clean.Encode()
+	require.NoError(t, err)
+	m["credentialSubject"].(map[string]any)["encodedList"] = enc
+	tampered, err := json.Marshal(m)
+	require.NoError(t, err)
+	err = verify(signed, tampered)
+	assert.ErrorIs(t, err, status.ErrInvalidList)
+	assert.ErrorIs(t, err, proof.ErrInvalidSignature)
+}
