@@ -12,9 +12,15 @@
 //
 // The layers below are usable on their own: vc (the data model, strict
 // parsing), vc/contexts (the embedded JSON-LD contexts and offline loader),
-// did and did/didkey (DIDs and keys), proof (the Data Integrity core: sign,
-// verify, purposes, proof sets and chains) and proof/eddsa2022
-// (eddsa-rdfc-2022, eddsa-jcs-2022).
+// vc/openbadges (OB 3.0 model, builders, JSON Schemas), vc/clr (CLR 2.0),
+// vc/status (Bitstring Status List), did, did/didkey and did/didjwk (DIDs
+// and keys), proof (the Data Integrity core: sign, verify, purposes, proof
+// sets and chains), proof/eddsa2022, proof/ecdsa2019, proof/legacy
+// (Ed25519Signature2020) and proof/vcjwt (VC-JOSE-COSE and the OB 3.0
+// VC-JWT).
+//
+// [Verifier.Verify] runs, in order: parse (JSON with embedded proofs, or a
+// compact JWT), schema, proof, issuer, status, validity.
 //
 // # Verification contract
 //
