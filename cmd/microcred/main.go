@@ -3,6 +3,7 @@
 //	microcred key generate --type ed25519|p256|p384|secp256k1 [--seed HEX] --out FILE
 //	microcred sign --key FILE [--suite eddsa-rdfc-2022|eddsa-jcs-2022|ecdsa-rdfc-2019|ecdsa-jcs-2019] [--created RFC3339] [--set-issuer] IN.json
 //	microcred verify [--now RFC3339] [--json] [--trust DID]... FILE
+//	microcred present --key FILE --challenge C [--domain D] CREDENTIAL...
 //	microcred demo
 //
 // Exit status: 0 success (verify: verified), 1 failure (verify: not
@@ -22,7 +23,7 @@ const usage = `microcred issues and verifies Open Badges 3.0 credentials offline
 Usage:
   microcred key generate --type ed25519|p256|p384|secp256k1 [--seed HEX] --out FILE
   microcred sign --key FILE [--suite eddsa-rdfc-2022|eddsa-jcs-2022|ecdsa-rdfc-2019|ecdsa-jcs-2019] [--created RFC3339] [--set-issuer] IN.json
-  microcred verify [--now RFC3339] [--json] [--trust DID]... FILE
+  microcred verify [--now RFC3339] [--json] [--trust DID]... [--status-list URL=FILE]... [--challenge C --domain D] FILE
   microcred demo
 
 Exit status: 0 success (verify: verified), 1 failure (verify: not verified),
@@ -79,6 +80,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return sign(ctx, args[1:], stdout, stderr)
 	case "verify":
 		return verify(ctx, args[1:], stdout, stderr)
+	case "present":
+		return present(ctx, args[1:], stdout, stderr)
 	case "demo":
 		return demo(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":

@@ -222,3 +222,29 @@ func TestSignVerifyJWT(t *testing.T) {
 	r = runCLI(t, "sign", "--key", keyPath, "--format", "cbor", in)
 	assert.Equal(t, 2, r.code)
 }
+
+func TestPresent(t *testing.T) {
+	dir := t.TempDir()
+	issuerKey := filepath.Join(dir, "issuer.json")
+	holderKey := filepath.Join(dir, "holder.json")
+	require.Equal(t, 0, runCLI(t, "key", "generate", "--type", "ed25519", "--out", issuerKey).code)
+	require.Equal(t, 0, runCLI(t, "key", "generate", "--type", "p256", "--out", holderKey).code)
+	in := writeFile(t, dir, "cred.json", obCredential(t))
+	r := runCLI(t, "sign", "--key", issuerKey, "--set-issuer", "--created", "2024-01-01T00:00:00Z", in)
+	require.Equal(t, 0, r.code, r.stderr)
+	cred := writeFile(t, dir, "signed.json", []byte(r.stdout))
+	r = runCLI(t, "sign", "--key", issuerKey, "--set-issuer", "--format", "vc+jwt", in)
+	require.Equal(t, 0, r.code, r.stderr)
+	jwt := writeFile(t, dir, "signed.jwt", []byte(r.stdout))
+
+	r = runCLI(t, "present", "--key", holderKey, "--challenge", "abc", "--domain", "employer.example", cred, jwt)
+	require.Equal(t, 0, r.code, r.stderr)
+	vp := writeFile(t, dir, "vp.json", []byte(r.stdout))
+	v := runCLI(t, "verify", "--challenge", "abc", "--domain", "employer.example", vp)
+	assert.Equal(t, 0, v.code, v.stdout)
+	v = runCLI(t, "verify", "--challenge", "xyz", "--domain", "employer.example", vp)
+	assert.Equal(t, 1, v.code, "wrong challenge")
+	v = runCLI(t, "verify", vp)
+	assert.Equal(t, 1, v.code, "no challenge")
+	assert.Equal(t, 2, runCLI(t, "present", "--key", holderKey, cred).code, "present needs a challenge")
+}

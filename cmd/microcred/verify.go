@@ -62,6 +62,8 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	var lists stringList
 	fs.Var(&lists, "status-list", "URL=FILE: a local copy of the status list credential at URL (repeatable)")
 	ignoreStatus := fs.Bool("ignore-status-unsafe", false, "do not check revocation/suspension status")
+	challenge := fs.String("challenge", "", "for a presentation: the challenge you sent (required to verify one)")
+	domain := fs.String("domain", "", "for a presentation: your domain")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
@@ -107,6 +109,23 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	policy, err := microcred.NewPolicy(popts...)
 	if err != nil {
 		return err
+	}
+	if isPresentation(input) {
+		pres, verr := v.VerifyPresentation(ctx, input, policy, microcred.PresentationOptions{Challenge: *challenge, Domain: *domain})
+		if *asJSON {
+			if err := writeJSONReport(stdout, fs.Arg(0), &microcred.Result{Verified: pres.Verified, Issuer: pres.Holder, Checks: pres.Checks, At: pres.At}); err != nil {
+				return err
+			}
+		} else {
+			writeTextReport(stdout, fs.Arg(0)+" (presentation)", &microcred.Result{Verified: pres.Verified, Issuer: pres.Holder, Checks: pres.Checks, At: pres.At})
+			for i, c := range pres.Credentials {
+				writeTextReport(stdout, fmt.Sprintf("  credential %d", i), c)
+			}
+		}
+		if verr != nil {
+			return &exitError{code: 1}
+		}
+		return nil
 	}
 	res, verr := v.Verify(ctx, input, policy)
 	if *asJSON {
@@ -181,4 +200,12 @@ func writeTextReport(w io.Writer, file string, res *microcred.Result) {
 		}
 		fmt.Fprintln(w, line)
 	}
+}
+
+// isPresentation reports whether input is a JSON presentation.
+func isPresentation(input []byte) bool {
+	var m struct {
+		Type json.RawMessage `json:"type"`
+	}
+	return json.Unmarshal(input, &m) == nil && strings.Contains(string(m.Type), "VerifiablePresentation")
 }

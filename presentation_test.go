@@ -1,0 +1,85 @@
+package microcred_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/onchaincert/microcred"
+	"github.com/onchaincert/microcred/did"
+	"github.com/onchaincert/microcred/did/didkey"
+	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/proof/eddsa2022"
+	"github.com/onchaincert/microcred/proof/vcjwt"
+	"github.com/onchaincert/microcred/vc/contexts"
+)
+
+// A learner presents two badges (one with an embedded proof, one as an
+// enveloped JWT) to an employer who sent a challenge.
+func TestPresentation(t *testing.T) {
+	ctx := context.Background()
+	school, learner := testKey(t, 1), testKey(t, 8)
+	badge1 := issue(t, school, obCredential(t, school.DID().String()))
+	jwt, err := vcjwt.Sign(ctx, obCredential(t, school.DID().String()), school, vcjwt.FormatJOSE)
+	require.NoError(t, err)
+	vp := map[string]any{
+		"@context": []any{contexts.CredentialsV2},
+		"type":     []any{"VerifiablePresentation"},
+		"holder":   learner.DID().String(),
+		"verifiableCredential": []any{
+			json.RawMessage(badge1),
+			map[string]any{"@context": contexts.CredentialsV2, "id": "data:application/vc+jwt," + jwt, "type": "EnvelopedVerifiableCredential"},
+		},
+	}
+	data, err := json.Marshal(vp)
+	require.NoError(t, err)
+	suite, err := eddsa2022.NewRDFC(contexts.Default())
+	require.NoError(t, err)
+	signed, err := microcred.SignPresentation(ctx, data, suite, learner, "c-42", "employer.example", issuedAt)
+	require.NoError(t, err)
+
+	r, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
+	require.NoError(t, err)
+	v, err := microcred.NewVerifier(microcred.Trusted{Resolver: r, Suites: []proof.Suite{suite}, AcceptJWT: true},
+		microcred.WithClock(func() time.Time { return checkAt }))
+	require.NoError(t, err)
+	policy := trust(t, school.DID().String())
+	opts := microcred.PresentationOptions{Challenge: "c-42", Domain: "employer.example"}
+
+	res, err := v.VerifyPresentation(ctx, signed, policy, opts)
+	require.NoError(t, err)
+	assert.True(t, res.Verified)
+	assert.Equal(t, learner.DID().String(), res.Holder)
+	require.Len(t, res.Credentials, 2)
+	for _, c := range res.Credentials {
+		assert.True(t, c.Verified)
+	}
+
+	_, err = v.VerifyPresentation(ctx, signed, policy, microcred.PresentationOptions{Challenge: "c-43", Domain: "employer.example"})
+	assert.ErrorIs(t, err, proof.ErrChallengeMismatch, "a replayed presentation")
+	_, err = v.VerifyPresentation(ctx, signed, policy, microcred.PresentationOptions{Challenge: "c-42", Domain: "evil.example"})
+	assert.ErrorIs(t, err, proof.ErrDomainMismatch)
+	_, err = v.VerifyPresentation(ctx, signed, policy, microcred.PresentationOptions{})
+	assert.Error(t, err, "the verifier must send a challenge")
+	_, err = v.VerifyPresentation(ctx, signed, trust(t, testKey(t, 2).DID().String()), opts)
+	assert.ErrorIs(t, err, microcred.ErrUntrustedIssuer, "the embedded credentials are checked under the policy")
+
+	// Someone else signs the learner's presentation.
+	other := testKey(t, 9)
+	forged, err := proof.Sign(ctx, data, suite, other, proof.Options{Purpose: proof.Authentication, Challenge: "c-42", Domain: "employer.example", Created: issuedAt})
+	require.NoError(t, err)
+	_, err = v.VerifyPresentation(ctx, forged, policy, opts)
+	assert.ErrorIs(t, err, microcred.ErrHolderMismatch)
+	_, err = microcred.SignPresentation(ctx, data, suite, other, "c-42", "", issuedAt)
+	assert.ErrorIs(t, err, microcred.ErrHolderMismatch)
+
+	// An edited embedded credential breaks the presentation's own proof.
+	edited := bytes.Replace(signed, []byte("Teamwork Badge"), []byte("Teamwork Badgf"), 1)
+	_, err = v.VerifyPresentation(ctx, edited, policy, opts)
+	assert.ErrorIs(t, err, proof.ErrInvalidSignature)
+}
