@@ -70,7 +70,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "   signed in %s; the learner receives %d bytes:\n   %s\n\n", signTime.Round(time.Microsecond), len(signed), pretty.String())
 
 	fmt.Fprintln(stdout, "== 3. An employer verifies it offline (no network, embedded contexts, did:key)")
-	v, err := offlineVerifier(now, nil)
+	v, err := offlineVerifier(now, nil, nil)
 	if err != nil {
 		return err
 	}

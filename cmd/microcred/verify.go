@@ -13,6 +13,7 @@ import (
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/did/didjwk"
 	"github.com/onchaincert/microcred/did/didkey"
+	"github.com/onchaincert/microcred/did/didweb"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/ecdsa2019"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
@@ -28,7 +29,7 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 // offlineVerifier returns a Verifier with every suite this build knows and
 // the offline DID methods.
-func offlineVerifier(now time.Time, lists status.StaticFetcher) (*microcred.Verifier, error) {
+func offlineVerifier(now time.Time, lists status.StaticFetcher, webDocs didweb.Static) (*microcred.Verifier, error) {
 	rdfc, err := eddsa2022.NewRDFC(contexts.Default())
 	if err != nil {
 		return nil, err
@@ -41,7 +42,7 @@ func offlineVerifier(now time.Time, lists status.StaticFetcher) (*microcred.Veri
 	if err != nil {
 		return nil, err
 	}
-	resolver, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}, "jwk": didjwk.Resolver{}})
+	resolver, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}, "jwk": didjwk.Resolver{}, "web": webDocs})
 	if err != nil {
 		return nil, err
 	}
@@ -64,6 +65,8 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	ignoreStatus := fs.Bool("ignore-status-unsafe", false, "do not check revocation/suspension status")
 	challenge := fs.String("challenge", "", "for a presentation: the challenge you sent (required to verify one)")
 	domain := fs.String("domain", "", "for a presentation: your domain")
+	var didDocs stringList
+	fs.Var(&didDocs, "did-doc", "FILE: a local did:web DID document (repeatable); did:web is never fetched")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
@@ -93,7 +96,19 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		fetcher[url] = data
 	}
-	v, err := offlineVerifier(now, fetcher)
+	webDocs := didweb.Static{}
+	for _, path := range didDocs {
+		data, err := readInput(path)
+		if err != nil {
+			return err
+		}
+		doc, err := did.ParseDocument(data)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		webDocs[doc.ID] = data
+	}
+	v, err := offlineVerifier(now, fetcher, webDocs)
 	if err != nil {
 		return err
 	}
