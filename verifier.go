@@ -36,10 +36,11 @@ type VerifierOption interface {
 }
 
 type verifierConfig struct {
-	clock   func() time.Time
-	skew    time.Duration
-	schemas *openbadges.Schemas
-	status  status.Fetcher
+	clock    func() time.Time
+	skew     time.Duration
+	schemas  *openbadges.Schemas
+	status   status.Fetcher
+	checkers []namedChecker
 }
 
 // WithStatusFetcher sets where status list credentials come from (for
@@ -141,6 +142,7 @@ type Policy struct {
 	issuers      map[string]bool
 	anyIssuer    bool
 	ignoreStatus bool
+	recipient    string
 	valid        bool
 }
 
@@ -328,6 +330,11 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 		run.fail(CheckValidity, err)
 	} else {
 		run.pass(CheckValidity, "within validity window at "+now.UTC().Format(time.RFC3339))
+	}
+
+	// recipient and custom checks
+	if depth == 0 {
+		v.runCustom(ctx, run, cred, policy)
 	}
 
 	if err := run.finish(); err != nil {

@@ -1,0 +1,112 @@
+package microcred
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/onchaincert/microcred/vc"
+	"github.com/onchaincert/microcred/vc/openbadges"
+)
+
+// CheckRecipient is the name of the recipient check.
+const CheckRecipient = "recipient"
+
+// ErrWrongRecipient: the credential is not about the expected recipient.
+var ErrWrongRecipient = errors.New("microcred: credential is not about the expected recipient")
+
+// Checker is a verifier's own rule, run after the built-in checks on a
+// credential whose proof verified. Return nil to pass, an error wrapping
+// ErrNotApplicable to skip, any other error to fail.
+type Checker interface {
+	Check(ctx context.Context, c *vc.Credential) error
+}
+
+// CheckerFunc adapts a function to a Checker.
+type CheckerFunc func(ctx context.Context, c *vc.Credential) error
+
+// Check calls f.
+func (f CheckerFunc) Check(ctx context.Context, c *vc.Credential) error { return f(ctx, c) }
+
+type namedChecker struct {
+	name string
+	c    Checker
+}
+
+// WithChecker adds a custom check, reported under name. Checks run in the
+// order added; names must be unique and not those of built-in checks.
+func WithChecker(name string, c Checker) VerifierOption {
+	return verifierOptionFunc(func(cfg *verifierConfig) error {
+		if c == nil || name == "" {
+			return errors.New("microcred: WithChecker needs a name and a checker")
+		}
+		for _, builtin := range []string{CheckParse, CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckRecipient} {
+			if name == builtin {
+				return fmt.Errorf("microcred: %q is a built-in check", name)
+			}
+		}
+		for _, nc := range cfg.checkers {
+			if nc.name == name {
+				return fmt.Errorf("microcred: duplicate checker %q", name)
+			}
+		}
+		cfg.checkers = append(cfg.checkers, namedChecker{name, c})
+		return nil
+	})
+}
+
+// ExpectRecipient requires the credential to be about identity: a subject
+// whose id is identity, or whose OB 3.0 identifier (IdentityObject, hashed
+// with its salt or plain) matches it, e.g. an email address.
+func ExpectRecipient(identity string) PolicyOption {
+	return func(p *Policy) error {
+		if identity == "" {
+			return errors.New("microcred: empty recipient")
+		}
+		p.recipient = identity
+		return nil
+	}
+}
+
+func checkRecipient(c *vc.Credential, identity string) error {
+	for _, raw := range c.Subjects() {
+		var s struct {
+			ID         string                                     `json:"id"`
+			Identifier openbadges.List[openbadges.IdentityObject] `json:"identifier"`
+		}
+		if json.Unmarshal(raw, &s) != nil {
+			continue
+		}
+		if s.ID == identity {
+			return nil
+		}
+		for _, o := range s.Identifier {
+			if o.Matches(identity) {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("%w", ErrWrongRecipient)
+}
+
+func (v *Verifier) runCustom(ctx context.Context, run *runner, cred *vc.Credential, policy Policy) {
+	if policy.recipient != "" {
+		if err := checkRecipient(cred, policy.recipient); err != nil {
+			run.fail(CheckRecipient, err)
+		} else {
+			run.pass(CheckRecipient, "credential is about the expected recipient")
+		}
+	}
+	for _, nc := range v.cfg.checkers {
+		err := nc.c.Check(ctx, cred)
+		switch {
+		case err == nil:
+			run.pass(nc.name, "")
+		case errors.Is(err, ErrNotApplicable):
+			run.skip(nc.name, err)
+		default:
+			run.fail(nc.name, err)
+		}
+	}
+}
