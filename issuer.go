@@ -4,17 +4,22 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/onchaincert/microcred/internal/strictjson"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/ecdsa2019"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/contexts"
+	"github.com/onchaincert/microcred/vc/status"
 )
 
 // IssuerOption configures an [Issuer].
@@ -23,8 +28,34 @@ type IssuerOption interface {
 }
 
 type issuerConfig struct {
-	clock func() time.Time
-	suite proof.Suite
+	clock      func() time.Time
+	suite      proof.Suite
+	noAutofill bool
+	allocator  status.Allocator
+	purpose    string
+}
+
+// WithoutAutofill makes Issue refuse a credential that lacks id, issuer or
+// validFrom instead of filling them in.
+func WithoutAutofill() IssuerOption {
+	return issuerOptionFunc(func(c *issuerConfig) error {
+		c.noAutofill = true
+		return nil
+	})
+}
+
+// WithStatusAllocator gives every issued credential without a
+// credentialStatus an entry (BitstringStatusListEntry, purpose revocation)
+// at an index the allocator has never handed out before.
+func WithStatusAllocator(a status.Allocator) IssuerOption {
+	return issuerOptionFunc(func(c *issuerConfig) error {
+		if a == nil {
+			return errors.New("microcred: nil status allocator")
+		}
+		c.allocator = a
+		c.purpose = status.Revocation
+		return nil
+	})
 }
 
 type issuerOptionFunc func(*issuerConfig) error
@@ -93,10 +124,17 @@ func NewIssuer(signer proof.Signer, opts ...IssuerOption) (*Issuer, error) {
 func (i *Issuer) DID() string { return i.did }
 
 // Issue signs credential (a JSON VCDM credential) and returns the exact
-// signed bytes. The credential's issuer (or issuer.id) must be the signer's
-// DID; use [SetIssuer] to write it. A credential that already has a proof
-// gets a second one (a proof set).
+// signed bytes. Unless WithoutAutofill, a missing id (a random urn:uuid),
+// issuer (the signer's DID) or, for VCDM 2.0, validFrom (the clock) is
+// filled in; with WithStatusAllocator a status entry is added. The
+// credential's issuer (or issuer.id) must be the signer's DID; use
+// [SetIssuer] to write it. A credential that already has a proof gets a
+// second one (a proof set).
 func (i *Issuer) Issue(ctx context.Context, credential []byte) ([]byte, error) {
+	credential, err := i.complete(ctx, credential)
+	if err != nil {
+		return nil, err
+	}
 	c, err := vc.ParseCredential(credential)
 	if err != nil {
 		return nil, err
@@ -124,4 +162,67 @@ func SetIssuer(credential []byte, id string) ([]byte, error) {
 		return vc.SetMember(credential, "issuer", json.RawMessage(obj))
 	}
 	return vc.SetMember(credential, "issuer", id)
+}
+
+// complete fills what Issue fills, keeping every other byte.
+func (i *Issuer) complete(ctx context.Context, credential []byte) ([]byte, error) {
+	v, err := strictjson.Decode(credential, strictjson.Limits{})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", vc.ErrInvalidCredential, err)
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%w: not a JSON object", vc.ErrInvalidCredential)
+	}
+	set := func(name string, value any) error {
+		var err error
+		credential, err = vc.SetMember(credential, name, value)
+		return err
+	}
+	if !i.cfg.noAutofill {
+		if _, ok := m["issuer"]; !ok {
+			if err := set("issuer", i.did); err != nil {
+				return nil, err
+			}
+		}
+		if _, ok := m["id"]; !ok {
+			if err := set("id", newUUIDURN()); err != nil {
+				return nil, err
+			}
+		}
+		_, hasFrom := m["validFrom"]
+		_, hasIssuance := m["issuanceDate"]
+		if ctxs, _ := m["@context"].([]any); !hasFrom && !hasIssuance && len(ctxs) > 0 && ctxs[0] == vc.ContextV2 {
+			if err := set("validFrom", proof.FormatDateTime(i.cfg.clock())); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if _, has := m["credentialStatus"]; i.cfg.allocator != nil && !has {
+		url, index, err := i.cfg.allocator.Allocate(ctx)
+		if err != nil {
+			return nil, err
+		}
+		entry := map[string]any{
+			"id":                   url + "#" + strconv.Itoa(index),
+			"type":                 "BitstringStatusListEntry",
+			"statusPurpose":        i.cfg.purpose,
+			"statusListIndex":      strconv.Itoa(index),
+			"statusListCredential": url,
+		}
+		if err := set("credentialStatus", entry); err != nil {
+			return nil, err
+		}
+	}
+	return credential, nil
+}
+
+// newUUIDURN returns a random (version 4) UUID URN.
+func newUUIDURN() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return "urn:uuid:" + h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,8 +21,10 @@ import (
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/proof/legacy"
 	"github.com/onchaincert/microcred/proof/vcjwt"
+	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/contexts"
 	"github.com/onchaincert/microcred/vc/openbadges"
+	"github.com/onchaincert/microcred/vc/status"
 )
 
 var (
@@ -269,4 +272,34 @@ func TestVerifyJWT(t *testing.T) {
 	res, err = newVerifier(t, checkAt).Verify(context.Background(), []byte(token), trust(t, key.DID().String()))
 	assert.ErrorIs(t, err, microcred.ErrUnsupportedFormat)
 	assert.False(t, res.Verified)
+}
+
+// Issue fills a missing id, issuer and validFrom, and allocates a status
+// entry; WithoutAutofill refuses instead.
+func TestIssueAutofillAndStatus(t *testing.T) {
+	key := testKey(t, 1)
+	bare := []byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"credentialSubject":{"id":"did:example:learner"}}`)
+	alloc, err := status.NewMemoryAllocator("https://status.example/lists/7", status.MinBits)
+	require.NoError(t, err)
+	iss, err := microcred.NewIssuer(key, microcred.WithClock(func() time.Time { return issuedAt }), microcred.WithStatusAllocator(alloc))
+	require.NoError(t, err)
+	var indexes []string
+	for k := 0; k < 2; k++ {
+		signed, err := iss.Issue(context.Background(), bare)
+		require.NoError(t, err)
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(signed, &m))
+		assert.Equal(t, key.DID().String(), m["issuer"])
+		assert.True(t, strings.HasPrefix(m["id"].(string), "urn:uuid:"))
+		assert.Equal(t, "2025-03-01T12:00:00Z", m["validFrom"])
+		st := m["credentialStatus"].(map[string]any)
+		assert.Equal(t, "https://status.example/lists/7", st["statusListCredential"])
+		indexes = append(indexes, st["statusListIndex"].(string))
+	}
+	assert.Equal(t, []string{"0", "1"}, indexes, "each credential gets its own index")
+
+	strict, err := microcred.NewIssuer(key, microcred.WithoutAutofill())
+	require.NoError(t, err)
+	_, err = strict.Issue(context.Background(), bare)
+	assert.ErrorIs(t, err, vc.ErrInvalidCredential)
 }

@@ -1,0 +1,61 @@
+package status_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/onchaincert/microcred/vc/status"
+)
+
+func TestMemoryAllocator(t *testing.T) {
+	a, err := status.NewMemoryAllocator("https://s.example/1", 3)
+	require.NoError(t, err)
+	for want := 0; want < 3; want++ {
+		_, i, err := a.Allocate(context.Background())
+		require.NoError(t, err)
+		assert.Equal(t, want, i)
+	}
+	_, _, err = a.Allocate(context.Background())
+	assert.ErrorIs(t, err, status.ErrListFull)
+}
+
+// Indexes are never handed out twice: not concurrently, not after the
+// process "restarts" (a new allocator over the same file).
+func TestFileAllocatorNeverRepeats(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "alloc")
+	a, err := status.NewFileAllocator(path, "https://s.example/1", 1000)
+	require.NoError(t, err)
+	seen := map[int]bool{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := 0; k < 25; k++ {
+				_, i, err := a.Allocate(context.Background())
+				assert.NoError(t, err)
+				mu.Lock()
+				assert.False(t, seen[i], "index %d handed out twice", i)
+				seen[i] = true
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	restarted, err := status.NewFileAllocator(path, "https://s.example/1", 1000)
+	require.NoError(t, err)
+	_, i, err := restarted.Allocate(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, 100, i, "continues after the last index handed out")
+
+	require.NoError(t, os.WriteFile(path, []byte("garbage"), 0o600))
+	_, err = status.NewFileAllocator(path, "https://s.example/1", 1000)
+	assert.Error(t, err, "corrupt state is an error, never a restart from 0")
+}
