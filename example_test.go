@@ -81,6 +81,7 @@ func Example() {
 	// issuer passed
 	// status skipped
 	// validity passed
+	// endorsements skipped
 	// verified: true
 	// tampered verified: false
 }

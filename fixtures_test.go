@@ -62,6 +62,12 @@ func TestVectors(t *testing.T) {
 				assert.ErrorIs(t, err, contexts.ErrUnknownContext)
 			case "invalid: signature":
 				assert.ErrorIs(t, err, proof.ErrInvalidSignature)
+			case "invalid: endorsement":
+				assert.ErrorIs(t, err, microcred.ErrExpired)
+				c, _ := res.Check(microcred.CheckEndorsements)
+				assert.Equal(t, microcred.Failed, c.Outcome)
+				c, _ = res.Check(microcred.CheckProof)
+				assert.Equal(t, microcred.Passed, c.Outcome)
 			case "invalid: status-list":
 				assert.ErrorIs(t, err, status.ErrInvalidList)
 				c, _ := res.Check(microcred.CheckStatus)

@@ -109,6 +109,7 @@ func TestIssueAndVerify(t *testing.T) {
 			assert.Equal(t, map[string]microcred.Outcome{
 				microcred.CheckParse: microcred.Passed, microcred.CheckSchema: microcred.Skipped, microcred.CheckProof: microcred.Passed,
 				microcred.CheckIssuer: microcred.Passed, microcred.CheckStatus: microcred.Skipped, microcred.CheckValidity: microcred.Passed,
+				microcred.CheckEndorsements: microcred.Skipped,
 			}, outcomes(res))
 			assert.Equal(t, checkAt, res.At)
 		})
@@ -302,4 +303,32 @@ func TestIssueAutofillAndStatus(t *testing.T) {
 	require.NoError(t, err)
 	_, err = strict.Issue(context.Background(), bare)
 	assert.ErrorIs(t, err, vc.ErrInvalidCredential)
+}
+
+// An OB 3.0 credential carrying a third party's signed endorsement of the
+// achievement: the endorsement is verified with the credential; an edited
+// endorsement fails the endorsements check.
+func TestEndorsements(t *testing.T) {
+	ctx := context.Background()
+	school, endorser := testKey(t, 1), testKey(t, 5)
+	endorsement, err := openbadges.NewEndorsementCredential(openbadges.EndorsementCredential{
+		ID: "urn:uuid:e1", Name: "Accreditation of Teamwork", ValidFrom: "2025-01-01T00:00:00Z",
+		Issuer:            openbadges.Profile{ID: endorser.DID().String(), Name: "Accreditation Body"},
+		CredentialSubject: openbadges.EndorsementSubject{ID: "https://example.com/achievements/21st-century-skills/teamwork", EndorsementComment: "Meets the standard."},
+	})
+	require.NoError(t, err)
+	signedEndorsement := issue(t, endorser, endorsement)
+	with := func(e []byte) []byte {
+		return bytes.Replace(obCredential(t, school.DID().String()), []byte(`"name": "Teamwork Badge",`), []byte(`"name": "Teamwork Badge", "endorsement": [`+string(e)+`],`), 1)
+	}
+	v := newVerifier(t, checkAt)
+	res, err := v.Verify(ctx, issue(t, school, with(signedEndorsement)), trust(t, school.DID().String()))
+	require.NoError(t, err)
+	assert.Equal(t, microcred.Passed, outcomes(res)[microcred.CheckEndorsements])
+
+	forged := bytes.Replace(signedEndorsement, []byte("Meets the standard."), []byte("Exceeds the standard."), 1)
+	res, err = v.Verify(ctx, issue(t, school, with(forged)), trust(t, school.DID().String()))
+	assert.ErrorIs(t, err, proof.ErrInvalidSignature)
+	assert.Equal(t, microcred.Failed, outcomes(res)[microcred.CheckEndorsements])
+	assert.Equal(t, microcred.Passed, outcomes(res)[microcred.CheckProof], "the badge's own proof is fine")
 }

@@ -229,7 +229,7 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 
 	if !policy.valid {
 		run.fail(CheckParse, errors.New("microcred: zero Policy: build one with NewPolicy"))
-		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity)
+		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 	}
 
 	// parse: the input is a JSON credential with embedded proofs, or a
@@ -240,22 +240,22 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 	if isJWT {
 		if !v.trusted.AcceptJWT {
 			run.fail(CheckParse, fmt.Errorf("%w: JWT credentials are not accepted by this verifier (Trusted.AcceptJWT)", ErrUnsupportedFormat))
-			return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity)
+			return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 		}
 		c, _, err := vcjwt.UnsafeCredentialWithoutVerification(string(trimmed))
 		if err != nil {
 			run.fail(CheckParse, err)
-			return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity)
+			return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 		}
 		credBytes = c
 	} else if len(trimmed) == 0 || trimmed[0] != '{' {
 		run.fail(CheckParse, fmt.Errorf("%w: expected a JSON credential or a compact JWT", ErrUnsupportedFormat))
-		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity)
+		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 	}
 	cred, err := vc.ParseCredential(credBytes)
 	if err != nil {
 		run.fail(CheckParse, err)
-		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity)
+		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 	}
 	res.Issuer = cred.Issuer().ID
 	if isJWT {
@@ -280,11 +280,11 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 		jres, err := vcjwt.Verify(ctx, string(trimmed), vcjwt.VerifyOptions{Resolver: v.trusted.Resolver, Now: now, ClockSkew: v.cfg.skew})
 		if err != nil {
 			run.fail(CheckProof, err)
-			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity)
+			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 		}
 		if !bytes.Equal(jres.Credential, credBytes) {
 			run.fail(CheckProof, errors.New("microcred: the verified JWT payload differs from the parsed one"))
-			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity)
+			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 		}
 		kid := jres.Method.ID
 		signer = &proof.ProofResult{Proof: &proof.Proof{VerificationMethod: kid}, Method: jres.Method, Controller: jres.Controller}
@@ -293,7 +293,7 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 		generic, err := strictjson.Decode(input, strictjson.Limits{})
 		if err != nil {
 			run.fail(CheckProof, err)
-			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity)
+			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 		}
 		doc, _ := generic.(map[string]any)
 		pres, err := proof.VerifyDocument(ctx, doc, proof.VerifyOptions{
@@ -305,7 +305,7 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 		})
 		if err != nil {
 			run.fail(CheckProof, err)
-			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity)
+			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 		}
 		signer = pres.Verified()
 		run.pass(CheckProof, fmt.Sprintf("%s by %s", suiteName(signer.Proof), signer.Proof.VerificationMethod))
@@ -332,7 +332,8 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 		run.pass(CheckValidity, "within validity window at "+now.UTC().Format(time.RFC3339))
 	}
 
-	// recipient and custom checks
+	// endorsements, then recipient and custom checks
+	v.checkEndorsements(ctx, run, cred, depth)
 	if depth == 0 {
 		v.runCustom(ctx, run, cred, policy)
 	}
