@@ -14,14 +14,15 @@ import (
 //   - Ed25519: PureEdDSA over message, 64 bytes.
 //   - ECDSA P-256 / secp256k1: ECDSA over SHA-256(message), r||s, 64 bytes.
 //   - ECDSA P-384: ECDSA over SHA-384(message), r||s, 96 bytes.
+//   - RSA (JWT RS256 only): RSASSA-PKCS1-v1_5 over SHA-256(message).
 //
 // ctx is passed through so that remote signers can honour cancellation.
 type Signer interface {
 	// VerificationMethod is the absolute DID URL of the key's
 	// verification method, e.g. did:key:z6Mk…#z6Mk….
 	VerificationMethod() string
-	// Public returns the public key: ed25519.PublicKey, *ecdsa.PublicKey
-	// or *secp256k1.PublicKey.
+	// Public returns the public key: ed25519.PublicKey, *ecdsa.PublicKey,
+	// *secp256k1.PublicKey or *rsa.PublicKey.
 	Public() crypto.PublicKey
 	// Sign signs message as described above.
 	Sign(ctx context.Context, message []byte) ([]byte, error)

@@ -10,20 +10,41 @@ import (
 	"os"
 	"strings"
 
+	"github.com/onchaincert/microcred/did/didjwk"
 	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/internal/multikey"
+	"github.com/onchaincert/microcred/proof"
 )
 
 // keyFile is the JSON key file: the DID, its verification method and the
 // private key as a multibase multicodec secret key (for Ed25519, the seed;
 // for ECDSA keys, the private scalar).
 type keyFile struct {
-	Type                string `json:"type"`
-	DID                 string `json:"did"`
-	VerificationMethod  string `json:"verificationMethod"`
-	PublicKeyMultibase  string `json:"publicKeyMultibase"`
-	PrivateKeyMultibase string `json:"privateKeyMultibase"`
+	Type                string          `json:"type"`
+	DID                 string          `json:"did"`
+	VerificationMethod  string          `json:"verificationMethod"`
+	PublicKeyMultibase  string          `json:"publicKeyMultibase,omitempty"`
+	PrivateKeyMultibase string          `json:"privateKeyMultibase,omitempty"`
+	PrivateKeyJwk       json.RawMessage `json:"privateKeyJwk,omitempty"`
 }
+
+// signingKey is a loaded key file: a signer with its DID.
+type signingKey interface {
+	proof.Signer
+	DIDString() string
+	// TypeName is the key file type: ed25519, p256, p384, secp256k1, rsa.
+	TypeName() string
+}
+
+type didKey struct{ *didkey.Key }
+
+func (k didKey) DIDString() string { return k.DID().String() }
+func (k didKey) TypeName() string  { return keyTypeName(k.Type()) }
+
+type rsaKey struct{ *didjwk.RSAKey }
+
+func (k rsaKey) DIDString() string { return k.DID().String() }
+func (k rsaKey) TypeName() string  { return "rsa" }
 
 var keyTypes = map[string]didkey.KeyType{
 	"ed25519":   didkey.Ed25519,
@@ -44,7 +65,7 @@ func keyTypeName(t didkey.KeyType) string {
 func keyGenerate(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("key generate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	typ := fs.String("type", "ed25519", "key type: ed25519, p256, p384 or secp256k1")
+	typ := fs.String("type", "ed25519", "key type: ed25519, p256, p384, secp256k1 or rsa (RS256 JWTs; a did:jwk)")
 	seedHex := fs.String("seed", "", "32-byte seed in hex (deterministic key; for tests and demos)")
 	out := fs.String("out", "", "key file to write (mode 0600)")
 	if err := fs.Parse(args); err != nil {
@@ -56,9 +77,28 @@ func keyGenerate(args []string, stdout, stderr io.Writer) error {
 	if *out == "" {
 		return usagef("--out is required")
 	}
+	if strings.ToLower(*typ) == "rsa" {
+		if *seedHex != "" {
+			return usagef("--seed does not apply to RSA keys")
+		}
+		k, err := didjwk.GenerateRSA(2048)
+		if err != nil {
+			return err
+		}
+		jwk, err := k.PrivateJWK()
+		if err != nil {
+			return err
+		}
+		kf := &keyFile{Type: "rsa", DID: k.DID().String(), VerificationMethod: k.VerificationMethod(), PrivateKeyJwk: jwk}
+		if err := writeKeyFile(*out, kf); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, k.DID().String())
+		return nil
+	}
 	kt, ok := keyTypes[strings.ToLower(*typ)]
 	if !ok {
-		return usagef("unknown key type %q (want ed25519, p256, p384 or secp256k1)", *typ)
+		return usagef("unknown key type %q (want ed25519, p256, p384, secp256k1 or rsa)", *typ)
 	}
 	var key *didkey.Key
 	var err error
@@ -78,12 +118,20 @@ func keyGenerate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := writeKeyFile(*out, kf); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, key.DID().String())
+	return nil
+}
+
+// writeKeyFile writes a key file with mode 0600, never overwriting one.
+func writeKeyFile(path string, kf *keyFile) error {
 	data, err := json.MarshalIndent(kf, "", "  ")
 	if err != nil {
 		return err
 	}
-	// O_EXCL: never overwrite a key file by accident.
-	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return fmt.Errorf("writing key file: %w", err)
 	}
@@ -94,7 +142,6 @@ func keyGenerate(args []string, stdout, stderr io.Writer) error {
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("writing key file: %w", err)
 	}
-	fmt.Fprintln(stdout, key.DID().String())
 	return nil
 }
 
@@ -117,7 +164,7 @@ func newKeyFile(key *didkey.Key) (*keyFile, error) {
 }
 
 // loadKey reads a key file and checks that its parts agree.
-func loadKey(path string) (*didkey.Key, error) {
+func loadKey(path string) (signingKey, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &usageError{msg: fmt.Sprintf("reading key file: %v", err)}
@@ -128,15 +175,25 @@ func loadKey(path string) (*didkey.Key, error) {
 	if err := dec.Decode(&kf); err != nil {
 		return nil, fmt.Errorf("key file %s: malformed JSON key file", path)
 	}
-	kt, ok := keyTypes[kf.Type]
-	if !ok {
-		return nil, fmt.Errorf("key file %s: unknown key type %q", path, kf.Type)
+	var key signingKey
+	if kf.Type == "rsa" {
+		k, err := didjwk.ParseRSAPrivateJWK(kf.PrivateKeyJwk)
+		if err != nil {
+			return nil, fmt.Errorf("key file %s: %w", path, err)
+		}
+		key = rsaKey{k}
+	} else {
+		kt, ok := keyTypes[kf.Type]
+		if !ok {
+			return nil, fmt.Errorf("key file %s: unknown key type %q", path, kf.Type)
+		}
+		k, err := keyFromSecret(kt, kf.PrivateKeyMultibase)
+		if err != nil {
+			return nil, fmt.Errorf("key file %s: %w", path, err)
+		}
+		key = didKey{k}
 	}
-	key, err := keyFromSecret(kt, kf.PrivateKeyMultibase)
-	if err != nil {
-		return nil, fmt.Errorf("key file %s: %w", path, err)
-	}
-	if key.DID().String() != kf.DID || key.VerificationMethod() != kf.VerificationMethod {
+	if key.DIDString() != kf.DID || key.VerificationMethod() != kf.VerificationMethod {
 		return nil, fmt.Errorf("key file %s: the private key does not match the DID %q", path, kf.DID)
 	}
 	return key, nil

@@ -80,7 +80,7 @@ func TestKeyGenerateDeterministic(t *testing.T) {
 func TestKeyGenerateUsageErrors(t *testing.T) {
 	dir := t.TempDir()
 	for _, args := range [][]string{
-		{"key", "generate", "--type", "rsa", "--out", filepath.Join(dir, "k")},
+		{"key", "generate", "--type", "dsa", "--out", filepath.Join(dir, "k")},
 		{"key", "generate", "--type", "ed25519"},
 		{"key", "generate", "--seed", "abcd", "--out", filepath.Join(dir, "k2")},
 		{"key"},
@@ -247,4 +247,24 @@ func TestPresent(t *testing.T) {
 	v = runCLI(t, "verify", vp)
 	assert.Equal(t, 1, v.code, "no challenge")
 	assert.Equal(t, 2, runCLI(t, "present", "--key", holderKey, cred).code, "present needs a challenge")
+}
+
+// RSA keys are did:jwk identities for RS256 JWTs; Data Integrity with an
+// RSA key is refused.
+func TestRSAKeyJWT(t *testing.T) {
+	dir := t.TempDir()
+	keyPath := filepath.Join(dir, "rsa.json")
+	r := runCLI(t, "key", "generate", "--type", "rsa", "--out", keyPath)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.True(t, strings.HasPrefix(r.stdout, "did:jwk:"))
+	in := writeFile(t, dir, "cred.json", obCredential(t))
+	r = runCLI(t, "sign", "--key", keyPath, "--format", "jwt", "--alg", "RS256", "--set-issuer", in)
+	require.Equal(t, 0, r.code, r.stderr)
+	p := writeFile(t, dir, "rsa.jwt", []byte(r.stdout))
+	v := runCLI(t, "verify", "--now", "2024-06-01T00:00:00Z", p)
+	assert.Equal(t, 0, v.code, v.stdout)
+	assert.Contains(t, v.stdout, "RS256")
+	r = runCLI(t, "sign", "--key", keyPath, "--set-issuer", in)
+	assert.Equal(t, 1, r.code, "no Data Integrity suite for RSA")
+	assert.Equal(t, 2, runCLI(t, "key", "generate", "--type", "rsa", "--seed", strings.Repeat("00", 32), "--out", filepath.Join(dir, "x.json")).code)
 }

@@ -52,14 +52,14 @@ func present(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	vp, err := json.Marshal(map[string]any{
 		"@context":             []any{contexts.CredentialsV2},
 		"type":                 []any{"VerifiablePresentation"},
-		"holder":               key.DID().String(),
+		"holder":               key.DIDString(),
 		"verifiableCredential": creds,
 	})
 	if err != nil {
 		return err
 	}
 	var suite proof.Suite
-	if key.Type() == "Ed25519" {
+	if key.TypeName() == "ed25519" {
 		suite, err = eddsa2022.NewRDFC(contexts.Default())
 	} else {
 		suite, err = ecdsa2019.NewRDFC(contexts.Default())

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/onchaincert/microcred"
-	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/internal/limits"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/ecdsa2019"
@@ -88,11 +87,11 @@ func sign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
-	if id := c.Issuer().ID; id != key.DID().String() {
+	if id := c.Issuer().ID; id != key.DIDString() {
 		if !*setIssuer {
-			return fmt.Errorf("%s: the credential's issuer is %q but the key is %q; pass --set-issuer to write the key's DID as issuer", fs.Arg(0), id, key.DID().String())
+			return fmt.Errorf("%s: the credential's issuer is %q but the key is %q; pass --set-issuer to write the key's DID as issuer", fs.Arg(0), id, key.DIDString())
 		}
-		if cred, err = microcred.SetIssuer(cred, key.DID().String()); err != nil {
+		if cred, err = microcred.SetIssuer(cred, key.DIDString()); err != nil {
 			return err
 		}
 	}
@@ -151,7 +150,7 @@ func readInput(path string) ([]byte, error) {
 	return data, nil
 }
 
-func signJWT(ctx context.Context, cred []byte, key *didkey.Key, format, alg string, stdout io.Writer) error {
+func signJWT(ctx context.Context, cred []byte, key signingKey, format, alg string, stdout io.Writer) error {
 	var f vcjwt.Format
 	switch format {
 	case "jwt":
@@ -166,7 +165,7 @@ func signJWT(ctx context.Context, cred []byte, key *didkey.Key, format, alg stri
 		return err
 	}
 	if alg != "" && alg != want {
-		return fmt.Errorf("--alg %s does not fit a %s key (it signs %s)", alg, key.Type(), want)
+		return fmt.Errorf("--alg %s does not fit a %s key (it signs %s)", alg, key.TypeName(), want)
 	}
 	token, err := vcjwt.Sign(ctx, cred, key, f)
 	if err != nil {

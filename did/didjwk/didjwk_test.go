@@ -161,3 +161,22 @@ func mustDecode(t *testing.T, s string) []byte {
 	}
 	return b
 }
+
+// RS256: an RSA did:jwk key signs an OB 3.0 VC-JWT that verifies through
+// the did:jwk resolver; a 1024-bit key is refused.
+func TestRSA(t *testing.T) {
+	k, err := didjwk.GenerateRSA(2048)
+	require.NoError(t, err)
+	jwk, err := k.PrivateJWK()
+	require.NoError(t, err)
+	back, err := didjwk.ParseRSAPrivateJWK(jwk)
+	require.NoError(t, err)
+	assert.Equal(t, k.DID(), back.DID())
+	doc, err := didjwk.Document(k.DID())
+	require.NoError(t, err)
+	pub, err := doc.VerificationMethod[0].PublicKey()
+	require.NoError(t, err)
+	assert.Equal(t, k.Public(), pub)
+	_, err = didjwk.GenerateRSA(1024)
+	assert.Error(t, err)
+}

@@ -6,8 +6,8 @@
 //     claims iss, jti, sub, nbf, exp and the credential in the "vc" claim.
 //
 // Algorithms: EdDSA (Ed25519), ES256 (P-256), ES384 (P-384), ES256K
-// (secp256k1, through decred as a go-jose opaque verifier) and RS256 (RSA
-// 2048 bits or more, verification).
+// (secp256k1, through decred as a go-jose opaque signer and verifier) and
+// RS256 (RSA, 2048 bits or more).
 //
 // # Security considerations
 //
@@ -155,9 +155,6 @@ func Sign(ctx context.Context, credential []byte, signer proof.Signer, f Format)
 	alg, err := AlgorithmFor(signer.Public())
 	if err != nil {
 		return "", err
-	}
-	if alg == RS256 {
-		return "", fmt.Errorf("%w: RSA signing is not supported by proof.Signer", ErrAlgorithm)
 	}
 	var payload []byte
 	opts := (&jose.SignerOptions{}).WithHeader(jose.HeaderKey("kid"), signer.VerificationMethod())

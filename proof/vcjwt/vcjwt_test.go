@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/onchaincert/microcred/did"
+	"github.com/onchaincert/microcred/did/didjwk"
 	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/vcjwt"
@@ -173,4 +174,16 @@ func FuzzVCJWT(f *testing.F) {
 			t.Fatalf("verified a token from an unexpected key: %s", res.Controller)
 		}
 	})
+}
+
+func TestRS256(t *testing.T) {
+	key, err := didjwk.GenerateRSA(2048)
+	require.NoError(t, err)
+	token, err := vcjwt.Sign(context.Background(), credential(t, key.DID().String()), key, vcjwt.FormatOB3)
+	require.NoError(t, err)
+	r, err := did.NewMethods(map[string]did.Resolver{"jwk": didjwk.Resolver{}})
+	require.NoError(t, err)
+	res, err := vcjwt.Verify(context.Background(), token, vcjwt.VerifyOptions{Resolver: r, Now: now})
+	require.NoError(t, err)
+	assert.Equal(t, vcjwt.RS256, res.Algorithm)
 }
