@@ -115,22 +115,7 @@ func (s *Suite) CreateProof(ctx context.Context, unsecured, options map[string]a
 	if err != nil {
 		return nil, err
 	}
-	p := core.CreateOptions(unsecured, options)
-	hashData, err := core.HashData(unsecured, p)
-	if err != nil {
-		return nil, err
-	}
-	sig, err := signer.Sign(ctx, hashData)
-	if err != nil {
-		return nil, fmt.Errorf("ecdsa2019: signing: %w", err)
-	}
-	if len(sig) != size {
-		return nil, fmt.Errorf("ecdsa2019: signer returned %d bytes, want %d (r||s)", len(sig), size)
-	}
-	if p["proofValue"], err = dicore.EncodeProofValue(sig); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return core.CreateProof(ctx, unsecured, options, signer, size)
 }
 
 // VerifyProof implements [proof.Suite] (vc-di-ecdsa 3.2.2 / 3.3.2).
@@ -139,23 +124,11 @@ func (s *Suite) VerifyProof(unsecured, p map[string]any, key crypto.PublicKey) e
 	if err != nil {
 		return err
 	}
-	doc, options, value, err := core.VerifyInputs(unsecured, p)
-	if err != nil {
-		return err
-	}
-	sig, err := dicore.DecodeProofValue(value, size)
-	if err != nil {
-		return err
-	}
-	hashData, err := core.HashData(doc, options)
-	if err != nil {
-		return err
-	}
-	h := core.Hash.New()
-	h.Write(hashData)
-	r, sv := new(big.Int).SetBytes(sig[:size/2]), new(big.Int).SetBytes(sig[size/2:])
-	if !ecdsa.Verify(key.(*ecdsa.PublicKey), h.Sum(nil), r, sv) {
-		return fmt.Errorf("%w (%s)", proof.ErrInvalidSignature, core.Name)
-	}
-	return nil
+	pub := key.(*ecdsa.PublicKey)
+	return core.VerifyProof(unsecured, p, size, func(data, sig []byte) bool {
+		h := core.Hash.New()
+		h.Write(data)
+		r, sv := new(big.Int).SetBytes(sig[:size/2]), new(big.Int).SetBytes(sig[size/2:])
+		return ecdsa.Verify(pub, h.Sum(nil), r, sv)
+	})
 }

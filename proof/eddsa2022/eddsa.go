@@ -54,22 +54,7 @@ func (s *Suite) CreateProof(ctx context.Context, unsecured, options map[string]a
 	if _, ok := signer.Public().(ed25519.PublicKey); !ok {
 		return nil, fmt.Errorf("%w: %s needs an Ed25519 key, the signer has %T", proof.ErrWrongKeyType, s.core.Name, signer.Public())
 	}
-	p := s.core.CreateOptions(unsecured, options)
-	hashData, err := s.core.HashData(unsecured, p)
-	if err != nil {
-		return nil, err
-	}
-	sig, err := signer.Sign(ctx, hashData)
-	if err != nil {
-		return nil, fmt.Errorf("eddsa2022: signing: %w", err)
-	}
-	if len(sig) != ed25519.SignatureSize {
-		return nil, fmt.Errorf("eddsa2022: signer returned %d bytes, want %d", len(sig), ed25519.SignatureSize)
-	}
-	if p["proofValue"], err = dicore.EncodeProofValue(sig); err != nil {
-		return nil, fmt.Errorf("eddsa2022: encoding proofValue: %w", err)
-	}
-	return p, nil
+	return s.core.CreateProof(ctx, unsecured, options, signer, ed25519.SignatureSize)
 }
 
 // VerifyProof implements [proof.Suite] (vc-di-eddsa 3.2.2 / 3.3.2).
@@ -78,22 +63,7 @@ func (s *Suite) VerifyProof(unsecured, p map[string]any, key crypto.PublicKey) e
 	if !ok || len(pub) != ed25519.PublicKeySize {
 		return fmt.Errorf("%w: %s needs an Ed25519 key, got %T", proof.ErrWrongKeyType, s.core.Name, key)
 	}
-	doc, options, value, err := s.core.VerifyInputs(unsecured, p)
-	if err != nil {
-		return err
-	}
-	sig, err := DecodeProofValue(value)
-	if err != nil {
-		return err
-	}
-	hashData, err := s.core.HashData(doc, options)
-	if err != nil {
-		return err
-	}
-	if !ed25519.Verify(pub, hashData, sig) {
-		return fmt.Errorf("%w (%s)", proof.ErrInvalidSignature, s.core.Name)
-	}
-	return nil
+	return s.core.VerifyProof(unsecured, p, ed25519.SignatureSize, func(data, sig []byte) bool { return ed25519.Verify(pub, data, sig) })
 }
 
 // DecodeProofValue decodes a base58btc multibase Ed25519 signature.

@@ -74,22 +74,7 @@ func (s *Ed25519Signature2020) CreateProof(ctx context.Context, unsecured, optio
 	if _, ok := signer.Public().(ed25519.PublicKey); !ok {
 		return nil, fmt.Errorf("%w: Ed25519Signature2020 needs an Ed25519 key, the signer has %T", proof.ErrWrongKeyType, signer.Public())
 	}
-	p := s.core.CreateOptions(unsecured, options)
-	hashData, err := s.core.HashData(unsecured, p)
-	if err != nil {
-		return nil, err
-	}
-	sig, err := signer.Sign(ctx, hashData)
-	if err != nil {
-		return nil, fmt.Errorf("legacy: signing: %w", err)
-	}
-	if len(sig) != ed25519.SignatureSize {
-		return nil, fmt.Errorf("legacy: signer returned %d bytes, want %d", len(sig), ed25519.SignatureSize)
-	}
-	if p["proofValue"], err = dicore.EncodeProofValue(sig); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return s.core.CreateProof(ctx, unsecured, options, signer, ed25519.SignatureSize)
 }
 
 // VerifyProof implements proof.Suite.
@@ -98,22 +83,7 @@ func (s *Ed25519Signature2020) VerifyProof(unsecured, p map[string]any, key cryp
 	if !ok || len(pub) != ed25519.PublicKeySize {
 		return fmt.Errorf("%w: Ed25519Signature2020 needs an Ed25519 key, got %T", proof.ErrWrongKeyType, key)
 	}
-	doc, options, value, err := s.core.VerifyInputs(unsecured, p)
-	if err != nil {
-		return err
-	}
-	sig, err := dicore.DecodeProofValue(value, ed25519.SignatureSize)
-	if err != nil {
-		return err
-	}
-	hashData, err := s.core.HashData(doc, options)
-	if err != nil {
-		return err
-	}
-	if !ed25519.Verify(pub, hashData, sig) {
-		return fmt.Errorf("%w (Ed25519Signature2020)", proof.ErrInvalidSignature)
-	}
-	return nil
+	return s.core.VerifyProof(unsecured, p, ed25519.SignatureSize, func(data, sig []byte) bool { return ed25519.Verify(pub, data, sig) })
 }
 
 // HashData returns the bytes Ed25519 signs, for step-by-step checks.

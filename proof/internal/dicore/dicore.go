@@ -5,6 +5,7 @@
 package dicore
 
 import (
+	"context"
 	"crypto"
 	"errors"
 	"fmt"
@@ -177,4 +178,53 @@ func asList(v any) []any {
 		return nil
 	}
 	return []any{v}
+}
+
+// CreateProof completes options into a proof over unsecured: hash data
+// from this core, signed by signer, whose signature must be sigSize bytes.
+func (c *Core) CreateProof(ctx context.Context, unsecured, options map[string]any, signer proof.Signer, sigSize int) (map[string]any, error) {
+	p := c.CreateOptions(unsecured, options)
+	hashData, err := c.HashData(unsecured, p)
+	if err != nil {
+		return nil, err
+	}
+	sig, err := signer.Sign(ctx, hashData)
+	if err != nil {
+		return nil, fmt.Errorf("%s: signing: %w", c.label(), err)
+	}
+	if len(sig) != sigSize {
+		return nil, fmt.Errorf("%s: signer returned %d bytes, want %d", c.label(), len(sig), sigSize)
+	}
+	if p["proofValue"], err = EncodeProofValue(sig); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// VerifyProof checks a proof made by CreateProof: verify reports whether
+// sig (sigSize bytes) is valid over the hash data.
+func (c *Core) VerifyProof(unsecured, p map[string]any, sigSize int, verify func(hashData, sig []byte) bool) error {
+	doc, options, value, err := c.VerifyInputs(unsecured, p)
+	if err != nil {
+		return err
+	}
+	sig, err := DecodeProofValue(value, sigSize)
+	if err != nil {
+		return err
+	}
+	hashData, err := c.HashData(doc, options)
+	if err != nil {
+		return err
+	}
+	if !verify(hashData, sig) {
+		return fmt.Errorf("%w (%s)", proof.ErrInvalidSignature, c.label())
+	}
+	return nil
+}
+
+func (c *Core) label() string {
+	if c.Name != "" {
+		return c.Name
+	}
+	return c.ProofType
 }
