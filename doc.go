@@ -13,14 +13,15 @@
 // The layers below are usable on their own: vc (the data model, strict
 // parsing), vc/contexts (the embedded JSON-LD contexts and offline loader),
 // vc/openbadges (OB 3.0 model, builders, JSON Schemas), vc/clr (CLR 2.0),
-// vc/status (Bitstring Status List), did, did/didkey and did/didjwk (DIDs
+// vc/status (Bitstring Status List), vc/bake (PNG and SVG badges), did, did/didkey and did/didjwk (DIDs
 // and keys), proof (the Data Integrity core: sign, verify, purposes, proof
 // sets and chains), proof/eddsa2022, proof/ecdsa2019, proof/legacy
 // (Ed25519Signature2020) and proof/vcjwt (VC-JOSE-COSE and the OB 3.0
 // VC-JWT).
 //
-// [Verifier.Verify] runs, in order: parse (JSON with embedded proofs, or a
-// compact JWT), schema, proof, issuer, status, validity.
+// [Verifier.Verify] runs, in order: parse (JSON with embedded proofs, a
+// compact JWT, or a PNG/SVG badge carrying either), schema, proof, issuer,
+// status, validity, endorsements, then the recipient and custom checks.
 //
 // # Verification contract
 //

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"image"
+	"image/png"
 	"os"
 	"strings"
 	"testing"
@@ -22,6 +24,7 @@ import (
 	"github.com/onchaincert/microcred/proof/legacy"
 	"github.com/onchaincert/microcred/proof/vcjwt"
 	"github.com/onchaincert/microcred/vc"
+	"github.com/onchaincert/microcred/vc/bake"
 	"github.com/onchaincert/microcred/vc/contexts"
 	"github.com/onchaincert/microcred/vc/openbadges"
 	"github.com/onchaincert/microcred/vc/status"
@@ -331,4 +334,44 @@ func TestEndorsements(t *testing.T) {
 	assert.ErrorIs(t, err, proof.ErrInvalidSignature)
 	assert.Equal(t, microcred.Failed, outcomes(res)[microcred.CheckEndorsements])
 	assert.Equal(t, microcred.Passed, outcomes(res)[microcred.CheckProof], "the badge's own proof is fine")
+}
+
+// Baked badges verify like the credentials inside them, JSON or JWT, PNG or
+// SVG; a baked credential that was edited does not.
+func TestVerifyBakedBadges(t *testing.T) {
+	ctx := context.Background()
+	key := testKey(t, 1)
+	signed := issue(t, key, obCredential(t, key.DID().String()))
+	token, err := vcjwt.Sign(ctx, obCredential(t, key.DID().String()), key, vcjwt.FormatOB3)
+	require.NoError(t, err)
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	var buf bytes.Buffer
+	require.NoError(t, png.Encode(&buf, img))
+	svg := []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>`)
+	r, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
+	require.NoError(t, err)
+	suite, err := eddsa2022.NewRDFC(contexts.Default())
+	require.NoError(t, err)
+	v, err := microcred.NewVerifier(microcred.Trusted{Resolver: r, Suites: []proof.Suite{suite}, AcceptJWT: true},
+		microcred.WithClock(func() time.Time { return checkAt }))
+	require.NoError(t, err)
+	for _, payload := range [][]byte{signed, []byte(token)} {
+		p, err := bake.BakePNG(buf.Bytes(), payload, bake.Options{})
+		require.NoError(t, err)
+		s, err := bake.BakeSVG(svg, payload, bake.Options{})
+		require.NoError(t, err)
+		for _, badge := range [][]byte{p, s} {
+			res, err := v.Verify(ctx, badge, trust(t, key.DID().String()))
+			require.NoError(t, err)
+			c, _ := res.Check(microcred.CheckParse)
+			assert.Contains(t, c.Detail, "baked in a")
+		}
+	}
+	edited := bytes.Replace(signed, []byte("Teamwork Badge"), []byte("Teamwork Badgf"), 1)
+	p, err := bake.BakePNG(buf.Bytes(), edited, bake.Options{})
+	require.NoError(t, err)
+	_, err = v.Verify(ctx, p, trust(t, key.DID().String()))
+	assert.ErrorIs(t, err, proof.ErrInvalidSignature)
+	_, err = v.Verify(ctx, buf.Bytes(), trust(t, key.DID().String()))
+	assert.ErrorIs(t, err, bake.ErrNotBaked)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/vcjwt"
 	"github.com/onchaincert/microcred/vc"
+	"github.com/onchaincert/microcred/vc/bake"
 	"github.com/onchaincert/microcred/vc/openbadges"
 	"github.com/onchaincert/microcred/vc/status"
 )
@@ -203,8 +204,9 @@ func NewPolicy(opts ...PolicyOption) (Policy, error) {
 	return p, nil
 }
 
-// Verify verifies one credential, given as the exact bytes received (a JSON
-// credential with embedded proofs). It always returns a non-nil Result
+// Verify verifies one credential, given as the exact bytes received: a JSON
+// credential with embedded proofs, a compact JWT (with Trusted.AcceptJWT),
+// or a PNG or SVG badge with either baked in. It always returns a non-nil Result
 // listing every check; the error is nil iff every required check passed,
 // and is otherwise a *VerificationError.
 //
@@ -232,8 +234,20 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 	}
 
-	// parse: the input is a JSON credential with embedded proofs, or a
-	// compact JWT; typed values are read from the bytes that are verified.
+	// parse: the input is a JSON credential with embedded proofs, a
+	// compact JWT, or a PNG/SVG badge carrying either (detected by content);
+	// typed values are read from the bytes that are verified.
+	container := ""
+	switch bake.Detect(input) {
+	case bake.PNG, bake.SVG:
+		p, err := bake.Extract(input)
+		if err != nil {
+			run.fail(CheckParse, err)
+			return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
+		}
+		container = " baked in a " + bake.Detect(input).String()
+		input = p.Data
+	}
 	trimmed := bytes.TrimSpace(input)
 	isJWT := vcjwt.IsCompactJWS(trimmed)
 	credBytes := input
@@ -249,7 +263,7 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 		}
 		credBytes = c
 	} else if len(trimmed) == 0 || trimmed[0] != '{' {
-		run.fail(CheckParse, fmt.Errorf("%w: expected a JSON credential or a compact JWT", ErrUnsupportedFormat))
+		run.fail(CheckParse, fmt.Errorf("%w: expected a JSON credential, a compact JWT, or a baked PNG or SVG", ErrUnsupportedFormat))
 		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 	}
 	cred, err := vc.ParseCredential(credBytes)
@@ -259,9 +273,9 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 	}
 	res.Issuer = cred.Issuer().ID
 	if isJWT {
-		run.pass(CheckParse, fmt.Sprintf("VCDM %s credential in a JWT", cred.Version()))
+		run.pass(CheckParse, fmt.Sprintf("VCDM %s credential in a JWT%s", cred.Version(), container))
 	} else {
-		run.pass(CheckParse, fmt.Sprintf("VCDM %s credential", cred.Version()))
+		run.pass(CheckParse, fmt.Sprintf("VCDM %s credential%s", cred.Version(), container))
 	}
 
 	// schema: every credentialSchema the 1EdTech validator (or VC JSON

@@ -10,11 +10,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/did/didkey"
+	"github.com/onchaincert/microcred/vc/bake"
 )
 
 //go:embed demo-credential.json
@@ -40,6 +42,7 @@ func demoCredential(issuer string, now time.Time) []byte {
 func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	out := fs.String("out", "", "also write the baked badge PNG here")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
@@ -69,7 +72,25 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "   signed in %s; the learner receives %d bytes:\n   %s\n\n", signTime.Round(time.Microsecond), len(signed), pretty.String())
 
-	fmt.Fprintln(stdout, "== 3. An employer verifies it offline (no network, embedded contexts, did:key)")
+	fmt.Fprintln(stdout, "== 3. The credential is baked into the badge image the learner shares")
+	badge, err := drawBadge(96)
+	if err != nil {
+		return err
+	}
+	baked, err := bake.BakePNG(badge, signed, bake.Options{})
+	if err != nil {
+		return err
+	}
+	if *out != "" {
+		if err := os.WriteFile(*out, baked, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "   wrote %s (%d bytes)\n\n", *out, len(baked))
+	} else {
+		fmt.Fprintf(stdout, "   badge.png: %d bytes (PNG with an openbadgecredential iTXt chunk; --out FILE to keep it)\n\n", len(baked))
+	}
+
+	fmt.Fprintln(stdout, "== 4. An employer verifies the badge image offline (no network, embedded contexts, did:key)")
 	v, err := offlineVerifier(now, nil, nil)
 	if err != nil {
 		return err
@@ -79,15 +100,15 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	start = time.Now()
-	res, verr := v.Verify(ctx, signed, policy)
+	res, verr := v.Verify(ctx, baked, policy)
 	verifyTime := time.Since(start)
-	writeTextReport(stdout, "badge.json", res)
+	writeTextReport(stdout, "badge.png", res)
 	if verr != nil {
 		return fmt.Errorf("the demo credential did not verify: %w", verr)
 	}
 	fmt.Fprintf(stdout, "   verified in %s\n\n", verifyTime.Round(time.Microsecond))
 
-	fmt.Fprintln(stdout, "== 4. Someone edits the score from 92 to 99: verification fails")
+	fmt.Fprintln(stdout, "== 5. Someone edits the score from 92 to 99: verification fails")
 	tampered := bytes.Replace(signed, []byte(`"value":"92"`), []byte(`"value":"99"`), 1)
 	if bytes.Equal(tampered, signed) {
 		tampered = bytes.Replace(signed, []byte(`"92"`), []byte(`"99"`), 1)
@@ -98,6 +119,6 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("the tampered credential verified")
 	}
 	fmt.Fprintln(stdout)
-	fmt.Fprintln(stdout, "Demo complete: issued, signed, verified offline, and tampering detected.")
+	fmt.Fprintln(stdout, "Demo complete: issued, signed, baked, verified offline, and tampering detected.")
 	return nil
 }

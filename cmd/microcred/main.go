@@ -4,6 +4,8 @@
 //	microcred sign --key FILE [--suite eddsa-rdfc-2022|eddsa-jcs-2022|ecdsa-rdfc-2019|ecdsa-jcs-2019] [--created RFC3339] [--set-issuer] IN.json
 //	microcred verify [--now RFC3339] [--json] [--trust DID]... FILE
 //	microcred present --key FILE --challenge C [--domain D] CREDENTIAL...
+//	microcred bake --image IN.png|IN.svg --credential FILE --out OUT [--replace]
+//	microcred extract FILE
 //	microcred demo
 //
 // Exit status: 0 success (verify: verified), 1 failure (verify: not
@@ -80,6 +82,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return sign(ctx, args[1:], stdout, stderr)
 	case "verify":
 		return verify(ctx, args[1:], stdout, stderr)
+	case "bake":
+		return bakeCmd(args[1:], stdout, stderr)
+	case "extract":
+		return extract(args[1:], stdout, stderr)
 	case "present":
 		return present(ctx, args[1:], stdout, stderr)
 	case "demo":

@@ -163,7 +163,7 @@ func TestVerifyUsage(t *testing.T) {
 func TestDemo(t *testing.T) {
 	r := runCLI(t, "demo")
 	require.Equal(t, 0, r.code, r.stdout+r.stderr)
-	assert.Contains(t, r.stdout, "badge.json: VERIFIED")
+	assert.Contains(t, r.stdout, "badge.png: VERIFIED")
 	assert.Contains(t, r.stdout, "badge-tampered.json: NOT VERIFIED")
 }
 
@@ -267,4 +267,38 @@ func TestRSAKeyJWT(t *testing.T) {
 	r = runCLI(t, "sign", "--key", keyPath, "--set-issuer", in)
 	assert.Equal(t, 1, r.code, "no Data Integrity suite for RSA")
 	assert.Equal(t, 2, runCLI(t, "key", "generate", "--type", "rsa", "--seed", strings.Repeat("00", 32), "--out", filepath.Join(dir, "x.json")).code)
+}
+
+func TestBakeExtractVerify(t *testing.T) {
+	dir := t.TempDir()
+	keyPath := filepath.Join(dir, "key.json")
+	require.Equal(t, 0, runCLI(t, "key", "generate", "--type", "ed25519", "--out", keyPath).code)
+	in := writeFile(t, dir, "cred.json", obCredential(t))
+	r := runCLI(t, "sign", "--key", keyPath, "--set-issuer", "--created", "2024-01-01T00:00:00Z", in)
+	require.Equal(t, 0, r.code, r.stderr)
+	signed := writeFile(t, dir, "signed.json", []byte(r.stdout))
+	pngData, err := drawBadge(32)
+	require.NoError(t, err)
+	img := writeFile(t, dir, "badge.png", pngData)
+	svg := writeFile(t, dir, "badge.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>`))
+	for _, image := range []string{img, svg} {
+		out := image + ".baked"
+		r := runCLI(t, "bake", "--image", image, "--credential", signed, "--out", out)
+		require.Equal(t, 0, r.code, r.stderr)
+		e := runCLI(t, "extract", out)
+		require.Equal(t, 0, e.code, e.stderr)
+		assert.JSONEq(t, strings.TrimSpace(r.stdout[:0])+mustRead(t, signed), e.stdout)
+		v := runCLI(t, "verify", "--now", "2024-06-01T00:00:00Z", out)
+		assert.Equal(t, 0, v.code, v.stdout)
+		assert.Equal(t, 1, runCLI(t, "bake", "--image", out, "--credential", signed, "--out", out+"2").code, "already baked")
+		assert.Equal(t, 0, runCLI(t, "bake", "--replace", "--image", out, "--credential", signed, "--out", out+"2").code)
+	}
+	assert.Equal(t, 1, runCLI(t, "extract", img).code, "nothing baked")
+	assert.Equal(t, 2, runCLI(t, "bake", "--image", signed, "--credential", signed, "--out", filepath.Join(dir, "x")).code, "not an image")
+}
+
+func mustRead(t *testing.T, path string) string {
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return string(b)
 }

@@ -206,7 +206,7 @@ func writeTextReport(w io.Writer, file string, res *microcred.Result) {
 		fmt.Fprintf(w, "  issuer: %s\n", res.Issuer)
 	}
 	for _, c := range res.Checks {
-		line := fmt.Sprintf("  %-8s %-7s", c.Check, c.Outcome)
+		line := fmt.Sprintf("  %-12s %-7s", c.Check, c.Outcome)
 		switch {
 		case c.Outcome == microcred.Passed && c.Detail != "":
 			line += " " + c.Detail
