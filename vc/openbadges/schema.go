@@ -54,7 +54,7 @@ func (e *SchemaError) Error() string {
 // Unwrap returns ErrSchema.
 func (e *SchemaError) Unwrap() error { return ErrSchema }
 
-//go:embed schemas/*.json
+//go:embed schemas/*.json schemas/extensions/*.json
 var schemaFiles embed.FS
 
 // Schemas validates documents against the embedded 1EdTech schemas. It is
@@ -83,26 +83,37 @@ func (refuseLoader) Load(url string) (any, error) {
 }
 
 func newSchemas() (*Schemas, error) {
-	entries, err := schemaFiles.ReadDir("schemas")
-	if err != nil {
-		return nil, err
+	var files []string
+	for _, dir := range []string{"schemas", "schemas/extensions"} {
+		entries, err := schemaFiles.ReadDir(dir)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ".json") {
+				files = append(files, dir+"/"+e.Name())
+			}
+		}
 	}
 	c := jsonschema.NewCompiler()
 	c.UseLoader(refuseLoader{})
 	c.AssertFormat()
 	var ids []string
-	for _, e := range entries {
-		data, err := schemaFiles.ReadFile("schemas/" + e.Name())
+	for _, f := range files {
+		data, err := schemaFiles.ReadFile(f)
 		if err != nil {
 			return nil, err
 		}
 		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 		if err != nil {
-			return nil, fmt.Errorf("openbadges: schema %s: %w", e.Name(), err)
+			return nil, fmt.Errorf("openbadges: schema %s: %w", f, err)
 		}
 		id, _ := doc.(map[string]any)["$id"].(string)
+		if id == "" {
+			return nil, fmt.Errorf("openbadges: schema %s has no $id", f)
+		}
 		if err := c.AddResource(id, doc); err != nil {
-			return nil, fmt.Errorf("openbadges: schema %s: %w", e.Name(), err)
+			return nil, fmt.Errorf("openbadges: schema %s: %w", f, err)
 		}
 		ids = append(ids, id)
 	}
@@ -114,8 +125,10 @@ func newSchemas() (*Schemas, error) {
 		}
 		s.byURL[id] = sch
 		// The name credentials cite: "..._<class>_schema.json".
-		class := strings.TrimSuffix(strings.TrimPrefix(id, schemaIDPrefix), "-jsonschema1.json")
-		s.byURL[schemaIDPrefix+class+"_schema.json"] = sch
+		if strings.HasPrefix(id, schemaIDPrefix) {
+			class := strings.TrimSuffix(strings.TrimPrefix(id, schemaIDPrefix), "-jsonschema1.json")
+			s.byURL[schemaIDPrefix+class+"_schema.json"] = sch
+		}
 	}
 	return s, nil
 }

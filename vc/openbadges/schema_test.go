@@ -1,6 +1,7 @@
 package openbadges_test
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -9,6 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/onchaincert/microcred/internal/canon"
+	"github.com/onchaincert/microcred/vc/contexts"
 	"github.com/onchaincert/microcred/vc/openbadges"
 )
 
@@ -97,4 +100,49 @@ func TestBadSchemaFixture(t *testing.T) {
 	err = openbadges.ValidateAchievementCredential(data)
 	require.ErrorIs(t, err, openbadges.ErrSchema)
 	assert.Contains(t, err.Error(), "missing property 'validFrom'")
+}
+
+// A credential using the OB 3.0 accessibility extension: its context is
+// opt-in (contexts.WithOpenBadgesExtensions), and the extension's schema is
+// checked when credentialSchema names it.
+func TestAccessibilityExtension(t *testing.T) {
+	b := badge("did:example:issuer")
+	data, err := openbadges.NewAchievementCredential(b)
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(data, &m))
+	m["@context"] = append(m["@context"].([]any), contexts.OpenBadgesExtensions, contexts.ExtensionURL("accessibilityExtension"))
+	ach := m["credentialSubject"].(map[string]any)["achievement"].(map[string]any)
+	ach["accessibilityFeature"] = "captions"
+	ach["accessibilityAPI"] = "ARIA"
+	ach["url"] = "https://institute.example/course"
+	m["credentialSchema"] = []any{map[string]any{"id": "https://openbadgespec.org/extensions/accessibilityExtension/schema_achievement_obv3p0.json", "type": "1EdTechJsonSchemaValidator2019"}}
+	ext, err := json.Marshal(m)
+	require.NoError(t, err)
+
+	s, err := openbadges.DefaultSchemas()
+	require.NoError(t, err)
+	n, err := s.CheckCredentialSchemas(ext)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+
+	delete(ach, "accessibilityFeature")
+	missing, err := json.Marshal(m)
+	require.NoError(t, err)
+	_, err = s.CheckCredentialSchemas(missing)
+	assert.ErrorIs(t, err, openbadges.ErrSchema, "the extension schema requires accessibilityFeature")
+
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(ext, &doc))
+	withExt, err := contexts.New(contexts.WithOpenBadgesExtensions())
+	require.NoError(t, err)
+	c, err := canon.NewRDFC(canon.Options{Loader: withExt})
+	require.NoError(t, err)
+	out, err := c.Canonicalize(doc)
+	require.NoError(t, err)
+	assert.Contains(t, string(out), "<https://schema.org/accessibilityAPI> \"ARIA\"")
+	plain, err := canon.NewRDFC(canon.Options{Loader: contexts.Default()})
+	require.NoError(t, err)
+	_, err = plain.Canonicalize(doc)
+	assert.ErrorIs(t, err, contexts.ErrUnknownContext, "extension contexts are opt-in")
 }
