@@ -32,7 +32,8 @@ func TestVectors(t *testing.T) {
 	require.NoError(t, err)
 	defer f.Close()
 	v := newVerifier(t, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), microcred.WithStatusFetcher(dccStatusLists(t)))
-	policy, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe())
+	// The DCC publishes every test status list under one key of its own.
+	policy, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe(), microcred.TrustStatusListIssuers(dccStatusIssuer))
 	require.NoError(t, err)
 	sc := bufio.NewScanner(f)
 	n := 0
@@ -68,6 +69,10 @@ func TestVectors(t *testing.T) {
 				assert.Equal(t, microcred.Failed, c.Outcome)
 				c, _ = res.Check(microcred.CheckProof)
 				assert.Equal(t, microcred.Passed, c.Outcome)
+			case "invalid: revoked":
+				assert.ErrorIs(t, err, microcred.ErrRevoked)
+				c, _ := res.Check(microcred.CheckStatus)
+				assert.Equal(t, microcred.Failed, c.Outcome)
 			case "invalid: status-list":
 				assert.ErrorIs(t, err, status.ErrInvalidList)
 				c, _ := res.Check(microcred.CheckStatus)
@@ -114,6 +119,9 @@ func TestVectorsTampered(t *testing.T) {
 		}
 	}
 }
+
+// dccStatusIssuer signs all of the DCC's test status lists.
+const dccStatusIssuer = "did:key:z6MknNQD1WHLGGraFi6zcbGevuAgkVfdyCdtZnQTGWVVvR5Q"
 
 // dccStatusLists serves the DCC status list credentials at the URLs the
 // fixtures cite.
@@ -240,4 +248,17 @@ func BenchmarkIssuer_Issue(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// Without trusting the DCC's list key, a list signed by someone other than
+// the credential's issuer is refused.
+func TestStatusListFromAnotherIssuerRefused(t *testing.T) {
+	v := newVerifier(t, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), microcred.WithStatusFetcher(dccStatusLists(t)))
+	policy, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe())
+	require.NoError(t, err)
+	data, err := os.ReadFile("testdata/vectors/dcc/v2_dataIntegrityProof_didKey_oidf-revokedStatus-noExpiry.json")
+	require.NoError(t, err)
+	_, err = v.Verify(context.Background(), data, policy)
+	assert.ErrorIs(t, err, status.ErrInvalidList)
+	assert.NotErrorIs(t, err, microcred.ErrRevoked)
 }

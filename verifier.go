@@ -140,11 +140,12 @@ func NewVerifier(t Trusted, opts ...VerifierOption) (*Verifier, error) {
 // Policy says what a verification requires beyond intact proofs. Build it
 // with [NewPolicy]; the zero Policy fails every verification.
 type Policy struct {
-	issuers      map[string]bool
-	anyIssuer    bool
-	ignoreStatus bool
-	recipient    string
-	valid        bool
+	issuers       map[string]bool
+	anyIssuer     bool
+	ignoreStatus  bool
+	statusIssuers map[string]bool
+	recipient     string
+	valid         bool
 }
 
 // PolicyOption configures a [Policy].
@@ -181,6 +182,25 @@ func AnyIssuerUnsafe() PolicyOption {
 func IgnoreStatusUnsafe() PolicyOption {
 	return func(p *Policy) error {
 		p.ignoreStatus = true
+		return nil
+	}
+}
+
+// TrustStatusListIssuers also accepts status lists issued (and signed) by
+// these DIDs for credentials of other issuers, for issuers that delegate
+// their status lists. By default only the credential's own issuer's lists
+// count.
+func TrustStatusListIssuers(ids ...string) PolicyOption {
+	return func(p *Policy) error {
+		if len(ids) == 0 {
+			return errors.New("microcred: TrustStatusListIssuers needs at least one issuer")
+		}
+		if p.statusIssuers == nil {
+			p.statusIssuers = map[string]bool{}
+		}
+		for _, id := range ids {
+			p.statusIssuers[id] = true
+		}
 		return nil
 	}
 }
@@ -452,7 +472,8 @@ func (v *Verifier) checkStatus(ctx context.Context, run *runner, cred *vc.Creden
 		}
 		return res.Credential, res.Issuer, nil
 	}
-	results, err := status.Check(ctx, cred, v.cfg.status, verifyList)
+	trusted := func(id string) bool { return policy.statusIssuers[id] }
+	results, err := status.Check(ctx, cred, v.cfg.status, verifyList, trusted)
 	if err != nil {
 		run.fail(CheckStatus, err)
 		return

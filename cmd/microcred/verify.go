@@ -62,6 +62,8 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.Var(&trust, "trust", "trusted issuer DID (repeatable); without it any issuer whose own key signed is accepted")
 	var lists stringList
 	fs.Var(&lists, "status-list", "URL=FILE: a local copy of the status list credential at URL (repeatable)")
+	var listIssuers stringList
+	fs.Var(&listIssuers, "trust-status-issuer", "DID whose status lists are accepted for other issuers' credentials (repeatable)")
 	ignoreStatus := fs.Bool("ignore-status-unsafe", false, "do not check revocation/suspension status")
 	challenge := fs.String("challenge", "", "for a presentation: the challenge you sent (required to verify one)")
 	domain := fs.String("domain", "", "for a presentation: your domain")
@@ -120,6 +122,9 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if *ignoreStatus {
 		popts = append(popts, microcred.IgnoreStatusUnsafe())
+	}
+	if len(listIssuers) > 0 {
+		popts = append(popts, microcred.TrustStatusListIssuers(listIssuers...))
 	}
 	policy, err := microcred.NewPolicy(popts...)
 	if err != nil {

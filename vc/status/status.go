@@ -294,10 +294,11 @@ type Result struct {
 }
 
 // Check checks every list entry of c: fetch the list, verify it, check
-// that its issuer is c's issuer, that its type and purpose match, and read
-// the entry. It returns an error wrapping ErrRevoked or ErrSuspended when
-// a bit is set for those purposes, or the reason a list could not be used.
-func Check(ctx context.Context, c *vc.Credential, fetch Fetcher, verify VerifyList) ([]Result, error) {
+// that its issuer is c's issuer (or one trustedListIssuer accepts), that its
+// type and purpose match, and read the entry. It returns an error wrapping
+// ErrRevoked or ErrSuspended when a bit is set for those purposes, or the
+// reason a list could not be used. trustedListIssuer may be nil.
+func Check(ctx context.Context, c *vc.Credential, fetch Fetcher, verify VerifyList, trustedListIssuer func(string) bool) ([]Result, error) {
 	if fetch == nil || verify == nil {
 		return nil, errors.New("status: a fetcher and a list verifier are required")
 	}
@@ -318,7 +319,9 @@ func Check(ctx context.Context, c *vc.Credential, fetch Fetcher, verify VerifyLi
 		if err != nil {
 			return results, fmt.Errorf("%w: list %s does not verify: %w", ErrInvalidList, e.ListCredential, err)
 		}
-		if list.Issuer().ID != c.Issuer().ID || controller != c.Issuer().ID {
+		sameIssuer := list.Issuer().ID == c.Issuer().ID && controller == c.Issuer().ID
+		delegated := trustedListIssuer != nil && controller == list.Issuer().ID && trustedListIssuer(controller)
+		if !sameIssuer && !delegated {
 			return results, fmt.Errorf("%w: list %s is issued by %q, the credential by %q", ErrInvalidList, e.ListCredential, list.Issuer().ID, c.Issuer().ID)
 		}
 		if !list.HasType("BitstringStatusListCredential") && !list.HasType("StatusList2021Credential") {
