@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/onchaincert/microcred/did"
@@ -478,5 +479,16 @@ func (v *Verifier) checkStatus(ctx context.Context, run *runner, cred *vc.Creden
 		run.fail(CheckStatus, err)
 		return
 	}
-	run.pass(CheckStatus, fmt.Sprintf("%d status entr%s clear", len(results), map[bool]string{true: "y", false: "ies"}[len(results) == 1]))
+	parts := make([]string, 0, len(results))
+	for _, r := range results {
+		switch {
+		case r.Message != "":
+			parts = append(parts, fmt.Sprintf("%s 0x%x %q", r.Entry.Purpose, r.Value, r.Message))
+		case r.Value == 0:
+			parts = append(parts, r.Entry.Purpose+" clear")
+		default:
+			parts = append(parts, fmt.Sprintf("%s 0x%x", r.Entry.Purpose, r.Value))
+		}
+	}
+	run.pass(CheckStatus, strings.Join(parts, ", "))
 }

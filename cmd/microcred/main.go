@@ -6,6 +6,7 @@
 //	microcred present --key FILE --challenge C [--domain D] CREDENTIAL...
 //	microcred bake --image IN.png|IN.svg --credential FILE --out OUT [--replace]
 //	microcred extract FILE
+//	microcred status create|set|check ...
 //	microcred demo
 //
 // Exit status: 0 success (verify: verified), 1 failure (verify: not
@@ -26,7 +27,13 @@ Usage:
   microcred key generate --type ed25519|p256|p384|secp256k1 [--seed HEX] --out FILE
   microcred sign --key FILE [--suite eddsa-rdfc-2022|eddsa-jcs-2022|ecdsa-rdfc-2019|ecdsa-jcs-2019] [--created RFC3339] [--set-issuer] IN.json
   microcred verify [--now RFC3339] [--json] [--trust DID]... [--status-list URL=FILE]... [--challenge C --domain D] FILE
-  microcred demo
+  microcred present --key FILE --challenge C [--domain D] CREDENTIAL...
+  microcred bake --image IN.png|IN.svg --credential FILE --out OUT [--replace]
+  microcred extract FILE
+  microcred status create --key FILE --url URL [--purpose P] [--status-size BITS] --out FILE
+  microcred status set --key FILE --list FILE --index I [--value V | --clear] --out FILE
+  microcred status check --list FILE --index I
+  microcred demo [--out DIR]
 
 Exit status: 0 success (verify: verified), 1 failure (verify: not verified),
 2 bad usage or unreadable input.
@@ -88,6 +95,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return extract(args[1:], stdout, stderr)
 	case "present":
 		return present(ctx, args[1:], stdout, stderr)
+	case "status":
+		return statusCmd(ctx, args[1:], stdout, stderr)
 	case "demo":
 		return demo(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":

@@ -302,3 +302,78 @@ func mustRead(t *testing.T, path string) string {
 	require.NoError(t, err)
 	return string(b)
 }
+
+// The status workflow an issuer runs: create a list, issue a credential
+// pointing into it, revoke, and the verifier sees the change.
+func TestStatusCommands(t *testing.T) {
+	dir := t.TempDir()
+	key := filepath.Join(dir, "key.json")
+	r := runCLI(t, "key", "generate", "--type", "ed25519", "--seed", seedHex, "--out", key)
+	require.Equal(t, 0, r.code, r.stderr)
+	issuer := strings.TrimSpace(r.stdout)
+	const url = "https://school.example/status/1"
+	list := filepath.Join(dir, "list.json")
+	r = runCLI(t, "status", "create", "--key", key, "--url", url, "--out", list)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "revocation list of 131072 entries")
+
+	cred := `{"@context":["https://www.w3.org/ns/credentials/v2"],"id":"urn:uuid:s1","type":["VerifiableCredential"],"issuer":"` + issuer + `","validFrom":"2025-01-01T00:00:00Z","credentialSubject":{"id":"did:example:learner"},"credentialStatus":{"id":"` + url + `#5","type":"BitstringStatusListEntry","statusPurpose":"revocation","statusListIndex":"5","statusListCredential":"` + url + `"}}`
+	r = runCLI(t, "sign", "--key", key, writeFile(t, dir, "cred.json", []byte(cred)))
+	require.Equal(t, 0, r.code, r.stderr)
+	signed := writeFile(t, dir, "signed.json", []byte(r.stdout))
+
+	r = runCLI(t, "verify", "--trust", issuer, "--status-list", url+"="+list, signed)
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "revocation clear")
+	assert.NotContains(t, r.stdout, "WARNING")
+
+	r = runCLI(t, "status", "check", "--list", list, "--index", "5")
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "index 5 = 0")
+
+	r = runCLI(t, "status", "set", "--key", key, "--list", list, "--index", "5", "--out", list)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "index 5: 0 -> 1")
+	r = runCLI(t, "status", "check", "--list", list, "--index", "5")
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "index 5 = 1")
+
+	r = runCLI(t, "verify", "--trust", issuer, "--status-list", url+"="+list, signed)
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stdout, "credential revoked")
+
+	// Another key cannot update the list.
+	other := filepath.Join(dir, "other.json")
+	require.Equal(t, 0, runCLI(t, "key", "generate", "--type", "ed25519", "--out", other).code)
+	r = runCLI(t, "status", "set", "--key", other, "--list", list, "--index", "5", "--clear", "--out", filepath.Join(dir, "x.json"))
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "not by the key's DID")
+
+	// A hand-edited list does not pass the check.
+	data, err := os.ReadFile(list)
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(data, &m))
+	m["validFrom"] = "2020-01-01T00:00:00Z"
+	edited, err := json.Marshal(m)
+	require.NoError(t, err)
+	r = runCLI(t, "status", "check", "--list", writeFile(t, dir, "edited.json", edited), "--index", "5")
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stdout, "invalid signature")
+
+	// Clearing restores the credential.
+	r = runCLI(t, "status", "set", "--key", key, "--list", list, "--index", "5", "--clear", "--out", list)
+	require.Equal(t, 0, r.code, r.stderr)
+	r = runCLI(t, "verify", "--any-issuer", "--status-list", url+"="+list, signed)
+	assert.Equal(t, 0, r.code, r.stdout)
+	assert.NotContains(t, r.stdout, "WARNING")
+
+	// Without --trust the report names the issuer and warns.
+	r = runCLI(t, "verify", "--status-list", url+"="+list, signed)
+	assert.Equal(t, 0, r.code, r.stdout)
+	assert.Contains(t, r.stdout, "WARNING: issuer trust not checked: "+issuer)
+
+	assert.Equal(t, 2, runCLI(t, "verify", "--trust", issuer, "--any-issuer", signed).code)
+	assert.Equal(t, 2, runCLI(t, "status", "create", "--key", key, "--url", url, "--purpose", "bogus", "--out", list).code)
+	assert.Equal(t, 2, runCLI(t, "status", "frobnicate").code)
+}

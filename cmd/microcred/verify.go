@@ -59,7 +59,8 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	nowStr := fs.String("now", "", "check validity at this time, RFC 3339 (default: now)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	var trust stringList
-	fs.Var(&trust, "trust", "trusted issuer DID (repeatable); without it any issuer whose own key signed is accepted")
+	fs.Var(&trust, "trust", "trusted issuer DID (repeatable); without it (or --any-issuer) issuer trust is not checked and a warning says so")
+	anyIssuer := fs.Bool("any-issuer", false, "accept any issuer whose own key signed (no warning); excludes --trust")
 	var lists stringList
 	fs.Var(&lists, "status-list", "URL=FILE: a local copy of the status list credential at URL (repeatable)")
 	var listIssuers stringList
@@ -115,6 +116,10 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	var popts []microcred.PolicyOption
+	if len(trust) > 0 && *anyIssuer {
+		return usagef("--trust and --any-issuer exclude each other")
+	}
+	warnTrust := len(trust) == 0 && !*anyIssuer
 	if len(trust) > 0 {
 		popts = append(popts, microcred.TrustIssuers(trust...))
 	} else {
@@ -154,6 +159,9 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 	} else {
 		writeTextReport(stdout, fs.Arg(0), res)
+		if warnTrust && res.Issuer != "" {
+			fmt.Fprintf(stdout, "  WARNING: issuer trust not checked: %s signed with its own key, but nobody said it is trusted (--trust %s, or --any-issuer)\n", res.Issuer, res.Issuer)
+		}
 	}
 	if verr != nil {
 		return &exitError{code: 1}

@@ -197,10 +197,9 @@ func NewListCredential(c ListCredential) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	// statusSize belongs to the entries (BitstringStatusListEntry), not to
+	// the list: the v2 context defines it only there.
 	subject := map[string]any{"id": c.ID + "#list", "type": "BitstringStatusList", "statusPurpose": c.Purpose, "encodedList": enc}
-	if c.List.statusSize > 1 {
-		subject["statusSize"] = c.List.statusSize
-	}
 	m := map[string]any{
 		"@context":          []any{contexts.CredentialsV2},
 		"id":                c.ID,
@@ -223,6 +222,29 @@ type Entry struct {
 	Index          int
 	ListCredential string
 	StatusSize     int
+	// Messages maps a status value to its message (statusMessage); it is
+	// required when StatusSize > 1 and then covers every value.
+	Messages []StatusMessage
+	// Reference lists the statusReference URLs, if any.
+	Reference []string
+}
+
+// StatusMessage is one statusMessage element: a value, written as a
+// hexadecimal string ("0x2"), and what it means.
+type StatusMessage struct {
+	Status  string `json:"status"`
+	Message string `json:"message"`
+}
+
+// MessageFor returns the message for value v, if the entry has one.
+func (e Entry) MessageFor(v uint) (string, bool) {
+	for _, m := range e.Messages {
+		n, err := strconv.ParseUint(strings.TrimPrefix(m.Status, "0x"), 16, 8)
+		if err == nil && uint(n) == v {
+			return m.Message, true
+		}
+	}
+	return "", false
 }
 
 // Entries reads the credential's BitstringStatusListEntry (and legacy
@@ -237,12 +259,14 @@ func Entries(c *vc.Credential) ([]Entry, error) {
 			Purpose        string          `json:"statusPurpose"`
 			Index          json.RawMessage `json:"statusListIndex"`
 			ListCredential string          `json:"statusListCredential"`
-			StatusSize     int             `json:"statusSize"`
+			StatusSize     *int            `json:"statusSize"`
+			Messages       json.RawMessage `json:"statusMessage"`
+			Reference      json.RawMessage `json:"statusReference"`
 		}
 		if err := json.Unmarshal(raw, &e); err != nil {
 			return nil, fmt.Errorf("%w: credentialStatus[%d]: %v", ErrInvalidList, i, err)
 		}
-		entry := Entry{ID: e.ID, Type: e.Type, Purpose: e.Purpose, ListCredential: e.ListCredential, StatusSize: e.StatusSize, Index: -1}
+		entry := Entry{ID: e.ID, Type: e.Type, Purpose: e.Purpose, ListCredential: e.ListCredential, Index: -1}
 		if e.Type == "BitstringStatusListEntry" || e.Type == "StatusList2021Entry" {
 			var s string
 			if json.Unmarshal(e.Index, &s) != nil {
@@ -256,13 +280,62 @@ func Entries(c *vc.Credential) ([]Entry, error) {
 			if e.ListCredential == "" || e.Purpose == "" {
 				return nil, fmt.Errorf("%w: credentialStatus[%d] needs statusListCredential and statusPurpose", ErrInvalidList, i)
 			}
-			if entry.StatusSize == 0 {
-				entry.StatusSize = 1
+			if err := readSizeAndMessages(&entry, e.StatusSize, e.Messages, e.Reference); err != nil {
+				return nil, fmt.Errorf("%w: credentialStatus[%d].%v", ErrInvalidList, i, err)
 			}
 		}
 		out = append(out, entry)
 	}
 	return out, nil
+}
+
+// readSizeAndMessages applies the Bitstring Status List rules for
+// statusSize, statusMessage and statusReference (§2.1 of the REC).
+func readSizeAndMessages(e *Entry, size *int, messages, reference json.RawMessage) error {
+	e.StatusSize = 1
+	if size != nil {
+		// "If present, statusSize MUST be an integer greater than zero."
+		if *size < 1 || *size > 8 {
+			return fmt.Errorf("statusSize %d (1 to 8 supported)", *size)
+		}
+		e.StatusSize = *size
+	}
+	if len(messages) > 0 && string(messages) != "null" {
+		if err := json.Unmarshal(messages, &e.Messages); err != nil {
+			return errors.New("statusMessage must be an array of {status, message}")
+		}
+		seen := map[uint64]bool{}
+		for j, m := range e.Messages {
+			// "each element MUST contain the two properties status and message"
+			if m.Status == "" || m.Message == "" {
+				return fmt.Errorf("statusMessage[%d] needs status and message", j)
+			}
+			n, err := strconv.ParseUint(strings.TrimPrefix(m.Status, "0x"), 16, 8)
+			if !strings.HasPrefix(m.Status, "0x") || err != nil || n >= 1<<e.StatusSize {
+				return fmt.Errorf("statusMessage[%d].status %q is not a hexadecimal value that fits in %d bits", j, m.Status, e.StatusSize)
+			}
+			if seen[n] {
+				return fmt.Errorf("statusMessage[%d].status %q repeats", j, m.Status)
+			}
+			seen[n] = true
+		}
+	}
+	if e.StatusSize > 1 {
+		// "MUST be present if statusSize is greater than 1", and its
+		// length "MUST equal the number of possible status messages".
+		if want := 1 << e.StatusSize; len(e.Messages) != want {
+			return fmt.Errorf("statusMessage has %d elements, statusSize %d needs %d", len(e.Messages), e.StatusSize, want)
+		}
+	}
+	if len(reference) > 0 && string(reference) != "null" {
+		var one string
+		if json.Unmarshal(reference, &one) == nil {
+			e.Reference = []string{one}
+		} else if json.Unmarshal(reference, &e.Reference) != nil {
+			return errors.New("statusReference must be a URL or an array of URLs")
+		}
+	}
+	return nil
 }
 
 // Fetcher obtains a status list credential by URL.
@@ -291,6 +364,8 @@ type VerifyList func(ctx context.Context, listCredential []byte) (*vc.Credential
 type Result struct {
 	Entry Entry
 	Value uint
+	// Message is the entry's statusMessage for Value, if it has one.
+	Message string
 }
 
 // Check checks every list entry of c: fetch the list, verify it, check
@@ -346,12 +421,10 @@ func Check(ctx context.Context, c *vc.Credential, fetch Fetcher, verify VerifyLi
 		if !purposeIncludes(subj.Purpose, e.Purpose) {
 			return results, fmt.Errorf("%w: list purpose %s does not include %q", ErrInvalidList, subj.Purpose, e.Purpose)
 		}
-		size := subj.StatusSize
-		if size == 0 {
-			size = 1
-		}
-		if size != e.StatusSize {
-			return results, fmt.Errorf("%w: entry statusSize %d, list %d", ErrInvalidList, e.StatusSize, size)
+		// The entry carries statusSize; a list that states one too must agree.
+		size := e.StatusSize
+		if subj.StatusSize != 0 && subj.StatusSize != size {
+			return results, fmt.Errorf("%w: entry statusSize %d, list %d", ErrInvalidList, e.StatusSize, subj.StatusSize)
 		}
 		bits, err := Decode(subj.EncodedList, size)
 		if err != nil {
@@ -361,7 +434,8 @@ func Check(ctx context.Context, c *vc.Credential, fetch Fetcher, verify VerifyLi
 		if err != nil {
 			return results, err
 		}
-		results = append(results, Result{Entry: e, Value: v})
+		msg, _ := e.MessageFor(v)
+		results = append(results, Result{Entry: e, Value: v, Message: msg})
 		if v != 0 {
 			switch e.Purpose {
 			case Revocation:

@@ -19,6 +19,7 @@ import (
 	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
+	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/contexts"
 	"github.com/onchaincert/microcred/vc/status"
 )
@@ -185,4 +186,76 @@ func TestRevokeAndSuspendEndToEnd(t *testing.T) {
 	err = verify(signed, tampered)
 	assert.ErrorIs(t, err, status.ErrInvalidList)
 	assert.ErrorIs(t, err, proof.ErrInvalidSignature)
+}
+
+// statusSize > 1: the entry carries one message per value, and the
+// verifier reports the message for the value in the list.
+func TestStatusMessages(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	key, err := didkey.NewEd25519FromSeed(bytes.Repeat([]byte{5}, 32))
+	require.NoError(t, err)
+	const listURL = "https://status.example/lists/messages"
+	messages := `[{"status":"0x0","message":"pending_review"},{"status":"0x1","message":"accepted"},{"status":"0x2","message":"rejected"},{"status":"0x3","message":"withdrawn"}]`
+	entry := func(size, msgs string) string {
+		return `{"@context":["https://www.w3.org/ns/credentials/v2"],"id":"urn:uuid:m1","type":["VerifiableCredential"],"issuer":"` + key.DID().String() + `","validFrom":"2025-01-01T00:00:00Z","credentialSubject":{"id":"did:example:learner"},"credentialStatus":{"id":"` + listURL + `#7","type":"BitstringStatusListEntry","statusPurpose":"message","statusListIndex":"7","statusSize":` + size + `,"statusListCredential":"` + listURL + `","statusMessage":` + msgs + `,"statusReference":"https://status.example/dictionary"}}`
+	}
+	iss, err := microcred.NewIssuer(key, microcred.WithClock(func() time.Time { return at }))
+	require.NoError(t, err)
+	l, err := status.NewList(status.MinBits/2, 2)
+	require.NoError(t, err)
+	require.NoError(t, l.Set(7, 2))
+	listData, err := status.NewListCredential(status.ListCredential{ID: listURL, Issuer: key.DID().String(), Purpose: status.Message, ValidFrom: at.Add(-time.Hour), List: l})
+	require.NoError(t, err)
+	list, err := iss.Issue(ctx, listData)
+	require.NoError(t, err)
+	suite, err := eddsa2022.NewRDFC(contexts.Default())
+	require.NoError(t, err)
+	r, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
+	require.NoError(t, err)
+	v, err := microcred.NewVerifier(microcred.Trusted{Resolver: r, Suites: []proof.Suite{suite}},
+		microcred.WithClock(func() time.Time { return at }), microcred.WithStatusFetcher(status.StaticFetcher{listURL: list}))
+	require.NoError(t, err)
+	p, err := microcred.NewPolicy(microcred.TrustIssuers(key.DID().String()))
+	require.NoError(t, err)
+
+	signed, err := iss.Issue(ctx, []byte(entry("2", messages)))
+	require.NoError(t, err)
+	res, err := v.Verify(ctx, signed, p)
+	require.NoError(t, err, "a message purpose never fails verification")
+	var detail string
+	for _, c := range res.Checks {
+		if c.Check == microcred.CheckStatus {
+			detail = c.Detail
+		}
+	}
+	assert.Contains(t, detail, `message 0x2 "rejected"`)
+
+	c, err := vc.ParseCredential(signed)
+	require.NoError(t, err)
+	entries, err := status.Entries(c)
+	require.NoError(t, err)
+	require.Len(t, entries, 1)
+	assert.Equal(t, 2, entries[0].StatusSize)
+	assert.Equal(t, []string{"https://status.example/dictionary"}, entries[0].Reference)
+	m, ok := entries[0].MessageFor(3)
+	assert.True(t, ok)
+	assert.Equal(t, "withdrawn", m)
+
+	// The REC's rules on statusSize and statusMessage, each broken once.
+	for name, bad := range map[string]string{
+		"size 2 without messages":  entry("2", "null"),
+		"too few messages":         entry("2", `[{"status":"0x0","message":"a"},{"status":"0x1","message":"b"}]`),
+		"zero size":                entry("0", messages),
+		"status not hexadecimal":   entry("2", `[{"status":"0","message":"a"},{"status":"0x1","message":"b"},{"status":"0x2","message":"c"},{"status":"0x3","message":"d"}]`),
+		"status wider than size":   entry("1", `[{"status":"0x0","message":"a"},{"status":"0x2","message":"b"}]`),
+		"repeated status":          entry("2", `[{"status":"0x0","message":"a"},{"status":"0x0","message":"b"},{"status":"0x2","message":"c"},{"status":"0x3","message":"d"}]`),
+		"message without its text": entry("2", `[{"status":"0x0"},{"status":"0x1","message":"b"},{"status":"0x2","message":"c"},{"status":"0x3","message":"d"}]`),
+		"statusMessage not a list": entry("2", `"accepted"`),
+	} {
+		c, err := vc.ParseCredential([]byte(bad))
+		require.NoError(t, err, name)
+		_, err = status.Entries(c)
+		assert.ErrorIs(t, err, status.ErrInvalidList, name)
+	}
 }
