@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -262,4 +263,102 @@ func TestUndefinedTermRefusedByBoth(t *testing.T) {
 	assert.Contains(t, errOut, "favoriteColor")
 	_, _, code = run(t, "node", "js/sign.mjs", "--key", key, path)
 	assert.Equal(t, 1, code, "Digital Bazaar's safe mode refuses it too")
+}
+
+// statusCredential writes a credential of issuer did whose revocation entry
+// points at index of the list at url.
+func (e *env) statusCredential(t *testing.T, key, did, url string, index int) string {
+	t.Helper()
+	idx := strconv.Itoa(index)
+	cred := `{"@context":["https://www.w3.org/ns/credentials/v2"],"id":"urn:uuid:status-` + idx + `","type":["VerifiableCredential"],"issuer":"` + did + `","validFrom":"2025-01-01T00:00:00Z","credentialSubject":{"id":"did:example:learner"},"credentialStatus":{"id":"` + url + `#` + idx + `","type":"BitstringStatusListEntry","statusPurpose":"revocation","statusListIndex":"` + idx + `","statusListCredential":"` + url + `"}}`
+	out, errOut, code := run(t, e.bin, "sign", "--key", key, "--created", "2025-06-01T00:00:00Z", e.write(t, "status-cred-"+idx+".json", []byte(cred)))
+	require.Equal(t, 0, code, errOut)
+	return e.write(t, "status-signed-"+idx+".json", []byte(out))
+}
+
+type nodeStatus struct {
+	Verified bool     `json:"verified"`
+	Statuses []bool   `json:"statuses"`
+	Errors   []string `json:"errors"`
+}
+
+func nodeStatusCheck(t *testing.T, cred string, lists ...string) nodeStatus {
+	t.Helper()
+	out, errOut, _ := run(t, "node", append([]string{"js/status.mjs", "check", cred}, lists...)...)
+	var r nodeStatus
+	require.NoError(t, json.Unmarshal([]byte(out), &r), "status.mjs: %s %s", out, errOut)
+	return r
+}
+
+// A list microcred creates and revokes in is read the same way by
+// @digitalbazaar/vc-bitstring-status-list; a list their library creates
+// (signed by their stack) is read the same way by microcred.
+func TestStatusListBothWays(t *testing.T) {
+	e := setup(t)
+	key, did := e.keyOf(t, "ed25519")
+
+	t.Run("ours read by theirs", func(t *testing.T) {
+		const url = "https://status.example/ours"
+		list := filepath.Join(e.dir, "our-list.json")
+		_, errOut, code := run(t, e.bin, "status", "create", "--key", key, "--url", url, "--out", list)
+		require.Equal(t, 0, code, errOut)
+		for _, i := range []string{"5", "131071"} {
+			_, errOut, code = run(t, e.bin, "status", "set", "--key", key, "--list", list, "--index", i, "--out", list)
+			require.Equal(t, 0, code, errOut)
+		}
+		for index, revoked := range map[int]bool{5: true, 6: false, 4: false, 131071: true, 131070: false} {
+			cred := e.statusCredential(t, key, did, url, index)
+			r := nodeStatusCheck(t, cred, url+"="+list)
+			require.True(t, r.Verified, "their checkStatus fails on our list: %v", r.Errors)
+			assert.Equal(t, []bool{revoked}, r.Statuses, "index %d", index)
+			// The list is dated now (status create), so verify at the real time.
+			stdout, _, code := run(t, e.bin, "verify", "--trust", did, "--status-list", url+"="+list, cred)
+			assert.Equal(t, map[bool]int{true: 1, false: 0}[revoked], code, "microcred, index %d: %s", index, stdout)
+		}
+		// Our list with its bits edited after signing: both refuse it.
+		data, err := os.ReadFile(list)
+		require.NoError(t, err)
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(data, &m))
+		other := filepath.Join(e.dir, "other-list.json")
+		_, errOut, code = run(t, e.bin, "status", "create", "--key", key, "--url", url, "--out", other)
+		require.Equal(t, 0, code, errOut)
+		clean, err := os.ReadFile(other)
+		require.NoError(t, err)
+		var c map[string]any
+		require.NoError(t, json.Unmarshal(clean, &c))
+		m["credentialSubject"].(map[string]any)["encodedList"] = c["credentialSubject"].(map[string]any)["encodedList"]
+		bad, err := json.Marshal(m)
+		require.NoError(t, err)
+		tampered := e.write(t, "our-list-tampered.json", bad)
+		cred := e.statusCredential(t, key, did, url, 5)
+		r := nodeStatusCheck(t, cred, url+"="+tampered)
+		assert.False(t, r.Verified, "their checkStatus accepts a list edited after signing")
+		stdout, _, code := run(t, e.bin, "verify", "--trust", did, "--status-list", url+"="+tampered, cred)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, stdout, "invalid signature")
+	})
+
+	t.Run("theirs read by ours", func(t *testing.T) {
+		const url = "https://status.example/theirs"
+		out, errOut, code := run(t, "node", "js/status.mjs", "list", url, "revocation", did, "7", "65536")
+		require.Equal(t, 0, code, errOut)
+		unsigned := e.write(t, "their-list-unsigned.json", []byte(out))
+		out, errOut, code = run(t, "node", "js/sign.mjs", "--key", key, "--created", "2025-06-01T00:00:00Z", unsigned)
+		require.Equal(t, 0, code, errOut)
+		list := e.write(t, "their-list.json", []byte(out))
+		for index, revoked := range map[int]bool{7: true, 8: false, 65536: true, 0: false} {
+			cred := e.statusCredential(t, key, did, url, index)
+			r := nodeStatusCheck(t, cred, url+"="+list)
+			require.True(t, r.Verified, "%v", r.Errors)
+			assert.Equal(t, []bool{revoked}, r.Statuses, "theirs, index %d", index)
+			stdout, _, code := run(t, e.bin, "verify", "--trust", did, "--now", now, "--status-list", url+"="+list, cred)
+			if revoked {
+				assert.Equal(t, 1, code, stdout)
+				assert.Contains(t, stdout, "credential revoked")
+			} else {
+				assert.Equal(t, 0, code, stdout)
+			}
+		}
+	})
 }
