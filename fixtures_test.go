@@ -228,6 +228,52 @@ func BenchmarkVerifier_Verify(b *testing.B) {
 	}
 }
 
+// BenchmarkVerifier_VerifyWithStatus: as BenchmarkVerifier_Verify, plus a
+// revocation entry checked against a signed 131,072-entry list served by a
+// static fetcher (the list's proof is verified and its bitstring decoded on
+// every call: no cache).
+func BenchmarkVerifier_VerifyWithStatus(b *testing.B) {
+	key := testKey(b, 1)
+	data, err := os.ReadFile("testdata/ob3/achievement-credential.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err = microcred.SetIssuer(data, key.DID().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	const listURL = "https://status.example/bench"
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		b.Fatal(err)
+	}
+	m["credentialStatus"] = map[string]any{"id": listURL + "#94567", "type": "BitstringStatusListEntry", "statusPurpose": "revocation", "statusListIndex": "94567", "statusListCredential": listURL}
+	if data, err = json.Marshal(m); err != nil {
+		b.Fatal(err)
+	}
+	signed := issue(b, key, data)
+	l, err := status.NewList(status.MinBits, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := l.Set(94566, 1); err != nil {
+		b.Fatal(err)
+	}
+	listData, err := status.NewListCredential(status.ListCredential{ID: listURL, Issuer: key.DID().String(), Purpose: status.Revocation, ValidFrom: issuedAt, List: l})
+	if err != nil {
+		b.Fatal(err)
+	}
+	list := issue(b, key, listData)
+	v := newVerifier(b, checkAt, microcred.WithStatusFetcher(status.StaticFetcher{listURL: list}))
+	policy := trust(b, key.DID().String())
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := v.Verify(context.Background(), signed, policy); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkIssuer_Issue(b *testing.B) {
 	key := testKey(b, 1)
 	data, err := os.ReadFile("testdata/ob3/achievement-credential.json")
