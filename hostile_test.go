@@ -1,10 +1,13 @@
 package microcred_test
 
 import (
+	"bufio"
+	"bytes"
 	"context"
-	"errors"
+	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,68 +17,222 @@ import (
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/did/didkey"
+	"github.com/onchaincert/microcred/internal/canon"
+	"github.com/onchaincert/microcred/internal/hostile"
 	"github.com/onchaincert/microcred/internal/rdfc"
 	"github.com/onchaincert/microcred/internal/strictjson"
 	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/proof/ecdsa2019"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
+	"github.com/onchaincert/microcred/proof/legacy"
 	"github.com/onchaincert/microcred/proof/vcjwt"
 	"github.com/onchaincert/microcred/vc"
+	"github.com/onchaincert/microcred/vc/bake"
 	"github.com/onchaincert/microcred/vc/contexts"
+	"github.com/onchaincert/microcred/vc/openbadges"
+	"github.com/onchaincert/microcred/vc/status"
 )
 
-// TestHostileCorpus: every file in testdata/hostile fails with the error
-// named here, quickly, and a file without an expectation fails the test.
-func TestHostileCorpus(t *testing.T) {
-	want := map[string]error{
-		"deep-nesting.json":                    strictjson.ErrTooDeep,
-		"duplicate-proof-member.json":          strictjson.ErrDuplicateKey,
-		"number-out-of-range.json":             strictjson.ErrSyntax,
-		"poison-blank-node-clique.json":        rdfc.ErrTooMuchWork,
-		"too-many-proofs.json":                 vc.ErrInvalidCredential,
-		"unknown-context.json":                 contexts.ErrUnknownContext,
-		"protected-term-redefined.json":        proof.ErrNoVerifiedProof,
-		"inline-context-added-member.json":     proof.ErrInvalidSignature,
-		"proofvalue-not-base58.json":           proof.ErrMalformedProof,
-		"trailing-data.json":                   strictjson.ErrSyntax,
-		"too-large.json":                       strictjson.ErrTooLarge,
-		"verification-method-swapped.json":     proof.ErrInvalidSignature,
-		"verification-method-garbage-did.json": did.ErrInvalidDID,
-		"jwt-alg-none.jwt":                     vcjwt.ErrAlgorithm,
-		"proof-purpose-authentication.json":    proof.ErrPurposeMismatch,
-		"invalid-utf8.json":                    strictjson.ErrSyntax,
-	}
-	files, err := filepath.Glob("testdata/hostile/*")
+var updateHostile = flag.Bool("update-hostile", false, "rewrite the generated files of testdata/hostile")
+
+// hostileErrors names the sentinels MANIFEST.tsv may cite.
+var hostileErrors = map[string]error{
+	"strictjson.ErrTooDeep":          strictjson.ErrTooDeep,
+	"strictjson.ErrDuplicateKey":     strictjson.ErrDuplicateKey,
+	"strictjson.ErrSyntax":           strictjson.ErrSyntax,
+	"strictjson.ErrTooLarge":         strictjson.ErrTooLarge,
+	"rdfc.ErrTooMuchWork":            rdfc.ErrTooMuchWork,
+	"vc.ErrInvalidCredential":        vc.ErrInvalidCredential,
+	"contexts.ErrUnknownContext":     contexts.ErrUnknownContext,
+	"canon.ErrUnsafe":                canon.ErrUnsafe,
+	"canon.ErrUndefinedTerm":         canon.ErrUndefinedTerm,
+	"canon.ErrRelativeIRI":           canon.ErrRelativeIRI,
+	"proof.ErrNoVerifiedProof":       proof.ErrNoVerifiedProof,
+	"proof.ErrInvalidSignature":      proof.ErrInvalidSignature,
+	"proof.ErrMalformedProof":        proof.ErrMalformedProof,
+	"proof.ErrPurposeMismatch":       proof.ErrPurposeMismatch,
+	"proof.ErrCreatedInFuture":       proof.ErrCreatedInFuture,
+	"proof.ErrProofExpired":          proof.ErrProofExpired,
+	"proof.ErrMissingPreviousProof":  proof.ErrMissingPreviousProof,
+	"proof.ErrChallengeMismatch":     proof.ErrChallengeMismatch,
+	"did.ErrInvalidDID":              did.ErrInvalidDID,
+	"did.ErrMethodNotSupported":      did.ErrMethodNotSupported,
+	"did.ErrNotAuthorized":           did.ErrNotAuthorized,
+	"vcjwt.ErrAlgorithm":             vcjwt.ErrAlgorithm,
+	"vcjwt.ErrClaims":                vcjwt.ErrClaims,
+	"vcjwt.ErrCritical":              vcjwt.ErrCritical,
+	"vcjwt.ErrKey":                   vcjwt.ErrKey,
+	"microcred.ErrIssuerMismatch":    microcred.ErrIssuerMismatch,
+	"microcred.ErrUntrustedIssuer":   microcred.ErrUntrustedIssuer,
+	"microcred.ErrExpired":           microcred.ErrExpired,
+	"microcred.ErrNotYetValid":       microcred.ErrNotYetValid,
+	"microcred.ErrRevoked":           microcred.ErrRevoked,
+	"microcred.ErrSuspended":         microcred.ErrSuspended,
+	"microcred.ErrUnsupportedFormat": microcred.ErrUnsupportedFormat,
+	"microcred.ErrHolderMismatch":    microcred.ErrHolderMismatch,
+	"openbadges.ErrSchema":           openbadges.ErrSchema,
+	"status.ErrInvalidList":          status.ErrInvalidList,
+	"status.ErrNoList":               status.ErrNoList,
+	"bake.ErrMultiple":               bake.ErrMultiple,
+	"bake.ErrMalformed":              bake.ErrMalformed,
+}
+
+type hostileCase struct{ file, setup, check, err, what string }
+
+func readManifest(t *testing.T) []hostileCase {
+	t.Helper()
+	f, err := os.Open("testdata/hostile/MANIFEST.tsv")
 	require.NoError(t, err)
-	r, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
-	require.NoError(t, err)
-	suite, err := eddsa2022.NewRDFC(contexts.Default())
-	require.NoError(t, err)
-	v, err := microcred.NewVerifier(microcred.Trusted{Resolver: r, Suites: []proof.Suite{suite}, AcceptJWT: true},
-		microcred.WithClock(func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }))
-	require.NoError(t, err)
-	policy, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe())
-	require.NoError(t, err)
-	n := 0
-	for _, f := range files {
-		name := filepath.Base(f)
-		if name == "README.md" {
+	defer f.Close()
+	var cases []hostileCase
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		n++
-		t.Run(name, func(t *testing.T) {
-			target, ok := want[name]
-			require.True(t, ok, "no expectation for %s", name)
-			data, err := os.ReadFile(f)
+		cols := strings.Split(line, "\t")
+		require.Len(t, cols, 5, "MANIFEST.tsv: %q", line)
+		cases = append(cases, hostileCase{cols[0], cols[1], cols[2], cols[3], cols[4]})
+	}
+	require.NoError(t, sc.Err())
+	return cases
+}
+
+// TestHostileCorpus: every file in testdata/hostile is rejected by the check
+// MANIFEST.tsv names, with an error wrapping the sentinel it names, within a
+// second, and without a panic; the checks before it pass and those after it
+// are skipped. The two controls verify. A file without a manifest line fails.
+func TestHostileCorpus(t *testing.T) {
+	cases := readManifest(t)
+	listed := map[string]bool{}
+	for _, c := range cases {
+		require.False(t, listed[c.file], "%s listed twice", c.file)
+		listed[c.file] = true
+	}
+	entries, err := os.ReadDir("testdata/hostile")
+	require.NoError(t, err)
+	for _, e := range entries {
+		if !e.IsDir() && e.Name() != "README.md" && e.Name() != "MANIFEST.tsv" {
+			assert.True(t, listed[e.Name()], "%s has no line in MANIFEST.tsv", e.Name())
+		}
+	}
+	v := hostileVerifier(t)
+	hostiles := 0
+	for _, c := range cases {
+		t.Run(c.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata/hostile", c.file))
 			require.NoError(t, err)
 			start := time.Now()
-			res, err := v.Verify(context.Background(), data, policy)
-			require.Error(t, err)
+			var checks []microcred.CheckResult
+			var verified bool
+			var cred *vc.Credential
+			if c.setup == "vp" {
+				res, verr := v.VerifyPresentation(context.Background(), data, hostilePolicy(t, c.setup), microcred.PresentationOptions{Challenge: hostile.Challenge})
+				require.NotNil(t, res)
+				err, checks, verified = verr, res.Checks, res.Verified
+			} else {
+				res, verr := v.Verify(context.Background(), data, hostilePolicy(t, c.setup))
+				require.NotNil(t, res)
+				err, checks, verified, cred = verr, res.Checks, res.Verified, res.Credential
+			}
 			assert.Less(t, time.Since(start), time.Second)
-			require.NotNil(t, res)
-			assert.False(t, res.Verified)
-			assert.Nil(t, res.Credential)
-			assert.True(t, errors.Is(err, target), "want %v, got %v", target, err)
+			if c.check == "-" {
+				require.NoError(t, err, "control %s must verify", c.file)
+				assert.True(t, verified)
+				return
+			}
+			require.Error(t, err)
+			assert.False(t, verified)
+			assert.Nil(t, cred)
+			target, ok := hostileErrors[c.err]
+			require.True(t, ok, "MANIFEST.tsv names unknown error %q", c.err)
+			assert.ErrorIs(t, err, target, "%s: %s", c.file, c.what)
+			// The named check is the one that failed; nothing else did.
+			var failed []string
+			for _, ch := range checks {
+				if ch.Outcome == microcred.Failed {
+					failed = append(failed, ch.Check)
+				}
+			}
+			assert.Equal(t, []string{c.check}, failed, "%s: %v", c.file, err)
 		})
+		if c.check != "-" {
+			hostiles++
+		}
 	}
-	assert.Equal(t, len(want), n)
+	assert.GreaterOrEqual(t, hostiles, 60, "the corpus has at least 60 hostile inputs")
+}
+
+// TestHostileCorpusIsGenerated: the generated files are what
+// internal/hostile makes (run with -update-hostile to rewrite them).
+func TestHostileCorpusIsGenerated(t *testing.T) {
+	base, err := os.ReadFile("testdata/ob3/achievement-credential.json")
+	require.NoError(t, err)
+	files, err := hostile.Generate(base)
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for name, want := range files {
+		path := filepath.Join("testdata/hostile", name)
+		if *updateHostile {
+			require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+			require.NoError(t, os.WriteFile(path, want, 0o644))
+			continue
+		}
+		got, err := os.ReadFile(path)
+		require.NoError(t, err, "run go test -run TestHostileCorpusIsGenerated -update-hostile")
+		assert.True(t, bytes.Equal(want, got), "%s differs from what internal/hostile makes", name)
+	}
+}
+
+// hostileVerifier is the verifier the corpus runs against: every suite,
+// did:key, JWTs, the corpus' clock and its status lists.
+func hostileVerifier(t testing.TB) *microcred.Verifier {
+	t.Helper()
+	r, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
+	require.NoError(t, err)
+	rdfcSuite, err := eddsa2022.NewRDFC(contexts.Default())
+	require.NoError(t, err)
+	ecdsaRDFC, err := ecdsa2019.NewRDFC(contexts.Default())
+	require.NoError(t, err)
+	ed2020, err := legacy.NewEd25519Signature2020(contexts.Default())
+	require.NoError(t, err)
+	lists := status.StaticFetcher{}
+	for url, file := range map[string]string{
+		hostile.ListRevocation:  "revocation.json",
+		hostile.ListSuspension:  "suspension.json",
+		hostile.ListOtherIssuer: "other-issuer.json",
+		hostile.ListTampered:    "tampered.json",
+	} {
+		data, err := os.ReadFile(filepath.Join("testdata/hostile/lists", file))
+		require.NoError(t, err)
+		lists[url] = data
+	}
+	v, err := microcred.NewVerifier(microcred.Trusted{
+		Resolver:  r,
+		Suites:    []proof.Suite{rdfcSuite, eddsa2022.NewJCS(), ecdsaRDFC, ecdsa2019.NewJCS(), ed2020},
+		AcceptJWT: true,
+	}, microcred.WithClock(func() time.Time { return hostile.Now }), microcred.WithStatusFetcher(lists))
+	require.NoError(t, err)
+	return v
+}
+
+// hostilePolicy: "trust" trusts the corpus issuer, "trust-other" only the
+// other party, "any" any issuer (the older hand-made files).
+func hostilePolicy(t testing.TB, setup string) microcred.Policy {
+	t.Helper()
+	issuer, other, err := hostile.Keys()
+	require.NoError(t, err)
+	var opt microcred.PolicyOption
+	switch setup {
+	case "trust", "vp":
+		opt = microcred.TrustIssuers(issuer.DID().String())
+	case "trust-other":
+		opt = microcred.TrustIssuers(other.DID().String())
+	default:
+		opt = microcred.AnyIssuerUnsafe()
+	}
+	p, err := microcred.NewPolicy(opt)
+	require.NoError(t, err)
+	return p
 }
