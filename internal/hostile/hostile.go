@@ -45,15 +45,15 @@ var (
 
 // Status list URLs the corpus' status fetcher serves (files lists/*.json).
 const (
-	ListRevocation      = "https://status.hostile.example/revocation"
-	ListSuspension      = "https://status.hostile.example/suspension"
-	ListOtherIssuer     = "https://status.hostile.example/other-issuer"
-	ListTampered        = "https://status.hostile.example/tampered"
-	ListMissing         = "https://status.hostile.example/missing"
-	revokedIndex        = 3
-	suspendedIndex      = 4
-	issuerSeed     byte = 0x11
-	otherSeed      byte = 0x22
+	ListRevocation       = "https://status.hostile.example/revocation"
+	ListSuspension       = "https://status.hostile.example/suspension"
+	ListOtherIssuer      = "https://status.hostile.example/other-issuer"
+	ListTampered         = "https://status.hostile.example/tampered"
+	ListMissing          = "https://status.hostile.example/missing"
+	revokedIndex         = 3
+	suspendedIndex       = 4
+	issuerSeed      byte = 0x11
+	otherSeed       byte = 0x22
 )
 
 // Keys returns the issuer's and another party's Ed25519 did:key.
@@ -457,7 +457,10 @@ func (g *gen) jwts() {
 	edit("jwt-jti-mismatch.jwt", nil, func(p map[string]any) { p["jti"] = "urn:uuid:00000000-0000-4000-8000-0000000000ff" }, g.issuer)
 	edit("jwt-sub-mismatch.jwt", nil, func(p map[string]any) { p["sub"] = "did:example:someone-else" }, g.issuer)
 	edit("jwt-exp-disagrees.jwt", nil, func(p map[string]any) { p["exp"] = float64(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC).Unix()) }, g.issuer)
-	edit("jwt-unknown-crit.jwt", func(h map[string]any) { h["crit"] = []any{"https://hostile.example/policy"}; h["https://hostile.example/policy"] = true }, nil, g.issuer)
+	edit("jwt-unknown-crit.jwt", func(h map[string]any) {
+		h["crit"] = []any{"https://hostile.example/policy"}
+		h["https://hostile.example/policy"] = true
+	}, nil, g.issuer)
 	edit("jwt-header-private-jwk.jwt", func(h map[string]any) {
 		seed := bytes.Repeat([]byte{issuerSeed}, 32)
 		h["jwk"] = map[string]any{"kty": "OKP", "crv": "Ed25519", "x": base64.RawURLEncoding.EncodeToString(pub), "d": base64.RawURLEncoding.EncodeToString(seed)}
