@@ -21,7 +21,8 @@
 //
 // [Verifier.Verify] runs, in order: parse (JSON with embedded proofs, a
 // compact JWT, or a PNG/SVG badge carrying either), schema, proof, issuer,
-// status, validity, endorsements, then the recipient and custom checks.
+// refresh (only with [WithRefresher], at most once), status, validity,
+// endorsements, then the recipient and custom checks.
 //
 // # Verification contract
 //

@@ -99,7 +99,7 @@ func (v *Verifier) checkEndorsements(ctx context.Context, run *runner, c *vc.Cre
 	var errs []error
 	var endorsers []string
 	for i, e := range list {
-		res, err := v.verify(ctx, e, any, depth+1)
+		res, err := v.verify(ctx, e, any, depth+1, false)
 		if err == nil && !res.Credential.HasType("EndorsementCredential") {
 			err = errors.New("microcred: not an EndorsementCredential")
 		}

@@ -41,8 +41,9 @@ type verifierConfig struct {
 	clock    func() time.Time
 	skew     time.Duration
 	schemas  *openbadges.Schemas
-	status   status.Fetcher
-	checkers []namedChecker
+	status    status.Fetcher
+	checkers  []namedChecker
+	refresher Refresher
 }
 
 // WithStatusFetcher sets where status list credentials come from (for
@@ -240,12 +241,12 @@ func NewPolicy(opts ...PolicyOption) (Policy, error) {
 // policy), validity (validFrom/validUntil, or issuanceDate/expirationDate
 // for VCDM 1.1, against the clock with the configured skew).
 func (v *Verifier) Verify(ctx context.Context, input []byte, policy Policy) (*Result, error) {
-	return v.verify(ctx, input, policy, 0)
+	return v.verify(ctx, input, policy, 0, false)
 }
 
 // verify is Verify; depth > 0 verifies a status list credential, whose own
 // status is not checked.
-func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, depth int) (*Result, error) {
+func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, depth int, refreshed bool) (*Result, error) {
 	now := v.cfg.clock()
 	res := &Result{At: now}
 	run := &runner{res: res}
@@ -357,6 +358,14 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 		run.pass(CheckIssuer, "key controlled by a trusted issuer")
 	}
 
+	// refresh (optional, at most once): a fresher credential from the
+	// issuer's refreshService replaces this one and is verified in full.
+	if depth == 0 && !refreshed && v.cfg.refresher != nil && !run.failed() {
+		if fresh, done := v.refresh(ctx, run, cred, policy); done {
+			return fresh, fresh.err()
+		}
+	}
+
 	// status: revocation and suspension, from lists the issuer signed.
 	v.checkStatus(ctx, run, cred, policy, depth)
 
@@ -438,6 +447,16 @@ func (r *runner) fail(check string, err error) {
 
 // finish marks the named checks Skipped and returns the verification
 // error, if any check failed.
+// failed reports whether a check has failed so far.
+func (r *runner) failed() bool {
+	for _, c := range r.res.Checks {
+		if c.Outcome == Failed {
+			return true
+		}
+	}
+	return false
+}
+
 func (r *runner) finish(skipped ...string) error {
 	for _, s := range skipped {
 		r.res.Checks = append(r.res.Checks, CheckResult{Check: s, Outcome: Skipped, Err: errors.New("skipped: an earlier check failed")})
@@ -467,7 +486,7 @@ func (v *Verifier) checkStatus(ctx context.Context, run *runner, cred *vc.Creden
 	}
 	listPolicy := Policy{anyIssuer: true, valid: true}
 	verifyList := func(ctx context.Context, data []byte) (*vc.Credential, string, error) {
-		res, err := v.verify(ctx, data, listPolicy, depth+1)
+		res, err := v.verify(ctx, data, listPolicy, depth+1, false)
 		if err != nil {
 			return nil, "", err
 		}

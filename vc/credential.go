@@ -234,6 +234,9 @@ func (c *Credential) Status() []json.RawMessage { return c.list("credentialStatu
 // Evidence returns the evidence entries.
 func (c *Credential) Evidence() []json.RawMessage { return c.list("evidence") }
 
+// RefreshServices returns the refreshService entries (objects).
+func (c *Credential) RefreshServices() []json.RawMessage { return c.list("refreshService") }
+
 // Schemas returns the credentialSchema entries.
 func (c *Credential) Schemas() []Schema {
 	var out []Schema
