@@ -38,9 +38,9 @@ type VerifierOption interface {
 }
 
 type verifierConfig struct {
-	clock    func() time.Time
-	skew     time.Duration
-	schemas  *openbadges.Schemas
+	clock     func() time.Time
+	skew      time.Duration
+	schemas   *openbadges.Schemas
 	status    status.Fetcher
 	checkers  []namedChecker
 	refresher Refresher
