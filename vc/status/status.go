@@ -383,6 +383,16 @@ func Check(ctx context.Context, c *vc.Credential, fetch Fetcher, verify VerifyLi
 	}
 	var results []Result
 	for _, e := range entries {
+		if e.Type == TypeRevocationList1EdTech {
+			r, err := checkRevocationList(ctx, c, e, fetch)
+			if r != nil {
+				results = append(results, *r)
+			}
+			if err != nil {
+				return results, err
+			}
+			continue
+		}
 		if e.Index < 0 {
 			return results, fmt.Errorf("%w: status type %q is not supported", ErrInvalidList, e.Type)
 		}

@@ -337,3 +337,49 @@ func TestSpecExamples(t *testing.T) {
 	require.Len(t, res, 1)
 	assert.Equal(t, uint(0), res[0].Value)
 }
+
+// The 1EdTech Revocation List Status Method: a JSON list of revoked
+// credential ids at the entry's id.
+func TestRevocationList1EdTech(t *testing.T) {
+	const listURL = "https://school.example/revocations/1"
+	cred := func(id, issuer string) *vc.Credential {
+		c, err := vc.ParseCredential([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2","https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json","https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"],"id":"` + id + `","type":["VerifiableCredential"],"issuer":"` + issuer + `","validFrom":"2025-01-01T00:00:00Z","credentialSubject":{"id":"did:example:learner"},"credentialStatus":{"id":"` + listURL + `","type":"1EdTechRevocationList"}}`))
+		require.NoError(t, err)
+		return c
+	}
+	list := func(id, issuer string) []byte {
+		return []byte(`{"id":"` + id + `","issuer":` + issuer + `,"revokedCredentials":[{"id":"urn:uuid:revoked","revocationReason":"issued in error"},{"id":"urn:uuid:other"}]}`)
+	}
+	never := func(context.Context, []byte) (*vc.Credential, string, error) {
+		t.Fatal("an unsigned list has no proof to verify")
+		return nil, "", nil
+	}
+	good := status.StaticFetcher{listURL: list(listURL, `"did:example:school"`)}
+	res, err := status.Check(context.Background(), cred("urn:uuid:revoked", "did:example:school"), good, never, nil)
+	require.ErrorIs(t, err, status.ErrRevoked)
+	assert.Contains(t, err.Error(), "issued in error")
+	require.Len(t, res, 1)
+	assert.Equal(t, "issued in error", res[0].Message)
+
+	res, err = status.Check(context.Background(), cred("urn:uuid:fine", "did:example:school"), good, never, nil)
+	require.NoError(t, err)
+	require.Len(t, res, 1)
+	assert.Equal(t, uint(0), res[0].Value)
+
+	// The issuer as an object works too.
+	_, err = status.Check(context.Background(), cred("urn:uuid:revoked", "did:example:school"), status.StaticFetcher{listURL: list(listURL, `{"id":"did:example:school","type":"Profile"}`)}, never, nil)
+	assert.ErrorIs(t, err, status.ErrRevoked)
+
+	for name, f := range map[string]status.StaticFetcher{
+		"list by another issuer":        {listURL: list(listURL, `"did:example:mallory"`)},
+		"list with another id":          {listURL: list("https://school.example/revocations/2", `"did:example:school"`)},
+		"duplicate keys":                {listURL: []byte(`{"id":"` + listURL + `","id":"x","issuer":"did:example:school","revokedCredentials":[]}`)},
+		"not JSON":                      {listURL: []byte(`<html>`)},
+		"revokedCredentials not a list": {listURL: []byte(`{"id":"` + listURL + `","issuer":"did:example:school","revokedCredentials":"urn:uuid:fine"}`)},
+	} {
+		_, err := status.Check(context.Background(), cred("urn:uuid:fine", "did:example:school"), f, never, nil)
+		assert.ErrorIs(t, err, status.ErrInvalidList, name)
+	}
+	_, err = status.Check(context.Background(), cred("urn:uuid:fine", "did:example:school"), status.StaticFetcher{}, never, nil)
+	assert.ErrorIs(t, err, status.ErrNoList)
+}
