@@ -25,7 +25,9 @@
 //
 // Reads lists with fewer than the 131,072 entries the spec requires (other
 // implementations publish them) but never creates one; reads the legacy
-// StatusList2021 entry and list types.
+// StatusList2021 entry and list types, and the 1EdTech Revocation List
+// Status Method (an unsigned JSON list of revoked credential ids that OB 3.0
+// issuers publish; see [TypeRevocationList1EdTech]).
 package status
 
 import (
