@@ -363,3 +363,25 @@ func TestProofValueErrors(t *testing.T) {
 }
 
 var signTime = time.Date(2024, 12, 1, 0, 0, 0, 0, time.UTC)
+
+// TestOverlappingPointers: a deeper pointer before and after its parent,
+// whole arrays and whole objects.
+func TestOverlappingPointers(t *testing.T) {
+	ctx := context.Background()
+	issuer, err := didkey.Generate(didkey.P256)
+	require.NoError(t, err)
+	s := newSuite(t, ecdsasd2023.WithMandatoryPointers("/issuer"))
+	base, err := proof.Sign(ctx, ob3Credential(t), s, issuer, proof.Options{Created: signTime})
+	require.NoError(t, err)
+	for _, sel := range [][]string{
+		{"/credentialSubject/achievement/name", "/credentialSubject"},
+		{"/credentialSubject", "/credentialSubject/achievement/name"},
+		{"/evidence", "/credentialSubject/achievement/alignment/0", "/credentialSubject/achievement/alignment/1/targetUrl"},
+		{"/type", "/issuer/name", "/credentialSubject/achievement/criteria/narrative"},
+	} {
+		derived, err := s.Derive(base, sel)
+		require.NoError(t, err, sel)
+		_, err = proof.Verify(ctx, derived, verifyOpts(t))
+		assert.NoError(t, err, sel)
+	}
+}
