@@ -87,7 +87,7 @@ func (c *RDFC) Canonicalize(doc map[string]any) ([]byte, error) {
 // Quads runs safe-mode expansion and conversion to RDF, without
 // canonicalizing.
 func (c *RDFC) Quads(doc map[string]any) ([]rdfc.Quad, error) {
-	expanded, err := c.expandSafe(doc)
+	expanded, _, err := c.expandSafe(doc)
 	if err != nil {
 		return nil, err
 	}
@@ -107,8 +107,9 @@ type seenNode struct {
 	node    map[string]any
 }
 
-// expandSafe expands doc and applies the safe-mode checks.
-func (c *RDFC) expandSafe(doc map[string]any) ([]any, error) {
+// expandSafe expands doc and applies the safe-mode checks. It also returns
+// the node objects expansion reported, with their JSON Pointers.
+func (c *RDFC) expandSafe(doc map[string]any) ([]any, []seenNode, error) {
 	lo := c.ldOptions()
 	var nodes []seenNode
 	lo.ExpandedElementHandler = func(pointer string, expanded any) {
@@ -121,18 +122,18 @@ func (c *RDFC) expandSafe(doc map[string]any) ([]any, error) {
 		var jerr *ld.JsonLdError
 		if errors.As(err, &jerr) && jerr.Code == ld.InvalidProperty {
 			if ptr, term, ok := c.locateDropped(doc); ok {
-				return nil, &UnsafeError{Pointer: ptr, Term: term, Kind: ErrUndefinedTerm}
+				return nil, nil, &UnsafeError{Pointer: ptr, Term: term, Kind: ErrUndefinedTerm}
 			}
-			return nil, fmt.Errorf("%w: %w: a member is not defined by the contexts", ErrUnsafe, ErrUndefinedTerm)
+			return nil, nil, fmt.Errorf("%w: %w: a member is not defined by the contexts", ErrUnsafe, ErrUndefinedTerm)
 		}
-		return nil, fmt.Errorf("canon: expanding JSON-LD: %w", err)
+		return nil, nil, fmt.Errorf("canon: expanding JSON-LD: %w", err)
 	}
 	for _, n := range nodes {
 		if err := checkNode(n.pointer, n.node); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return expanded, nil
+	return expanded, nodes, nil
 }
 
 // expand is json-gold's expansion, except that a top-level @context made of
