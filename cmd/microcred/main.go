@@ -1,7 +1,8 @@
 // Command microcred issues and verifies Open Badges 3.0 credentials offline.
 //
-//	microcred key generate --type ed25519|p256|p384|secp256k1 [--seed HEX] --out FILE
-//	microcred sign --key FILE [--suite eddsa-rdfc-2022|eddsa-jcs-2022|ecdsa-rdfc-2019|ecdsa-jcs-2019] [--created RFC3339] [--set-issuer] IN.json
+//	microcred key generate --type ed25519|p256|p384|secp256k1|rsa [--seed HEX] --out FILE
+//	microcred sign --key FILE [--suite SUITE] [--mandatory POINTER]... [--format di|jwt|vc+jwt] [--created RFC3339] [--set-issuer] IN.json
+//	microcred derive --reveal POINTER... BASE.json
 //	microcred verify [--now RFC3339] [--json] [--trust DID]... FILE
 //	microcred present --key FILE --challenge C [--domain D] CREDENTIAL...
 //	microcred bake --image IN.png|IN.svg --credential FILE --out OUT [--replace]
@@ -25,8 +26,10 @@ const usage = `microcred issues and verifies Open Badges 3.0 credentials offline
 
 Usage:
   microcred key generate --type ed25519|p256|p384|secp256k1 [--seed HEX] --out FILE
-  microcred sign --key FILE [--suite eddsa-rdfc-2022|eddsa-jcs-2022|ecdsa-rdfc-2019|ecdsa-jcs-2019] [--created RFC3339] [--set-issuer] IN.json
+  microcred sign --key FILE [--suite eddsa-rdfc-2022|eddsa-jcs-2022|ecdsa-rdfc-2019|ecdsa-jcs-2019|ecdsa-sd-2023|Ed25519Signature2020]
+                 [--mandatory POINTER]... [--format di|jwt|vc+jwt] [--alg ALG] [--created RFC3339] [--set-issuer] IN.json
   microcred verify [--now RFC3339] [--json] [--trust DID]... [--status-list URL=FILE]... [--challenge C --domain D] FILE
+  microcred derive --reveal POINTER... BASE.json   (ecdsa-sd-2023 selective disclosure)
   microcred present --key FILE --challenge C [--domain D] CREDENTIAL...
   microcred bake --image IN.png|IN.svg --credential FILE --out OUT [--replace]
   microcred extract FILE
@@ -93,6 +96,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return bakeCmd(args[1:], stdout, stderr)
 	case "extract":
 		return extract(args[1:], stdout, stderr)
+	case "derive":
+		return derive(args[1:], stdout, stderr)
 	case "present":
 		return present(ctx, args[1:], stdout, stderr)
 	case "status":

@@ -377,3 +377,46 @@ func TestStatusCommands(t *testing.T) {
 	assert.Equal(t, 2, runCLI(t, "status", "create", "--key", key, "--url", url, "--purpose", "bogus", "--out", list).code)
 	assert.Equal(t, 2, runCLI(t, "status", "frobnicate").code)
 }
+
+// ecdsa-sd-2023 from the command line: the issuer signs a base proof with
+// mandatory pointers, the holder derives, the verifier accepts only the
+// derived credential and sees only what was revealed.
+func TestSelectiveDisclosure(t *testing.T) {
+	dir := t.TempDir()
+	key := filepath.Join(dir, "p256.json")
+	r := runCLI(t, "key", "generate", "--type", "p256", "--seed", seedHex, "--out", key)
+	require.Equal(t, 0, r.code, r.stderr)
+	issuer := strings.TrimSpace(r.stdout)
+	in := writeFile(t, dir, "cred.json", obCredential(t))
+	r = runCLI(t, "sign", "--key", key, "--suite", "ecdsa-sd-2023", "--mandatory", "/issuer", "--mandatory", "/validFrom", "--set-issuer", in)
+	require.Equal(t, 0, r.code, r.stderr)
+	base := writeFile(t, dir, "base.json", []byte(r.stdout))
+
+	r = runCLI(t, "verify", "--trust", issuer, base)
+	assert.Equal(t, 1, r.code, "a base proof is for the holder, not for verifiers")
+	assert.Contains(t, r.stdout, "base proof")
+
+	r = runCLI(t, "derive", "--reveal", "/credentialSubject/achievement/name", base)
+	require.Equal(t, 0, r.code, r.stderr)
+	derived := []byte(r.stdout)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(derived, &m))
+	subject := m["credentialSubject"].(map[string]any)
+	assert.NotContains(t, subject, "name", "the learner's name was not revealed")
+	assert.Contains(t, subject["achievement"], "name")
+	assert.Contains(t, m, "validFrom", "mandatory")
+	path := writeFile(t, dir, "derived.json", derived)
+	r = runCLI(t, "verify", "--trust", issuer, path)
+	require.Equal(t, 0, r.code, r.stdout)
+	assert.Contains(t, r.stdout, "ecdsa-sd-2023")
+
+	subject["achievement"].(map[string]any)["name"] = "Something grander"
+	bad, err := json.Marshal(m)
+	require.NoError(t, err)
+	r = runCLI(t, "verify", "--trust", issuer, writeFile(t, dir, "bad.json", bad))
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stdout, "invalid signature")
+
+	assert.Equal(t, 1, runCLI(t, "derive", "--reveal", "not-a-pointer", base).code)
+	assert.Equal(t, 2, runCLI(t, "sign", "--key", key, "--suite", "ecdsa-rdfc-2019", "--mandatory", "/issuer", in).code)
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/onchaincert/microcred/internal/limits"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/ecdsa2019"
+	"github.com/onchaincert/microcred/proof/ecdsasd2023"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/proof/legacy"
 	"github.com/onchaincert/microcred/proof/vcjwt"
@@ -20,10 +21,15 @@ import (
 	"github.com/onchaincert/microcred/vc/contexts"
 )
 
-var suiteNames = []string{eddsa2022.RDFCName, eddsa2022.JCSName, ecdsa2019.RDFCName, ecdsa2019.JCSName, legacy.TypeEd25519Signature2020}
+var suiteNames = []string{eddsa2022.RDFCName, eddsa2022.JCSName, ecdsa2019.RDFCName, ecdsa2019.JCSName, ecdsasd2023.Name, legacy.TypeEd25519Signature2020}
 
-func suiteByName(name string) (proof.Suite, error) {
+func suiteByName(name string, mandatory []string) (proof.Suite, error) {
+	if len(mandatory) > 0 && name != ecdsasd2023.Name {
+		return nil, usagef("--mandatory applies to --suite %s only", ecdsasd2023.Name)
+	}
 	switch name {
+	case ecdsasd2023.Name:
+		return ecdsasd2023.New(contexts.Default(), ecdsasd2023.WithMandatoryPointers(mandatory...))
 	case eddsa2022.RDFCName:
 		return eddsa2022.NewRDFC(contexts.Default())
 	case eddsa2022.JCSName:
@@ -46,7 +52,9 @@ func sign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	createdStr := fs.String("created", "", "proof creation time, RFC 3339 (default: now)")
 	setIssuer := fs.Bool("set-issuer", false, "write the key's DID as the credential's issuer")
 	format := fs.String("format", "di", "di (embedded Data Integrity proof), jwt (OB 3.0 VC-JWT) or vc+jwt (VC-JOSE-COSE)")
-	alg := fs.String("alg", "", "with a JWT format: the algorithm the key must use (EdDSA, ES256, ES384, ES256K)")
+	alg := fs.String("alg", "", "with a JWT format: the algorithm the key must use (EdDSA, ES256, ES384, ES256K, RS256)")
+	var mandatory stringList
+	fs.Var(&mandatory, "mandatory", "with --suite ecdsa-sd-2023: a JSON pointer the holder must always disclose (repeatable), e.g. /issuer")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
@@ -64,7 +72,7 @@ func sign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var suite proof.Suite
 	if *suiteName != "" {
 		var err error
-		if suite, err = suiteByName(*suiteName); err != nil {
+		if suite, err = suiteByName(*suiteName, mandatory); err != nil {
 			return err
 		}
 	}

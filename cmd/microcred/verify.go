@@ -16,6 +16,7 @@ import (
 	"github.com/onchaincert/microcred/did/didweb"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/ecdsa2019"
+	"github.com/onchaincert/microcred/proof/ecdsasd2023"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/proof/legacy"
 	"github.com/onchaincert/microcred/vc/contexts"
@@ -42,13 +43,17 @@ func offlineVerifier(now time.Time, lists status.StaticFetcher, webDocs didweb.S
 	if err != nil {
 		return nil, err
 	}
+	sd, err := ecdsasd2023.New(contexts.Default())
+	if err != nil {
+		return nil, err
+	}
 	resolver, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}, "jwk": didjwk.Resolver{}, "web": webDocs})
 	if err != nil {
 		return nil, err
 	}
 	return microcred.NewVerifier(microcred.Trusted{
 		Resolver:  resolver,
-		Suites:    []proof.Suite{rdfc, eddsa2022.NewJCS(), ecdsaRDFC, ecdsa2019.NewJCS(), ed2020},
+		Suites:    []proof.Suite{rdfc, eddsa2022.NewJCS(), ecdsaRDFC, ecdsa2019.NewJCS(), sd, ed2020},
 		AcceptJWT: true,
 	}, microcred.WithClock(func() time.Time { return now }), microcred.WithStatusFetcher(lists))
 }
