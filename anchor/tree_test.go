@@ -308,7 +308,7 @@ func naiveRoot(m Mode, hs []hash) hash {
 
 func naivePath(m Mode, i int, hs []hash) [][]byte {
 	if len(hs) <= 1 {
-		return nil
+		return [][]byte{}
 	}
 	k := 1
 	for k*2 < len(hs) {
