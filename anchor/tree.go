@@ -230,7 +230,10 @@ func (t *Tree) Path(index uint64) ([][]byte, error) {
 	if index >= t.size {
 		return nil, fmt.Errorf("%w: index %d, size %d", ErrIndexOutOfRange, index, t.size)
 	}
-	path := [][]byte{}
+	// One backing array for the whole path: two allocations per proof.
+	n, _ := shape(index, t.size)
+	buf := make([]byte, n*HashSize)
+	path := make([][]byte, 0, n)
 	for k := 0; (t.size-1)>>uint(k) > 0; k++ {
 		i, last := index>>uint(k), (t.size-1)>>uint(k)
 		var sib hash
@@ -244,7 +247,9 @@ func (t *Tree) Path(index uint64) ([][]byte, error) {
 		default:
 			sib = t.rangeRoot(k) // the right sibling is a partial subtree
 		}
-		path = append(path, append([]byte(nil), sib[:]...))
+		j := len(path)
+		copy(buf[j*HashSize:], sib[:])
+		path = append(path, buf[j*HashSize:(j+1)*HashSize:(j+1)*HashSize])
 	}
 	return path, nil
 }
