@@ -1,0 +1,105 @@
+package anchor
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"testing"
+)
+
+func leavesN(n int) [][]byte {
+	out := make([][]byte, n)
+	for i := range out {
+		var b [8]byte
+		binary.BigEndian.PutUint64(b[:], uint64(i))
+		d := sha256.Sum256(b[:])
+		out[i] = d[:]
+	}
+	return out
+}
+
+// BenchmarkTreeAppend100k builds a 100,000-leaf RFC 6962 tree and
+// produces every leaf's proof.
+func BenchmarkTreeAppend100k(b *testing.B) {
+	leaves := leavesN(100_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		tr, _ := NewTree(ModeRFC6962)
+		for _, l := range leaves {
+			if _, err := tr.Append(l); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := tr.Root(); err != nil {
+			b.Fatal(err)
+		}
+		for i := range leaves {
+			if _, err := tr.Path(uint64(i)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkRootOnly100k computes the root of 100,000 leaves in O(log n)
+// memory.
+func BenchmarkRootOnly100k(b *testing.B) {
+	leaves := leavesN(100_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		tr, _ := NewRootTree(ModeRFC6962)
+		for _, l := range leaves {
+			_, _ = tr.Append(l)
+		}
+		if _, err := tr.Root(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkVerifyInclusion(b *testing.B) {
+	leaves := leavesN(100_000)
+	tr, _ := NewTree(ModeRFC6962)
+	for _, l := range leaves {
+		_, _ = tr.Append(l)
+	}
+	root, _ := tr.Root()
+	path, _ := tr.Path(77_777)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := VerifyInclusion(77_777, 100_000, leaves[77_777], path, root); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestVerifyInclusionAllocs(t *testing.T) {
+	leaves := leavesN(1000)
+	tr, _ := NewTree(ModeRFC6962)
+	for _, l := range leaves {
+		_, _ = tr.Append(l)
+	}
+	root, _ := tr.Root()
+	path, _ := tr.Path(500)
+	allocs := testing.AllocsPerRun(100, func() {
+		if err := VerifyInclusion(500, 1000, leaves[500], path, root); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 0 {
+		t.Errorf("VerifyInclusion allocates %v times per run, want 0", allocs)
+	}
+}
+
+func BenchmarkParseReceipt(b *testing.B) {
+	r := regtestReceipt(b)
+	js, err := r.MarshalJSON()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseReceipt(js); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,48 @@
+package btc
+
+import (
+	"errors"
+	"fmt"
+)
+
+var (
+	// ErrMalformedTx is wrapped by errors for bytes that are not exactly
+	// one consensus-serialized transaction.
+	ErrMalformedTx = errors.New("btc: malformed transaction")
+	// ErrMalformedHeader is wrapped by errors for a header that is not
+	// exactly 80 bytes.
+	ErrMalformedHeader = errors.New("btc: malformed block header")
+	// ErrMalformedBlock is wrapped by errors for bytes that are not exactly
+	// one serialized block.
+	ErrMalformedBlock = errors.New("btc: malformed block")
+	// ErrInvalidTarget is wrapped by errors for an nBits value that is
+	// negative, zero, overflows 256 bits or exceeds the proof-of-work limit.
+	ErrInvalidTarget = errors.New("btc: invalid compact target")
+	// ErrInsufficientWork is wrapped by errors for a header whose hash is
+	// above its target.
+	ErrInsufficientWork = errors.New("btc: block hash above target")
+	// ErrMerkleMismatch is wrapped by errors for a merkle root or branch
+	// that does not reach the header's merkle root.
+	ErrMerkleMismatch = errors.New("btc: merkle root mismatch")
+	// ErrMutatedMerkle is wrapped by errors for a transaction list or a
+	// branch that exploits the duplicate-last-node ambiguity (CVE-2012-2459).
+	ErrMutatedMerkle = errors.New("btc: mutated merkle tree (CVE-2012-2459)")
+	// Err64ByteTx is wrapped by errors for a transaction whose
+	// witness-stripped serialization is exactly 64 bytes: it cannot be told
+	// apart from an inner merkle node, so it is never accepted as a leaf.
+	Err64ByteTx = errors.New("btc: 64-byte transaction cannot be proven by a merkle branch")
+	// ErrBadBranch is wrapped by errors for a merkle branch whose shape is
+	// impossible: too long, index out of range, or inconsistent with the
+	// transaction count.
+	ErrBadBranch = errors.New("btc: malformed merkle branch")
+	// ErrBrokenChain is wrapped by errors for headers that do not link by
+	// prevHash or do not start at the trusted checkpoint.
+	ErrBrokenChain = errors.New("btc: header chain does not link")
+	// ErrNoTransactions is returned for an empty transaction list.
+	ErrNoTransactions = errors.New("btc: no transactions")
+)
+
+// malformed returns an error wrapping kind with a detail message.
+func malformed(kind error, format string, args ...any) error {
+	return fmt.Errorf("%w: %s", kind, fmt.Sprintf(format, args...))
+}

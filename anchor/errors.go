@@ -1,0 +1,72 @@
+package anchor
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+)
+
+var (
+	// ErrEmptyBatch is returned for the root or a proof of a tree with no
+	// leaves, and for a proof claiming tree size 0.
+	ErrEmptyBatch = errors.New("anchor: empty batch")
+	// ErrInvalidMode is wrapped by errors for a Mode other than
+	// ModeRFC6962 and ModeBlockcerts.
+	ErrInvalidMode = errors.New("anchor: invalid tree mode")
+	// ErrInvalidLeaf is wrapped by errors for a leaf that is not 32 bytes.
+	ErrInvalidLeaf = errors.New("anchor: leaf must be 32 bytes")
+	// ErrInvalidHash is wrapped by errors for a path element or root that
+	// is not 32 bytes, or a proof step that is not exactly one of left or
+	// right.
+	ErrInvalidHash = errors.New("anchor: hash must be 32 bytes")
+	// ErrIndexOutOfRange is wrapped by errors for a leaf index not below
+	// the tree size.
+	ErrIndexOutOfRange = errors.New("anchor: leaf index out of range")
+	// ErrProofLength is wrapped by errors for an inclusion path whose
+	// length or shape does not match its (index, size), or that is longer
+	// than MaxPath.
+	ErrProofLength = errors.New("anchor: wrong inclusion proof length")
+	// ErrNoProofs is returned by a tree built with NewRootTree when asked
+	// for a proof.
+	ErrNoProofs = errors.New("anchor: tree keeps no proofs")
+	// ErrMalformedReceipt is wrapped by errors for receipt JSON that is not
+	// a well-formed receipt of a supported version.
+	ErrMalformedReceipt = errors.New("anchor: malformed receipt")
+	// ErrUnsupportedVersion is wrapped by errors for a receipt version this
+	// package does not read.
+	ErrUnsupportedVersion = errors.New("anchor: unsupported receipt version")
+	// ErrLeafMismatch is returned when the caller's leaf is not the
+	// receipt's leaf.
+	ErrLeafMismatch = errors.New("anchor: leaf does not match the receipt")
+	// ErrNoAnchor is the reason verification stops at L0 when a receipt
+	// has no anchors.
+	ErrNoAnchor = errors.New("anchor: receipt has no anchor")
+	// ErrNoEvidence is wrapped by the reason verification stopped when the
+	// evidence for the next level is absent.
+	ErrNoEvidence = errors.New("anchor: no evidence for the next level")
+	// ErrEvidenceMismatch is wrapped by the reason verification stopped
+	// when evidence is present but contradicts the receipt (txid or root
+	// not matching, branch not reaching the header).
+	ErrEvidenceMismatch = errors.New("anchor: evidence does not match")
+	// ErrNoFinality is wrapped by the reason a testnet, regtest or mock
+	// anchor stops below L4.
+	ErrNoFinality = errors.New("anchor: chain has no finality")
+	// ErrUnsupportedChain is wrapped by the reason verification stops at
+	// L1 for a chain whose evidence this package cannot check yet.
+	ErrUnsupportedChain = errors.New("anchor: evidence for this chain is not supported")
+	// ErrInsufficientAssurance is wrapped by [Assurance.Require] when the
+	// level reached is below the one required.
+	ErrInsufficientAssurance = errors.New("anchor: insufficient assurance")
+)
+
+// RootMismatchError is returned when an inclusion proof is well formed but
+// leads to a different root.
+type RootMismatchError struct {
+	Expected   []byte // the root the caller trusts
+	Calculated []byte // the root the proof leads to
+}
+
+func (e *RootMismatchError) Error() string {
+	return fmt.Sprintf("anchor: calculated root %s does not match expected root %s",
+		hex.EncodeToString(e.Calculated), hex.EncodeToString(e.Expected))
+}
