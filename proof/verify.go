@@ -147,7 +147,9 @@ func verifyOne(ctx context.Context, doc map[string]any, all []*Proof, pr *ProofR
 	if suite == nil {
 		return &UnexpectedCryptosuiteError{Type: p.Type, Got: p.Cryptosuite}
 	}
-	if p.ProofValue == "" {
+	// The signature is in proofValue, or (legacy JWS proof types such as
+	// EcdsaSecp256k1Signature2019) in jws, which the suite checks.
+	if _, jws := p.raw["jws"].(string); p.ProofValue == "" && !jws {
 		return &FieldError{Field: "proofValue", Err: errors.New("missing")}
 	}
 	// From spec (DI 1.0, 4.3 step 6): the proof purpose must match the

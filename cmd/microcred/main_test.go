@@ -420,3 +420,25 @@ func TestSelectiveDisclosure(t *testing.T) {
 	assert.Equal(t, 1, runCLI(t, "derive", "--reveal", "not-a-pointer", base).code)
 	assert.Equal(t, 2, runCLI(t, "sign", "--key", key, "--suite", "ecdsa-rdfc-2019", "--mandatory", "/issuer", in).code)
 }
+
+// secp256k1 keys sign EcdsaSecp256k1Signature2019 (the Blockcerts v3
+// suite) and ES256K JWTs; verify reads both.
+func TestSecp256k1Signature2019CLI(t *testing.T) {
+	dir := t.TempDir()
+	key := filepath.Join(dir, "k1.json")
+	r := runCLI(t, "key", "generate", "--type", "secp256k1", "--seed", seedHex, "--out", key)
+	require.Equal(t, 0, r.code, r.stderr)
+	issuer := strings.TrimSpace(r.stdout)
+	in := writeFile(t, dir, "cred.json", obCredential(t))
+	r = runCLI(t, "sign", "--key", key, "--suite", "EcdsaSecp256k1Signature2019", "--set-issuer", in)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, `"jws":"eyJhbGciOiJFUzI1NksiLCJiNjQiOmZhbHNlLCJjcml0IjpbImI2NCJdfQ..`)
+	signed := writeFile(t, dir, "signed.json", []byte(r.stdout))
+	r = runCLI(t, "verify", "--trust", issuer, signed)
+	assert.Equal(t, 0, r.code, r.stdout)
+	assert.Contains(t, r.stdout, "EcdsaSecp256k1Signature2019")
+	data, err := os.ReadFile(signed)
+	require.NoError(t, err)
+	r = runCLI(t, "verify", "--trust", issuer, writeFile(t, dir, "bad.json", bytes.Replace(data, []byte("Example"), []byte("Exemplary"), 1)))
+	assert.Equal(t, 1, r.code)
+}

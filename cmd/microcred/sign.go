@@ -21,7 +21,7 @@ import (
 	"github.com/onchaincert/microcred/vc/contexts"
 )
 
-var suiteNames = []string{eddsa2022.RDFCName, eddsa2022.JCSName, ecdsa2019.RDFCName, ecdsa2019.JCSName, ecdsasd2023.Name, legacy.TypeEd25519Signature2020}
+var suiteNames = []string{eddsa2022.RDFCName, eddsa2022.JCSName, ecdsa2019.RDFCName, ecdsa2019.JCSName, ecdsasd2023.Name, legacy.TypeEd25519Signature2020, legacy.TypeEcdsaSecp256k1Signature2019}
 
 func suiteByName(name string, mandatory []string) (proof.Suite, error) {
 	if len(mandatory) > 0 && name != ecdsasd2023.Name {
@@ -40,6 +40,8 @@ func suiteByName(name string, mandatory []string) (proof.Suite, error) {
 		return ecdsa2019.NewJCS(), nil
 	case legacy.TypeEd25519Signature2020:
 		return legacy.NewEd25519Signature2020(contexts.Default())
+	case legacy.TypeEcdsaSecp256k1Signature2019:
+		return legacy.NewEcdsaSecp256k1Signature2019(contexts.Default())
 	}
 	return nil, usagef("unknown suite %q (want %s)", name, strings.Join(suiteNames, ", "))
 }
@@ -112,9 +114,9 @@ func sign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *alg != "" {
 		return usagef("--alg applies to the JWT formats only")
 	}
-	if suite != nil && suite.Type() == legacy.TypeEd25519Signature2020 {
-		// The legacy type's terms live in their own context.
-		if cred, err = legacy.AddContext(cred); err != nil {
+	if suite != nil && (suite.Type() == legacy.TypeEd25519Signature2020 || suite.Type() == legacy.TypeEcdsaSecp256k1Signature2019) {
+		// The legacy types' terms live in their own contexts.
+		if cred, err = legacy.AddContextFor(cred, suite.Type()); err != nil {
 			return err
 		}
 	}

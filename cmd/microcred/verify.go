@@ -43,6 +43,10 @@ func offlineVerifier(now time.Time, lists status.StaticFetcher, webDocs didweb.S
 	if err != nil {
 		return nil, err
 	}
+	k1, err := legacy.NewEcdsaSecp256k1Signature2019(contexts.Default())
+	if err != nil {
+		return nil, err
+	}
 	sd, err := ecdsasd2023.New(contexts.Default())
 	if err != nil {
 		return nil, err
@@ -53,7 +57,7 @@ func offlineVerifier(now time.Time, lists status.StaticFetcher, webDocs didweb.S
 	}
 	return microcred.NewVerifier(microcred.Trusted{
 		Resolver:  resolver,
-		Suites:    []proof.Suite{rdfc, eddsa2022.NewJCS(), ecdsaRDFC, ecdsa2019.NewJCS(), sd, ed2020},
+		Suites:    []proof.Suite{rdfc, eddsa2022.NewJCS(), ecdsaRDFC, ecdsa2019.NewJCS(), sd, ed2020, k1},
 		AcceptJWT: true,
 	}, microcred.WithClock(func() time.Time { return now }), microcred.WithStatusFetcher(lists))
 }

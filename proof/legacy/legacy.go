@@ -1,7 +1,9 @@
 // Package legacy implements proof types that predate Data Integrity
 // cryptosuites but that holders still carry: Ed25519Signature2020
-// (https://w3c.github.io/vc-di-eddsa/#the-ed25519signature2020-suite), sign
-// and verify.
+// (https://w3c.github.io/vc-di-eddsa/#the-ed25519signature2020-suite) and
+// EcdsaSecp256k1Signature2019
+// (https://w3c-ccg.github.io/lds-ecdsa-secp256k1-2019/, used by Blockcerts
+// v3), sign and verify.
 //
 // Ed25519Signature2020 signs exactly what eddsa-rdfc-2022 signs
 // (SHA-256 of the RDFC-1.0 canonical proof options, with the document's
@@ -23,7 +25,9 @@
 //
 // Passes the W3C vc-di-eddsa Ed25519Signature2020 vector step by step and
 // verifies the Digital Credentials Consortium's Ed25519Signature2020 OB 3.0
-// credentials.
+// credentials; verifies Blockcerts' EcdsaSecp256k1Signature2019 status
+// lists. The secp256k1 suite accepts only the header
+// {"alg":"ES256K","b64":false,"crit":["b64"]}.
 package legacy
 
 import (
@@ -104,6 +108,23 @@ const ContextEd25519Signature2020 = "https://w3id.org/security/suites/ed25519-20
 // proof terms are defined only by that context, so a document signed with
 // it must cite it (Digital Bazaar's issuers add it the same way).
 func AddContext(doc []byte) ([]byte, error) {
+	return AddContextFor(doc, TypeEd25519Signature2020)
+}
+
+// ContextEcdsaSecp256k1Signature2019 defines the EcdsaSecp256k1Signature2019
+// proof terms.
+const ContextEcdsaSecp256k1Signature2019 = "https://w3id.org/security/suites/secp256k1-2019/v1"
+
+// AddContextFor is AddContext for the given legacy proof type.
+func AddContextFor(doc []byte, proofType string) ([]byte, error) {
+	want := ContextEd25519Signature2020
+	switch proofType {
+	case TypeEd25519Signature2020:
+	case TypeEcdsaSecp256k1Signature2019:
+		want = ContextEcdsaSecp256k1Signature2019
+	default:
+		return nil, fmt.Errorf("legacy: unknown proof type %q", proofType)
+	}
 	var m struct {
 		Context json.RawMessage `json:"@context"`
 	}
@@ -119,9 +140,9 @@ func AddContext(doc []byte) ([]byte, error) {
 		list = []any{one}
 	}
 	for _, c := range list {
-		if c == ContextEd25519Signature2020 {
+		if c == want {
 			return doc, nil
 		}
 	}
-	return vc.SetMember(doc, "@context", append(list, ContextEd25519Signature2020))
+	return vc.SetMember(doc, "@context", append(list, want))
 }
