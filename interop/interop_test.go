@@ -362,3 +362,66 @@ func TestStatusListBothWays(t *testing.T) {
 		}
 	})
 }
+
+// ecdsa-sd-2023 both ways: a base proof made by one side is derived by the
+// other, and both verify the derived credential (and refuse it tampered).
+func TestSelectiveDisclosureBothWays(t *testing.T) {
+	e := setup(t)
+	key, did := e.keyOf(t, "p256")
+	in := e.credentialFor(t, did)
+	mandatory := []string{"/issuer", "/validFrom"}
+	reveal := []string{"/credentialSubject/achievement/name", "/credentialSubject/achievement/criteria"}
+	check := func(t *testing.T, name string, derived []byte) {
+		t.Helper()
+		path := e.write(t, name, derived)
+		ok, why := nodeVerify(t, path)
+		assert.True(t, ok, "Digital Bazaar rejects the derived credential: %s", why)
+		stdout, _, code := run(t, e.bin, "verify", "--trust", did, "--now", now, path)
+		assert.Equal(t, 0, code, "microcred rejects the derived credential: %s", stdout)
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(derived, &m))
+		ach := m["credentialSubject"].(map[string]any)["achievement"].(map[string]any)
+		assert.Contains(t, ach, "name")
+		assert.NotContains(t, ach, "description", "not revealed")
+		ach["name"] = "Something grander"
+		bad, err := json.Marshal(m)
+		require.NoError(t, err)
+		badPath := e.write(t, "tampered-"+name, bad)
+		ok, _ = nodeVerify(t, badPath)
+		assert.False(t, ok, "Digital Bazaar accepts a tampered derived credential")
+		_, _, code = run(t, e.bin, "verify", "--trust", did, "--now", now, badPath)
+		assert.Equal(t, 1, code, "microcred accepts a tampered derived credential")
+	}
+	revealArgs := func(flag string, ps []string) []string {
+		var out []string
+		for _, p := range ps {
+			out = append(out, flag, p)
+		}
+		return out
+	}
+
+	t.Run("their base, our derivation", func(t *testing.T) {
+		args := append([]string{"js/sd.mjs", "sign", "--key", key, "--created", "2025-06-01T00:00:00Z"}, revealArgs("--mandatory", mandatory)...)
+		out, errOut, code := run(t, "node", append(args, in)...)
+		require.Equal(t, 0, code, errOut)
+		base := e.write(t, "sd-their-base.json", []byte(out))
+		// A base proof is for the holder: both refuse it as a credential.
+		ok, _ := nodeVerify(t, base)
+		assert.False(t, ok)
+		_, _, code = run(t, e.bin, "verify", "--trust", did, "--now", now, base)
+		assert.Equal(t, 1, code)
+		out, errOut, code = run(t, e.bin, append(append([]string{"derive"}, revealArgs("--reveal", reveal)...), base)...)
+		require.Equal(t, 0, code, errOut)
+		check(t, "sd-our-derived.json", []byte(out))
+	})
+
+	t.Run("our base, their derivation", func(t *testing.T) {
+		args := append([]string{"sign", "--key", key, "--suite", "ecdsa-sd-2023", "--created", "2025-06-01T00:00:00Z"}, revealArgs("--mandatory", mandatory)...)
+		out, errOut, code := run(t, e.bin, append(args, in)...)
+		require.Equal(t, 0, code, errOut)
+		base := e.write(t, "sd-our-base.json", []byte(out))
+		out, errOut, code = run(t, "node", append(append([]string{"js/sd.mjs", "derive"}, revealArgs("--reveal", reveal)...), base)...)
+		require.Equal(t, 0, code, errOut)
+		check(t, "sd-their-derived.json", []byte(out))
+	})
+}
