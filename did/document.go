@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
@@ -144,12 +145,47 @@ type Document struct {
 	VerificationMethod []VerificationMethod
 	Service            []json.RawMessage
 
-	rel map[Relationship][]reference
+	rel  map[Relationship][]reference
+	self *VerificationMethod // the document is itself a verification method
+}
+
+// standaloneMethod returns the verification method a key document (one
+// fetched from a fragmentless https verification method URL) consists of.
+func (d *Document) standaloneMethod() (*VerificationMethod, error) {
+	if d.self == nil {
+		return nil, fmt.Errorf("%w: %s is not a verification method document (type, controller and a public key)", ErrInvalidDocument, d.ID)
+	}
+	vm := *d.self
+	return &vm, nil
 }
 
 // ParseDocument parses a DID document (JSON). Errors wrap
 // ErrInvalidDocument.
 func ParseDocument(data []byte) (*Document, error) {
+	return parseDocument(data, func(id string) error {
+		_, err := Parse(id)
+		return err
+	})
+}
+
+// ParseControllerDocument parses a controller document identified by an
+// HTTPS URL (W3C Controlled Identifiers 1.0): a DID document's shape with
+// an https id, which OB 3.0 issuers publish for verification methods that
+// are plain URLs. The id must be an absolute https URL without fragment.
+func ParseControllerDocument(data []byte) (*Document, error) {
+	return parseDocument(data, checkHTTPSID)
+}
+
+// checkHTTPSID accepts an absolute https URL with a host and no fragment.
+func checkHTTPSID(id string) error {
+	u, err := url.Parse(id)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.Fragment != "" || u.User != nil || u.String() != id {
+		return fmt.Errorf("%q is not an absolute https URL without fragment", id)
+	}
+	return nil
+}
+
+func parseDocument(data []byte, checkID func(string) error) (*Document, error) {
 	if err := strictjson.Check(data, strictjson.Limits{}); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidDocument, err)
 	}
@@ -163,7 +199,7 @@ func ParseDocument(data []byte) (*Document, error) {
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidDocument, err)
 	}
-	if _, err := Parse(raw.ID); err != nil {
+	if err := checkID(raw.ID); err != nil {
 		return nil, fmt.Errorf("%w: id: %w", ErrInvalidDocument, err)
 	}
 	d := &Document{ID: raw.ID, AlsoKnownAs: raw.AlsoKnownAs, VerificationMethod: raw.VerificationMethod, Service: raw.Service, rel: map[Relationship][]reference{}}
@@ -183,6 +219,17 @@ func ParseDocument(data []byte) (*Document, error) {
 	var members map[string]json.RawMessage
 	if err := json.Unmarshal(data, &members); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidDocument, err)
+	}
+	// A document that is itself a verification method (Controlled
+	// Identifiers: a key dereferenced by its own URL).
+	_, hasJwk := members["publicKeyJwk"]
+	_, hasMultibase := members["publicKeyMultibase"]
+	if hasJwk || hasMultibase {
+		var vm VerificationMethod
+		if err := json.Unmarshal(data, &vm); err != nil || vm.Type == "" || vm.Controller == "" || len(d.VerificationMethod) > 0 {
+			return nil, fmt.Errorf("%w: a key document needs type and controller and no verificationMethod", ErrInvalidDocument)
+		}
+		d.self = &vm
 	}
 	for _, r := range relationships {
 		m, ok := members[string(r)]
@@ -301,9 +348,37 @@ type ResolverFunc func(ctx context.Context, d DID) (*Document, error)
 // Resolve calls f.
 func (f ResolverFunc) Resolve(ctx context.Context, d DID) (*Document, error) { return f(ctx, d) }
 
+// ControllerResolver obtains controller documents identified by HTTPS
+// URLs, for verification methods that are URLs rather than DID URLs
+// (did/httpkey implements it through a caller-supplied fetcher). It is
+// optional: a Resolver that also implements it lets
+// ResolveVerificationMethod follow https verification methods.
+type ControllerResolver interface {
+	ResolveController(ctx context.Context, url string) (*Document, error)
+}
+
 // Methods dispatches resolution by DID method.
 type Methods struct {
-	m map[string]Resolver
+	m           map[string]Resolver
+	controllers ControllerResolver
+}
+
+var _ ControllerResolver = (*Methods)(nil)
+
+// WithControllers returns a copy of ms that also resolves https
+// verification methods through c.
+func (ms *Methods) WithControllers(c ControllerResolver) *Methods {
+	return &Methods{m: ms.m, controllers: c}
+}
+
+// ResolveController implements ControllerResolver with the resolver given
+// to WithControllers; without one, https verification methods are not
+// supported.
+func (ms *Methods) ResolveController(ctx context.Context, url string) (*Document, error) {
+	if ms.controllers == nil {
+		return nil, &ResolutionError{DID: url, Code: CodeMethodNotSupported, Err: fmt.Errorf("%w: https verification methods need a controller resolver (Methods.WithControllers)", ErrMethodNotSupported)}
+	}
+	return ms.controllers.ResolveController(ctx, url)
 }
 
 var _ Resolver = (*Methods)(nil)
@@ -339,6 +414,13 @@ func (ms *Methods) Resolve(ctx context.Context, d DID) (*Document, error) {
 // (document id equals the DID), the method's controller is that DID, and
 // the method is listed under relationship rel.
 func ResolveVerificationMethod(ctx context.Context, r Resolver, vmURL string, rel Relationship) (*VerificationMethod, *Document, error) {
+	if strings.HasPrefix(vmURL, "https://") {
+		cr, ok := r.(ControllerResolver)
+		if !ok {
+			return nil, nil, &ResolutionError{DID: vmURL, Code: CodeMethodNotSupported, Err: fmt.Errorf("%w: the resolver does not resolve https verification methods", ErrMethodNotSupported)}
+		}
+		return resolveHTTPSMethod(ctx, cr, vmURL, rel)
+	}
 	u, err := ParseURL(vmURL)
 	if err != nil {
 		return nil, nil, err
@@ -355,6 +437,77 @@ func ResolveVerificationMethod(ctx context.Context, r Resolver, vmURL string, re
 	}
 	if doc.ID != u.DID.String() {
 		return nil, nil, &ResolutionError{DID: u.DID.String(), Code: CodeInvalidDIDDocument, Err: fmt.Errorf("%w: document id %q differs from the DID", ErrInvalidDocument, doc.ID)}
+	}
+	vm, err := doc.Authorized(rel, vmURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	if vm.Controller != doc.ID {
+		return nil, nil, fmt.Errorf("%w: %s is controlled by %q, not %q", ErrNotAuthorized, vm.ID, vm.Controller, doc.ID)
+	}
+	return vm, doc, nil
+}
+
+// resolveHTTPSMethod resolves a verification method that is an https URL
+// (Controlled Identifiers 1.0, verification method dereferencing):
+//
+//   - with a fragment (https://school.example/issuer#key-1), the document
+//     at the URL without fragment is the controller document, which must
+//     have that id, contain the method, list it under rel, and be the
+//     method's controller;
+//   - without one (https://school.example/keys/1), the document at the URL
+//     is the method itself (its id must be the URL); its controller's
+//     document must then list it under rel.
+//
+// Either way the returned document is the controller's, so callers bind
+// the key to the controller's id exactly as for DIDs.
+func resolveHTTPSMethod(ctx context.Context, cr ControllerResolver, vmURL string, rel Relationship) (*VerificationMethod, *Document, error) {
+	base, frag, hasFrag := strings.Cut(vmURL, "#")
+	if err := checkHTTPSID(base); err != nil {
+		return nil, nil, fmt.Errorf("%w: verification method: %w", ErrInvalidDID, err)
+	}
+	controllerURL := base
+	var keyVM *VerificationMethod
+	if !hasFrag || frag == "" {
+		if hasFrag {
+			return nil, nil, fmt.Errorf("%w: verification method %q has an empty fragment", ErrInvalidDID, vmURL)
+		}
+		keyDoc, err := cr.ResolveController(ctx, base)
+		if err != nil {
+			return nil, nil, err
+		}
+		vm, err := keyDoc.standaloneMethod()
+		if err != nil {
+			return nil, nil, err
+		}
+		if vm.ID != vmURL {
+			return nil, nil, &ResolutionError{DID: vmURL, Code: CodeInvalidDIDDocument, Err: fmt.Errorf("%w: key document id %q differs from the URL", ErrInvalidDocument, vm.ID)}
+		}
+		if err := checkHTTPSID(vm.Controller); err != nil {
+			return nil, nil, fmt.Errorf("%w: %s: controller: %w", ErrInvalidDocument, vmURL, err)
+		}
+		controllerURL = vm.Controller
+		keyVM = vm
+	}
+	doc, err := cr.ResolveController(ctx, controllerURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	if doc == nil {
+		return nil, nil, &ResolutionError{DID: controllerURL, Code: CodeNotFound, Err: ErrNotFound}
+	}
+	if doc.ID != controllerURL {
+		return nil, nil, &ResolutionError{DID: controllerURL, Code: CodeInvalidDIDDocument, Err: fmt.Errorf("%w: document id %q differs from the URL", ErrInvalidDocument, doc.ID)}
+	}
+	if keyVM != nil {
+		// The key lives in its own document; the controller's must list
+		// it under rel (by reference or embedded with the same id).
+		for _, id := range doc.Relationship(rel) {
+			if id == vmURL {
+				return keyVM, doc, nil
+			}
+		}
+		return nil, nil, fmt.Errorf("%w: %s is not listed under %s in %s", ErrNotAuthorized, vmURL, rel, doc.ID)
 	}
 	vm, err := doc.Authorized(rel, vmURL)
 	if err != nil {

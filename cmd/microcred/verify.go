@@ -14,6 +14,7 @@ import (
 	"github.com/onchaincert/microcred/did/didjwk"
 	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/did/didweb"
+	"github.com/onchaincert/microcred/did/httpkey"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/ecdsa2019"
 	"github.com/onchaincert/microcred/proof/ecdsasd2023"
@@ -30,7 +31,7 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 // offlineVerifier returns a Verifier with every suite this build knows and
 // the offline DID methods.
-func offlineVerifier(now time.Time, lists status.StaticFetcher, webDocs didweb.Static) (*microcred.Verifier, error) {
+func offlineVerifier(now time.Time, lists status.StaticFetcher, webDocs didweb.Static, keyDocs ...httpkey.Static) (*microcred.Verifier, error) {
 	rdfc, err := eddsa2022.NewRDFC(contexts.Default())
 	if err != nil {
 		return nil, err
@@ -51,9 +52,13 @@ func offlineVerifier(now time.Time, lists status.StaticFetcher, webDocs didweb.S
 	if err != nil {
 		return nil, err
 	}
-	resolver, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}, "jwk": didjwk.Resolver{}, "web": webDocs})
+	methods, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}, "jwk": didjwk.Resolver{}, "web": webDocs})
 	if err != nil {
 		return nil, err
+	}
+	resolver := methods
+	if len(keyDocs) > 0 && len(keyDocs[0]) > 0 {
+		resolver = methods.WithControllers(keyDocs[0])
 	}
 	return microcred.NewVerifier(microcred.Trusted{
 		Resolver:  resolver,
@@ -79,6 +84,8 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	domain := fs.String("domain", "", "for a presentation: your domain")
 	var didDocs stringList
 	fs.Var(&didDocs, "did-doc", "FILE: a local did:web DID document (repeatable); did:web is never fetched")
+	var keyDocs stringList
+	fs.Var(&keyDocs, "key-doc", "URL=FILE: a local copy of the https controller or key document at URL, for verification methods that are https URLs (repeatable); nothing is fetched")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
@@ -120,7 +127,19 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		webDocs[doc.ID] = data
 	}
-	v, err := offlineVerifier(now, fetcher, webDocs)
+	httpDocs := httpkey.Static{}
+	for _, kd := range keyDocs {
+		u, file, ok := strings.Cut(kd, "=")
+		if !ok || !strings.HasPrefix(u, "https://") || file == "" {
+			return usagef("--key-doc wants https://URL=FILE, got %q", kd)
+		}
+		data, err := readInput(file)
+		if err != nil {
+			return err
+		}
+		httpDocs[u] = data
+	}
+	v, err := offlineVerifier(now, fetcher, webDocs, httpDocs)
 	if err != nil {
 		return err
 	}
