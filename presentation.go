@@ -1,6 +1,7 @@
 package microcred
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/onchaincert/microcred/internal/strictjson"
 	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/proof/vcjwt"
 	"github.com/onchaincert/microcred/vc"
 )
 
@@ -79,35 +81,61 @@ func (v *Verifier) VerifyPresentation(ctx context.Context, input []byte, policy 
 	if opts.Challenge == "" {
 		return fail(CheckParse, errors.New("microcred: PresentationOptions.Challenge is required"), CheckProof, CheckHolder, CheckCredentials)
 	}
-	p, err := vc.ParsePresentation(input)
-	if err != nil {
-		return fail(CheckParse, err, CheckProof, CheckHolder, CheckCredentials)
-	}
-	res.Holder = p.Holder()
-	pass(CheckParse, fmt.Sprintf("VCDM %s presentation with %d credential(s)", p.Version(), len(p.Credentials())))
+	var p *vc.Presentation
+	var controller string
+	if trimmed := bytes.TrimSpace(input); vcjwt.IsCompactJWS(trimmed) {
+		// A presentation JWT (vp+jwt, or a vp claim): the signature covers
+		// the presentation, nonce = challenge, aud = domain.
+		if !v.trusted.AcceptJWT {
+			return fail(CheckParse, fmt.Errorf("%w: JWT presentations are not accepted by this verifier (Trusted.AcceptJWT)", ErrUnsupportedFormat), CheckProof, CheckHolder, CheckCredentials)
+		}
+		jres, err := vcjwt.VerifyPresentation(ctx, string(trimmed), vcjwt.VerifyOptions{Resolver: v.trusted.Resolver, Now: now, ClockSkew: v.cfg.skew}, vcjwt.Exchange{Challenge: opts.Challenge, Domain: opts.Domain})
+		if err != nil {
+			if errors.Is(err, vcjwt.ErrMalformed) || errors.Is(err, vc.ErrInvalidPresentation) {
+				return fail(CheckParse, err, CheckProof, CheckHolder, CheckCredentials)
+			}
+			pass(CheckParse, "presentation in a JWT")
+			return fail(CheckProof, err, CheckHolder, CheckCredentials)
+		}
+		if p, err = vc.ParsePresentation(jres.Presentation); err != nil {
+			return fail(CheckParse, err, CheckProof, CheckHolder, CheckCredentials)
+		}
+		res.Holder = p.Holder()
+		pass(CheckParse, fmt.Sprintf("VCDM %s presentation with %d credential(s) in a JWT", p.Version(), len(p.Credentials())))
+		pass(CheckProof, fmt.Sprintf("%s JWT (%s) by %s, nonce and audience match", jres.Algorithm, jres.Format, jres.Method.ID))
+		controller = jres.Controller
+	} else {
+		var err error
+		if p, err = vc.ParsePresentation(input); err != nil {
+			return fail(CheckParse, err, CheckProof, CheckHolder, CheckCredentials)
+		}
+		res.Holder = p.Holder()
+		pass(CheckParse, fmt.Sprintf("VCDM %s presentation with %d credential(s)", p.Version(), len(p.Credentials())))
 
-	generic, err := strictjson.Decode(input, strictjson.Limits{})
-	if err != nil {
-		return fail(CheckProof, err, CheckHolder, CheckCredentials)
+		generic, err := strictjson.Decode(input, strictjson.Limits{})
+		if err != nil {
+			return fail(CheckProof, err, CheckHolder, CheckCredentials)
+		}
+		doc, _ := generic.(map[string]any)
+		pres, err := proof.VerifyDocument(ctx, doc, proof.VerifyOptions{
+			Suites: v.trusted.Suites, Resolver: v.trusted.Resolver, Purpose: proof.Authentication,
+			Challenge: opts.Challenge, Domain: opts.Domain, Now: now, ClockSkew: v.cfg.skew,
+		})
+		if err != nil {
+			return fail(CheckProof, err, CheckHolder, CheckCredentials)
+		}
+		ok := pres.Verified()
+		pass(CheckProof, fmt.Sprintf("%s by %s, challenge and domain match", suiteName(ok.Proof), ok.Proof.VerificationMethod))
+		controller = ok.Controller
 	}
-	doc, _ := generic.(map[string]any)
-	pres, err := proof.VerifyDocument(ctx, doc, proof.VerifyOptions{
-		Suites: v.trusted.Suites, Resolver: v.trusted.Resolver, Purpose: proof.Authentication,
-		Challenge: opts.Challenge, Domain: opts.Domain, Now: now, ClockSkew: v.cfg.skew,
-	})
-	if err != nil {
-		return fail(CheckProof, err, CheckHolder, CheckCredentials)
-	}
-	ok := pres.Verified()
-	pass(CheckProof, fmt.Sprintf("%s by %s, challenge and domain match", suiteName(ok.Proof), ok.Proof.VerificationMethod))
 
 	// The holder, if named, must control the key; if not named, the key's
 	// controller is the holder.
 	if res.Holder == "" {
-		res.Holder = ok.Controller
+		res.Holder = controller
 	}
-	if ok.Controller != res.Holder {
-		return fail(CheckHolder, fmt.Errorf("%w: key controlled by %q, holder %q", ErrHolderMismatch, ok.Controller, res.Holder), CheckCredentials)
+	if controller != res.Holder {
+		return fail(CheckHolder, fmt.Errorf("%w: key controlled by %q, holder %q", ErrHolderMismatch, controller, res.Holder), CheckCredentials)
 	}
 	pass(CheckHolder, "presentation signed by its holder")
 

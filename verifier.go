@@ -9,11 +9,13 @@ import (
 	"time"
 
 	"github.com/onchaincert/microcred/did"
+	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/internal/strictjson"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/vcjwt"
 	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/bake"
+	"github.com/onchaincert/microcred/vc/contexts"
 	"github.com/onchaincert/microcred/vc/openbadges"
 	"github.com/onchaincert/microcred/vc/status"
 )
@@ -44,6 +46,21 @@ type verifierConfig struct {
 	status    status.Fetcher
 	checkers  []namedChecker
 	refresher Refresher
+	loader    *contexts.Loader
+	jsonld    *canon.RDFC // safe-mode checks of JWT payloads
+}
+
+// WithContexts sets the JSON-LD contexts JWT credentials are checked
+// against (safe mode: every member and type defined); the default is the
+// embedded set. Data Integrity suites carry their own loader.
+func WithContexts(l *contexts.Loader) VerifierOption {
+	return verifierOptionFunc(func(c *verifierConfig) error {
+		if l == nil {
+			return errors.New("microcred: WithContexts(nil)")
+		}
+		c.loader = l
+		return nil
+	})
 }
 
 // WithStatusFetcher sets where status list credentials come from (for
@@ -126,7 +143,7 @@ func NewVerifier(t Trusted, opts ...VerifierOption) (*Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := verifierConfig{clock: time.Now, skew: proof.DefaultClockSkew, schemas: schemas}
+	cfg := verifierConfig{clock: time.Now, skew: proof.DefaultClockSkew, schemas: schemas, loader: contexts.Default()}
 	for _, o := range opts {
 		if o == nil {
 			return nil, errors.New("microcred: nil option")
@@ -134,6 +151,9 @@ func NewVerifier(t Trusted, opts ...VerifierOption) (*Verifier, error) {
 		if err := o.applyVerifier(&cfg); err != nil {
 			return nil, err
 		}
+	}
+	if cfg.jsonld, err = canon.NewRDFC(canon.Options{Loader: cfg.loader}); err != nil {
+		return nil, err
 	}
 	t.Suites = append([]proof.Suite(nil), t.Suites...)
 	return &Verifier{trusted: t, cfg: cfg}, nil
@@ -295,6 +315,18 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 	}
 	res.Issuer = cred.Issuer().ID
 	if isJWT {
+		// JSON-LD safe mode, as the Data Integrity suites apply it: every
+		// member and type of the payload is defined by its contexts, so a
+		// JSON-LD reader and a JSON reader see the same claims.
+		generic, err := strictjson.Decode(credBytes, strictjson.Limits{})
+		if err == nil {
+			m, _ := generic.(map[string]any)
+			_, err = v.cfg.jsonld.Quads(m)
+		}
+		if err != nil {
+			run.fail(CheckParse, err)
+			return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
+		}
 		run.pass(CheckParse, fmt.Sprintf("VCDM %s credential in a JWT%s", cred.Version(), container))
 	} else {
 		run.pass(CheckParse, fmt.Sprintf("VCDM %s credential%s", cred.Version(), container))

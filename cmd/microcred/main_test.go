@@ -247,6 +247,22 @@ func TestPresent(t *testing.T) {
 	v = runCLI(t, "verify", vp)
 	assert.Equal(t, 1, v.code, "no challenge")
 	assert.Equal(t, 2, runCLI(t, "present", "--key", holderKey, cred).code, "present needs a challenge")
+
+	// The same as JWTs: vp+jwt (VC-JOSE-COSE) and the vp-claim form.
+	for _, format := range []string{"vp+jwt", "jwt"} {
+		r = runCLI(t, "present", "--key", holderKey, "--challenge", "abc", "--domain", "employer.example", "--format", format, cred, jwt)
+		require.Equal(t, 0, r.code, r.stderr)
+		tok := writeFile(t, dir, "vp-"+strings.ReplaceAll(format, "+", "")+".jwt", []byte(r.stdout))
+		v = runCLI(t, "verify", "--challenge", "abc", "--domain", "employer.example", tok)
+		assert.Equal(t, 0, v.code, "%s: %s", format, v.stdout)
+		assert.Contains(t, v.stdout, "nonce and audience match")
+		v = runCLI(t, "verify", "--challenge", "xyz", "--domain", "employer.example", tok)
+		assert.Equal(t, 1, v.code, "%s: wrong challenge", format)
+		assert.Contains(t, v.stdout, "challenge mismatch")
+		v = runCLI(t, "verify", "--challenge", "abc", "--domain", "other.example", tok)
+		assert.Equal(t, 1, v.code, "%s: wrong domain", format)
+	}
+	assert.Equal(t, 2, runCLI(t, "present", "--key", holderKey, "--challenge", "abc", "--format", "cbor", cred).code)
 }
 
 // RSA keys are did:jwk identities for RS256 JWTs; Data Integrity with an

@@ -24,11 +24,17 @@ func present(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	keyPath := fs.String("key", "", "the holder's key file")
 	challenge := fs.String("challenge", "", "the verifier's challenge (required)")
 	domain := fs.String("domain", "", "the verifier's domain")
+	format := fs.String("format", "di", "di (embedded Data Integrity proof), jwt (VCDM 1.1 / OB 3.0 vp claim) or vp+jwt (VC-JOSE-COSE)")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
 	if *keyPath == "" || *challenge == "" || fs.NArg() == 0 {
-		return usagef("usage: microcred present --key FILE --challenge C [--domain D] CREDENTIAL...")
+		return usagef("usage: microcred present --key FILE --challenge C [--domain D] [--format di|jwt|vp+jwt] CREDENTIAL...")
+	}
+	switch *format {
+	case "di", "jwt", "vp+jwt":
+	default:
+		return usagef("unknown --format %q (want di, jwt or vp+jwt)", *format)
 	}
 	key, err := loadKey(*keyPath)
 	if err != nil {
@@ -56,6 +62,18 @@ func present(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		"verifiableCredential": creds,
 	})
 	if err != nil {
+		return err
+	}
+	if *format != "di" {
+		f := vcjwt.FormatJOSE
+		if *format == "jwt" {
+			f = vcjwt.FormatOB3
+		}
+		token, err := vcjwt.SignPresentation(ctx, vp, key, f, *challenge, *domain)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(stdout, token)
 		return err
 	}
 	var suite proof.Suite

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -20,6 +21,7 @@ import (
 	"github.com/onchaincert/microcred/proof/ecdsasd2023"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/proof/legacy"
+	"github.com/onchaincert/microcred/proof/vcjwt"
 	"github.com/onchaincert/microcred/vc/contexts"
 	"github.com/onchaincert/microcred/vc/status"
 )
@@ -260,6 +262,20 @@ func writeTextReport(w io.Writer, file string, res *microcred.Result) {
 
 // isPresentation reports whether input is a JSON presentation.
 func isPresentation(input []byte) bool {
+	if trimmed := bytes.TrimSpace(input); vcjwt.IsCompactJWS(trimmed) {
+		h, p, err := vcjwt.UnsafeClaimsWithoutVerification(string(trimmed))
+		if err != nil {
+			return false
+		}
+		var hdr struct {
+			Typ string `json:"typ"`
+		}
+		var claims map[string]json.RawMessage
+		_ = json.Unmarshal(h, &hdr)
+		_ = json.Unmarshal(p, &claims)
+		_, hasVP := claims["vp"]
+		return hdr.Typ == "vp+jwt" || hdr.Typ == "vp+ld+json+jwt" || hasVP
+	}
 	var m struct {
 		Type json.RawMessage `json:"type"`
 	}

@@ -470,6 +470,9 @@ func (g *gen) jwts() {
 	tampered := parts[0] + "." + base64.RawURLEncoding.EncodeToString(bytes.Replace(pb, []byte("Intro to Data Integrity"), []byte("Expert in Data Integrity"), 1)) + "." + parts[2]
 	g.put("jwt-payload-tampered.jwt", []byte(tampered))
 	g.put("jwt-signature-stripped.jwt", []byte(parts[0]+"."+parts[1]+"."))
+	edit("jwt-undefined-term.jwt", nil, func(p map[string]any) {
+		sub(p, "vc", "credentialSubject")["score"] = 99
+	}, g.issuer)
 	g.put("jwt-not-base64.jwt", []byte(parts[0]+".!!not*base64!!."+parts[2]))
 }
 

@@ -1,9 +1,11 @@
-// Package vcjwt secures credentials as JSON Web Tokens, on go-jose v4:
+// Package vcjwt secures credentials and presentations as JSON Web Tokens,
+// on go-jose v4:
 //
 //   - VC-JOSE-COSE (https://www.w3.org/TR/vc-jose-cose/): the JWS payload is
-//     the credential itself; header typ "vc+jwt".
+//     the credential (typ "vc+jwt") or presentation (typ "vp+jwt") itself.
 //   - The Open Badges 3.0 VC-JWT form (VCDM 1.1 JWT encoding): registered
-//     claims iss, jti, sub, nbf, exp and the credential in the "vc" claim.
+//     claims iss, jti, sub, nbf, exp and the credential in the "vc" claim
+//     (or the presentation in "vp", with nonce and aud).
 //
 // Algorithms: EdDSA (Ed25519), ES256 (P-256), ES384 (P-384), ES256K
 // (secp256k1, through decred as a go-jose opaque signer and verifier) and
@@ -20,13 +22,22 @@
 // as they were signed; use [UnsafeClaimsWithoutVerification] only to look
 // inside a token you do not trust.
 //
+// Presentations ([SignPresentation], [VerifyPresentation]) are signed for
+// authentication and bound to the verifier's challenge (nonce) and domain
+// (aud). [Sign] refuses a credential that is not safe JSON-LD over its
+// contexts (a member or type they do not define).
+//
 // # Offline use
 //
-// Keys are resolved through the caller's did.Resolver only.
+// Keys are resolved through the caller's did.Resolver only (DID URLs, and
+// https verification methods when it implements did.ControllerResolver),
+// or a [KeyResolver] for other kids such as JWK thumbprints.
 //
 // # Compatibility
 //
-// Compact JWS only.
+// Compact JWS only. Runs the W3C VC-JOSE-COSE test suite: every JOSE case
+// passes except those using P-521 (ES512 is not accepted); SD-JWT and COSE
+// are not implemented (their inputs are refused).
 package vcjwt
 
 import (
@@ -50,10 +61,12 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/onchaincert/microcred/did"
+	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/internal/limits"
 	"github.com/onchaincert/microcred/internal/strictjson"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/vc"
+	"github.com/onchaincert/microcred/vc/contexts"
 )
 
 // Algorithms.
@@ -141,12 +154,24 @@ func (o opaque) SignPayload(payload []byte, alg jose.SignatureAlgorithm) ([]byte
 // Sign returns credential secured as a compact JWT in format f, signed by
 // signer (kid = its verification method). For FormatOB3 the credential's
 // issuer, id, subject id and dates become iss, jti, sub, nbf and exp.
-func Sign(ctx context.Context, credential []byte, signer proof.Signer, f Format) (string, error) {
+//
+// The credential must be safe JSON-LD over the embedded contexts (or those
+// of WithLoader): a member or type its contexts do not define is refused,
+// naming its JSON Pointer, as the Data Integrity suites refuse it, so that
+// every reader, JSON-LD or not, sees the same claims.
+func Sign(ctx context.Context, credential []byte, signer proof.Signer, f Format, signOpts ...SignOption) (string, error) {
 	if signer == nil {
 		return "", errors.New("vcjwt: no signer")
 	}
 	c, err := vc.ParseCredential(credential)
 	if err != nil {
+		return "", err
+	}
+	cfg := signConfig{loader: contexts.Default()}
+	for _, o := range signOpts {
+		o(&cfg)
+	}
+	if err := checkSafe(cfg.loader, credential); err != nil {
 		return "", err
 	}
 	if _, ok := c.Member("proof"); ok {
@@ -194,10 +219,39 @@ func Sign(ctx context.Context, credential []byte, signer proof.Signer, f Format)
 	return jws.CompactSerialize()
 }
 
+// SignOption configures Sign.
+type SignOption func(*signConfig)
+
+type signConfig struct{ loader *contexts.Loader }
+
+// WithLoader checks the credential against the contexts of l instead of
+// the embedded set.
+func WithLoader(l *contexts.Loader) SignOption { return func(c *signConfig) { c.loader = l } }
+
+// checkSafe runs JSON-LD safe mode over doc.
+func checkSafe(l *contexts.Loader, doc []byte) error {
+	c, err := canon.NewRDFC(canon.Options{Loader: l})
+	if err != nil {
+		return err
+	}
+	v, err := strictjson.Decode(doc, strictjson.Limits{})
+	if err != nil {
+		return err
+	}
+	m, _ := v.(map[string]any)
+	if _, err := c.Quads(m); err != nil {
+		return fmt.Errorf("vcjwt: %w", err)
+	}
+	return nil
+}
+
 // VerifyOptions are the trust inputs of [Verify].
 type VerifyOptions struct {
-	// Resolver resolves the kid's DID. Required.
+	// Resolver resolves the kid's DID (and, if it implements
+	// did.ControllerResolver, https verification methods). Required.
 	Resolver did.Resolver
+	// Keys, if set, resolves kids that are neither DID URLs nor https URLs.
+	Keys KeyResolver
 	// Now is the time for nbf/exp; zero means now.
 	Now time.Time
 	// ClockSkew tolerates clock differences; zero means proof.DefaultClockSkew.
@@ -249,41 +303,9 @@ func Verify(ctx context.Context, token string, opts VerifyOptions) (*Result, err
 		return nil, errors.New("vcjwt: no DID resolver configured")
 	}
 	token = strings.TrimSpace(token)
-	if len(token) > 2*limits.MaxCredentialBytes || !IsCompactJWS([]byte(token)) {
-		return nil, fmt.Errorf("%w: not a compact JWS", ErrMalformed)
-	}
-	parts := strings.SplitN(token, ".", 3)
-	hb, err := base64.RawURLEncoding.DecodeString(parts[0])
+	h, pb, payload, err := parseToken(token)
 	if err != nil {
-		return nil, fmt.Errorf("%w: header is not base64url", ErrMalformed)
-	}
-	var h header
-	if err := strictjson.Unmarshal(hb, &h, strictjson.Limits{MaxBytes: 64 << 10}); err != nil {
-		return nil, fmt.Errorf("%w: header: %w", ErrMalformed, err)
-	}
-	if len(h.Crit) > 0 {
-		return nil, fmt.Errorf("%w: %s", ErrCritical, h.Crit)
-	}
-	okAlg := false
-	for _, a := range allowed {
-		if string(a) == h.Alg {
-			okAlg = true
-		}
-	}
-	if !okAlg {
-		return nil, fmt.Errorf("%w: %q", ErrAlgorithm, h.Alg)
-	}
-	pb, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return nil, fmt.Errorf("%w: payload is not base64url", ErrMalformed)
-	}
-	pv, err := strictjson.Decode(pb, strictjson.Limits{})
-	if err != nil {
-		return nil, fmt.Errorf("%w: payload: %w", ErrMalformed, err)
-	}
-	payload, ok := pv.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("%w: payload is not a JSON object", ErrMalformed)
+		return nil, err
 	}
 	// The media type says which form this is: VC-JOSE-COSE ("vc+jwt";
 	// the payload is the credential and carries no vc/vp claim) or the
@@ -313,45 +335,15 @@ func Verify(ctx context.Context, token string, opts VerifyOptions) (*Result, err
 	}
 
 	// The key: kid, absolute or relative to the issuer.
-	kid := h.Kid
-	if kid == "" {
-		return nil, fmt.Errorf("%w: no kid header (a header jwk alone does not say who holds the key)", ErrKey)
+	iss, _ := payload["iss"].(string)
+	if iss == "" {
+		iss = cred.Issuer().ID
 	}
-	if strings.HasPrefix(kid, "#") {
-		iss, _ := payload["iss"].(string)
-		if iss == "" {
-			iss = cred.Issuer().ID
-		}
-		kid = iss + kid
-	}
-	vm, doc, err := did.ResolveVerificationMethod(ctx, opts.Resolver, kid, did.AssertionMethod)
-	if err != nil {
-		return nil, fmt.Errorf("resolving kid %q: %w", kid, err)
-	}
-	key, err := vm.PublicKey()
+	vm, controller, err := checkKeyAndSignature(ctx, opts, token, h, iss, did.AssertionMethod)
 	if err != nil {
 		return nil, err
 	}
-	if len(h.JWK) > 0 {
-		hk, err := did.ParseJWK(h.JWK)
-		if err != nil {
-			return nil, fmt.Errorf("%w: header jwk: %w", ErrKey, err)
-		}
-		if !sameKey(hk, key) {
-			return nil, fmt.Errorf("%w: header jwk is not the kid's key", ErrKey)
-		}
-	}
-	want, err := AlgorithmFor(key)
-	if err != nil || want != h.Alg {
-		return nil, fmt.Errorf("%w: alg %q does not fit the key (%T)", ErrAlgorithm, h.Alg, key)
-	}
-	if rk, ok := key.(*rsa.PublicKey); ok && rk.N.BitLen() < 2048 {
-		return nil, fmt.Errorf("%w: RSA key of %d bits", ErrKey, rk.N.BitLen())
-	}
-	if err := verifySignature(token, h.Alg, key); err != nil {
-		return nil, err
-	}
-	res.Method, res.Controller = vm, doc.ID
+	res.Method, res.Controller = vm, controller
 
 	// OB 3.0 form: the registered claims must agree with the credential.
 	if res.Format == FormatOB3 {
@@ -359,6 +351,57 @@ func Verify(ctx context.Context, token string, opts VerifyOptions) (*Result, err
 			return nil, err
 		}
 	}
+	if err := checkTimes(payload, opts); err != nil {
+		return nil, err
+	}
+	res.Credential = credential
+	return res, nil
+}
+
+// parseToken splits and decodes a compact JWS strictly and applies the
+// header rules common to credentials and presentations: no crit, an
+// allowed algorithm, a JSON object payload.
+func parseToken(token string) (h header, pb []byte, payload map[string]any, err error) {
+	if len(token) > 2*limits.MaxCredentialBytes || !IsCompactJWS([]byte(token)) {
+		return h, nil, nil, fmt.Errorf("%w: not a compact JWS", ErrMalformed)
+	}
+	parts := strings.SplitN(token, ".", 3)
+	hb, err := base64.RawURLEncoding.DecodeString(parts[0])
+	if err != nil {
+		return h, nil, nil, fmt.Errorf("%w: header is not base64url", ErrMalformed)
+	}
+	if err := strictjson.Unmarshal(hb, &h, strictjson.Limits{MaxBytes: 64 << 10}); err != nil {
+		return h, nil, nil, fmt.Errorf("%w: header: %w", ErrMalformed, err)
+	}
+	if len(h.Crit) > 0 {
+		return h, nil, nil, fmt.Errorf("%w: %s", ErrCritical, h.Crit)
+	}
+	okAlg := false
+	for _, a := range allowed {
+		if string(a) == h.Alg {
+			okAlg = true
+		}
+	}
+	if !okAlg {
+		return h, nil, nil, fmt.Errorf("%w: %q", ErrAlgorithm, h.Alg)
+	}
+	pb, err = base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return h, nil, nil, fmt.Errorf("%w: payload is not base64url", ErrMalformed)
+	}
+	pv, err := strictjson.Decode(pb, strictjson.Limits{})
+	if err != nil {
+		return h, nil, nil, fmt.Errorf("%w: payload: %w", ErrMalformed, err)
+	}
+	payload, ok := pv.(map[string]any)
+	if !ok {
+		return h, nil, nil, fmt.Errorf("%w: payload is not a JSON object", ErrMalformed)
+	}
+	return h, pb, payload, nil
+}
+
+// checkTimes enforces the exp and nbf claims, if present.
+func checkTimes(payload map[string]any, opts VerifyOptions) error {
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -368,13 +411,76 @@ func Verify(ctx context.Context, token string, opts VerifyOptions) (*Result, err
 		skew = proof.DefaultClockSkew
 	}
 	if exp, ok := payload["exp"].(float64); ok && now.Add(-skew).After(time.Unix(int64(exp), 0)) {
-		return nil, fmt.Errorf("%w: token expired at %s", ErrClaims, time.Unix(int64(exp), 0).UTC().Format(time.RFC3339))
+		return fmt.Errorf("%w: token expired at %s", ErrClaims, time.Unix(int64(exp), 0).UTC().Format(time.RFC3339))
 	}
 	if nbf, ok := payload["nbf"].(float64); ok && now.Add(skew).Before(time.Unix(int64(nbf), 0)) {
-		return nil, fmt.Errorf("%w: token not valid before %s", ErrClaims, time.Unix(int64(nbf), 0).UTC().Format(time.RFC3339))
+		return fmt.Errorf("%w: token not valid before %s", ErrClaims, time.Unix(int64(nbf), 0).UTC().Format(time.RFC3339))
 	}
-	res.Credential = credential
-	return res, nil
+	return nil
+}
+
+// KeyResolver resolves a kid that is neither a DID URL nor an https URL,
+// such as a JWK thumbprint naming a key in a set the verifier already
+// trusts. It returns the verification method and its controller, which is
+// then bound to iss (or the credential's issuer, or the holder) as a DID
+// controller would be.
+type KeyResolver interface {
+	ResolveKey(ctx context.Context, kid string) (vm *did.VerificationMethod, controller string, err error)
+}
+
+// checkKeyAndSignature resolves the header's kid (absolute, or relative to
+// iss) for relationship rel, checks the header's algorithm and jwk against
+// the key, and verifies the signature. It returns the method and the DID
+// (or URL) of its controller.
+func checkKeyAndSignature(ctx context.Context, opts VerifyOptions, token string, h header, iss string, rel did.Relationship) (*did.VerificationMethod, string, error) {
+	kid := h.Kid
+	if kid == "" {
+		return nil, "", fmt.Errorf("%w: no kid header (a header jwk alone does not say who holds the key)", ErrKey)
+	}
+	if strings.HasPrefix(kid, "#") {
+		kid = iss + kid
+	}
+	var vm *did.VerificationMethod
+	var controller string
+	if !strings.HasPrefix(kid, "did:") && !strings.HasPrefix(kid, "https://") && opts.Keys != nil {
+		var err error
+		if vm, controller, err = opts.Keys.ResolveKey(ctx, kid); err != nil {
+			return nil, "", fmt.Errorf("resolving kid %q: %w", kid, err)
+		}
+		if vm == nil || controller == "" {
+			return nil, "", fmt.Errorf("%w: kid %q resolved to no key or no controller", ErrKey, kid)
+		}
+	} else {
+		m, doc, err := did.ResolveVerificationMethod(ctx, opts.Resolver, kid, rel)
+		if err != nil {
+			return nil, "", fmt.Errorf("resolving kid %q: %w", kid, err)
+		}
+		vm, controller = m, doc.ID
+	}
+	key, err := vm.PublicKey()
+	if err != nil {
+		return nil, "", err
+	}
+	if len(h.JWK) > 0 {
+		hk, err := did.ParseJWK(h.JWK)
+		if err != nil {
+			return nil, "", fmt.Errorf("%w: header jwk: %w", ErrKey, err)
+		}
+		if !sameKey(hk, key) {
+			return nil, "", fmt.Errorf("%w: header jwk is not the kid's key", ErrKey)
+		}
+	}
+	want, err := AlgorithmFor(key)
+	if err != nil || want != h.Alg {
+		return nil, "", fmt.Errorf("%w: alg %q does not fit the key (%T)", ErrAlgorithm, h.Alg, key)
+	}
+	if rk, ok := key.(*rsa.PublicKey); ok && rk.N.BitLen() < 2048 {
+		return nil, "", fmt.Errorf("%w: RSA key of %d bits", ErrKey, rk.N.BitLen())
+	}
+	if err := verifySignature(token, h.Alg, key); err != nil {
+		return nil, "", err
+	}
+	return vm, controller, nil
 }
 
 func verifySignature(token, alg string, key crypto.PublicKey) error {

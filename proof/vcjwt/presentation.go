@@ -1,0 +1,178 @@
+package vcjwt
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	jose "github.com/go-jose/go-jose/v4"
+
+	"github.com/onchaincert/microcred/did"
+	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/vc"
+)
+
+// PresentationResult is a verified presentation token.
+type PresentationResult struct {
+	Format Format
+	// Presentation is the presentation exactly as signed.
+	Presentation []byte
+	Algorithm    string
+	// Method is the verification method that signed; Controller its DID,
+	// which the caller binds to the presentation's holder.
+	Method     *did.VerificationMethod
+	Controller string
+}
+
+// SignPresentation secures a presentation as a compact JWT signed by the
+// holder's key for authentication: in FormatJOSE the payload is the
+// presentation (typ "vp+jwt"), in FormatOB3 it is in a "vp" claim with
+// iss = holder. The verifier's challenge and domain become the nonce and
+// aud claims; a challenge is required, as it is what stops replay.
+func SignPresentation(ctx context.Context, presentation []byte, signer proof.Signer, f Format, challenge, domain string) (string, error) {
+	if signer == nil {
+		return "", errors.New("vcjwt: no signer")
+	}
+	if challenge == "" {
+		return "", errors.New("vcjwt: a presentation needs the verifier's challenge")
+	}
+	p, err := vc.ParsePresentation(presentation)
+	if err != nil {
+		return "", err
+	}
+	if _, ok := p.Member("proof"); ok {
+		return "", errors.New("vcjwt: the presentation already has an embedded proof")
+	}
+	holder, _, _ := strings.Cut(signer.VerificationMethod(), "#")
+	if p.Holder() != "" && p.Holder() != holder {
+		return "", fmt.Errorf("%w: holder is %q, the signing key belongs to %q", ErrKey, p.Holder(), holder)
+	}
+	alg, err := AlgorithmFor(signer.Public())
+	if err != nil {
+		return "", err
+	}
+	opts := (&jose.SignerOptions{}).WithHeader(jose.HeaderKey("kid"), signer.VerificationMethod())
+	var claims map[string]any
+	switch f {
+	case FormatJOSE:
+		if err := json.Unmarshal(presentation, &claims); err != nil {
+			return "", fmt.Errorf("vcjwt: %w", err)
+		}
+		if _, ok := claims["nonce"]; ok {
+			return "", errors.New("vcjwt: the presentation already has a nonce member")
+		}
+		if _, ok := claims["aud"]; ok {
+			return "", errors.New("vcjwt: the presentation already has an aud member")
+		}
+		opts = opts.WithType("vp+jwt")
+	case FormatOB3:
+		claims = map[string]any{"iss": holder, "vp": json.RawMessage(presentation)}
+		opts = opts.WithType("JWT")
+	default:
+		return "", errors.New("vcjwt: unknown format")
+	}
+	claims["nonce"] = challenge
+	if domain != "" {
+		claims["aud"] = domain
+	}
+	payload, err := json.Marshal(claims)
+	if err != nil {
+		return "", fmt.Errorf("vcjwt: %w", err)
+	}
+	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.SignatureAlgorithm(alg), Key: opaque{ctx, signer, jose.SignatureAlgorithm(alg)}}, opts)
+	if err != nil {
+		return "", fmt.Errorf("vcjwt: %w", err)
+	}
+	jws, err := s.Sign(payload)
+	if err != nil {
+		return "", fmt.Errorf("vcjwt: signing: %w", err)
+	}
+	return jws.CompactSerialize()
+}
+
+// Exchange is what the verifier asked the holder to bind a presentation
+// to: the challenge (the nonce claim) and, optionally, the domain (aud).
+type Exchange struct {
+	Challenge string
+	Domain    string
+	// WithoutChallengeUnsafe accepts a presentation with no nonce, so a
+	// replayed presentation passes; for test suites and archives only.
+	WithoutChallengeUnsafe bool
+}
+
+// VerifyPresentation verifies a presentation token: VC-JOSE-COSE "vp+jwt"
+// (the payload is the presentation, with no vc/vp claims) or the VCDM 1.1
+// / OB 3.0 form (a "vp" claim). The kid must resolve to a key listed for
+// authentication; the nonce claim must equal ex.Challenge (required unless
+// WithoutChallengeUnsafe) and, if ex.Domain is set, aud must name it; exp
+// and nbf are enforced. Embedded credentials are returned, not verified:
+// verify each in turn (the root package's Verifier.VerifyPresentation does).
+func VerifyPresentation(ctx context.Context, token string, opts VerifyOptions, ex Exchange) (*PresentationResult, error) {
+	if opts.Resolver == nil {
+		return nil, errors.New("vcjwt: no DID resolver configured")
+	}
+	if ex.Challenge == "" && !ex.WithoutChallengeUnsafe {
+		return nil, errors.New("vcjwt: the verifier's challenge is required to verify a presentation")
+	}
+	h, pb, payload, err := parseToken(strings.TrimSpace(token))
+	if err != nil {
+		return nil, err
+	}
+	res := &PresentationResult{Algorithm: h.Alg}
+	_, hasVC := payload["vc"]
+	_, hasVP := payload["vp"]
+	switch {
+	case h.Typ == "vp+jwt" || h.Typ == "vp+ld+json+jwt":
+		if hasVC || hasVP {
+			return nil, fmt.Errorf("%w: a %s payload must be the presentation, not carry vc/vp claims", ErrMalformed, h.Typ)
+		}
+		res.Format, res.Presentation = FormatJOSE, pb
+	case (h.Typ == "" || strings.EqualFold(h.Typ, "JWT")) && hasVP:
+		raw, ok := rawMember(pb, "vp")
+		if !ok {
+			return nil, fmt.Errorf("%w: the vp claim is not an object", ErrMalformed)
+		}
+		res.Format, res.Presentation = FormatOB3, raw
+	default:
+		return nil, fmt.Errorf("%w: media type %q with no vp claim is not a presentation", ErrMalformed, h.Typ)
+	}
+	p, err := vc.ParsePresentation(res.Presentation)
+	if err != nil {
+		return nil, err
+	}
+	iss, _ := payload["iss"].(string)
+	if iss == "" {
+		iss = p.Holder()
+	}
+	vm, controller, err := checkKeyAndSignature(ctx, opts, token, h, iss, did.Authentication)
+	if err != nil {
+		return nil, err
+	}
+	res.Method, res.Controller = vm, controller
+	if nonce, _ := payload["nonce"].(string); nonce != ex.Challenge && !(ex.Challenge == "" && ex.WithoutChallengeUnsafe) {
+		return nil, fmt.Errorf("%w: nonce %q", proof.ErrChallengeMismatch, nonce)
+	}
+	if ex.Domain != "" && !audIncludes(payload["aud"], ex.Domain) {
+		return nil, fmt.Errorf("%w: aud %v", proof.ErrDomainMismatch, payload["aud"])
+	}
+	if err := checkTimes(payload, opts); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func audIncludes(aud any, domain string) bool {
+	switch a := aud.(type) {
+	case string:
+		return a == domain
+	case []any:
+		for _, v := range a {
+			if s, ok := v.(string); ok && s == domain {
+				return true
+			}
+		}
+	}
+	return false
+}
