@@ -57,3 +57,16 @@ func BenchmarkTxProof(b *testing.B) {
 		}
 	}
 }
+
+// Verifying a proof allocates per node decoded, not per byte.
+func TestVerifyTxProofAllocations(t *testing.T) {
+	p := otsProofs(t)[1]
+	allocs := testing.AllocsPerRun(100, func() {
+		if err := VerifyTxProof(p.root, 19, p.raw, p.nodes); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 8 {
+		t.Errorf("VerifyTxProof: %v allocations, want at most 8", allocs)
+	}
+}

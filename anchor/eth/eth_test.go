@@ -386,3 +386,34 @@ func TestAddress(t *testing.T) {
 	_, err = ParseAddress("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beae")
 	assert.ErrorIs(t, err, ErrInvalidAddress, "39 digits")
 }
+
+// EIP-2930 (type 1) with an access list: sign, encode, parse back, same
+// fields, same sender; a corrupted storage key changes the sender.
+func TestAccessListTxRoundTrip(t *testing.T) {
+	key := testKey(t)
+	to := Address{0xaa}
+	tx := &Tx{Type: AccessListTxType, ChainID: 5, Nonce: 1, GasPrice: big.NewInt(3e9), Gas: 50000, To: &to,
+		Value: big.NewInt(0), Data: testRoot,
+		AccessList: []AccessTuple{{Address: Address{1}, StorageKeys: []Hash{{2}, {3}}}, {Address: Address{4}}}}
+	require.NoError(t, tx.Sign(key))
+	raw, err := tx.MarshalBinary()
+	require.NoError(t, err)
+	require.Equal(t, byte(1), raw[0])
+	parsed, err := ParseTx(raw)
+	require.NoError(t, err)
+	assert.Equal(t, tx, parsed)
+	from, err := parsed.Sender()
+	require.NoError(t, err)
+	assert.Equal(t, PubkeyAddress(key.PubKey()), from)
+
+	mut := *parsed
+	mut.AccessList = []AccessTuple{{Address: Address{1}, StorageKeys: []Hash{{2}, {4}}}, {Address: Address{4}}}
+	if got, err := mut.Sender(); err == nil {
+		assert.NotEqual(t, from, got)
+	}
+	// A storage key of 31 bytes does not parse.
+	bad := bytes.Replace(raw, append([]byte{0xa0, 2}, make([]byte, 31)...), append([]byte{0x9f, 2}, make([]byte, 30)...), 1)
+	require.NotEqual(t, raw, bad)
+	_, err = ParseTx(bad)
+	assert.Error(t, err)
+}
