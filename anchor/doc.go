@@ -46,18 +46,25 @@
 //   - L1: an anchor is claimed (chain and txid), as Blockcerts trusts an
 //     explorer to report it.
 //   - L2: the raw transaction parses strictly, its txid is the claimed one
-//     and an output is OP_RETURN‖PUSH32‖root.
+//     and an output is OP_RETURN‖PUSH32‖root (Bitcoin), or its data is the
+//     root, its chain id fits the chain and its sender is recovered
+//     ([Assurance.Sender]; Ethereum, package eth).
 //   - L3: the transaction is in a block: the header meets its own proof of
 //     work and the branch reaches its merkle root (CVE-2012-2459 and
-//     64-byte-transaction guards, see package btc).
+//     64-byte-transaction guards, see package btc); for Ethereum, a
+//     transactions-trie proof reaches the transactionsRoot of a header
+//     whose hash the caller trusts ([Checkpoint]) or that links by
+//     parentHash to a trusted descendant.
 //   - L4: bitcoin-mainnet only: the block connects to a checkpoint the
 //     caller trusts, through headers that each meet their target and a
 //     caller-chosen difficulty floor, and is buried under at least N
-//     headers.
+//     headers. ethereum-mainnet: the trusted block hash is N−1 or more
+//     linked headers after the anchor block (Ethereum has no proof of work
+//     since the Merge, so trust flows back from a trusted descendant).
 //
-// Testnet, regtest and mock anchors never reach L4 and are flagged
-// [Assurance.NoFinality]. Ethereum receipts stop at L1 until package eth
-// exists. Verification reports the level reached and why it stopped.
+// Testnet, regtest, Sepolia, Ethereum dev chains ([ChainEthereumDev]) and
+// mock anchors never reach L4 and are flagged [Assurance.NoFinality].
+// Verification reports the level reached and why it stopped.
 //
 // # Security considerations
 //

@@ -21,13 +21,17 @@ const (
 	// L1: an anchor is claimed (chain and txid), not yet evidenced.
 	L1
 	// L2: the raw transaction has the claimed txid and commits the root
-	// in an OP_RETURN output.
+	// in an OP_RETURN output (Bitcoin) or as its data, with the sender
+	// recovered from its signature (Ethereum).
 	L2
 	// L3: the transaction is in a block whose header meets its proof of
-	// work, by a branch to the header's merkle root.
+	// work, by a branch to the header's merkle root (Bitcoin), or by a
+	// transactions-trie proof to a header whose hash, or a linked
+	// descendant's, the caller trusts (Ethereum).
 	L3
 	// L4: that block is confirmed N times on a chain connected to a
-	// trusted checkpoint (bitcoin-mainnet only).
+	// trusted checkpoint (bitcoin-mainnet), or the trusted Ethereum block
+	// is N−1 or more blocks after the anchor block (ethereum-mainnet).
 	L4
 )
 
@@ -50,13 +54,14 @@ const DefaultConfirmations = 6
 // trusts for the blocks around it.
 type Checkpoint struct {
 	Chain Chain
-	// BlockHash is the block hash in display (reversed) hex.
+	// BlockHash is the block hash in display (reversed) hex; for
+	// Ethereum "0x" and 64 hex digits (see ethereum.go).
 	BlockHash string
 	// MaxBits is the easiest target (compact nBits) any header checked
 	// against this checkpoint may have: the floor that stops cheap
 	// low-difficulty headers (retargeting is not replayed; see package
 	// btc). Required; choose it near the real difficulty at that height
-	// (for instance a quarter of it).
+	// (for instance a quarter of it). Unused for Ethereum.
 	MaxBits uint32
 }
 
@@ -90,6 +95,10 @@ type Assurance struct {
 	// BlockTime is the anchor block's header time (L3+); miners choose it
 	// within about two hours.
 	BlockTime time.Time
+	// Sender is the address that signed the anchor transaction, recovered
+	// from its signature (Ethereum, L2+; EIP-55 form), or "". Compare it
+	// with the issuer's address with eth.ParseAddress.
+	Sender string
 	// Reason says why verification stopped at Level; nil only at L4.
 	// For several anchors it joins every anchor's reason.
 	Reason error
@@ -195,6 +204,9 @@ func (r *Receipt) verifyAnchor(an *Anchor, opts VerifyOptions) *Assurance {
 	a.Level = L1
 	if an.Chain == ChainMock {
 		return stop(fmt.Errorf("%w: mock anchor", ErrNoFinality))
+	}
+	if an.Chain.ethereum() {
+		return r.verifyEthereum(an, opts, a)
 	}
 	if !an.Chain.bitcoin() {
 		return stop(fmt.Errorf("%w: %s", ErrUnsupportedChain, an.Chain))

@@ -34,6 +34,7 @@ const (
 	ChainBitcoinRegtest  Chain = "bitcoin-regtest"
 	ChainEthereumMainnet Chain = "ethereum-mainnet"
 	ChainEthereumSepolia Chain = "ethereum-sepolia"
+	// ChainEthereumDev is declared in ethereum.go.
 	// ChainMock is a test anchor on no chain at all (Blockcerts mocknet).
 	ChainMock Chain = "mock"
 )
@@ -41,7 +42,7 @@ const (
 func (c Chain) known() bool {
 	switch c {
 	case ChainBitcoinMainnet, ChainBitcoinTestnet, ChainBitcoinRegtest,
-		ChainEthereumMainnet, ChainEthereumSepolia, ChainMock:
+		ChainEthereumMainnet, ChainEthereumSepolia, ChainEthereumDev, ChainMock:
 		return true
 	}
 	return false
@@ -89,6 +90,9 @@ type Anchor struct {
 	// digits; for mock any non-empty label.
 	TxID string
 	// RawTx is the transaction's full serialization (L2 evidence).
+	// Ethereum evidence is described in ethereum.go: RawTx is the raw
+	// signed transaction, Branch the transactions-trie proof (root node
+	// first) and Headers RLP block headers.
 	RawTx []byte
 	// TxIndex is the transaction's position in its block (L3).
 	TxIndex uint32
@@ -376,7 +380,7 @@ func (p *objParser) anchor(v any, where string) Anchor {
 		} else if _, err := decodeHex(a.TxID); err != nil {
 			p.fail("%s.txid: %v", where, err)
 		}
-	case a.Chain == ChainEthereumMainnet || a.Chain == ChainEthereumSepolia:
+	case a.Chain.ethereum():
 		if len(a.TxID) != 66 || !strings.HasPrefix(a.TxID, "0x") {
 			p.fail("%s.txid is not 0x and 64 hex digits", where)
 		} else if _, err := decodeHex(a.TxID[2:]); err != nil {
@@ -393,11 +397,15 @@ func (p *objParser) anchor(v any, where string) Anchor {
 			p.fail("%s.rawTx is empty", where)
 		}
 	}
+	branchSize, branchMax, headerSize, headerMax := a.Chain.evidenceLimits()
 	if b, ok := m["branch"]; ok {
 		l := p.list(b, where+".branch", 32)
 		a.Branch = make([][]byte, len(l))
 		for i, e := range l {
-			a.Branch[i] = p.hexBytes(e, fmt.Sprintf("%s.branch[%d]", where, i), HashSize, HashSize)
+			a.Branch[i] = p.hexBytes(e, fmt.Sprintf("%s.branch[%d]", where, i), branchSize, branchMax)
+			if p.err == nil && len(a.Branch[i]) == 0 {
+				p.fail("%s.branch[%d] is empty", where, i)
+			}
 		}
 	}
 	if h, ok := m["headers"]; ok {
@@ -407,7 +415,10 @@ func (p *objParser) anchor(v any, where string) Anchor {
 		}
 		a.Headers = make([][]byte, len(l))
 		for i, e := range l {
-			a.Headers[i] = p.hexBytes(e, fmt.Sprintf("%s.headers[%d]", where, i), 80, 80)
+			a.Headers[i] = p.hexBytes(e, fmt.Sprintf("%s.headers[%d]", where, i), headerSize, headerMax)
+			if p.err == nil && len(a.Headers[i]) == 0 {
+				p.fail("%s.headers[%d] is empty", where, i)
+			}
 		}
 	}
 	_, hasIdx := m["txIndex"]

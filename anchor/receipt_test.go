@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/onchaincert/microcred/anchor/btc"
+	"github.com/onchaincert/microcred/anchor/eth"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -116,8 +117,8 @@ func TestReceiptLevelsRegtest(t *testing.T) {
 	assert.Equal(t, L1, a.Level)
 	assert.True(t, a.NoFinality)
 	a = climb(func(c *Receipt) { c.Anchors[0].Chain = ChainEthereumMainnet })
-	assert.Equal(t, L1, a.Level)
-	assert.ErrorIs(t, a.Reason, ErrUnsupportedChain)
+	assert.Equal(t, L1, a.Level, "Bitcoin evidence is no Ethereum transaction")
+	assert.ErrorIs(t, a.Reason, eth.ErrMalformedTx)
 
 	// L0 failures are errors.
 	_, err = r.Verify(VerifyOptions{})

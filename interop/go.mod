@@ -4,4 +4,15 @@ go 1.24.0
 
 require github.com/stretchr/testify v1.12.1
 
-require go.yaml.in/yaml/v3 v3.0.5 // indirect
+require (
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	golang.org/x/crypto v0.45.0 // indirect
+	golang.org/x/sys v0.38.0 // indirect
+)
+
+require (
+	github.com/decred/dcrd/dcrec/secp256k1/v4 v4.4.1
+	github.com/onchaincert/microcred v0.0.0
+)
+
+replace github.com/onchaincert/microcred => ../
