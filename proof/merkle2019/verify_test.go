@@ -263,9 +263,15 @@ func TestCorruptions(t *testing.T) {
 		{name: "no transaction data", doc: doc, step: merkle2019.StepLevel, err: anchor.ErrInsufficientAssurance,
 			opts: func(o merkle2019.Options) merkle2019.Options { o.Transactions = merkle2019.StaticTx{}; return o }},
 		{name: "key created after the transaction", doc: doc, step: merkle2019.StepIssuer, err: merkle2019.ErrIssuerMismatch,
-			opts: func(o merkle2019.Options) merkle2019.Options { o.IssuerKeys = []merkle2019.IssuerKey{lateKey}; return o }},
+			opts: func(o merkle2019.Options) merkle2019.Options {
+				o.IssuerKeys = []merkle2019.IssuerKey{lateKey}
+				return o
+			}},
 		{name: "key revoked at the transaction", doc: doc, step: merkle2019.StepIssuer, err: merkle2019.ErrIssuerMismatch,
-			opts: func(o merkle2019.Options) merkle2019.Options { o.IssuerKeys = []merkle2019.IssuerKey{revokedKey}; return o }},
+			opts: func(o merkle2019.Options) merkle2019.Options {
+				o.IssuerKeys = []merkle2019.IssuerKey{revokedKey}
+				return o
+			}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			o := opts
