@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/piprate/json-gold/ld"
+
 	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/vc/contexts"
 )
@@ -67,7 +69,7 @@ func NewHasher(loader *contexts.Loader) (*Hasher, error) {
 			return nil, err
 		}
 	}
-	c, err := canon.NewRDFC(canon.Options{Loader: loader})
+	c, err := canon.NewRDFC(canon.Options{Loader: fallbackLoader{loader}})
 	if err != nil {
 		return nil, err
 	}
@@ -117,6 +119,27 @@ func (h *Hasher) TargetHash(doc map[string]any, proofIndex int) ([]byte, []byte,
 	return sum[:], nq, nil
 }
 
+// fallbackContextURL serves {"@context": {"@vocab": "http://fallback.org/"}}.
+// Appending this URL instead of the equivalent inline object keeps the
+// document's context a list of URLs, which internal/canon processes once
+// and caches; JSON-LD gives a remote context's @vocab the same effect.
+const fallbackContextURL = "urn:microcred:merkle2019:fallback-vocab"
+
+var fallbackContext = &ld.RemoteDocument{
+	DocumentURL: fallbackContextURL,
+	Document:    map[string]any{"@context": map[string]any{"@vocab": fallbackVocab}},
+}
+
+// fallbackLoader serves fallbackContextURL and delegates the rest.
+type fallbackLoader struct{ next ld.DocumentLoader }
+
+func (l fallbackLoader) LoadDocument(u string) (*ld.RemoteDocument, error) {
+	if u == fallbackContextURL {
+		return fallbackContext, nil
+	}
+	return l.next.LoadDocument(u)
+}
+
 // withFallback returns ctx with the fallback @vocab appended unless an
 // object entry already has an @vocab. ctx is not modified.
 func withFallback(ctx any) any {
@@ -137,5 +160,5 @@ func withFallback(ctx any) any {
 	}
 	out := make([]any, 0, len(list)+1)
 	out = append(out, list...)
-	return append(out, map[string]any{"@vocab": fallbackVocab})
+	return append(out, fallbackContextURL)
 }
