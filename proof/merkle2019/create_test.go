@@ -160,6 +160,16 @@ func TestCreateVerifyL2(t *testing.T) {
 		assert.ErrorIs(t, err, merkle2019.ErrTargetHashMismatch)
 	}
 
+	// The issuer key given as an uncompressed point matches the
+	// compressed key in the transaction.
+	uncompressed := didKey(t, didIssuer) // the same key as profileKey1
+	o2 := opts
+	o2.IssuerKeys = []merkle2019.IssuerKey{{Address: addr, PublicKey: uncompressed}}
+	signed0, err := b.Attach(0, docs[0], po)
+	require.NoError(t, err)
+	_, err = merkle2019.Verify(ctx, signed0, o2)
+	require.NoError(t, err)
+
 	// Another key's raw transaction: the sender is not the issuer.
 	other := mustHex(t, readDerivedKeys(t)["https://www.blockcerts.org/samples/3.0/issuer-blockcerts.json#key-1-btc"].CompressedPubkey)
 	raw2, txid2 := syntheticTx(t, other, root)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/anchor/btc"
 	"github.com/onchaincert/microcred/internal/limits"
@@ -442,7 +444,10 @@ func (v *Verifier) checkIssuer(tx *TxData, sender []byte) error {
 // to k: equal to k.PublicKey, or hashing to k.Address.
 func senderMatches(k *IssuerKey, sender []byte) bool {
 	if len(k.PublicKey) > 0 {
-		return bytes.Equal(k.PublicKey, sender)
+		// Compare the points: one side may be compressed, the other not.
+		a, err1 := secp256k1.ParsePubKey(k.PublicKey)
+		b, err2 := secp256k1.ParsePubKey(sender)
+		return err1 == nil && err2 == nil && a.IsEqual(b)
 	}
 	for _, testnet := range []bool{false, true} {
 		if a, err := BitcoinAddress(sender, testnet); err == nil && a == k.Address {
