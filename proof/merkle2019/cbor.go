@@ -1,0 +1,218 @@
+package merkle2019
+
+// A minimal, strict CBOR (RFC 8949) codec for the subset a MerkleProof2019
+// proofValue uses: unsigned and negative integers, byte strings, text
+// strings, arrays and maps. Definite lengths only, preferred (shortest)
+// argument encoding, no tags, floats or simple values, valid UTF-8 text,
+// bounded depth and item count, and every length checked against the bytes
+// left before anything is allocated. Decoding the same bytes and encoding
+// the result gives the same bytes.
+
+import (
+	"fmt"
+	"unicode/utf8"
+)
+
+const (
+	majorUint  = 0
+	majorNeg   = 1
+	majorBytes = 2
+	majorText  = 3
+	majorArray = 4
+	majorMap   = 5
+)
+
+const (
+	// maxCBORDepth bounds nesting: the deepest proofValue item (an anchor
+	// entry's value) sits at depth 5.
+	maxCBORDepth = 8
+	// maxCBORItems bounds the items in one decoded CBOR value.
+	maxCBORItems = 2048
+)
+
+// item is one decoded CBOR data item.
+type item struct {
+	major byte
+	n     uint64 // unsigned value; for majorNeg the value is -1-n
+	b     []byte // byte or text string contents (aliases the input)
+	a     []item // array elements; for a map, key and value alternate
+}
+
+func (it *item) kind() string {
+	switch it.major {
+	case majorUint, majorNeg:
+		return "integer"
+	case majorBytes:
+		return "byte string"
+	case majorText:
+		return "text string"
+	case majorArray:
+		return "array"
+	case majorMap:
+		return "map"
+	}
+	return "unknown"
+}
+
+// int returns the item as a signed integer, if it is an integer that fits.
+func (it *item) int() (int64, bool) {
+	switch it.major {
+	case majorUint:
+		if it.n > 1<<62 {
+			return 0, false
+		}
+		return int64(it.n), true
+	case majorNeg:
+		if it.n > 1<<62 {
+			return 0, false
+		}
+		return -1 - int64(it.n), true
+	}
+	return 0, false
+}
+
+// decodeCBOR decodes exactly one data item filling all of b.
+func decodeCBOR(b []byte) (item, error) {
+	d := cborDecoder{b: b}
+	it, err := d.item(0)
+	if err != nil {
+		return item{}, err
+	}
+	if d.i != len(b) {
+		return item{}, malformed("%d trailing bytes after the CBOR item", len(b)-d.i)
+	}
+	return it, nil
+}
+
+type cborDecoder struct {
+	b     []byte
+	i     int
+	items int
+}
+
+func (d *cborDecoder) left() int { return len(d.b) - d.i }
+
+// head reads an item head: major type and shortest-form argument.
+func (d *cborDecoder) head() (major byte, arg uint64, err error) {
+	if d.i >= len(d.b) {
+		return 0, 0, malformed("CBOR: unexpected end of data")
+	}
+	ib := d.b[d.i]
+	d.i++
+	major, ai := ib>>5, ib&0x1f
+	if ai < 24 {
+		return major, uint64(ai), nil
+	}
+	var size int
+	var min uint64
+	switch ai {
+	case 24:
+		size, min = 1, 24
+	case 25:
+		size, min = 2, 0x100
+	case 26:
+		size, min = 4, 0x10000
+	case 27:
+		size, min = 8, 0x100000000
+	default: // 28-30 reserved, 31 indefinite length or break
+		return 0, 0, malformed("CBOR: indefinite length or reserved additional information %d", ai)
+	}
+	if d.left() < size {
+		return 0, 0, malformed("CBOR: unexpected end of data")
+	}
+	for _, c := range d.b[d.i : d.i+size] {
+		arg = arg<<8 | uint64(c)
+	}
+	d.i += size
+	if arg < min {
+		return 0, 0, malformed("CBOR: argument %d not in shortest form", arg)
+	}
+	return major, arg, nil
+}
+
+func (d *cborDecoder) item(depth int) (item, error) {
+	if depth > maxCBORDepth {
+		return item{}, malformed("CBOR: nesting deeper than %d", maxCBORDepth)
+	}
+	if d.items++; d.items > maxCBORItems {
+		return item{}, malformed("CBOR: more than %d items", maxCBORItems)
+	}
+	major, arg, err := d.head()
+	if err != nil {
+		return item{}, err
+	}
+	it := item{major: major}
+	switch major {
+	case majorUint, majorNeg:
+		it.n = arg
+	case majorBytes, majorText:
+		if arg > uint64(d.left()) {
+			return item{}, malformed("CBOR: string of %d bytes exceeds the %d bytes left", arg, d.left())
+		}
+		it.b = d.b[d.i : d.i+int(arg)]
+		d.i += int(arg)
+		if major == majorText && !utf8.Valid(it.b) {
+			return item{}, malformed("CBOR: text string is not valid UTF-8")
+		}
+	case majorArray, majorMap:
+		count := arg
+		if major == majorMap {
+			if arg > uint64(d.left())/2 {
+				return item{}, malformed("CBOR: map of %d pairs exceeds the bytes left", arg)
+			}
+			count = 2 * arg
+		}
+		// Every item takes at least one byte: a count larger than the
+		// bytes left is a lie, refused before allocating.
+		if count > uint64(d.left()) || count > maxCBORItems {
+			return item{}, malformed("CBOR: %d elements exceed the bytes left", count)
+		}
+		it.a = make([]item, 0, count)
+		for k := uint64(0); k < count; k++ {
+			e, err := d.item(depth + 1)
+			if err != nil {
+				return item{}, err
+			}
+			it.a = append(it.a, e)
+		}
+	default: // 6 tags, 7 floats and simple values
+		return item{}, malformed("CBOR: major type %d is not allowed", major)
+	}
+	return it, nil
+}
+
+func appendHead(dst []byte, major byte, n uint64) []byte {
+	m := major << 5
+	switch {
+	case n < 24:
+		return append(dst, m|byte(n))
+	case n <= 0xff:
+		return append(dst, m|24, byte(n))
+	case n <= 0xffff:
+		return append(dst, m|25, byte(n>>8), byte(n))
+	case n <= 0xffffffff:
+		return append(dst, m|26, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	}
+	return append(dst, m|27, byte(n>>56), byte(n>>48), byte(n>>40), byte(n>>32),
+		byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+}
+
+func appendInt(dst []byte, v int64) []byte {
+	if v >= 0 {
+		return appendHead(dst, majorUint, uint64(v))
+	}
+	return appendHead(dst, majorNeg, uint64(-1-v))
+}
+
+func appendBytes(dst []byte, b []byte) []byte {
+	return append(appendHead(dst, majorBytes, uint64(len(b))), b...)
+}
+
+func appendText(dst []byte, s string) []byte {
+	return append(appendHead(dst, majorText, uint64(len(s))), s...)
+}
+
+// malformed returns an error wrapping ErrMalformedProofValue.
+func malformed(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrMalformedProofValue, fmt.Sprintf(format, args...))
+}

@@ -1,0 +1,160 @@
+package merkle2019_test
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/onchaincert/microcred/proof/merkle2019"
+)
+
+func readFile(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	require.NoError(t, err, "reading testdata/%s", name)
+	return b
+}
+
+func readJSON(t testing.TB, name string, v any) {
+	t.Helper()
+	require.NoError(t, json.Unmarshal(readFile(t, name), v), "parsing testdata/%s", name)
+}
+
+func readHex(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(strings.TrimSpace(string(readFile(t, name))))
+	require.NoError(t, err)
+	return b
+}
+
+func mustHex(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(s)
+	require.NoError(t, err)
+	return b
+}
+
+// manifestCase is one entry of testdata/manifest.json.
+type manifestCase struct {
+	File      string `json:"file"`
+	Scenario  string `json:"scenario"`
+	Expect    string `json:"expect"`
+	Message   string `json:"message"`
+	LookForTx *struct {
+		RemoteHash     string `json:"remoteHash"`
+		IssuingAddress string `json:"issuingAddress"`
+		Time           string `json:"time"`
+	} `json:"lookForTx"`
+	HTTP map[string]string `json:"http"`
+}
+
+func readManifest(t testing.TB) []manifestCase {
+	var m struct {
+		Cases []manifestCase `json:"cases"`
+	}
+	readJSON(t, "manifest.json", &m)
+	require.NotEmpty(t, m.Cases)
+	return m.Cases
+}
+
+// txData turns a manifest lookForTx into TxData.
+func (c *manifestCase) txData(t testing.TB) *merkle2019.TxData {
+	if c.LookForTx == nil {
+		return nil
+	}
+	tm, err := time.Parse(time.RFC3339, c.LookForTx.Time)
+	require.NoError(t, err)
+	return &merkle2019.TxData{
+		RemoteHash:     c.LookForTx.RemoteHash,
+		IssuingAddress: c.LookForTx.IssuingAddress,
+		Time:           tm,
+	}
+}
+
+// didKey reads the secp256k1 JWK of #key-1 from a DID document in
+// testdata/issuers and returns it as an uncompressed SEC1 key.
+func didKey(t testing.TB, name string) []byte {
+	var doc struct {
+		VerificationMethod []struct {
+			ID  string `json:"id"`
+			JWK struct {
+				Crv string `json:"crv"`
+				X   string `json:"x"`
+				Y   string `json:"y"`
+			} `json:"publicKeyJwk"`
+		} `json:"verificationMethod"`
+	}
+	readJSON(t, "issuers/"+name, &doc)
+	for _, vm := range doc.VerificationMethod {
+		if vm.ID != "#key-1" {
+			continue
+		}
+		require.Equal(t, "secp256k1", vm.JWK.Crv)
+		x, err := base64.RawURLEncoding.DecodeString(vm.JWK.X)
+		require.NoError(t, err)
+		y, err := base64.RawURLEncoding.DecodeString(vm.JWK.Y)
+		require.NoError(t, err)
+		return append(append([]byte{4}, x...), y...)
+	}
+	t.Fatalf("no #key-1 in %s", name)
+	return nil
+}
+
+// derivedKeys is testdata/issuer-key-address-derivation.json.
+type derivedKey struct {
+	CompressedPubkey string `json:"compressed_pubkey"`
+	ETH              string `json:"eth"`
+	BTCMainnet       string `json:"btc_mainnet"`
+	BTCTestnet       string `json:"btc_testnet"`
+}
+
+func readDerivedKeys(t testing.TB) map[string]derivedKey {
+	var m map[string]derivedKey
+	readJSON(t, "issuer-key-address-derivation.json", &m)
+	return m
+}
+
+// syntheticTx builds a legacy Bitcoin transaction spending one P2PKH
+// input signed (in form only: the signature bytes are filler, nothing
+// here checks scripts) by pubkey, with a change output and the anchor
+// OP_RETURN PUSH32 root last, as cert-issuer lays it out. It returns the
+// raw bytes and the txid in display order.
+func syntheticTx(t testing.TB, pubkey, root []byte) ([]byte, string) {
+	require.Len(t, root, 32)
+	var b []byte
+	b = binary.LittleEndian.AppendUint32(b, 1) // version
+	b = append(b, 1)                           // one input
+	prev := sha256.Sum256([]byte("previous transaction"))
+	b = append(b, prev[:]...)
+	b = binary.LittleEndian.AppendUint32(b, 0)
+	sig := append(make([]byte, 70), 0x01) // DER-sized filler + SIGHASH_ALL
+	script := append(append([]byte{byte(len(sig))}, sig...), byte(len(pubkey)))
+	script = append(script, pubkey...)
+	b = append(b, byte(len(script)))
+	b = append(b, script...)
+	b = binary.LittleEndian.AppendUint32(b, 0xffffffff)
+	b = append(b, 2) // two outputs
+	b = binary.LittleEndian.AppendUint64(b, 50_000)
+	p2pkh := append(append([]byte{0x76, 0xa9, 0x14}, make([]byte, 20)...), 0x88, 0xac)
+	b = append(b, byte(len(p2pkh)))
+	b = append(b, p2pkh...)
+	b = binary.LittleEndian.AppendUint64(b, 0)
+	b = append(b, 34, 0x6a, 0x20)
+	b = append(b, root...)
+	b = binary.LittleEndian.AppendUint32(b, 0) // lock time
+	h1 := sha256.Sum256(b)
+	h2 := sha256.Sum256(h1[:])
+	for i, j := 0, 31; i < j; i, j = i+1, j-1 {
+		h2[i], h2[j] = h2[j], h2[i]
+	}
+	return b, hex.EncodeToString(h2[:])
+}
