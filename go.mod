@@ -18,5 +18,6 @@ require (
 	github.com/multiformats/go-base36 v0.2.0 // indirect
 	github.com/pquerna/cachecontrol v0.2.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
-	golang.org/x/text v0.14.0 // indirect
+	golang.org/x/crypto v0.45.0 // indirect
+	golang.org/x/text v0.31.0 // indirect
 )
