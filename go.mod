@@ -10,6 +10,7 @@ require (
 	github.com/piprate/json-gold v0.9.1
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	github.com/stretchr/testify v1.12.1
+	golang.org/x/crypto v0.45.0
 )
 
 require (
@@ -18,6 +19,5 @@ require (
 	github.com/multiformats/go-base36 v0.2.0 // indirect
 	github.com/pquerna/cachecontrol v0.2.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
-	golang.org/x/crypto v0.45.0 // indirect
 	golang.org/x/text v0.31.0 // indirect
 )
