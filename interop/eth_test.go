@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -71,14 +70,6 @@ func (c *rpcClient) call(t *testing.T, method string, out any, params ...any) er
 		return json.Unmarshal(r.Result, out)
 	}
 	return nil
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 // startGanache runs ganache on 127.0.0.1 and a free port with one funded

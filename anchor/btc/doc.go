@@ -4,6 +4,15 @@
 // hash and proof of work; transaction merkle branches and full-block
 // merkle roots; and chains of headers from a trusted checkpoint.
 //
+// It also writes anchors: [BuildAnchorTx] builds and signs, offline, a
+// segwit transaction spending P2WPKH outputs of one key to a P2WPKH
+// change [Address] and an OP_RETURN output carrying the 32-byte batch
+// root. [VerifyP2WPKHInput] checks such an input's BIP 143 signature
+// against the prevout amount and returns the public key that signed it
+// (the anchor's sender, for level L2 of package anchor); [ParseAddress]
+// and [Address.String] read and write bech32 P2WPKH addresses (BIP 173)
+// for [Mainnet], [Testnet] and [Regtest].
+//
 // Byte order: a [Hash] holds bytes in internal order (as hashed and
 // serialized); [Hash.String] and [ParseHash] use the byte-reversed display
 // order explorers show. OP_RETURN payloads are never reversed.
@@ -15,6 +24,13 @@
 // left before anything is allocated, and hard caps ([MaxTxBytes],
 // [MaxBlockBytes], [MaxBranch], [MaxChainHeaders]). Nothing panics on
 // input.
+//
+// Signatures: [VerifyP2WPKHInput] accepts only the canonical encoding
+// (strict DER, BIP 66; low S, BIP 146; SIGHASH_ALL), so a third party
+// cannot re-encode a signature into another valid witness. The digest
+// commits to the prevout amount, so [BuildAnchorTx] given a wrong amount
+// produces a transaction nodes reject, never one that overpays. Private
+// keys are never formatted into errors.
 //
 // Merkle proofs in Bitcoin have two known ambiguities, and both are
 // guarded:
@@ -41,12 +57,26 @@
 //
 // # Offline use
 //
-// Pure functions over bytes; no I/O, no global state.
+// Pure functions over bytes; no I/O, no global state. Signing happens in
+// memory: the caller sends the result ([Tx.Bytes], hex-encoded, is what
+// Bitcoin Core's and btcd's sendrawtransaction take).
 //
 // # Compatibility
 //
 // Serialization follows Bitcoin Core (CTransaction, CBlockHeader, CBlock)
 // and BIP 141/144. [ParseTx] accepts every transaction in Bitcoin Core's
-// tx_valid.json. Building and signing anchor transactions is not
-// implemented yet.
+// tx_valid.json. [WitnessV0SigHash] reproduces every digest of BIP 143's
+// examples, and signing reproduces their signatures byte for byte (both
+// use RFC 6979 nonces). Bech32 passes BIP 173's test vectors; witness
+// versions 1 to 16 need bech32m (BIP 350, taproot) and are refused.
+// Anchor transactions built here are accepted by btcd's mempool in
+// regtest and mined (see interop/btc_test.go).
+//
+// Decisions: outputs are change first and OP_RETURN last (the Blockcerts
+// convention); inputs signal replaceability (nSequence 0xfffffffd) so a
+// stuck anchor can be fee-bumped; fee rates are in sat/kvB as in Bitcoin
+// Core, applied to an upper bound of the virtual size; change below the
+// P2WPKH dust limit is an error rather than being given to the miner;
+// only SIGHASH_ALL, compressed keys, strict-DER low-S signatures are
+// produced or accepted.
 package btc

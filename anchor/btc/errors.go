@@ -40,6 +40,30 @@ var (
 	ErrBrokenChain = errors.New("btc: header chain does not link")
 	// ErrNoTransactions is returned for an empty transaction list.
 	ErrNoTransactions = errors.New("btc: no transactions")
+	// ErrInvalidBech32 is wrapped by errors for a string that is not valid
+	// bech32 (BIP 173): length, characters, case, separator or checksum.
+	ErrInvalidBech32 = errors.New("btc: invalid bech32 string")
+	// ErrInvalidAddress is wrapped by errors for valid bech32 that is not
+	// an address this package accepts: unknown prefix, bad padding, a
+	// program of the wrong length, or not P2WPKH where one is required.
+	ErrInvalidAddress = errors.New("btc: invalid address")
+	// ErrUnsupportedWitnessVersion is wrapped by errors for witness
+	// versions 1 to 16, whose addresses use bech32m (BIP 350).
+	ErrUnsupportedWitnessVersion = errors.New("btc: unsupported witness version")
+	// ErrNotP2WPKH is wrapped by errors for an input that is not a native
+	// P2WPKH spend (scriptSig present, wrong witness shape, key not
+	// compressed).
+	ErrNotP2WPKH = errors.New("btc: input is not a P2WPKH spend")
+	// ErrInvalidSignature is wrapped by errors for a signature that is not
+	// strict DER, has a high S, a hash type other than SIGHASH_ALL, or
+	// does not verify against the BIP 143 digest.
+	ErrInvalidSignature = errors.New("btc: invalid signature")
+	// ErrInvalidParams is wrapped by errors for anchor transaction
+	// parameters that are missing or out of range.
+	ErrInvalidParams = errors.New("btc: invalid anchor transaction parameters")
+	// ErrInsufficientFunds is wrapped by errors when the inputs cannot pay
+	// the fee and leave change above the dust limit.
+	ErrInsufficientFunds = errors.New("btc: insufficient funds")
 )
 
 // malformed returns an error wrapping kind with a detail message.

@@ -2,6 +2,7 @@ package btc
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -56,5 +57,54 @@ func FuzzParseHeader(f *testing.F) {
 		}
 		_ = h.CheckProofOfWork(RegtestPowLimit())
 		_, _ = h.Work()
+	})
+}
+
+func FuzzBech32Decode(f *testing.F) {
+	v := bip173Vectors(f)
+	for _, s := range v.Bech32Valid {
+		f.Add(s)
+	}
+	for _, s := range v.Bech32Invalid {
+		f.Add(s.String)
+	}
+	for _, s := range v.SegwitValid {
+		f.Add(s.Address)
+	}
+	for _, s := range v.SegwitInvalid {
+		f.Add(s.Address)
+	}
+	f.Add("bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080")
+	f.Fuzz(func(t *testing.T, s string) {
+		hrp, data, err := Bech32Decode(s)
+		if err != nil {
+			if hrp != "" || data != nil {
+				t.Fatal("non-zero results on error")
+			}
+		} else {
+			// Property: Encode(Decode(s)) is s in lowercase.
+			back, err := Bech32Encode(hrp, data)
+			if err != nil || back != strings.ToLower(s) {
+				t.Fatalf("%q does not round-trip: %q, %v", s, back, err)
+			}
+		}
+		hrp, version, prog, err := DecodeSegwit(s)
+		if err != nil {
+			if hrp != "" || version != 0 || prog != nil {
+				t.Fatal("non-zero segwit results on error")
+			}
+		} else if back, err := EncodeSegwit(hrp, version, prog); err != nil || back != strings.ToLower(s) {
+			t.Fatalf("segwit %q does not round-trip: %q, %v", s, back, err)
+		}
+		a, err := ParseAddress(s)
+		if err != nil {
+			if a != (Address{}) {
+				t.Fatal("non-zero address on error")
+			}
+			return
+		}
+		if back, err := ParseAddress(a.String()); err != nil || back != a {
+			t.Fatalf("address %q does not round-trip", s)
+		}
 	})
 }

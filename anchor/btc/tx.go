@@ -284,6 +284,12 @@ func (tx *Tx) Size() int { return len(tx.raw) }
 // data, the bytes the txid hashes.
 func (tx *Tx) StrippedSize() int { return len(tx.stripped) }
 
+// Weight returns the BIP 141 weight: 3 × stripped size + full size.
+func (tx *Tx) Weight() int { return 3*len(tx.stripped) + len(tx.raw) }
+
+// VSize returns the virtual size, ⌈weight / 4⌉, that fee rates apply to.
+func (tx *Tx) VSize() int { return (tx.Weight() + 3) / 4 }
+
 // Bytes returns a copy of the full serialization.
 func (tx *Tx) Bytes() []byte { return bytes.Clone(tx.raw) }
 

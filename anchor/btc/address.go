@@ -1,0 +1,177 @@
+package btc
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+	//lint:ignore SA1019 Bitcoin's HASH160 is defined with RIPEMD-160; there is no substitute.
+	"golang.org/x/crypto/ripemd160"
+)
+
+// Network is a Bitcoin network, as far as addresses tell them apart. The
+// zero value is no network and is refused everywhere.
+type Network uint8
+
+const (
+	// Mainnet addresses start with "bc1".
+	Mainnet Network = iota + 1
+	// Testnet addresses start with "tb1" (testnet3, testnet4 and signet
+	// share the prefix).
+	Testnet
+	// Regtest addresses start with "bcrt1".
+	Regtest
+)
+
+// HRP returns the network's bech32 human-readable part ("bc", "tb",
+// "bcrt"), or "" for an unknown network.
+func (n Network) HRP() string {
+	switch n {
+	case Mainnet:
+		return "bc"
+	case Testnet:
+		return "tb"
+	case Regtest:
+		return "bcrt"
+	}
+	return ""
+}
+
+// String returns "mainnet", "testnet", "regtest" or "unknown".
+func (n Network) String() string {
+	switch n {
+	case Mainnet:
+		return "mainnet"
+	case Testnet:
+		return "testnet"
+	case Regtest:
+		return "regtest"
+	}
+	return "unknown"
+}
+
+func networkOfHRP(hrp string) (Network, bool) {
+	for _, n := range []Network{Mainnet, Testnet, Regtest} {
+		if n.HRP() == hrp {
+			return n, true
+		}
+	}
+	return 0, false
+}
+
+// Hash160 returns RIPEMD-160(SHA-256(b)), the hash P2PKH and P2WPKH
+// outputs commit to a public key with.
+func Hash160(b []byte) [20]byte {
+	s := sha256.Sum256(b)
+	h := ripemd160.New()
+	h.Write(s[:])
+	var out [20]byte
+	h.Sum(out[:0])
+	return out
+}
+
+// Address is a native segwit version 0 pay-to-witness-public-key-hash
+// (P2WPKH) address on one network. The zero value is not an address.
+type Address struct {
+	net  Network
+	hash [20]byte
+}
+
+// NewAddress returns the P2WPKH address for a 20-byte public key hash on
+// net. An unknown network wraps [ErrInvalidAddress].
+func NewAddress(net Network, pubKeyHash [20]byte) (Address, error) {
+	if net.HRP() == "" {
+		return Address{}, fmt.Errorf("%w: unknown network %d", ErrInvalidAddress, net)
+	}
+	return Address{net: net, hash: pubKeyHash}, nil
+}
+
+// AddressFromPubKey returns the P2WPKH address of a 33-byte compressed
+// secp256k1 public key (BIP 143 allows no other kind in version 0
+// witness programs). Errors wrap [ErrInvalidAddress].
+func AddressFromPubKey(net Network, pubKey []byte) (Address, error) {
+	if _, err := parseCompressedPubKey(pubKey); err != nil {
+		return Address{}, fmt.Errorf("%w: %w", ErrInvalidAddress, err)
+	}
+	return NewAddress(net, Hash160(pubKey))
+}
+
+// parseCompressedPubKey requires 33 bytes starting 0x02 or 0x03 that
+// decode to a point on the curve.
+func parseCompressedPubKey(pub []byte) (*secp256k1.PublicKey, error) {
+	if len(pub) != 33 || (pub[0] != 0x02 && pub[0] != 0x03) {
+		return nil, fmt.Errorf("public key is not 33 bytes in compressed form")
+	}
+	key, err := secp256k1.ParsePubKey(pub)
+	if err != nil {
+		return nil, fmt.Errorf("public key is not on the curve")
+	}
+	return key, nil
+}
+
+// ParseAddress parses a bech32 P2WPKH address ("bc1q…", "tb1q…",
+// "bcrt1q…", either case) with [DecodeSegwit] and reports its network
+// through [Address.Network]. A P2WSH address, an unknown prefix or any
+// other witness version is refused. Errors wrap [ErrInvalidBech32],
+// [ErrInvalidAddress] or [ErrUnsupportedWitnessVersion]; on error the
+// Address is zero.
+func ParseAddress(s string) (Address, error) {
+	hrp, version, prog, err := DecodeSegwit(s)
+	if err != nil {
+		return Address{}, err
+	}
+	net, ok := networkOfHRP(hrp)
+	if !ok {
+		return Address{}, fmt.Errorf("%w: unknown human-readable part %q", ErrInvalidAddress, hrp)
+	}
+	if version != 0 || len(prog) != 20 {
+		return Address{}, fmt.Errorf("%w: not P2WPKH (version %d, %d-byte program)", ErrInvalidAddress, version, len(prog))
+	}
+	return Address{net: net, hash: [20]byte(prog)}, nil
+}
+
+// String returns the lowercase bech32 form, which [ParseAddress] reads
+// back; "" for the zero Address.
+func (a Address) String() string {
+	if a.net.HRP() == "" {
+		return ""
+	}
+	s, err := EncodeSegwit(a.net.HRP(), 0, a.hash[:])
+	if err != nil {
+		return "" // unreachable: a 20-byte v0 program under a known HRP always encodes
+	}
+	return s
+}
+
+// Network returns the address's network (0 for the zero Address).
+func (a Address) Network() Network { return a.net }
+
+// PubKeyHash returns the 20-byte HASH160 the address pays to.
+func (a Address) PubKeyHash() [20]byte { return a.hash }
+
+// PkScript returns the output script OP_0 PUSH20 hash (0014‖hash).
+func (a Address) PkScript() []byte { return p2wpkhScript(a.hash) }
+
+func p2wpkhScript(h [20]byte) []byte {
+	return append([]byte{0x00, 0x14}, h[:]...)
+}
+
+// P2WPKHScriptCode returns BIP 143's scriptCode for a P2WPKH input
+// paying to h, without its length prefix: 76a914{h}88ac (the P2PKH
+// script).
+func P2WPKHScriptCode(h [20]byte) []byte {
+	s := make([]byte, 0, 25)
+	s = append(s, 0x76, 0xa9, 0x14)
+	s = append(s, h[:]...)
+	return append(s, 0x88, 0xac)
+}
+
+// IsP2WPKH reports whether script is a P2WPKH output script and returns
+// its public key hash.
+func IsP2WPKH(script []byte) ([20]byte, bool) {
+	if len(script) != 22 || !bytes.HasPrefix(script, []byte{0x00, 0x14}) {
+		return [20]byte{}, false
+	}
+	return [20]byte(script[2:]), true
+}

@@ -1,0 +1,241 @@
+package btc
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+)
+
+// Limits and policy values used by [BuildAnchorTx].
+const (
+	// MaxFeeRate is the highest fee rate accepted, in satoshis per 1000
+	// virtual bytes: 0.1 BTC/kvB, Bitcoin Core's default -maxfeerate. A
+	// rate above it is almost certainly a unit mistake.
+	MaxFeeRate = 10_000_000
+	// DustP2WPKH is the smallest P2WPKH output value Bitcoin Core relays
+	// at its default dust relay fee of 3 sat/vB (GetDustThreshold: (31 +
+	// 67.75) vbytes × 3).
+	DustP2WPKH = 294
+	// MaxStandardTxWeight is the largest transaction weight nodes relay.
+	MaxStandardTxWeight = 400_000
+
+	// anchorSequence signals replaceability (BIP 125) so a stuck anchor
+	// can be fee-bumped, and leaves nLockTime enforced.
+	anchorSequence = 0xfffffffd
+	// maxP2WPKHWitness bounds one P2WPKH input's witness: item count,
+	// a low-S DER signature (at most 71 bytes) plus its hash type, and a
+	// 33-byte key, each with a length byte.
+	maxP2WPKHWitness = 1 + 1 + 72 + 1 + 33
+)
+
+// UTXO is an unspent P2WPKH output, paying to the signing key, that the
+// anchor transaction spends.
+type UTXO struct {
+	// TxID is the transaction holding the output, in internal byte
+	// order; [ParseHash] reads the display form RPCs and explorers show.
+	TxID Hash
+	// Vout is the output's index in that transaction.
+	Vout uint32
+	// Amount is the output's value in satoshis. BIP 143 signatures commit
+	// to it: a wrong amount makes a transaction nodes reject, never one
+	// that spends more than intended.
+	Amount int64
+}
+
+// AnchorParams describes an anchor transaction for [BuildAnchorTx].
+type AnchorParams struct {
+	// Network is the network of Change (and of the key's address).
+	Network Network
+	// Key signs every input; each UTXO must pay to its P2WPKH address.
+	Key *secp256k1.PrivateKey
+	// Inputs are the outputs to spend, in order; at least one.
+	Inputs []UTXO
+	// Root is the 32-byte batch root the OP_RETURN output carries.
+	Root []byte
+	// Change receives the inputs' total minus the fee.
+	Change Address
+	// FeeRate is in satoshis per 1000 virtual bytes (Bitcoin Core's
+	// sat/kvB; 1000 is 1 sat/vB), from 1 to [MaxFeeRate].
+	FeeRate int64
+	// LockTime is the transaction's nLockTime (0: none).
+	LockTime uint32
+}
+
+// BuildAnchorTx builds and signs, offline, a version 2 segwit
+// transaction that spends p.Inputs with p.Key and has two outputs:
+//
+//	0: the change, to p.Change (P2WPKH)
+//	1: value 0, OP_RETURN OP_PUSHBYTES_32 root (6a20‖root), the
+//	   Blockcerts position (last)
+//
+// Each input has nSequence 0xfffffffd (replaceable, BIP 125) and a
+// P2WPKH witness: a low-S, strict-DER, RFC 6979 deterministic ECDSA
+// signature with SIGHASH_ALL over the BIP 143 digest, and the key's
+// compressed public key. The fee is the fee rate times an upper bound of
+// the virtual size (every signature counted at its longest), rounded up,
+// so the rate is met or slightly exceeded.
+//
+// Before returning, the serialization is read back with [ParseTx] and
+// every input is checked with [VerifyP2WPKHInput]. Errors wrap
+// [ErrInvalidParams] (missing or out-of-range parameters, duplicate
+// inputs, network mismatch) or [ErrInsufficientFunds] (the change would
+// be below [DustP2WPKH]); nothing about the key is quoted.
+func BuildAnchorTx(p AnchorParams) (*Tx, error) {
+	bad := func(format string, args ...any) (*Tx, error) {
+		return nil, fmt.Errorf("%w: %s", ErrInvalidParams, fmt.Sprintf(format, args...))
+	}
+	if p.Network.HRP() == "" {
+		return bad("unknown network %d", p.Network)
+	}
+	if p.Key == nil || p.Key.Key.IsZero() {
+		return bad("no private key")
+	}
+	if len(p.Root) != 32 {
+		return bad("root has %d bytes, want 32", len(p.Root))
+	}
+	if p.Change.Network() != p.Network {
+		return bad("change address %q is not a %s address", p.Change.String(), p.Network)
+	}
+	if p.FeeRate < 1 || p.FeeRate > MaxFeeRate {
+		return bad("fee rate %d sat/kvB outside [1, %d]", p.FeeRate, MaxFeeRate)
+	}
+	if len(p.Inputs) == 0 {
+		return bad("no inputs")
+	}
+	// Each input adds at least 41 stripped bytes (164 weight units).
+	if len(p.Inputs) > MaxStandardTxWeight/164 {
+		return bad("%d inputs", len(p.Inputs))
+	}
+	var total int64
+	seen := make(map[[36]byte]bool, len(p.Inputs))
+	for i, u := range p.Inputs {
+		if u.Amount <= 0 || u.Amount > MaxMoney {
+			return bad("input %d amount %d outside [1, MaxMoney]", i, u.Amount)
+		}
+		total += u.Amount
+		if total > MaxMoney {
+			return bad("input amounts sum above MaxMoney")
+		}
+		var op [36]byte
+		copy(op[:], u.TxID[:])
+		op[32], op[33], op[34], op[35] = byte(u.Vout), byte(u.Vout>>8), byte(u.Vout>>16), byte(u.Vout>>24)
+		if seen[op] {
+			return bad("input %d spends %s:%d twice", i, u.TxID, u.Vout)
+		}
+		seen[op] = true
+	}
+
+	pub := p.Key.PubKey().SerializeCompressed()
+	tx := &Tx{Version: 2, LockTime: p.LockTime, witness: true}
+	tx.Inputs = make([]TxIn, len(p.Inputs))
+	for i, u := range p.Inputs {
+		tx.Inputs[i] = TxIn{PrevTxID: u.TxID, PrevIndex: u.Vout, Sequence: anchorSequence}
+	}
+	opReturnScript := append([]byte{opReturn, 0x20}, p.Root...)
+	tx.Outputs = []TxOut{
+		{Value: 0, PkScript: p.Change.PkScript()}, // value set below
+		{Value: 0, PkScript: opReturnScript},
+	}
+
+	// Fee: weight = 4 × stripped size + witness bytes (marker, flag and
+	// each input's witness, BIP 141); vsize = ⌈weight / 4⌉.
+	stripped := len(serializeTx(tx, false))
+	weight := 4*stripped + 2 + len(tx.Inputs)*maxP2WPKHWitness
+	if weight > MaxStandardTxWeight {
+		return bad("transaction weight %d exceeds %d", weight, MaxStandardTxWeight)
+	}
+	vsize := int64((weight + 3) / 4)
+	fee := (vsize*p.FeeRate + 999) / 1000
+	change := total - fee
+	if change < DustP2WPKH {
+		return nil, fmt.Errorf("%w: inputs hold %d sat, fee is %d sat, change would be %d (dust limit %d)",
+			ErrInsufficientFunds, total, fee, change, DustP2WPKH)
+	}
+	tx.Outputs[0].Value = change
+
+	// BIP 143: sign every input with SIGHASH_ALL.
+	h := newSigHasher(tx)
+	for i, u := range p.Inputs {
+		tx.Inputs[i].Witness = signP2WPKH(h, i, p.Key, pub, u.Amount)
+	}
+
+	// Read back what we wrote and check every signature, so a bug here
+	// can never produce a transaction that would not verify.
+	out, err := ParseTx(serializeTx(tx, true))
+	if err != nil {
+		return nil, fmt.Errorf("parsing the built transaction: %w", err)
+	}
+	back := newSigHasher(out)
+	for i, u := range p.Inputs {
+		got, err := verifyP2WPKH(back, i, u.Amount)
+		if err != nil {
+			return nil, fmt.Errorf("verifying the built transaction: %w", err)
+		}
+		if !bytes.Equal(got, pub) {
+			return nil, fmt.Errorf("verifying the built transaction: input %d: %w", i, ErrInvalidSignature)
+		}
+	}
+	if out.VSize() > int(vsize) {
+		return nil, fmt.Errorf("built transaction: virtual size %d above the estimate %d", out.VSize(), vsize)
+	}
+	return out, nil
+}
+
+// serializeTx writes tx in consensus form, with marker, flag and
+// witnesses when withWitness is set (BIP 144).
+func serializeTx(tx *Tx, withWitness bool) []byte {
+	var w writer
+	w.u32(uint32(tx.Version))
+	if withWitness {
+		w.b = append(w.b, 0x00, 0x01)
+	}
+	w.compactSize(uint64(len(tx.Inputs)))
+	for i := range tx.Inputs {
+		in := &tx.Inputs[i]
+		w.outpoint(in)
+		w.varBytes(in.ScriptSig)
+		w.u32(in.Sequence)
+	}
+	w.compactSize(uint64(len(tx.Outputs)))
+	for i := range tx.Outputs {
+		w.output(&tx.Outputs[i])
+	}
+	if withWitness {
+		for i := range tx.Inputs {
+			wit := tx.Inputs[i].Witness
+			w.compactSize(uint64(len(wit)))
+			for _, item := range wit {
+				w.varBytes(item)
+			}
+		}
+	}
+	w.u32(tx.LockTime)
+	return w.b
+}
+
+// Fee returns the sum of inputs minus the sum of outputs, given the
+// amounts of the outputs the inputs spend (in input order). It errs if
+// the counts differ or the outputs exceed the inputs.
+func (tx *Tx) Fee(amounts []int64) (int64, error) {
+	if len(amounts) != len(tx.Inputs) {
+		return 0, fmt.Errorf("%w: %d amounts for %d inputs", ErrInvalidParams, len(amounts), len(tx.Inputs))
+	}
+	var in, out int64
+	for i, a := range amounts {
+		if a < 0 || a > MaxMoney {
+			return 0, fmt.Errorf("%w: amount %d of input %d outside [0, MaxMoney]", ErrInvalidParams, a, i)
+		}
+		in += a
+		if in > MaxMoney {
+			return 0, fmt.Errorf("%w: input amounts sum above MaxMoney", ErrInvalidParams)
+		}
+	}
+	for _, o := range tx.Outputs {
+		out += o.Value
+	}
+	if out > in {
+		return 0, fmt.Errorf("%w: outputs %d exceed inputs %d", ErrInvalidParams, out, in)
+	}
+	return in - out, nil
+}
