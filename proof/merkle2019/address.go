@@ -8,8 +8,8 @@ import (
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 	"github.com/mr-tron/base58"
 
-	"github.com/onchaincert/microcred/proof/merkle2019/internal/keccak"
-	"github.com/onchaincert/microcred/proof/merkle2019/internal/ripemd160"
+	"github.com/onchaincert/microcred/anchor/btc"
+	"github.com/onchaincert/microcred/anchor/eth"
 )
 
 // BitcoinAddress returns the P2PKH address of a secp256k1 public key (SEC1,
@@ -21,8 +21,7 @@ func BitcoinAddress(publicKey []byte, testnet bool) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("merkle2019: parsing secp256k1 public key: %w", err)
 	}
-	sha := sha256.Sum256(pk.SerializeCompressed())
-	h160 := ripemd160.Sum(sha[:])
+	h160 := btc.Hash160(pk.SerializeCompressed())
 	version := byte(0x00)
 	if testnet {
 		version = 0x6f
@@ -41,7 +40,7 @@ func EthereumAddress(publicKey []byte) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("merkle2019: parsing secp256k1 public key: %w", err)
 	}
-	h := keccak.Sum256(pk.SerializeUncompressed()[1:])
+	h := eth.Keccak256(pk.SerializeUncompressed()[1:])
 	return "0x" + hex.EncodeToString(h[12:]), nil
 }
 
