@@ -41,7 +41,7 @@ func WithChecker(name string, c Checker) VerifierOption {
 		if c == nil || name == "" {
 			return errors.New("microcred: WithChecker needs a name and a checker")
 		}
-		for _, builtin := range []string{CheckParse, CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements, CheckRecipient} {
+		for _, builtin := range []string{CheckParse, CheckSchema, CheckProof, CheckIssuer, CheckRefresh, CheckStatus, CheckValidity, CheckEndorsements, CheckAnchor, CheckRecipient} {
 			if name == builtin {
 				return fmt.Errorf("microcred: %q is a built-in check", name)
 			}

@@ -22,7 +22,9 @@
 // [Verifier.Verify] runs, in order: parse (JSON with embedded proofs, a
 // compact JWT, or a PNG/SVG badge carrying either), schema, proof, issuer,
 // refresh (only with [WithRefresher], at most once), status, validity,
-// endorsements, then the recipient and custom checks.
+// endorsements, anchor (with [WithReceipts] or when the policy says
+// [RequireAnchor]: the credential's Merkle receipt graded L0–L4, see
+// package anchor), then the recipient and custom checks.
 //
 // # Verification contract
 //

@@ -3,6 +3,7 @@ package microcred
 import (
 	"errors"
 	"fmt"
+	"github.com/onchaincert/microcred/anchor"
 	"strings"
 	"time"
 
@@ -85,6 +86,9 @@ type Result struct {
 	Checks []CheckResult
 	// At is the time the validity checks used.
 	At time.Time
+	// Anchor is what the credential's anchor receipt established (level,
+	// chain, confirmations, why it stopped), or nil if none was checked.
+	Anchor *anchor.Assurance
 }
 
 // Check returns the result of the named check, or false if it did not run.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/internal/strictjson"
@@ -48,6 +49,9 @@ type verifierConfig struct {
 	refresher Refresher
 	loader    *contexts.Loader
 	jsonld    *canon.RDFC // safe-mode checks of JWT payloads
+
+	receipts    ReceiptSource
+	checkpoints []anchor.Checkpoint
 }
 
 // WithContexts sets the JSON-LD contexts JWT credentials are checked
@@ -167,6 +171,7 @@ type Policy struct {
 	ignoreStatus  bool
 	statusIssuers map[string]bool
 	recipient     string
+	anchorLevel   anchor.Level // LevelNone: not required
 	valid         bool
 }
 
@@ -411,6 +416,7 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 	// endorsements, then recipient and custom checks
 	v.checkEndorsements(ctx, run, cred, depth)
 	if depth == 0 {
+		v.checkAnchor(ctx, run, trimmed, policy)
 		v.runCustom(ctx, run, cred, policy)
 	}
 

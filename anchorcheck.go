@@ -1,0 +1,120 @@
+package microcred
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/onchaincert/microcred/anchor"
+)
+
+// CheckAnchor is the name of the anchor check.
+const CheckAnchor = "anchor"
+
+// ErrNoReceipt: the policy requires an anchor and no receipt was found.
+var ErrNoReceipt = errors.New("microcred: no anchor receipt for the credential")
+
+// ReceiptSource finds the anchor receipt of a credential by its leaf
+// (anchor.Leaf of the credential's bytes). It returns nil, nil when it
+// has none.
+type ReceiptSource interface {
+	Receipt(ctx context.Context, leaf []byte) (*anchor.Receipt, error)
+}
+
+// Receipts is a ReceiptSource in memory, keyed by the hex leaf.
+type Receipts map[string]*anchor.Receipt
+
+// Receipt implements ReceiptSource.
+func (r Receipts) Receipt(_ context.Context, leaf []byte) (*anchor.Receipt, error) {
+	return r[hex.EncodeToString(leaf)], nil
+}
+
+// Add files a receipt under its own leaf.
+func (r Receipts) Add(rc *anchor.Receipt) { r[hex.EncodeToString(rc.Leaf)] = rc }
+
+// WithReceipts makes the verifier check the anchor receipts src holds,
+// graded against the trusted checkpoints (needed for L4; for Ethereum L3
+// too). A credential without a receipt skips the anchor check unless the
+// policy requires one ([RequireAnchor]).
+func WithReceipts(src ReceiptSource, checkpoints ...anchor.Checkpoint) VerifierOption {
+	return verifierOptionFunc(func(c *verifierConfig) error {
+		if src == nil {
+			return errors.New("microcred: WithReceipts(nil)")
+		}
+		c.receipts = src
+		c.checkpoints = append([]anchor.Checkpoint(nil), checkpoints...)
+		return nil
+	})
+}
+
+// RequireAnchor requires the credential to be anchored with at least
+// assurance level min (anchor.L0 … anchor.L4), from a receipt the
+// verifier's ReceiptSource holds.
+func RequireAnchor(min anchor.Level) PolicyOption {
+	return func(p *Policy) error {
+		if min < anchor.L0 || min > anchor.L4 {
+			return fmt.Errorf("microcred: RequireAnchor(%v): want L0..L4", min)
+		}
+		p.anchorLevel = min
+		return nil
+	}
+}
+
+// checkAnchor grades the credential's receipt, if any (DESIGN rule 6). It
+// runs when the verifier has receipts or the policy requires an anchor.
+func (v *Verifier) checkAnchor(ctx context.Context, run *runner, credential []byte, policy Policy) {
+	required := policy.anchorLevel != anchor.LevelNone
+	if v.cfg.receipts == nil {
+		// Not configured and not required: the step does not run.
+		if required {
+			run.fail(CheckAnchor, fmt.Errorf("%w: the policy requires %v and the verifier has no receipts (WithReceipts)", ErrNoReceipt, policy.anchorLevel))
+		}
+		return
+	}
+	leaf := anchor.Leaf(credential)
+	rc, err := v.cfg.receipts.Receipt(ctx, leaf)
+	if err != nil {
+		run.fail(CheckAnchor, fmt.Errorf("microcred: looking up the receipt: %w", err))
+		return
+	}
+	if rc == nil {
+		if required {
+			run.fail(CheckAnchor, fmt.Errorf("%w: leaf %x", ErrNoReceipt, leaf))
+		} else {
+			run.skip(CheckAnchor, fmt.Errorf("%w: no receipt for this credential", ErrNotApplicable))
+		}
+		return
+	}
+	a, err := rc.Verify(anchor.VerifyOptions{Leaf: leaf, Checkpoints: v.cfg.checkpoints})
+	run.res.Anchor = a
+	if err != nil {
+		run.fail(CheckAnchor, err)
+		return
+	}
+	if required {
+		if err := a.Require(policy.anchorLevel); err != nil {
+			run.fail(CheckAnchor, err)
+			return
+		}
+	}
+	run.pass(CheckAnchor, describeAssurance(a))
+}
+
+func describeAssurance(a *anchor.Assurance) string {
+	parts := []string{a.Level.String()}
+	if a.Level >= anchor.L1 {
+		parts = append(parts, "on "+string(a.Chain))
+	}
+	if a.NoFinality {
+		parts = append(parts, "(no finality)")
+	}
+	if a.Confirmations > 0 {
+		parts = append(parts, fmt.Sprintf("%d confirmation(s)", a.Confirmations))
+	}
+	if a.Reason != nil && a.Level < anchor.L4 {
+		parts = append(parts, "stopped: "+a.Reason.Error())
+	}
+	return strings.Join(parts, " ")
+}
