@@ -1,8 +1,8 @@
 package microcred_test
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"encoding/hex"
 	"testing"
 	"time"
@@ -115,7 +115,9 @@ func TestVerifyWithAnchor(t *testing.T) {
 
 type receiptFunc func(context.Context, []byte) (*anchor.Receipt, error)
 
-func (f receiptFunc) Receipt(ctx context.Context, leaf []byte) (*anchor.Receipt, error) { return f(ctx, leaf) }
+func (f receiptFunc) Receipt(ctx context.Context, leaf []byte) (*anchor.Receipt, error) {
+	return f(ctx, leaf)
+}
 
 func keyOf(t *testing.T, cred []byte) string {
 	return hex.EncodeToString(anchor.Leaf(cred))
