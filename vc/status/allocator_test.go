@@ -59,3 +59,36 @@ func TestFileAllocatorNeverRepeats(t *testing.T) {
 	_, err = status.NewFileAllocator(path, "https://s.example/1", 1000)
 	assert.Error(t, err, "corrupt state is an error, never a restart from 0")
 }
+
+// With a reservation block: one durable write per block; a "crash" (a new
+// allocator over the same file) skips the rest of the block, never reuses.
+func TestFileAllocatorBlocks(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "alloc")
+	a, err := status.NewFileAllocator(path, "https://s.example/1", 1000)
+	require.NoError(t, err)
+	require.NoError(t, a.SetBlock(64))
+	for want := 0; want < 70; want++ {
+		_, i, err := a.Allocate(context.Background())
+		require.NoError(t, err)
+		require.Equal(t, want, i)
+	}
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, "128\n", string(data), "two blocks reserved")
+	restarted, err := status.NewFileAllocator(path, "https://s.example/1", 1000)
+	require.NoError(t, err)
+	_, i, err := restarted.Allocate(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, 128, i, "the rest of the crashed block is skipped, not reused")
+	assert.Error(t, a.SetBlock(0))
+
+	small, err := status.NewFileAllocator(filepath.Join(t.TempDir(), "s"), "https://s.example/2", 3)
+	require.NoError(t, err)
+	require.NoError(t, small.SetBlock(10))
+	for k := 0; k < 3; k++ {
+		_, _, err := small.Allocate(context.Background())
+		require.NoError(t, err)
+	}
+	_, _, err = small.Allocate(context.Background())
+	assert.ErrorIs(t, err, status.ErrListFull, "a block never runs past the list")
+}
