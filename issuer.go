@@ -17,6 +17,7 @@ import (
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/ecdsa2019"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
+	"github.com/onchaincert/microcred/proof/vcjwt"
 	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/contexts"
 	"github.com/onchaincert/microcred/vc/status"
@@ -33,6 +34,19 @@ type issuerConfig struct {
 	noAutofill bool
 	allocator  status.Allocator
 	purpose    string
+	jwt        vcjwt.Format // 0: embedded Data Integrity proof
+}
+
+// WithJWT makes Issue secure credentials as compact JWTs in format f
+// (vcjwt.FormatJOSE or vcjwt.FormatOB3) instead of embedding a proof.
+func WithJWT(f vcjwt.Format) IssuerOption {
+	return issuerOptionFunc(func(c *issuerConfig) error {
+		if f != vcjwt.FormatJOSE && f != vcjwt.FormatOB3 {
+			return errors.New("microcred: WithJWT: unknown JWT format")
+		}
+		c.jwt = f
+		return nil
+	})
 }
 
 // WithoutAutofill makes Issue refuse a credential that lacks id, issuer or
@@ -141,6 +155,13 @@ func (i *Issuer) Issue(ctx context.Context, credential []byte) ([]byte, error) {
 	}
 	if got := c.Issuer().ID; got != i.did {
 		return nil, fmt.Errorf("%w: credential issuer is %q, the signing key belongs to %q", ErrIssuerMismatch, got, i.did)
+	}
+	if i.cfg.jwt != 0 {
+		tok, err := vcjwt.Sign(ctx, credential, i.signer, i.cfg.jwt)
+		if err != nil {
+			return nil, err
+		}
+		return []byte(tok), nil
 	}
 	return proof.Sign(ctx, credential, i.cfg.suite, i.signer, proof.Options{Created: i.cfg.clock()})
 }

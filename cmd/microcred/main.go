@@ -36,6 +36,8 @@ Usage:
   microcred status create --key FILE --url URL [--purpose P] [--status-size BITS] --out FILE
   microcred status set --key FILE --list FILE --index I [--value V | --clear] --out FILE
   microcred status check --list FILE --index I
+  microcred batch --template T.json --data learners.csv|.jsonl --key K.json --out DIR [--format json|jwt]
+                  [--bake IMAGE] [--status-list URL] [--workers N] [--resume]
   microcred demo [--out DIR]
 
 Exit status: 0 success (verify: verified), 1 failure (verify: not verified),
@@ -100,6 +102,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return derive(args[1:], stdout, stderr)
 	case "present":
 		return present(ctx, args[1:], stdout, stderr)
+	case "batch":
+		return batchCmd(ctx, args[1:], stdout, stderr)
 	case "status":
 		return statusCmd(ctx, args[1:], stdout, stderr)
 	case "demo":
