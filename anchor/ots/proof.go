@@ -60,8 +60,11 @@ func Parse(b []byte) (*Proof, error) {
 }
 
 // Bytes returns the proof's serialization. For a proof from [Parse] it is
-// exactly the bytes parsed.
+// exactly the bytes parsed. A nil proof gives nil.
 func (p *Proof) Bytes() []byte {
+	if p == nil {
+		return nil
+	}
 	out := append([]byte(nil), Magic...)
 	out = appendUvarint(out, MajorVersion)
 	out = append(out, byte(p.HashOp))
