@@ -1,0 +1,64 @@
+package ots
+
+import "fmt"
+
+// Commitment is an attestation together with the message that reaches it
+// and the ops that lead there from the file digest.
+type Commitment struct {
+	Attestation *Attestation
+	// Message is the result of applying Path to the digest: what the
+	// attestation attests (for Bitcoin, a block merkle root in internal
+	// byte order).
+	Message []byte
+	// Path is the ops from the digest to Message, in order.
+	Path []Op
+}
+
+// Commitments applies the ops of the tree to the proof's digest and
+// returns every attestation with its message, in file order (depth first,
+// edges in the order written). Errors wrap [ErrMalformed] or [ErrLimit];
+// a proof from [Parse] never fails.
+func (p *Proof) Commitments() ([]Commitment, error) {
+	if p == nil || p.Root == nil {
+		return nil, fmt.Errorf("%w: empty proof", ErrMalformed)
+	}
+	var out []Commitment
+	var path []Op
+	var walk func(n *Node, msg []byte, depth int) error
+	walk = func(n *Node, msg []byte, depth int) error {
+		if depth >= MaxDepth {
+			return fmt.Errorf("%w: timestamp tree deeper than %d", ErrLimit, MaxDepth)
+		}
+		if n == nil || len(n.Edges) == 0 {
+			return fmt.Errorf("%w: node without edges", ErrMalformed)
+		}
+		for i := range n.Edges {
+			e := &n.Edges[i]
+			if e.Attestation != nil {
+				if len(out) >= MaxAttestations {
+					return fmt.Errorf("%w: more than %d attestations", ErrLimit, MaxAttestations)
+				}
+				out = append(out, Commitment{
+					Attestation: e.Attestation,
+					Message:     msg,
+					Path:        append([]Op(nil), path...),
+				})
+				continue
+			}
+			next, err := e.Op.Apply(msg)
+			if err != nil {
+				return err
+			}
+			path = append(path, e.Op)
+			if err := walk(e.Next, next, depth+1); err != nil {
+				return err
+			}
+			path = path[:len(path)-1]
+		}
+		return nil
+	}
+	if err := walk(p.Root, p.Digest, 0); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

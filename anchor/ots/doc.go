@@ -1,0 +1,89 @@
+// Package ots parses and verifies OpenTimestamps proofs (detached
+// timestamp files, ".ots") offline, and grades them with the assurance
+// levels of package [anchor].
+//
+// The format is python-opentimestamps' (core/serialize.py,
+// core/timestamp.py, core/op.py, core/notary.py): the 31-byte [Magic],
+// major version 1, the file hash op and the digest, then the timestamp
+// tree. A node is a list of edges, each but the last preceded by 0xff; an
+// edge is an attestation (0x00, an 8-byte tag and a payload) or an [Op]
+// and the node its result leads to. [Parse] reads it strictly and
+// [Proof.Bytes] writes it back byte for byte.
+//
+// # Verification and levels
+//
+// [Verify] (or [Proof.Verify], [VerifyFile]) checks that the caller's
+// digest is the proof's, applies the ops to compute the message reaching
+// each attestation ([Proof.Commitments]) and grades each one:
+//
+//   - L0: the digest matches and every op applies. Unknown attestations,
+//     and Bitcoin attestations refuted by a header that meets its proof of
+//     work but has another merkle root, stay here.
+//   - L1: claimed. Pending calendar attestations ([ErrPending]; completing
+//     them needs the calendar, online), Ethereum and Litecoin attestations
+//     (not verified by this package), and Bitcoin attestations without a
+//     header or whose header fails its proof of work.
+//   - L3: a Bitcoin attestation whose message equals, in internal byte
+//     order, the hashMerkleRoot of the header at its height that the
+//     caller's [HeaderSource] returns, and the header meets the proof of
+//     work of [VerifyOptions.Chain]. There is no separate L2: the ops from
+//     the digest to the merkle root run through the transaction (prefix
+//     and suffix around the commitment, double SHA-256 = txid) and the
+//     block's merkle branch, so the transaction-in-block proof is part of
+//     the path.
+//   - L4: as for [anchor.Receipt.Verify]: on bitcoin-mainnet, the header
+//     and the ones that follow it (from the same source, linked by
+//     prevHash) connect to a trusted [anchor.Checkpoint], meet its
+//     difficulty floor, and number at least [VerifyOptions.Confirmations].
+//
+// The result reports the best attestation's level, chain, height and block
+// time, and every attestation's grade.
+//
+// # Security considerations
+//
+// A header meeting only the network's proof-of-work limit is cheap to
+// forge (difficulty 1 on mainnet); L3 therefore means as much as the
+// caller's header source. Use L4 with a checkpoint whose MaxBits is close
+// to the real difficulty when the headers are not from a trusted node.
+//
+// Which network an attestation means is not in the proof: OpenTimestamps
+// calendars attest on Bitcoin mainnet, the default of
+// [VerifyOptions.Chain]. Testnet and regtest are checked against their own
+// proof-of-work limits, flagged NoFinality and never reach L4.
+//
+// A timestamp proves that the digest existed before the block: the path
+// from the digest to the merkle root is a chain of preimages. It does not
+// prove who stamped it. A proof whose file hash op is SHA-1 is only as
+// strong as SHA-1's second-preimage resistance (the SHAttered pair in
+// testdata shares one proof).
+//
+// Parsing is bounded: [MaxProofSize], [MaxDepth], [MaxEdges],
+// [MaxAttestations], op arguments of 1..[MaxOpArgLength] bytes, messages
+// and results of at most [MaxMessageLength]/[MaxResultLength] bytes
+// (hexlify at most [MaxHexlifyInput]), URIs of at most [MaxURILength]
+// allowed characters, payloads of at most [MaxPayloadLength] bytes. The
+// parser checks lengths without hashing; the hashing Verify does is
+// bounded by MaxEdges × MaxMessageLength.
+//
+// # Offline use
+//
+// Nothing here uses the network. Headers come from the caller; pending
+// attestations are reported, not upgraded.
+//
+// # Compatibility
+//
+// Every proof in opentimestamps-client's examples parses and round-trips,
+// and the invalid ones are rejected, including exceeds-max-msg-length.ots,
+// which the reference rejects by its result-length limit. Beyond the
+// reference, the parser rejects non-minimal varuints (they would not
+// round-trip) and attestation payloads with trailing bytes. Duplicate
+// edges, which the reference merges, are kept in file order.
+//
+// # Integration with receipts
+//
+// Package anchor cannot import this package (this one uses anchor's
+// levels), so an OpenTimestamps proof is not an [anchor.Anchor]: its
+// transaction commits the calendar's aggregate, not the batch root, which
+// anchor's L2 rule requires. [VerifyReceipt] checks a receipt to L0 and a
+// proof of its root instead.
+package ots

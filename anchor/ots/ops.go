@@ -1,0 +1,199 @@
+package ots
+
+import (
+	"crypto/sha1" //nolint:gosec // OpenTimestamps defines a sha1 op; see the package documentation.
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+
+	"golang.org/x/crypto/ripemd160" //nolint:staticcheck // OpenTimestamps defines a ripemd160 op.
+	"golang.org/x/crypto/sha3"
+)
+
+// Limits, as python-opentimestamps (core/op.py, core/timestamp.py,
+// core/notary.py) bounds them, plus the package's own caps on whole files.
+const (
+	// MaxMessageLength is the longest message an op accepts.
+	MaxMessageLength = 4096
+	// MaxResultLength is the longest message an op may produce.
+	MaxResultLength = 4096
+	// MaxHexlifyInput is the longest message hexlify accepts (its result
+	// doubles the length).
+	MaxHexlifyInput = MaxResultLength / 2
+	// MaxOpArgLength is the longest append/prepend argument; the shortest
+	// is 1 byte.
+	MaxOpArgLength = 4096
+	// MaxDepth is the deepest node of the timestamp tree (the root is at
+	// depth 0, so a path has at most MaxDepth-1 ops).
+	MaxDepth = 256
+	// MaxURILength is the longest PendingAttestation calendar URI.
+	MaxURILength = 1000
+	// MaxPayloadLength is the longest attestation payload.
+	MaxPayloadLength = 8192
+	// MaxProofSize caps the input to [Parse] (this package's cap; real
+	// proofs are a few kilobytes).
+	MaxProofSize = 1 << 20
+	// MaxEdges caps the ops and attestations in one proof (this package's
+	// cap; it bounds the hashing [Proof.Commitments] does).
+	MaxEdges = 100_000
+	// MaxAttestations caps the attestations in one proof (this package's
+	// cap).
+	MaxAttestations = 1024
+)
+
+// OpKind is an operation of the timestamp tree. Its value is the tag byte
+// that encodes it.
+type OpKind uint8
+
+// The operations (tag bytes from python-opentimestamps core/op.py).
+const (
+	OpSHA1      OpKind = 0x02 // message = SHA-1(message)
+	OpRIPEMD160 OpKind = 0x03 // message = RIPEMD-160(message)
+	OpSHA256    OpKind = 0x08 // message = SHA-256(message)
+	OpKeccak256 OpKind = 0x67 // message = Keccak-256(message) (Ethereum's, not SHA3-256)
+	OpAppend    OpKind = 0xf0 // message = message ‖ arg
+	OpPrepend   OpKind = 0xf1 // message = arg ‖ message
+	OpReverse   OpKind = 0xf2 // message = bytes of message in reverse order
+	OpHexlify   OpKind = 0xf3 // message = lowercase hex of message
+)
+
+// String returns the op's name as OpenTimestamps writes it ("sha256",
+// "append", …) or "op(0xNN)" for a tag that is not an op.
+func (k OpKind) String() string {
+	switch k {
+	case OpSHA1:
+		return "sha1"
+	case OpRIPEMD160:
+		return "ripemd160"
+	case OpSHA256:
+		return "sha256"
+	case OpKeccak256:
+		return "keccak256"
+	case OpAppend:
+		return "append"
+	case OpPrepend:
+		return "prepend"
+	case OpReverse:
+		return "reverse"
+	case OpHexlify:
+		return "hexlify"
+	}
+	return fmt.Sprintf("op(0x%02x)", uint8(k))
+}
+
+// Valid reports whether k is one of the eight ops.
+func (k OpKind) Valid() bool {
+	switch k {
+	case OpSHA1, OpRIPEMD160, OpSHA256, OpKeccak256, OpAppend, OpPrepend, OpReverse, OpHexlify:
+		return true
+	}
+	return false
+}
+
+// Binary reports whether the op takes an argument (append, prepend).
+func (k OpKind) Binary() bool { return k == OpAppend || k == OpPrepend }
+
+// DigestSize returns the output length of a hash op, or 0 for ops that
+// are not cryptographic hashes. Only these ops may hash the stamped file.
+func (k OpKind) DigestSize() int {
+	switch k {
+	case OpSHA1, OpRIPEMD160:
+		return 20
+	case OpSHA256, OpKeccak256:
+		return 32
+	}
+	return 0
+}
+
+// Op is one operation with its argument (append and prepend only).
+type Op struct {
+	Kind OpKind
+	Arg  []byte
+}
+
+// String returns "sha256", "append <hex>", … as the reference client's
+// info output writes an op.
+func (o Op) String() string {
+	if o.Kind.Binary() {
+		return o.Kind.String() + " " + hex.EncodeToString(o.Arg)
+	}
+	return o.Kind.String()
+}
+
+// resultLength returns the length of the op's result for a message of n
+// bytes, or an error if the op does not accept it (the reference's
+// MsgValueError). It needs no hashing, so the parser checks every limit
+// without computing a message.
+func (o Op) resultLength(n int) (int, error) {
+	if !o.Kind.Valid() {
+		return 0, fmt.Errorf("unknown op tag 0x%02x", uint8(o.Kind))
+	}
+	if n > MaxMessageLength {
+		return 0, fmt.Errorf("%s: message of %d bytes exceeds %d", o.Kind, n, MaxMessageLength)
+	}
+	var r int
+	switch o.Kind {
+	case OpAppend, OpPrepend:
+		if len(o.Arg) < 1 || len(o.Arg) > MaxOpArgLength {
+			return 0, fmt.Errorf("%s: argument of %d bytes, want 1..%d", o.Kind, len(o.Arg), MaxOpArgLength)
+		}
+		r = n + len(o.Arg)
+	case OpReverse:
+		r = n
+	case OpHexlify:
+		if n > MaxHexlifyInput {
+			return 0, fmt.Errorf("hexlify: message of %d bytes exceeds %d", n, MaxHexlifyInput)
+		}
+		r = 2 * n
+	default:
+		r = o.Kind.DigestSize()
+	}
+	if r > MaxResultLength {
+		return 0, fmt.Errorf("%s: result of %d bytes exceeds %d", o.Kind, r, MaxResultLength)
+	}
+	return r, nil
+}
+
+// Apply returns the op applied to msg, in a new slice. It returns an
+// error wrapping [ErrLimit] if msg or the result is over the limits, or
+// [ErrMalformed] for an invalid op.
+func (o Op) Apply(msg []byte) ([]byte, error) {
+	if _, err := o.resultLength(len(msg)); err != nil {
+		if !o.Kind.Valid() || (o.Kind.Binary() && len(o.Arg) < 1) {
+			return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+		}
+		return nil, fmt.Errorf("%w: %v", ErrLimit, err)
+	}
+	switch o.Kind {
+	case OpSHA1:
+		s := sha1.Sum(msg) //nolint:gosec
+		return s[:], nil
+	case OpRIPEMD160:
+		h := ripemd160.New()
+		h.Write(msg)
+		return h.Sum(nil), nil
+	case OpSHA256:
+		s := sha256.Sum256(msg)
+		return s[:], nil
+	case OpKeccak256:
+		h := sha3.NewLegacyKeccak256()
+		h.Write(msg)
+		return h.Sum(nil), nil
+	case OpAppend:
+		out := make([]byte, 0, len(msg)+len(o.Arg))
+		return append(append(out, msg...), o.Arg...), nil
+	case OpPrepend:
+		out := make([]byte, 0, len(msg)+len(o.Arg))
+		return append(append(out, o.Arg...), msg...), nil
+	case OpReverse:
+		out := make([]byte, len(msg))
+		for i, c := range msg {
+			out[len(msg)-1-i] = c
+		}
+		return out, nil
+	default: // OpHexlify
+		out := make([]byte, hex.EncodedLen(len(msg)))
+		hex.Encode(out, msg)
+		return out, nil
+	}
+}

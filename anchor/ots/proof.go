@@ -1,0 +1,256 @@
+package ots
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+)
+
+// Magic is the 31-byte header of a detached timestamp file:
+// "\x00OpenTimestamps\x00\x00Proof\x00" and 8 fixed random bytes.
+var Magic = []byte("\x00OpenTimestamps\x00\x00Proof\x00\xbf\x89\xe2\xe8\x84\xe8\x92\x94")
+
+// MajorVersion is the only major version this package reads and writes.
+const MajorVersion = 1
+
+// Proof is a parsed detached timestamp file (.ots): the digest of the
+// stamped file, the hash op that made it, and the tree of operations that
+// leads from the digest to attestations.
+type Proof struct {
+	// HashOp is the op that hashed the stamped file: OpSHA1, OpRIPEMD160,
+	// OpSHA256 or OpKeccak256.
+	HashOp OpKind
+	// Digest is the stamped file's digest, HashOp.DigestSize() bytes.
+	Digest []byte
+	// Root is the tree whose message is Digest.
+	Root *Node
+}
+
+// Node is a node of the timestamp tree: what follows from one message. Its
+// edges are kept in file order, so serialization is byte-exact.
+type Node struct {
+	Edges []Edge
+}
+
+// Edge is either an attestation of the node's message (Attestation set,
+// Next nil) or an op applied to it leading to the node Next.
+type Edge struct {
+	Attestation *Attestation
+	Op          Op
+	Next        *Node
+}
+
+// Parse parses exactly one detached timestamp file. It checks every
+// limit the reference implementation checks while reading (op arguments,
+// message and result lengths, recursion depth, URI length and characters,
+// payload sizes) and rejects trailing bytes, non-minimal varuints and
+// attestation payloads with bytes left over. Errors are [*ParseError]s
+// naming the offset and wrapping [ErrMalformed], [ErrUnsupportedVersion]
+// or [ErrLimit]; on error the proof is nil.
+func Parse(b []byte) (*Proof, error) {
+	if len(b) > MaxProofSize {
+		return nil, &ParseError{Offset: MaxProofSize, Msg: fmt.Sprintf("file of %d bytes exceeds %d", len(b), MaxProofSize), Err: ErrLimit}
+	}
+	p := &parser{r: reader{b: b}}
+	proof, err := p.file()
+	if err != nil {
+		return nil, err
+	}
+	return proof, nil
+}
+
+// Bytes returns the proof's serialization. For a proof from [Parse] it is
+// exactly the bytes parsed. A nil proof gives nil.
+func (p *Proof) Bytes() []byte {
+	if p == nil {
+		return nil
+	}
+	out := append([]byte(nil), Magic...)
+	out = appendUvarint(out, MajorVersion)
+	out = append(out, byte(p.HashOp))
+	out = append(out, p.Digest...)
+	return p.Root.appendTo(out)
+}
+
+func (n *Node) appendTo(out []byte) []byte {
+	if n == nil {
+		return out
+	}
+	for i := range n.Edges {
+		e := &n.Edges[i]
+		if i < len(n.Edges)-1 {
+			out = append(out, 0xff)
+		}
+		if e.Attestation != nil {
+			out = append(out, 0x00)
+			out = append(out, e.Attestation.Tag[:]...)
+			pl := e.Attestation.payload()
+			out = appendUvarint(out, uint64(len(pl)))
+			out = append(out, pl...)
+			continue
+		}
+		out = append(out, byte(e.Op.Kind))
+		if e.Op.Kind.Binary() {
+			out = appendUvarint(out, uint64(len(e.Op.Arg)))
+			out = append(out, e.Op.Arg...)
+		}
+		out = e.Next.appendTo(out)
+	}
+	return out
+}
+
+// parser reads a proof, counting edges and attestations.
+type parser struct {
+	r     reader
+	edges int
+	atts  int
+}
+
+func (p *parser) fail(off int, kind error, format string, args ...any) error {
+	return &ParseError{Offset: off, Msg: fmt.Sprintf(format, args...), Err: kind}
+}
+
+// wrap turns a reader error at off into a ParseError.
+func (p *parser) wrap(off int, what string, err error) error {
+	kind := ErrMalformed
+	if errors.Is(err, errTooLong) {
+		kind = ErrLimit
+	}
+	return p.fail(off, kind, "%s: %v", what, err)
+}
+
+func (p *parser) file() (*Proof, error) {
+	r := &p.r
+	if len(r.b) < len(Magic) || !bytes.Equal(r.b[:len(Magic)], Magic) {
+		return nil, p.fail(0, ErrMalformed, "not an OpenTimestamps proof (bad magic)")
+	}
+	r.off = len(Magic)
+	off := r.off
+	v, err := r.uvarint()
+	if err != nil {
+		return nil, p.wrap(off, "major version", err)
+	}
+	if v != MajorVersion {
+		return nil, p.fail(off, ErrUnsupportedVersion, "major version %d, want %d", v, MajorVersion)
+	}
+	off = r.off
+	tag, err := r.byte()
+	if err != nil {
+		return nil, p.wrap(off, "file hash op", err)
+	}
+	hashOp := OpKind(tag)
+	size := hashOp.DigestSize()
+	if size == 0 {
+		return nil, p.fail(off, ErrMalformed, "file hash op tag 0x%02x is not a hash op", tag)
+	}
+	off = r.off
+	digest, err := r.bytes(size)
+	if err != nil {
+		return nil, p.wrap(off, "file digest", err)
+	}
+	root, err := p.node(size, 0)
+	if err != nil {
+		return nil, err
+	}
+	if r.off != len(r.b) {
+		return nil, p.fail(r.off, ErrMalformed, "%d trailing bytes", len(r.b)-r.off)
+	}
+	return &Proof{HashOp: hashOp, Digest: append([]byte(nil), digest...), Root: root}, nil
+}
+
+// node reads a node whose message is msgLen bytes long, at depth (root 0).
+// As in the reference, every edge but the last is preceded by 0xff.
+func (p *parser) node(msgLen, depth int) (*Node, error) {
+	r := &p.r
+	if depth >= MaxDepth {
+		return nil, p.fail(r.off, ErrLimit, "timestamp tree deeper than %d", MaxDepth)
+	}
+	n := &Node{}
+	for {
+		off := r.off
+		tag, err := r.byte()
+		if err != nil {
+			return nil, p.wrap(off, "edge", err)
+		}
+		last := tag != 0xff
+		if !last {
+			off = r.off
+			if tag, err = r.byte(); err != nil {
+				return nil, p.wrap(off, "edge after fork", err)
+			}
+			if tag == 0xff {
+				return nil, p.fail(off, ErrMalformed, "fork marker where an edge belongs")
+			}
+		}
+		e, err := p.edge(off, tag, msgLen, depth)
+		if err != nil {
+			return nil, err
+		}
+		n.Edges = append(n.Edges, e)
+		if last {
+			return n, nil
+		}
+	}
+}
+
+// edge reads the rest of the edge whose tag byte was at off.
+func (p *parser) edge(off int, tag byte, msgLen, depth int) (Edge, error) {
+	r := &p.r
+	p.edges++
+	if p.edges > MaxEdges {
+		return Edge{}, p.fail(off, ErrLimit, "more than %d edges", MaxEdges)
+	}
+	if tag == 0x00 {
+		p.atts++
+		if p.atts > MaxAttestations {
+			return Edge{}, p.fail(off, ErrLimit, "more than %d attestations", MaxAttestations)
+		}
+		a, err := p.attestation()
+		if err != nil {
+			return Edge{}, err
+		}
+		return Edge{Attestation: a}, nil
+	}
+	op := Op{Kind: OpKind(tag)}
+	if !op.Kind.Valid() {
+		return Edge{}, p.fail(off, ErrMalformed, "unknown op tag 0x%02x", tag)
+	}
+	if op.Kind.Binary() {
+		argOff := r.off
+		arg, err := r.varbytes(1, MaxOpArgLength)
+		if err != nil {
+			return Edge{}, p.wrap(argOff, op.Kind.String()+" argument", err)
+		}
+		op.Arg = append([]byte(nil), arg...)
+	}
+	next, err := op.resultLength(msgLen)
+	if err != nil {
+		return Edge{}, p.fail(off, ErrLimit, "%v", err)
+	}
+	child, err := p.node(next, depth+1)
+	if err != nil {
+		return Edge{}, err
+	}
+	return Edge{Op: op, Next: child}, nil
+}
+
+func (p *parser) attestation() (*Attestation, error) {
+	r := &p.r
+	off := r.off
+	tag, err := r.bytes(8)
+	if err != nil {
+		return nil, p.wrap(off, "attestation tag", err)
+	}
+	a := &Attestation{Tag: [8]byte(tag)}
+	a.Kind = kindOfTag(a.Tag)
+	off = r.off
+	pl, err := r.varbytes(0, MaxPayloadLength)
+	if err != nil {
+		return nil, p.wrap(off, "attestation payload", err)
+	}
+	a.Payload = append([]byte(nil), pl...)
+	if err := a.parsePayload(); err != nil {
+		return nil, p.wrap(off, a.Kind.String()+" attestation payload", err)
+	}
+	return a, nil
+}
