@@ -110,13 +110,6 @@ func readHex(t testing.TB, name string) []byte {
 	return raw
 }
 
-func mustHash(t testing.TB, display string) Hash {
-	t.Helper()
-	h, err := ParseHash(display)
-	require.NoError(t, err)
-	return h
-}
-
 func internalHash(t testing.TB, s string) Hash {
 	t.Helper()
 	b, err := hex.DecodeString(s)
@@ -456,7 +449,6 @@ func make64ByteTx(t testing.TB) []byte {
 	b = append(b, 0, 0, 0, 0, 0, 0, 0, 0)
 	b = append(b, 1, 0x51)    // OP_TRUE
 	b = append(b, 0, 0, 0, 0) // locktime
-	b = b[:len(b)]
 	tx, err := ParseTx(b)
 	require.NoError(t, err)
 	require.Equal(t, 64, tx.StrippedSize(), "test transaction must be 64 bytes")

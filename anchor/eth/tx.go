@@ -32,7 +32,7 @@ const MaxTxBytes = 128 * 1024
 
 // secp256k1 group order n and n/2 (EIP-2 low-s bound).
 var (
-	curveN     = secp256k1.S256().N
+	curveN, _  = new(big.Int).SetString("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", 16)
 	curveHalfN = new(big.Int).Rsh(curveN, 1)
 )
 

@@ -6,7 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 
-	"golang.org/x/crypto/ripemd160" //nolint:staticcheck // OpenTimestamps defines a ripemd160 op.
+	//lint:ignore SA1019 OpenTimestamps defines a ripemd160 op; legacy by design.
+	"golang.org/x/crypto/ripemd160"
 	"golang.org/x/crypto/sha3"
 )
 

@@ -9,7 +9,8 @@ import (
 	"math/big"
 	"time"
 
-	"golang.org/x/crypto/ripemd160" //nolint:staticcheck // the ripemd160 file hash op
+	//lint:ignore SA1019 the ripemd160 file hash op of OpenTimestamps; legacy by design.
+	"golang.org/x/crypto/ripemd160"
 	"golang.org/x/crypto/sha3"
 
 	"github.com/onchaincert/microcred/anchor"

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -27,13 +26,6 @@ func readFile(t testing.TB, name string) []byte {
 func readJSON(t testing.TB, name string, v any) {
 	t.Helper()
 	require.NoError(t, json.Unmarshal(readFile(t, name), v), "parsing testdata/%s", name)
-}
-
-func readHex(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(strings.TrimSpace(string(readFile(t, name))))
-	require.NoError(t, err)
-	return b
 }
 
 func mustHex(t testing.TB, s string) []byte {
