@@ -41,6 +41,18 @@ type didKey struct{ *didkey.Key }
 func (k didKey) DIDString() string { return k.DID().String() }
 func (k didKey) TypeName() string  { return keyTypeName(k.Type()) }
 
+// jwkKey is a did:key key pair used under its did:jwk identity.
+type jwkKey struct {
+	proof.Signer
+	typ string
+}
+
+func (k jwkKey) DIDString() string {
+	d, _, _ := strings.Cut(k.VerificationMethod(), "#")
+	return d
+}
+func (k jwkKey) TypeName() string { return k.typ }
+
 type rsaKey struct{ *didjwk.RSAKey }
 
 func (k rsaKey) DIDString() string { return k.DID().String() }
@@ -65,7 +77,8 @@ func keyTypeName(t didkey.KeyType) string {
 func keyGenerate(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("key generate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	typ := fs.String("type", "ed25519", "key type: ed25519, p256, p384, secp256k1 or rsa (RS256 JWTs; a did:jwk)")
+	typ := fs.String("type", "ed25519", "key type: ed25519, p256, p384, secp256k1, rsa (RS256 JWTs; a did:jwk) or jwk (a P-256 did:jwk)")
+	method := fs.String("did", "key", "DID method of the identity: key (did:key) or jwk (did:jwk, the key as a JWK)")
 	seedHex := fs.String("seed", "", "32-byte seed in hex (deterministic key; for tests and demos)")
 	out := fs.String("out", "", "key file to write (mode 0600)")
 	if err := fs.Parse(args); err != nil {
@@ -76,6 +89,12 @@ func keyGenerate(args []string, stdout, stderr io.Writer) error {
 	}
 	if *out == "" {
 		return usagef("--out is required")
+	}
+	if strings.ToLower(*typ) == "jwk" {
+		*typ, *method = "p256", "jwk"
+	}
+	if *method != "key" && *method != "jwk" {
+		return usagef("--did %q: want key or jwk", *method)
 	}
 	if strings.ToLower(*typ) == "rsa" {
 		if *seedHex != "" {
@@ -118,10 +137,19 @@ func keyGenerate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if *method == "jwk" {
+		s, err := didjwk.NewSigner(key)
+		if err != nil {
+			return err
+		}
+		kf.VerificationMethod = s.VerificationMethod()
+		kf.DID, _, _ = strings.Cut(kf.VerificationMethod, "#")
+		kf.PublicKeyMultibase = ""
+	}
 	if err := writeKeyFile(*out, kf); err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, key.DID().String())
+	fmt.Fprintln(stdout, kf.DID)
 	return nil
 }
 
@@ -192,6 +220,13 @@ func loadKey(path string) (signingKey, error) {
 			return nil, fmt.Errorf("key file %s: %w", path, err)
 		}
 		key = didKey{k}
+		if strings.HasPrefix(kf.DID, "did:jwk:") {
+			s, err := didjwk.NewSigner(k)
+			if err != nil {
+				return nil, fmt.Errorf("key file %s: %w", path, err)
+			}
+			key = jwkKey{Signer: s, typ: kf.Type}
+		}
 	}
 	if key.DIDString() != kf.DID || key.VerificationMethod() != kf.VerificationMethod {
 		return nil, fmt.Errorf("key file %s: the private key does not match the DID %q", path, kf.DID)

@@ -458,3 +458,26 @@ func TestSecp256k1Signature2019CLI(t *testing.T) {
 	r = runCLI(t, "verify", "--trust", issuer, writeFile(t, dir, "bad.json", bytes.Replace(data, []byte("Example"), []byte("Exemplary"), 1)))
 	assert.Equal(t, 1, r.code)
 }
+
+// did:jwk identities for EC and Ed25519 keys: sign (Data Integrity and
+// JWT) and verify, resolved from the DID itself.
+func TestJWKIdentity(t *testing.T) {
+	dir := t.TempDir()
+	in := writeFile(t, dir, "cred.json", obCredential(t))
+	for _, args := range [][]string{{"--type", "jwk"}, {"--type", "ed25519", "--did", "jwk"}, {"--type", "p384", "--did", "jwk"}} {
+		key := filepath.Join(dir, strings.Join(args, "")+".json")
+		r := runCLI(t, append(append([]string{"key", "generate"}, args...), "--out", key)...)
+		require.Equal(t, 0, r.code, r.stderr)
+		id := strings.TrimSpace(r.stdout)
+		assert.True(t, strings.HasPrefix(id, "did:jwk:"), id)
+		for _, format := range []string{"di", "jwt"} {
+			r = runCLI(t, "sign", "--key", key, "--format", format, "--set-issuer", in)
+			require.Equal(t, 0, r.code, r.stderr)
+			signed := writeFile(t, dir, "signed-"+format+".out", []byte(r.stdout))
+			v := runCLI(t, "verify", "--trust", id, signed)
+			assert.Equal(t, 0, v.code, "%v %s: %s", args, format, v.stdout)
+			assert.Contains(t, v.stdout, id+"#0")
+		}
+	}
+	assert.Equal(t, 2, runCLI(t, "key", "generate", "--did", "web", "--out", filepath.Join(dir, "x.json")).code)
+}
