@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
@@ -43,7 +44,9 @@ func blockcertsCmd(args []string, stdout, stderr io.Writer) error {
 	anchorTx := fs.String("anchor-tx", "", "the transaction that carries the root (Bitcoin: display hex; Ethereum: 0x hash; mocknet: a label); without it, print the root and stop")
 	rootHex := fs.String("root", "", "with --anchor-tx: the root that was anchored; refuse if the inputs make another")
 	createdStr := fs.String("created", "", "proof creation time, RFC 3339 (default: now)")
-	setIssuer := fs.Bool("set-issuer", false, "replace each input's issuer id with the key's DID")
+	setIssuer := fs.Bool("set-issuer", false, "replace each input's issuer id with the key's DID (or --issuer-profile URL)")
+	profileURL := fs.String("issuer-profile", "", "URL: name the issuer by a Blockcerts issuer profile at URL instead of the key's did:key; the profile to publish there is written to DIR/issuer-profile.json")
+	issuerName := fs.String("issuer-name", "Issuer", "with --issuer-profile: the profile's name")
 	out := fs.String("out", "", "directory for the certificates (one per input, same file name)")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
@@ -82,6 +85,13 @@ func blockcertsCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	issuerID, vm := key.DID().String(), key.VerificationMethod()
+	if *profileURL != "" {
+		if !strings.HasPrefix(*profileURL, "https://") || strings.Contains(*profileURL, "#") {
+			return usagef("--issuer-profile wants an https URL without a fragment")
+		}
+		issuerID, vm = *profileURL, *profileURL+"#key-1"
+	}
 	names := map[string]bool{}
 	docs := make([][]byte, fs.NArg())
 	b, err := merkle2019.NewBatch(nil)
@@ -98,7 +108,7 @@ func blockcertsCmd(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if docs[i], err = blockcertsIssuer(data, key.DID().String(), *setIssuer); err != nil {
+		if docs[i], err = blockcertsIssuer(data, issuerID, *setIssuer); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		if _, err := b.Add(docs[i]); err != nil {
@@ -129,7 +139,18 @@ func blockcertsCmd(args []string, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
-	opts := merkle2019.ProofOptions{Anchors: []merkle2019.Blink{blink}, VerificationMethod: key.VerificationMethod(), Created: created}
+	opts := merkle2019.ProofOptions{Anchors: []merkle2019.Blink{blink}, VerificationMethod: vm, Created: created}
+	if *profileURL != "" {
+		prof, err := issuerProfile(*profileURL, *issuerName, priv.PubKey(), blink, created)
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(*out, "issuer-profile.json")
+		if err := os.WriteFile(dst, prof, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "publish %s at %s\n", dst, *profileURL)
+	}
 	for i, path := range fs.Args() {
 		cert, err := b.Attach(i, docs[i], opts)
 		if err != nil {
@@ -225,10 +246,11 @@ type blockcertsTx struct {
 // blockcertsVerifyOptions are the verify flags that apply to a
 // MerkleProof2019 credential.
 type blockcertsVerifyOptions struct {
-	txPath    string
-	trust     []string
-	anyIssuer bool
-	receipt   *receiptOptions
+	txPath      string
+	profilePath string
+	trust       []string
+	anyIssuer   bool
+	receipt     *receiptOptions
 }
 
 // verifyBlockcerts verifies a credential's MerkleProof2019 proof with the
@@ -259,7 +281,7 @@ func verifyBlockcerts(ctx context.Context, w io.Writer, file string, input []byt
 	if err != nil {
 		return notVerified(err)
 	}
-	issuer, pub, err := blockcertsIssuerKey(input, pre.VerificationMethod)
+	issuer, pub, window, err := blockcertsIssuerKey(input, pre.VerificationMethod, o.profilePath, pre.Anchor)
 	if err != nil {
 		return notVerified(err)
 	}
@@ -272,7 +294,11 @@ func verifyBlockcerts(ctx context.Context, w io.Writer, file string, input []byt
 		if err != nil {
 			return notVerified(err)
 		}
-		opts.IssuerKeys = []merkle2019.IssuerKey{{Address: addr, PublicKey: pub.SerializeCompressed()}}
+		ik := merkle2019.IssuerKey{Address: addr, PublicKey: pub.SerializeCompressed()}
+		if window != nil {
+			ik.Created, ik.Revoked, ik.Expires = window.Created, window.Revoked, window.Expires
+		}
+		opts.IssuerKeys = []merkle2019.IssuerKey{ik}
 		if tx != nil {
 			opts.Transactions = merkle2019.StaticTx{pre.Anchor.String(): tx}
 		}
@@ -310,21 +336,9 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
-// blockcertsIssuerKey resolves a did:key secp256k1 verificationMethod
-// offline and checks that it is the credential's issuer's.
-func blockcertsIssuerKey(input []byte, vm string) (string, *secp256k1.PublicKey, error) {
-	didPart, fragment, ok := strings.Cut(vm, "#")
-	if !ok || !strings.HasPrefix(didPart, "did:key:") {
-		return "", nil, fmt.Errorf("verificationMethod %q: only did:key secp256k1 keys resolve offline", vm)
-	}
-	pk, typ, err := didkey.Parse(didPart)
-	if err != nil {
-		return "", nil, fmt.Errorf("verificationMethod %q: %w", vm, err)
-	}
-	pub, isK1 := pk.(*secp256k1.PublicKey)
-	if typ != didkey.Secp256k1 || !isK1 || fragment != strings.TrimPrefix(didPart, "did:key:") {
-		return "", nil, fmt.Errorf("verificationMethod %q is not a did:key secp256k1 key", vm)
-	}
+// credentialIssuer returns the issuer id of a credential (a string or an
+// object's id), or "".
+func credentialIssuer(input []byte) string {
 	var m struct {
 		Issuer json.RawMessage `json:"issuer"`
 	}
@@ -337,10 +351,157 @@ func blockcertsIssuerKey(input []byte, vm string) (string, *secp256k1.PublicKey,
 		_ = json.Unmarshal(m.Issuer, &obj)
 		id = obj.ID
 	}
-	if id != didPart {
-		return "", nil, fmt.Errorf("verificationMethod %q is not a key of the issuer %q", vm, id)
+	return id
+}
+
+// blockcertsIssuerKey resolves the proof's verificationMethod offline —
+// a did:key secp256k1 key, or a key of the issuer profile in profilePath
+// — and checks that it is the credential's issuer's. For a profile key it
+// also returns the validity window the profile's publicKey list gives the
+// key's address on the anchor's chain (which must be listed, as
+// Blockcerts requires).
+func blockcertsIssuerKey(input []byte, vm, profilePath string, blink merkle2019.Blink) (string, *secp256k1.PublicKey, *merkle2019.IssuerKey, error) {
+	id := credentialIssuer(input)
+	didPart, fragment, ok := strings.Cut(vm, "#")
+	if !ok {
+		return "", nil, nil, fmt.Errorf("verificationMethod %q has no fragment", vm)
 	}
-	return id, pub, nil
+	if didPart != id {
+		return "", nil, nil, fmt.Errorf("verificationMethod %q is not a key of the issuer %q", vm, id)
+	}
+	if strings.HasPrefix(didPart, "did:key:") {
+		pk, typ, err := didkey.Parse(didPart)
+		if err != nil {
+			return "", nil, nil, fmt.Errorf("verificationMethod %q: %w", vm, err)
+		}
+		pub, isK1 := pk.(*secp256k1.PublicKey)
+		if typ != didkey.Secp256k1 || !isK1 || fragment != strings.TrimPrefix(didPart, "did:key:") {
+			return "", nil, nil, fmt.Errorf("verificationMethod %q is not a did:key secp256k1 key", vm)
+		}
+		return id, pub, nil, nil
+	}
+	if profilePath == "" {
+		return "", nil, nil, usagef("verificationMethod %q: give the issuer profile with --issuer-profile FILE (nothing is fetched)", vm)
+	}
+	data, err := os.ReadFile(profilePath)
+	if err != nil {
+		return "", nil, nil, usagef("--issuer-profile: %v", err)
+	}
+	var prof blockcertsProfile
+	if err := json.Unmarshal(data, &prof); err != nil {
+		return "", nil, nil, fmt.Errorf("issuer profile %s: %w", profilePath, err)
+	}
+	if prof.ID != id {
+		return "", nil, nil, fmt.Errorf("issuer profile %s is %q, not the issuer %q", profilePath, prof.ID, id)
+	}
+	var pub *secp256k1.PublicKey
+	for _, m := range prof.VerificationMethod {
+		if m.ID != vm && id+m.ID != vm {
+			continue
+		}
+		if m.PublicKeyJwk.Kty != "EC" || m.PublicKeyJwk.Crv != "secp256k1" {
+			return "", nil, nil, fmt.Errorf("issuer profile key %q is not a secp256k1 JWK", vm)
+		}
+		x, errX := base64.RawURLEncoding.DecodeString(m.PublicKeyJwk.X)
+		y, errY := base64.RawURLEncoding.DecodeString(m.PublicKeyJwk.Y)
+		if errX != nil || errY != nil || len(x) != 32 || len(y) != 32 {
+			return "", nil, nil, fmt.Errorf("issuer profile key %q: malformed JWK", vm)
+		}
+		if pub, err = secp256k1.ParsePubKey(append(append([]byte{4}, x...), y...)); err != nil {
+			return "", nil, nil, fmt.Errorf("issuer profile key %q: %w", vm, err)
+		}
+	}
+	if pub == nil {
+		return "", nil, nil, fmt.Errorf("issuer profile %s has no verificationMethod %q", profilePath, vm)
+	}
+	if blink.Chain == "mocknet" {
+		return id, pub, nil, nil
+	}
+	addr, err := merkle2019.IssuingAddress(pub.SerializeCompressed(), blink)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	for _, k := range prof.PublicKey {
+		if !strings.EqualFold(k.ID, "ecdsa-koblitz-pubkey:"+addr) {
+			continue
+		}
+		w := &merkle2019.IssuerKey{Address: addr}
+		for _, t := range []struct {
+			s   string
+			dst *time.Time
+		}{{k.Created, &w.Created}, {k.Revoked, &w.Revoked}, {k.Expires, &w.Expires}} {
+			if t.s == "" {
+				continue
+			}
+			if *t.dst, err = time.Parse(time.RFC3339Nano, t.s); err != nil {
+				return "", nil, nil, fmt.Errorf("issuer profile key %s: %w", k.ID, err)
+			}
+		}
+		return id, pub, w, nil
+	}
+	return "", nil, nil, fmt.Errorf("issuer profile %s does not list the address %s of key %q in publicKey", profilePath, addr, vm)
+}
+
+// blockcertsProfile is the part of a Blockcerts issuer profile verify
+// reads, and the profile blockcerts --issuer-profile writes.
+type blockcertsProfile struct {
+	Context            []string               `json:"@context,omitempty"`
+	Type               string                 `json:"type,omitempty"`
+	ID                 string                 `json:"id"`
+	Name               string                 `json:"name,omitempty"`
+	PublicKey          []blockcertsProfileKey `json:"publicKey"`
+	VerificationMethod []blockcertsProfileVM  `json:"verificationMethod"`
+}
+
+type blockcertsProfileKey struct {
+	ID      string `json:"id"`
+	Created string `json:"created,omitempty"`
+	Revoked string `json:"revoked,omitempty"`
+	Expires string `json:"expires,omitempty"`
+}
+
+type blockcertsProfileVM struct {
+	ID           string `json:"id"`
+	Controller   string `json:"controller,omitempty"`
+	Type         string `json:"type,omitempty"`
+	PublicKeyJwk struct {
+		Kty string `json:"kty"`
+		Crv string `json:"crv"`
+		X   string `json:"x"`
+		Y   string `json:"y"`
+	} `json:"publicKeyJwk"`
+}
+
+// issuerProfile returns the issuer profile to publish at url: the key as
+// url#key-1 (a secp256k1 JWK) and its issuing address on the blink's
+// chain, valid from one second before created.
+func issuerProfile(url, name string, pub *secp256k1.PublicKey, blink merkle2019.Blink, created time.Time) ([]byte, error) {
+	unc := pub.SerializeUncompressed()
+	vm := blockcertsProfileVM{ID: url + "#key-1", Controller: url, Type: "EcdsaSecp256k1VerificationKey2019"}
+	vm.PublicKeyJwk.Kty, vm.PublicKeyJwk.Crv = "EC", "secp256k1"
+	vm.PublicKeyJwk.X = base64.RawURLEncoding.EncodeToString(unc[1:33])
+	vm.PublicKeyJwk.Y = base64.RawURLEncoding.EncodeToString(unc[33:])
+	p := blockcertsProfile{
+		Context:            []string{"https://w3id.org/openbadges/v2", "https://w3id.org/blockcerts/v3"},
+		Type:               "Profile",
+		ID:                 url,
+		Name:               name,
+		VerificationMethod: []blockcertsProfileVM{vm},
+		PublicKey:          []blockcertsProfileKey{},
+	}
+	if blink.Chain != "mocknet" {
+		addr, err := merkle2019.IssuingAddress(pub.SerializeCompressed(), blink)
+		if err != nil {
+			return nil, err
+		}
+		p.PublicKey = append(p.PublicKey, blockcertsProfileKey{ID: "ecdsa-koblitz-pubkey:" + addr,
+			Created: created.Add(-time.Second).UTC().Format(time.RFC3339)})
+	}
+	data, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(data, '\n'), nil
 }
 
 func readBlockcertsTx(path string) (*merkle2019.TxData, error) {

@@ -90,6 +90,7 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.Var(&keyDocs, "key-doc", "URL=FILE: a local copy of the https controller or key document at URL, for verification methods that are https URLs (repeatable); nothing is fetched")
 	var ro receiptOptions
 	ro.register(fs)
+	bcProfile := fs.String("issuer-profile", "", "FILE: the Blockcerts issuer profile a MerkleProof2019 proof's verificationMethod names (nothing is fetched)")
 	bcTx := fs.String("blockcerts-tx", "", "FILE: the anchor transaction's data for a MerkleProof2019 credential (remoteHash, issuingAddress, time[, rawTx])")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
@@ -118,7 +119,7 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if len(trust) > 0 && *anyIssuer {
 			return usagef("--trust and --any-issuer exclude each other")
 		}
-		return verifyBlockcerts(ctx, stdout, fs.Arg(0), input, blockcertsVerifyOptions{txPath: *bcTx, trust: trust, anyIssuer: *anyIssuer, receipt: &ro})
+		return verifyBlockcerts(ctx, stdout, fs.Arg(0), input, blockcertsVerifyOptions{txPath: *bcTx, profilePath: *bcProfile, trust: trust, anyIssuer: *anyIssuer, receipt: &ro})
 	}
 	if *bcTx != "" {
 		return usagef("--blockcerts-tx is for credentials with a MerkleProof2019 proof")
