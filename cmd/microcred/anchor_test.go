@@ -362,3 +362,146 @@ func regtestBlock(t *testing.T, txs ...string) string {
 	require.NoError(t, err)
 	return hex.EncodeToString(blk)
 }
+
+// blockcertsInputs writes three unsigned Blockcerts v3 credentials whose
+// issuer is issuer.
+func blockcertsInputs(t *testing.T, dir, issuer string) []string {
+	t.Helper()
+	var files []string
+	for i := range 3 {
+		doc := fmt.Sprintf(`{
+  "@context": ["https://www.w3.org/2018/credentials/v1", "https://w3id.org/blockcerts/v3"],
+  "id": "urn:uuid:bbbbbbbb-0000-4000-8000-00000000000%d",
+  "type": ["VerifiableCredential", "BlockcertsCredential"],
+  "issuer": {"id": %q, "name": "Example University"},
+  "issuanceDate": "2024-01-01T00:00:00Z",
+  "credentialSubject": {"id": "did:example:student%d", "name": "Student %d"},
+  "metadata": "{}",
+  "display": {"contentMediaType": "text/html", "content": "<div>Certificate %d</div>"}
+}`, i, issuer, i, i, i)
+		files = append(files, writeFile(t, dir, fmt.Sprintf("cert%d.json", i), []byte(doc)))
+	}
+	return files
+}
+
+func TestBlockcerts(t *testing.T) {
+	dir := t.TempDir()
+	key, did := k1Key(t, dir)
+	inputs := blockcertsInputs(t, dir, did)
+	txid := strings.Repeat("cd", 32)
+
+	t.Run("mocknet", func(t *testing.T) {
+		out := filepath.Join(dir, "mock")
+		r := runCLI(t, append([]string{"blockcerts", "--key", key, "--chain", "mocknet", "--anchor-tx", "test-label",
+			"--created", "2024-01-02T00:00:00Z", "--out", out}, inputs...)...)
+		require.Equal(t, 0, r.code, r.stderr)
+		cert := filepath.Join(out, "cert1.json")
+		// Mocknet is on no chain: L0 only, accepted when L0 is asked for.
+		v := runCLI(t, "verify", "--require-level", "L0", "--trust", did, cert)
+		assert.Equal(t, 0, v.code, v.stdout+v.stderr)
+		assert.Contains(t, v.stdout, "level L0")
+		assert.Contains(t, v.stdout, "no finality: true")
+		v = runCLI(t, "verify", cert)
+		assert.Equal(t, 1, v.code, v.stdout)
+	})
+
+	t.Run("bitcoin-testnet", func(t *testing.T) {
+		r := runCLI(t, append([]string{"blockcerts", "--key", key, "--chain", "bitcoin-testnet"}, inputs...)...)
+		require.Equal(t, 0, r.code, r.stderr)
+		root := strings.TrimSpace(r.stdout)
+		require.Len(t, root, 64)
+		addr := strings.Fields(r.stderr)[6]
+		assert.True(t, strings.HasPrefix(addr, "m") || strings.HasPrefix(addr, "n"), "a testnet P2PKH address: %s", r.stderr)
+
+		out := filepath.Join(dir, "btc")
+		r = runCLI(t, append([]string{"blockcerts", "--key", key, "--chain", "bitcoin-testnet", "--anchor-tx", txid, "--root", root,
+			"--created", "2024-01-02T00:00:00Z", "--out", out}, inputs...)...)
+		require.Equal(t, 0, r.code, r.stderr)
+		// Another root than the one anchored: refused.
+		r = runCLI(t, append([]string{"blockcerts", "--key", key, "--chain", "bitcoin-testnet", "--anchor-tx", txid, "--root", testRoot,
+			"--out", filepath.Join(dir, "nope")}, inputs...)...)
+		assert.Equal(t, 1, r.code)
+
+		txData := func(name, remote, sender string) string {
+			return writeFile(t, dir, name, []byte(fmt.Sprintf(`{"remoteHash":%q,"issuingAddress":%q,"time":"2024-01-02T01:00:00Z"}`, remote, sender)))
+		}
+		good := txData("tx.json", root, addr)
+		for i := range 3 {
+			cert := filepath.Join(out, fmt.Sprintf("cert%d.json", i))
+			v := runCLI(t, "verify", "--blockcerts-tx", good, "--trust", did, cert)
+			assert.Equal(t, 0, v.code, v.stdout+v.stderr)
+			assert.Contains(t, v.stdout, "level L1")
+			assert.Contains(t, v.stdout, "chain: bitcoin-testnet")
+		}
+		cert := filepath.Join(out, "cert1.json")
+		data, err := os.ReadFile(cert)
+		require.NoError(t, err)
+		tampered := writeFile(t, dir, "tampered.json", []byte(strings.Replace(string(data), "Student 1", "Student 7", 1)))
+		for name, args := range map[string][]string{
+			"tampered":       {"--blockcerts-tx", good, tampered},
+			"no tx data":     {cert},
+			"other root":     {"--blockcerts-tx", txData("tx2.json", testRoot, addr), cert},
+			"other sender":   {"--blockcerts-tx", txData("tx3.json", root, "mgdWjvq4RYAAP5goUNagTRMx7Xw534S5am"), cert},
+			"untrusted":      {"--blockcerts-tx", good, "--trust", "did:example:other", cert},
+			"require L2 raw": {"--blockcerts-tx", good, "--require-level", "L2", cert},
+		} {
+			v := runCLI(t, append([]string{"verify"}, args...)...)
+			assert.Equal(t, 1, v.code, "%s: %s", name, v.stdout)
+		}
+		v := runCLI(t, "verify", "--blockcerts-tx", good, "--require-level", "L3", cert)
+		assert.Equal(t, 2, v.code, "MerkleProof2019 carries no block evidence: %s", v.stderr)
+	})
+
+	t.Run("issuer-profile", func(t *testing.T) {
+		url := "https://issuer.example.edu/profile.json"
+		out := filepath.Join(dir, "profile")
+		r := runCLI(t, append([]string{"blockcerts", "--key", key, "--chain", "bitcoin-testnet", "--issuer-profile", url, "--set-issuer"}, inputs...)...)
+		require.Equal(t, 0, r.code, r.stderr)
+		root := strings.TrimSpace(r.stdout)
+		addr := strings.Fields(r.stderr)[6]
+		r = runCLI(t, append([]string{"blockcerts", "--key", key, "--chain", "bitcoin-testnet", "--issuer-profile", url, "--set-issuer",
+			"--anchor-tx", txid, "--created", "2024-01-02T00:00:00Z", "--out", out}, inputs...)...)
+		require.Equal(t, 0, r.code, r.stderr)
+		prof := filepath.Join(out, "issuer-profile.json")
+		tx := writeFile(t, dir, "ptx.json", []byte(fmt.Sprintf(`{"remoteHash":%q,"issuingAddress":%q,"time":"2024-01-02T01:00:00Z"}`, root, addr)))
+		cert := filepath.Join(out, "cert2.json")
+		v := runCLI(t, "verify", "--blockcerts-tx", tx, "--issuer-profile", prof, cert)
+		assert.Equal(t, 0, v.code, v.stdout+v.stderr)
+		// Without the profile nothing can be resolved: a usage error.
+		v = runCLI(t, "verify", "--blockcerts-tx", tx, cert)
+		assert.Equal(t, 2, v.code, v.stdout+v.stderr)
+		// A transaction before the key's creation in the profile fails.
+		early := writeFile(t, dir, "early.json", []byte(fmt.Sprintf(`{"remoteHash":%q,"issuingAddress":%q,"time":"2023-01-01T00:00:00Z"}`, root, addr)))
+		v = runCLI(t, "verify", "--blockcerts-tx", early, "--issuer-profile", prof, cert)
+		assert.Equal(t, 1, v.code, v.stdout)
+	})
+}
+
+func TestBlockcertsUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	key, did := k1Key(t, dir)
+	edKey := filepath.Join(dir, "ed.json")
+	require.Equal(t, 0, runCLI(t, "key", "generate", "--type", "ed25519", "--seed", seedHex, "--out", edKey).code)
+	inputs := blockcertsInputs(t, dir, did)
+	for _, args := range [][]string{
+		{"blockcerts", "--key", key, "--chain", "mocknet"},
+		{"blockcerts", "--key", key, "--chain", "dogecoin", inputs[0]},
+		{"blockcerts", "--key", key, "--chain", "bitcoin-testnet", "--anchor-tx", "nothex", "--out", dir, inputs[0]},
+		{"blockcerts", "--key", key, "--chain", "bitcoin-testnet", "--anchor-tx", strings.Repeat("cd", 32), inputs[0]},
+		{"blockcerts", "--key", key, "--chain", "bitcoin-testnet", "--root", testRoot, inputs[0]},
+		{"blockcerts", "--key", key, "--chain", "mocknet", "--created", "yesterday", inputs[0]},
+		{"blockcerts", "--key", key, "--chain", "mocknet", "--issuer-profile", "http://insecure.example/p.json", inputs[0]},
+		{"blockcerts", "--chain", "mocknet", inputs[0]},
+	} {
+		r := runCLI(t, args...)
+		assert.Equal(t, 2, r.code, "%v: %s", args, r.stderr)
+	}
+	// The issuer is not the key's DID: refused, with the way out.
+	other := blockcertsInputs(t, t.TempDir(), "did:example:someone")
+	r := runCLI(t, "blockcerts", "--key", key, "--chain", "mocknet", other[0])
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "--set-issuer")
+	r = runCLI(t, "blockcerts", "--key", edKey, "--chain", "mocknet", inputs[0])
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "secp256k1")
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -282,7 +283,9 @@ func verifyBlockcerts(ctx context.Context, w io.Writer, file string, input []byt
 		return notVerified(err)
 	}
 	issuer, pub, window, err := blockcertsIssuerKey(input, pre.VerificationMethod, o.profilePath, pre.Anchor)
-	if err != nil {
+	if ue := (*usageError)(nil); errors.As(err, &ue) {
+		return err
+	} else if err != nil {
 		return notVerified(err)
 	}
 	if len(o.trust) > 0 && !containsString(o.trust, issuer) {
