@@ -9,6 +9,10 @@
 //	microcred extract FILE
 //	microcred status create|set|check ...
 //	microcred demo
+//	microcred anchor address|btc build|eth build ...
+//	microcred batch-root --out DIR FILE...
+//	microcred receipt --batch DIR --chain CHAIN --txid TXID [evidence] --out DIR
+//	microcred blockcerts --key FILE --chain CHAIN [--anchor-tx TXID] --out DIR IN.json...
 //
 // Exit status: 0 success (verify: verified), 1 failure (verify: not
 // verified), 2 bad usage or unreadable input.
@@ -39,6 +43,20 @@ Usage:
   microcred batch --template T.json --data learners.csv|.jsonl --key K.json --out DIR [--format json|jwt]
                   [--bake IMAGE] [--status-list URL] [--workers N] [--resume]
   microcred demo [--out DIR]
+  microcred verify --receipt FILE [--checkpoint CHAIN:BLOCKHASH[:NBITS]]... [--require-level L0..L4] [--confirmations N] FILE
+  microcred verify [--blockcerts-tx FILE] [--require-level L0..L2] [--trust DID] CERT.json   (MerkleProof2019)
+
+Anchoring (transactions are signed offline and printed, never broadcast):
+  microcred anchor address --key K.json --network mainnet|testnet|regtest
+  microcred anchor btc build --key K.json --network mainnet|testnet|regtest --utxo TXID:VOUT:AMOUNT_SATS [--utxo ...]
+                 --root HEX --change ADDR [--fee-rate SATS_PER_KVB]
+  microcred anchor eth build --key K.json --chain-id N --nonce N (--max-fee WEI --max-priority-fee WEI | --legacy --gas-price WEI)
+                 [--gas-limit N] --root HEX
+  microcred batch-root --out DIR FILE...     (copies the signed files into DIR, writes DIR/batch.json, prints the root)
+  microcred receipt --batch DIR --chain bitcoin-mainnet|bitcoin-testnet|bitcoin-regtest|ethereum-mainnet|ethereum-sepolia|ethereum-dev|mock
+                 --txid TXID [--raw-tx FILE] [--block FILE | --tx-index N [--branch FILE] --headers FILE] [--headers FILE] --out DIR
+  microcred blockcerts --key K.json --chain mocknet|bitcoin-testnet|bitcoin-mainnet|ethereum-sepolia|ethereum-mainnet
+                 [--anchor-tx TXID [--root HEX]] [--created RFC3339] [--set-issuer] --out DIR IN.json...
 
 Exit status: 0 success (verify: verified), 1 failure (verify: not verified),
 2 bad usage or unreadable input.
@@ -108,6 +126,14 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return statusCmd(ctx, args[1:], stdout, stderr)
 	case "demo":
 		return demo(ctx, args[1:], stdout, stderr)
+	case "anchor":
+		return anchorCmd(args[1:], stdout, stderr)
+	case "batch-root":
+		return batchRoot(args[1:], stdout, stderr)
+	case "receipt":
+		return receiptCmd(args[1:], stdout, stderr)
+	case "blockcerts":
+		return blockcertsCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -88,11 +88,21 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.Var(&didDocs, "did-doc", "FILE: a local did:web DID document (repeatable); did:web is never fetched")
 	var keyDocs stringList
 	fs.Var(&keyDocs, "key-doc", "URL=FILE: a local copy of the https controller or key document at URL, for verification methods that are https URLs (repeatable); nothing is fetched")
+	var ro receiptOptions
+	ro.register(fs)
+	bcProfile := fs.String("issuer-profile", "", "FILE: the Blockcerts issuer profile a MerkleProof2019 proof's verificationMethod names (nothing is fetched)")
+	bcTx := fs.String("blockcerts-tx", "", "FILE: the anchor transaction's data for a MerkleProof2019 credential (remoteHash, issuingAddress, time[, rawTx])")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
 	if fs.NArg() != 1 {
 		return usagef("verify takes one file")
+	}
+	if ro.path != "" && *asJSON {
+		return usagef("--receipt does not go with --json yet")
+	}
+	if ro.path == "" && (len(ro.checkpoints) > 0 || ro.confirmations != 0) {
+		return usagef("--checkpoint and --confirmations go with --receipt")
 	}
 	now := time.Now()
 	if *nowStr != "" {
@@ -104,6 +114,18 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	input, err := readInput(fs.Arg(0))
 	if err != nil {
 		return err
+	}
+	if hasMerkleProof2019(input) {
+		if len(trust) > 0 && *anyIssuer {
+			return usagef("--trust and --any-issuer exclude each other")
+		}
+		return verifyBlockcerts(ctx, stdout, fs.Arg(0), input, blockcertsVerifyOptions{txPath: *bcTx, profilePath: *bcProfile, trust: trust, anyIssuer: *anyIssuer, receipt: &ro})
+	}
+	if *bcTx != "" {
+		return usagef("--blockcerts-tx is for credentials with a MerkleProof2019 proof")
+	}
+	if ro.requireLevel != "" && ro.path == "" {
+		return usagef("--require-level needs --receipt (or a MerkleProof2019 credential)")
 	}
 	fetcher := status.StaticFetcher{}
 	for _, l := range lists {
@@ -191,6 +213,11 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		writeTextReport(stdout, fs.Arg(0), res)
 		if warnTrust && res.Issuer != "" {
 			fmt.Fprintf(stdout, "  WARNING: issuer trust not checked: %s signed with its own key, but nobody said it is trusted (--trust %s, or --any-issuer)\n", res.Issuer, res.Issuer)
+		}
+	}
+	if ro.path != "" {
+		if err := checkReceipt(stdout, input, &ro); err != nil {
+			return err
 		}
 	}
 	if verr != nil {
