@@ -215,9 +215,12 @@ func TestBatchRootReceiptVerify(t *testing.T) {
 	assert.Contains(t, v.stdout, "leaf does not match")
 	data, err := os.ReadFile(cred1)
 	require.NoError(t, err)
-	// Whitespace outside the signed content: the signature still holds,
-	// but these are not the bytes that were anchored.
-	moved := writeFile(t, dir, "moved.json", append(append([]byte(nil), data...), '\n'))
+	// A trailing newline is not part of the leaf (anchor.Leaf trims it)...
+	v = runCLI(t, "verify", "--now", now, "--receipt", rec1, writeFile(t, dir, "newline.json", append(append([]byte(nil), data...), '\n')))
+	assert.Equal(t, 0, v.code, v.stdout)
+	// ...but whitespace inside the JSON is: the signature still holds,
+	// yet these are not the bytes that were anchored.
+	moved := writeFile(t, dir, "moved.json", append([]byte("{ "), data[1:]...))
 	v = runCLI(t, "verify", "--now", now, "--receipt", rec1, moved)
 	assert.Equal(t, 1, v.code, v.stdout)
 	assert.Contains(t, v.stdout, "proof        passed")

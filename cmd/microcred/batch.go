@@ -30,7 +30,9 @@ import (
 //	credentials/row-N.(json|jwt|png|svg)  one file per issued credential
 //	manifest.jsonl   one line per issued credential, appended as it is written
 //	errors.jsonl     one line per row that could not be issued
-//	batch.json       the batch root and its leaves, written at the end
+//	batch.json       the batch root, files and leaves, written at the end (the
+//	                 format 'microcred batch-root' writes; 'microcred receipt
+//	                 --batch DIR' reads it)
 //	status-state     the status-list allocator's counter (with --status-list)
 const (
 	manifestFile = "manifest.jsonl"
@@ -53,17 +55,6 @@ type errorEntry struct {
 	Row    int    `json:"row"`
 	Column string `json:"column,omitempty"`
 	Reason string `json:"reason"`
-}
-
-// batchInfo is batch.json.
-type batchInfo struct {
-	Version int      `json:"version"`
-	Mode    string   `json:"mode"`
-	Size    int64    `json:"size"`
-	Root    string   `json:"root"`
-	Rows    []int    `json:"rows"`
-	Leaves  []string `json:"leaves"`
-	Created string   `json:"created"`
 }
 
 func batchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -206,7 +197,7 @@ func batchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	prog := newProgress(stderr, *quiet)
 	start := time.Now()
-	var info batchInfo
+	var info batchManifest
 	batch, berr := issuer.IssueBatch(ctx, items, microcred.BatchOptions{
 		Workers:  *workers,
 		Progress: prog.update,
@@ -228,6 +219,7 @@ func batchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return writeErr(errorEntry{Row: row, Reason: r.Err.Error()})
 		}
 		info.Rows = append(info.Rows, row)
+		info.Files = append(info.Files, filepath.Join("credentials", fmt.Sprintf("row-%d%s", row, ext)))
 		info.Leaves = append(info.Leaves, hex.EncodeToString(anchor.Leaf(r.Credential)))
 		if r.Resumed {
 			return nil
@@ -242,7 +234,7 @@ func batchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil && !errors.Is(err, anchor.ErrEmptyBatch) {
 		return err
 	}
-	info.Version, info.Mode, info.Size, info.Root, info.Created = 1, "rfc6962", batch.Size(), hex.EncodeToString(root), time.Now().UTC().Format(time.RFC3339)
+	info.Version, info.Mode, info.Size, info.Root, info.Created = 1, anchor.ModeRFC6962.String(), batch.Size(), hex.EncodeToString(root), time.Now().UTC().Format(time.RFC3339)
 	bi, _ := json.MarshalIndent(info, "", "  ")
 	if err := os.WriteFile(filepath.Join(*out, batchFile), append(bi, '\n'), 0o644); err != nil {
 		return err

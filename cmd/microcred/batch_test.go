@@ -75,7 +75,7 @@ func TestBatchCommand(t *testing.T) {
 			errs := lines(t, filepath.Join(out, errorsFile))
 			require.Len(t, errs, 3)
 			assert.Contains(t, errs[0], `"row":4,"column":"course","reason":"empty"`)
-			var info batchInfo
+			var info batchManifest
 			data, err := os.ReadFile(filepath.Join(out, batchFile))
 			require.NoError(t, err)
 			require.NoError(t, json.Unmarshal(data, &info))
@@ -95,6 +95,14 @@ func TestBatchCommand(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, hex.EncodeToString(root), info.Root)
 			assert.Contains(t, r.stdout, info.Root)
+
+			// Receipts for the whole batch once its root is anchored (here an
+			// L1 claim), read back by verify --receipt.
+			rcpt := runCLI(t, "receipt", "--batch", out, "--chain", "bitcoin-testnet", "--txid", strings.Repeat("ab", 32), "--out", filepath.Join(out, "receipts"))
+			require.Equal(t, 0, rcpt.code, rcpt.stderr)
+			v := runCLI(t, "verify", "--trust", issuer, "--receipt", filepath.Join(out, "receipts", m[0].File+".receipt.json"), filepath.Join(out, m[0].File))
+			assert.Equal(t, 0, v.code, v.stdout)
+			assert.Contains(t, v.stdout, "level L1")
 
 			// The same --out again without --resume is refused.
 			assert.Equal(t, 1, runCLI(t, args...).code)
@@ -156,7 +164,7 @@ func TestBatchKilledAndResumed(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(outDir, "credentials", "row-*.json"))
 	require.NoError(t, err)
 	assert.Len(t, files, rows, "one file per row, none left over")
-	var info batchInfo
+	var info batchManifest
 	b, err := os.ReadFile(filepath.Join(outDir, batchFile))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(b, &info))

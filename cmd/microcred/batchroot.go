@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -33,13 +32,16 @@ type batchManifest struct {
 	Files   []string `json:"files"`
 	Leaves  []string `json:"leaves"`
 	Root    string   `json:"root"`
+	// Written by 'microcred batch': the source rows of Files, the batch
+	// size and when it was made.
+	Rows    []int  `json:"rows,omitempty"`
+	Size    int64  `json:"size,omitempty"`
+	Created string `json:"created,omitempty"`
 }
 
-// batchLeaf is the anchor leaf of a credential: SHA-256 of its exact bytes.
-func batchLeaf(cred []byte) []byte {
-	h := sha256.Sum256(cred)
-	return h[:]
-}
+// batchLeaf is the anchor leaf of a credential (anchor.Leaf: SHA-256 of
+// its bytes as issued, surrounding whitespace removed).
+func batchLeaf(cred []byte) []byte { return anchor.Leaf(cred) }
 
 func batchRoot(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("batch-root", flag.ContinueOnError)
@@ -114,7 +116,12 @@ func batchRoot(args []string, stdout, stderr io.Writer) error {
 }
 
 func credentialFileName(name string) bool {
-	return strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".jwt")
+	for _, ext := range []string{".json", ".jwt", ".png", ".svg"} {
+		if strings.HasSuffix(name, ext) {
+			return true
+		}
+	}
+	return false
 }
 
 // writeBatchFile copies a credential into the batch directory; a file
@@ -162,10 +169,10 @@ func readBatch(dir string) (*batch, error) {
 		return nil, err
 	}
 	for i, name := range m.Files {
-		if name != filepath.Base(name) || !credentialFileName(name) {
+		if !filepath.IsLocal(name) || !credentialFileName(name) {
 			return nil, fmt.Errorf("%s: batch manifest names %q, not a credential file in the directory", dir, name)
 		}
-		cred, err := readInput(filepath.Join(dir, name))
+		cred, err := readIssued(filepath.Join(dir, name))
 		if err != nil {
 			return nil, err
 		}

@@ -173,7 +173,12 @@ func receiptCmd(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+		// A file in a subdirectory of the batch (microcred batch writes
+		// credentials/row-N.json) gets its receipt at the same place under --out.
 		path := filepath.Join(*out, name+receiptSuffix)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
 		if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
 			return err
 		}
