@@ -14,6 +14,7 @@ import (
 
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/anchor/btc"
+	"github.com/onchaincert/microcred/vc/bake"
 )
 
 // receiptSuffix names the receipt of a batch file: a.json → a.json.receipt.json.
@@ -303,6 +304,12 @@ func checkReceipt(w io.Writer, cred []byte, o *receiptOptions) error {
 	if err != nil {
 		fmt.Fprintf(w, "  anchor       failed  %v\n", err)
 		return &exitError{code: 1}
+	}
+	// A baked badge: the leaf is that of the credential inside.
+	if k := bake.Detect(cred); k == bake.PNG || k == bake.SVG {
+		if p, err := bake.Extract(cred); err == nil {
+			cred = p.Data
+		}
 	}
 	a, err := r.Verify(anchor.VerifyOptions{Leaf: batchLeaf(cred), Checkpoints: cps, Confirmations: o.confirmations})
 	if err != nil {
