@@ -240,11 +240,6 @@ func (o *receiptOptions) register(fs *flag.FlagSet) {
 	fs.IntVar(&o.confirmations, "confirmations", 0, "N for L4 (default 6)")
 }
 
-// set reports whether any receipt flag was given.
-func (o *receiptOptions) set() bool {
-	return o.path != "" || len(o.checkpoints) > 0 || o.requireLevel != "" || o.confirmations != 0
-}
-
 // level returns the required level, def if none was given.
 func (o *receiptOptions) level(def anchor.Level) (anchor.Level, error) {
 	if o.requireLevel == "" {
