@@ -367,7 +367,7 @@ func (g *gen) poison(c map[string]any) {
 // generated credentials, including their proof configurations.
 func TestFastMatchesReferenceGenerated(t *testing.T) {
 	p := newPair(t)
-	n := 400
+	n := 200
 	if testing.Short() {
 		n = 50
 	}
