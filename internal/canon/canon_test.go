@@ -290,3 +290,16 @@ func TestNumbers(t *testing.T) {
 		assert.Contains(t, string(out), want)
 	}
 }
+
+// json-gold panics on a member named "" whose value is a list ending in a
+// non-string (it takes the member for @type); found by FuzzFastVsReference.
+// Canonicalization must return an error instead.
+func TestJSONGoldPanicIsAnError(t *testing.T) {
+	for _, doc := range []map[string]any{
+		{"": []any{0.0}},
+		{"@context": []any{contexts.CredentialsV2}, "": []any{0.0}},
+	} {
+		_, err := newRDFC(t).Canonicalize(doc)
+		assert.ErrorIs(t, err, canon.ErrUnsafe)
+	}
+}

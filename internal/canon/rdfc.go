@@ -129,7 +129,15 @@ type seenNode struct {
 
 // expandSafe expands doc and applies the safe-mode checks. It also returns
 // the node objects expansion reported, with their JSON Pointers.
-func (c *RDFC) expandSafe(doc map[string]any) ([]any, []seenNode, error) {
+func (c *RDFC) expandSafe(doc map[string]any) (_ []any, _ []seenNode, err error) {
+	// json-gold can panic on some malformed input (a member named "" whose
+	// value is a list ending in a non-string is taken for @type); input
+	// must never crash the caller.
+	defer func() {
+		if r := recover(); r != nil {
+			err = &jsonGoldPanicError{r}
+		}
+	}()
 	lo := c.ldOptions()
 	var nodes []seenNode
 	lo.ExpandedElementHandler = func(pointer string, expanded any) {
@@ -155,6 +163,17 @@ func (c *RDFC) expandSafe(doc map[string]any) ([]any, []seenNode, error) {
 	}
 	return expanded, nodes, nil
 }
+
+// jsonGoldPanicError reports a panic inside json-gold, recovered.
+type jsonGoldPanicError struct{ v any }
+
+func (e *jsonGoldPanicError) Error() string {
+	return fmt.Sprintf("canon: JSON-LD expansion rejected the document (json-gold panicked: %v)", e.v)
+}
+
+// Unwrap returns ErrUnsafe: a document json-gold cannot process is not
+// safe to canonicalize.
+func (e *jsonGoldPanicError) Unwrap() error { return ErrUnsafe }
 
 // expand is json-gold's expansion, except that a top-level @context made of
 // URLs is processed once and reused: context processing is immutable work

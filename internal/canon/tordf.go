@@ -36,7 +36,12 @@ const (
 // predicates, ill-formed language tags, a base direction with no RDF
 // form), it returns an error instead: the signature must cover everything
 // the reader sees.
-func toRDF(expanded []any) ([]rdfc.Quad, error) {
+func toRDF(expanded []any) (_ []rdfc.Quad, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &jsonGoldPanicError{r}
+		}
+	}()
 	issuer := ld.NewIdentifierIssuer("_:b")
 	nodeMap := map[string]any{"@default": map[string]any{}}
 	if _, err := ld.NewJsonLdApi().GenerateNodeMap(expanded, nodeMap, "@default", issuer, "", "", nil); err != nil {
