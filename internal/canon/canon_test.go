@@ -176,15 +176,27 @@ func BenchmarkCanonicalizeRDFC(b *testing.B) {
 	for _, tc := range []struct{ name, path string }{
 		{"minimal", filepath.Join(vectors, "eddsa/TestVectors/unsigned.json")},
 		{"ob3", filepath.Join(vectors, "ob3/ldp-test-vector-ob/credential.json")},
+		{"large", "../../testdata/ob3/large-credential.json"},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			doc := readJSON(b, tc.path)
-			c := newRDFC(b)
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := c.Canonicalize(doc); err != nil {
-					b.Fatal(err)
-				}
+			for _, path := range []struct {
+				name      string
+				reference bool
+			}{{"compiled", false}, {"reference", true}} {
+				b.Run(path.name, func(b *testing.B) {
+					c, err := canon.NewRDFC(canon.Options{Loader: contexts.Default(), ReferenceOnly: path.reference})
+					require.NoError(b, err)
+					b.ReportAllocs()
+					for b.Loop() {
+						if _, err := c.Canonicalize(doc); err != nil {
+							b.Fatal(err)
+						}
+					}
+					if !path.reference && c.Stats().Reference != 0 {
+						b.Fatal("the benchmark must measure the compiled path")
+					}
+				})
 			}
 		})
 	}
@@ -276,5 +288,18 @@ func TestNumbers(t *testing.T) {
 		`"0"^^<http://www.w3.org/2001/XMLSchema#integer>`,
 	} {
 		assert.Contains(t, string(out), want)
+	}
+}
+
+// json-gold panics on a member named "" whose value is a list ending in a
+// non-string (it takes the member for @type); found by FuzzFastVsReference.
+// Canonicalization must return an error instead.
+func TestJSONGoldPanicIsAnError(t *testing.T) {
+	for _, doc := range []map[string]any{
+		{"": []any{0.0}},
+		{"@context": []any{contexts.CredentialsV2}, "": []any{0.0}},
+	} {
+		_, err := newRDFC(t).Canonicalize(doc)
+		assert.ErrorIs(t, err, canon.ErrUnsafe)
 	}
 }

@@ -2,6 +2,21 @@
 // proof hashes: RDFC-1.0 canonical N-Quads (through json-gold expansion and
 // our own RDFC-1.0 implementation in internal/rdfc) or RFC 8785 JCS.
 //
+// # Two paths, one result
+//
+// A document whose @context is a list of context URLs the loader holds goes
+// through the compiled-context path (fast.go): the active context, and each
+// property- or type-scoped context derived from it, is processed once and
+// kept as a flat term table, and quads are written straight from the parsed
+// JSON. Everything else, and any document in which the compiled path meets
+// a feature it does not implement or a value the reference path could
+// reject, goes through json-gold expansion and our own RDF conversion (the
+// reference path). Both give the same canonical bytes; every error comes
+// from the reference path, so sentinels and JSON Pointers do not depend on
+// the path. [RDFC.Stats] counts the path taken; [Options.ReferenceOnly]
+// turns the compiled path off. FuzzFastVsReference and the differential
+// tests hold the two paths to byte equality.
+//
 // # Safe mode
 //
 // Canonicalization only covers what JSON-LD expansion keeps. A member whose

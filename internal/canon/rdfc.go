@@ -31,6 +31,10 @@ type Options struct {
 	// MaxWork caps RDFC-1.0's Hash N-Degree Quads calls; 0 means
 	// limits.MaxCanonWork.
 	MaxWork int
+	// ReferenceOnly turns the compiled-context path off, so that every
+	// document goes through json-gold expansion. Both paths give the same
+	// bytes and the same errors; tests compare them with this.
+	ReferenceOnly bool
 }
 
 // Canonicalizer produces the canonical bytes of a JSON-LD document given as
@@ -44,8 +48,10 @@ type Canonicalizer interface {
 type RDFC struct {
 	opts Options
 
-	mu       sync.RWMutex
-	contexts map[string]*ld.Context // processed top-level contexts, by URL list
+	mu          sync.RWMutex
+	contexts    map[string]*ld.Context // processed top-level contexts, by URL list
+	compiledCtx map[string]*cctx       // compiled top-level contexts, by URL list
+	counters    pathCounters
 }
 
 // maxCachedContexts bounds the processed-context cache; documents cite a
@@ -66,16 +72,30 @@ func NewRDFC(opts Options) (*RDFC, error) {
 	default:
 		return nil, fmt.Errorf("%w: %v", ErrUnsupportedHash, opts.Hash)
 	}
-	return &RDFC{opts: opts, contexts: make(map[string]*ld.Context)}, nil
+	return &RDFC{opts: opts, contexts: make(map[string]*ld.Context), compiledCtx: make(map[string]*cctx)}, nil
 }
 
 // Canonicalize returns the canonical N-Quads of doc, or an error wrapping
 // ErrUnsafe (with an *UnsafeError naming the JSON Pointer), a context
 // loading error, or a work-limit error.
+//
+// Documents whose @context is a list of context URLs go through the
+// compiled-context path (fast.go) when it supports everything they use;
+// the others, and every document the compiled path is unsure about, through
+// json-gold expansion. The output and the errors do not depend on the path.
 func (c *RDFC) Canonicalize(doc map[string]any) ([]byte, error) {
-	quads, err := c.Quads(doc)
-	if err != nil {
-		return nil, err
+	var quads []rdfc.Quad
+	err := errFallback
+	if !c.opts.ReferenceOnly {
+		quads, err = c.fastQuads(doc)
+	}
+	if err == nil {
+		c.counters.compiled.Add(1)
+	} else {
+		c.counters.reference.Add(1)
+		if quads, err = c.Quads(doc); err != nil {
+			return nil, err
+		}
 	}
 	out, err := rdfc.Canonicalize(quads, rdfc.Options{Hash: c.opts.Hash, MaxWork: c.opts.MaxWork})
 	if err != nil {
@@ -109,7 +129,15 @@ type seenNode struct {
 
 // expandSafe expands doc and applies the safe-mode checks. It also returns
 // the node objects expansion reported, with their JSON Pointers.
-func (c *RDFC) expandSafe(doc map[string]any) ([]any, []seenNode, error) {
+func (c *RDFC) expandSafe(doc map[string]any) (_ []any, _ []seenNode, err error) {
+	// json-gold can panic on some malformed input (a member named "" whose
+	// value is a list ending in a non-string is taken for @type); input
+	// must never crash the caller.
+	defer func() {
+		if r := recover(); r != nil {
+			err = &jsonGoldPanicError{r}
+		}
+	}()
 	lo := c.ldOptions()
 	var nodes []seenNode
 	lo.ExpandedElementHandler = func(pointer string, expanded any) {
@@ -135,6 +163,17 @@ func (c *RDFC) expandSafe(doc map[string]any) ([]any, []seenNode, error) {
 	}
 	return expanded, nodes, nil
 }
+
+// jsonGoldPanicError reports a panic inside json-gold, recovered.
+type jsonGoldPanicError struct{ v any }
+
+func (e *jsonGoldPanicError) Error() string {
+	return fmt.Sprintf("canon: JSON-LD expansion rejected the document (json-gold panicked: %v)", e.v)
+}
+
+// Unwrap returns ErrUnsafe: a document json-gold cannot process is not
+// safe to canonicalize.
+func (e *jsonGoldPanicError) Unwrap() error { return ErrUnsafe }
 
 // expand is json-gold's expansion, except that a top-level @context made of
 // URLs is processed once and reused: context processing is immutable work

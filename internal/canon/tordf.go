@@ -36,7 +36,12 @@ const (
 // predicates, ill-formed language tags, a base direction with no RDF
 // form), it returns an error instead: the signature must cover everything
 // the reader sees.
-func toRDF(expanded []any) ([]rdfc.Quad, error) {
+func toRDF(expanded []any) (_ []rdfc.Quad, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &jsonGoldPanicError{r}
+		}
+	}()
 	issuer := ld.NewIdentifierIssuer("_:b")
 	nodeMap := map[string]any{"@default": map[string]any{}}
 	if _, err := ld.NewJsonLdApi().GenerateNodeMap(expanded, nodeMap, "@default", issuer, "", "", nil); err != nil {
@@ -126,6 +131,15 @@ func (c *converter) object(item any, g rdfc.Term) (rdfc.Term, error) {
 	if _, ok := m["@direction"]; ok {
 		return rdfc.Term{}, &UnsafeError{Term: fmt.Sprint(m["@direction"]), Kind: ErrUnsafeDirection}
 	}
+	lang, hasLang := m["@language"].(string)
+	return literal(v, datatype, lang, hasLang)
+}
+
+// literal converts a value object's @value (with its @type, or its
+// @language if hasLang) to an RDF literal (JSON-LD 1.1 API 8.2, steps
+// 5-13). The compiled-context path (fast.go) shares it, so both paths write
+// numbers, booleans and JSON literals identically.
+func literal(v any, datatype, lang string, hasLang bool) (rdfc.Term, error) {
 	lit := rdfc.Term{Kind: rdfc.Literal}
 	switch {
 	case datatype == "@json":
@@ -149,7 +163,7 @@ func (c *converter) object(item any, g rdfc.Term) (rdfc.Term, error) {
 			}
 		case string:
 			lit.Value = x
-			if lang, ok := m["@language"].(string); ok {
+			if hasLang {
 				if !wellFormedLanguage(lang) {
 					return rdfc.Term{}, &UnsafeError{Term: lang, Kind: ErrUnsafeLanguage}
 				}

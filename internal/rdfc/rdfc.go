@@ -1,6 +1,7 @@
 package rdfc
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -8,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -70,21 +73,39 @@ func Canonicalize(quads []Quad, opts Options) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	lines := make([]string, len(out))
+	// Serialize every quad into one buffer, then sort the line spans.
 	size := 0
-	for i, q := range out {
-		lines[i] = string(AppendNQuad(nil, q))
-		size += len(lines[i])
+	for _, q := range out {
+		size += len(q.Subject.Value) + len(q.Predicate.Value) + len(q.Object.Value) + len(q.Object.Datatype) + len(q.Graph.Value) + 16
 	}
-	sort.Strings(lines)
 	buf := make([]byte, 0, size)
-	for i, l := range lines {
-		if i > 0 && l == lines[i-1] {
+	spans := make([]span, len(out))
+	for i, q := range out {
+		start := len(buf)
+		buf = AppendNQuad(buf, q)
+		spans[i] = span{start, len(buf)}
+	}
+	sortSpans(buf, spans)
+	res := make([]byte, 0, len(buf))
+	var prev []byte
+	for i, sp := range spans {
+		line := buf[sp.start:sp.end]
+		if i > 0 && bytes.Equal(line, prev) {
 			continue // a dataset is a set: duplicates collapse
 		}
-		buf = append(buf, l...)
+		res = append(res, line...)
+		prev = line
 	}
-	return buf, nil
+	return res, nil
+}
+
+// span is one line in a shared buffer.
+type span struct{ start, end int }
+
+func sortSpans(buf []byte, spans []span) {
+	slices.SortFunc(spans, func(a, b span) int {
+		return bytes.Compare(buf[a.start:a.end], buf[b.start:b.end])
+	})
 }
 
 // CanonicalizeQuads relabels the dataset's blank nodes canonically and
@@ -156,6 +177,12 @@ type canon struct {
 	work      int
 	maxWork   int
 	firstHash map[string]string
+
+	// Scratch space reused by the hashing algorithms.
+	h     hash.Hash
+	sum   []byte
+	buf   []byte
+	spans []span
 }
 
 func newCanon(quads []Quad, opts Options) (*canon, error) {
@@ -178,6 +205,7 @@ func newCanon(quads []Quad, opts Options) (*canon, error) {
 	default:
 		return nil, fmt.Errorf("%w: %v", ErrUnsupportedHash, opts.Hash)
 	}
+	c.h = c.newHash()
 	for i, q := range quads {
 		for _, t := range [...]Term{q.Subject, q.Object, q.Graph} {
 			if t.Kind == BlankNode {
@@ -252,36 +280,57 @@ func (c *canon) run() error {
 }
 
 func (c *canon) digest(s string) string {
-	h := c.newHash()
-	h.Write([]byte(s))
-	return hex.EncodeToString(h.Sum(nil))
+	c.h.Reset()
+	io.WriteString(c.h, s)
+	c.sum = c.h.Sum(c.sum[:0])
+	return hex.EncodeToString(c.sum)
 }
 
-// hashFirstDegree is Hash First Degree Quads (4.6.3).
+// hashFirstDegree is Hash First Degree Quads (4.6.3). It serializes the
+// quads into a reused buffer and hashes the sorted lines with a reused
+// hasher.
 func (c *canon) hashFirstDegree(id string) string {
 	if h, ok := c.firstHash[id]; ok {
 		return h
 	}
 	idx := c.bnodes[id]
-	lines := make([]string, 0, len(idx))
+	buf, spans := c.buf[:0], c.spans[:0]
 	for _, i := range idx {
 		q := c.quads[i]
-		mask := func(t Term) Term {
-			if t.Kind == BlankNode {
-				if t.Value == id {
-					t.Value = "a"
-				} else {
-					t.Value = "z"
-				}
-			}
-			return t
+		start := len(buf)
+		buf = appendMaskedTerm(buf, q.Subject, id)
+		buf = append(buf, ' ')
+		buf = appendTerm(buf, q.Predicate)
+		buf = append(buf, ' ')
+		buf = appendMaskedTerm(buf, q.Object, id)
+		if q.Graph.Kind != DefaultGraph {
+			buf = append(buf, ' ')
+			buf = appendMaskedTerm(buf, q.Graph, id)
 		}
-		lines = append(lines, string(AppendNQuad(nil, Quad{mask(q.Subject), q.Predicate, mask(q.Object), mask(q.Graph)})))
+		buf = append(buf, ' ', '.', '\n')
+		spans = append(spans, span{start, len(buf)})
 	}
-	sort.Strings(lines)
-	h := c.digest(strings.Join(lines, ""))
+	sortSpans(buf, spans)
+	c.h.Reset()
+	for _, sp := range spans {
+		c.h.Write(buf[sp.start:sp.end])
+	}
+	c.sum = c.h.Sum(c.sum[:0])
+	h := hex.EncodeToString(c.sum)
+	c.buf, c.spans = buf, spans
 	c.firstHash[id] = h
 	return h
+}
+
+// appendMaskedTerm writes t, with blank nodes as _:a (id itself) or _:z.
+func appendMaskedTerm(dst []byte, t Term, id string) []byte {
+	if t.Kind != BlankNode {
+		return appendTerm(dst, t)
+	}
+	if t.Value == id {
+		return append(dst, '_', ':', 'a')
+	}
+	return append(dst, '_', ':', 'z')
 }
 
 // hashRelated is Hash Related Blank Node (4.7.3).

@@ -179,38 +179,49 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 	assert.ErrorIs(t, err, proof.ErrWrongKeyType)
 }
 
+// Documents for the benchmarks: an OB 3.0 AchievementCredential (50
+// N-Quads) and a large one (269 N-Quads, many blank nodes).
+var benchDocs = []struct{ name, path string }{
+	{"ob3", "../../testdata/ob3/achievement-credential.json"},
+	{"large", "../../testdata/ob3/large-credential.json"},
+}
+
 func BenchmarkSign(b *testing.B) {
-	doc := read(b, "../../testdata/ob3/achievement-credential.json")
-	for _, kt := range []didkey.KeyType{didkey.P256, didkey.P384} {
-		b.Run("ecdsa-rdfc-2019/"+string(kt)+"/ob3", func(b *testing.B) {
-			key, err := didkey.Generate(kt)
-			require.NoError(b, err)
-			s := rdfc(b)
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := proof.Sign(context.Background(), doc, s, key, proof.Options{}); err != nil {
-					b.Fatal(err)
+	for _, d := range benchDocs {
+		doc := read(b, d.path)
+		for _, kt := range []didkey.KeyType{didkey.P256, didkey.P384} {
+			b.Run("ecdsa-rdfc-2019/"+string(kt)+"/"+d.name, func(b *testing.B) {
+				key, err := didkey.Generate(kt)
+				require.NoError(b, err)
+				s := rdfc(b)
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := proof.Sign(context.Background(), doc, s, key, proof.Options{}); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
 
 func BenchmarkVerify(b *testing.B) {
-	doc := read(b, "../../testdata/ob3/achievement-credential.json")
-	for _, kt := range []didkey.KeyType{didkey.P256, didkey.P384} {
-		b.Run("ecdsa-rdfc-2019/"+string(kt)+"/ob3", func(b *testing.B) {
-			key, err := didkey.Generate(kt)
-			require.NoError(b, err)
-			signed, err := proof.Sign(context.Background(), doc, rdfc(b), key, proof.Options{Created: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)})
-			require.NoError(b, err)
-			opts := verifyOpts(b)
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := proof.Verify(context.Background(), signed, opts); err != nil {
-					b.Fatal(err)
+	for _, d := range benchDocs {
+		doc := read(b, d.path)
+		for _, kt := range []didkey.KeyType{didkey.P256, didkey.P384} {
+			b.Run("ecdsa-rdfc-2019/"+string(kt)+"/"+d.name, func(b *testing.B) {
+				key, err := didkey.Generate(kt)
+				require.NoError(b, err)
+				signed, err := proof.Sign(context.Background(), doc, rdfc(b), key, proof.Options{Created: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)})
+				require.NoError(b, err)
+				opts := verifyOpts(b)
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := proof.Verify(context.Background(), signed, opts); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }

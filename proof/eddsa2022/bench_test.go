@@ -11,11 +11,13 @@ import (
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 )
 
-// Documents for the benchmarks: the W3C minimal credential (8 N-Quads) and
-// an OB 3.0 AchievementCredential (50 N-Quads).
+// Documents for the benchmarks: the W3C minimal credential (8 N-Quads), an
+// OB 3.0 AchievementCredential (50 N-Quads) and a large one (269 N-Quads,
+// many blank nodes).
 var benchDocs = []struct{ name, path string }{
 	{"minimal", tv + "/unsigned.json"},
 	{"ob3", "../../testdata/ob3/achievement-credential.json"},
+	{"large", "../../testdata/ob3/large-credential.json"},
 }
 
 func benchSuites(b *testing.B) []proof.Suite {
