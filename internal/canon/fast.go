@@ -361,11 +361,27 @@ func (c *RDFC) fastQuads(doc map[string]any) ([]rdfc.Quad, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &fastConv{r: c, out: make([]rdfc.Quad, 0, 64)}
+	f := &fastConv{r: c, out: getQuads()}
 	if _, err := f.node(cc, doc, rdfc.Term{}, true); err != nil {
 		return nil, err
 	}
 	return f.out, nil
+}
+
+// quadPool recycles the quad slices of the compiled path (a 50-quad
+// credential's slice is ~11 KiB, zeroed on every allocation otherwise).
+var quadPool = sync.Pool{New: func() any { s := make([]rdfc.Quad, 0, 64); return &s }}
+
+func getQuads() []rdfc.Quad { return (*quadPool.Get().(*[]rdfc.Quad))[:0] }
+
+// putQuads returns a slice to the pool, dropping its string references.
+func putQuads(q []rdfc.Quad) {
+	if cap(q) > 4096 {
+		return
+	}
+	clear(q[:cap(q)])
+	q = q[:0]
+	quadPool.Put(&q)
 }
 
 func (f *fastConv) newBlank() rdfc.Term {

@@ -33,7 +33,7 @@ var genStrings = []string{
 	"", "Intro to Data Integrity", "Zertifikat für Datenschutz", "日本語の資格", "emoji 🎓🏅 badge",
 	"e\u0301\u0302 combining", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 astral 𐍈", "tab\tnew\nline\rcr", "quote \" back \\ slash",
 	"ctl \u0000\u0001\u001f\u007f", "\u2028\u2029 separators", "<html>&amp;</html>", "  spaced  ",
-	"ﬀ ligature", "\uFEFFbom", "rtl עברית ‏mark",
+	"ﬀ ligature", "\uFEFFbom", "rtl עברית \u200fmark",
 }
 
 func (g *gen) str() string {

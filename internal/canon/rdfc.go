@@ -91,6 +91,7 @@ func (c *RDFC) Canonicalize(doc map[string]any) ([]byte, error) {
 	}
 	if err == nil {
 		c.counters.compiled.Add(1)
+		defer putQuads(quads)
 	} else {
 		c.counters.reference.Add(1)
 		if quads, err = c.Quads(doc); err != nil {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"hash/maphash"
 	"io"
 	"slices"
 	"sort"
@@ -99,6 +100,62 @@ func Canonicalize(quads []Quad, opts Options) ([]byte, error) {
 	return res, nil
 }
 
+// dedup returns the quads without repeated blank-node quads, in
+// first-seen order. Only quads that mention a blank node can change a
+// blank node's hash if repeated; repeated ground quads are harmless here
+// and collapse when the output lines are deduplicated. Quads are keyed by
+// a 64-bit hash of their terms (cheaper than hashing the 224-byte
+// struct); equal hashes are compared in full.
+func dedup(quads []Quad) []Quad {
+	if len(quads) < 2 {
+		return quads
+	}
+	seed := dedupSeed
+	first := make(map[uint64]int32, len(quads))
+	unique := make([]Quad, 0, len(quads))
+	var h maphash.Hash
+	h.SetSeed(seed)
+	for _, q := range quads {
+		if q.Subject.Kind != BlankNode && q.Object.Kind != BlankNode && q.Graph.Kind != BlankNode {
+			unique = append(unique, q)
+			continue
+		}
+		h.Reset()
+		for _, t := range [4]*Term{&q.Subject, &q.Predicate, &q.Object, &q.Graph} {
+			h.WriteByte(byte(t.Kind))
+			h.WriteString(t.Value)
+			h.WriteByte(0)
+			h.WriteString(t.Datatype)
+			h.WriteByte(0)
+			h.WriteString(t.Language)
+			h.WriteByte(0)
+		}
+		k := h.Sum64()
+		if i, ok := first[k]; ok {
+			if unique[i] == q {
+				continue
+			}
+			// A collision of different quads: rare; fall back to a full scan.
+			dup := false
+			for _, u := range unique {
+				if u == q {
+					dup = true
+					break
+				}
+			}
+			if dup {
+				continue
+			}
+		} else {
+			first[k] = int32(len(unique))
+		}
+		unique = append(unique, q)
+	}
+	return unique
+}
+
+var dedupSeed = maphash.MakeSeed()
+
 // span is one line in a shared buffer.
 type span struct{ start, end int }
 
@@ -114,14 +171,7 @@ func sortSpans(buf []byte, spans []span) {
 func CanonicalizeQuads(quads []Quad, opts Options) ([]Quad, map[string]string, error) {
 	// A dataset is a set: a repeated quad must not weigh twice in the
 	// blank node hashes.
-	seen := make(map[Quad]bool, len(quads))
-	unique := make([]Quad, 0, len(quads))
-	for _, q := range quads {
-		if !seen[q] {
-			seen[q] = true
-			unique = append(unique, q)
-		}
-	}
+	unique := dedup(quads)
 	c, err := newCanon(unique, opts)
 	if err != nil {
 		return nil, nil, err
