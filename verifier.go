@@ -326,7 +326,7 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 		generic, err := strictjson.Decode(credBytes, strictjson.Limits{})
 		if err == nil {
 			m, _ := generic.(map[string]any)
-			_, err = v.cfg.jsonld.Quads(m)
+			err = v.cfg.jsonld.Check(m)
 		}
 		if err != nil {
 			run.fail(CheckParse, err)

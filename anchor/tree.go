@@ -3,6 +3,7 @@ package anchor
 import (
 	"crypto/sha256"
 	"fmt"
+	"sync"
 
 	"github.com/onchaincert/microcred/internal/limits"
 )
@@ -108,6 +109,13 @@ type Tree struct {
 	levels   [][]hash // levels[k][i]: subtree of leaves [i·2^k, (i+1)·2^k); nil for a root-only tree
 	leaves   []hash   // RFC 6962 mode with proofs: the leaves as appended, for receipts
 	proofs   bool
+
+	// rangeRoot cache for the current size (paths near the right edge
+	// need the same partial-subtree roots again and again).
+	rrMu   sync.Mutex
+	rrSize uint64
+	rrHave uint64 // bit k: rr[k] is valid for rrSize
+	rr     [64]hash
 }
 
 // NewTree returns an empty tree that keeps what proofs need.
@@ -200,6 +208,22 @@ func (t *Tree) Root() ([]byte, error) {
 // rangeRoot folds the frontier subtrees below level k: the root of the
 // last size mod 2^k leaves. It must only be called when that is non-zero.
 func (t *Tree) rangeRoot(k int) hash {
+	t.rrMu.Lock()
+	defer t.rrMu.Unlock()
+	if t.rrSize != t.size {
+		t.rrSize, t.rrHave = t.size, 0
+	}
+	if k < 64 && t.rrHave>>uint(k)&1 == 1 {
+		return t.rr[k]
+	}
+	acc := t.computeRangeRoot(k)
+	if k < 64 {
+		t.rr[k], t.rrHave = acc, t.rrHave|1<<uint(k)
+	}
+	return acc
+}
+
+func (t *Tree) computeRangeRoot(k int) hash {
 	var acc hash
 	have := false
 	for b := 0; b < k && b < 64; b++ {
@@ -221,37 +245,47 @@ func (t *Tree) rangeRoot(k int) hash {
 // [Steps] restores). Errors wrap [ErrEmptyBatch], [ErrIndexOutOfRange] or
 // [ErrNoProofs].
 func (t *Tree) Path(index uint64) ([][]byte, error) {
+	// One backing array for the whole path: two allocations per proof.
+	buf, err := t.AppendPath(nil, index)
+	if err != nil {
+		return nil, err
+	}
+	path := make([][]byte, len(buf)/HashSize)
+	for j := range path {
+		path[j] = buf[j*HashSize : (j+1)*HashSize : (j+1)*HashSize]
+	}
+	return path, nil
+}
+
+// AppendPath appends leaf index's inclusion path to dst, the sibling
+// hashes concatenated leaf-side first (HashSize bytes each), and returns
+// the extended slice: with a reused dst, producing every proof of a large
+// batch allocates nothing.
+func (t *Tree) AppendPath(dst []byte, index uint64) ([]byte, error) {
 	if !t.proofs {
-		return nil, ErrNoProofs
+		return dst, ErrNoProofs
 	}
 	if t.size == 0 {
-		return nil, ErrEmptyBatch
+		return dst, ErrEmptyBatch
 	}
 	if index >= t.size {
-		return nil, fmt.Errorf("%w: index %d, size %d", ErrIndexOutOfRange, index, t.size)
+		return dst, fmt.Errorf("%w: index %d, size %d", ErrIndexOutOfRange, index, t.size)
 	}
-	// One backing array for the whole path: two allocations per proof.
-	n, _ := shape(index, t.size)
-	buf := make([]byte, n*HashSize)
-	path := make([][]byte, 0, n)
 	for k := 0; (t.size-1)>>uint(k) > 0; k++ {
 		i, last := index>>uint(k), (t.size-1)>>uint(k)
-		var sib hash
 		switch {
 		case i&1 == 1:
-			sib = t.levels[k][i-1]
+			dst = append(dst, t.levels[k][i-1][:]...)
 		case i == last:
 			continue // promoted: no sibling at this level
 		case uint64(len(t.levels[k])) > i+1:
-			sib = t.levels[k][i+1]
+			dst = append(dst, t.levels[k][i+1][:]...)
 		default:
-			sib = t.rangeRoot(k) // the right sibling is a partial subtree
+			sib := t.rangeRoot(k) // the right sibling is a partial subtree
+			dst = append(dst, sib[:]...)
 		}
-		j := len(path)
-		copy(buf[j*HashSize:], sib[:])
-		path = append(path, buf[j*HashSize:(j+1)*HashSize:(j+1)*HashSize])
 	}
-	return path, nil
+	return dst, nil
 }
 
 // shape returns, for leaf index in a tree of size leaves, the length of

@@ -105,6 +105,23 @@ func (c *RDFC) Canonicalize(doc map[string]any) ([]byte, error) {
 	return out, nil
 }
 
+// Check runs safe mode over doc without canonicalizing: nil if every
+// member and type is defined and every IRI absolute, else the same error
+// Canonicalize would return. Documents the compiled path handles are
+// checked there; the rest by json-gold.
+func (c *RDFC) Check(doc map[string]any) error {
+	if !c.opts.ReferenceOnly {
+		if quads, err := c.fastQuads(doc); err == nil {
+			c.counters.compiled.Add(1)
+			putQuads(quads)
+			return nil
+		}
+	}
+	c.counters.reference.Add(1)
+	_, err := c.Quads(doc)
+	return err
+}
+
 // Quads runs safe-mode expansion and conversion to RDF, without
 // canonicalizing.
 func (c *RDFC) Quads(doc map[string]any) ([]rdfc.Quad, error) {

@@ -54,6 +54,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
@@ -228,18 +229,26 @@ type signConfig struct{ loader *contexts.Loader }
 // the embedded set.
 func WithLoader(l *contexts.Loader) SignOption { return func(c *signConfig) { c.loader = l } }
 
+// checkers caches one safe-mode checker per context loader (its compiled
+// contexts are what make the check cheap).
+var checkers sync.Map // *contexts.Loader -> *canon.RDFC
+
 // checkSafe runs JSON-LD safe mode over doc.
 func checkSafe(l *contexts.Loader, doc []byte) error {
-	c, err := canon.NewRDFC(canon.Options{Loader: l})
-	if err != nil {
-		return err
+	ci, ok := checkers.Load(l)
+	if !ok {
+		c, err := canon.NewRDFC(canon.Options{Loader: l})
+		if err != nil {
+			return err
+		}
+		ci, _ = checkers.LoadOrStore(l, c)
 	}
 	v, err := strictjson.Decode(doc, strictjson.Limits{})
 	if err != nil {
 		return err
 	}
 	m, _ := v.(map[string]any)
-	if _, err := c.Quads(m); err != nil {
+	if err := ci.(*canon.RDFC).Check(m); err != nil {
 		return fmt.Errorf("vcjwt: %w", err)
 	}
 	return nil
