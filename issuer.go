@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onchaincert/microcred/internal/jsonedit"
 	"github.com/onchaincert/microcred/internal/strictjson"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/ecdsa2019"
@@ -195,9 +196,11 @@ func (i *Issuer) complete(ctx context.Context, credential []byte) ([]byte, error
 	if !ok {
 		return nil, fmt.Errorf("%w: not a JSON object", vc.ErrInvalidCredential)
 	}
+	// credential passed strictjson.Decode above, and each splice keeps it
+	// valid: no need to parse it again per member.
 	set := func(name string, value any) error {
 		var err error
-		credential, err = vc.SetMember(credential, name, value)
+		credential, err = jsonedit.Set(credential, name, value)
 		return err
 	}
 	if !i.cfg.noAutofill {

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/onchaincert/microcred/internal/jsonedit"
 	"github.com/onchaincert/microcred/internal/limits"
 	"github.com/onchaincert/microcred/internal/strictjson"
-	"github.com/onchaincert/microcred/vc"
 )
 
 const maxProofs = limits.MaxProofs
@@ -128,7 +128,8 @@ func Sign(ctx context.Context, doc []byte, suite Suite, signer Signer, opts Opti
 		}
 		value = append(list, p)
 	}
-	out, err := vc.SetMember(doc, "proof", value)
+	// doc passed strictjson.Decode above: splice without parsing it again.
+	out, err := jsonedit.Set(doc, "proof", value)
 	if err != nil {
 		return nil, fmt.Errorf("proof: attaching proof: %w", err)
 	}

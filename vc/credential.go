@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/onchaincert/microcred/internal/jsonedit"
 	"time"
 
 	"github.com/onchaincert/microcred/internal/strictjson"
@@ -214,13 +215,13 @@ func (c *Credential) Subjects() []json.RawMessage { return c.list("credentialSub
 func (c *Credential) SubjectIDs() []string {
 	var ids []string
 	for _, s := range c.Subjects() {
-		ms, err := members(s)
+		ms, err := jsonedit.Members(s)
 		if err != nil {
 			continue
 		}
 		for _, m := range ms {
 			var id string
-			if m.name == "id" && json.Unmarshal(s[m.start:m.end], &id) == nil && id != "" {
+			if m.Name == "id" && json.Unmarshal(s[m.Start:m.End], &id) == nil && id != "" {
 				ids = append(ids, id)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/onchaincert/microcred/internal/jsonedit"
 	"net/url"
 	"strings"
 
@@ -17,7 +18,7 @@ import (
 // accessor needs.
 type document struct {
 	raw         []byte
-	members     []member
+	members     []jsonedit.Member
 	version     Version
 	id          string
 	types       []string
@@ -36,10 +37,10 @@ func parseDoc(data []byte, kind error, requiredType string) (document, map[strin
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return document{}, nil, fmt.Errorf("%w: %w", kind, errNotObject)
+		return document{}, nil, fmt.Errorf("%w: %w", kind, jsonedit.ErrNotObject)
 	}
 	d := document{raw: bytes.Clone(data)}
-	if d.members, err = members(d.raw); err != nil {
+	if d.members, err = jsonedit.Members(d.raw); err != nil {
 		return document{}, nil, fmt.Errorf("%w: %w", kind, err)
 	}
 
@@ -184,8 +185,8 @@ func contains(list []string, s string) bool {
 // member returns a copy of the exact bytes of the top-level member name.
 func (d *document) member(name string) json.RawMessage {
 	for _, m := range d.members {
-		if m.name == name {
-			return bytes.Clone(d.raw[m.start:m.end])
+		if m.Name == name {
+			return bytes.Clone(d.raw[m.Start:m.End])
 		}
 	}
 	return nil
@@ -199,7 +200,7 @@ func (d *document) list(name string) []json.RawMessage {
 		return nil
 	}
 	var out []json.RawMessage
-	for _, e := range elements(raw) {
+	for _, e := range jsonedit.Elements(raw) {
 		out = append(out, json.RawMessage(e))
 	}
 	return out
@@ -252,5 +253,5 @@ func (c *Credential) Proofs() []json.RawMessage { return c.list("proof") }
 // "proof" member; every other member keeps its bytes and order. This is
 // the document a Data Integrity proof was computed over.
 func (c *Credential) WithoutProof() ([]byte, error) {
-	return removeMember(c.raw, c.members, "proof"), nil
+	return jsonedit.Remove(c.raw, c.members, "proof"), nil
 }

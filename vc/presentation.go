@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/onchaincert/microcred/internal/jsonedit"
 )
 
 // Presentation is a parsed verifiable presentation. Parsing checks
@@ -113,5 +114,5 @@ func (p *Presentation) Proofs() []json.RawMessage { return p.list("proof") }
 // WithoutProof returns the presentation's bytes without its top-level
 // "proof" member; everything else keeps its bytes and order.
 func (p *Presentation) WithoutProof() ([]byte, error) {
-	return removeMember(p.raw, p.members, "proof"), nil
+	return jsonedit.Remove(p.raw, p.members, "proof"), nil
 }

@@ -1,0 +1,234 @@
+// Package jsonedit edits JSON objects in place, byte for byte: it finds
+// top-level members and array elements by offset and splices values in
+// or out, keeping every other byte. It does not validate: its callers
+// pass data that has already passed strictjson (vc's SetMember checks
+// first; proof.Sign has just decoded the same bytes strictly).
+package jsonedit
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+
+	"github.com/onchaincert/microcred/internal/strictjson"
+)
+
+// Member locates one top-level member of a JSON object in its bytes.
+type Member struct {
+	// Name is the member name after unescaping, so "pro\u006ff" is
+	// found as "proof".
+	Name string
+	// KeyStart is the offset of the name's opening quote; the value is
+	// data[Start:End].
+	KeyStart, Start, End int
+}
+
+// ErrNotObject is returned by members for input that is not an object.
+var ErrNotObject = errors.New("not a JSON object")
+
+// Members splits a JSON object into its top-level members, in order.
+// data must already have passed strictjson.Check: the scan relies on it
+// being well formed and does not validate again.
+func Members(data []byte) ([]Member, error) {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return nil, ErrNotObject
+	}
+	i = skipSpace(data, i+1)
+	var out []Member
+	if i < len(data) && data[i] == '}' {
+		return out, nil
+	}
+	for i < len(data) {
+		keyStart := i
+		keyEnd := skipValue(data, i)
+		name, err := unquote(data[keyStart:keyEnd])
+		if err != nil {
+			return nil, err
+		}
+		i = skipSpace(data, keyEnd)
+		i = skipSpace(data, i+1) // ':'
+		start := i
+		end := skipValue(data, i)
+		out = append(out, Member{Name: name, KeyStart: keyStart, Start: start, End: end})
+		i = skipSpace(data, end)
+		if i >= len(data) || data[i] == '}' {
+			break
+		}
+		i = skipSpace(data, i+1) // ','
+	}
+	return out, nil
+}
+
+// Elements splits a JSON value into its array elements, or returns the
+// value itself as the only element if it is not an array. data must be a
+// strictly valid JSON value. The elements alias data.
+func Elements(data []byte) [][]byte {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '[' {
+		return [][]byte{data}
+	}
+	var out [][]byte
+	i = skipSpace(data, i+1)
+	for i < len(data) && data[i] != ']' {
+		end := skipValue(data, i)
+		out = append(out, data[i:end])
+		i = skipSpace(data, end)
+		if i < len(data) && data[i] == ',' {
+			i = skipSpace(data, i+1)
+		}
+	}
+	return out
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipValue returns the offset just past the well-formed value at i.
+func skipValue(data []byte, i int) int {
+	depth := 0
+	for i < len(data) {
+		switch c := data[i]; c {
+		case '"':
+			i++
+			for i < len(data) && data[i] != '"' {
+				if data[i] == '\\' {
+					i++
+				}
+				i++
+			}
+			i++ // closing quote
+		case '{', '[':
+			depth++
+			i++
+		case '}', ']':
+			depth--
+			i++
+		case ',', ':', ' ', '\t', '\r', '\n':
+			// Between values inside a container.
+			i++
+			continue
+		default:
+			// A scalar: runs to the next delimiter or whitespace.
+			for i < len(data) && !isDelim(data[i]) {
+				i++
+			}
+			if depth == 0 {
+				return i
+			}
+			continue
+		}
+		if depth == 0 {
+			return i
+		}
+	}
+	return i
+}
+
+func isDelim(c byte) bool {
+	switch c {
+	case ',', ':', '{', '}', '[', ']', '"', ' ', '\t', '\r', '\n':
+		return true
+	}
+	return false
+}
+
+// unquote decodes a JSON string token.
+func unquote(tok []byte) (string, error) {
+	if len(tok) >= 2 && bytes.IndexByte(tok, '\\') < 0 {
+		return string(tok[1 : len(tok)-1]), nil
+	}
+	var s string
+	if err := json.Unmarshal(tok, &s); err != nil {
+		return "", err
+	}
+	return s, nil
+}
+
+// EncodeValue returns the JSON for value: a json.RawMessage is checked
+// strictly and kept byte for byte; anything else is marshalled with
+// encoding/json without HTML escaping.
+func EncodeValue(value any) ([]byte, error) {
+	if raw, ok := value.(json.RawMessage); ok {
+		if err := strictjson.Check(raw, strictjson.Limits{}); err != nil {
+			return nil, err
+		}
+		return bytes.Clone(raw), nil
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(value); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// Set returns a copy of the JSON object data with its top-level member
+// name set to value (see vc.SetMember), without validating data.
+func Set(data []byte, name string, value any) ([]byte, error) {
+	ms, err := Members(data)
+	if err != nil {
+		return nil, err
+	}
+	v, err := EncodeValue(value)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if m.Name == name {
+			out := make([]byte, 0, len(data)-(m.End-m.Start)+len(v))
+			out = append(out, data[:m.Start]...)
+			out = append(out, v...)
+			return append(out, data[m.End:]...), nil
+		}
+	}
+	key, err := EncodeValue(name)
+	if err != nil {
+		return nil, err
+	}
+	// Insert right after the last member's value (or the opening brace),
+	// so whitespace before the closing brace stays where it was.
+	var at int
+	if len(ms) > 0 {
+		at = ms[len(ms)-1].End
+	} else {
+		at = bytes.IndexByte(data, '{') + 1
+	}
+	out := make([]byte, 0, len(data)+len(key)+len(v)+2)
+	out = append(out, data[:at]...)
+	if len(ms) > 0 {
+		out = append(out, ',')
+	}
+	out = append(out, key...)
+	out = append(out, ':')
+	out = append(out, v...)
+	return append(out, data[at:]...), nil
+}
+
+// Remove returns a copy of data without the member name, given its
+// Members.
+func Remove(data []byte, ms []Member, name string) []byte {
+	for i, m := range ms {
+		if m.Name != name {
+			continue
+		}
+		// Cut the separating comma together with the member: the one
+		// before it, or for the first member the one after it.
+		from, to := m.KeyStart, m.End
+		switch {
+		case i > 0:
+			from = ms[i-1].End
+		case len(ms) > 1:
+			to = ms[1].KeyStart
+		}
+		out := make([]byte, 0, len(data)-(to-from))
+		out = append(out, data[:from]...)
+		return append(out, data[to:]...)
+	}
+	return bytes.Clone(data)
+}
