@@ -56,6 +56,11 @@ type BatchOptions struct {
 	Done func(seq int, ref string) (signed []byte, ok bool)
 	// Progress, if set, is called (from one goroutine) after each item.
 	Progress func(BatchProgress)
+	// RootOnly keeps only what the root needs (O(log n) memory instead of
+	// ~100 bytes per credential); Batch.Receipt then fails with
+	// anchor.ErrNoProofs, so build receipts later from the leaves (as
+	// 'microcred receipt --batch' does).
+	RootOnly bool
 }
 
 // Batch is the Merkle tree of a batch's credentials: anchor its Root, then
@@ -86,7 +91,8 @@ func (b *Batch) Receipt(leaf int64, anchors ...anchor.Anchor) (*anchor.Receipt, 
 // the batch goes on; an error from emit, or ctx being cancelled, stops
 // the batch and is returned with the Batch so far. Memory is bounded
 // whatever the batch size: at most 4×Workers items are in flight, plus the
-// tree (about 100 bytes per credential, kept for the receipts).
+// tree (about 100 bytes per credential, kept for the receipts, or O(log n)
+// with opts.RootOnly).
 //
 // With a status allocator that persists (status.FileAllocator), a batch
 // killed midway and resumed through opts.Done issues every credential
@@ -105,7 +111,11 @@ func (i *Issuer) IssueBatch(ctx context.Context, in iter.Seq[BatchItem], opts Ba
 	if mode == 0 {
 		mode = anchor.ModeRFC6962
 	}
-	tree, err := anchor.NewTree(mode)
+	newTree := anchor.NewTree
+	if opts.RootOnly {
+		newTree = anchor.NewRootTree
+	}
+	tree, err := newTree(mode)
 	if err != nil {
 		return nil, err
 	}

@@ -191,6 +191,15 @@ func TestIssueBatchCancel(t *testing.T) {
 	assert.Less(t, n, 1000)
 	_, err = iss.IssueBatch(context.Background(), nil, microcred.BatchOptions{}, nil)
 	assert.Error(t, err)
+
+	// RootOnly: the same root, no receipts.
+	full, err := iss.IssueBatch(context.Background(), batchItems(key.DID().String(), 9), microcred.BatchOptions{}, func(microcred.Issued) error { return nil })
+	require.NoError(t, err)
+	lean, err := iss.IssueBatch(context.Background(), batchItems(key.DID().String(), 9), microcred.BatchOptions{RootOnly: true}, func(microcred.Issued) error { return nil })
+	require.NoError(t, err)
+	assert.Equal(t, full.Size(), lean.Size())
+	_, err = lean.Receipt(0)
+	assert.ErrorIs(t, err, anchor.ErrNoProofs)
 }
 
 // peakRSS returns the process's peak resident set size in MB (Linux).

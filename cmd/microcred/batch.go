@@ -208,6 +208,7 @@ func batchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	batch, berr := issuer.IssueBatch(ctx, items, microcred.BatchOptions{
 		Workers:  *workers,
 		Progress: prog.update,
+		RootOnly: true, // receipts come later from batch.json ('microcred receipt --batch')
 		Done: func(_ int, ref string) ([]byte, bool) {
 			row, _ := strconv.Atoi(ref)
 			e, ok := done[row]
