@@ -6,6 +6,7 @@ import (
 	"crypto/ecdsa"
 	"encoding/base64"
 	"fmt"
+	"github.com/onchaincert/microcred/internal/cbor"
 	"slices"
 	"strconv"
 	"strings"
@@ -88,17 +89,17 @@ func (v *BaseProofValue) Encode() (string, error) {
 		return "", err
 	}
 	b := append([]byte(nil), baseHeader...)
-	b = appendHead(b, majorArray, 5)
-	b = appendBytes(b, v.BaseSignature)
-	b = appendBytes(b, v.PublicKey)
-	b = appendBytes(b, v.HMACKey)
-	b = appendHead(b, majorArray, uint64(len(v.Signatures)))
+	b = cbor.AppendHead(b, majorArray, 5)
+	b = cbor.AppendBytes(b, v.BaseSignature)
+	b = cbor.AppendBytes(b, v.PublicKey)
+	b = cbor.AppendBytes(b, v.HMACKey)
+	b = cbor.AppendHead(b, majorArray, uint64(len(v.Signatures)))
 	for _, s := range v.Signatures {
-		b = appendBytes(b, s)
+		b = cbor.AppendBytes(b, s)
 	}
-	b = appendHead(b, majorArray, uint64(len(v.MandatoryPointers)))
+	b = cbor.AppendHead(b, majorArray, uint64(len(v.MandatoryPointers)))
 	for _, p := range v.MandatoryPointers {
-		b = appendText(b, p)
+		b = cbor.AppendText(b, p)
 	}
 	return "u" + base64.RawURLEncoding.EncodeToString(b), nil
 }
@@ -121,21 +122,21 @@ func (v *DerivedProofValue) Encode() (string, error) {
 		}
 	}
 	b := append([]byte(nil), derivedHeader...)
-	b = appendHead(b, majorArray, 5)
-	b = appendBytes(b, v.BaseSignature)
-	b = appendBytes(b, v.PublicKey)
-	b = appendHead(b, majorArray, uint64(len(v.Signatures)))
+	b = cbor.AppendHead(b, majorArray, 5)
+	b = cbor.AppendBytes(b, v.BaseSignature)
+	b = cbor.AppendBytes(b, v.PublicKey)
+	b = cbor.AppendHead(b, majorArray, uint64(len(v.Signatures)))
 	for _, s := range v.Signatures {
-		b = appendBytes(b, s)
+		b = cbor.AppendBytes(b, s)
 	}
-	b = appendHead(b, majorMap, uint64(len(labels)))
+	b = cbor.AppendHead(b, majorMap, uint64(len(labels)))
 	for _, l := range labels {
-		b = appendHead(b, majorUint, l.n)
-		b = appendBytes(b, l.digest)
+		b = cbor.AppendHead(b, majorUint, l.n)
+		b = cbor.AppendBytes(b, l.digest)
 	}
-	b = appendHead(b, majorArray, uint64(len(v.MandatoryIndexes)))
+	b = cbor.AppendHead(b, majorArray, uint64(len(v.MandatoryIndexes)))
 	for _, n := range v.MandatoryIndexes {
-		b = appendHead(b, majorUint, uint64(n))
+		b = cbor.AppendHead(b, majorUint, uint64(n))
 	}
 	return "u" + base64.RawURLEncoding.EncodeToString(b), nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"fmt"
+	"github.com/onchaincert/microcred/internal/cbor"
 	"strings"
 
 	"github.com/mr-tron/base58"
@@ -518,31 +519,31 @@ func (p *ProofValue) MarshalCBOR() ([]byte, error) {
 		order = defaultKeyOrder
 	}
 	buf := make([]byte, 0, 160+70*len(p.Path)+100*len(p.Anchors))
-	buf = appendHead(buf, majorArray, 4)
+	buf = cbor.AppendHead(buf, majorArray, 4)
 	var err error
 	for _, k := range order {
-		buf = appendHead(buf, majorArray, 2)
-		buf = appendInt(buf, int64(k))
+		buf = cbor.AppendHead(buf, majorArray, 2)
+		buf = cbor.AppendInt(buf, int64(k))
 		switch k {
 		case keyMerkleRoot:
 			buf, err = p.appendHash(buf, p.MerkleRoot, "merkleRoot")
 		case keyTargetHash:
 			buf, err = p.appendHash(buf, p.TargetHash, "targetHash")
 		case keyPath:
-			buf = appendHead(buf, majorArray, uint64(len(p.Path)))
+			buf = cbor.AppendHead(buf, majorArray, uint64(len(p.Path)))
 			for i, s := range p.Path {
-				buf = appendHead(buf, majorArray, 2)
+				buf = cbor.AppendHead(buf, majorArray, 2)
 				dir := int64(1)
 				if s.Left {
 					dir = 0
 				}
-				buf = appendInt(buf, dir)
+				buf = cbor.AppendInt(buf, dir)
 				if buf, err = p.appendHash(buf, s.Hash, fmt.Sprintf("path step %d", i)); err != nil {
 					return nil, err
 				}
 			}
 		case keyAnchors:
-			buf = appendHead(buf, majorArray, uint64(len(p.Anchors)))
+			buf = cbor.AppendHead(buf, majorArray, uint64(len(p.Anchors)))
 			for _, b := range p.Anchors {
 				if buf, err = p.appendAnchor(buf, b); err != nil {
 					return nil, err
@@ -570,7 +571,7 @@ func (p *ProofValue) String() string {
 }
 
 // wrap appends inner as a CBOR byte string.
-func wrap(buf, inner []byte) []byte { return appendBytes(buf, inner) }
+func wrap(buf, inner []byte) []byte { return cbor.AppendBytes(buf, inner) }
 
 func (p *ProofValue) appendHash(buf, h []byte, what string) ([]byte, error) {
 	if len(h) != anchor.HashSize {
@@ -579,10 +580,10 @@ func (p *ProofValue) appendHash(buf, h []byte, what string) ([]byte, error) {
 	var in [2 + 2 + 64]byte
 	var inner []byte
 	if p.Form == FormText {
-		inner = appendHead(in[:0], majorText, 64)
+		inner = cbor.AppendHead(in[:0], majorText, 64)
 		inner = hex.AppendEncode(inner, h)
 	} else {
-		inner = appendBytes(in[:0], h)
+		inner = cbor.AppendBytes(in[:0], h)
 	}
 	return wrap(buf, inner), nil
 }
@@ -594,7 +595,7 @@ func (p *ProofValue) appendAnchor(buf []byte, b Blink) ([]byte, error) {
 	c := chainByName(b.Chain)
 	var txInner []byte
 	if p.Form == FormText {
-		txInner = appendText(nil, b.TxID)
+		txInner = cbor.AppendText(nil, b.TxID)
 	} else {
 		if c.name == "eth" || c.name == "mtc" {
 			return nil, fmt.Errorf("%w: %s txid in byte form", ErrUnsupportedAnchor, c.name)
@@ -603,23 +604,23 @@ func (p *ProofValue) appendAnchor(buf []byte, b Blink) ([]byte, error) {
 		if err != nil || !isLowerHex(b.TxID, len(b.TxID)) {
 			return nil, fmt.Errorf("%w: byte form needs a lowercase hex txid, got %q", ErrUnsupportedAnchor, b.TxID)
 		}
-		txInner = appendBytes(nil, raw)
+		txInner = cbor.AppendBytes(nil, raw)
 	}
 	if b.Network == "" { // cert-issuer's mocknet form
-		buf = appendHead(buf, majorArray, 2)
-		buf = appendHead(buf, majorArray, 2)
-		buf = appendInt(appendInt(buf, 0), c.id)
-		buf = appendHead(buf, majorArray, 2)
-		buf = appendInt(buf, 1)
+		buf = cbor.AppendHead(buf, majorArray, 2)
+		buf = cbor.AppendHead(buf, majorArray, 2)
+		buf = cbor.AppendInt(cbor.AppendInt(buf, 0), c.id)
+		buf = cbor.AppendHead(buf, majorArray, 2)
+		buf = cbor.AppendInt(buf, 1)
 		return wrap(buf, txInner), nil
 	}
 	n := c.network(b.Network)
-	buf = appendHead(buf, majorArray, 3)
-	buf = appendHead(buf, majorArray, 2)
-	buf = appendInt(appendInt(buf, 0), c.id)
-	buf = appendHead(buf, majorArray, 2)
-	buf = appendInt(appendInt(buf, 1), n.id)
-	buf = appendHead(buf, majorArray, 2)
-	buf = appendInt(buf, 2)
+	buf = cbor.AppendHead(buf, majorArray, 3)
+	buf = cbor.AppendHead(buf, majorArray, 2)
+	buf = cbor.AppendInt(cbor.AppendInt(buf, 0), c.id)
+	buf = cbor.AppendHead(buf, majorArray, 2)
+	buf = cbor.AppendInt(cbor.AppendInt(buf, 1), n.id)
+	buf = cbor.AppendHead(buf, majorArray, 2)
+	buf = cbor.AppendInt(buf, 2)
 	return wrap(buf, txInner), nil
 }
