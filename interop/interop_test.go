@@ -25,8 +25,6 @@ const (
 	now     = "2026-01-01T00:00:00Z"
 )
 
-var suites = []string{"eddsa-rdfc-2022", "eddsa-jcs-2022"}
-
 // env is a built microcred binary and a working directory.
 type env struct {
 	bin, dir string
@@ -82,12 +80,6 @@ func (e *env) key(t *testing.T) string {
 	require.Equal(t, 0, code, errOut)
 	require.Equal(t, w3cDID, strings.TrimSpace(out))
 	return p
-}
-
-func ourVerify(t *testing.T, e *env, path string) (bool, string) {
-	out, errOut, code := run(t, e.bin, "verify", "--now", now, "--trust", w3cDID, path)
-	require.Contains(t, []int{0, 1}, code, "verify exit code: %s %s", out, errOut)
-	return code == 0, out + errOut
 }
 
 func nodeVerify(t *testing.T, args ...string) (bool, string) {
