@@ -100,6 +100,32 @@ func Canonicalize(quads []Quad, opts Options) ([]byte, error) {
 	return res, nil
 }
 
+// maxUndedupedList bounds the per-blank-node repeat check (quadratic in
+// the list length); a node mentioned by more quads gets the dataset
+// deduplicated first.
+const maxUndedupedList = 32
+
+func (c *canon) longestList() int {
+	n := 0
+	for _, l := range c.bnodes {
+		n = max(n, len(l))
+	}
+	return n
+}
+
+// repeats reports whether q equals one of quads[idx].
+func repeats(quads []Quad, idx []int, q Quad) bool {
+	for _, j := range idx {
+		if quads[j] == q {
+			return true
+		}
+	}
+	return false
+}
+
+// errNeedsDedup makes CanonicalizeQuads run again over deduplicated quads.
+var errNeedsDedup = errors.New("rdfc: N-degree hashing needs deduplicated quads")
+
 // dedup returns the quads without repeated blank-node quads, in
 // first-seen order. Only quads that mention a blank node can change a
 // blank node's hash if repeated; repeated ground quads are harmless here
@@ -170,13 +196,28 @@ func sortSpans(buf []byte, spans []span) {
 // map (input label -> c14nN).
 func CanonicalizeQuads(quads []Quad, opts Options) ([]Quad, map[string]string, error) {
 	// A dataset is a set: a repeated quad must not weigh twice in the
-	// blank node hashes.
-	unique := dedup(quads)
-	c, err := newCanon(unique, opts)
+	// blank node hashes. First-degree hashing skips repeated quads in each
+	// blank node's (short) list itself, so the (costly) deduplication of
+	// the whole dataset is needed only when some blank nodes
+	// share a first-degree hash and the N-degree algorithm runs: then the
+	// whole run starts again over the deduplicated quads.
+	c, err := newCanon(quads, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := c.run(); err != nil {
+	if c.longestList() > maxUndedupedList {
+		err = errNeedsDedup // the per-node check is quadratic: dedup first
+	} else {
+		err = c.run()
+	}
+	if errors.Is(err, errNeedsDedup) {
+		if c, err = newCanon(dedup(quads), opts); err != nil {
+			return nil, nil, err
+		}
+		c.deduped = true
+		err = c.run()
+	}
+	if err != nil {
 		return nil, nil, err
 	}
 	out := make([]Quad, len(quads))
@@ -227,6 +268,7 @@ type canon struct {
 	work      int
 	maxWork   int
 	firstHash map[string]string
+	deduped   bool // quads hold no repeated blank-node quad
 
 	// Scratch space reused by the hashing algorithms.
 	h     hash.Hash
@@ -298,7 +340,10 @@ func (c *canon) run() error {
 			shared = append(shared, h)
 		}
 	}
-	// Step 5: the rest, by N-degree hashes.
+	// Step 5: the rest, by N-degree hashes, which need the quads as a set.
+	if len(shared) > 0 && !c.deduped {
+		return errNeedsDedup
+	}
 	for _, h := range shared {
 		nodes := hashToNodes[h]
 		sort.Strings(nodes) // deterministic iteration; results do not depend on it
@@ -345,8 +390,11 @@ func (c *canon) hashFirstDegree(id string) string {
 	}
 	idx := c.bnodes[id]
 	buf, spans := c.buf[:0], c.spans[:0]
-	for _, i := range idx {
+	for n, i := range idx {
 		q := c.quads[i]
+		if !c.deduped && repeats(c.quads, idx[:n], q) {
+			continue // the same quad twice: the dataset is a set
+		}
 		start := len(buf)
 		buf = appendMaskedTerm(buf, q.Subject, id)
 		buf = append(buf, ' ')
