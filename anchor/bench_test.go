@@ -48,29 +48,6 @@ func BenchmarkTreeWithProofs(b *testing.B) {
 	}
 }
 
-// BenchmarkTreeAppend100k builds a 100,000-leaf RFC 6962 tree and
-// produces every leaf's proof.
-func BenchmarkTreeAppend100k(b *testing.B) {
-	leaves := leavesN(100_000)
-	b.ReportAllocs()
-	for b.Loop() {
-		tr, _ := NewTree(ModeRFC6962)
-		for _, l := range leaves {
-			if _, err := tr.Append(l); err != nil {
-				b.Fatal(err)
-			}
-		}
-		if _, err := tr.Root(); err != nil {
-			b.Fatal(err)
-		}
-		for i := range leaves {
-			if _, err := tr.Path(uint64(i)); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-}
-
 // BenchmarkRootOnly100k computes the root of 100,000 leaves in O(log n)
 // memory.
 func BenchmarkRootOnly100k(b *testing.B) {
