@@ -61,8 +61,14 @@ func appendTerm(dst []byte, t Term) []byte {
 // for the other control characters U+0000-U+001F and U+007F, everything
 // else as is.
 func appendEscaped(dst []byte, s string) []byte {
+	start := 0 // s[start:i] needs no escaping
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c != 0x7f {
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		start = i + 1
 		switch c {
 		case '\b':
 			dst = append(dst, '\\', 'b')
@@ -79,14 +85,10 @@ func appendEscaped(dst []byte, s string) []byte {
 		case '\\':
 			dst = append(dst, '\\', '\\')
 		default:
-			if c < 0x20 || c == 0x7f {
-				dst = append(dst, '\\', 'u', '0', '0', upperHex[c>>4], upperHex[c&0xf])
-			} else {
-				dst = append(dst, c)
-			}
+			dst = append(dst, '\\', 'u', '0', '0', upperHex[c>>4], upperHex[c&0xf])
 		}
 	}
-	return dst
+	return append(dst, s[start:]...)
 }
 
 // ParseNQuads parses an N-Quads document strictly. Errors name the line.

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/onchaincert/microcred/internal/limits"
 )
@@ -70,21 +71,18 @@ const xsdString = "http://www.w3.org/2001/XMLSchema#string"
 // Canonicalize returns the canonical N-Quads of the dataset: each quad on
 // its own line ending in "\n", sorted in code point order.
 func Canonicalize(quads []Quad, opts Options) ([]byte, error) {
-	out, _, err := CanonicalizeQuads(quads, opts)
+	c, err := canonicalize(quads, opts)
 	if err != nil {
 		return nil, err
 	}
-	// Serialize every quad into one buffer, then sort the line spans.
-	size := 0
-	for _, q := range out {
-		size += len(q.Subject.Value) + len(q.Predicate.Value) + len(q.Object.Value) + len(q.Object.Datatype) + len(q.Graph.Value) + 16
-	}
-	buf := make([]byte, 0, size)
-	spans := make([]span, len(out))
-	for i, q := range out {
+	defer c.release()
+	// Serialize every relabelled quad into one scratch buffer, then sort
+	// the line spans and copy the distinct lines out.
+	buf, spans := c.buf[:0], c.spans[:0]
+	for _, q := range quads {
 		start := len(buf)
-		buf = AppendNQuad(buf, q)
-		spans[i] = span{start, len(buf)}
+		buf = AppendNQuad(buf, Quad{c.relabel(q.Subject), q.Predicate, c.relabel(q.Object), c.relabel(q.Graph)})
+		spans = append(spans, span{start, len(buf)})
 	}
 	sortSpans(buf, spans)
 	res := make([]byte, 0, len(buf))
@@ -97,6 +95,7 @@ func Canonicalize(quads []Quad, opts Options) ([]byte, error) {
 		res = append(res, line...)
 		prev = line
 	}
+	c.buf, c.spans = buf, spans
 	return res, nil
 }
 
@@ -107,7 +106,7 @@ const maxUndedupedList = 32
 
 func (c *canon) longestList() int {
 	n := 0
-	for _, l := range c.bnodes {
+	for _, l := range c.lists[:len(c.ids)] {
 		n = max(n, len(l))
 	}
 	return n
@@ -195,31 +194,11 @@ func sortSpans(buf []byte, spans []span) {
 // returns the relabelled quads (in input order) and the issued identifier
 // map (input label -> c14nN).
 func CanonicalizeQuads(quads []Quad, opts Options) ([]Quad, map[string]string, error) {
-	// A dataset is a set: a repeated quad must not weigh twice in the
-	// blank node hashes. First-degree hashing skips repeated quads in each
-	// blank node's (short) list itself, so the (costly) deduplication of
-	// the whole dataset is needed only when some blank nodes
-	// share a first-degree hash and the N-degree algorithm runs: then the
-	// whole run starts again over the deduplicated quads.
-	c, err := newCanon(quads, opts)
+	c, err := canonicalize(quads, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	if c.longestList() > maxUndedupedList {
-		err = errNeedsDedup // the per-node check is quadratic: dedup first
-	} else {
-		err = c.run()
-	}
-	if errors.Is(err, errNeedsDedup) {
-		if c, err = newCanon(dedup(quads), opts); err != nil {
-			return nil, nil, err
-		}
-		c.deduped = true
-		err = c.run()
-	}
-	if err != nil {
-		return nil, nil, err
-	}
+	defer c.release()
 	out := make([]Quad, len(quads))
 	for i, q := range quads {
 		out[i] = Quad{c.relabel(q.Subject), q.Predicate, c.relabel(q.Object), c.relabel(q.Graph)}
@@ -229,6 +208,39 @@ func CanonicalizeQuads(quads []Quad, opts Options) ([]Quad, map[string]string, e
 		issued[k] = v
 	}
 	return out, issued, nil
+}
+
+// canonicalize issues the canonical blank node identifiers. The caller
+// must release the returned state once it has read c.canonical.
+func canonicalize(quads []Quad, opts Options) (*canon, error) {
+	// A dataset is a set: a repeated quad must not weigh twice in the
+	// blank node hashes. First-degree hashing skips repeated quads in each
+	// blank node's (short) list itself, so the (costly) deduplication of
+	// the whole dataset is needed only when some blank nodes
+	// share a first-degree hash and the N-degree algorithm runs: then the
+	// whole run starts again over the deduplicated quads.
+	c, err := newCanon(quads, opts)
+	if err != nil {
+		return nil, err
+	}
+	if c.longestList() > maxUndedupedList {
+		err = errNeedsDedup // the per-node check is quadratic: dedup first
+	} else {
+		err = c.run()
+	}
+	if errors.Is(err, errNeedsDedup) {
+		c.release()
+		if c, err = newCanon(dedup(quads), opts); err != nil {
+			return nil, err
+		}
+		c.deduped = true
+		err = c.run()
+	}
+	if err != nil {
+		c.release()
+		return nil, err
+	}
+	return c, nil
 }
 
 // issuer is an Identifier Issuer (RDFC-1.0 4.3).
@@ -262,20 +274,36 @@ func (is *issuer) clone() *issuer {
 
 type canon struct {
 	quads     []Quad
-	bnodes    map[string][]int // blank node -> indexes of quads mentioning it
+	index     map[string]int32 // blank node -> its position in ids and lists
+	ids       []string         // blank nodes, in order of first mention
+	lists     [][]int          // lists[i]: indexes of the quads mentioning ids[i]
 	canonical *issuer
+	hashKind  crypto.Hash
 	newHash   func() hash.Hash
 	work      int
 	maxWork   int
 	firstHash map[string]string
 	deduped   bool // quads hold no repeated blank-node quad
 
-	// Scratch space reused by the hashing algorithms.
-	h     hash.Hash
-	sum   []byte
-	buf   []byte
-	spans []span
+	// Scratch space reused by the hashing algorithms and serialization.
+	h      hash.Hash
+	sum    []byte
+	buf    []byte
+	spans  []span
+	hashed []hashedNode
 }
+
+// hashedNode is a blank node with its first-degree hash.
+type hashedNode struct{ hash, id string }
+
+// canonPool recycles canonicalization state: its maps, lists and buffers
+// are most of the allocations of a small dataset.
+var canonPool = sync.Pool{New: func() any {
+	return &canon{index: map[string]int32{}, firstHash: map[string]string{}, canonical: newIssuer("c14n")}
+}}
+
+// Pooled state larger than this is dropped rather than kept.
+const maxPooledNodes, maxPooledBuf = 1024, 1 << 20
 
 func newCanon(quads []Quad, opts Options) (*canon, error) {
 	maxQuads := opts.MaxQuads
@@ -285,30 +313,74 @@ func newCanon(quads []Quad, opts Options) (*canon, error) {
 	if len(quads) > maxQuads {
 		return nil, fmt.Errorf("%w: %d, limit %d", ErrTooManyQuads, len(quads), maxQuads)
 	}
-	c := &canon{quads: quads, bnodes: map[string][]int{}, canonical: newIssuer("c14n"), maxWork: opts.MaxWork, firstHash: map[string]string{}}
-	if c.maxWork == 0 {
-		c.maxWork = limits.MaxCanonWork
-	}
-	switch opts.Hash {
+	kind := opts.Hash
+	switch kind {
 	case 0, crypto.SHA256:
-		c.newHash = sha256.New
+		kind = crypto.SHA256
 	case crypto.SHA384:
-		c.newHash = sha512.New384
 	default:
 		return nil, fmt.Errorf("%w: %v", ErrUnsupportedHash, opts.Hash)
 	}
-	c.h = c.newHash()
+	c := canonPool.Get().(*canon)
+	c.quads, c.work, c.maxWork, c.deduped = quads, 0, opts.MaxWork, false
+	if c.maxWork == 0 {
+		c.maxWork = limits.MaxCanonWork
+	}
+	if c.h == nil || c.hashKind != kind {
+		c.hashKind = kind
+		c.newHash = sha256.New
+		if kind == crypto.SHA384 {
+			c.newHash = sha512.New384
+		}
+		c.h = c.newHash()
+	}
 	for i, q := range quads {
-		for _, t := range [...]Term{q.Subject, q.Object, q.Graph} {
-			if t.Kind == BlankNode {
-				list := c.bnodes[t.Value]
-				if len(list) == 0 || list[len(list)-1] != i {
-					c.bnodes[t.Value] = append(list, i)
+		for _, t := range [...]*Term{&q.Subject, &q.Object, &q.Graph} {
+			if t.Kind != BlankNode {
+				continue
+			}
+			n, ok := c.index[t.Value]
+			if !ok {
+				n = int32(len(c.ids))
+				c.index[t.Value] = n
+				c.ids = append(c.ids, t.Value)
+				if len(c.lists) <= int(n) {
+					c.lists = append(c.lists, nil)
 				}
+				c.lists[n] = c.lists[n][:0]
+			}
+			if list := c.lists[n]; len(list) == 0 || list[len(list)-1] != i {
+				c.lists[n] = append(list, i)
 			}
 		}
 	}
 	return c, nil
+}
+
+// quadsOf returns the indexes of the quads mentioning blank node id.
+func (c *canon) quadsOf(id string) []int {
+	if n, ok := c.index[id]; ok {
+		return c.lists[n]
+	}
+	return nil
+}
+
+// release returns c to the pool; c must not be used afterwards.
+func (c *canon) release() {
+	if len(c.ids) > maxPooledNodes || cap(c.buf) > maxPooledBuf {
+		return
+	}
+	c.quads = nil
+	clear(c.index)
+	clear(c.ids)
+	c.ids = c.ids[:0]
+	clear(c.firstHash)
+	clear(c.canonical.issued)
+	clear(c.canonical.order)
+	c.canonical.order = c.canonical.order[:0]
+	clear(c.hashed)
+	c.hashed = c.hashed[:0]
+	canonPool.Put(c)
 }
 
 func (c *canon) relabel(t Term) Term {
@@ -321,38 +393,45 @@ func (c *canon) relabel(t Term) Term {
 // run is the Canonicalization Algorithm (RDFC-1.0 4.4.3), steps 3-6.
 func (c *canon) run() error {
 	// Step 3: hash every blank node's first-degree quads.
-	hashToNodes := map[string][]string{}
-	for id := range c.bnodes {
-		h := c.hashFirstDegree(id)
-		hashToNodes[h] = append(hashToNodes[h], id)
+	hashed := c.hashed[:0]
+	for _, id := range c.ids {
+		hashed = append(hashed, hashedNode{c.hashFirstDegree(id), id})
 	}
-	hashes := make([]string, 0, len(hashToNodes))
-	for h := range hashToNodes {
-		hashes = append(hashes, h)
-	}
-	sort.Strings(hashes)
-	// Step 4: unique hashes get canonical identifiers in hash order.
-	var shared []string
-	for _, h := range hashes {
-		if len(hashToNodes[h]) == 1 {
-			c.canonical.issue(hashToNodes[h][0])
-		} else {
-			shared = append(shared, h)
+	c.hashed = hashed
+	slices.SortFunc(hashed, func(a, b hashedNode) int {
+		if n := strings.Compare(a.hash, b.hash); n != 0 {
+			return n
 		}
+		return strings.Compare(a.id, b.id)
+	})
+	// Step 4: unique hashes get canonical identifiers in hash order.
+	var shared [][]hashedNode
+	for i := 0; i < len(hashed); {
+		j := i + 1
+		for j < len(hashed) && hashed[j].hash == hashed[i].hash {
+			j++
+		}
+		if j == i+1 {
+			c.canonical.issue(hashed[i].id)
+		} else {
+			shared = append(shared, hashed[i:j])
+		}
+		i = j
 	}
 	// Step 5: the rest, by N-degree hashes, which need the quads as a set.
 	if len(shared) > 0 && !c.deduped {
 		return errNeedsDedup
 	}
-	for _, h := range shared {
-		nodes := hashToNodes[h]
-		sort.Strings(nodes) // deterministic iteration; results do not depend on it
+	for _, group := range shared {
+		// group is sorted by id: deterministic iteration, though the
+		// results do not depend on it.
 		type result struct {
 			hash   string
 			issuer *issuer
 		}
 		var paths []result
-		for _, n := range nodes {
+		for _, hn := range group {
+			n := hn.id
 			if _, done := c.canonical.issued[n]; done {
 				continue
 			}
@@ -388,7 +467,7 @@ func (c *canon) hashFirstDegree(id string) string {
 	if h, ok := c.firstHash[id]; ok {
 		return h
 	}
-	idx := c.bnodes[id]
+	idx := c.quadsOf(id)
 	buf, spans := c.buf[:0], c.spans[:0]
 	for n, i := range idx {
 		q := c.quads[i]
@@ -465,7 +544,7 @@ func (c *canon) hashNDegree(id string, is *issuer) (string, *issuer, error) {
 	}
 	// Steps 1-3: group related blank nodes by their related hash.
 	hashToRelated := map[string][]string{}
-	for _, i := range c.bnodes[id] {
+	for _, i := range c.quadsOf(id) {
 		q := c.quads[i]
 		for _, pt := range [...]struct {
 			t   Term
