@@ -33,7 +33,8 @@ import (
 	"fmt"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
-	"github.com/mr-tron/base58"
+
+	"github.com/onchaincert/microcred/internal/base58"
 )
 
 // Codec is a multicodec code.
@@ -58,14 +59,22 @@ func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
 }
 
+const maxEncodedLen = 256
+
 // decode splits a 'z' multibase string into codec and payload.
 func decode(s string) (Codec, []byte, error) {
 	if len(s) < 2 || s[0] != 'z' {
 		return 0, nil, invalid("not base58btc multibase (must start with 'z')")
 	}
+	// The largest key here (an uncompressed P-384 point and its codec)
+	// is 99 bytes, 136 digits; refuse far longer strings before the
+	// (quadratic) decoding.
+	if len(s) > maxEncodedLen {
+		return 0, nil, invalid("%d characters, too long for a key", len(s))
+	}
 	b, err := base58.Decode(s[1:])
 	if err != nil {
-		return 0, nil, invalid("bad base58btc")
+		return 0, nil, invalid("bad base58btc: %v", err)
 	}
 	code, n := binary.Uvarint(b)
 	if n <= 0 || n > 3 {

@@ -11,8 +11,7 @@ import (
 	"fmt"
 	"reflect"
 
-	"github.com/multiformats/go-multibase"
-
+	"github.com/onchaincert/microcred/internal/base58"
 	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/internal/jcs"
 	"github.com/onchaincert/microcred/proof"
@@ -127,7 +126,7 @@ func (c *Core) HashData(unsecured, options map[string]any) ([]byte, error) {
 
 // EncodeProofValue writes a signature as base58btc multibase.
 func EncodeProofValue(sig []byte) (string, error) {
-	return multibase.Encode(multibase.Base58BTC, sig)
+	return "z" + base58.Encode(sig), nil
 }
 
 // DecodeProofValue reads a base58btc multibase signature of exactly size
@@ -136,9 +135,14 @@ func DecodeProofValue(v string, size int) ([]byte, error) {
 	if v == "" || v[0] != 'z' {
 		return nil, &proof.FieldError{Field: "proofValue", Err: errors.New("not base58btc multibase (must start with 'z')")}
 	}
-	enc, sig, err := multibase.Decode(v)
-	if err != nil || enc != multibase.Base58BTC {
-		return nil, &proof.FieldError{Field: "proofValue", Err: errors.New("invalid base58btc")}
+	// size bytes take at most size*log(256)/log(58) digits; refuse more
+	// before decoding, which is quadratic in the length.
+	if len(v)-1 > size*138/100+1 {
+		return nil, &proof.FieldError{Field: "proofValue", Err: fmt.Errorf("%d characters, too long for a %d-byte signature", len(v)-1, size)}
+	}
+	sig, err := base58.Decode(v[1:])
+	if err != nil {
+		return nil, &proof.FieldError{Field: "proofValue", Err: fmt.Errorf("invalid base58btc: %w", err)}
 	}
 	if len(sig) != size {
 		return nil, &proof.FieldError{Field: "proofValue", Err: fmt.Errorf("signature is %d bytes, want %d", len(sig), size)}
