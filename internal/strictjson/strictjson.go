@@ -66,6 +66,12 @@ func run(data []byte, l Limits, build bool) (any, error) {
 		}
 	}
 	d := decoder{data: data, maxDepth: l.MaxDepth, build: build}
+	if build {
+		// One copy of the input backs every string without escapes (most
+		// of them): one allocation instead of one per string. The values
+		// returned keep it alive, which costs at most the input's size.
+		d.text = string(data)
+	}
 	d.skipSpace()
 	v, err := d.value()
 	if err != nil {
@@ -87,6 +93,7 @@ type frame struct {
 
 type decoder struct {
 	data     []byte
+	text     string // string(data) when building values
 	pos      int
 	maxDepth int
 	build    bool
@@ -329,7 +336,11 @@ func (d *decoder) str(keep bool) (string, error) {
 		case c == '"':
 			var s string
 			if keep {
-				s = string(d.data[start:d.pos])
+				if d.build {
+					s = d.text[start:d.pos]
+				} else {
+					s = string(d.data[start:d.pos])
+				}
 			}
 			d.pos++
 			return s, nil
