@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"slices"
 
 	"github.com/onchaincert/microcred/internal/strictjson"
 )
@@ -94,14 +95,7 @@ func skipValue(data []byte, i int) int {
 	for i < len(data) {
 		switch c := data[i]; c {
 		case '"':
-			i++
-			for i < len(data) && data[i] != '"' {
-				if data[i] == '\\' {
-					i++
-				}
-				i++
-			}
-			i++ // closing quote
+			i = stringEnd(data, i+1)
 		case '{', '[':
 			depth++
 			i++
@@ -127,6 +121,27 @@ func skipValue(data []byte, i int) int {
 		}
 	}
 	return i
+}
+
+// stringEnd returns the offset just past the closing quote of the string
+// whose contents start at i: the first quote not escaped by an odd run of
+// backslashes.
+func stringEnd(data []byte, i int) int {
+	for {
+		q := bytes.IndexByte(data[i:], '"')
+		if q < 0 {
+			return len(data)
+		}
+		i += q
+		n := 0
+		for j := i - 1; j >= 0 && data[j] == '\\'; j-- {
+			n++
+		}
+		i++
+		if n%2 == 0 {
+			return i
+		}
+	}
 }
 
 func isDelim(c byte) bool {
@@ -159,6 +174,9 @@ func EncodeValue(value any) ([]byte, error) {
 		}
 		return bytes.Clone(raw), nil
 	}
+	if out, ok := appendSimple(nil, value); ok {
+		return out, nil
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -166,6 +184,78 @@ func EncodeValue(value any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// appendSimple writes what encoding/json (without HTML escaping) writes for
+// objects, arrays, strings, booleans and null whose strings need no
+// escaping (proofs, mostly), without reflection. ok is false for anything
+// else, which the caller hands to encoding/json.
+func appendSimple(dst []byte, value any) (_ []byte, ok bool) {
+	switch v := value.(type) {
+	case string:
+		if !plain(v) {
+			return nil, false
+		}
+		dst = append(dst, '"')
+		dst = append(dst, v...)
+		return append(dst, '"'), true
+	case map[string]any:
+		var small [16]string
+		keys := small[:0]
+		for k := range v {
+			if !plain(k) {
+				return nil, false
+			}
+			keys = append(keys, k)
+		}
+		slices.Sort(keys) // encoding/json's order: bytewise
+		dst = append(dst, '{')
+		for i, k := range keys {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, '"')
+			dst = append(dst, k...)
+			dst = append(dst, '"', ':')
+			if dst, ok = appendSimple(dst, v[k]); !ok {
+				return nil, false
+			}
+		}
+		return append(dst, '}'), true
+	case []any:
+		if v == nil {
+			return append(dst, "null"...), true
+		}
+		dst = append(dst, '[')
+		for i, e := range v {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			if dst, ok = appendSimple(dst, e); !ok {
+				return nil, false
+			}
+		}
+		return append(dst, ']'), true
+	case bool:
+		if v {
+			return append(dst, "true"...), true
+		}
+		return append(dst, "false"...), true
+	case nil:
+		return append(dst, "null"...), true
+	}
+	return nil, false
+}
+
+// plain reports a string encoding/json writes as it is between quotes:
+// printable ASCII other than '"' and '\\'.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // Set returns a copy of the JSON object data with its top-level member
