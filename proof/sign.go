@@ -64,7 +64,8 @@ func Sign(ctx context.Context, doc []byte, suite Suite, signer Signer, opts Opti
 		return nil, errors.New("proof: document is not a JSON object")
 	}
 	var existing []*Proof
-	if _, has := m["proof"]; has {
+	_, hasProof := m["proof"]
+	if hasProof {
 		if existing, err = ParseProofs(m); err != nil {
 			return nil, err
 		}
@@ -129,7 +130,12 @@ func Sign(ctx context.Context, doc []byte, suite Suite, signer Signer, opts Opti
 		value = append(list, p)
 	}
 	// doc passed strictjson.Decode above: splice without parsing it again.
-	out, err := jsonedit.Set(doc, "proof", value)
+	var out []byte
+	if !hasProof {
+		out, err = jsonedit.Add(doc, "proof", value)
+	} else {
+		out, err = jsonedit.Set(doc, "proof", value)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("proof: attaching proof: %w", err)
 	}

@@ -215,7 +215,45 @@ func usableIRI(s string) bool {
 // usablePredicate is usableIRI for a property IRI, which json-gold also
 // requires to parse as an absolute URL.
 func usablePredicate(s string) bool {
-	return usableIRI(s) && ld.IsAbsoluteIri(s)
+	return usableIRI(s) && (plainAbsolute(s) || ld.IsAbsoluteIri(s))
+}
+
+// plainAbsolute reports, without url.Parse, an IRI of a shape for which
+// json-gold's IsAbsoluteIri (url.Parse succeeds and the URL has a scheme)
+// is certainly true: a valid scheme; no control character, space or '%'
+// (url.Parse's only failures in paths, queries and fragments are bad
+// escapes); and an authority, if any, of host-name characters only (no
+// user info, port or IP literal, which url.Parse validates). Other IRIs
+// go through IsAbsoluteIri.
+func plainAbsolute(s string) bool {
+	colon := strings.IndexByte(s, ':')
+	if colon <= 0 || !absoluteOrBlank(s) || strings.HasPrefix(s, "_:") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c == 0x7f || c == '%' {
+			return false
+		}
+	}
+	rest := s[colon+1:]
+	if !strings.HasPrefix(rest, "//") {
+		return true
+	}
+	auth := rest[2:]
+	if i := strings.IndexAny(auth, "/?#"); i >= 0 {
+		auth = auth[:i]
+	}
+	if auth == "" {
+		return false
+	}
+	for i := 0; i < len(auth); i++ {
+		switch c := auth[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '.', c == '-', c == '_', c == '~':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // derive returns the context after applying t's scoped context: a

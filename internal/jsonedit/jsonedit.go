@@ -83,7 +83,7 @@ func Elements(data []byte) [][]byte {
 }
 
 func skipSpace(data []byte, i int) int {
-	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+	for i < len(data) && isSpace(data[i]) {
 		i++
 	}
 	return i
@@ -299,6 +299,47 @@ func Set(data []byte, name string, value any) ([]byte, error) {
 	out = append(out, v...)
 	return append(out, data[at:]...), nil
 }
+
+// Add returns a copy of the JSON object data with the member name added
+// last. The caller guarantees that data is a strictly valid object with no
+// member name (proof.Sign has just decoded it): only the bytes before the
+// closing brace are looked at, so the cost does not grow with data.
+func Add(data []byte, name string, value any) ([]byte, error) {
+	end := len(data) - 1
+	for end >= 0 && isSpace(data[end]) {
+		end--
+	}
+	if end < 0 || data[end] != '}' {
+		return nil, ErrNotObject
+	}
+	last := end - 1 // the last byte of the last value, or '{'
+	for last >= 0 && isSpace(data[last]) {
+		last--
+	}
+	if last < 0 {
+		return nil, ErrNotObject
+	}
+	v, err := EncodeValue(value)
+	if err != nil {
+		return nil, err
+	}
+	key, err := EncodeValue(name)
+	if err != nil {
+		return nil, err
+	}
+	at := last + 1
+	out := make([]byte, 0, len(data)+len(key)+len(v)+2)
+	out = append(out, data[:at]...)
+	if data[last] != '{' {
+		out = append(out, ',')
+	}
+	out = append(out, key...)
+	out = append(out, ':')
+	out = append(out, v...)
+	return append(out, data[at:]...), nil
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // Remove returns a copy of data without the member name, given its
 // Members.

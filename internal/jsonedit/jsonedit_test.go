@@ -57,6 +57,29 @@ func TestSet(t *testing.T) {
 	}
 }
 
+// Add must give what Set gives for a member the object does not have.
+func TestAddMatchesSet(t *testing.T) {
+	value := map[string]any{"type": "T", "v": []any{"x"}}
+	for _, in := range []string{`{"a":1}`, "{\n  \"a\": [1, {\"}\": \"}\"}]\n}\n", `{}`, " { } ", "{\"a\":\"}\"}"} {
+		want, err := Set([]byte(in), "proof", value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Add([]byte(in), "proof", value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("Add(%q) = %q, Set gives %q", in, got, want)
+		}
+	}
+	for _, in := range []string{``, `   `, `[1]`, `}`} {
+		if _, err := Add([]byte(in), "proof", value); err != ErrNotObject {
+			t.Errorf("Add(%q): %v, want ErrNotObject", in, err)
+		}
+	}
+}
+
 // EncodeValue's reflection-free path must write exactly what encoding/json
 // writes, and hand everything else to it.
 func TestEncodeValueMatchesEncodingJSON(t *testing.T) {
@@ -121,6 +144,16 @@ func FuzzMembers(f *testing.F) {
 			return
 		}
 		m, isObject := v.(map[string]any)
+		if _, has := m["proof"]; isObject && !has {
+			added, err := Add(data, "proof", []any{"x"})
+			if err != nil {
+				t.Fatalf("Add: %v", err)
+			}
+			set, _ := Set(data, "proof", []any{"x"})
+			if !bytes.Equal(added, set) {
+				t.Fatalf("Add %q, Set %q", added, set)
+			}
+		}
 		ms, err := Members(data)
 		if !isObject {
 			if err == nil {
