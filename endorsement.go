@@ -1,11 +1,13 @@
 package microcred
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 
+	"github.com/onchaincert/microcred/internal/jsonedit"
 	"github.com/onchaincert/microcred/vc"
 )
 
@@ -16,67 +18,52 @@ const CheckEndorsements = "endorsements"
 const maxEndorsementDepth = 2
 
 // endorsements collects the embedded EndorsementCredentials of an OB 3.0
-// credential (on the credential, its issuer profile, and the achievement),
-// as JSON objects or, from endorsementJwt, compact JWTs.
+// credential (on the credential, its issuer profile, its subjects, and
+// their achievements), as JSON objects or, from endorsementJwt, compact
+// JWTs. Member names must match exactly. The credential has passed strict
+// parsing, so its members are located in its bytes, not decoded again.
 func endorsements(c *vc.Credential) [][]byte {
 	var out [][]byte
-	add := func(raw json.RawMessage) {
-		var objs []json.RawMessage
-		if json.Unmarshal(raw, &objs) != nil {
-			objs = []json.RawMessage{raw}
+	add := func(raw []byte) {
+		for _, o := range jsonedit.Elements(raw) {
+			if len(o) > 0 && o[0] == '"' {
+				var s string
+				if json.Unmarshal(o, &s) == nil {
+					out = append(out, []byte(s))
+				}
+				continue
+			}
+			out = append(out, bytes.Clone(o))
 		}
-		for _, o := range objs {
-			var s string
-			if json.Unmarshal(o, &s) == nil {
-				out = append(out, []byte(s))
-			} else {
-				out = append(out, o)
+	}
+	// addFrom adds the endorsements of a JSON object and returns its
+	// achievement member, if any.
+	addFrom := func(obj []byte) (achievement []byte) {
+		ms, err := jsonedit.Members(obj)
+		if err != nil {
+			return nil // not an object: an issuer given by its id alone
+		}
+		for _, m := range ms {
+			switch m.Name {
+			case "endorsement", "endorsementJwt":
+				add(obj[m.Start:m.End])
+			case "achievement":
+				achievement = obj[m.Start:m.End]
 			}
 		}
+		return achievement
 	}
-	var doc struct {
-		Endorsement       json.RawMessage `json:"endorsement"`
-		EndorsementJwt    json.RawMessage `json:"endorsementJwt"`
-		Issuer            json.RawMessage `json:"issuer"`
-		CredentialSubject json.RawMessage `json:"credentialSubject"`
-	}
-	if json.Unmarshal(c.Bytes(), &doc) != nil {
-		return nil
-	}
-	var nested struct {
-		Endorsement    json.RawMessage `json:"endorsement"`
-		EndorsementJwt json.RawMessage `json:"endorsementJwt"`
-		Achievement    json.RawMessage `json:"achievement"`
-	}
-	for _, raw := range []json.RawMessage{doc.Endorsement, doc.EndorsementJwt} {
-		if len(raw) > 0 {
+	for _, name := range []string{"endorsement", "endorsementJwt"} {
+		if raw, ok := c.Member(name); ok {
 			add(raw)
 		}
 	}
-	for _, holder := range []json.RawMessage{doc.Issuer, doc.CredentialSubject} {
-		nested = struct {
-			Endorsement    json.RawMessage `json:"endorsement"`
-			EndorsementJwt json.RawMessage `json:"endorsementJwt"`
-			Achievement    json.RawMessage `json:"achievement"`
-		}{}
-		if json.Unmarshal(holder, &nested) != nil {
-			continue
-		}
-		for _, raw := range []json.RawMessage{nested.Endorsement, nested.EndorsementJwt} {
-			if len(raw) > 0 {
-				add(raw)
-			}
-		}
-		var ach struct {
-			Endorsement    json.RawMessage `json:"endorsement"`
-			EndorsementJwt json.RawMessage `json:"endorsementJwt"`
-		}
-		if len(nested.Achievement) > 0 && json.Unmarshal(nested.Achievement, &ach) == nil {
-			for _, raw := range []json.RawMessage{ach.Endorsement, ach.EndorsementJwt} {
-				if len(raw) > 0 {
-					add(raw)
-				}
-			}
+	if raw, ok := c.Member("issuer"); ok {
+		addFrom(raw)
+	}
+	for _, subject := range c.Subjects() {
+		if ach := addFrom(subject); ach != nil {
+			addFrom(ach)
 		}
 	}
 	return out

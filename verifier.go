@@ -339,7 +339,7 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 
 	// schema: every credentialSchema the 1EdTech validator (or VC JSON
 	// Schema) names must be one we embed, and the credential must pass it.
-	if n, err := v.cfg.schemas.CheckCredentialSchemas(credBytes); err != nil {
+	if n, err := v.cfg.schemas.CheckSchemas(cred); err != nil {
 		run.fail(CheckSchema, err)
 	} else if n == 0 {
 		run.skip(CheckSchema, fmt.Errorf("%w: the credential names no JSON Schema", ErrNotApplicable))

@@ -324,6 +324,15 @@ func (d *decoder) array() (any, error) {
 	}
 }
 
+// plainByte marks the bytes a string can hold as they are: printable ASCII
+// other than '"' and '\\'.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // str reads a string starting at the opening quote. Raw bytes must be
 // valid UTF-8 and \u escapes must not leave a surrogate unpaired. The
 // string is only built if keep is set.
@@ -331,6 +340,14 @@ func (d *decoder) str(keep bool) (string, error) {
 	d.pos++ // opening quote
 	start := d.pos
 	for d.pos < len(d.data) {
+		// Skip the bytes that need no attention: printable ASCII other
+		// than '"' and '\\'.
+		for d.pos < len(d.data) && plainByte[d.data[d.pos]] {
+			d.pos++
+		}
+		if d.pos >= len(d.data) {
+			break
+		}
 		c := d.data[d.pos]
 		switch {
 		case c == '"':

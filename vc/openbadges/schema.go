@@ -210,21 +210,33 @@ func (s *Schemas) CheckCredentialSchemas(data []byte) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	return s.CheckSchemas(c)
+}
+
+// CheckSchemas is [Schemas.CheckCredentialSchemas] for a credential
+// already parsed. A credential naming no schema costs nothing.
+func (s *Schemas) CheckSchemas(c *vc.Credential) (int, error) {
+	var ids []string
+	for _, cs := range c.Schemas() {
+		if cs.Type == ValidatorType || cs.Type == JSONSchemaType {
+			ids = append(ids, cs.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	data := c.Bytes()
 	if p, ok := c.Member("proof"); ok && len(p) > 0 && p[0] == '{' {
+		var err error
 		if data, err = vc.SetMember(data, "proof", []json.RawMessage{p}); err != nil {
 			return 0, err
 		}
 	}
-	n := 0
 	var errs []error
-	for _, cs := range c.Schemas() {
-		if cs.Type != ValidatorType && cs.Type != JSONSchemaType {
-			continue
-		}
-		n++
-		if err := s.Validate(cs.ID, data); err != nil {
+	for _, id := range ids {
+		if err := s.Validate(id, data); err != nil {
 			errs = append(errs, err)
 		}
 	}
-	return n, errors.Join(errs...)
+	return len(ids), errors.Join(errs...)
 }
