@@ -23,6 +23,11 @@ const maxEndorsementDepth = 2
 // JWTs. Member names must match exactly. The credential has passed strict
 // parsing, so its members are located in its bytes, not decoded again.
 func endorsements(c *vc.Credential) [][]byte {
+	// A member name spells "endorsement" in its bytes or escapes a
+	// character with \u: without either there is nothing to look for.
+	if raw := c.Bytes(); !bytes.Contains(raw, []byte("endorsement")) && !bytes.Contains(raw, []byte(`\u`)) {
+		return nil
+	}
 	var out [][]byte
 	add := func(raw []byte) {
 		for _, o := range jsonedit.Elements(raw) {

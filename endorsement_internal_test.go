@@ -41,3 +41,16 @@ func TestEndorsementLocations(t *testing.T) {
 		}
 	}
 }
+
+// A member name written with escapes is still found.
+func TestEndorsementEscapedName(t *testing.T) {
+	doc := `{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "issuer": "did:example:i",
+  "credentialSubject": {"id": "did:example:a"}, "\u0065ndorsement": {"n": 1}}`
+	c, err := vc.ParseCredential([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := endorsements(c); len(got) != 1 || string(got[0]) != `{"n": 1}` {
+		t.Fatalf("endorsements = %q", got)
+	}
+}

@@ -11,7 +11,7 @@ import (
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/internal/canon"
-	"github.com/onchaincert/microcred/internal/strictjson"
+	"github.com/onchaincert/microcred/internal/vcinternal"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/vcjwt"
 	"github.com/onchaincert/microcred/vc"
@@ -313,22 +313,18 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 		run.fail(CheckParse, fmt.Errorf("%w: expected a JSON credential, a compact JWT, or a baked PNG or SVG", ErrUnsupportedFormat))
 		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 	}
-	cred, err := vc.ParseCredential(credBytes)
+	parsed, decoded, err := vcinternal.ParseCredential(credBytes)
 	if err != nil {
 		run.fail(CheckParse, err)
 		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 	}
+	cred := parsed.(*vc.Credential)
 	res.Issuer = cred.Issuer().ID
 	if isJWT {
 		// JSON-LD safe mode, as the Data Integrity suites apply it: every
 		// member and type of the payload is defined by its contexts, so a
 		// JSON-LD reader and a JSON reader see the same claims.
-		generic, err := strictjson.Decode(credBytes, strictjson.Limits{})
-		if err == nil {
-			m, _ := generic.(map[string]any)
-			err = v.cfg.jsonld.Check(m)
-		}
-		if err != nil {
+		if err := v.cfg.jsonld.Check(decoded); err != nil {
 			run.fail(CheckParse, err)
 			return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 		}
@@ -363,13 +359,8 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 		signer = &proof.ProofResult{Proof: &proof.Proof{VerificationMethod: kid}, Method: jres.Method, Controller: jres.Controller}
 		run.pass(CheckProof, fmt.Sprintf("%s JWT (%s) by %s", jres.Algorithm, jres.Format, kid))
 	} else {
-		generic, err := strictjson.Decode(input, strictjson.Limits{})
-		if err != nil {
-			run.fail(CheckProof, err)
-			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
-		}
-		doc, _ := generic.(map[string]any)
-		pres, err := proof.VerifyDocument(ctx, doc, proof.VerifyOptions{
+		// credBytes is input here: its decoded object serves the proof.
+		pres, err := proof.VerifyDocument(ctx, decoded, proof.VerifyOptions{
 			Suites:    v.trusted.Suites,
 			Resolver:  v.trusted.Resolver,
 			Purpose:   proof.AssertionMethod,

@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/onchaincert/microcred/internal/jsonedit"
 	"time"
 
+	"github.com/onchaincert/microcred/internal/jsonedit"
 	"github.com/onchaincert/microcred/internal/strictjson"
+	"github.com/onchaincert/microcred/internal/vcinternal"
 )
 
 // Base contexts of the two data model versions; one of them must be the
@@ -75,9 +76,25 @@ type Credential struct {
 // [*FieldError] naming the member; a strictness error also wraps
 // strictjson's sentinel (strictjson.ErrDuplicateKey, ...).
 func ParseCredential(data []byte) (*Credential, error) {
+	c, _, err := parseCredential(data)
+	return c, err
+}
+
+func init() {
+	vcinternal.ParseCredential = func(data []byte) (any, map[string]any, error) {
+		c, obj, err := parseCredential(data)
+		if err != nil {
+			return nil, nil, err
+		}
+		return c, obj, nil
+	}
+}
+
+// parseCredential is ParseCredential, also returning the decoded object.
+func parseCredential(data []byte) (*Credential, map[string]any, error) {
 	d, obj, err := parseDoc(data, ErrInvalidCredential, "VerifiableCredential")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c := &Credential{document: d}
 	ferr := func(field, format string, args ...any) error {
@@ -88,25 +105,25 @@ func ParseCredential(data []byte) (*Credential, error) {
 	switch iss := obj["issuer"].(type) {
 	case nil:
 		if _, present := obj["issuer"]; present {
-			return nil, ferr("issuer", "must be a URL or an object with an id, not null")
+			return nil, nil, ferr("issuer", "must be a URL or an object with an id, not null")
 		}
-		return nil, ferr("issuer", "missing")
+		return nil, nil, ferr("issuer", "missing")
 	case string:
 		if !isURL(iss) {
-			return nil, ferr("issuer", "%q is not a URL", iss)
+			return nil, nil, ferr("issuer", "%q is not a URL", iss)
 		}
 		c.issuer.ID = iss
 	case map[string]any:
 		id, ok := iss["id"].(string)
 		if !ok {
-			return nil, ferr("issuer.id", "missing or not a string")
+			return nil, nil, ferr("issuer.id", "missing or not a string")
 		}
 		if !isURL(id) {
-			return nil, ferr("issuer.id", "%q is not a URL", id)
+			return nil, nil, ferr("issuer.id", "%q is not a URL", id)
 		}
 		c.issuer.ID = id
 	default:
-		return nil, ferr("issuer", "must be a URL or an object with an id")
+		return nil, nil, ferr("issuer", "must be a URL or an object with an id")
 	}
 	c.issuer.Raw = c.member("issuer")
 
@@ -115,18 +132,18 @@ func ParseCredential(data []byte) (*Credential, error) {
 	case map[string]any:
 	case []any:
 		if len(s) == 0 {
-			return nil, ferr("credentialSubject", "empty list")
+			return nil, nil, ferr("credentialSubject", "empty list")
 		}
 		for i, e := range s {
 			if _, ok := e.(map[string]any); !ok {
-				return nil, ferr(fmt.Sprintf("credentialSubject[%d]", i), "not an object")
+				return nil, nil, ferr(fmt.Sprintf("credentialSubject[%d]", i), "not an object")
 			}
 		}
 	default:
 		if _, present := obj["credentialSubject"]; !present {
-			return nil, ferr("credentialSubject", "missing")
+			return nil, nil, ferr("credentialSubject", "missing")
 		}
-		return nil, ferr("credentialSubject", "must be an object or a list of objects")
+		return nil, nil, ferr("credentialSubject", "must be an object or a list of objects")
 	}
 
 	// VCDM 2.0 §4.9 (validity period); VCDM 1.1 §4.6-4.7.
@@ -135,23 +152,23 @@ func ParseCredential(data []byte) (*Credential, error) {
 		fromField, untilField = "issuanceDate", "expirationDate"
 	}
 	if c.from, c.hasFrom, err = dateMember(obj, fromField); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if c.until, c.hasUntil, err = dateMember(obj, untilField); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if c.version == V1 && !c.hasFrom {
-		return nil, ferr("issuanceDate", "missing (required by VCDM 1.1)")
+		return nil, nil, ferr("issuanceDate", "missing (required by VCDM 1.1)")
 	}
 	if c.hasFrom && c.hasUntil && c.until.Before(c.from) {
-		return nil, ferr(untilField, "%s is before %s %s",
+		return nil, nil, ferr(untilField, "%s is before %s %s",
 			c.until.Format(time.RFC3339Nano), fromField, c.from.Format(time.RFC3339Nano))
 	}
 
 	// Entries that must be objects when present (VCDM 2.0 §4.10-4.12, §5.2).
 	for _, name := range []string{"credentialStatus", "credentialSchema", "evidence", "refreshService", "termsOfUse"} {
 		if err := objects(obj, name, 0, ErrInvalidCredential); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	for i, s := range asList(obj["credentialSchema"]) {
@@ -159,10 +176,10 @@ func ParseCredential(data []byte) (*Credential, error) {
 		id, _ := m["id"].(string)
 		typ, _ := m["type"].(string)
 		if !isURL(id) || typ == "" {
-			return nil, ferr(fmt.Sprintf("credentialSchema[%d]", i), "needs an id URL and a type")
+			return nil, nil, ferr(fmt.Sprintf("credentialSchema[%d]", i), "needs an id URL and a type")
 		}
 	}
-	return c, nil
+	return c, obj, nil
 }
 
 // dateMember reads an optional date member.
