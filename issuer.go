@@ -197,10 +197,11 @@ func (i *Issuer) complete(ctx context.Context, credential []byte) ([]byte, error
 		return nil, fmt.Errorf("%w: not a JSON object", vc.ErrInvalidCredential)
 	}
 	// credential passed strictjson.Decode above, and each splice keeps it
-	// valid: no need to parse it again per member.
+	// valid: no need to parse it again per member. Every member set here
+	// is one m shows absent, so it is appended.
 	set := func(name string, value any) error {
 		var err error
-		credential, err = jsonedit.Set(credential, name, value)
+		credential, err = jsonedit.Add(credential, name, value)
 		return err
 	}
 	if !i.cfg.noAutofill {
