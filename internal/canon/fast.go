@@ -58,19 +58,22 @@ type Stats struct {
 	Compiled uint64
 	// Reference counts documents that went through json-gold expansion.
 	Reference uint64
+	// Cached counts small flat documents (proof configurations) answered
+	// from the cache of compiled-path results.
+	Cached uint64
 }
 
 // maxDerived bounds the scoped-context derivations one RDFC caches.
 const maxDerived = 1024
 
 type pathCounters struct {
-	compiled, reference atomic.Uint64
-	derived             atomic.Int64
+	compiled, reference, cached atomic.Uint64
+	derived                     atomic.Int64
 }
 
 // Stats returns how many documents took each path so far.
 func (c *RDFC) Stats() Stats {
-	return Stats{Compiled: c.counters.compiled.Load(), Reference: c.counters.reference.Load()}
+	return Stats{Compiled: c.counters.compiled.Load(), Reference: c.counters.reference.Load(), Cached: c.counters.cached.Load()}
 }
 
 // termKind says how a term's IRI mapping is used.

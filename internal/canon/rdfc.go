@@ -1,6 +1,7 @@
 package canon
 
 import (
+	"bytes"
 	"crypto"
 	"errors"
 	"fmt"
@@ -52,6 +53,7 @@ type RDFC struct {
 	contexts    map[string]*ld.Context // processed top-level contexts, by URL list
 	compiledCtx map[string]*cctx       // compiled top-level contexts, by URL list
 	counters    pathCounters
+	flat        flatCache
 }
 
 // maxCachedContexts bounds the processed-context cache; documents cite a
@@ -84,25 +86,150 @@ func NewRDFC(opts Options) (*RDFC, error) {
 // the others, and every document the compiled path is unsure about, through
 // json-gold expansion. The output and the errors do not depend on the path.
 func (c *RDFC) Canonicalize(doc map[string]any) ([]byte, error) {
+	key, flat := "", false
+	if !c.opts.ReferenceOnly {
+		if key, flat = flatKey(doc); flat {
+			if out, ok := c.flat.get(key); ok {
+				c.counters.cached.Add(1)
+				return out, nil
+			}
+		}
+	}
+	out, compiled, err := c.canonicalize(doc)
+	if err == nil && flat && compiled {
+		c.flat.put(key, out)
+	}
+	return out, err
+}
+
+// canonicalize canonicalizes doc on the compiled path if it can (compiled
+// reports whether it did), else on the reference path.
+func (c *RDFC) canonicalize(doc map[string]any) (_ []byte, compiled bool, _ error) {
 	var quads []rdfc.Quad
 	err := errFallback
 	if !c.opts.ReferenceOnly {
 		quads, err = c.fastQuads(doc)
 	}
 	if err == nil {
+		compiled = true
 		c.counters.compiled.Add(1)
 		defer putQuads(quads)
 	} else {
 		c.counters.reference.Add(1)
 		if quads, err = c.Quads(doc); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 	out, err := rdfc.Canonicalize(quads, rdfc.Options{Hash: c.opts.Hash, MaxWork: c.opts.MaxWork})
 	if err != nil {
-		return nil, fmt.Errorf("canon: %w", err)
+		return nil, false, fmt.Errorf("canon: %w", err)
 	}
-	return out, nil
+	return out, compiled, nil
+}
+
+// A proof configuration is canonicalized for every signature and every
+// verification, and most of it repeats: the suite, the key, the purpose,
+// the contexts; created changes once a second at most. Documents of that
+// shape, a few members whose values are all strings (@context a list of
+// strings), are keyed by their exact content and their canonical form is
+// kept, a bounded number of them. Only results of the compiled path are
+// kept (so a hit stands for a compiled-path result), and
+// the key determines the output: the same canonicalizer (loader, hash,
+// work limit) would compute the same bytes again.
+const (
+	maxFlatMembers = 12
+	maxFlatCached  = 256
+	maxFlatKey     = 2048
+)
+
+type flatCache struct {
+	mu sync.Mutex
+	m  map[string][]byte
+}
+
+func (f *flatCache) get(key string) ([]byte, bool) {
+	f.mu.Lock()
+	out, ok := f.m[key]
+	f.mu.Unlock()
+	if !ok {
+		return nil, false
+	}
+	return bytes.Clone(out), true // the caller owns what it gets
+}
+
+func (f *flatCache) put(key string, out []byte) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.m == nil {
+		f.m = make(map[string][]byte)
+	}
+	if len(f.m) >= maxFlatCached {
+		for k := range f.m { // evict one entry, any
+			delete(f.m, k)
+			break
+		}
+	}
+	f.m[key] = bytes.Clone(out)
+}
+
+// flatKey returns the cache key of a flat document: its members sorted by
+// name, each name and value length-prefixed. ok is false for any other
+// document, as soon as one member shows it.
+func flatKey(doc map[string]any) (key string, ok bool) {
+	if len(doc) > maxFlatMembers {
+		return "", false
+	}
+	var names [maxFlatMembers]string
+	n, size := 0, 0
+	for k, v := range doc {
+		switch x := v.(type) {
+		case string:
+			size += len(k) + len(x)
+		case []any:
+			if k != "@context" {
+				return "", false
+			}
+			for _, e := range x {
+				s, ok := e.(string)
+				if !ok {
+					return "", false
+				}
+				size += len(s) + 8
+			}
+		default:
+			return "", false
+		}
+		names[n] = k
+		n++
+	}
+	if size > maxFlatKey {
+		return "", false
+	}
+	sort.Strings(names[:n])
+	b := make([]byte, 0, size+16*n)
+	for _, k := range names[:n] {
+		b = strconv.AppendInt(b, int64(len(k)), 10)
+		b = append(b, ':')
+		b = append(b, k...)
+		switch x := doc[k].(type) {
+		case string:
+			b = append(b, 's')
+			b = strconv.AppendInt(b, int64(len(x)), 10)
+			b = append(b, ':')
+			b = append(b, x...)
+		case []any:
+			b = append(b, 'l')
+			b = strconv.AppendInt(b, int64(len(x)), 10)
+			for _, e := range x {
+				s := e.(string)
+				b = append(b, ',')
+				b = strconv.AppendInt(b, int64(len(s)), 10)
+				b = append(b, ':')
+				b = append(b, s...)
+			}
+		}
+	}
+	return string(b), true
 }
 
 // Check runs safe mode over doc without canonicalizing: nil if every
