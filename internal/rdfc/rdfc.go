@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"hash/maphash"
 	"io"
 	"slices"
 	"sort"
@@ -99,87 +98,16 @@ func Canonicalize(quads []Quad, opts Options) ([]byte, error) {
 	return res, nil
 }
 
-// maxUndedupedList bounds the per-blank-node repeat check (quadratic in
-// the list length); a node mentioned by more quads gets the dataset
-// deduplicated first.
-const maxUndedupedList = 32
+// A dataset is a set: a quad given twice must not weigh twice in a blank
+// node's hashes. Each blank node's list holds its distinct quads only:
+// checked by scanning while the list is short, through a set of the
+// node's quads once it is long.
+const maxScannedList = 16
 
-func (c *canon) longestList() int {
-	n := 0
-	for _, l := range c.lists[:len(c.ids)] {
-		n = max(n, len(l))
-	}
-	return n
+// sameQuad is q == r, comparing the most distinctive term first.
+func sameQuad(q, r *Quad) bool {
+	return q.Predicate.Value == r.Predicate.Value && q.Object == r.Object && q.Subject == r.Subject && q.Graph == r.Graph && q.Predicate == r.Predicate
 }
-
-// repeats reports whether q equals one of quads[idx].
-func repeats(quads []Quad, idx []int, q Quad) bool {
-	for _, j := range idx {
-		if quads[j] == q {
-			return true
-		}
-	}
-	return false
-}
-
-// errNeedsDedup makes CanonicalizeQuads run again over deduplicated quads.
-var errNeedsDedup = errors.New("rdfc: N-degree hashing needs deduplicated quads")
-
-// dedup returns the quads without repeated blank-node quads, in
-// first-seen order. Only quads that mention a blank node can change a
-// blank node's hash if repeated; repeated ground quads are harmless here
-// and collapse when the output lines are deduplicated. Quads are keyed by
-// a 64-bit hash of their terms (cheaper than hashing the 224-byte
-// struct); equal hashes are compared in full.
-func dedup(quads []Quad) []Quad {
-	if len(quads) < 2 {
-		return quads
-	}
-	seed := dedupSeed
-	first := make(map[uint64]int32, len(quads))
-	unique := make([]Quad, 0, len(quads))
-	var h maphash.Hash
-	h.SetSeed(seed)
-	for _, q := range quads {
-		if q.Subject.Kind != BlankNode && q.Object.Kind != BlankNode && q.Graph.Kind != BlankNode {
-			unique = append(unique, q)
-			continue
-		}
-		h.Reset()
-		for _, t := range [4]*Term{&q.Subject, &q.Predicate, &q.Object, &q.Graph} {
-			h.WriteByte(byte(t.Kind))
-			h.WriteString(t.Value)
-			h.WriteByte(0)
-			h.WriteString(t.Datatype)
-			h.WriteByte(0)
-			h.WriteString(t.Language)
-			h.WriteByte(0)
-		}
-		k := h.Sum64()
-		if i, ok := first[k]; ok {
-			if unique[i] == q {
-				continue
-			}
-			// A collision of different quads: rare; fall back to a full scan.
-			dup := false
-			for _, u := range unique {
-				if u == q {
-					dup = true
-					break
-				}
-			}
-			if dup {
-				continue
-			}
-		} else {
-			first[k] = int32(len(unique))
-		}
-		unique = append(unique, q)
-	}
-	return unique
-}
-
-var dedupSeed = maphash.MakeSeed()
 
 // span is one line in a shared buffer.
 type span struct{ start, end int }
@@ -213,30 +141,11 @@ func CanonicalizeQuads(quads []Quad, opts Options) ([]Quad, map[string]string, e
 // canonicalize issues the canonical blank node identifiers. The caller
 // must release the returned state once it has read c.canonical.
 func canonicalize(quads []Quad, opts Options) (*canon, error) {
-	// A dataset is a set: a repeated quad must not weigh twice in the
-	// blank node hashes. First-degree hashing skips repeated quads in each
-	// blank node's (short) list itself, so the (costly) deduplication of
-	// the whole dataset is needed only when some blank nodes
-	// share a first-degree hash and the N-degree algorithm runs: then the
-	// whole run starts again over the deduplicated quads.
 	c, err := newCanon(quads, opts)
 	if err != nil {
 		return nil, err
 	}
-	if c.longestList() > maxUndedupedList {
-		err = errNeedsDedup // the per-node check is quadratic: dedup first
-	} else {
-		err = c.run()
-	}
-	if errors.Is(err, errNeedsDedup) {
-		c.release()
-		if c, err = newCanon(dedup(quads), opts); err != nil {
-			return nil, err
-		}
-		c.deduped = true
-		err = c.run()
-	}
-	if err != nil {
+	if err := c.run(); err != nil {
 		c.release()
 		return nil, err
 	}
@@ -283,7 +192,7 @@ type canon struct {
 	work      int
 	maxWork   int
 	firstHash map[string]string
-	deduped   bool // quads hold no repeated blank-node quad
+	sets      map[int32]map[Quad]struct{} // the quads of nodes with long lists
 
 	// Scratch space reused by the hashing algorithms and serialization.
 	h      hash.Hash
@@ -322,7 +231,7 @@ func newCanon(quads []Quad, opts Options) (*canon, error) {
 		return nil, fmt.Errorf("%w: %v", ErrUnsupportedHash, opts.Hash)
 	}
 	c := canonPool.Get().(*canon)
-	c.quads, c.work, c.maxWork, c.deduped = quads, 0, opts.MaxWork, false
+	c.quads, c.work, c.maxWork = quads, 0, opts.MaxWork
 	if c.maxWork == 0 {
 		c.maxWork = limits.MaxCanonWork
 	}
@@ -350,11 +259,43 @@ func newCanon(quads []Quad, opts Options) (*canon, error) {
 				c.lists[n] = c.lists[n][:0]
 			}
 			if list := c.lists[n]; len(list) == 0 || list[len(list)-1] != i {
-				c.lists[n] = append(list, i)
+				if !c.seen(n, list, i) {
+					c.lists[n] = append(list, i)
+				}
 			}
 		}
 	}
 	return c, nil
+}
+
+// seen reports whether quads[i] equals one of the quads already in node
+// n's list (and, for a long list, records it).
+func (c *canon) seen(n int32, list []int, i int) bool {
+	q := &c.quads[i]
+	if len(list) < maxScannedList {
+		for _, j := range list {
+			if sameQuad(&c.quads[j], q) {
+				return true
+			}
+		}
+		return false
+	}
+	set := c.sets[n]
+	if set == nil {
+		if c.sets == nil {
+			c.sets = make(map[int32]map[Quad]struct{})
+		}
+		set = make(map[Quad]struct{}, 2*len(list))
+		for _, j := range list {
+			set[c.quads[j]] = struct{}{}
+		}
+		c.sets[n] = set
+	}
+	if _, dup := set[*q]; dup {
+		return true
+	}
+	set[*q] = struct{}{}
+	return false
 }
 
 // quadsOf returns the indexes of the quads mentioning blank node id.
@@ -380,6 +321,7 @@ func (c *canon) release() {
 	c.canonical.order = c.canonical.order[:0]
 	clear(c.hashed)
 	c.hashed = c.hashed[:0]
+	c.sets = nil
 	canonPool.Put(c)
 }
 
@@ -418,10 +360,7 @@ func (c *canon) run() error {
 		}
 		i = j
 	}
-	// Step 5: the rest, by N-degree hashes, which need the quads as a set.
-	if len(shared) > 0 && !c.deduped {
-		return errNeedsDedup
-	}
+	// Step 5: the rest, by N-degree hashes.
 	for _, group := range shared {
 		// group is sorted by id: deterministic iteration, though the
 		// results do not depend on it.
@@ -469,11 +408,8 @@ func (c *canon) hashFirstDegree(id string) string {
 	}
 	idx := c.quadsOf(id)
 	buf, spans := c.buf[:0], c.spans[:0]
-	for n, i := range idx {
+	for _, i := range idx {
 		q := c.quads[i]
-		if !c.deduped && repeats(c.quads, idx[:n], q) {
-			continue // the same quad twice: the dataset is a set
-		}
 		start := len(buf)
 		buf = appendMaskedTerm(buf, q.Subject, id)
 		buf = append(buf, ' ')
