@@ -81,7 +81,7 @@ func Canonicalize(quads []Quad, opts Options) ([]byte, error) {
 	for _, q := range quads {
 		start := len(buf)
 		buf = AppendNQuad(buf, Quad{c.relabel(q.Subject), q.Predicate, c.relabel(q.Object), c.relabel(q.Graph)})
-		spans = append(spans, span{start, len(buf)})
+		spans = append(spans, newSpan(buf, start, len(buf)))
 	}
 	sortSpans(buf, spans)
 	res := make([]byte, 0, len(buf))
@@ -109,11 +109,34 @@ func sameQuad(q, r *Quad) bool {
 	return q.Predicate.Value == r.Predicate.Value && q.Object == r.Object && q.Subject == r.Subject && q.Graph == r.Graph && q.Predicate == r.Predicate
 }
 
-// span is one line in a shared buffer.
-type span struct{ start, end int }
+// span is one line in a shared buffer, with its first eight bytes as a
+// big-endian number (zero-padded): most comparisons end there.
+type span struct {
+	key        uint64
+	start, end int
+}
 
+func newSpan(buf []byte, start, end int) span {
+	var k uint64
+	n := min(end-start, 8)
+	for i := range n {
+		k |= uint64(buf[start+i]) << (56 - 8*i)
+	}
+	return span{k, start, end}
+}
+
+// sortSpans sorts lines in code point (byte) order. Comparing keys first
+// gives the same order as bytes.Compare: where two keys differ, either the
+// lines differ at that byte, or the shorter line is a prefix of the other
+// (its padding zeros match the other's bytes up to there) and sorts first.
 func sortSpans(buf []byte, spans []span) {
 	slices.SortFunc(spans, func(a, b span) int {
+		if a.key != b.key {
+			if a.key < b.key {
+				return -1
+			}
+			return 1
+		}
 		return bytes.Compare(buf[a.start:a.end], buf[b.start:b.end])
 	})
 }
@@ -131,9 +154,9 @@ func CanonicalizeQuads(quads []Quad, opts Options) ([]Quad, map[string]string, e
 	for i, q := range quads {
 		out[i] = Quad{c.relabel(q.Subject), q.Predicate, c.relabel(q.Object), c.relabel(q.Graph)}
 	}
-	issued := make(map[string]string, len(c.canonical.issued))
-	for k, v := range c.canonical.issued {
-		issued[k] = v
+	issued := make(map[string]string, len(c.canonical.order))
+	for i, id := range c.canonical.order {
+		issued[id] = label(c.canonical.prefix, i)
 	}
 	return out, issued, nil
 }
@@ -152,33 +175,97 @@ func canonicalize(quads []Quad, opts Options) (*canon, error) {
 	return c, nil
 }
 
-// issuer is an Identifier Issuer (RDFC-1.0 4.3).
+// issuer is an Identifier Issuer (RDFC-1.0 4.3). Identifiers are found by
+// scanning while there are few (the temporary issuers of N-degree hashing,
+// cloned for every permutation), through an index once there are many.
 type issuer struct {
 	prefix string
-	issued map[string]string
-	order  []string
+	order  []string       // input identifiers, in issuing order
+	index  map[string]int // position in order, once len(order) > maxScannedIssuer
 }
 
+const maxScannedIssuer = 16
+
 func newIssuer(prefix string) *issuer {
-	return &issuer{prefix: prefix, issued: map[string]string{}}
+	return &issuer{prefix: prefix}
+}
+
+// lookup returns the identifier issued for id, if any.
+func (is *issuer) lookup(id string) (string, bool) {
+	if is.index != nil {
+		if i, ok := is.index[id]; ok {
+			return label(is.prefix, i), true
+		}
+		return "", false
+	}
+	for i, o := range is.order {
+		if o == id {
+			return label(is.prefix, i), true
+		}
+	}
+	return "", false
 }
 
 func (is *issuer) issue(id string) string {
-	if v, ok := is.issued[id]; ok {
+	if v, ok := is.lookup(id); ok {
 		return v
 	}
-	v := is.prefix + strconv.Itoa(len(is.order))
-	is.issued[id] = v
+	i := len(is.order)
 	is.order = append(is.order, id)
-	return v
+	if is.index != nil {
+		is.index[id] = i
+	} else if len(is.order) > maxScannedIssuer {
+		is.index = make(map[string]int, 2*len(is.order))
+		for j, o := range is.order {
+			is.index[o] = j
+		}
+	}
+	return label(is.prefix, i)
 }
 
 func (is *issuer) clone() *issuer {
-	c := &issuer{prefix: is.prefix, issued: make(map[string]string, len(is.issued)), order: append([]string(nil), is.order...)}
-	for k, v := range is.issued {
-		c.issued[k] = v
+	c := &issuer{prefix: is.prefix, order: append(make([]string, 0, len(is.order)+4), is.order...)}
+	if is.index != nil {
+		c.index = make(map[string]int, len(is.index))
+		for k, v := range is.index {
+			c.index[k] = v
+		}
 	}
 	return c
+}
+
+// reset empties the issuer for reuse.
+func (is *issuer) reset() {
+	clear(is.order)
+	is.order = is.order[:0]
+	if len(is.index) > 4*maxPooledNodes {
+		is.index = nil
+	}
+	clear(is.index)
+}
+
+// Labels of the two prefixes in use, precomputed for small numbers.
+var (
+	c14nLabels = makeLabels("c14n", 512)
+	bLabels    = makeLabels("b", 64)
+)
+
+func makeLabels(prefix string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = prefix + strconv.Itoa(i)
+	}
+	return out
+}
+
+func label(prefix string, i int) string {
+	switch {
+	case prefix == "c14n" && i < len(c14nLabels):
+		return c14nLabels[i]
+	case prefix == "b" && i < len(bLabels):
+		return bLabels[i]
+	}
+	return prefix + strconv.Itoa(i)
 }
 
 type canon struct {
@@ -316,9 +403,7 @@ func (c *canon) release() {
 	clear(c.ids)
 	c.ids = c.ids[:0]
 	clear(c.firstHash)
-	clear(c.canonical.issued)
-	clear(c.canonical.order)
-	c.canonical.order = c.canonical.order[:0]
+	c.canonical.reset()
 	clear(c.hashed)
 	c.hashed = c.hashed[:0]
 	c.sets = nil
@@ -327,7 +412,7 @@ func (c *canon) release() {
 
 func (c *canon) relabel(t Term) Term {
 	if t.Kind == BlankNode {
-		t.Value = c.canonical.issued[t.Value]
+		t.Value, _ = c.canonical.lookup(t.Value)
 	}
 	return t
 }
@@ -371,7 +456,7 @@ func (c *canon) run() error {
 		var paths []result
 		for _, hn := range group {
 			n := hn.id
-			if _, done := c.canonical.issued[n]; done {
+			if _, done := c.canonical.lookup(n); done {
 				continue
 			}
 			tmp := newIssuer("b")
@@ -421,7 +506,7 @@ func (c *canon) hashFirstDegree(id string) string {
 			buf = appendMaskedTerm(buf, q.Graph, id)
 		}
 		buf = append(buf, ' ', '.', '\n')
-		spans = append(spans, span{start, len(buf)})
+		spans = append(spans, newSpan(buf, start, len(buf)))
 	}
 	sortSpans(buf, spans)
 	c.h.Reset()
@@ -455,9 +540,9 @@ func (c *canon) hashRelated(related string, q Quad, is *issuer, position byte) s
 		b.WriteString(q.Predicate.Value)
 		b.WriteByte('>')
 	}
-	if id, ok := c.canonical.issued[related]; ok {
+	if id, ok := c.canonical.lookup(related); ok {
 		b.WriteString("_:" + id)
-	} else if id, ok := is.issued[related]; ok {
+	} else if id, ok := is.lookup(related); ok {
 		b.WriteString("_:" + id)
 	} else {
 		b.WriteString(c.hashFirstDegree(related))
@@ -515,10 +600,10 @@ func (c *canon) hashNDegree(id string, is *issuer) (string, *issuer, error) {
 				return chosenPath != "" && path.Len() >= len(chosenPath) && path.String() > chosenPath
 			}
 			for _, r := range perm {
-				if cid, ok := c.canonical.issued[r]; ok {
+				if cid, ok := c.canonical.lookup(r); ok {
 					path.WriteString("_:" + cid)
 				} else {
-					if _, ok := cp.issued[r]; !ok {
+					if _, ok := cp.lookup(r); !ok {
 						recursion = append(recursion, r)
 					}
 					path.WriteString("_:" + cp.issue(r))

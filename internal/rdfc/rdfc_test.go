@@ -305,3 +305,30 @@ func TestDuplicateQuads(t *testing.T) {
 	assert.Equal(t, string(want), string(got))
 	assert.Equal(t, 80, strings.Count(string(got), "\n"))
 }
+
+// Sorting by the eight-byte key, then the bytes, is bytes.Compare order,
+// zero bytes and short lines included.
+func TestSortSpansMatchesBytesCompare(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	alphabet := []byte{0, 1, 'a', 'b', 0xff}
+	for range 200 {
+		var buf []byte
+		var spans []span
+		var lines []string
+		for range 1 + rng.Intn(30) {
+			start := len(buf)
+			for range rng.Intn(12) {
+				buf = append(buf, alphabet[rng.Intn(len(alphabet))])
+			}
+			spans = append(spans, newSpan(buf, start, len(buf)))
+			lines = append(lines, string(buf[start:]))
+		}
+		sortSpans(buf, spans)
+		sort.Strings(lines)
+		for i, sp := range spans {
+			if string(buf[sp.start:sp.end]) != lines[i] {
+				t.Fatalf("line %d: %q, want %q", i, buf[sp.start:sp.end], lines[i])
+			}
+		}
+	}
+}
