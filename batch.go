@@ -99,9 +99,11 @@ func (b *Batch) Receipt(leaf int64, anchors ...anchor.Anchor) (*anchor.Receipt, 
 // exactly once and never reuses a status index.
 //
 // Throughput: signing allocates quickly and retains little, so the
-// garbage collector's default pace costs about a fifth of two cores; a
-// bulk run with GOGC=400 (debug.SetGCPercent) issues ~20% more per second
-// for a peak heap still under 100 MB at 100,000 credentials. The library
+// garbage collector's default pace costs a share of the cores; a bulk run
+// with GOGC=400 (debug.SetGCPercent) issues ~10% more per second (11,100
+// against 9,500-10,300 OB 3.0 credentials/s on two cores in
+// BenchmarkIssueBatch100k) for a peak heap still under 100 MB at 100,000
+// credentials. The library
 // leaves that process-wide setting to the caller; microcred batch sets it.
 func (i *Issuer) IssueBatch(ctx context.Context, in iter.Seq[BatchItem], opts BatchOptions, emit func(Issued) error) (*Batch, error) {
 	if in == nil || emit == nil {

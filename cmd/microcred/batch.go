@@ -197,7 +197,7 @@ func batchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 
 	// Bulk signing allocates fast and keeps little: a lazier collector
-	// (GOGC=400 unless the user set GOGC) buys ~20% throughput on two
+	// (GOGC=400 unless the user set GOGC) buys ~10% throughput on two
 	// cores for a heap that stays under 100 MB (see BenchmarkIssueBatch100k).
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
