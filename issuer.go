@@ -12,9 +12,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/onchaincert/microcred/internal/jsonedit"
+	"github.com/onchaincert/microcred/internal/proofinternal"
 	"github.com/onchaincert/microcred/internal/strictjson"
+	"github.com/onchaincert/microcred/internal/vcinternal"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/ecdsa2019"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
@@ -146,14 +149,17 @@ func (i *Issuer) DID() string { return i.did }
 // [SetIssuer] to write it. A credential that already has a proof gets a
 // second one (a proof set).
 func (i *Issuer) Issue(ctx context.Context, credential []byte) ([]byte, error) {
-	credential, err := i.complete(ctx, credential)
+	// The credential is decoded once: complete keeps the decoded object in
+	// step with its edits, and parsing and signing reuse it.
+	credential, m, err := i.complete(ctx, credential)
 	if err != nil {
 		return nil, err
 	}
-	c, err := vc.ParseCredential(credential)
+	parsed, err := vcinternal.ParseDecodedCredential(credential, m)
 	if err != nil {
 		return nil, err
 	}
+	c := parsed.(*vc.Credential)
 	if got := c.Issuer().ID; got != i.did {
 		return nil, fmt.Errorf("%w: credential issuer is %q, the signing key belongs to %q", ErrIssuerMismatch, got, i.did)
 	}
@@ -164,7 +170,7 @@ func (i *Issuer) Issue(ctx context.Context, credential []byte) ([]byte, error) {
 		}
 		return []byte(tok), nil
 	}
-	return proof.Sign(ctx, credential, i.cfg.suite, i.signer, proof.Options{Created: i.cfg.clock()})
+	return proofinternal.SignDecoded(ctx, credential, m, i.cfg.suite, i.signer, proof.Options{Created: i.cfg.clock()})
 }
 
 // SetIssuer returns credential with its issuer set to id: the issuer
@@ -186,47 +192,66 @@ func SetIssuer(credential []byte, id string) ([]byte, error) {
 	return vc.SetMember(credential, "issuer", id)
 }
 
-// complete fills what Issue fills, keeping every other byte.
-func (i *Issuer) complete(ctx context.Context, credential []byte) ([]byte, error) {
+// complete fills what Issue fills, keeping every other byte. It returns
+// the completed credential and its strictly decoded object.
+func (i *Issuer) complete(ctx context.Context, credential []byte) ([]byte, map[string]any, error) {
 	v, err := strictjson.Decode(credential, strictjson.Limits{})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", vc.ErrInvalidCredential, err)
+		return nil, nil, fmt.Errorf("%w: %w", vc.ErrInvalidCredential, err)
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("%w: not a JSON object", vc.ErrInvalidCredential)
+		return nil, nil, fmt.Errorf("%w: not a JSON object", vc.ErrInvalidCredential)
 	}
 	// credential passed strictjson.Decode above, and each splice keeps it
 	// valid: no need to parse it again per member. Every member set here
-	// is one m shows absent, so it is appended.
+	// is one m shows absent, so it is appended, and m gets the value
+	// decoding the new bytes would give: the same string or object of
+	// strings, as long as every string is valid UTF-8 (JSON encoding
+	// replaces invalid bytes); otherwise the result is decoded again.
+	redecode := false
 	set := func(name string, value any) error {
 		var err error
-		credential, err = jsonedit.Add(credential, name, value)
-		return err
+		if credential, err = jsonedit.Add(credential, name, value); err != nil {
+			return err
+		}
+		m[name] = value
+		switch x := value.(type) {
+		case string:
+			redecode = redecode || !utf8.ValidString(x)
+		case map[string]any:
+			for _, e := range x {
+				s, ok := e.(string)
+				redecode = redecode || !ok || !utf8.ValidString(s)
+			}
+		default:
+			redecode = true
+		}
+		return nil
 	}
 	if !i.cfg.noAutofill {
 		if _, ok := m["issuer"]; !ok {
 			if err := set("issuer", i.did); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		if _, ok := m["id"]; !ok {
 			if err := set("id", newUUIDURN()); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		_, hasFrom := m["validFrom"]
 		_, hasIssuance := m["issuanceDate"]
 		if ctxs, _ := m["@context"].([]any); !hasFrom && !hasIssuance && len(ctxs) > 0 && ctxs[0] == vc.ContextV2 {
 			if err := set("validFrom", proof.FormatDateTime(i.cfg.clock())); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
 	if _, has := m["credentialStatus"]; i.cfg.allocator != nil && !has {
 		url, index, err := i.cfg.allocator.Allocate(ctx)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		entry := map[string]any{
 			"id":                   url + "#" + strconv.Itoa(index),
@@ -236,10 +261,17 @@ func (i *Issuer) complete(ctx context.Context, credential []byte) ([]byte, error
 			"statusListCredential": url,
 		}
 		if err := set("credentialStatus", entry); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return credential, nil
+	if redecode {
+		v, err := strictjson.Decode(credential, strictjson.Limits{})
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: %w", vc.ErrInvalidCredential, err)
+		}
+		m, _ = v.(map[string]any)
+	}
+	return credential, m, nil
 }
 
 // newUUIDURN returns a random (version 4) UUID URN.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/onchaincert/microcred/internal/jsonedit"
 	"github.com/onchaincert/microcred/internal/limits"
+	"github.com/onchaincert/microcred/internal/proofinternal"
 	"github.com/onchaincert/microcred/internal/strictjson"
 )
 
@@ -49,12 +50,6 @@ func FormatDateTime(t time.Time) string {
 // The document must be safe to canonicalize: with an RDFC suite an
 // undefined term or a relative IRI is an error naming its JSON Pointer.
 func Sign(ctx context.Context, doc []byte, suite Suite, signer Signer, opts Options) ([]byte, error) {
-	if suite == nil {
-		return nil, errors.New("proof: no suite")
-	}
-	if signer == nil {
-		return nil, errors.New("proof: no signer")
-	}
 	v, err := strictjson.Decode(doc, strictjson.Limits{})
 	if err != nil {
 		return nil, fmt.Errorf("proof: reading document: %w", err)
@@ -63,6 +58,30 @@ func Sign(ctx context.Context, doc []byte, suite Suite, signer Signer, opts Opti
 	if !ok {
 		return nil, errors.New("proof: document is not a JSON object")
 	}
+	return signDecoded(ctx, doc, m, suite, signer, opts)
+}
+
+func init() {
+	proofinternal.SignDecoded = func(ctx context.Context, doc []byte, decoded map[string]any, suite, signer, opts any) ([]byte, error) {
+		s, _ := suite.(Suite)
+		k, _ := signer.(Signer)
+		o, ok := opts.(Options)
+		if !ok {
+			return nil, fmt.Errorf("proof: options of type %T", opts)
+		}
+		return signDecoded(ctx, doc, decoded, s, k, o)
+	}
+}
+
+// signDecoded is Sign for doc, already decoded strictly into m.
+func signDecoded(ctx context.Context, doc []byte, m map[string]any, suite Suite, signer Signer, opts Options) ([]byte, error) {
+	if suite == nil {
+		return nil, errors.New("proof: no suite")
+	}
+	if signer == nil {
+		return nil, errors.New("proof: no signer")
+	}
+	var err error
 	var existing []*Proof
 	_, hasProof := m["proof"]
 	if hasProof {

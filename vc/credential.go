@@ -88,6 +88,17 @@ func init() {
 		}
 		return c, obj, nil
 	}
+	vcinternal.ParseDecodedCredential = func(data []byte, obj map[string]any) (any, error) {
+		d, err := parseDecoded(data, obj, ErrInvalidCredential, "VerifiableCredential")
+		if err != nil {
+			return nil, err
+		}
+		c, err := credentialFrom(d, obj)
+		if err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
 }
 
 // parseCredential is ParseCredential, also returning the decoded object.
@@ -96,6 +107,16 @@ func parseCredential(data []byte) (*Credential, map[string]any, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	c, err := credentialFrom(d, obj)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, obj, nil
+}
+
+// credentialFrom does the credential's own checks on a parsed document.
+func credentialFrom(d document, obj map[string]any) (*Credential, error) {
+	var err error
 	c := &Credential{document: d}
 	ferr := func(field, format string, args ...any) error {
 		return fieldError(ErrInvalidCredential, field, format, args...)
@@ -105,25 +126,25 @@ func parseCredential(data []byte) (*Credential, map[string]any, error) {
 	switch iss := obj["issuer"].(type) {
 	case nil:
 		if _, present := obj["issuer"]; present {
-			return nil, nil, ferr("issuer", "must be a URL or an object with an id, not null")
+			return nil, ferr("issuer", "must be a URL or an object with an id, not null")
 		}
-		return nil, nil, ferr("issuer", "missing")
+		return nil, ferr("issuer", "missing")
 	case string:
 		if !isURL(iss) {
-			return nil, nil, ferr("issuer", "%q is not a URL", iss)
+			return nil, ferr("issuer", "%q is not a URL", iss)
 		}
 		c.issuer.ID = iss
 	case map[string]any:
 		id, ok := iss["id"].(string)
 		if !ok {
-			return nil, nil, ferr("issuer.id", "missing or not a string")
+			return nil, ferr("issuer.id", "missing or not a string")
 		}
 		if !isURL(id) {
-			return nil, nil, ferr("issuer.id", "%q is not a URL", id)
+			return nil, ferr("issuer.id", "%q is not a URL", id)
 		}
 		c.issuer.ID = id
 	default:
-		return nil, nil, ferr("issuer", "must be a URL or an object with an id")
+		return nil, ferr("issuer", "must be a URL or an object with an id")
 	}
 	c.issuer.Raw = c.member("issuer")
 
@@ -132,18 +153,18 @@ func parseCredential(data []byte) (*Credential, map[string]any, error) {
 	case map[string]any:
 	case []any:
 		if len(s) == 0 {
-			return nil, nil, ferr("credentialSubject", "empty list")
+			return nil, ferr("credentialSubject", "empty list")
 		}
 		for i, e := range s {
 			if _, ok := e.(map[string]any); !ok {
-				return nil, nil, ferr(fmt.Sprintf("credentialSubject[%d]", i), "not an object")
+				return nil, ferr(fmt.Sprintf("credentialSubject[%d]", i), "not an object")
 			}
 		}
 	default:
 		if _, present := obj["credentialSubject"]; !present {
-			return nil, nil, ferr("credentialSubject", "missing")
+			return nil, ferr("credentialSubject", "missing")
 		}
-		return nil, nil, ferr("credentialSubject", "must be an object or a list of objects")
+		return nil, ferr("credentialSubject", "must be an object or a list of objects")
 	}
 
 	// VCDM 2.0 §4.9 (validity period); VCDM 1.1 §4.6-4.7.
@@ -152,23 +173,23 @@ func parseCredential(data []byte) (*Credential, map[string]any, error) {
 		fromField, untilField = "issuanceDate", "expirationDate"
 	}
 	if c.from, c.hasFrom, err = dateMember(obj, fromField); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if c.until, c.hasUntil, err = dateMember(obj, untilField); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if c.version == V1 && !c.hasFrom {
-		return nil, nil, ferr("issuanceDate", "missing (required by VCDM 1.1)")
+		return nil, ferr("issuanceDate", "missing (required by VCDM 1.1)")
 	}
 	if c.hasFrom && c.hasUntil && c.until.Before(c.from) {
-		return nil, nil, ferr(untilField, "%s is before %s %s",
+		return nil, ferr(untilField, "%s is before %s %s",
 			c.until.Format(time.RFC3339Nano), fromField, c.from.Format(time.RFC3339Nano))
 	}
 
 	// Entries that must be objects when present (VCDM 2.0 §4.10-4.12, §5.2).
 	for _, name := range []string{"credentialStatus", "credentialSchema", "evidence", "refreshService", "termsOfUse"} {
 		if err := objects(obj, name, 0, ErrInvalidCredential); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	for i, s := range asList(obj["credentialSchema"]) {
@@ -176,10 +197,10 @@ func parseCredential(data []byte) (*Credential, map[string]any, error) {
 		id, _ := m["id"].(string)
 		typ, _ := m["type"].(string)
 		if !isURL(id) || typ == "" {
-			return nil, nil, ferr(fmt.Sprintf("credentialSchema[%d]", i), "needs an id URL and a type")
+			return nil, ferr(fmt.Sprintf("credentialSchema[%d]", i), "needs an id URL and a type")
 		}
 	}
-	return c, obj, nil
+	return c, nil
 }
 
 // dateMember reads an optional date member.

@@ -39,9 +39,16 @@ func parseDoc(data []byte, kind error, requiredType string) (document, map[strin
 	if !ok {
 		return document{}, nil, fmt.Errorf("%w: %w", kind, jsonedit.ErrNotObject)
 	}
+	d, err := parseDecoded(data, obj, kind, requiredType)
+	return d, obj, err
+}
+
+// parseDecoded is parseDoc for data already decoded strictly into obj.
+func parseDecoded(data []byte, obj map[string]any, kind error, requiredType string) (document, error) {
+	var err error
 	d := document{raw: bytes.Clone(data)}
 	if d.members, err = jsonedit.Members(d.raw); err != nil {
-		return document{}, nil, fmt.Errorf("%w: %w", kind, err)
+		return document{}, fmt.Errorf("%w: %w", kind, err)
 	}
 
 	// VCDM 2.0 §4.3: the first @context is the base context; the rest are
@@ -50,7 +57,7 @@ func parseDoc(data []byte, kind error, requiredType string) (document, map[strin
 	switch t := obj["@context"].(type) {
 	case nil:
 		if _, present := obj["@context"]; !present {
-			return document{}, nil, fieldError(kind, "@context", "missing")
+			return document{}, fieldError(kind, "@context", "missing")
 		}
 	case string:
 		ctx = []any{t}
@@ -58,7 +65,7 @@ func parseDoc(data []byte, kind error, requiredType string) (document, map[strin
 		ctx = t
 	}
 	if len(ctx) == 0 {
-		return document{}, nil, fieldError(kind, "@context", "must be a URL or a non-empty list")
+		return document{}, fieldError(kind, "@context", "must be a URL or a non-empty list")
 	}
 	switch ctx[0] {
 	case ContextV2:
@@ -66,13 +73,13 @@ func parseDoc(data []byte, kind error, requiredType string) (document, map[strin
 	case ContextV1:
 		d.version = V1
 	default:
-		return document{}, nil, fieldError(kind, "@context", "the first context must be %s or %s", ContextV2, ContextV1)
+		return document{}, fieldError(kind, "@context", "the first context must be %s or %s", ContextV2, ContextV1)
 	}
 	for i, e := range ctx[1:] {
 		switch e.(type) {
 		case string, map[string]any:
 		default:
-			return document{}, nil, fieldError(kind, fmt.Sprintf("@context[%d]", i+1), "must be a URL or an object")
+			return document{}, fieldError(kind, fmt.Sprintf("@context[%d]", i+1), "must be a URL or an object")
 		}
 	}
 
@@ -80,26 +87,26 @@ func parseDoc(data []byte, kind error, requiredType string) (document, map[strin
 	if id, present := obj["id"]; present {
 		s, ok := id.(string)
 		if !ok || !isURL(s) {
-			return document{}, nil, fieldError(kind, "id", "must be a URL")
+			return document{}, fieldError(kind, "id", "must be a URL")
 		}
 		d.id = s
 	}
 
 	// §4.5: type includes the document's base type.
 	if d.types, err = stringList(obj["type"]); err != nil {
-		return document{}, nil, &FieldError{Field: "type", Err: err, kind: kind}
+		return document{}, &FieldError{Field: "type", Err: err, kind: kind}
 	}
 	if !contains(d.types, requiredType) {
-		return document{}, nil, fieldError(kind, "type", "must include %s", requiredType)
+		return document{}, fieldError(kind, "type", "must include %s", requiredType)
 	}
 	d.name, _ = obj["name"].(string)
 	d.description, _ = obj["description"].(string)
 
 	// VC Data Integrity §2.1: proof is one proof object or a set of them.
 	if err := objects(obj, "proof", limits.MaxProofs, kind); err != nil {
-		return document{}, nil, err
+		return document{}, err
 	}
-	return d, obj, nil
+	return d, nil
 }
 
 func fieldError(kind error, field, format string, args ...any) *FieldError {
