@@ -41,6 +41,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/onchaincert/microcred/vc"
@@ -148,6 +149,9 @@ func (l *List) Encode() (string, error) {
 	return "u" + base64.RawURLEncoding.EncodeToString(buf.Bytes()), nil
 }
 
+// gzipReaders recycles decompressors: each holds a 32 KiB window.
+var gzipReaders sync.Pool
+
 // Decode reads an encodedList. The multibase "u" prefix is expected; the
 // legacy StatusList2021 form without it is accepted too.
 func Decode(encoded string, statusSize int) (*List, error) {
@@ -162,11 +166,19 @@ func Decode(encoded string, statusSize int) (*List, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: encodedList is not base64url", ErrInvalidList)
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(raw))
-	if err != nil {
+	zr, _ := gzipReaders.Get().(*gzip.Reader)
+	if zr == nil {
+		zr = new(gzip.Reader)
+	}
+	defer gzipReaders.Put(zr)
+	if err := zr.Reset(bytes.NewReader(raw)); err != nil {
 		return nil, fmt.Errorf("%w: encodedList is not GZIP", ErrInvalidList)
 	}
-	bits, err := io.ReadAll(io.LimitReader(zr, MaxListBytes+1))
+	// Lists are at least MinBits long: start there rather than grow to it.
+	var out bytes.Buffer
+	out.Grow(MinBits / 8 * statusSize)
+	_, err = out.ReadFrom(io.LimitReader(zr, MaxListBytes+1))
+	bits := out.Bytes()
 	if err != nil {
 		return nil, fmt.Errorf("%w: decompressing encodedList: %v", ErrInvalidList, err)
 	}
