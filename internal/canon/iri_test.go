@@ -36,3 +36,29 @@ func FuzzPlainAbsolute(f *testing.F) {
 		}
 	})
 }
+
+func TestContextKey(t *testing.T) {
+	distinct := []any{
+		[]any{"a", "b"}, "a\nb", []any{"3:abc"}, []any{"abc"}, []any{"a", "b", ""}, []any{"ab"}, []any{},
+	}
+	seen := map[string]any{}
+	for _, ctx := range distinct {
+		k, ok := contextKey(ctx)
+		if !ok {
+			t.Fatalf("%q not cacheable", ctx)
+		}
+		if prev, dup := seen[k]; dup {
+			t.Errorf("%q and %q share the key %q", prev, ctx, k)
+		}
+		seen[k] = ctx
+	}
+	// A single URL is the list of it: same processed context, same key.
+	a, _ := contextKey("https://example.org/c")
+	b, _ := contextKey([]any{"https://example.org/c"})
+	if a != b {
+		t.Errorf("a URL and the list of it: %q, %q", a, b)
+	}
+	if _, ok := contextKey([]any{"a", map[string]any{}}); ok {
+		t.Error("an embedded context was taken for cacheable")
+	}
+}

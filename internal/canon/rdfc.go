@@ -366,11 +366,14 @@ func (c *RDFC) expand(doc map[string]any, lo *ld.JsonLdOptions) ([]any, error) {
 }
 
 // contextKey returns a cache key for a @context that is a URL or a list of
-// URLs; embedded context objects are processed every time.
+// URLs; embedded context objects are processed every time. Each URL is
+// written length-prefixed, so two @context values share a key only if they
+// are the same list (a single URL counts as the list of it, as in JSON-LD):
+// one string holding two URLs and a newline is not the list of the two.
 func contextKey(ctx any) (string, bool) {
 	switch t := ctx.(type) {
 	case string:
-		return t, true
+		return strconv.Itoa(len(t)) + ":" + t, true
 	case []any:
 		var b strings.Builder
 		for _, e := range t {
@@ -378,8 +381,9 @@ func contextKey(ctx any) (string, bool) {
 			if !ok {
 				return "", false
 			}
+			b.WriteString(strconv.Itoa(len(s)))
+			b.WriteByte(':')
 			b.WriteString(s)
-			b.WriteByte('\n')
 		}
 		return b.String(), true
 	}

@@ -457,3 +457,28 @@ func TestPurposeNotAuthorized(t *testing.T) {
 	assert.ErrorIs(t, err, proof.ErrPurposeMismatch)
 	assert.ErrorIs(t, err, did.ErrNotAuthorized)
 }
+
+// A signed credential whose two context URLs are rewritten as a list of
+// one string joining them with a newline must not verify, even on a suite
+// that has just verified the original and cached its contexts (the cache
+// key of a context list once joined URLs with newlines).
+func TestJoinedContextStringDoesNotVerify(t *testing.T) {
+	ctx := context.Background()
+	key, err := didkey.NewEd25519FromSeed(seedFromMultibase(t, readMap(t, tv+"/keyPair.json")["privateKeyMultibase"].(string)))
+	require.NoError(t, err)
+	doc, err := os.ReadFile("../../testdata/ob3/achievement-credential.json")
+	require.NoError(t, err)
+	signed, err := proof.Sign(ctx, doc, rdfcSuite(t), key, proof.Options{Created: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)})
+	require.NoError(t, err)
+	opts := verifyOpts(t)
+	_, err = proof.Verify(ctx, signed, opts)
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(signed, &m))
+	ctxs := m["@context"].([]any)
+	m["@context"] = []any{ctxs[0].(string) + "\n" + ctxs[1].(string)}
+	forged, err := json.Marshal(m)
+	require.NoError(t, err)
+	_, err = proof.Verify(ctx, forged, opts)
+	require.Error(t, err)
+}
