@@ -227,6 +227,7 @@ func flatKey(doc map[string]any) (key string, ok bool) {
 				b = append(b, ':')
 				b = append(b, s...)
 			}
+			b = append(b, ';')
 		}
 	}
 	return string(b), true
