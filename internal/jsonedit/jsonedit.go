@@ -277,27 +277,7 @@ func Set(data []byte, name string, value any) ([]byte, error) {
 			return append(out, data[m.End:]...), nil
 		}
 	}
-	key, err := EncodeValue(name)
-	if err != nil {
-		return nil, err
-	}
-	// Insert right after the last member's value (or the opening brace),
-	// so whitespace before the closing brace stays where it was.
-	var at int
-	if len(ms) > 0 {
-		at = ms[len(ms)-1].End
-	} else {
-		at = bytes.IndexByte(data, '{') + 1
-	}
-	out := make([]byte, 0, len(data)+len(key)+len(v)+2)
-	out = append(out, data[:at]...)
-	if len(ms) > 0 {
-		out = append(out, ',')
-	}
-	out = append(out, key...)
-	out = append(out, ':')
-	out = append(out, v...)
-	return append(out, data[at:]...), nil
+	return insertLast(data, name, v)
 }
 
 // Add returns a copy of the JSON object data with the member name added
@@ -305,6 +285,18 @@ func Set(data []byte, name string, value any) ([]byte, error) {
 // member name (proof.Sign has just decoded it): only the bytes before the
 // closing brace are looked at, so the cost does not grow with data.
 func Add(data []byte, name string, value any) ([]byte, error) {
+	v, err := EncodeValue(value)
+	if err != nil {
+		return nil, err
+	}
+	return insertLast(data, name, v)
+}
+
+// insertLast adds the member name with the encoded value v right after
+// the last member's value (or the opening brace), so whitespace before
+// the closing brace stays where it was. data must be a valid object
+// without that member.
+func insertLast(data []byte, name string, v []byte) ([]byte, error) {
 	end := len(data) - 1
 	for end >= 0 && isSpace(data[end]) {
 		end--
@@ -318,10 +310,6 @@ func Add(data []byte, name string, value any) ([]byte, error) {
 	}
 	if last < 0 {
 		return nil, ErrNotObject
-	}
-	v, err := EncodeValue(value)
-	if err != nil {
-		return nil, err
 	}
 	key, err := EncodeValue(name)
 	if err != nil {
