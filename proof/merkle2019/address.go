@@ -6,10 +6,10 @@ import (
 	"fmt"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
-	"github.com/mr-tron/base58"
 
 	"github.com/onchaincert/microcred/anchor/btc"
 	"github.com/onchaincert/microcred/anchor/eth"
+	"github.com/onchaincert/microcred/internal/base58"
 )
 
 // BitcoinAddress returns the P2PKH address of a secp256k1 public key (SEC1,

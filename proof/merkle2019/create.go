@@ -7,9 +7,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/mr-tron/base58"
-
 	"github.com/onchaincert/microcred/anchor"
+	"github.com/onchaincert/microcred/internal/base58"
 	"github.com/onchaincert/microcred/internal/strictjson"
 	"github.com/onchaincert/microcred/vc/contexts"
 )

@@ -4,12 +4,11 @@ import (
 	"bytes"
 	"encoding/hex"
 	"fmt"
-	"github.com/onchaincert/microcred/internal/cbor"
 	"strings"
 
-	"github.com/mr-tron/base58"
-
 	"github.com/onchaincert/microcred/anchor"
+	"github.com/onchaincert/microcred/internal/base58"
+	"github.com/onchaincert/microcred/internal/cbor"
 )
 
 // Size caps on a proofValue.
