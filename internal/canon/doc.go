@@ -1,46 +1,69 @@
 // Package canon turns a JSON-LD document into the bytes a Data Integrity
-// proof hashes: RDFC-1.0 canonical N-Quads (through json-gold expansion and
-// our own RDFC-1.0 implementation in internal/rdfc) or RFC 8785 JCS.
+// proof hashes: RDFC-1.0 canonical N-Quads (our JSON-LD walker and our own
+// RDFC-1.0 implementation in internal/rdfc) or RFC 8785 JCS.
 //
-// # Two paths, one result
+// # What is signed is what a JSON reader sees
 //
-// A document whose @context is a list of context URLs the loader holds goes
-// through the compiled-context path (fast.go): the active context, and each
-// property- or type-scoped context derived from it, is processed once and
-// kept as a flat term table, and quads are written straight from the parsed
-// JSON. Everything else, and any document in which the compiled path meets
-// a feature it does not implement or a value the reference path could
-// reject, goes through json-gold expansion and our own RDF conversion (the
-// reference path). Both give the same canonical bytes; every error comes
-// from the reference path, so sentinels and JSON Pointers do not depend on
-// the path. [RDFC.Stats] counts the path taken; [Options.ReferenceOnly]
-// turns the compiled path off. FuzzFastVsReference and the differential
-// tests hold the two paths to byte equality.
+// A signature over canonical N-Quads covers the RDF graph of a document,
+// not its JSON. Many spellings of one graph exist: a member keyed by its
+// expanded IRI, a compact IRI or an alias the document defines; @nest,
+// @included, @reverse or @graph wrappers; a node described twice; a
+// compact IRI as an @id. A verifier that reads members by name
+// (validUntil, credentialStatus, proof options) would read another
+// document than the one signed. microcred therefore accepts, at sign time
+// and at verify time, only documents in the compacted form of their
+// contexts (walk.go lists the rules), so that reading a member by name and
+// reading the graph give the same answer. This was chosen over deriving
+// every field from the quads: the JSON stays the document users and other
+// implementations see, schemas apply to it, and the check costs one pass
+// that canonicalization makes anyway. The differential tests and
+// FuzzFieldsMatchGraph (root package) hold the two readings equal.
+//
+// Which names are a document's own is tracked per term: definitions from
+// the contexts the loader holds are trusted, those written in the document
+// (embedded context objects) are not, and a document may not give an IRI
+// its contexts name a second name, redefine a trusted term, or alias a
+// keyword.
+//
+// # One path
+//
+// Every document goes through the walker (walk.go, on compiled contexts in
+// context.go): it checks the rules above and the safe-mode rules below and
+// writes quads straight from the parsed JSON, following the JSON-LD 1.1
+// expansion and RDF conversion algorithms. There is no fallback to
+// general-purpose expansion: a document using a JSON-LD feature the walker
+// does not implement (@reverse, @nest, @index, language or id maps,
+// @base, @propagate) is refused with ErrUnsupported. json-gold serves
+// context processing only, and, with [Options.ReferenceOnly], the
+// reference path the tests compare the walker with (FuzzFastVsReference,
+// the corpus and generated-document tests): where both accept, the bytes
+// are equal; whatever the reference refuses, the walker refuses.
 //
 // # Safe mode
 //
-// Canonicalization only covers what JSON-LD expansion keeps. A member whose
-// name the contexts do not define is silently dropped by expansion, and a
-// relative @id or @type is dropped or rewritten on the way to RDF, so a
-// signature over the canonical form would not cover what a reader of the JSON
-// sees. RDFC here always runs in safe mode and fails, naming the JSON
-// Pointer, when:
+// Canonicalization only covers what JSON-LD expansion keeps. The walker
+// fails, naming the JSON Pointer, when:
 //
-//   - a member would be dropped because its name expands to no absolute IRI
-//     (json-gold's SafeMode detects it; we then locate the member);
-//   - a member or a type is only defined through the catch-all vocabularies
+//   - a member would be dropped because its name expands to no absolute IRI,
+//     or is defined only through the catch-all vocabularies
 //     https://www.w3.org/ns/credentials/undefined-term# or
-//     https://www.w3.org/ns/credentials/issuer-dependent# (VCDM 2.0 reserves them
-//     for terms no context defines);
-//   - a node's @id, a @type, or a value's datatype is not an absolute IRI or
-//     blank node identifier.
-//
-// The same checks run at sign time and at verify time.
+//     https://www.w3.org/ns/credentials/issuer-dependent# (ErrUndefinedTerm);
+//   - a node's @id, a @type, or a value's datatype is not an absolute IRI
+//     (ErrRelativeIRI), or any IRI is not a valid absolute IRI (RFC 3987)
+//     that canonical N-Quads can carry as written (ErrInvalidIRI): an IRI
+//     holding ">" or a space could close its term early and add statements
+//     of its own, so two documents would share canonical bytes;
+//   - a value has a base direction (ErrUnsafeDirection) or an ill-formed
+//     language tag (ErrUnsafeLanguage).
 //
 // # Work limits
 //
-// RDFC-1.0 can be driven into exponential work by a poisoned graph of
-// indistinguishable blank nodes. The number of Hash N-Degree Quads calls is
-// capped (limits.MaxCanonWork by default), and the call fails fast with an
-// error wrapping rdfc.ErrTooMuchWork.
+// Context processing is cached (compiled contexts by URL list, derived and
+// embedded contexts on the context they derive from) and, per document,
+// held to a budget of maxContextWork units; the walker is linear in the
+// document. RDFC-1.0 can be driven into exponential work by a poisoned
+// graph of indistinguishable blank nodes: the number of Hash N-Degree
+// Quads calls is capped (limits.MaxCanonWork by default), and the call
+// fails fast with an error wrapping rdfc.ErrTooMuchWork. The json-gold
+// reference path has no such budget and is used by tests only.
 package canon

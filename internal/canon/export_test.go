@@ -1,10 +1,8 @@
 package canon
 
-// FallbackReason runs only the compiled path on doc and returns why it does
-// not apply, or "".
-func FallbackReason(c *RDFC, doc map[string]any) string {
-	if _, err := c.fastQuads(doc); err != nil {
-		return err.Error()
-	}
-	return ""
+// WalkError runs only the walker on doc and returns its error, or nil.
+func WalkError(c *RDFC, doc map[string]any) error {
+	q, err := c.walk(doc, nil)
+	putQuads(q)
+	return err
 }

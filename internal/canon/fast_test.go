@@ -3,6 +3,7 @@ package canon_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -38,34 +39,96 @@ var sentinels = []error{
 	contexts.ErrUnknownContext,
 }
 
-// compare canonicalizes doc on both paths and reports a difference in
-// bytes or in error class (and, for *UnsafeError, pointer and term) as an
-// error. It returns whether the compiled path was taken.
+// compare canonicalizes doc with the walker and with json-gold (the
+// reference). Where both accept, the bytes must be equal; whatever the
+// reference refuses, the walker must refuse too; and the walker may refuse
+// what the reference accepts only for a reason of its own (a document not
+// in the compacted form of its contexts, an alias, an unsupported feature,
+// an IRI N-Quads cannot carry, a keyword-like or null-defined member). It
+// returns whether the walker accepted doc.
 func (p pair) compare(doc map[string]any) (bool, error) {
-	before := p.fast.Stats()
 	got, gerr := p.fast.Canonicalize(doc)
-	after := p.fast.Stats()
-	fast := after.Compiled > before.Compiled || after.Cached > before.Cached
-	want, werr := p.ref.Canonicalize(doc)
+	want, werr := p.ref.Canonicalize(referenceInput(doc))
 	switch {
 	case gerr == nil && werr == nil:
 		if string(got) != string(want) {
-			return fast, &diffError{"canonical N-Quads differ:\ncompiled:\n" + string(got) + "\nreference:\n" + string(want)}
+			return true, &diffError{"canonical N-Quads differ:\ncompiled:\n" + string(got) + "\nreference:\n" + string(want)}
 		}
-	case gerr == nil || werr == nil:
-		return fast, &diffError{"only one path failed: compiled=" + errString(gerr) + " reference=" + errString(werr)}
-	default:
-		for _, s := range sentinels {
-			if errors.Is(gerr, s) != errors.Is(werr, s) {
-				return fast, &diffError{"error classes differ: compiled=" + gerr.Error() + " reference=" + werr.Error()}
-			}
-		}
-		var gu, wu *canon.UnsafeError
-		if errors.As(gerr, &gu) != errors.As(werr, &wu) || (gu != nil && (gu.Pointer != wu.Pointer || gu.Term != wu.Term || gu.Kind != wu.Kind)) {
-			return fast, &diffError{"unsafe errors differ: compiled=" + gerr.Error() + " reference=" + werr.Error()}
+		return true, nil
+	case gerr == nil:
+		return true, &diffError{"the walker accepted what the reference refuses: " + werr.Error()}
+	case werr == nil:
+		if !stricterByDesign(gerr) {
+			return false, &diffError{"the walker refused what the reference accepts, for a reason that is not its own: " + gerr.Error()}
 		}
 	}
-	return fast, nil
+	return false, nil
+}
+
+// referenceInput works around a json-gold bug for the reference: it takes
+// the container mapping of a term from the term's property-scoped context
+// instead of the active context (JSON-LD 1.1 API 5.1.2 step 13.5), so for
+// the VCDM 2.0 verifiableCredential term, whose scoped context is null, it
+// loses the @graph container and puts an embedded credential in the
+// presentation's graph. Writing each value as an explicit graph object
+// gives json-gold the expansion the spec defines (and jsonld.js computes).
+func referenceInput(v any) map[string]any {
+	m, _ := wrapGraphs(v).(map[string]any)
+	return m
+}
+
+func wrapGraphs(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			if k == "verifiableCredential" && hasV2(x) {
+				out[k] = asGraphObjects(e)
+				continue
+			}
+			out[k] = wrapGraphs(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = wrapGraphs(e)
+		}
+		return out
+	}
+	return v
+}
+
+func hasV2(m map[string]any) bool {
+	ctx, _ := m["@context"].([]any)
+	return len(ctx) > 0 && ctx[0] == "https://www.w3.org/ns/credentials/v2"
+}
+
+func asGraphObjects(v any) any {
+	list, isList := v.([]any)
+	if !isList {
+		list = []any{v}
+	}
+	out := make([]any, len(list))
+	for i, e := range list {
+		if m, ok := e.(map[string]any); ok {
+			out[i] = map[string]any{"@graph": wrapGraphs(m)}
+		} else {
+			out[i] = e
+		}
+	}
+	return out
+}
+
+// stricterByDesign reports a walker refusal of a document json-gold takes.
+func stricterByDesign(err error) bool {
+	for _, s := range []error{canon.ErrNotCompacted, canon.ErrAlias, canon.ErrUnsupported, canon.ErrInvalidIRI, canon.ErrContext, rdfc.ErrTooMuchWork} {
+		if errors.Is(err, s) {
+			return true
+		}
+	}
+	var ue *canon.UnsafeError
+	return errors.As(err, &ue) && ue.Kind == canon.ErrUndefinedTerm && strings.HasPrefix(ue.Term, "@")
 }
 
 type diffError struct{ msg string }
@@ -195,10 +258,6 @@ func TestFastMatchesReferenceOnCorpus(t *testing.T) {
 var expectedFallbacks = map[string]string{
 	// cites https://w3id.org/dcc/v1, which the loader does not hold
 	"v1_dataIntegrityProof_didKey_legacyRegistry-noStatus-noExpiry-oldDCCExample.json": "unknown context URL",
-	// embedded (inline) contexts
-	"v2_dataIntegrityProof_didKey_oidf-noStatus-notExpired-complexIssuer.json": "embedded context",
-	"v2_dataIntegrityProof_didKey_twoOIDF-revoked-notExpired-badSchema.json":   "@context is not a list of URLs",
-	"ldp-test-vector-clr/credential.json":                                      "embedded context",
 }
 
 // The inputs the benchmarks and users care about take the compiled path.
@@ -232,11 +291,11 @@ func TestFastPathTaken(t *testing.T) {
 				for name, why := range expectedFallbacks {
 					if strings.HasSuffix(f, name) {
 						assert.False(t, took, "variant %d of %s", i, f)
-						assert.Contains(t, canon.FallbackReason(p.fast, v), why)
+						assert.Contains(t, fmt.Sprint(canon.WalkError(p.fast, v)), why)
 						return
 					}
 				}
-				assert.True(t, took, "variant %d of %s takes the compiled path: %s", i, f, canon.FallbackReason(p.fast, v))
+				assert.True(t, took, "variant %d of %s takes the compiled path: %s", i, f, fmt.Sprint(canon.WalkError(p.fast, v)))
 			}
 		})
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/piprate/json-gold/ld"
 
@@ -102,23 +103,23 @@ func (c *RDFC) Canonicalize(doc map[string]any) ([]byte, error) {
 	return out, err
 }
 
-// canonicalize canonicalizes doc on the compiled path if it can (compiled
-// reports whether it did), else on the reference path.
+// canonicalize canonicalizes doc with the walker (compiled reports that
+// it did), or, with Options.ReferenceOnly, through json-gold.
 func (c *RDFC) canonicalize(doc map[string]any) (_ []byte, compiled bool, _ error) {
 	var quads []rdfc.Quad
-	err := errFallback
-	if !c.opts.ReferenceOnly {
-		quads, err = c.fastQuads(doc)
-	}
-	if err == nil {
+	var err error
+	if c.opts.ReferenceOnly {
+		c.counters.reference.Add(1)
+		if quads, err = c.referenceQuads(doc); err != nil {
+			return nil, false, err
+		}
+	} else {
+		if quads, err = c.walk(doc, nil); err != nil {
+			return nil, false, err
+		}
 		compiled = true
 		c.counters.compiled.Add(1)
 		defer putQuads(quads)
-	} else {
-		c.counters.reference.Add(1)
-		if quads, err = c.Quads(doc); err != nil {
-			return nil, false, err
-		}
 	}
 	out, err := rdfc.Canonicalize(quads, rdfc.Options{Hash: c.opts.Hash, MaxWork: c.opts.MaxWork})
 	if err != nil {
@@ -233,26 +234,42 @@ func flatKey(doc map[string]any) (key string, ok bool) {
 	return string(b), true
 }
 
-// Check runs safe mode over doc without canonicalizing: nil if every
-// member and type is defined and every IRI absolute, else the same error
-// Canonicalize would return. Documents the compiled path handles are
-// checked there; the rest by json-gold.
+// Check runs the walker's checks over doc without canonicalizing: nil if
+// doc is in the compacted form of its contexts, every member and type is
+// defined and every IRI valid, else the error Canonicalize would return.
 func (c *RDFC) Check(doc map[string]any) error {
-	if !c.opts.ReferenceOnly {
-		if quads, err := c.fastQuads(doc); err == nil {
-			c.counters.compiled.Add(1)
-			putQuads(quads)
-			return nil
-		}
+	if c.opts.ReferenceOnly {
+		c.counters.reference.Add(1)
+		_, err := c.referenceQuads(doc)
+		return err
 	}
-	c.counters.reference.Add(1)
-	_, err := c.Quads(doc)
-	return err
+	quads, err := c.walk(doc, nil)
+	if err != nil {
+		return err
+	}
+	c.counters.compiled.Add(1)
+	putQuads(quads)
+	return nil
 }
 
-// Quads runs safe-mode expansion and conversion to RDF, without
-// canonicalizing.
+// Quads checks doc as Check does and returns its RDF, without
+// canonicalizing. Blank node labels are the canonicalizer's own.
 func (c *RDFC) Quads(doc map[string]any) ([]rdfc.Quad, error) {
+	if c.opts.ReferenceOnly {
+		return c.referenceQuads(doc)
+	}
+	quads, err := c.walk(doc, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := append([]rdfc.Quad(nil), quads...)
+	putQuads(quads)
+	return out, nil
+}
+
+// referenceQuads is json-gold expansion and our RDF conversion, in
+// json-gold's safe mode: the reference the walker is tested against.
+func (c *RDFC) referenceQuads(doc map[string]any) ([]rdfc.Quad, error) {
 	expanded, _, err := c.expandSafe(doc)
 	if err != nil {
 		return nil, err
@@ -608,4 +625,26 @@ func prune(v any, ptr string, removed map[string]bool) any {
 		return out
 	}
 	return v
+}
+
+// Stats counts which path Canonicalize took; for tests and benchmarks.
+type Stats struct {
+	// Compiled counts documents canonicalized by the walker.
+	Compiled uint64
+	// Reference counts documents that went through json-gold expansion
+	// (Options.ReferenceOnly).
+	Reference uint64
+	// Cached counts small flat documents (proof configurations) answered
+	// from the cache of walker results.
+	Cached uint64
+}
+
+type pathCounters struct {
+	compiled, reference, cached atomic.Uint64
+	derived                     atomic.Int64
+}
+
+// Stats returns how many documents took each path so far.
+func (c *RDFC) Stats() Stats {
+	return Stats{Compiled: c.counters.compiled.Load(), Reference: c.counters.reference.Load(), Cached: c.counters.cached.Load()}
 }

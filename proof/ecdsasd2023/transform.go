@@ -59,7 +59,7 @@ func (s *Suite) skolemize(doc map[string]any) (*skolemized, error) {
 		if !ok || !isMap {
 			return nil, fmt.Errorf("%w: node at %s is not a JSON object", ErrUnsupportedDocument, pointerOrRoot(n.Pointer))
 		}
-		m["@id"] = sk.prefix + "g" + strconv.Itoa(count)
+		m[n.IDMember] = sk.prefix + "g" + strconv.Itoa(count)
 		count++
 	}
 	return sk, nil
