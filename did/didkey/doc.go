@@ -22,6 +22,11 @@
 // reproducible keys for tests and demos; production keys come from
 // [Generate], which uses crypto/rand.
 //
+// [Parse] and [Resolver] refuse an Ed25519 did:key whose key is a point
+// of small order or not canonically encoded (the errors wrap
+// did.ErrSmallOrderKey or did.ErrNonCanonicalKey): with the identity point
+// as key, a constant signature verifies for every message.
+//
 // # Offline use
 //
 // Resolution needs no network: the document is computed from the DID.
