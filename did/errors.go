@@ -29,6 +29,10 @@ var (
 	// ErrNonCanonicalKey: an Ed25519 public key is not the canonical
 	// encoding of its point (RFC 8032 5.1.3). Wrapped like ErrSmallOrderKey.
 	ErrNonCanonicalKey = multikey.ErrNonCanonical
+	// ErrPrivateKeyMaterial: a JWK that must be public has a member that
+	// carries private key material (d, p, q, dp, dq, qi, oth, k), in any
+	// letter case.
+	ErrPrivateKeyMaterial = errors.New("did: JWK contains private key members")
 )
 
 // DID Resolution error codes (https://www.w3.org/TR/did-resolution/).
