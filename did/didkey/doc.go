@@ -34,6 +34,6 @@
 // # Compatibility
 //
 // Passes the did:key test vectors of the w3c-ccg did-method-key repository
-// for these key types; ECDSA signatures are IEEE P1363 (r||s), low-S for
-// secp256k1.
+// for these key types; ECDSA signatures are IEEE P1363 (r||s) and always
+// low-S (s <= n/2), on every curve.
 package didkey
