@@ -16,6 +16,7 @@ import (
 
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/did"
+	"github.com/onchaincert/microcred/did/didjwk"
 	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/internal/hostile"
@@ -63,6 +64,9 @@ var hostileErrors = map[string]error{
 	"did.ErrInvalidDID":              did.ErrInvalidDID,
 	"did.ErrMethodNotSupported":      did.ErrMethodNotSupported,
 	"did.ErrNotAuthorized":           did.ErrNotAuthorized,
+	"did.ErrSmallOrderKey":           did.ErrSmallOrderKey,
+	"did.ErrPrivateKeyMaterial":      did.ErrPrivateKeyMaterial,
+	"legacy.ErrHighS":                legacy.ErrHighS,
 	"vcjwt.ErrAlgorithm":             vcjwt.ErrAlgorithm,
 	"vcjwt.ErrClaims":                vcjwt.ErrClaims,
 	"vcjwt.ErrCritical":              vcjwt.ErrCritical,
@@ -191,16 +195,18 @@ func TestHostileCorpusIsGenerated(t *testing.T) {
 }
 
 // hostileVerifier is the verifier the corpus runs against: every suite,
-// did:key, JWTs, the corpus' clock and its status lists.
+// did:key and did:jwk, JWTs, the corpus' clock and its status lists.
 func hostileVerifier(t testing.TB) *microcred.Verifier {
 	t.Helper()
-	r, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
+	r, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}, "jwk": didjwk.Resolver{}})
 	require.NoError(t, err)
 	rdfcSuite, err := eddsa2022.NewRDFC(contexts.Default())
 	require.NoError(t, err)
 	ecdsaRDFC, err := ecdsa2019.NewRDFC(contexts.Default())
 	require.NoError(t, err)
 	ed2020, err := legacy.NewEd25519Signature2020(contexts.Default())
+	require.NoError(t, err)
+	secp2019, err := legacy.NewEcdsaSecp256k1Signature2019(contexts.Default())
 	require.NoError(t, err)
 	lists := status.StaticFetcher{}
 	for url, file := range map[string]string{
@@ -215,7 +221,7 @@ func hostileVerifier(t testing.TB) *microcred.Verifier {
 	}
 	v, err := microcred.NewVerifier(microcred.Trusted{
 		Resolver:  r,
-		Suites:    []proof.Suite{rdfcSuite, eddsa2022.NewJCS(), ecdsaRDFC, ecdsa2019.NewJCS(), ed2020},
+		Suites:    []proof.Suite{rdfcSuite, eddsa2022.NewJCS(), ecdsaRDFC, ecdsa2019.NewJCS(), ed2020, secp2019},
 		AcceptJWT: true,
 	}, microcred.WithClock(func() time.Time { return hostile.Now }), microcred.WithStatusFetcher(lists))
 	require.NoError(t, err)

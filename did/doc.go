@@ -13,8 +13,13 @@
 // question a verifier must ask — is this key listed under this
 // relationship in this controller's document — and [ResolveVerificationMethod]
 // also checks that the resolved document is the DID's own. Public keys are
-// decoded strictly (exact lengths, points on their curves, no private parts
-// in JWKs).
+// decoded strictly (exact lengths, points on their curves, no duplicate
+// members in JWKs and no private ones — d, p, q, dp, dq, qi, oth, k — in any
+// letter case, [ErrPrivateKeyMaterial], see [CheckPublicJWK]). An Ed25519 key that is one of the eight small-order points
+// (the identity among them: a constant signature would verify for every
+// message) or not canonically encoded is refused wherever a key is read —
+// Multikey, Ed25519VerificationKey2020, JWKs, did:key, did:jwk — with an
+// error wrapping [ErrSmallOrderKey] or [ErrNonCanonicalKey].
 //
 // # Offline use
 //

@@ -73,17 +73,67 @@ func (vm *VerificationMethod) PublicKey() (crypto.PublicKey, error) {
 	return nil, fmt.Errorf("%w: %s: unsupported verification method type %q", ErrInvalidKey, vm.ID, vm.Type)
 }
 
-// ParseJWK decodes a public JWK (OKP Ed25519, EC P-256/P-384/secp256k1).
-// A JWK with private members is refused.
-func ParseJWK(data []byte) (crypto.PublicKey, error) {
-	var fields map[string]any
-	if err := json.Unmarshal(data, &fields); err != nil {
+// privateJWKMembers are the JWK members that carry private key material:
+// "d" (EC, RFC 7518 6.2.2; OKP, RFC 8037 2), "p", "q", "dp", "dq", "qi",
+// "oth" (RSA, RFC 7518 6.3.2) and "k" (symmetric keys, RFC 7518 6.4.1).
+var privateJWKMembers = []string{"d", "p", "q", "dp", "dq", "qi", "oth", "k"}
+
+// CheckPublicJWK checks that data is a JSON object without duplicate
+// members that holds only public key material:
+//
+//   - no member whose name case-folds to a private member name (d, p, q,
+//     dp, dq, qi, oth, k): go-jose and encoding/json match "d" exactly and
+//     would read {"D": …} as a public key, but other JWK readers match
+//     member names case-insensitively, so what one reader takes for a
+//     public key another takes for a private one; the error wraps
+//     [ErrPrivateKeyMaterial];
+//   - an OKP Ed25519 key's "x" is 32 bytes of base64url that encode a
+//     point of large order canonically; the error wraps
+//     [ErrSmallOrderKey] or [ErrNonCanonicalKey].
+//
+// It does not decode the key otherwise; [ParseJWK] does, and calls it.
+func CheckPublicJWK(data []byte) error {
+	_, err := checkPublicJWK(data)
+	return err
+}
+
+func checkPublicJWK(data []byte) (map[string]any, error) {
+	v, err := strictjson.Decode(data, strictjson.Limits{MaxBytes: 64 << 10, MaxDepth: 4})
+	if err != nil {
+		return nil, fmt.Errorf("JWK: %w", err)
+	}
+	fields, ok := v.(map[string]any)
+	if !ok {
 		return nil, errors.New("JWK is not a JSON object")
 	}
-	for _, private := range []string{"d", "p", "q", "dp", "dq", "qi", "k"} {
-		if _, ok := fields[private]; ok {
-			return nil, fmt.Errorf("JWK contains private member %q", private)
+	for name := range fields {
+		for _, private := range privateJWKMembers {
+			if strings.EqualFold(name, private) {
+				return nil, fmt.Errorf("%w: member %q", ErrPrivateKeyMaterial, name)
+			}
 		}
+	}
+	if fields["kty"] == "OKP" && fields["crv"] == "Ed25519" {
+		s, _ := fields["x"].(string)
+		x, err := base64.RawURLEncoding.Strict().DecodeString(s)
+		if err != nil {
+			return nil, errors.New("Ed25519 JWK x is not base64url")
+		}
+		if err := multikey.CheckEd25519(x); err != nil {
+			return nil, fmt.Errorf("Ed25519 JWK x: %w", err)
+		}
+	}
+	return fields, nil
+}
+
+// ParseJWK decodes a public JWK (OKP Ed25519, EC P-256/P-384/secp256k1,
+// RSA of at least 2048 bits) after [CheckPublicJWK]: a JWK with private
+// members, in any letter case, or with a small-order or non-canonical
+// Ed25519 key, is refused.
+func ParseJWK(data []byte) (crypto.PublicKey, error) {
+	fields, err := checkPublicJWK(data)
+	if err != nil {
+		return nil, err
 	}
 	if fields["kty"] == "EC" && fields["crv"] == "secp256k1" {
 		x, errX := b64Coord(fields["x"])

@@ -3,6 +3,8 @@ package did
 import (
 	"errors"
 	"fmt"
+
+	"github.com/onchaincert/microcred/internal/multikey"
 )
 
 var (
@@ -19,6 +21,18 @@ var (
 	ErrInvalidDocument = errors.New("did: invalid DID document")
 	// ErrInvalidKey: a verification method's key material is malformed.
 	ErrInvalidKey = errors.New("did: invalid key material")
+	// ErrSmallOrderKey: an Ed25519 public key is one of the eight points
+	// of small order (the identity among them), with which one constant
+	// signature verifies for every message. Wrapped with ErrInvalidKey
+	// (verification methods, JWKs) or ErrInvalidDID (did:key, did:jwk).
+	ErrSmallOrderKey = multikey.ErrSmallOrder
+	// ErrNonCanonicalKey: an Ed25519 public key is not the canonical
+	// encoding of its point (RFC 8032 5.1.3). Wrapped like ErrSmallOrderKey.
+	ErrNonCanonicalKey = multikey.ErrNonCanonical
+	// ErrPrivateKeyMaterial: a JWK that must be public has a member that
+	// carries private key material (d, p, q, dp, dq, qi, oth, k), in any
+	// letter case.
+	ErrPrivateKeyMaterial = errors.New("did: JWK contains private key members")
 )
 
 // DID Resolution error codes (https://www.w3.org/TR/did-resolution/).

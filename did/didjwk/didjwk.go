@@ -6,8 +6,12 @@
 // # Security considerations
 //
 // The DID is decoded strictly (base64url without padding, a JSON object
-// without duplicate members, a public key only: a JWK with private members
-// is refused). Signing keys are listed for assertionMethod, authentication
+// without duplicate members, a public key only: a JWK with a private
+// member — d, p, q, dp, dq, qi, oth or k, in any letter case, since some
+// JWK readers match names case-insensitively — is refused with an error
+// wrapping did.ErrPrivateKeyMaterial; an Ed25519 key of small order or
+// not canonically encoded is refused with did.ErrSmallOrderKey or
+// did.ErrNonCanonicalKey, see did.CheckPublicJWK). Signing keys are listed for assertionMethod, authentication
 // and the capability relationships; keys marked "use": "enc" and X25519
 // keys only for keyAgreement.
 //
@@ -58,10 +62,10 @@ func Parse(d did.DID) (json.RawMessage, error) {
 	if _, ok := m["kty"].(string); !ok {
 		return nil, fmt.Errorf("%w: did:jwk JWK has no kty", did.ErrInvalidDID)
 	}
-	for _, private := range []string{"d", "p", "q", "dp", "dq", "qi", "k"} {
-		if _, ok := m[private]; ok {
-			return nil, fmt.Errorf("%w: did:jwk JWK contains private member %q", did.ErrInvalidDID, private)
-		}
+	// Public members only (any letter case), and an Ed25519 key that is
+	// canonical and not of small order.
+	if err := did.CheckPublicJWK(raw); err != nil {
+		return nil, fmt.Errorf("%w: did:jwk JWK: %w", did.ErrInvalidDID, err)
 	}
 	return raw, nil
 }

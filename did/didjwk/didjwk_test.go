@@ -134,6 +134,37 @@ func TestRejects(t *testing.T) {
 	}
 }
 
+// A did:jwk carrying private key material is refused whatever the letter
+// case of the member (some JWK readers match names case-insensitively);
+// so is an Ed25519 key of small order or encoded non-canonically.
+func TestRejectsPrivateMembersAndWeakKeys(t *testing.T) {
+	enc := func(s string) string { return "did:jwk:" + base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	const x, dv = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo", "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A"
+	for _, tc := range []struct {
+		name, jwk string
+		want      error
+	}{
+		{"d", `{"kty":"OKP","crv":"Ed25519","x":"` + x + `","d":"` + dv + `"}`, did.ErrPrivateKeyMaterial},
+		{"D", `{"kty":"OKP","crv":"Ed25519","x":"` + x + `","D":"` + dv + `"}`, did.ErrPrivateKeyMaterial},
+		{"RSA p", `{"kty":"RSA","n":"AQAB","e":"AQAB","p":"AQAB"}`, did.ErrPrivateKeyMaterial},
+		{"RSA Qi", `{"kty":"RSA","n":"AQAB","e":"AQAB","Qi":"AQAB"}`, did.ErrPrivateKeyMaterial},
+		{"RSA oth", `{"kty":"RSA","n":"AQAB","e":"AQAB","oth":[]}`, did.ErrPrivateKeyMaterial},
+		{"X25519 d", `{"kty":"OKP","crv":"X25519","x":"` + x + `","d":"` + dv + `"}`, did.ErrPrivateKeyMaterial},
+		{"identity key", `{"kty":"OKP","crv":"Ed25519","x":"AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}`, did.ErrSmallOrderKey},
+		{"order 8 key", `{"kty":"OKP","crv":"Ed25519","x":"JuiVj8KyJ7BFw_SJ8u-Y8NXfrAXTxjM5sTgCiG1T_AU"}`, did.ErrSmallOrderKey},
+		{"y >= p", `{"kty":"OKP","crv":"Ed25519","x":"8P_______________________________________38"}`, did.ErrNonCanonicalKey},
+	} {
+		d, err := did.Parse(enc(tc.jwk))
+		require.NoError(t, err, tc.name)
+		raw, err := didjwk.Parse(d)
+		assert.ErrorIs(t, err, did.ErrInvalidDID, tc.name)
+		assert.ErrorIs(t, err, tc.want, tc.name)
+		assert.Nil(t, raw)
+		_, err = didjwk.Resolver{}.Resolve(context.Background(), d)
+		assert.ErrorIs(t, err, tc.want, tc.name)
+	}
+}
+
 func FuzzParse(f *testing.F) {
 	f.Add("eyJjcnYiOiJQLTI1NiIsImt0eSI6IkVDIiwieCI6ImFjYklRaXVNczNpOF91c3pFakoydHBUdFJNNEVVM3l6OTFQSDZDZEgyVjAiLCJ5IjoiX0tjeUxqOXZXTXB0bm1LdG00NkdxRHo4d2Y3NEk1TEtncmwyR3pIM25TRSJ9")
 	f.Fuzz(func(t *testing.T, id string) {

@@ -180,7 +180,7 @@ func (k *Key) Bytes() []byte { return append([]byte(nil), k.priv...) }
 
 // Sign signs message as proof.Signer specifies: Ed25519 over the message;
 // ECDSA over SHA-256 (P-256, secp256k1) or SHA-384 (P-384) of it, returned
-// as r||s.
+// as r||s with s <= n/2 (low-S).
 func (k *Key) Sign(_ context.Context, message []byte) ([]byte, error) {
 	switch k.typ {
 	case Ed25519:
@@ -205,6 +205,11 @@ func signP1363(priv *ecdsa.PrivateKey, hash []byte, size int) ([]byte, error) {
 	r, s, err := ecdsa.Sign(rand.Reader, priv, hash)
 	if err != nil {
 		return nil, fmt.Errorf("didkey: signing: %w", err)
+	}
+	// Low-S: (r, n-s) verifies as well as (r, s); emit the smaller, as for
+	// secp256k1, so the key never produces the high twin.
+	if n := priv.Curve.Params().N; s.Cmp(new(big.Int).Rsh(n, 1)) > 0 {
+		s.Sub(n, s)
 	}
 	out := make([]byte, 2*size)
 	r.FillBytes(out[:size])

@@ -223,6 +223,23 @@ func TestSignVerifiesPerKeyType(t *testing.T) {
 	}
 }
 
+// ECDSA signatures are low-S on every curve (without the normalisation
+// about half of them would be high).
+func TestECDSASignaturesAreLowS(t *testing.T) {
+	for _, typ := range []didkey.KeyType{didkey.P256, didkey.P384} {
+		k, err := didkey.Generate(typ)
+		require.NoError(t, err)
+		pub := k.Public().(*ecdsa.PublicKey)
+		half := new(big.Int).Rsh(pub.Curve.Params().N, 1)
+		size := (pub.Curve.Params().BitSize + 7) / 8
+		for i := range 64 {
+			sig, err := k.Sign(context.Background(), []byte{byte(i)})
+			require.NoError(t, err)
+			assert.LessOrEqual(t, new(big.Int).SetBytes(sig[size:]).Cmp(half), 0, "%s signature %d is high-S", typ, i)
+		}
+	}
+}
+
 func TestResolveAndAuthorize(t *testing.T) {
 	k, err := didkey.NewEd25519FromSeed(bytes.Repeat([]byte{1}, 32))
 	require.NoError(t, err)

@@ -22,6 +22,11 @@
 // reproducible keys for tests and demos; production keys come from
 // [Generate], which uses crypto/rand.
 //
+// [Parse] and [Resolver] refuse an Ed25519 did:key whose key is a point
+// of small order or not canonically encoded (the errors wrap
+// did.ErrSmallOrderKey or did.ErrNonCanonicalKey): with the identity point
+// as key, a constant signature verifies for every message.
+//
 // # Offline use
 //
 // Resolution needs no network: the document is computed from the DID.
@@ -29,6 +34,6 @@
 // # Compatibility
 //
 // Passes the did:key test vectors of the w3c-ccg did-method-key repository
-// for these key types; ECDSA signatures are IEEE P1363 (r||s), low-S for
-// secp256k1.
+// for these key types; ECDSA signatures are IEEE P1363 (r||s) and always
+// low-S (s <= n/2), on every curve.
 package didkey

@@ -9,12 +9,24 @@
 //
 // # Security considerations
 //
-// Only https URLs are fetched. A redirect to another host, a host that
-// resolves to a loopback, private or link-local address (unless
-// AllowPrivate), a response over [MaxDocumentBytes] and a document whose id
-// is not the DID are refused. The address check runs on the name before
-// connecting; a caller worried about DNS rebinding should also give the
-// client a dialer that refuses non-public addresses.
+// Only https URLs are fetched. A redirect to another host or to http, a
+// response over [MaxDocumentBytes] and a document whose id is not the DID
+// are refused.
+//
+// Unless AllowPrivate, the fetcher connects only to globally reachable
+// unicast addresses ([CheckAddress]): every block of the IANA IPv4 and
+// IPv6 Special-Purpose Address Registries that is not globally reachable
+// (private, shared/CGNAT, loopback, link-local, benchmarking,
+// documentation, reserved, broadcast, multicast, ULA, site-local, discard,
+// Teredo, ...) and, for IPv6, everything outside 2000::/3; IPv4-mapped,
+// NAT64 and 6to4 addresses are judged by the IPv4 address they carry. The
+// check runs in the transport's dialer, on the addresses the name resolves
+// to, and the connection goes to the checked address: a name that resolves
+// to a private address, a DNS answer that changes between requests
+// (rebinding) and a same-host redirect are all caught at the address
+// actually dialed. A refusal wraps [ErrNonPublicAddress]. The guarded
+// client uses no proxy (a proxy would dial out of the guard's sight), and a
+// transport the guard cannot wrap is a construction error.
 //
 // # Offline use
 //
@@ -32,17 +44,17 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/onchaincert/microcred/did"
 )
 
 // MaxDocumentBytes caps a fetched DID document.
 const MaxDocumentBytes = 256 << 10
-
-// ErrFetch is wrapped when a document cannot be fetched.
-var ErrFetch = errors.New("didweb: cannot fetch DID document")
 
 // URL returns the https URL of the DID document of a did:web DID.
 func URL(d did.DID) (string, error) {
@@ -136,21 +148,31 @@ func parse(d did.DID, data []byte) (*did.Document, error) {
 
 // HTTPOptions tune [NewHTTPFetcher].
 type HTTPOptions struct {
-	// AllowPrivate permits hosts that resolve to loopback, private or
-	// link-local addresses (for tests on your own network).
+	// AllowPrivate switches the address guard off: the client is used as
+	// given (its transport, proxy and dialer), and any address may be
+	// reached. For tests, or a fetcher confined to your own network.
 	AllowPrivate bool
-	// Lookup resolves host names; nil means net.DefaultResolver.
+	// Lookup resolves host names for the guarded dialer; nil means
+	// net.DefaultResolver.LookupIPAddr.
 	Lookup func(ctx context.Context, host string) ([]net.IPAddr, error)
 }
 
 // HTTPFetcher fetches with a caller's client under the package's guards.
 type HTTPFetcher struct {
 	client *http.Client
-	opts   HTTPOptions
 }
 
-// NewHTTPFetcher returns a fetcher over client (required; it is copied so
-// its redirect policy can be set).
+var _ Fetcher = (*HTTPFetcher)(nil)
+
+// NewHTTPFetcher returns a fetcher over client (required). The client is
+// copied: its redirect policy is replaced (at most 3 redirects, https and
+// the same host only) and, unless opts.AllowPrivate, its transport is
+// replaced by a clone whose dialer connects only to addresses that pass
+// [CheckAddress]. That needs a transport the guard can wrap: nil
+// (http.DefaultTransport) or an *http.Transport without its own
+// DialTLSContext or DialTLS; any other transport is an error. The clone
+// uses no proxy, since a proxy would resolve and dial the host out of the
+// guard's sight; a caller that must go through one writes its own Fetcher.
 func NewHTTPFetcher(client *http.Client, opts HTTPOptions) (*HTTPFetcher, error) {
 	if client == nil {
 		return nil, errors.New("didweb: an *http.Client is required")
@@ -165,32 +187,108 @@ func NewHTTPFetcher(client *http.Client, opts HTTPOptions) (*HTTPFetcher, error)
 		}
 		return nil
 	}
-	return &HTTPFetcher{client: &c, opts: opts}, nil
+	if !opts.AllowPrivate {
+		t, err := guardTransport(client.Transport, opts.Lookup)
+		if err != nil {
+			return nil, err
+		}
+		c.Transport = t
+	}
+	return &HTTPFetcher{client: &c}, nil
 }
 
-// Fetch implements Fetcher.
+// guardTransport clones rt with a dialer that resolves the host itself,
+// refuses the connection unless every address passes CheckAddress, and
+// dials the checked address (so a second, rebound resolution never
+// happens). Redirects dial through it too.
+func guardTransport(rt http.RoundTripper, lookup func(context.Context, string) ([]net.IPAddr, error)) (*http.Transport, error) {
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	base, ok := rt.(*http.Transport)
+	if !ok {
+		return nil, fmt.Errorf("didweb: the address guard needs an *http.Transport (or nil), the client has a %T", rt)
+	}
+	//lint:ignore SA1019 DialTLS is deprecated but http.Transport still uses it.
+	if base.DialTLSContext != nil || base.DialTLS != nil {
+		return nil, errors.New("didweb: the address guard cannot wrap a transport with its own DialTLSContext")
+	}
+	if lookup == nil {
+		lookup = net.DefaultResolver.LookupIPAddr
+	}
+	dial := base.DialContext
+	//lint:ignore SA1019 Dial is deprecated but http.Transport still uses it.
+	if legacy := base.Dial; dial == nil && legacy != nil {
+		dial = func(_ context.Context, network, addr string) (net.Conn, error) { return legacy(network, addr) }
+	}
+	if dial == nil {
+		// The guard also runs on the socket's address before connecting.
+		d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, Control: controlGuard}
+		dial = d.DialContext
+	}
+	t := base.Clone()
+	t.Proxy = nil
+	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		host, port, err := net.SplitHostPort(addr)
+		if err != nil {
+			return nil, err
+		}
+		var ips []netip.Addr
+		if ip, err := netip.ParseAddr(host); err == nil {
+			ips = []netip.Addr{ip}
+		} else {
+			addrs, err := lookup(ctx, host)
+			if err != nil {
+				return nil, err
+			}
+			for _, a := range addrs {
+				ip, ok := netip.AddrFromSlice(a.IP)
+				if !ok {
+					return nil, fmt.Errorf("didweb: %s resolved to a malformed address", host)
+				}
+				ips = append(ips, ip.WithZone(a.Zone))
+			}
+		}
+		if len(ips) == 0 {
+			return nil, fmt.Errorf("didweb: %s resolved to no address", host)
+		}
+		// A name with any non-public address is refused as a whole.
+		for _, ip := range ips {
+			if err := CheckAddress(ip); err != nil {
+				return nil, fmt.Errorf("%s: %w", host, err)
+			}
+		}
+		var firstErr error
+		for _, ip := range ips {
+			conn, err := dial(ctx, network, net.JoinHostPort(ip.Unmap().String(), port))
+			if err == nil {
+				return conn, nil
+			}
+			if firstErr == nil {
+				firstErr = err
+			}
+		}
+		return nil, firstErr
+	}
+	return t, nil
+}
+
+// controlGuard is the net.Dialer Control of the default guarded dialer: it
+// checks the address the socket is about to connect to.
+func controlGuard(_, address string, _ syscall.RawConn) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return fmt.Errorf("didweb: dialing %q: %w", address, err)
+	}
+	return CheckAddress(ap.Addr())
+}
+
+// Fetch implements Fetcher. A refused address gives an error wrapping
+// [ErrFetch] and [ErrNonPublicAddress].
 func (f *HTTPFetcher) Fetch(ctx context.Context, raw string) ([]byte, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme != "https" {
 		return nil, fmt.Errorf("%w: %q is not an https URL", ErrFetch, raw)
-	}
-	if !f.opts.AllowPrivate {
-		lookup := f.opts.Lookup
-		if lookup == nil {
-			lookup = net.DefaultResolver.LookupIPAddr
-		}
-		host := u.Hostname()
-		var addrs []net.IPAddr
-		if ip := net.ParseIP(host); ip != nil {
-			addrs = []net.IPAddr{{IP: ip}}
-		} else if addrs, err = lookup(ctx, host); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrFetch, err)
-		}
-		for _, a := range addrs {
-			if a.IP.IsLoopback() || a.IP.IsPrivate() || a.IP.IsLinkLocalUnicast() || a.IP.IsUnspecified() || a.IP.IsLinkLocalMulticast() {
-				return nil, fmt.Errorf("%w: %s resolves to a non-public address %s", ErrFetch, host, a.IP)
-			}
-		}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
 	if err != nil {
@@ -199,7 +297,7 @@ func (f *HTTPFetcher) Fetch(ctx context.Context, raw string) ([]byte, error) {
 	req.Header.Set("Accept", "application/did+json, application/json")
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
+		return nil, fmt.Errorf("%w: %w", ErrFetch, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

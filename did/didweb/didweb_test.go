@@ -108,6 +108,7 @@ func TestHTTPFetcherGuards(t *testing.T) {
 	require.NoError(t, err)
 	_, err = f.Fetch(ctx, srv.URL+"/ok/did.json")
 	assert.ErrorIs(t, err, didweb.ErrFetch)
+	assert.ErrorIs(t, err, didweb.ErrNonPublicAddress)
 
 	f, err = didweb.NewHTTPFetcher(client, didweb.HTTPOptions{AllowPrivate: true})
 	require.NoError(t, err)
@@ -129,6 +130,7 @@ func TestHTTPFetcherGuards(t *testing.T) {
 	require.NoError(t, err)
 	_, err = f.Fetch(ctx, "https://did.example.com/did.json")
 	assert.ErrorIs(t, err, didweb.ErrFetch)
+	assert.ErrorIs(t, err, didweb.ErrNonPublicAddress)
 
 	// The resolver refuses a document whose id is not the DID (the server
 	// answers every path with the oidf document).

@@ -22,9 +22,10 @@
 // # Offline use
 //
 // Nothing is fetched except through the Fetcher the caller passes in;
-// didweb.HTTPFetcher is one (https only, no cross-host redirects, no
-// private or loopback addresses unless allowed, size-capped). [Static]
-// serves local copies.
+// didweb.HTTPFetcher is one (https only, no cross-host redirects,
+// size-capped, and unless allowed it connects only to globally reachable
+// addresses, checked on the address dialed: see didweb.CheckAddress).
+// [Static] serves local copies.
 //
 // # Security considerations
 //

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -146,7 +147,19 @@ func TestHTTPSFetcher(t *testing.T) {
 	require.NoError(t, err)
 	r2, err := httpkey.NewResolver(strict)
 	require.NoError(t, err)
-	assert.Error(t, verify(t, r2, signed(t, urlKey{key, vm}, issuer), issuer))
+	assert.ErrorIs(t, verify(t, r2, signed(t, urlKey{key, vm}, issuer), issuer), didweb.ErrNonPublicAddress)
+
+	// So is a public-looking issuer whose name resolves to a private
+	// address (the guard checks the address dialed, not the URL).
+	private := func(context.Context, string) ([]net.IPAddr, error) {
+		return []net.IPAddr{{IP: net.ParseIP("100.64.0.7")}}, nil
+	}
+	guarded, err := didweb.NewHTTPFetcher(srv.Client(), didweb.HTTPOptions{Lookup: private})
+	require.NoError(t, err)
+	r3, err := httpkey.NewResolver(guarded)
+	require.NoError(t, err)
+	const named = "https://school.example/issuer"
+	assert.ErrorIs(t, verify(t, r3, signed(t, urlKey{key, named + "#key-1"}, named), named), didweb.ErrNonPublicAddress)
 }
 
 func FuzzParseControllerDocument(f *testing.F) {

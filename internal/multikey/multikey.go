@@ -11,7 +11,11 @@
 // # Security considerations
 //
 // Decoding is strict: only base58btc, minimal varints, exact key lengths,
-// points on their curves. Errors about secret keys never include key bytes.
+// points on their curves. Ed25519 public keys must moreover be canonically
+// encoded and not of small order ([CheckEd25519]): Go's crypto/ed25519
+// accepts the identity point as a key, and a constant signature then
+// verifies for every message. Errors about secret keys never include key
+// bytes.
 //
 // # Offline use
 //
@@ -51,9 +55,6 @@ const (
 	P256Priv      Codec = 0x1306
 	P384Priv      Codec = 0x1307
 )
-
-// ErrInvalid is wrapped by every decoding error.
-var ErrInvalid = errors.New("multikey: invalid key encoding")
 
 func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
@@ -106,8 +107,8 @@ func DecodePublic(s string) (crypto.PublicKey, error) {
 func PublicFromBytes(c Codec, b []byte) (crypto.PublicKey, error) {
 	switch c {
 	case Ed25519Pub:
-		if len(b) != ed25519.PublicKeySize {
-			return nil, invalid("Ed25519 public key is %d bytes, want 32", len(b))
+		if err := CheckEd25519(b); err != nil {
+			return nil, err
 		}
 		return ed25519.PublicKey(append([]byte(nil), b...)), nil
 	case P256Pub:

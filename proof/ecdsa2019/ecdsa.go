@@ -10,6 +10,22 @@
 // curve is refused before any math. As with every RDFC suite here,
 // canonicalization runs in safe mode.
 //
+// ECDSA signatures are malleable: if (r, s) verifies, so does (r, n-s).
+// Decision: this suite always signs low-S (s <= n/2; a signer's high-S
+// result is replaced by its twin, so we never emit one), and verification
+// accepts high-S. The reasons to accept: vc-di-ecdsa does not require
+// low-S; the W3C vc-di-ecdsa test vectors themselves carry high-S
+// signatures (ecdsa-rdfc-2019 P-256 and P-384/employ, ecdsa-jcs-2019
+// P-384); and Digital Bazaar's implementation, our JavaScript counterpart,
+// signs with WebCrypto (@digitalbazaar/ecdsa-multikey createSigner calls
+// crypto.subtle.sign), which does not normalise s, so about half of the
+// signatures it makes are high-S. Refusing them would refuse valid
+// credentials. Accepting is safe here because nothing identifies a proof
+// by its signature bytes: the proof covers the document, and a second
+// encoding of the same signature over the same bytes proves nothing new.
+// A verifier that deduplicates or indexes credentials must do so on the
+// signed content, not on proofValue.
+//
 // # Offline use
 //
 // The RDFC suite loads contexts only from the loader it is given.
@@ -109,16 +125,43 @@ func (s *Suite) Core(curve string) (*dicore.Core, error) {
 	return nil, fmt.Errorf("%w: curve %q", proof.ErrWrongKeyType, curve)
 }
 
-// CreateProof implements [proof.Suite] (vc-di-ecdsa 3.2.1 / 3.3.1).
+// CreateProof implements [proof.Suite] (vc-di-ecdsa 3.2.1 / 3.3.1). The
+// signature is always low-S (see the package documentation).
 func (s *Suite) CreateProof(ctx context.Context, unsecured, options map[string]any, signer proof.Signer) (map[string]any, error) {
-	core, size, err := s.core(signer.Public())
+	key := signer.Public()
+	core, size, err := s.core(key)
 	if err != nil {
 		return nil, err
 	}
-	return core.CreateProof(ctx, unsecured, options, signer, size)
+	n := key.(*ecdsa.PublicKey).Curve.Params().N // core checked the type
+	return core.CreateProof(ctx, unsecured, options, lowS{Signer: signer, n: n, size: size}, size)
 }
 
-// VerifyProof implements [proof.Suite] (vc-di-ecdsa 3.2.2 / 3.3.2).
+// lowS returns its signer's r||s signatures with s replaced by n-s when
+// s > n/2.
+type lowS struct {
+	proof.Signer
+	n    *big.Int
+	size int
+}
+
+func (l lowS) Sign(ctx context.Context, message []byte) ([]byte, error) {
+	sig, err := l.Signer.Sign(ctx, message)
+	if err != nil || len(sig) != l.size {
+		return sig, err // the core reports the wrong size
+	}
+	half := l.size / 2
+	sv := new(big.Int).SetBytes(sig[half:])
+	if sv.Cmp(new(big.Int).Rsh(l.n, 1)) <= 0 || sv.Cmp(l.n) >= 0 {
+		return sig, nil // low already, or not a signature (it will not verify)
+	}
+	out := append([]byte(nil), sig...)
+	sv.Sub(l.n, sv).FillBytes(out[half:])
+	return out, nil
+}
+
+// VerifyProof implements [proof.Suite] (vc-di-ecdsa 3.2.2 / 3.3.2). A
+// high-S signature verifies (see the package documentation).
 func (s *Suite) VerifyProof(unsecured, p map[string]any, key crypto.PublicKey) error {
 	core, size, err := s.core(key)
 	if err != nil {

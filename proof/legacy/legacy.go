@@ -17,6 +17,17 @@
 // Canonicalization runs in safe mode, as for the current suites. Prefer
 // eddsa-rdfc-2022 for new credentials.
 //
+// ECDSA signatures are malleable: if (r, s) verifies, so does (r, n-s).
+// EcdsaSecp256k1Signature2019 decides for the secp256k1 convention:
+// signatures are made low-S (s <= n/2; a signer's high-S result is
+// replaced by its twin) and a high-S signature is refused with an error
+// wrapping [ErrHighS] and proof.ErrInvalidSignature. This is the rule of
+// Bitcoin (BIP 62, BIP 146) and of the libraries secp256k1 issuers sign
+// with (libsecp256k1 and decred's secp256k1 sign low-S, @noble/curves
+// signs and verifies low-S by default); the Blockcerts status lists in
+// testdata are low-S. The suite's signature is then unique for the key and
+// the signed bytes.
+//
 // # Offline use
 //
 // Contexts come only from the loader given.

@@ -88,6 +88,13 @@ func (s *EcdsaSecp256k1Signature2019) CreateProof(ctx context.Context, unsecured
 	if len(sig) != 64 {
 		return nil, fmt.Errorf("legacy: signer returned %d bytes, want 64 (r||s)", len(sig))
 	}
+	// Emit only the low-S form, the one VerifyProof accepts.
+	var sv secp256k1.ModNScalar
+	if overflow := sv.SetByteSlice(sig[32:]); !overflow && sv.IsOverHalfOrder() {
+		sig = append([]byte(nil), sig...)
+		b := sv.Negate().Bytes()
+		copy(sig[32:], b[:])
+	}
 	p["jws"] = header + ".." + base64.RawURLEncoding.EncodeToString(sig)
 	return p, nil
 }
@@ -119,6 +126,12 @@ func (s *EcdsaSecp256k1Signature2019) VerifyProof(unsecured, p map[string]any, k
 	}
 	if overflow := sc.SetByteSlice(sig[32:]); overflow || sc.IsZero() {
 		return fmt.Errorf("%w: signature s out of range", proof.ErrInvalidSignature)
+	}
+	// Low-S only: (r, n-s) verifies whenever (r, s) does, and the secp256k1
+	// convention (Bitcoin's BIP 62 and BIP 146, libsecp256k1's verifier,
+	// @noble/curves' default) is to accept only s <= n/2.
+	if sc.IsOverHalfOrder() {
+		return fmt.Errorf("%w: %w", proof.ErrInvalidSignature, ErrHighS)
 	}
 	digest := sha256.Sum256(signingInput(header, hashData))
 	if !ecdsa.NewSignature(&r, &sc).Verify(digest[:], pub) {
