@@ -189,6 +189,9 @@ func warnNotMandatory(signed []byte, stderr io.Writer) error {
 		if _, ok := doc[member]; !ok || slices.Contains(base.MandatoryPointers, ptr) {
 			continue
 		}
+		if ptr == "/type" && len(base.MandatoryPointers) > 0 {
+			continue // any mandatory pointer keeps the root's types (createInitialSelection)
+		}
 		fmt.Fprintf(stderr, "WARNING: --unsafe-no-default-mandatory: %s is not mandatory: holders can withhold it from derived credentials, and verifiers cannot tell it was there (%s)\n", member, withheldMeans[member])
 	}
 	return nil
