@@ -21,7 +21,8 @@
 //
 // [Verifier.Verify] runs, in order: parse (JSON with embedded proofs, a
 // compact JWT, or a PNG/SVG badge carrying either), schema, proof, issuer,
-// refresh (only with [WithRefresher], at most once), status, validity,
+// disclosure (only for selectively disclosed credentials), refresh (only
+// with [WithRefresher], at most once), status, validity,
 // endorsements, anchor (with [WithReceipts] or when the policy says
 // [RequireAnchor]: the credential's Merkle receipt graded L0–L4, see
 // package anchor), then the recipient and custom checks.
@@ -34,6 +35,30 @@
 // proof.ErrInvalidSignature) or errors.Is(err, ErrExpired) tell a caller
 // why. Result.Credential is set only when verification succeeded, and is
 // parsed from the very bytes that were verified.
+//
+// # Selective disclosure
+//
+// A credential whose accepted proof is an ecdsa-sd-2023 derived proof
+// (proof/ecdsasd2023) holds only what its issuer made mandatory and what
+// its holder chose to show. For such credentials the disclosure check runs
+// after the issuer check: it reports in Result.Disclosure which of
+// validFrom, validUntil, credentialStatus and credentialSchema (for VCDM
+// 1.1 issuanceDate, expirationDate, credentialStatus, credentialSchema)
+// are mandatory, selectively disclosed or withheld, and fails with a
+// *[WithheldError] (wrapping [ErrWithheld]) if a member the policy
+// requires is withheld. A verifier cannot tell a withheld member from one
+// the issuer never set, and a withheld validUntil or credentialStatus
+// would pass the validity and status checks as "never expires" and
+// "cannot be revoked" — a bypass of those checks by the holder. So by
+// default the policy requires validUntil (expirationDate for 1.1) and
+// credentialStatus to be disclosed: the check fails closed, even for a
+// credential that never had them. [AllowWithheldUnsafe] accepts their
+// absence; [RequireDisclosure] requires more members. Whether a disclosed
+// member was mandatory is reported but not required: its value is
+// authentic either way. Issuers signing with microcred's ecdsa-sd-2023
+// make these members mandatory by default, so their derived credentials
+// pass when the credential has them. Other proofs sign every member, and
+// the check does not run.
 //
 // # Security considerations
 //

@@ -24,6 +24,7 @@ import (
 	"github.com/onchaincert/microcred/internal/strictjson"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/ecdsa2019"
+	"github.com/onchaincert/microcred/proof/ecdsasd2023"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/proof/legacy"
 	"github.com/onchaincert/microcred/proof/vcjwt"
@@ -84,6 +85,8 @@ var hostileErrors = map[string]error{
 	"status.ErrNoList":               status.ErrNoList,
 	"bake.ErrMultiple":               bake.ErrMultiple,
 	"bake.ErrMalformed":              bake.ErrMalformed,
+	"microcred.ErrWithheld":          microcred.ErrWithheld,
+	"ecdsasd2023.ErrBaseProof":       ecdsasd2023.ErrBaseProof,
 }
 
 type hostileCase struct{ file, setup, check, err, what string }
@@ -208,6 +211,8 @@ func hostileVerifier(t testing.TB) *microcred.Verifier {
 	require.NoError(t, err)
 	secp2019, err := legacy.NewEcdsaSecp256k1Signature2019(contexts.Default())
 	require.NoError(t, err)
+	sd, err := ecdsasd2023.New(contexts.Default())
+	require.NoError(t, err)
 	lists := status.StaticFetcher{}
 	for url, file := range map[string]string{
 		hostile.ListRevocation:  "revocation.json",
@@ -221,7 +226,7 @@ func hostileVerifier(t testing.TB) *microcred.Verifier {
 	}
 	v, err := microcred.NewVerifier(microcred.Trusted{
 		Resolver:  r,
-		Suites:    []proof.Suite{rdfcSuite, eddsa2022.NewJCS(), ecdsaRDFC, ecdsa2019.NewJCS(), ed2020, secp2019},
+		Suites:    []proof.Suite{rdfcSuite, eddsa2022.NewJCS(), ecdsaRDFC, ecdsa2019.NewJCS(), ed2020, secp2019, sd},
 		AcceptJWT: true,
 	}, microcred.WithClock(func() time.Time { return hostile.Now }), microcred.WithStatusFetcher(lists))
 	require.NoError(t, err)
@@ -229,21 +234,30 @@ func hostileVerifier(t testing.TB) *microcred.Verifier {
 }
 
 // hostilePolicy: "trust" trusts the corpus issuer, "trust-other" only the
-// other party, "any" any issuer (the older hand-made files).
+// other party, "any" any issuer (the older hand-made files); "sd" trusts
+// the ecdsa-sd-2023 issuer (and the corpus issuer's status lists) with the
+// default disclosure policy, "require-disclosure" also requires validFrom.
 func hostilePolicy(t testing.TB, setup string) microcred.Policy {
 	t.Helper()
 	issuer, other, err := hostile.Keys()
 	require.NoError(t, err)
-	var opt microcred.PolicyOption
+	var opts []microcred.PolicyOption
 	switch setup {
 	case "trust", "vp":
-		opt = microcred.TrustIssuers(issuer.DID().String())
+		opts = append(opts, microcred.TrustIssuers(issuer.DID().String()))
 	case "trust-other":
-		opt = microcred.TrustIssuers(other.DID().String())
+		opts = append(opts, microcred.TrustIssuers(other.DID().String()))
+	case "sd", "require-disclosure":
+		sdKey, err := hostile.SDKey()
+		require.NoError(t, err)
+		opts = append(opts, microcred.TrustIssuers(sdKey.DID().String()), microcred.TrustStatusListIssuers(issuer.DID().String()))
+		if setup == "require-disclosure" {
+			opts = append(opts, microcred.RequireDisclosure("validFrom"))
+		}
 	default:
-		opt = microcred.AnyIssuerUnsafe()
+		opts = append(opts, microcred.AnyIssuerUnsafe())
 	}
-	p, err := microcred.NewPolicy(opt)
+	p, err := microcred.NewPolicy(opts...)
 	require.NoError(t, err)
 	return p
 }

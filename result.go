@@ -89,6 +89,9 @@ type Result struct {
 	// Anchor is what the credential's anchor receipt established (level,
 	// chain, confirmations, why it stopped), or nil if none was checked.
 	Anchor *anchor.Assurance
+	// Disclosure is what a selectively disclosed (ecdsa-sd-2023 derived)
+	// credential discloses and withholds, or nil for other credentials.
+	Disclosure *Disclosure
 }
 
 // Check returns the result of the named check, or false if it did not run.

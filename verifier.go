@@ -172,6 +172,7 @@ type Policy struct {
 	statusIssuers map[string]bool
 	recipient     string
 	anchorLevel   anchor.Level // LevelNone: not required
+	disclosure    disclosurePolicy
 	valid         bool
 }
 
@@ -385,6 +386,9 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 	} else {
 		run.pass(CheckIssuer, "key controlled by a trusted issuer")
 	}
+
+	// disclosure: what a selectively disclosed credential withholds.
+	v.checkDisclosure(run, decoded, signer, cred, policy)
 
 	// refresh (optional, at most once): a fresher credential from the
 	// issuer's refreshService replaces this one and is verified in full.

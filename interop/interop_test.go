@@ -361,14 +361,17 @@ func TestSelectiveDisclosureBothWays(t *testing.T) {
 	e := setup(t)
 	key, did := e.keyOf(t, "p256")
 	in := e.credentialFor(t, did)
-	mandatory := []string{"/issuer", "/validFrom"}
+	// Our defaults, where the credential has them: a derived credential
+	// must disclose validUntil (and credentialStatus, which it has not:
+	// --allow-withheld-unsafe says the verifier accepts that).
+	mandatory := []string{"/issuer", "/type", "/validFrom", "/validUntil"}
 	reveal := []string{"/credentialSubject/achievement/name", "/credentialSubject/achievement/criteria"}
 	check := func(t *testing.T, name string, derived []byte) {
 		t.Helper()
 		path := e.write(t, name, derived)
 		ok, why := nodeVerify(t, path)
 		assert.True(t, ok, "Digital Bazaar rejects the derived credential: %s", why)
-		stdout, _, code := run(t, e.bin, "verify", "--trust", did, "--now", now, path)
+		stdout, _, code := run(t, e.bin, "verify", "--trust", did, "--now", now, "--allow-withheld-unsafe", "credentialStatus", path)
 		assert.Equal(t, 0, code, "microcred rejects the derived credential: %s", stdout)
 		var m map[string]any
 		require.NoError(t, json.Unmarshal(derived, &m))
@@ -381,7 +384,7 @@ func TestSelectiveDisclosureBothWays(t *testing.T) {
 		badPath := e.write(t, "tampered-"+name, bad)
 		ok, _ = nodeVerify(t, badPath)
 		assert.False(t, ok, "Digital Bazaar accepts a tampered derived credential")
-		_, _, code = run(t, e.bin, "verify", "--trust", did, "--now", now, badPath)
+		_, _, code = run(t, e.bin, "verify", "--trust", did, "--now", now, "--allow-withheld-unsafe", "credentialStatus", badPath)
 		assert.Equal(t, 1, code, "microcred accepts a tampered derived credential")
 	}
 	revealArgs := func(flag string, ps []string) []string {

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/onchaincert/microcred/proof/ecdsasd2023"
 )
 
 // seedHex is the Ed25519 seed of the W3C vc-di-eddsa vectors (keyPair.json,
@@ -396,7 +398,9 @@ func TestStatusCommands(t *testing.T) {
 
 // ecdsa-sd-2023 from the command line: the issuer signs a base proof with
 // mandatory pointers, the holder derives, the verifier accepts only the
-// derived credential and sees only what was revealed.
+// derived credential and sees only what was revealed. The credential has
+// no validUntil and no status, which a verifier of a derived credential
+// must accept explicitly.
 func TestSelectiveDisclosure(t *testing.T) {
 	dir := t.TempDir()
 	key := filepath.Join(dir, "p256.json")
@@ -423,8 +427,15 @@ func TestSelectiveDisclosure(t *testing.T) {
 	assert.Contains(t, m, "validFrom", "mandatory")
 	path := writeFile(t, dir, "derived.json", derived)
 	r = runCLI(t, "verify", "--trust", issuer, path)
+	require.Equal(t, 1, r.code, r.stdout)
+	assert.Contains(t, r.stdout, "validUntil, credentialStatus not disclosed")
+	assert.Contains(t, r.stdout, "hint: if this issuer's credentials may lack them, --allow-withheld-unsafe validUntil --allow-withheld-unsafe credentialStatus")
+	r = runCLI(t, "verify", "--trust", issuer, "--allow-withheld-unsafe", "validUntil", "--allow-withheld-unsafe", "credentialStatus", path)
 	require.Equal(t, 0, r.code, r.stdout)
-	assert.Contains(t, r.stdout, "ecdsa-sd-2023")
+	assert.Contains(t, r.stdout, "ecdsa-sd-2023 derived credential: mandatory validFrom; selective none; withheld validUntil, credentialStatus, credentialSchema")
+	r = runCLI(t, "verify", "--trust", issuer, "--allow-withheld-unsafe", "validUntil", "--allow-withheld-unsafe", "credentialStatus", "--require-disclosure", "name", path)
+	assert.Equal(t, 1, r.code, "the credential's name was not revealed")
+	assert.Equal(t, 2, runCLI(t, "verify", "--trust", issuer, "--allow-withheld-unsafe", "validFrom", path).code)
 
 	subject["achievement"].(map[string]any)["name"] = "Something grander"
 	bad, err := json.Marshal(m)
@@ -435,6 +446,67 @@ func TestSelectiveDisclosure(t *testing.T) {
 
 	assert.Equal(t, 1, runCLI(t, "derive", "--reveal", "not-a-pointer", base).code)
 	assert.Equal(t, 2, runCLI(t, "sign", "--key", key, "--suite", "ecdsa-rdfc-2019", "--mandatory", "/issuer", in).code)
+	assert.Equal(t, 2, runCLI(t, "sign", "--key", key, "--suite", "ecdsa-rdfc-2019", "--unsafe-no-default-mandatory", in).code)
+	assert.Equal(t, 2, runCLI(t, "sign", "--key", key, "--mandatory", "/issuer", in).code, "--mandatory without --suite")
+}
+
+// The defaults apply to every ecdsa-sd-2023 base proof; dropping them is
+// explicit and warned about, member by member.
+func TestSelectiveDisclosureDefaultMandatory(t *testing.T) {
+	dir := t.TempDir()
+	key := filepath.Join(dir, "p256.json")
+	r := runCLI(t, "key", "generate", "--type", "p256", "--seed", seedHex, "--out", key)
+	require.Equal(t, 0, r.code, r.stderr)
+	issuer := strings.TrimSpace(r.stdout)
+	var cred map[string]any
+	require.NoError(t, json.Unmarshal(obCredential(t), &cred))
+	cred["validUntil"] = "2099-01-01T00:00:00Z"
+	data, err := json.Marshal(cred)
+	require.NoError(t, err)
+	in := writeFile(t, dir, "cred.json", data)
+	mandatoryOf := func(signed string) []string {
+		var m struct {
+			Proof struct{ ProofValue string } `json:"proof"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(signed), &m))
+		bv, err := ecdsasd2023.ParseBaseProofValue(m.Proof.ProofValue)
+		require.NoError(t, err)
+		return bv.MandatoryPointers
+	}
+
+	r = runCLI(t, "sign", "--key", key, "--suite", "ecdsa-sd-2023", "--set-issuer", in)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, []string{"/issuer", "/type", "/validFrom", "/validUntil"}, mandatoryOf(r.stdout))
+	assert.Empty(t, r.stderr)
+	r = runCLI(t, "sign", "--key", key, "--suite", "ecdsa-sd-2023", "--mandatory", "/credentialSubject/achievement/name", "--set-issuer", in)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, []string{"/issuer", "/type", "/validFrom", "/validUntil", "/credentialSubject/achievement/name"}, mandatoryOf(r.stdout))
+
+	r = runCLI(t, "sign", "--key", key, "--suite", "ecdsa-sd-2023", "--unsafe-no-default-mandatory", "--mandatory", "/issuer", "--set-issuer", in)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, []string{"/issuer"}, mandatoryOf(r.stdout))
+	signedOnlyIssuer := r.stdout
+	var warned []string
+	for _, line := range strings.Split(strings.TrimSpace(r.stderr), "\n") {
+		require.True(t, strings.HasPrefix(line, "WARNING: --unsafe-no-default-mandatory: "), line)
+		warned = append(warned, strings.Fields(strings.TrimPrefix(line, "WARNING: --unsafe-no-default-mandatory: "))[0])
+	}
+	assert.Equal(t, []string{"validFrom", "validUntil"}, warned, "each default member the credential has, but /issuer (kept) and the types (any pointer keeps them)")
+	r = runCLI(t, "sign", "--key", key, "--suite", "ecdsa-sd-2023", "--unsafe-no-default-mandatory", "--set-issuer", in)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "WARNING: --unsafe-no-default-mandatory: type is not mandatory", "nothing at all is mandatory")
+	assert.Contains(t, r.stderr, "WARNING: --unsafe-no-default-mandatory: issuer is not mandatory")
+	assert.Contains(t, r.stderr, "validUntil is not mandatory: holders can withhold it from derived credentials, and verifiers cannot tell it was there (the credential can be shown as never expiring)")
+
+	// The holder withholds validUntil; the verifier refuses by default.
+	base := writeFile(t, dir, "base.json", []byte(signedOnlyIssuer))
+	r = runCLI(t, "derive", "--reveal", "/credentialSubject/achievement/name", base)
+	require.Equal(t, 0, r.code, r.stderr)
+	derived := writeFile(t, dir, "derived.json", []byte(r.stdout))
+	assert.NotContains(t, r.stdout, "validUntil")
+	r = runCLI(t, "verify", "--trust", issuer, "--allow-withheld-unsafe", "credentialStatus", derived)
+	assert.Equal(t, 1, r.code, r.stdout)
+	assert.Contains(t, r.stdout, "validUntil not disclosed")
 }
 
 // secp256k1 keys sign EcdsaSecp256k1Signature2019 (the Blockcerts v3

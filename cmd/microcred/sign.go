@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,13 +25,20 @@ import (
 
 var suiteNames = []string{eddsa2022.RDFCName, eddsa2022.JCSName, ecdsa2019.RDFCName, ecdsa2019.JCSName, ecdsasd2023.Name, legacy.TypeEd25519Signature2020, legacy.TypeEcdsaSecp256k1Signature2019}
 
-func suiteByName(name string, mandatory []string) (proof.Suite, error) {
+func suiteByName(name string, mandatory []string, noDefaultMandatory bool) (proof.Suite, error) {
 	if len(mandatory) > 0 && name != ecdsasd2023.Name {
 		return nil, usagef("--mandatory applies to --suite %s only", ecdsasd2023.Name)
 	}
+	if noDefaultMandatory && name != ecdsasd2023.Name {
+		return nil, usagef("--unsafe-no-default-mandatory applies to --suite %s only", ecdsasd2023.Name)
+	}
 	switch name {
 	case ecdsasd2023.Name:
-		return ecdsasd2023.New(contexts.Default(), ecdsasd2023.WithMandatoryPointers(mandatory...))
+		opts := []ecdsasd2023.Option{ecdsasd2023.WithMandatoryPointers(mandatory...)}
+		if noDefaultMandatory {
+			opts = append(opts, ecdsasd2023.WithoutDefaultMandatoryUnsafe())
+		}
+		return ecdsasd2023.New(contexts.Default(), opts...)
 	case eddsa2022.RDFCName:
 		return eddsa2022.NewRDFC(contexts.Default())
 	case eddsa2022.JCSName:
@@ -56,7 +65,8 @@ func sign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	format := fs.String("format", "di", "di (embedded Data Integrity proof), jwt (OB 3.0 VC-JWT) or vc+jwt (VC-JOSE-COSE)")
 	alg := fs.String("alg", "", "with a JWT format: the algorithm the key must use (EdDSA, ES256, ES384, ES256K, RS256)")
 	var mandatory stringList
-	fs.Var(&mandatory, "mandatory", "with --suite ecdsa-sd-2023: a JSON pointer the holder must always disclose (repeatable), e.g. /issuer")
+	fs.Var(&mandatory, "mandatory", "with --suite ecdsa-sd-2023: a JSON pointer the holder must always disclose (repeatable), e.g. /credentialSubject/achievement/name; added to the defaults ("+strings.Join(ecdsasd2023.DefaultMandatoryPointers(), " ")+", where present)")
+	noDefaultMandatory := fs.Bool("unsafe-no-default-mandatory", false, "with --suite ecdsa-sd-2023: do not make the default members mandatory, only those --mandatory names; holders can then withhold validity and status (a warning names each member)")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
@@ -71,10 +81,13 @@ func sign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	default:
 		return usagef("unknown --format %q (want di, jwt or vc+jwt)", *format)
 	}
+	if (len(mandatory) > 0 || *noDefaultMandatory) && *suiteName == "" {
+		return usagef("--mandatory and --unsafe-no-default-mandatory need --suite %s", ecdsasd2023.Name)
+	}
 	var suite proof.Suite
 	if *suiteName != "" {
 		var err error
-		if suite, err = suiteByName(*suiteName, mandatory); err != nil {
+		if suite, err = suiteByName(*suiteName, mandatory, *noDefaultMandatory); err != nil {
 			return err
 		}
 	}
@@ -132,8 +145,56 @@ func sign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if *noDefaultMandatory {
+		if err := warnNotMandatory(signed, stderr); err != nil {
+			return err
+		}
+	}
 	_, err = stdout.Write(append(signed, '\n'))
 	return err
+}
+
+// withheldMeans says what a verifier sees when a holder withholds a member.
+var withheldMeans = map[string]string{
+	"validUntil":       "the credential can be shown as never expiring",
+	"expirationDate":   "the credential can be shown as never expiring",
+	"validFrom":        "the credential can be shown without its start of validity",
+	"issuanceDate":     "the credential can be shown without its issuance date",
+	"credentialStatus": "the credential can be shown as never revoked or suspended",
+	"credentialSchema": "the credential can be shown without its schema, which then goes unchecked",
+	"type":             "the credential can be shown without its types",
+	"issuer":           "the credential can be shown without its issuer's profile",
+}
+
+// warnNotMandatory prints a warning for each default mandatory member the
+// signed credential has but its ecdsa-sd-2023 base proof does not make
+// mandatory.
+func warnNotMandatory(signed []byte, stderr io.Writer) error {
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(signed, &doc); err != nil {
+		return err
+	}
+	var p struct {
+		ProofValue string `json:"proofValue"`
+	}
+	if err := json.Unmarshal(doc["proof"], &p); err != nil {
+		return err
+	}
+	base, err := ecdsasd2023.ParseBaseProofValue(p.ProofValue)
+	if err != nil {
+		return err
+	}
+	for _, ptr := range ecdsasd2023.DefaultMandatoryPointers() {
+		member := strings.TrimPrefix(ptr, "/")
+		if _, ok := doc[member]; !ok || slices.Contains(base.MandatoryPointers, ptr) {
+			continue
+		}
+		if ptr == "/type" && len(base.MandatoryPointers) > 0 {
+			continue // any mandatory pointer keeps the root's types (createInitialSelection)
+		}
+		fmt.Fprintf(stderr, "WARNING: --unsafe-no-default-mandatory: %s is not mandatory: holders can withhold it from derived credentials, and verifiers cannot tell it was there (%s)\n", member, withheldMeans[member])
+	}
+	return nil
 }
 
 // readInput reads a file ("-" for standard input), capped in size; an

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -82,6 +83,10 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	var listIssuers stringList
 	fs.Var(&listIssuers, "trust-status-issuer", "DID whose status lists are accepted for other issuers' credentials (repeatable)")
 	ignoreStatus := fs.Bool("ignore-status-unsafe", false, "do not check revocation/suspension status")
+	var requireDisclosure stringList
+	fs.Var(&requireDisclosure, "require-disclosure", "MEMBER: a selectively disclosed (ecdsa-sd-2023) credential must disclose this top-level member, e.g. validFrom (repeatable; validUntil and credentialStatus are required by default)")
+	var allowWithheld stringList
+	fs.Var(&allowWithheld, "allow-withheld-unsafe", "MEMBER: accept a selectively disclosed credential that does not disclose validUntil, expirationDate or credentialStatus (repeatable); a withheld validUntil reads as never expiring, a withheld credentialStatus as never revoked")
 	challenge := fs.String("challenge", "", "for a presentation: the challenge you sent (required to verify one)")
 	domain := fs.String("domain", "", "for a presentation: your domain")
 	var didDocs stringList
@@ -183,9 +188,15 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if len(listIssuers) > 0 {
 		popts = append(popts, microcred.TrustStatusListIssuers(listIssuers...))
 	}
+	if len(requireDisclosure) > 0 {
+		popts = append(popts, microcred.RequireDisclosure(requireDisclosure...))
+	}
+	if len(allowWithheld) > 0 {
+		popts = append(popts, microcred.AllowWithheldUnsafe(allowWithheld...))
+	}
 	policy, err := microcred.NewPolicy(popts...)
 	if err != nil {
-		return err
+		return usagef("%v", err)
 	}
 	if isPresentation(input) {
 		pres, verr := v.VerifyPresentation(ctx, input, policy, microcred.PresentationOptions{Challenge: *challenge, Domain: *domain})
@@ -213,6 +224,18 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		writeTextReport(stdout, fs.Arg(0), res)
 		if warnTrust && res.Issuer != "" {
 			fmt.Fprintf(stdout, "  WARNING: issuer trust not checked: %s signed with its own key, but nobody said it is trusted (--trust %s, or --any-issuer)\n", res.Issuer, res.Issuer)
+		}
+		var we *microcred.WithheldError
+		if errors.As(verr, &we) {
+			var flags []string
+			for _, m := range we.Members {
+				if m == "validUntil" || m == "expirationDate" || m == "credentialStatus" {
+					flags = append(flags, "--allow-withheld-unsafe "+m)
+				}
+			}
+			if len(flags) > 0 {
+				fmt.Fprintf(stdout, "  hint: if this issuer's credentials may lack them, %s accepts that\n", strings.Join(flags, " "))
+			}
 		}
 	}
 	if ro.path != "" {

@@ -100,6 +100,7 @@ func Generate(base []byte) (map[string][]byte, error) {
 	g.presentations()
 	g.images()
 	g.keys13()
+	g.sd13()
 	return g.files, g.err
 }
 

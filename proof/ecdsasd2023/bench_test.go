@@ -14,7 +14,7 @@ import (
 func BenchmarkSignBase(b *testing.B) {
 	v := vectors()[0]
 	mandatory, _ := v.pointers(b)
-	s := newSuite(b, ecdsasd2023.WithMandatoryPointers(mandatory...))
+	s := newSuite(b, ecdsasd2023.WithoutDefaultMandatoryUnsafe(), ecdsasd2023.WithMandatoryPointers(mandatory...))
 	doc := v.unsignedBytes(b)
 	signer := baseSigner(b)
 	opts := proof.Options{Created: time.Date(2023, 8, 15, 23, 36, 38, 0, time.UTC)}
@@ -46,6 +46,20 @@ func BenchmarkVerifyDerived(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := proof.Verify(context.Background(), derived, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkVerifyDisclosure(b *testing.B) {
+	v := vectors()[0]
+	reveal := readMap(b, v.file("derivedRevealDocument.json"))
+	doc, p := withoutProof(reveal), reveal["proof"].(map[string]any)
+	key := publicKey(b, material(b).BaseKeyPair.PublicKeyMultibase)
+	s := newSuite(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.VerifyDisclosure(doc, p, key); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -5,9 +5,10 @@
 //
 // Three parties, three calls:
 //
-//	// Issuer: a base proof, for the holder only.
+//	// Issuer: a base proof, for the holder only. The issuer, types,
+//	// validity, status and schema are mandatory by default.
 //	suite, _ := ecdsasd2023.New(contexts.Default(),
-//		ecdsasd2023.WithMandatoryPointers("/issuer", "/validFrom"))
+//		ecdsasd2023.WithMandatoryPointers("/credentialSubject/achievement/id"))
 //	base, _ := proof.Sign(ctx, credential, suite, p256Key, proof.Options{})
 //
 //	// Holder: reveal the mandatory statements and the selected ones.
@@ -15,6 +16,8 @@
 //
 //	// Verifier: only derived proofs verify.
 //	_, err := proof.Verify(ctx, derived, proof.VerifyOptions{Suites: []proof.Suite{suite}, ...})
+//	// ... and what did the issuer make mandatory?
+//	disclosure, err := suite.VerifyDisclosure(unsecured, derivedProof, issuerKey)
 //
 // [Suite.CreateProof] (through [proof.Sign]) relabels the document's blank
 // nodes with HMAC-SHA-256 under a fresh 32-byte key, splits its canonical
@@ -26,11 +29,13 @@
 // proof with only the signatures and labels the verifier needs.
 // [Suite.VerifyProof] (through [proof.Verify]) checks a derived proof.
 //
-// Mandatory pointers are an option of the suite ([WithMandatoryPointers]):
-// the [proof.Suite] interface passes no per-call data beyond the proof
-// options, so use one Suite value per mandatory-pointer policy. Suites
-// without options verify every derived proof; the pointers only matter
-// when signing.
+// Mandatory pointers are options of the suite: the defaults
+// ([DefaultMandatoryPointers]), pointers added with
+// [WithMandatoryPointers], defaults removed with
+// [WithoutDefaultMandatoryUnsafe]. The [proof.Suite] interface passes no
+// per-call data beyond the proof options, so use one Suite value per
+// mandatory-pointer policy. Suites without options verify every derived
+// proof; the pointers only matter when signing.
 //
 // [BaseProofValue], [DerivedProofValue] and the step functions
 // ([Suite.ProofConfigCanon], [Suite.Transform], [Suite.DisclosureData],
@@ -50,6 +55,25 @@
 // increasing and in range, and there must be exactly one signature per
 // non-mandatory statement. Canonicalization runs in the same safe mode as
 // every RDFC suite here: an undefined term fails signing and verification.
+//
+// A derived document holds only what the holder chose and what the
+// issuer made mandatory, and a verifier cannot tell a member the holder
+// withheld from one the issuer never set: without a mandatory
+// validUntil and credentialStatus, a holder can present an expired or
+// revoked credential as one that never expires and has no status. So the
+// issuer's mandatory pointers default to /issuer, /type, /validFrom,
+// /validUntil, /issuanceDate, /expirationDate, /credentialStatus and
+// /credentialSchema, each where the credential has the member; callers
+// add pointers with [WithMandatoryPointers], and removing a default takes
+// [WithoutDefaultMandatoryUnsafe]. (No pointer is needed for @context:
+// selection always keeps it.) A mandatory credentialSchema also means the
+// derived credential must still pass that schema, so the holder must
+// reveal what the schema requires. On the verifier's side,
+// [Suite.VerifyDisclosure] reports, member by member, what a derived
+// document discloses and whether the issuer made it mandatory (through
+// the proof's mandatory indexes), so that a policy can require members
+// to be disclosed; a member whose value expands to no statement (null,
+// []) carries nothing signed and is not disclosed.
 //
 // Blank node labels in a derived proof are HMACs of canonical labels, so
 // a holder who presents several derivations of one credential can be
@@ -75,7 +99,10 @@
 //
 // Passes the W3C vc-di-ecdsa ecdsa-sd-2023 vectors (employ and prc) step
 // by step, including byte-exact base proof encoding and byte-exact derived
-// proofs. Derived proof values carry a 35-byte public key (the spec's
+// proofs. The vectors make only /issuer mandatory, so they are reproduced
+// with [WithoutDefaultMandatoryUnsafe] and [WithMandatoryPointers]; with
+// the defaults, their documents and selections give the same reveal
+// documents. Derived proof values carry a 35-byte public key (the spec's
 // parseDerivedProofValue text says 36; the vectors and the base proof
 // encoding have 35).
 package ecdsasd2023

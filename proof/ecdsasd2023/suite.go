@@ -31,9 +31,13 @@ const cryptoSHA256 = crypto.SHA256
 // holder derives with [Suite.Derive]. It is immutable and safe for
 // concurrent use.
 type Suite struct {
-	canon     *canon.RDFC
-	mandatory []string
-	hmacKey   []byte // nil: a fresh random key per proof
+	canon *canon.RDFC
+	// mandatory are the pointers added to the defaults; dropped and
+	// noDefaults remove defaults (WithoutDefaultMandatoryUnsafe).
+	mandatory  []string
+	dropped    map[string]bool
+	noDefaults bool
+	hmacKey    []byte // nil: a fresh random key per proof
 
 	// proofKey, if set, supplies the proof-scoped key pair (tests only).
 	proofKey func() (*ecdsa.PrivateKey, error)
@@ -43,20 +47,6 @@ var _ proof.Suite = (*Suite)(nil)
 
 // Option configures a [Suite].
 type Option func(*Suite) error
-
-// WithMandatoryPointers sets the JSON pointers (RFC 6901) of what every
-// derived proof must disclose, e.g. "/issuer", "/validFrom". They are
-// recorded in the base proof. Without this option nothing is mandatory
-// (the holder may then withhold everything but @context, id and type).
-func WithMandatoryPointers(pointers ...string) Option {
-	return func(s *Suite) error {
-		if err := checkPointers(pointers); err != nil {
-			return err
-		}
-		s.mandatory = append([]string(nil), pointers...)
-		return nil
-	}
-}
 
 // WithHMACKey fixes the 32-byte HMAC key that relabels blank nodes,
 // instead of a fresh random key per base proof. It exists to reproduce
@@ -88,6 +78,9 @@ func New(loader *contexts.Loader, opts ...Option) (*Suite, error) {
 			return nil, err
 		}
 	}
+	if err := s.checkMandatory(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -96,9 +89,6 @@ func (s *Suite) Type() string { return proof.TypeDataIntegrity }
 
 // Cryptosuite returns "ecdsa-sd-2023".
 func (s *Suite) Cryptosuite() string { return Name }
-
-// MandatoryPointers returns the suite's mandatory pointers.
-func (s *Suite) MandatoryPointers() []string { return append([]string(nil), s.mandatory...) }
 
 func p256(key crypto.PublicKey) (*ecdsa.PublicKey, error) {
 	if pub, ok := key.(*ecdsa.PublicKey); ok && pub.Curve == elliptic.P256() {
@@ -243,8 +233,9 @@ func verifyP1363(pub *ecdsa.PublicKey, msg, sig []byte) bool {
 }
 
 // CreateProof implements [proof.Suite]: it creates a base proof
-// (vc-di-ecdsa 3.6.1 Create Base Proof) with the suite's mandatory
-// pointers, signing with a P-256 signer. The base proof is for the
+// (vc-di-ecdsa 3.6.1 Create Base Proof) with the mandatory pointers
+// [Suite.MandatoryPointersFor] gives for unsecured, signing with a P-256
+// signer. The base proof is for the
 // holder only; verifiers accept only proofs made by [Suite.Derive].
 func (s *Suite) CreateProof(ctx context.Context, unsecured, options map[string]any, signer proof.Signer) (map[string]any, error) {
 	if signer == nil {
@@ -266,7 +257,7 @@ func (s *Suite) CreateProof(ctx context.Context, unsecured, options map[string]a
 			return nil, err
 		}
 	}
-	t, err := s.Transform(unsecured, hmacKey, s.mandatory)
+	t, err := s.Transform(unsecured, hmacKey, s.MandatoryPointersFor(unsecured))
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +308,10 @@ type VerifyData struct {
 	Signatures    [][]byte
 	// NQuads are the document's canonical N-Quads with the label map
 	// applied, sorted.
-	NQuads        []string
+	NQuads []string
+	// Mandatory and NonMandatory split NQuads by the proof's mandatory
+	// indexes.
+	Mandatory     []string
 	NonMandatory  []string
 	MandatoryHash []byte
 }
@@ -325,38 +319,45 @@ type VerifyData struct {
 // CreateVerifyData parses a derived proof and computes the data to verify
 // (vc-di-ecdsa 3.5.9), for step-by-step checks. VerifyProof uses it.
 func (s *Suite) CreateVerifyData(unsecured, p map[string]any) (*VerifyData, error) {
+	vd, _, err := s.createVerifyData(unsecured, p)
+	return vd, err
+}
+
+// createVerifyData is CreateVerifyData; it also returns the parsed proof
+// value.
+func (s *Suite) createVerifyData(unsecured, p map[string]any) (*VerifyData, *DerivedProofValue, error) {
 	value, _ := p["proofValue"].(string)
 	if IsBaseProofValue(value) {
-		return nil, &proof.FieldError{Field: "proofValue", Err: ErrBaseProof}
+		return nil, nil, &proof.FieldError{Field: "proofValue", Err: ErrBaseProof}
 	}
 	dv, err := ParseDerivedProofValue(value)
 	if err != nil {
-		return nil, &proof.FieldError{Field: "proofValue", Err: err}
+		return nil, nil, &proof.FieldError{Field: "proofValue", Err: err}
 	}
 	proofHash, err := s.ProofHash(unsecured, p)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// The label map must be one-to-one: two blank nodes of the document
 	// must not stand for one signed node.
 	seen := make(map[string]bool, len(dv.LabelMap))
 	for _, l := range dv.LabelMap {
 		if seen[l] {
-			return nil, fmt.Errorf("%w: two blank nodes map to one label", ErrLabelMap)
+			return nil, nil, fmt.Errorf("%w: two blank nodes map to one label", ErrLabelMap)
 		}
 		seen[l] = true
 	}
 	quads, err := s.canon.Quads(unsecured)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	canonical, _, err := s.canonicalize(quads)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	nq, err := relabel(canonical, dv.LabelMap)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	nq = sortedSet(nq)
 	var mandatory, nonMandatory []string
@@ -370,7 +371,7 @@ func (s *Suite) CreateVerifyData(unsecured, p map[string]any) (*VerifyData, erro
 		}
 	}
 	if next != len(dv.MandatoryIndexes) {
-		return nil, fmt.Errorf("%w: mandatory index %d is out of range (%d statements)", proof.ErrInvalidSignature, dv.MandatoryIndexes[next], len(nq))
+		return nil, nil, fmt.Errorf("%w: mandatory index %d is out of range (%d statements)", proof.ErrInvalidSignature, dv.MandatoryIndexes[next], len(nq))
 	}
 	return &VerifyData{
 		BaseSignature: dv.BaseSignature,
@@ -378,9 +379,10 @@ func (s *Suite) CreateVerifyData(unsecured, p map[string]any) (*VerifyData, erro
 		PublicKey:     dv.PublicKey,
 		Signatures:    dv.Signatures,
 		NQuads:        nq,
+		Mandatory:     mandatory,
 		NonMandatory:  nonMandatory,
 		MandatoryHash: hashJoined(mandatory),
-	}, nil
+	}, dv, nil
 }
 
 // VerifyProof implements [proof.Suite]: it verifies a derived proof
@@ -389,35 +391,41 @@ func (s *Suite) CreateVerifyData(unsecured, p map[string]any) (*VerifyData, erro
 // signature that does not verify gives an error wrapping
 // [proof.ErrInvalidSignature].
 func (s *Suite) VerifyProof(unsecured, p map[string]any, key crypto.PublicKey) error {
+	_, _, err := s.verifyDerived(unsecured, p, key)
+	return err
+}
+
+// verifyDerived is VerifyProof; it also returns what it verified.
+func (s *Suite) verifyDerived(unsecured, p map[string]any, key crypto.PublicKey) (*VerifyData, *DerivedProofValue, error) {
 	issuerKey, err := p256(key)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	vd, err := s.CreateVerifyData(unsecured, p)
+	vd, dv, err := s.createVerifyData(unsecured, p)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	// From spec (3.6.7 step 3): one signature per non-mandatory statement.
 	if len(vd.Signatures) != len(vd.NonMandatory) {
-		return fmt.Errorf("%w (%s): %d signatures for %d non-mandatory statements", proof.ErrInvalidSignature, Name, len(vd.Signatures), len(vd.NonMandatory))
+		return nil, nil, fmt.Errorf("%w (%s): %d signatures for %d non-mandatory statements", proof.ErrInvalidSignature, Name, len(vd.Signatures), len(vd.NonMandatory))
 	}
 	proofKey, err := parsePublicKey(vd.PublicKey)
 	if err != nil {
-		return &proof.FieldError{Field: "proofValue", Err: err}
+		return nil, nil, &proof.FieldError{Field: "proofValue", Err: err}
 	}
 	// From spec (3.6.7 steps 5-6): the base signature covers proofHash,
 	// the proof-scoped key and mandatoryHash.
 	if !verifyP1363(issuerKey, signData(vd.ProofHash, vd.PublicKey, vd.MandatoryHash), vd.BaseSignature) {
-		return fmt.Errorf("%w (%s): base signature", proof.ErrInvalidSignature, Name)
+		return nil, nil, fmt.Errorf("%w (%s): base signature", proof.ErrInvalidSignature, Name)
 	}
 	// From spec (3.6.7 step 7): each disclosed non-mandatory statement is
 	// signed by the proof-scoped key.
 	for i, q := range vd.NonMandatory {
 		if !verifyP1363(proofKey, []byte(q), vd.Signatures[i]) {
-			return fmt.Errorf("%w (%s): signature %d", proof.ErrInvalidSignature, Name, i)
+			return nil, nil, fmt.Errorf("%w (%s): signature %d", proof.ErrInvalidSignature, Name, i)
 		}
 	}
-	return nil
+	return vd, dv, nil
 }
 
 // Derive creates a derived proof (vc-di-ecdsa 3.6.6 Add Derived Proof):

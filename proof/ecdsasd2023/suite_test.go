@@ -215,7 +215,7 @@ func TestRoundTrip(t *testing.T) {
 	require.NoError(t, json.Unmarshal(derived, &d))
 	assert.Equal(t, "urn:uuid:2f8a6f1e-6d2b-4a53-9b0e-1f4c7e2a9d10", d["id"], "ids on the way are kept")
 	assert.Equal(t, "2025-01-15T09:00:00Z", d["validFrom"])
-	assert.NotContains(t, d, "validUntil", "not selected")
+	assert.Equal(t, "2028-01-15T09:00:00Z", d["validUntil"], "mandatory by default")
 	assert.NotContains(t, d, "name")
 	cs := d["credentialSubject"].(map[string]any)
 	assert.Equal(t, "did:example:learner-4711", cs["id"])

@@ -19,6 +19,7 @@ import (
 type skolemized struct {
 	doc    map[string]any
 	prefix string
+	count  int // the nodes named prefix+"g0" … prefix+"g<count-1>"
 }
 
 // skolemize gives every node object of doc without an @id the IRI
@@ -62,6 +63,7 @@ func (s *Suite) skolemize(doc map[string]any) (*skolemized, error) {
 		m[n.IDMember] = sk.prefix + "g" + strconv.Itoa(count)
 		count++
 	}
+	sk.count = count
 	return sk, nil
 }
 
