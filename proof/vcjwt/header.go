@@ -1,0 +1,127 @@
+package vcjwt
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/onchaincert/microcred/internal/strictjson"
+)
+
+// header is the protected header of a token, read by exact member names.
+type header struct {
+	Alg, Kid, Typ, Cty     string
+	HasKid, HasTyp, HasCty bool
+	// Crit is the crit member if present (refused by parseToken).
+	Crit json.RawMessage
+	JWK  json.RawMessage
+}
+
+// headerNames are the JOSE header parameters registered for JWS (RFC 7515
+// §4.1, RFC 7797). go-jose reads them case-sensitively; a member whose name
+// differs from one only in case is refused, so no reader (encoding/json
+// folds case) can see a header parameter that go-jose and microcred do
+// not.
+var headerNames = []string{"alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "b64"}
+
+// maxHeaderBytes caps a decoded protected header.
+const maxHeaderBytes = 64 << 10
+
+// segment decodes one part of a compact JWS: unpadded base64url.
+func segment(s, what string) ([]byte, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s is not base64url", ErrMalformed, what)
+	}
+	return b, nil
+}
+
+// members decodes a strict JSON object into its members' exact bytes,
+// keyed by their exact (unescaped) names.
+func members(data []byte, maxBytes int) (map[string]json.RawMessage, error) {
+	if err := strictjson.Check(data, strictjson.Limits{MaxBytes: maxBytes}); err != nil {
+		return nil, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil || m == nil {
+		return nil, fmt.Errorf("%w: not a JSON object", ErrMalformed)
+	}
+	return m, nil
+}
+
+// parseHeader reads a decoded protected header. It does not judge alg or
+// crit (parseToken does).
+func parseHeader(hb []byte) (header, error) {
+	var h header
+	m, err := members(hb, maxHeaderBytes)
+	if err != nil {
+		return h, fmt.Errorf("%w: header: %w", ErrMalformed, err)
+	}
+	for name := range m {
+		for _, r := range headerNames {
+			if name != r && strings.EqualFold(name, r) {
+				return h, fmt.Errorf("%w: header member %q differs from %q only in case", ErrMalformed, name, r)
+			}
+		}
+	}
+	for _, f := range []struct {
+		name string
+		val  *string
+		has  *bool
+	}{{"alg", &h.Alg, nil}, {"kid", &h.Kid, &h.HasKid}, {"typ", &h.Typ, &h.HasTyp}, {"cty", &h.Cty, &h.HasCty}} {
+		raw, ok := m[f.name]
+		if !ok {
+			continue
+		}
+		if raw[0] != '"' || json.Unmarshal(raw, f.val) != nil {
+			return h, fmt.Errorf("%w: header %s is not a string", ErrMalformed, f.name)
+		}
+		if f.has != nil {
+			*f.has = true
+			if *f.val == "" {
+				return h, fmt.Errorf("%w: header %s is empty", ErrMalformed, f.name)
+			}
+		}
+	}
+	h.Crit, h.JWK = m["crit"], m["jwk"]
+	return h, nil
+}
+
+// kind is what a token secures: a credential or a presentation.
+type kind struct {
+	name  string   // "credential"
+	claim string   // the VCDM 1.1 claim carrying it: "vc"
+	typs  []string // VC-JOSE-COSE media types
+}
+
+var (
+	credentialKind   = kind{"credential", "vc", []string{"vc+jwt", "vc+ld+json+jwt"}}
+	presentationKind = kind{"presentation", "vp", []string{"vp+jwt", "vp+ld+json+jwt"}}
+)
+
+// secured picks the form of a token from its media type and returns the
+// document it secures: VC-JOSE-COSE (typ vc+jwt or vp+jwt; the payload is
+// the document and carries no vc/vp claim) or the VCDM 1.1 / OB 3.0 form
+// (typ JWT or none, with the document in the vc or vp claim).
+func (k kind) secured(h header, pb []byte, c *claims) (Format, []byte, error) {
+	hasOwn := c.hasVC
+	if k.claim == "vp" {
+		hasOwn = c.hasVP
+	}
+	switch {
+	case slices.Contains(k.typs, h.Typ):
+		if c.hasVC || c.hasVP {
+			return 0, nil, fmt.Errorf("%w: a %s payload must be the %s, not carry vc/vp claims", ErrMalformed, h.Typ, k.name)
+		}
+		return FormatJOSE, pb, nil
+	case (!h.HasTyp || strings.EqualFold(h.Typ, "JWT")) && hasOwn:
+		m, err := members(pb, 0)
+		if err != nil {
+			return 0, nil, fmt.Errorf("%w: payload: %w", ErrMalformed, err)
+		}
+		return FormatOB3, m[k.claim], nil
+	}
+	return 0, nil, fmt.Errorf("%w: media type %q with no %s claim is not a %s", ErrMalformed, h.Typ, k.claim, k.name)
+}

@@ -1,0 +1,85 @@
+package vcjwt_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/onchaincert/microcred/proof/vcjwt"
+)
+
+// withHeader is the fixture's OB 3.0 token under another header.
+func (f jwtFixture) withHeader(t testing.TB, kv ...string) string {
+	p := obj("iss", strconv.Quote(f.key.DID().String()), "vc", string(f.cred))
+	return signRaw(t, f.key, obj(kv...), p)
+}
+
+// joseToken is the fixture's credential as a VC-JOSE-COSE payload.
+func (f jwtFixture) joseToken(t testing.TB, kv ...string) string {
+	return signRaw(t, f.key, obj(kv...), f.cred)
+}
+
+// The header was decoded through encoding/json struct tags, so "KID",
+// "Alg" or "\u212Aid" (KELVIN SIGN folds to k) filled the fields while
+// go-jose, which matches names exactly, saw none of them. Every registered
+// header parameter is now read by its exact name, and a case variant of
+// one is refused.
+func TestHeaderCaseVariants(t *testing.T) {
+	f := newFixture(t)
+	kid := strconv.Quote(f.key.VerificationMethod())
+	for _, tc := range []struct {
+		name string
+		kv   []string
+	}{
+		{"KID alone", []string{"alg", `"EdDSA"`, "KID", kid}},
+		{"Kid beside kid", []string{"alg", `"EdDSA"`, "kid", kid, "Kid", `"did:key:z6Mkother#z6Mkother"`}},
+		{"kelvin kid", []string{"alg", `"EdDSA"`, "\u212Aid", kid}},
+		{"ALG alone", []string{"ALG", `"EdDSA"`, "kid", kid}},
+		{"Alg beside alg", []string{"alg", `"EdDSA"`, "Alg", `"ES256"`, "kid", kid}},
+		{"TYP", []string{"alg", `"EdDSA"`, "kid", kid, "TYP", `"JWT"`}},
+		{"Cty", []string{"alg", `"EdDSA"`, "kid", kid, "Cty", `"JWT"`}},
+		{"CRIT", []string{"alg", `"EdDSA"`, "kid", kid, "CRIT", `["exp"]`}},
+		{"JWK", []string{"alg", `"EdDSA"`, "kid", kid, "JWK", `{"kty":"OKP"}`}},
+		{"B64", []string{"alg", `"EdDSA"`, "kid", kid, "B64", `false`}},
+		{"X5C", []string{"alg", `"EdDSA"`, "kid", kid, "X5C", `[]`}},
+		{"x5t#s256", []string{"alg", `"EdDSA"`, "kid", kid, "x5t#s256", `"AA"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			token := f.withHeader(t, tc.kv...)
+			_, err := vcjwt.Verify(context.Background(), token, opts(t))
+			assert.ErrorIs(t, err, vcjwt.ErrMalformed)
+			_, _, err = vcjwt.UnsafeCredentialWithoutVerification(token)
+			assert.ErrorIs(t, err, vcjwt.ErrMalformed)
+		})
+	}
+}
+
+// alg is matched exactly against the allow-list (RFC 7515 §4.1.1: a
+// case-sensitive string).
+func TestAlgorithmSpelling(t *testing.T) {
+	f := newFixture(t)
+	kid := strconv.Quote(f.key.VerificationMethod())
+	for _, alg := range []string{`"eddsa"`, `"EDDSA"`, `"EdDsa"`, `"Ed25519"`, `"ES256 "`, `""`, `"NONE"`, `"none"`} {
+		_, err := vcjwt.Verify(context.Background(), f.withHeader(t, "alg", alg, "kid", kid), opts(t))
+		assert.ErrorIs(t, err, vcjwt.ErrAlgorithm, alg)
+	}
+	_, err := vcjwt.Verify(context.Background(), f.withHeader(t, "kid", kid), opts(t))
+	assert.ErrorIs(t, err, vcjwt.ErrAlgorithm, "no alg")
+	for _, alg := range []string{`1`, `null`, `["EdDSA"]`, `{"alg":"EdDSA"}`} {
+		_, err := vcjwt.Verify(context.Background(), f.withHeader(t, "alg", alg, "kid", kid), opts(t))
+		assert.ErrorIs(t, err, vcjwt.ErrMalformed, alg)
+	}
+}
+
+// Any crit is refused, whatever it lists (RFC 7515 §4.1.11: an empty list
+// or null is invalid, and we implement no extension, b64 included).
+func TestCritAlwaysRefused(t *testing.T) {
+	f := newFixture(t)
+	kid := strconv.Quote(f.key.VerificationMethod())
+	for _, crit := range []string{`[]`, `null`, `["b64"]`, `["exp"]`, `"b64"`, `{}`} {
+		_, err := vcjwt.Verify(context.Background(), f.withHeader(t, "alg", `"EdDSA"`, "kid", kid, "crit", crit), opts(t))
+		assert.ErrorIs(t, err, vcjwt.ErrCritical, crit)
+	}
+}
