@@ -29,11 +29,13 @@ var headerNames = []string{"alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t
 // maxHeaderBytes caps a decoded protected header.
 const maxHeaderBytes = 64 << 10
 
-// segment decodes one part of a compact JWS: unpadded base64url.
+// segment decodes one part of a compact JWS strictly: unpadded base64url
+// whose unused trailing bits are zero, so that one token has exactly one
+// spelling (go-jose accepts non-zero trailing bits in the signature).
 func segment(s, what string) ([]byte, error) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
+	b, err := base64.RawURLEncoding.Strict().DecodeString(s)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s is not base64url", ErrMalformed, what)
+		return nil, fmt.Errorf("%w: %s is not canonical base64url", ErrMalformed, what)
 	}
 	return b, nil
 }

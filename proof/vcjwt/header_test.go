@@ -3,9 +3,11 @@ package vcjwt_test
 import (
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/onchaincert/microcred/proof/vcjwt"
 )
@@ -82,4 +84,25 @@ func TestCritAlwaysRefused(t *testing.T) {
 		_, err := vcjwt.Verify(context.Background(), f.withHeader(t, "alg", `"EdDSA"`, "kid", kid, "crit", crit), opts(t))
 		assert.ErrorIs(t, err, vcjwt.ErrCritical, crit)
 	}
+}
+
+// Each segment must be canonical base64url: go-jose decodes the signature
+// leniently, so flipping the unused low bits of its last character gave
+// a second spelling of the same valid token.
+func TestCanonicalBase64(t *testing.T) {
+	f := newFixture(t)
+	token := f.token(t)
+	_, err := vcjwt.Verify(context.Background(), token, opts(t))
+	require.NoError(t, err)
+	// An Ed25519 signature is 64 bytes: 86 characters, the last carrying
+	// 2 data bits and 4 unused ones.
+	last := token[len(token)-1]
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	i := strings.IndexByte(alphabet, last)
+	require.GreaterOrEqual(t, i, 0)
+	forged := token[:len(token)-1] + string(alphabet[i^1])
+	_, err = vcjwt.Verify(context.Background(), forged, opts(t))
+	assert.ErrorIs(t, err, vcjwt.ErrMalformed)
+	_, _, err = vcjwt.UnsafeClaimsWithoutVerification(forged)
+	assert.NoError(t, err, "the signature is not decoded there")
 }

@@ -332,6 +332,9 @@ func parseShape(token string) (h header, pb []byte, c *claims, err error) {
 	if pb, err = segment(parts[1], "payload"); err != nil {
 		return h, nil, nil, err
 	}
+	if _, err := segment(parts[2], "signature"); err != nil {
+		return h, nil, nil, err
+	}
 	pv, err := strictjson.Decode(pb, strictjson.Limits{})
 	if err != nil {
 		return h, nil, nil, fmt.Errorf("%w: payload: %w", ErrMalformed, err)
