@@ -87,6 +87,13 @@ func parseHeader(hb []byte) (header, error) {
 			}
 		}
 	}
+	// RFC 7797's b64 must be listed in crit, which is refused anyway; but
+	// go-jose honours "b64": false without crit and then checks the
+	// signature over the unencoded payload, which no other reader of the
+	// token would. Any b64 member is refused.
+	if _, ok := m["b64"]; ok {
+		return h, fmt.Errorf("%w: header b64 (RFC 7797 unencoded payload) is not supported", ErrMalformed)
+	}
 	h.Crit, h.JWK = m["crit"], m["jwk"]
 	return h, nil
 }

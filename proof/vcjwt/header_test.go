@@ -2,6 +2,7 @@ package vcjwt_test
 
 import (
 	"context"
+	"encoding/base64"
 	"strconv"
 	"strings"
 	"testing"
@@ -105,4 +106,22 @@ func TestCanonicalBase64(t *testing.T) {
 	assert.ErrorIs(t, err, vcjwt.ErrMalformed)
 	_, _, err = vcjwt.UnsafeClaimsWithoutVerification(forged)
 	assert.NoError(t, err, "the signature is not decoded there")
+}
+
+// go-jose honours "b64": false even without crit and then verifies the
+// signature over header + "." + the unencoded payload: a token whose
+// signature covers bytes no other reader would sign. Any b64 is refused.
+func TestB64HeaderRefused(t *testing.T) {
+	f := newFixture(t)
+	hdr := obj("alg", `"EdDSA"`, "kid", strconv.Quote(f.key.VerificationMethod()), "b64", "false")
+	payload := obj("iss", strconv.Quote(f.key.DID().String()), "vc", string(f.cred))
+	h := base64.RawURLEncoding.EncodeToString(hdr)
+	sig, err := f.key.Sign(context.Background(), []byte(h+"."+string(payload)))
+	require.NoError(t, err)
+	token := h + "." + base64.RawURLEncoding.EncodeToString(payload) + "." + base64.RawURLEncoding.EncodeToString(sig)
+	_, err = vcjwt.Verify(context.Background(), token, opts(t))
+	assert.ErrorIs(t, err, vcjwt.ErrMalformed)
+	// b64 true, or b64 listed in crit, is refused too.
+	_, err = vcjwt.Verify(context.Background(), f.withHeader(t, "alg", `"EdDSA"`, "kid", strconv.Quote(f.key.VerificationMethod()), "b64", "true"), opts(t))
+	assert.ErrorIs(t, err, vcjwt.ErrMalformed)
 }
