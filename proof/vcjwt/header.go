@@ -98,34 +98,52 @@ func parseHeader(hb []byte) (header, error) {
 	return h, nil
 }
 
+// mediaType normalizes a typ or cty value (RFC 7515 §4.1.9, §4.1.10):
+// media types are case-insensitive, and a value without "/" stands for
+// "application/" + value.
+func mediaType(v string) string {
+	v = strings.ToLower(v)
+	if rest, ok := strings.CutPrefix(v, "application/"); ok && !strings.Contains(rest, "/") {
+		return rest
+	}
+	return v
+}
+
 // kind is what a token secures: a credential or a presentation.
 type kind struct {
 	name  string   // "credential"
 	claim string   // the VCDM 1.1 claim carrying it: "vc"
-	typs  []string // VC-JOSE-COSE media types
+	typs  []string // VC-JOSE-COSE media types (normalized)
+	ctys  []string // content types accepted in cty (normalized)
 }
 
 var (
-	credentialKind   = kind{"credential", "vc", []string{"vc+jwt", "vc+ld+json+jwt"}}
-	presentationKind = kind{"presentation", "vp", []string{"vp+jwt", "vp+ld+json+jwt"}}
+	credentialKind   = kind{"credential", "vc", []string{"vc+jwt", "vc+ld+json+jwt"}, []string{"vc", "vc+ld+json"}}
+	presentationKind = kind{"presentation", "vp", []string{"vp+jwt", "vp+ld+json+jwt"}, []string{"vp", "vp+ld+json"}}
 )
 
 // secured picks the form of a token from its media type and returns the
 // document it secures: VC-JOSE-COSE (typ vc+jwt or vp+jwt; the payload is
 // the document and carries no vc/vp claim) or the VCDM 1.1 / OB 3.0 form
-// (typ JWT or none, with the document in the vc or vp claim).
+// (typ JWT or none, with the document in the vc or vp claim). A cty, if
+// present, must name the same kind of document (a nested JWT, cty "JWT",
+// is refused).
 func (k kind) secured(h header, pb []byte, c *claims) (Format, []byte, error) {
+	if h.HasCty && !slices.Contains(k.ctys, mediaType(h.Cty)) {
+		return 0, nil, fmt.Errorf("%w: content type (cty) %q is not a %s", ErrMalformed, h.Cty, k.name)
+	}
+	typ := mediaType(h.Typ)
 	hasOwn := c.hasVC
 	if k.claim == "vp" {
 		hasOwn = c.hasVP
 	}
 	switch {
-	case slices.Contains(k.typs, h.Typ):
+	case slices.Contains(k.typs, typ):
 		if c.hasVC || c.hasVP {
 			return 0, nil, fmt.Errorf("%w: a %s payload must be the %s, not carry vc/vp claims", ErrMalformed, h.Typ, k.name)
 		}
 		return FormatJOSE, pb, nil
-	case (!h.HasTyp || strings.EqualFold(h.Typ, "JWT")) && hasOwn:
+	case (!h.HasTyp || typ == "jwt") && hasOwn:
 		m, err := members(pb, 0)
 		if err != nil {
 			return 0, nil, fmt.Errorf("%w: payload: %w", ErrMalformed, err)

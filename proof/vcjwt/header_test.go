@@ -76,6 +76,54 @@ func TestAlgorithmSpelling(t *testing.T) {
 	}
 }
 
+// Media types are case-insensitive, and "application/" may be left out
+// (RFC 7515 §4.1.9); a cty must name the same kind of document.
+func TestMediaTypes(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	kid := strconv.Quote(f.key.VerificationMethod())
+	for _, typ := range []string{`"vc+jwt"`, `"VC+JWT"`, `"Vc+Jwt"`, `"application/vc+jwt"`, `"Application/VC+JWT"`, `"vc+ld+json+jwt"`} {
+		for _, cty := range []string{"", `"vc"`, `"VC"`, `"application/vc"`, `"vc+ld+json"`} {
+			kv := []string{"alg", `"EdDSA"`, "kid", kid, "typ", typ}
+			if cty != "" {
+				kv = append(kv, "cty", cty)
+			}
+			res, err := vcjwt.Verify(ctx, f.joseToken(t, kv...), opts(t))
+			if assert.NoError(t, err, "typ %s cty %s", typ, cty) {
+				assert.Equal(t, vcjwt.FormatJOSE, res.Format)
+			}
+		}
+	}
+	for _, typ := range []string{`"JWT"`, `"jwt"`, `"application/jwt"`, `"Application/JWT"`} {
+		res, err := vcjwt.Verify(ctx, f.withHeader(t, "alg", `"EdDSA"`, "kid", kid, "typ", typ), opts(t))
+		if assert.NoError(t, err, typ) {
+			assert.Equal(t, vcjwt.FormatOB3, res.Format)
+		}
+	}
+	for name, kv := range map[string][]string{
+		"vp+jwt on a credential":       {"typ", `"vp+jwt"`},
+		"VP+JWT on a credential":       {"typ", `"VP+JWT"`},
+		"typ with a parameter":         {"typ", `"vc+jwt; charset=utf-8"`},
+		"typ of another type":          {"typ", `"text/vc+jwt"`},
+		"empty typ":                    {"typ", `""`},
+		"typ not a string":             {"typ", `1`},
+		"cty vp on a credential":       {"typ", `"vc+jwt"`, "cty", `"vp"`},
+		"cty JWT (a nested JWT)":       {"typ", `"vc+jwt"`, "cty", `"JWT"`},
+		"cty of an unknown type":       {"typ", `"vc+jwt"`, "cty", `"bad+cty"`},
+		"empty cty":                    {"typ", `"vc+jwt"`, "cty", `""`},
+		"cty not a string":             {"typ", `"vc+jwt"`, "cty", `{}`},
+		"application/ twice":           {"typ", `"application/application/vc+jwt"`},
+		"a JOSE payload without a typ": {},
+	} {
+		kv := append([]string{"alg", `"EdDSA"`, "kid", kid}, kv...)
+		_, err := vcjwt.Verify(ctx, f.joseToken(t, kv...), opts(t))
+		assert.ErrorIs(t, err, vcjwt.ErrMalformed, name)
+	}
+	// An OB 3.0 token with cty JWT says its payload is another JWT.
+	_, err := vcjwt.Verify(ctx, f.withHeader(t, "alg", `"EdDSA"`, "kid", kid, "typ", `"JWT"`, "cty", `"JWT"`), opts(t))
+	assert.ErrorIs(t, err, vcjwt.ErrMalformed)
+}
+
 // Any crit is refused, whatever it lists (RFC 7515 §4.1.11: an empty list
 // or null is invalid, and we implement no extension, b64 included).
 func TestCritAlwaysRefused(t *testing.T) {
