@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/proof/vcjwt"
 )
 
@@ -133,6 +134,52 @@ func TestCritAlwaysRefused(t *testing.T) {
 		_, err := vcjwt.Verify(context.Background(), f.withHeader(t, "alg", `"EdDSA"`, "kid", kid, "crit", crit), opts(t))
 		assert.ErrorIs(t, err, vcjwt.ErrCritical, crit)
 	}
+}
+
+type recordingKeys struct{ asked []string }
+
+func (r *recordingKeys) ResolveKey(_ context.Context, kid string) (*did.VerificationMethod, string, error) {
+	r.asked = append(r.asked, kid)
+	return nil, "", did.ErrNotFound
+}
+
+func TestKidForms(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	vm := f.key.VerificationMethod()
+	_, frag, _ := strings.Cut(vm, "#")
+	_, err := vcjwt.Verify(ctx, f.withHeader(t, "alg", `"EdDSA"`, "kid", strconv.Quote("#"+frag)), opts(t))
+	assert.NoError(t, err, "a kid relative to iss")
+
+	for name, tc := range map[string]struct {
+		kid  string
+		want error
+	}{
+		"two fragments":      {vm + "#x", did.ErrInvalidDID},
+		"empty fragment":     {f.key.DID().String() + "#", did.ErrInvalidDID},
+		"no fragment":        {f.key.DID().String(), did.ErrInvalidDID},
+		"upper-case scheme":  {"DID" + strings.TrimPrefix(vm, "did"), vcjwt.ErrKey},
+		"HTTPS":              {"HTTPS://issuer.example/keys/1", vcjwt.ErrKey},
+		"httpſ (folds to s)": {"httpſ://issuer.example/keys/1", vcjwt.ErrKey},
+		"empty":              {"", vcjwt.ErrMalformed},
+	} {
+		t.Run(name, func(t *testing.T) {
+			keys := &recordingKeys{}
+			o := opts(t)
+			o.Keys = keys
+			_, err := vcjwt.Verify(ctx, f.withHeader(t, "alg", `"EdDSA"`, "kid", strconv.Quote(tc.kid)), o)
+			assert.ErrorIs(t, err, tc.want)
+			assert.Empty(t, keys.asked, "a DID or https kid never goes to the KeyResolver")
+		})
+	}
+	for _, kid := range []string{`1`, `null`, `["` + vm + `"]`} {
+		_, err := vcjwt.Verify(ctx, f.withHeader(t, "alg", `"EdDSA"`, "kid", kid), opts(t))
+		assert.ErrorIs(t, err, vcjwt.ErrMalformed, kid)
+	}
+	// A relative kid needs an iss that is not itself a DID URL.
+	p := obj("iss", strconv.Quote(vm), "vc", string(f.cred))
+	_, err = vcjwt.Verify(ctx, signRaw(t, f.key, obj("alg", `"EdDSA"`, "kid", strconv.Quote("#"+frag)), p), opts(t))
+	assert.ErrorIs(t, err, vcjwt.ErrKey)
 }
 
 // Each segment must be canonical base64url: go-jose decodes the signature

@@ -367,8 +367,24 @@ func checkKeyAndSignature(ctx context.Context, opts VerifyOptions, token string,
 	if kid == "" {
 		return nil, "", fmt.Errorf("%w: no kid header (a header jwk alone does not say who holds the key)", ErrKey)
 	}
+	// A relative kid ("#key-1") names a method in the document of iss
+	// (or, without iss, of the credential's issuer or the holder); iss
+	// must then be a bare DID or URL, not itself a DID URL with a fragment.
 	if strings.HasPrefix(kid, "#") {
+		if iss == "" || strings.Contains(iss, "#") {
+			return nil, "", fmt.Errorf("%w: relative kid %q, but iss %q is not a DID or URL without a fragment", ErrKey, kid, iss)
+		}
 		kid = iss + kid
+	}
+	// Schemes are matched exactly: "DID:" or "HTTPS:" (or "httpſ:", which
+	// case-folds to https) would otherwise go to the KeyResolver rather
+	// than the DID resolver.
+	if scheme, _, ok := strings.Cut(kid, ":"); ok {
+		for _, s := range []string{"did", "https"} {
+			if scheme != s && strings.EqualFold(scheme, s) {
+				return nil, "", fmt.Errorf("%w: kid %q: scheme %q must be written %q", ErrKey, kid, scheme, s)
+			}
+		}
 	}
 	var vm *did.VerificationMethod
 	var controller string
