@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -331,4 +333,31 @@ func TestPresentationClaims(t *testing.T) {
 	assertClaimError(t, verify("iss", iss, "vp", vp, "nonce", `"c-1"`, "aud", `"https://verifier.example"`, "iat", `1e300`), "iat", vcjwt.ErrMalformed)
 	assert.ErrorIs(t, verify("iss", iss, "vp", vp, "nonce", `"c-1"`, "aud", `"https://other.example"`), proof.ErrDomainMismatch)
 	assert.ErrorIs(t, verify("iss", iss, "vp", vp, "nonce", `"c-2"`, "aud", `"https://verifier.example"`), proof.ErrChallengeMismatch)
+}
+
+// Sign and SignPresentation refuse to issue what Verify would refuse: in
+// the VC-JOSE-COSE form the document's top-level members are the claims.
+func TestSignRefusesMalformedClaims(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(suiteDir, "input", "credential-minimal.json"))
+	require.NoError(t, err)
+	key, err := didkey.NewEd25519FromSeed(bytes.Repeat([]byte{10}, 32))
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(data, &m))
+	m["issuer"] = key.DID().String()
+	for claim, v := range map[string]any{"iat": "2010-01-01T19:23:24Z", "exp": 1e300, "EXP": 1, "jti": 5} {
+		t.Run(claim, func(t *testing.T) {
+			mm := map[string]any{claim: v}
+			for k, x := range m {
+				mm[k] = x
+			}
+			cred, err := json.Marshal(mm)
+			require.NoError(t, err)
+			_, err = vcjwt.Sign(context.Background(), cred, key, vcjwt.FormatJOSE)
+			assertClaimError(t, err, claim, vcjwt.ErrMalformed)
+		})
+	}
+	vp := `{"@context":["https://www.w3.org/ns/credentials/v2","https://www.w3.org/ns/credentials/examples/v2"],"type":["VerifiablePresentation"],"Nonce":"x"}`
+	_, err = vcjwt.SignPresentation(context.Background(), []byte(vp), key, vcjwt.FormatJOSE, "c", "")
+	assertClaimError(t, err, "Nonce", vcjwt.ErrMalformed)
 }

@@ -81,6 +81,9 @@ func SignPresentation(ctx context.Context, presentation []byte, signer proof.Sig
 	if err != nil {
 		return "", fmt.Errorf("vcjwt: %w", err)
 	}
+	if err := checkPayload(payload); err != nil {
+		return "", err
+	}
 	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.SignatureAlgorithm(alg), Key: opaque{ctx, signer, jose.SignatureAlgorithm(alg)}}, opts)
 	if err != nil {
 		return "", fmt.Errorf("vcjwt: %w", err)

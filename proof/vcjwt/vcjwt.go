@@ -156,6 +156,9 @@ func Sign(ctx context.Context, credential []byte, signer proof.Signer, f Format,
 	default:
 		return "", errors.New("vcjwt: unknown format")
 	}
+	if err := checkPayload(payload); err != nil {
+		return "", err
+	}
 	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.SignatureAlgorithm(alg), Key: opaque{ctx, signer, jose.SignatureAlgorithm(alg)}}, opts)
 	if err != nil {
 		return "", fmt.Errorf("vcjwt: %w", err)
@@ -165,6 +168,24 @@ func Sign(ctx context.Context, credential []byte, signer proof.Signer, f Format,
 		return "", fmt.Errorf("vcjwt: signing: %w", err)
 	}
 	return jws.CompactSerialize()
+}
+
+// checkPayload refuses to sign a payload whose claims Verify would refuse:
+// a registered claim of the wrong type or out of range, or a member named
+// like one in another case. In the VC-JOSE-COSE form the document's own
+// top-level members are the claims, so a credential with "iat":
+// "2010-01-01T19:23:24Z" is refused here rather than issued unverifiable.
+func checkPayload(payload []byte) error {
+	v, err := strictjson.Decode(payload, strictjson.Limits{})
+	if err != nil {
+		return fmt.Errorf("vcjwt: payload: %w", err)
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Errorf("%w: payload is not a JSON object", ErrMalformed)
+	}
+	_, err = readClaims(m)
+	return err
 }
 
 // SignOption configures Sign.
