@@ -27,6 +27,9 @@ var (
 	ErrNotYetValid = errors.New("vcjwt: token not yet valid")
 	// ErrKey: the key is not acceptable (private JWK header, no kid...).
 	ErrKey = errors.New("vcjwt: key not acceptable")
+	// ErrJSONSerialization: the input is a JWS in the JSON serialization
+	// (RFC 7515 §7.2), which microcred does not verify.
+	ErrJSONSerialization = errors.New("vcjwt: JWS JSON serialization is not supported: use the compact form")
 )
 
 // ClaimError reports one claim of a token's payload that is malformed or

@@ -1,12 +1,14 @@
 package vcjwt
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/onchaincert/microcred/internal/limits"
 	"github.com/onchaincert/microcred/internal/strictjson"
 )
 
@@ -151,4 +153,30 @@ func (k kind) secured(h header, pb []byte, c *claims) (Format, []byte, error) {
 		return FormatOB3, m[k.claim], nil
 	}
 	return 0, nil, fmt.Errorf("%w: media type %q with no %s claim is not a %s", ErrMalformed, h.Typ, k.claim, k.name)
+}
+
+// IsJSONSerialization reports whether data is a JWS in the JSON
+// serialization (RFC 7515 §7.2): a strict JSON object with a "payload"
+// member and a "signatures" (general), "signature" or "protected"
+// (flattened) member. Only the compact serialization is verified; this
+// lets a caller tell the user so rather than parse the object as a
+// credential. It verifies nothing.
+func IsJSONSerialization(data []byte) bool {
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 || data[0] != '{' {
+		return false
+	}
+	m, err := members(data, limits.MaxCredentialBytes)
+	if err != nil {
+		return false
+	}
+	if _, ok := m["payload"]; !ok {
+		return false
+	}
+	for _, n := range []string{"signatures", "signature", "protected"} {
+		if _, ok := m[n]; ok {
+			return true
+		}
+	}
+	return false
 }

@@ -203,6 +203,42 @@ func TestCanonicalBase64(t *testing.T) {
 	assert.NoError(t, err, "the signature is not decoded there")
 }
 
+// A JWS in the JSON serialization (RFC 7515 §7.2) is not verified; it is
+// recognised, so the error says so rather than that a credential lacks an
+// @context.
+func TestJSONSerialization(t *testing.T) {
+	f := newFixture(t)
+	parts := strings.Split(f.token(t), ".")
+	general := `{"payload":"` + parts[1] + `","signatures":[{"protected":"` + parts[0] + `","signature":"` + parts[2] + `"}]}`
+	flattened := `{"payload":"` + parts[1] + `","protected":"` + parts[0] + `","signature":"` + parts[2] + `"}`
+	for name, in := range map[string]string{"general": general, "flattened": flattened, "padded": "\n " + flattened + "\n", "unsigned": `{"payload":"e30","protected":"e30"}`} {
+		t.Run(name, func(t *testing.T) {
+			assert.True(t, vcjwt.IsJSONSerialization([]byte(in)))
+			_, err := vcjwt.Verify(context.Background(), in, opts(t))
+			assert.ErrorIs(t, err, vcjwt.ErrJSONSerialization)
+			assert.ErrorIs(t, err, vcjwt.ErrMalformed)
+			_, err = vcjwt.VerifyPresentation(context.Background(), in, opts(t), vcjwt.Exchange{Challenge: "c"})
+			assert.ErrorIs(t, err, vcjwt.ErrJSONSerialization)
+			_, _, err = vcjwt.UnsafeCredentialWithoutVerification(in)
+			assert.ErrorIs(t, err, vcjwt.ErrJSONSerialization)
+		})
+	}
+	for name, in := range map[string]string{
+		"a credential":        string(f.cred),
+		"a compact JWS":       f.token(t),
+		"payload alone":       `{"payload":"e30"}`,
+		"duplicate payload":   `{"payload":"e30","payload":"e30","signature":""}`,
+		"an array":            `[{"payload":"e30","signature":""}]`,
+		"not JSON":            `{"payload":`,
+		"case variant":        `{"Payload":"e30","signature":""}`,
+		"empty":               ``,
+		"a JWS JSON in a vc":  `{"vc":{"payload":"e30","signature":""}}`,
+		"after other members": `{"@context":[],"signatures":[]}`,
+	} {
+		assert.False(t, vcjwt.IsJSONSerialization([]byte(in)), name)
+	}
+}
+
 // go-jose honours "b64": false even without crit and then verifies the
 // signature over header + "." + the unencoded payload: a token whose
 // signature covers bytes no other reader would sign. Any b64 is refused.

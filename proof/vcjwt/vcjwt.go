@@ -268,7 +268,8 @@ func IsCompactJWS(data []byte) bool {
 // it secures. See the package documentation for what is refused. Errors
 // about one claim are a [*ClaimError] (wrapping [ErrClaims], and
 // [ErrExpired] or [ErrNotYetValid] for a failed time check, [ErrMalformed]
-// for a malformed claim).
+// for a malformed claim); a JWS in the JSON serialization is an error
+// wrapping [ErrJSONSerialization].
 func Verify(ctx context.Context, token string, opts VerifyOptions) (*Result, error) {
 	if opts.Resolver == nil {
 		return nil, errors.New("vcjwt: no DID resolver configured")
@@ -340,6 +341,9 @@ func parseToken(token string) (h header, pb []byte, c *claims, err error) {
 // [UnsafeCredentialWithoutVerification] checks.
 func parseShape(token string) (h header, pb []byte, c *claims, err error) {
 	if len(token) > 2*limits.MaxCredentialBytes || !IsCompactJWS([]byte(token)) {
+		if IsJSONSerialization([]byte(token)) {
+			return h, nil, nil, fmt.Errorf("%w: %w", ErrMalformed, ErrJSONSerialization)
+		}
 		return h, nil, nil, fmt.Errorf("%w: not a compact JWS", ErrMalformed)
 	}
 	parts := strings.SplitN(strings.TrimSpace(token), ".", 3)
