@@ -316,6 +316,9 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 	}
 	parsed, decoded, err := vcinternal.ParseCredential(credBytes)
 	if err != nil {
+		if !isJWT && vcjwt.IsJSONSerialization(credBytes) {
+			err = fmt.Errorf("%w: %w", ErrUnsupportedFormat, vcjwt.ErrJSONSerialization)
+		}
 		run.fail(CheckParse, err)
 		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 	}

@@ -97,6 +97,7 @@ func Generate(base []byte) (map[string][]byte, error) {
 	g.credentials()
 	g.statusFiles()
 	g.jwts()
+	g.jwtClaims()
 	g.presentations()
 	g.images()
 	g.keys13()

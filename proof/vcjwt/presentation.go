@@ -81,6 +81,9 @@ func SignPresentation(ctx context.Context, presentation []byte, signer proof.Sig
 	if err != nil {
 		return "", fmt.Errorf("vcjwt: %w", err)
 	}
+	if err := checkPayload(payload); err != nil {
+		return "", err
+	}
 	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.SignatureAlgorithm(alg), Key: opaque{ctx, signer, jose.SignatureAlgorithm(alg)}}, opts)
 	if err != nil {
 		return "", fmt.Errorf("vcjwt: %w", err)
@@ -116,33 +119,21 @@ func VerifyPresentation(ctx context.Context, token string, opts VerifyOptions, e
 	if ex.Challenge == "" && !ex.WithoutChallengeUnsafe {
 		return nil, errors.New("vcjwt: the verifier's challenge is required to verify a presentation")
 	}
-	h, pb, payload, err := parseToken(strings.TrimSpace(token))
+	token = strings.TrimSpace(token)
+	h, pb, c, err := parseToken(token)
 	if err != nil {
 		return nil, err
 	}
-	res := &PresentationResult{Algorithm: h.Alg}
-	_, hasVC := payload["vc"]
-	_, hasVP := payload["vp"]
-	switch {
-	case h.Typ == "vp+jwt" || h.Typ == "vp+ld+json+jwt":
-		if hasVC || hasVP {
-			return nil, fmt.Errorf("%w: a %s payload must be the presentation, not carry vc/vp claims", ErrMalformed, h.Typ)
-		}
-		res.Format, res.Presentation = FormatJOSE, pb
-	case (h.Typ == "" || strings.EqualFold(h.Typ, "JWT")) && hasVP:
-		raw, ok := rawMember(pb, "vp")
-		if !ok {
-			return nil, fmt.Errorf("%w: the vp claim is not an object", ErrMalformed)
-		}
-		res.Format, res.Presentation = FormatOB3, raw
-	default:
-		return nil, fmt.Errorf("%w: media type %q with no vp claim is not a presentation", ErrMalformed, h.Typ)
+	f, presentation, err := presentationKind.secured(h, pb, c)
+	if err != nil {
+		return nil, err
 	}
+	res := &PresentationResult{Algorithm: h.Alg, Format: f, Presentation: presentation}
 	p, err := vc.ParsePresentation(res.Presentation)
 	if err != nil {
 		return nil, err
 	}
-	iss, _ := payload["iss"].(string)
+	iss := c.iss
 	if iss == "" {
 		iss = p.Holder()
 	}
@@ -151,28 +142,14 @@ func VerifyPresentation(ctx context.Context, token string, opts VerifyOptions, e
 		return nil, err
 	}
 	res.Method, res.Controller = vm, controller
-	if nonce, _ := payload["nonce"].(string); nonce != ex.Challenge && !(ex.Challenge == "" && ex.WithoutChallengeUnsafe) {
-		return nil, fmt.Errorf("%w: nonce %q", proof.ErrChallengeMismatch, nonce)
+	if c.nonce != ex.Challenge && !(ex.Challenge == "" && ex.WithoutChallengeUnsafe) {
+		return nil, fmt.Errorf("%w: nonce %q", proof.ErrChallengeMismatch, c.nonce)
 	}
-	if ex.Domain != "" && !audIncludes(payload["aud"], ex.Domain) {
-		return nil, fmt.Errorf("%w: aud %v", proof.ErrDomainMismatch, payload["aud"])
+	if ex.Domain != "" && !c.audIncludes(ex.Domain) {
+		return nil, fmt.Errorf("%w: aud %q", proof.ErrDomainMismatch, c.aud)
 	}
-	if err := checkTimes(payload, opts); err != nil {
+	if err := checkTimes(c, opts); err != nil {
 		return nil, err
 	}
 	return res, nil
-}
-
-func audIncludes(aud any, domain string) bool {
-	switch a := aud.(type) {
-	case string:
-		return a == domain
-	case []any:
-		for _, v := range a {
-			if s, ok := v.(string); ok && s == domain {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -1,43 +1,3 @@
-// Package vcjwt secures credentials and presentations as JSON Web Tokens,
-// on go-jose v4:
-//
-//   - VC-JOSE-COSE (https://www.w3.org/TR/vc-jose-cose/): the JWS payload is
-//     the credential (typ "vc+jwt") or presentation (typ "vp+jwt") itself.
-//   - The Open Badges 3.0 VC-JWT form (VCDM 1.1 JWT encoding): registered
-//     claims iss, jti, sub, nbf, exp and the credential in the "vc" claim
-//     (or the presentation in "vp", with nonce and aud).
-//
-// Algorithms: EdDSA (Ed25519), ES256 (P-256), ES384 (P-384), ES256K
-// (secp256k1, through decred as a go-jose opaque signer and verifier) and
-// RS256 (RSA, 2048 bits or more).
-//
-// # Security considerations
-//
-// [Verify] refuses "none", HMAC and every algorithm not listed above, any
-// "crit" header, an algorithm that does not match the key type, a header
-// "jwk" with private members or one that is not the resolved key, and a
-// "kid" that does not resolve to a key listed for assertionMethod in its
-// controller's DID document. In the OB 3.0 form, iss, jti, sub, nbf and exp
-// must agree with the credential. It returns the credential's bytes exactly
-// as they were signed; use [UnsafeClaimsWithoutVerification] only to look
-// inside a token you do not trust.
-//
-// Presentations ([SignPresentation], [VerifyPresentation]) are signed for
-// authentication and bound to the verifier's challenge (nonce) and domain
-// (aud). [Sign] refuses a credential that is not safe JSON-LD over its
-// contexts (a member or type they do not define).
-//
-// # Offline use
-//
-// Keys are resolved through the caller's did.Resolver only (DID URLs, and
-// https verification methods when it implements did.ControllerResolver),
-// or a [KeyResolver] for other kids such as JWK thumbprints.
-//
-// # Compatibility
-//
-// Compact JWS only. Runs the W3C VC-JOSE-COSE test suite: every JOSE case
-// passes except those using P-521 (ES512 is not accepted); SD-JWT and COSE
-// are not implemented (their inputs are refused).
 package vcjwt
 
 import (
@@ -49,10 +9,10 @@ import (
 	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -100,19 +60,6 @@ func (f Format) String() string {
 	}
 	return "unknown"
 }
-
-var (
-	// ErrAlgorithm: the alg is refused or does not fit the key.
-	ErrAlgorithm = errors.New("vcjwt: algorithm not accepted")
-	// ErrCritical: the token has a crit header we do not understand.
-	ErrCritical = errors.New("vcjwt: unsupported critical header")
-	// ErrMalformed: the token is not a well-formed compact JWS.
-	ErrMalformed = errors.New("vcjwt: malformed token")
-	// ErrClaims: JWT claims disagree with the credential.
-	ErrClaims = errors.New("vcjwt: claims do not match the credential")
-	// ErrKey: the key is not acceptable (private JWK header, no kid...).
-	ErrKey = errors.New("vcjwt: key not acceptable")
-)
 
 // AlgorithmFor returns the JWS algorithm for a public key.
 func AlgorithmFor(pub crypto.PublicKey) (string, error) {
@@ -209,6 +156,9 @@ func Sign(ctx context.Context, credential []byte, signer proof.Signer, f Format,
 	default:
 		return "", errors.New("vcjwt: unknown format")
 	}
+	if err := checkPayload(payload); err != nil {
+		return "", err
+	}
 	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.SignatureAlgorithm(alg), Key: opaque{ctx, signer, jose.SignatureAlgorithm(alg)}}, opts)
 	if err != nil {
 		return "", fmt.Errorf("vcjwt: %w", err)
@@ -218,6 +168,24 @@ func Sign(ctx context.Context, credential []byte, signer proof.Signer, f Format,
 		return "", fmt.Errorf("vcjwt: signing: %w", err)
 	}
 	return jws.CompactSerialize()
+}
+
+// checkPayload refuses to sign a payload whose claims Verify would refuse:
+// a registered claim of the wrong type or out of range, or a member named
+// like one in another case. In the VC-JOSE-COSE form the document's own
+// top-level members are the claims, so a credential with "iat":
+// "2010-01-01T19:23:24Z" is refused here rather than issued unverifiable.
+func checkPayload(payload []byte) error {
+	v, err := strictjson.Decode(payload, strictjson.Limits{})
+	if err != nil {
+		return fmt.Errorf("vcjwt: payload: %w", err)
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Errorf("%w: payload is not a JSON object", ErrMalformed)
+	}
+	_, err = readClaims(m)
+	return err
 }
 
 // SignOption configures Sign.
@@ -278,15 +246,6 @@ type Result struct {
 	Controller string
 }
 
-type header struct {
-	Alg  string          `json:"alg"`
-	Kid  string          `json:"kid"`
-	Typ  string          `json:"typ"`
-	Cty  string          `json:"cty"`
-	Crit json.RawMessage `json:"crit"`
-	JWK  json.RawMessage `json:"jwk"`
-}
-
 // IsCompactJWS reports whether data looks like a compact JWS (three
 // base64url segments), without verifying anything.
 func IsCompactJWS(data []byte) bool {
@@ -306,45 +265,35 @@ func IsCompactJWS(data []byte) bool {
 }
 
 // Verify verifies a compact JWT credential and returns the credential bytes
-// it secures. See the package documentation for what is refused.
+// it secures. See the package documentation for what is refused. Errors
+// about one claim are a [*ClaimError] (wrapping [ErrClaims], and
+// [ErrExpired] or [ErrNotYetValid] for a failed time check, [ErrMalformed]
+// for a malformed claim); a JWS in the JSON serialization is an error
+// wrapping [ErrJSONSerialization].
 func Verify(ctx context.Context, token string, opts VerifyOptions) (*Result, error) {
 	if opts.Resolver == nil {
 		return nil, errors.New("vcjwt: no DID resolver configured")
 	}
 	token = strings.TrimSpace(token)
-	h, pb, payload, err := parseToken(token)
+	h, pb, c, err := parseToken(token)
 	if err != nil {
 		return nil, err
 	}
 	// The media type says which form this is: VC-JOSE-COSE ("vc+jwt";
 	// the payload is the credential and carries no vc/vp claim) or the
 	// OB 3.0 JWT ("JWT" or no typ, with a "vc" claim).
-	res := &Result{Algorithm: h.Alg}
-	var credential []byte
-	_, hasVC := payload["vc"]
-	_, hasVP := payload["vp"]
-	switch {
-	case h.Typ == "vc+jwt" || h.Typ == "vc+ld+json+jwt":
-		if hasVC || hasVP {
-			return nil, fmt.Errorf("%w: a %s payload must be the credential, not carry vc/vp claims", ErrMalformed, h.Typ)
-		}
-		res.Format, credential = FormatJOSE, pb
-	case (h.Typ == "" || strings.EqualFold(h.Typ, "JWT")) && hasVC:
-		raw, ok := rawMember(pb, "vc")
-		if !ok {
-			return nil, fmt.Errorf("%w: the vc claim is not an object", ErrMalformed)
-		}
-		res.Format, credential = FormatOB3, raw
-	default:
-		return nil, fmt.Errorf("%w: media type %q with no vc claim is not a credential", ErrMalformed, h.Typ)
+	f, credential, err := credentialKind.secured(h, pb, c)
+	if err != nil {
+		return nil, err
 	}
+	res := &Result{Algorithm: h.Alg, Format: f}
 	cred, err := vc.ParseCredential(credential)
 	if err != nil {
 		return nil, err
 	}
 
 	// The key: kid, absolute or relative to the issuer.
-	iss, _ := payload["iss"].(string)
+	iss := c.iss
 	if iss == "" {
 		iss = cred.Issuer().ID
 	}
@@ -356,11 +305,11 @@ func Verify(ctx context.Context, token string, opts VerifyOptions) (*Result, err
 
 	// OB 3.0 form: the registered claims must agree with the credential.
 	if res.Format == FormatOB3 {
-		if err := checkClaims(payload, cred); err != nil {
+		if err := checkClaims(c, cred); err != nil {
 			return nil, err
 		}
 	}
-	if err := checkTimes(payload, opts); err != nil {
+	if err := checkTimes(c, opts); err != nil {
 		return nil, err
 	}
 	res.Credential = credential
@@ -368,35 +317,48 @@ func Verify(ctx context.Context, token string, opts VerifyOptions) (*Result, err
 }
 
 // parseToken splits and decodes a compact JWS strictly and applies the
-// header rules common to credentials and presentations: no crit, an
-// allowed algorithm, a JSON object payload.
-func parseToken(token string) (h header, pb []byte, payload map[string]any, err error) {
-	if len(token) > 2*limits.MaxCredentialBytes || !IsCompactJWS([]byte(token)) {
-		return h, nil, nil, fmt.Errorf("%w: not a compact JWS", ErrMalformed)
+// rules common to credentials and presentations: no crit, an allowed
+// algorithm, a JSON object payload whose registered claims have their
+// registered types.
+func parseToken(token string) (h header, pb []byte, c *claims, err error) {
+	if h, pb, c, err = parseShape(token); err != nil {
+		return h, nil, nil, err
 	}
-	parts := strings.SplitN(token, ".", 3)
-	hb, err := base64.RawURLEncoding.DecodeString(parts[0])
-	if err != nil {
-		return h, nil, nil, fmt.Errorf("%w: header is not base64url", ErrMalformed)
-	}
-	if err := strictjson.Unmarshal(hb, &h, strictjson.Limits{MaxBytes: 64 << 10}); err != nil {
-		return h, nil, nil, fmt.Errorf("%w: header: %w", ErrMalformed, err)
-	}
-	if len(h.Crit) > 0 {
+	// From RFC 7515 §4.1.11: a recipient MUST reject a crit it does not
+	// understand; we understand none (b64 included).
+	if h.Crit != nil {
 		return h, nil, nil, fmt.Errorf("%w: %s", ErrCritical, h.Crit)
 	}
-	okAlg := false
-	for _, a := range allowed {
-		if string(a) == h.Alg {
-			okAlg = true
-		}
-	}
-	if !okAlg {
+	// Exact, case-sensitive match against the allow-list: "eddsa" or
+	// "none" is refused.
+	if !slices.Contains(allowed, jose.SignatureAlgorithm(h.Alg)) {
 		return h, nil, nil, fmt.Errorf("%w: %q", ErrAlgorithm, h.Alg)
 	}
-	pb, err = base64.RawURLEncoding.DecodeString(parts[1])
+	return h, pb, c, nil
+}
+
+// parseShape is parseToken without the alg and crit rules: what
+// [UnsafeCredentialWithoutVerification] checks.
+func parseShape(token string) (h header, pb []byte, c *claims, err error) {
+	if len(token) > 2*limits.MaxCredentialBytes || !IsCompactJWS([]byte(token)) {
+		if IsJSONSerialization([]byte(token)) {
+			return h, nil, nil, fmt.Errorf("%w: %w", ErrMalformed, ErrJSONSerialization)
+		}
+		return h, nil, nil, fmt.Errorf("%w: not a compact JWS", ErrMalformed)
+	}
+	parts := strings.SplitN(strings.TrimSpace(token), ".", 3)
+	hb, err := segment(parts[0], "header")
 	if err != nil {
-		return h, nil, nil, fmt.Errorf("%w: payload is not base64url", ErrMalformed)
+		return h, nil, nil, err
+	}
+	if h, err = parseHeader(hb); err != nil {
+		return h, nil, nil, err
+	}
+	if pb, err = segment(parts[1], "payload"); err != nil {
+		return h, nil, nil, err
+	}
+	if _, err := segment(parts[2], "signature"); err != nil {
+		return h, nil, nil, err
 	}
 	pv, err := strictjson.Decode(pb, strictjson.Limits{})
 	if err != nil {
@@ -406,26 +368,10 @@ func parseToken(token string) (h header, pb []byte, payload map[string]any, err 
 	if !ok {
 		return h, nil, nil, fmt.Errorf("%w: payload is not a JSON object", ErrMalformed)
 	}
-	return h, pb, payload, nil
-}
-
-// checkTimes enforces the exp and nbf claims, if present.
-func checkTimes(payload map[string]any, opts VerifyOptions) error {
-	now := opts.Now
-	if now.IsZero() {
-		now = time.Now()
+	if c, err = readClaims(payload); err != nil {
+		return h, nil, nil, err
 	}
-	skew := opts.ClockSkew
-	if skew == 0 {
-		skew = proof.DefaultClockSkew
-	}
-	if exp, ok := payload["exp"].(float64); ok && now.Add(-skew).After(time.Unix(int64(exp), 0)) {
-		return fmt.Errorf("%w: token expired at %s", ErrClaims, time.Unix(int64(exp), 0).UTC().Format(time.RFC3339))
-	}
-	if nbf, ok := payload["nbf"].(float64); ok && now.Add(skew).Before(time.Unix(int64(nbf), 0)) {
-		return fmt.Errorf("%w: token not valid before %s", ErrClaims, time.Unix(int64(nbf), 0).UTC().Format(time.RFC3339))
-	}
-	return nil
+	return h, pb, c, nil
 }
 
 // KeyResolver resolves a kid that is neither a DID URL nor an https URL,
@@ -446,8 +392,24 @@ func checkKeyAndSignature(ctx context.Context, opts VerifyOptions, token string,
 	if kid == "" {
 		return nil, "", fmt.Errorf("%w: no kid header (a header jwk alone does not say who holds the key)", ErrKey)
 	}
+	// A relative kid ("#key-1") names a method in the document of iss
+	// (or, without iss, of the credential's issuer or the holder); iss
+	// must then be a bare DID or URL, not itself a DID URL with a fragment.
 	if strings.HasPrefix(kid, "#") {
+		if iss == "" || strings.Contains(iss, "#") {
+			return nil, "", fmt.Errorf("%w: relative kid %q, but iss %q is not a DID or URL without a fragment", ErrKey, kid, iss)
+		}
 		kid = iss + kid
+	}
+	// Schemes are matched exactly: "DID:" or "HTTPS:" (or "httpſ:", which
+	// case-folds to https) would otherwise go to the KeyResolver rather
+	// than the DID resolver.
+	if scheme, _, ok := strings.Cut(kid, ":"); ok {
+		for _, s := range []string{"did", "https"} {
+			if scheme != s && strings.EqualFold(scheme, s) {
+				return nil, "", fmt.Errorf("%w: kid %q: scheme %q must be written %q", ErrKey, kid, scheme, s)
+			}
+		}
 	}
 	var vm *did.VerificationMethod
 	var controller string
@@ -536,76 +498,38 @@ func sameKey(a, b crypto.PublicKey) bool {
 	return ok1 && ok2 && ka.IsEqual(kb)
 }
 
-func checkClaims(p map[string]any, c *vc.Credential) error {
-	if iss, ok := p["iss"].(string); !ok || iss != c.Issuer().ID {
-		return fmt.Errorf("%w: iss %q, credential issuer %q", ErrClaims, p["iss"], c.Issuer().ID)
-	}
-	if jti, ok := p["jti"]; ok && jti != c.ID() {
-		return fmt.Errorf("%w: jti %v, credential id %q", ErrClaims, jti, c.ID())
-	}
-	if sub, ok := p["sub"]; ok {
-		found := false
-		for _, id := range c.SubjectIDs() {
-			if id == sub {
-				found = true
-			}
-		}
-		if !found {
-			return fmt.Errorf("%w: sub %v is not a subject of the credential", ErrClaims, sub)
-		}
-	}
-	if nbf, ok := p["nbf"].(float64); ok {
-		if from, has, _ := c.ValidFrom(); has && from.Unix() != int64(nbf) {
-			return fmt.Errorf("%w: nbf %v, credential valid from %s", ErrClaims, int64(nbf), from.UTC().Format(time.RFC3339))
-		}
-	}
-	if exp, ok := p["exp"].(float64); ok {
-		if until, has, _ := c.ValidUntil(); has && until.Unix() != int64(exp) {
-			return fmt.Errorf("%w: exp %v, credential valid until %s", ErrClaims, int64(exp), until.UTC().Format(time.RFC3339))
-		}
-	}
-	return nil
-}
-
-// rawMember returns the exact bytes of a top-level member of a JSON object.
-func rawMember(obj []byte, name string) ([]byte, bool) {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(obj, &m) != nil {
-		return nil, false
-	}
-	v, ok := m[name]
-	if !ok || len(v) == 0 || v[0] != '{' {
-		return nil, false
-	}
-	return v, true
-}
-
 // UnsafeClaimsWithoutVerification returns a token's header and payload
-// JSON without checking anything. Never trust what it returns.
+// JSON without checking anything but the compact form and its base64url.
+// Never trust what it returns.
 func UnsafeClaimsWithoutVerification(token string) (header, payload []byte, err error) {
+	token = strings.TrimSpace(token)
 	if !IsCompactJWS([]byte(token)) {
 		return nil, nil, ErrMalformed
 	}
-	parts := strings.SplitN(strings.TrimSpace(token), ".", 3)
-	if header, err = base64.RawURLEncoding.DecodeString(parts[0]); err != nil {
-		return nil, nil, ErrMalformed
+	parts := strings.SplitN(token, ".", 3)
+	if header, err = segment(parts[0], "header"); err != nil {
+		return nil, nil, err
 	}
-	if payload, err = base64.RawURLEncoding.DecodeString(parts[1]); err != nil {
-		return nil, nil, ErrMalformed
+	if payload, err = segment(parts[1], "payload"); err != nil {
+		return nil, nil, err
 	}
 	return header, payload, nil
 }
 
 // UnsafeCredentialWithoutVerification returns the credential a token
-// carries and its form, checking nothing but the shape. Never trust what
-// it returns; use Verify.
+// carries and its form, checking nothing but the shape: strict JSON, the
+// header's member names and types, the media type, and the types of the
+// registered claims (so a vc claim that is not an object, or an exp that
+// is not a number, is an error here already). It does not look at alg,
+// crit, the key or the signature. Never trust what it returns; use Verify.
 func UnsafeCredentialWithoutVerification(token string) ([]byte, Format, error) {
-	_, payload, err := UnsafeClaimsWithoutVerification(token)
+	h, pb, c, err := parseShape(strings.TrimSpace(token))
 	if err != nil {
 		return nil, 0, err
 	}
-	if raw, ok := rawMember(payload, "vc"); ok {
-		return raw, FormatOB3, nil
+	f, credential, err := credentialKind.secured(h, pb, c)
+	if err != nil {
+		return nil, 0, err
 	}
-	return payload, FormatJOSE, nil
+	return credential, f, nil
 }
