@@ -73,6 +73,17 @@ func TestVectors(t *testing.T) {
 				assert.ErrorIs(t, err, microcred.ErrRevoked)
 				c, _ := res.Check(microcred.CheckStatus)
 				assert.Equal(t, microcred.Failed, c.Outcome)
+			case "invalid: wrong-status-list":
+				// The DCC serves list e5WK8CbZ1GjycuPombrj at two mirror
+				// URLs, but the list calls itself
+				// https://testing.dcconsortium.org/status/e5WK8CbZ1GjycuPombrj:
+				// a list that names another URL is not the one the entry
+				// names (another list of the issuer's would verify as well).
+				assert.ErrorIs(t, err, status.ErrWrongList)
+				c, _ := res.Check(microcred.CheckStatus)
+				assert.Equal(t, microcred.Failed, c.Outcome)
+				c, _ = res.Check(microcred.CheckProof)
+				assert.Equal(t, microcred.Passed, c.Outcome)
 			case "invalid: status-list":
 				assert.ErrorIs(t, err, status.ErrInvalidList)
 				c, _ := res.Check(microcred.CheckStatus)

@@ -375,3 +375,34 @@ func TestVerifyBakedBadges(t *testing.T) {
 	_, err = v.Verify(ctx, buf.Bytes(), trust(t, key.DID().String()))
 	assert.ErrorIs(t, err, bake.ErrNotBaked)
 }
+
+// In a proof set, the issuer binding rests on a verified proof made with a
+// key the issuer controls, wherever it is in the set: a stranger's valid
+// proof placed first neither makes a genuine credential fail nor counts
+// for the issuer.
+func TestProofSetIssuerBinding(t *testing.T) {
+	ctx := context.Background()
+	issuer, stranger := testKey(t, 1), testKey(t, 2)
+	suite, err := eddsa2022.NewRDFC(contexts.Default())
+	require.NoError(t, err)
+	unsigned := obCredential(t, issuer.DID().String())
+	opts := proof.Options{Created: issuedAt}
+	strangerFirst, err := proof.Sign(ctx, unsigned, suite, stranger, opts)
+	require.NoError(t, err)
+	strangerFirst, err = proof.Sign(ctx, strangerFirst, suite, issuer, opts)
+	require.NoError(t, err)
+	v := newVerifier(t, checkAt)
+
+	res, err := v.Verify(ctx, strangerFirst, trust(t, issuer.DID().String()))
+	require.NoError(t, err, "the issuer's own proof, second in the set, binds the issuer")
+	assert.Equal(t, issuer.VerificationMethod(), res.VerificationMethod)
+
+	// The stranger's proof alone does not make the stranger the issuer,
+	// nor does trusting the stranger help.
+	onlyStranger, err := proof.Sign(ctx, unsigned, suite, stranger, opts)
+	require.NoError(t, err)
+	_, err = v.Verify(ctx, onlyStranger, trust(t, issuer.DID().String()))
+	assert.ErrorIs(t, err, microcred.ErrIssuerMismatch)
+	_, err = v.Verify(ctx, strangerFirst, trust(t, stranger.DID().String()))
+	assert.ErrorIs(t, err, microcred.ErrUntrustedIssuer, "the issuer is who the credential names, not who else signed")
+}

@@ -170,6 +170,7 @@ type Policy struct {
 	anyIssuer     bool
 	ignoreStatus  bool
 	statusIssuers map[string]bool
+	statusMaxAge  time.Duration // 0: no limit
 	recipient     string
 	anchorLevel   anchor.Level // LevelNone: not required
 	disclosure    disclosurePolicy
@@ -229,6 +230,21 @@ func TrustStatusListIssuers(ids ...string) PolicyOption {
 		for _, id := range ids {
 			p.statusIssuers[id] = true
 		}
+		return nil
+	}
+}
+
+// MaxStatusListAge refuses a status list whose validFrom is more than d
+// before the verifier's clock, or that has no validFrom: a list is a
+// snapshot, and an old copy (replayed from a cache, or by whoever serves
+// it) can show a credential as not revoked long after it was. Without it,
+// a list is accepted for as long as its own validity window lasts.
+func MaxStatusListAge(d time.Duration) PolicyOption {
+	return func(p *Policy) error {
+		if d <= 0 {
+			return errors.New("microcred: MaxStatusListAge needs a positive duration")
+		}
+		p.statusMaxAge = d
 		return nil
 	}
 }
@@ -375,7 +391,7 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 			run.fail(CheckProof, err)
 			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 		}
-		signer = pres.Verified()
+		signer = issuerProof(pres, cred.Issuer().ID)
 		run.pass(CheckProof, fmt.Sprintf("%s by %s", suiteName(signer.Proof), signer.Proof.VerificationMethod))
 	}
 	res.VerificationMethod = signer.Proof.VerificationMethod
@@ -424,6 +440,21 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 	res.Verified = true
 	res.Credential = cred
 	return res, nil
+}
+
+// issuerProof returns the verified proof the issuer binding rests on: in
+// a proof set, the first verified proof made with a key the issuer
+// controls (a stranger's valid proof placed first must not make a genuine
+// credential fail, nor count for the issuer), else the first verified one,
+// which the issuer check then refuses.
+func issuerProof(pres *proof.Result, issuer string) *proof.ProofResult {
+	for i := range pres.Proofs {
+		pr := &pres.Proofs[i]
+		if pr.Err == nil && pr.Controller == issuer && pr.Method != nil && pr.Method.Controller == issuer {
+			return pr
+		}
+	}
+	return pres.Verified()
 }
 
 func suiteName(p *proof.Proof) string {
@@ -529,7 +560,13 @@ func (v *Verifier) checkStatus(ctx context.Context, run *runner, cred *vc.Creden
 		return res.Credential, res.Issuer, nil
 	}
 	trusted := func(id string) bool { return policy.statusIssuers[id] }
-	results, err := status.Check(ctx, cred, v.cfg.status, verifyList, trusted)
+	results, err := status.Check(ctx, cred, status.CheckOptions{
+		Fetch:             v.cfg.status,
+		Verify:            verifyList,
+		TrustedListIssuer: trusted,
+		Now:               v.cfg.clock(),
+		MaxAge:            policy.statusMaxAge,
+	})
 	if err != nil {
 		run.fail(CheckStatus, err)
 		return

@@ -44,6 +44,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/onchaincert/microcred/internal/strictjson"
 	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/contexts"
 )
@@ -72,6 +73,12 @@ var (
 	ErrInvalidList = errors.New("status: invalid status list")
 	// ErrNoList: the list credential could not be obtained.
 	ErrNoList = errors.New("status: status list not available")
+	// ErrWrongList: the list obtained for an entry is not the one it names
+	// (its id is another URL). Wrapped with ErrInvalidList.
+	ErrWrongList = errors.New("status: not the status list the entry names")
+	// ErrStaleList: the list is older than the caller accepts, or its age
+	// is unknown. Wrapped with ErrInvalidList.
+	ErrStaleList = errors.New("status: status list too old")
 )
 
 // List is a status bitstring.
@@ -263,38 +270,41 @@ func (e Entry) MessageFor(v uint) (string, bool) {
 
 // Entries reads the credential's BitstringStatusListEntry (and legacy
 // StatusList2021Entry) entries; other status types are returned with
-// Type set and Index -1, for the caller to decide.
+// Type set and Index -1, for the caller to decide. Members are read by
+// their exact names (a JSON reader that matched names case-insensitively
+// could take "StatusListIndex" for "statusListIndex").
 func Entries(c *vc.Credential) ([]Entry, error) {
 	var out []Entry
 	for i, raw := range c.Status() {
-		var e struct {
-			ID             string          `json:"id"`
-			Type           string          `json:"type"`
-			Purpose        string          `json:"statusPurpose"`
-			Index          json.RawMessage `json:"statusListIndex"`
-			ListCredential string          `json:"statusListCredential"`
-			StatusSize     *int            `json:"statusSize"`
-			Messages       json.RawMessage `json:"statusMessage"`
-			Reference      json.RawMessage `json:"statusReference"`
-		}
-		if err := json.Unmarshal(raw, &e); err != nil {
+		m, err := object(raw)
+		if err != nil {
 			return nil, fmt.Errorf("%w: credentialStatus[%d]: %v", ErrInvalidList, i, err)
 		}
-		entry := Entry{ID: e.ID, Type: e.Type, Purpose: e.Purpose, ListCredential: e.ListCredential, Index: -1}
-		if e.Type == "BitstringStatusListEntry" || e.Type == "StatusList2021Entry" {
-			var s string
-			if json.Unmarshal(e.Index, &s) != nil {
-				return nil, fmt.Errorf("%w: credentialStatus[%d].statusListIndex must be a string", ErrInvalidList, i)
+		field := func(name string) string { return fmt.Sprintf("credentialStatus[%d].%s", i, name) }
+		var entry Entry
+		for _, f := range []struct {
+			name string
+			dst  *string
+		}{{"id", &entry.ID}, {"type", &entry.Type}, {"statusPurpose", &entry.Purpose}, {"statusListCredential", &entry.ListCredential}} {
+			if *f.dst, err = optString(m, f.name); err != nil {
+				return nil, fmt.Errorf("%w: %s %v", ErrInvalidList, field(f.name), err)
+			}
+		}
+		entry.Index = -1
+		if entry.Type == "BitstringStatusListEntry" || entry.Type == "StatusList2021Entry" {
+			s, ok := m["statusListIndex"].(string)
+			if !ok {
+				return nil, fmt.Errorf("%w: %s must be a string", ErrInvalidList, field("statusListIndex"))
 			}
 			n, err := strconv.Atoi(s)
-			if err != nil || n < 0 {
-				return nil, fmt.Errorf("%w: credentialStatus[%d].statusListIndex %q", ErrInvalidList, i, s)
+			if err != nil || n < 0 || strconv.Itoa(n) != s {
+				return nil, fmt.Errorf("%w: %s %q is not a non-negative integer in canonical form", ErrInvalidList, field("statusListIndex"), s)
 			}
 			entry.Index = n
-			if e.ListCredential == "" || e.Purpose == "" {
+			if entry.ListCredential == "" || entry.Purpose == "" {
 				return nil, fmt.Errorf("%w: credentialStatus[%d] needs statusListCredential and statusPurpose", ErrInvalidList, i)
 			}
-			if err := readSizeAndMessages(&entry, e.StatusSize, e.Messages, e.Reference); err != nil {
+			if err := readSizeAndMessages(&entry, m); err != nil {
 				return nil, fmt.Errorf("%w: credentialStatus[%d].%v", ErrInvalidList, i, err)
 			}
 		}
@@ -303,35 +313,73 @@ func Entries(c *vc.Credential) ([]Entry, error) {
 	return out, nil
 }
 
+// object decodes a JSON object strictly.
+func object(raw []byte) (map[string]any, error) {
+	v, err := strictjson.Decode(raw, strictjson.Limits{})
+	if err != nil {
+		return nil, err
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, errors.New("not an object")
+	}
+	return m, nil
+}
+
+// optString returns the member name if it is a string, "" if absent.
+func optString(m map[string]any, name string) (string, error) {
+	v, ok := m[name]
+	if !ok {
+		return "", nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		return "", errors.New("must be a string")
+	}
+	return s, nil
+}
+
 // readSizeAndMessages applies the Bitstring Status List rules for
 // statusSize, statusMessage and statusReference (§2.1 of the REC).
-func readSizeAndMessages(e *Entry, size *int, messages, reference json.RawMessage) error {
+func readSizeAndMessages(e *Entry, m map[string]any) error {
 	e.StatusSize = 1
-	if size != nil {
+	if v, ok := m["statusSize"]; ok {
 		// "If present, statusSize MUST be an integer greater than zero."
-		if *size < 1 || *size > 8 {
-			return fmt.Errorf("statusSize %d (1 to 8 supported)", *size)
+		f, isNum := v.(float64)
+		if !isNum || f != float64(int(f)) {
+			return errors.New("statusSize must be an integer")
 		}
-		e.StatusSize = *size
+		if f < 1 || f > 8 {
+			return fmt.Errorf("statusSize %v (1 to 8 supported)", f)
+		}
+		e.StatusSize = int(f)
 	}
-	if len(messages) > 0 && string(messages) != "null" {
-		if err := json.Unmarshal(messages, &e.Messages); err != nil {
+	if v, ok := m["statusMessage"]; ok && v != nil {
+		list, isList := v.([]any)
+		if !isList {
 			return errors.New("statusMessage must be an array of {status, message}")
 		}
 		seen := map[uint64]bool{}
-		for j, m := range e.Messages {
+		for j, el := range list {
+			mm, ok := el.(map[string]any)
+			if !ok {
+				return fmt.Errorf("statusMessage[%d] must be an object", j)
+			}
+			status, _ := mm["status"].(string)
+			message, _ := mm["message"].(string)
 			// "each element MUST contain the two properties status and message"
-			if m.Status == "" || m.Message == "" {
+			if status == "" || message == "" {
 				return fmt.Errorf("statusMessage[%d] needs status and message", j)
 			}
-			n, err := strconv.ParseUint(strings.TrimPrefix(m.Status, "0x"), 16, 8)
-			if !strings.HasPrefix(m.Status, "0x") || err != nil || n >= 1<<e.StatusSize {
-				return fmt.Errorf("statusMessage[%d].status %q is not a hexadecimal value that fits in %d bits", j, m.Status, e.StatusSize)
+			n, err := strconv.ParseUint(strings.TrimPrefix(status, "0x"), 16, 8)
+			if !strings.HasPrefix(status, "0x") || err != nil || n >= 1<<e.StatusSize {
+				return fmt.Errorf("statusMessage[%d].status %q is not a hexadecimal value that fits in %d bits", j, status, e.StatusSize)
 			}
 			if seen[n] {
-				return fmt.Errorf("statusMessage[%d].status %q repeats", j, m.Status)
+				return fmt.Errorf("statusMessage[%d].status %q repeats", j, status)
 			}
 			seen[n] = true
+			e.Messages = append(e.Messages, StatusMessage{Status: status, Message: message})
 		}
 	}
 	if e.StatusSize > 1 {
@@ -341,11 +389,19 @@ func readSizeAndMessages(e *Entry, size *int, messages, reference json.RawMessag
 			return fmt.Errorf("statusMessage has %d elements, statusSize %d needs %d", len(e.Messages), e.StatusSize, want)
 		}
 	}
-	if len(reference) > 0 && string(reference) != "null" {
-		var one string
-		if json.Unmarshal(reference, &one) == nil {
-			e.Reference = []string{one}
-		} else if json.Unmarshal(reference, &e.Reference) != nil {
+	if v, ok := m["statusReference"]; ok && v != nil {
+		switch r := v.(type) {
+		case string:
+			e.Reference = []string{r}
+		case []any:
+			for _, x := range r {
+				s, ok := x.(string)
+				if !ok {
+					return errors.New("statusReference must be a URL or an array of URLs")
+				}
+				e.Reference = append(e.Reference, s)
+			}
+		default:
 			return errors.New("statusReference must be a URL or an array of URLs")
 		}
 	}
@@ -382,14 +438,38 @@ type Result struct {
 	Message string
 }
 
+// CheckOptions are the inputs of [Check]. Fetch and Verify are required.
+type CheckOptions struct {
+	// Fetch obtains list credentials by URL.
+	Fetch Fetcher
+	// Verify verifies a list credential (proof, validity window).
+	Verify VerifyList
+	// TrustedListIssuer, if set, accepts lists issued by other DIDs than
+	// the credential's issuer (delegated status lists).
+	TrustedListIssuer func(string) bool
+	// Now is the time lists' freshness is judged at; zero means now.
+	Now time.Time
+	// MaxAge, if positive, refuses a list whose validFrom is older than
+	// this (or that has none): a replayed old list shows an old status.
+	MaxAge time.Duration
+}
+
 // Check checks every list entry of c: fetch the list, verify it, check
-// that its issuer is c's issuer (or one trustedListIssuer accepts), that its
-// type and purpose match, and read the entry. It returns an error wrapping
-// ErrRevoked or ErrSuspended when a bit is set for those purposes, or the
-// reason a list could not be used. trustedListIssuer may be nil.
-func Check(ctx context.Context, c *vc.Credential, fetch Fetcher, verify VerifyList, trustedListIssuer func(string) bool) ([]Result, error) {
-	if fetch == nil || verify == nil {
+// that it is the list the entry names (its id is the entry's
+// statusListCredential URL), that its issuer is c's issuer (or one
+// TrustedListIssuer accepts), that its type and purpose match and, with
+// MaxAge, that it is recent enough; then read the entry. It returns an
+// error wrapping ErrRevoked or ErrSuspended when a bit is set for those
+// purposes, or the reason a list could not be used (wrapping ErrNoList,
+// ErrInvalidList, and for a list that is not the one named or too old
+// also ErrWrongList or ErrStaleList).
+func Check(ctx context.Context, c *vc.Credential, opts CheckOptions) ([]Result, error) {
+	if opts.Fetch == nil || opts.Verify == nil {
 		return nil, errors.New("status: a fetcher and a list verifier are required")
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
 	}
 	entries, err := Entries(c)
 	if err != nil {
@@ -398,7 +478,7 @@ func Check(ctx context.Context, c *vc.Credential, fetch Fetcher, verify VerifyLi
 	var results []Result
 	for _, e := range entries {
 		if e.Type == TypeRevocationList1EdTech {
-			r, err := checkRevocationList(ctx, c, e, fetch)
+			r, err := checkRevocationList(ctx, c, e, opts.Fetch)
 			if r != nil {
 				results = append(results, *r)
 			}
@@ -410,47 +490,64 @@ func Check(ctx context.Context, c *vc.Credential, fetch Fetcher, verify VerifyLi
 		if e.Index < 0 {
 			return results, fmt.Errorf("%w: status type %q is not supported", ErrInvalidList, e.Type)
 		}
-		data, err := fetch.Fetch(ctx, e.ListCredential)
+		data, err := opts.Fetch.Fetch(ctx, e.ListCredential)
 		if err != nil {
 			return results, fmt.Errorf("%w: %s: %w", ErrNoList, e.ListCredential, err)
 		}
-		list, controller, err := verify(ctx, data)
+		list, controller, err := opts.Verify(ctx, data)
 		if err != nil {
 			return results, fmt.Errorf("%w: list %s does not verify: %w", ErrInvalidList, e.ListCredential, err)
 		}
+		// The list must be the one the entry names: another list of the
+		// same issuer (an older one, or the list of another batch) would
+		// verify just as well and show another bit.
+		if list.ID() != e.ListCredential {
+			return results, fmt.Errorf("%w: %w: the list fetched for %s identifies itself as %q", ErrInvalidList, ErrWrongList, e.ListCredential, list.ID())
+		}
 		sameIssuer := list.Issuer().ID == c.Issuer().ID && controller == c.Issuer().ID
-		delegated := trustedListIssuer != nil && controller == list.Issuer().ID && trustedListIssuer(controller)
+		delegated := opts.TrustedListIssuer != nil && controller == list.Issuer().ID && opts.TrustedListIssuer(controller)
 		if !sameIssuer && !delegated {
 			return results, fmt.Errorf("%w: list %s is issued by %q, the credential by %q", ErrInvalidList, e.ListCredential, list.Issuer().ID, c.Issuer().ID)
 		}
 		if !list.HasType("BitstringStatusListCredential") && !list.HasType("StatusList2021Credential") {
 			return results, fmt.Errorf("%w: %s is not a BitstringStatusListCredential", ErrInvalidList, e.ListCredential)
 		}
+		if opts.MaxAge > 0 {
+			from, ok, _ := list.ValidFrom()
+			switch {
+			case !ok:
+				return results, fmt.Errorf("%w: %w: list %s has no validFrom, so its age is unknown", ErrInvalidList, ErrStaleList, e.ListCredential)
+			case now.Sub(from) > opts.MaxAge:
+				return results, fmt.Errorf("%w: %w: list %s is from %s, older than the %s the policy accepts", ErrInvalidList, ErrStaleList, e.ListCredential, from.UTC().Format(time.RFC3339), opts.MaxAge)
+			}
+		}
 		subs := list.Subjects()
 		if len(subs) != 1 {
 			return results, fmt.Errorf("%w: list credential has %d subjects", ErrInvalidList, len(subs))
 		}
-		var subj struct {
-			Type        string          `json:"type"`
-			Purpose     json.RawMessage `json:"statusPurpose"`
-			EncodedList string          `json:"encodedList"`
-			StatusSize  int             `json:"statusSize"`
-		}
-		if err := json.Unmarshal(subs[0], &subj); err != nil {
+		subj, err := object(subs[0])
+		if err != nil {
 			return results, fmt.Errorf("%w: list subject: %v", ErrInvalidList, err)
 		}
-		if subj.Type != "BitstringStatusList" && subj.Type != "StatusList2021" {
-			return results, fmt.Errorf("%w: list subject type %q", ErrInvalidList, subj.Type)
+		typ, _ := subj["type"].(string)
+		if typ != "BitstringStatusList" && typ != "StatusList2021" {
+			return results, fmt.Errorf("%w: list subject type %v", ErrInvalidList, subj["type"])
 		}
-		if !purposeIncludes(subj.Purpose, e.Purpose) {
-			return results, fmt.Errorf("%w: list purpose %s does not include %q", ErrInvalidList, subj.Purpose, e.Purpose)
+		if !purposeIncludes(subj["statusPurpose"], e.Purpose) {
+			return results, fmt.Errorf("%w: list purpose %v does not include %q", ErrInvalidList, subj["statusPurpose"], e.Purpose)
 		}
 		// The entry carries statusSize; a list that states one too must agree.
 		size := e.StatusSize
-		if subj.StatusSize != 0 && subj.StatusSize != size {
-			return results, fmt.Errorf("%w: entry statusSize %d, list %d", ErrInvalidList, e.StatusSize, subj.StatusSize)
+		if v, ok := subj["statusSize"]; ok {
+			if f, isNum := v.(float64); !isNum || f != float64(size) {
+				return results, fmt.Errorf("%w: entry statusSize %d, list %v", ErrInvalidList, e.StatusSize, v)
+			}
 		}
-		bits, err := Decode(subj.EncodedList, size)
+		encoded, ok := subj["encodedList"].(string)
+		if !ok {
+			return results, fmt.Errorf("%w: list subject has no encodedList string", ErrInvalidList)
+		}
+		bits, err := Decode(encoded, size)
 		if err != nil {
 			return results, err
 		}
@@ -472,15 +569,13 @@ func Check(ctx context.Context, c *vc.Credential, fetch Fetcher, verify VerifyLi
 	return results, nil
 }
 
-func purposeIncludes(raw json.RawMessage, purpose string) bool {
-	var one string
-	if json.Unmarshal(raw, &one) == nil {
-		return one == purpose
-	}
-	var many []string
-	if json.Unmarshal(raw, &many) == nil {
-		for _, p := range many {
-			if p == purpose {
+func purposeIncludes(v any, purpose string) bool {
+	switch p := v.(type) {
+	case string:
+		return p == purpose
+	case []any:
+		for _, e := range p {
+			if e == purpose {
 				return true
 			}
 		}

@@ -188,6 +188,95 @@ func TestRevokeAndSuspendEndToEnd(t *testing.T) {
 	assert.ErrorIs(t, err, proof.ErrInvalidSignature)
 }
 
+// A list is bound to the entry that names it: another list of the same
+// issuer served in its place (an older copy, another batch's list with the
+// bit clear) is refused, as are lists past their validity window, and,
+// under MaxStatusListAge, lists older than the policy accepts.
+func TestListBinding(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	key, err := didkey.NewEd25519FromSeed(bytes.Repeat([]byte{4}, 32))
+	require.NoError(t, err)
+	iss, err := microcred.NewIssuer(key, microcred.WithClock(func() time.Time { return at.Add(-48 * time.Hour) }))
+	require.NoError(t, err)
+	const listURL = "https://status.example/lists/1"
+	cred, err := iss.Issue(ctx, []byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"id":"urn:uuid:c1","type":["VerifiableCredential"],"issuer":"`+key.DID().String()+`","validFrom":"2025-01-01T00:00:00Z","credentialSubject":{"id":"did:example:learner"},"credentialStatus":{"id":"`+listURL+`#5","type":"BitstringStatusListEntry","statusPurpose":"revocation","statusListIndex":"5","statusListCredential":"`+listURL+`"}}`))
+	require.NoError(t, err)
+	list := func(id string, from, until time.Time, revoked bool) []byte {
+		l, err := status.NewList(status.MinBits, 1)
+		require.NoError(t, err)
+		if revoked {
+			require.NoError(t, l.Set(5, 1))
+		}
+		data, err := status.NewListCredential(status.ListCredential{ID: id, Issuer: key.DID().String(), Purpose: status.Revocation, ValidFrom: from, ValidUntil: until, List: l})
+		require.NoError(t, err)
+		out, err := iss.Issue(ctx, data)
+		require.NoError(t, err)
+		return out
+	}
+	verify := func(list []byte, opts ...microcred.PolicyOption) error {
+		suite, err := eddsa2022.NewRDFC(contexts.Default())
+		require.NoError(t, err)
+		r, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
+		require.NoError(t, err)
+		v, err := microcred.NewVerifier(microcred.Trusted{Resolver: r, Suites: []proof.Suite{suite}},
+			microcred.WithClock(func() time.Time { return at }), microcred.WithStatusFetcher(status.StaticFetcher{listURL: list}))
+		require.NoError(t, err)
+		p, err := microcred.NewPolicy(append([]microcred.PolicyOption{microcred.TrustIssuers(key.DID().String())}, opts...)...)
+		require.NoError(t, err)
+		_, err = v.Verify(ctx, cred, p)
+		return err
+	}
+	dayAgo := at.Add(-24 * time.Hour)
+	require.ErrorIs(t, verify(list(listURL, dayAgo, time.Time{}, true)), microcred.ErrRevoked, "the genuine list revokes")
+	require.NoError(t, verify(list(listURL, dayAgo, time.Time{}, false)), "the genuine list, bit clear")
+
+	// The issuer's list for another URL, with the bit clear, in its place.
+	err = verify(list("https://status.example/lists/2", dayAgo, time.Time{}, false))
+	assert.ErrorIs(t, err, status.ErrWrongList)
+	assert.ErrorIs(t, err, status.ErrInvalidList)
+	assert.NotErrorIs(t, err, microcred.ErrRevoked)
+
+	// A list past its validUntil.
+	err = verify(list(listURL, at.Add(-72*time.Hour), dayAgo, false))
+	assert.ErrorIs(t, err, status.ErrInvalidList)
+	assert.ErrorIs(t, err, microcred.ErrExpired)
+
+	// An old (but still valid) list under a policy that wants fresh ones.
+	old := list(listURL, at.Add(-30*24*time.Hour), time.Time{}, false)
+	assert.NoError(t, verify(old), "no age limit by default")
+	assert.NoError(t, verify(old, microcred.MaxStatusListAge(31*24*time.Hour)))
+	err = verify(old, microcred.MaxStatusListAge(7*24*time.Hour))
+	assert.ErrorIs(t, err, status.ErrStaleList)
+	assert.ErrorIs(t, err, status.ErrInvalidList)
+	_, err = microcred.NewPolicy(microcred.AnyIssuerUnsafe(), microcred.MaxStatusListAge(0))
+	assert.Error(t, err, "a zero age limit is a mistake, not 'no limit'")
+}
+
+// Entries are read by exact member names, and the index in canonical form.
+func TestEntriesExactNames(t *testing.T) {
+	entry := func(members string) error {
+		c, err := vc.ParseCredential([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"issuer":"did:example:i","credentialSubject":{"id":"did:example:s"},"credentialStatus":{"type":"BitstringStatusListEntry",` + members + `}}`))
+		require.NoError(t, err)
+		_, err = status.Entries(c)
+		return err
+	}
+	assert.NoError(t, entry(`"statusPurpose":"revocation","statusListIndex":"5","statusListCredential":"https://s.example/1"`))
+	for name, members := range map[string]string{
+		"index in another case":    `"statusPurpose":"revocation","StatusListIndex":"5","statusListCredential":"https://s.example/1"`,
+		"list URL in another case": `"statusPurpose":"revocation","statusListIndex":"5","StatusListCredential":"https://s.example/1"`,
+		"purpose in another case":  `"StatusPurpose":"revocation","statusListIndex":"5","statusListCredential":"https://s.example/1"`,
+		"index with a leading 0":   `"statusPurpose":"revocation","statusListIndex":"05","statusListCredential":"https://s.example/1"`,
+		"index with a sign":        `"statusPurpose":"revocation","statusListIndex":"+5","statusListCredential":"https://s.example/1"`,
+		"index a number":           `"statusPurpose":"revocation","statusListIndex":5,"statusListCredential":"https://s.example/1"`,
+		"statusSize a string":      `"statusPurpose":"revocation","statusListIndex":"5","statusListCredential":"https://s.example/1","statusSize":"2"`,
+		"statusSize fractional":    `"statusPurpose":"revocation","statusListIndex":"5","statusListCredential":"https://s.example/1","statusSize":1.5`,
+		"purpose not a string":     `"statusPurpose":["revocation"],"statusListIndex":"5","statusListCredential":"https://s.example/1"`,
+	} {
+		assert.ErrorIs(t, entry(members), status.ErrInvalidList, name)
+	}
+}
+
 // statusSize > 1: the entry carries one message per value, and the
 // verifier reports the message for the value in the list.
 func TestStatusMessages(t *testing.T) {
@@ -332,7 +421,7 @@ func TestSpecExamples(t *testing.T) {
 		}
 		return c, c.Issuer().ID, nil
 	}
-	res, err := status.Check(context.Background(), cred, status.StaticFetcher{"https://example.com/credentials/status/3": list}, unverified, nil)
+	res, err := status.Check(context.Background(), cred, status.CheckOptions{Fetch: status.StaticFetcher{"https://example.com/credentials/status/3": list}, Verify: unverified})
 	require.NoError(t, err)
 	require.Len(t, res, 1)
 	assert.Equal(t, uint(0), res[0].Value)
@@ -355,19 +444,19 @@ func TestRevocationList1EdTech(t *testing.T) {
 		return nil, "", nil
 	}
 	good := status.StaticFetcher{listURL: list(listURL, `"did:example:school"`)}
-	res, err := status.Check(context.Background(), cred("urn:uuid:revoked", "did:example:school"), good, never, nil)
+	res, err := status.Check(context.Background(), cred("urn:uuid:revoked", "did:example:school"), status.CheckOptions{Fetch: good, Verify: never})
 	require.ErrorIs(t, err, status.ErrRevoked)
 	assert.Contains(t, err.Error(), "issued in error")
 	require.Len(t, res, 1)
 	assert.Equal(t, "issued in error", res[0].Message)
 
-	res, err = status.Check(context.Background(), cred("urn:uuid:fine", "did:example:school"), good, never, nil)
+	res, err = status.Check(context.Background(), cred("urn:uuid:fine", "did:example:school"), status.CheckOptions{Fetch: good, Verify: never})
 	require.NoError(t, err)
 	require.Len(t, res, 1)
 	assert.Equal(t, uint(0), res[0].Value)
 
 	// The issuer as an object works too.
-	_, err = status.Check(context.Background(), cred("urn:uuid:revoked", "did:example:school"), status.StaticFetcher{listURL: list(listURL, `{"id":"did:example:school","type":"Profile"}`)}, never, nil)
+	_, err = status.Check(context.Background(), cred("urn:uuid:revoked", "did:example:school"), status.CheckOptions{Fetch: status.StaticFetcher{listURL: list(listURL, `{"id":"did:example:school","type":"Profile"}`)}, Verify: never})
 	assert.ErrorIs(t, err, status.ErrRevoked)
 
 	for name, f := range map[string]status.StaticFetcher{
@@ -377,9 +466,9 @@ func TestRevocationList1EdTech(t *testing.T) {
 		"not JSON":                      {listURL: []byte(`<html>`)},
 		"revokedCredentials not a list": {listURL: []byte(`{"id":"` + listURL + `","issuer":"did:example:school","revokedCredentials":"urn:uuid:fine"}`)},
 	} {
-		_, err := status.Check(context.Background(), cred("urn:uuid:fine", "did:example:school"), f, never, nil)
+		_, err := status.Check(context.Background(), cred("urn:uuid:fine", "did:example:school"), status.CheckOptions{Fetch: f, Verify: never})
 		assert.ErrorIs(t, err, status.ErrInvalidList, name)
 	}
-	_, err = status.Check(context.Background(), cred("urn:uuid:fine", "did:example:school"), status.StaticFetcher{}, never, nil)
+	_, err = status.Check(context.Background(), cred("urn:uuid:fine", "did:example:school"), status.CheckOptions{Fetch: status.StaticFetcher{}, Verify: never})
 	assert.ErrorIs(t, err, status.ErrNoList)
 }
