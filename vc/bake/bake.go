@@ -121,7 +121,7 @@ func payload(data []byte) (*Payload, error) {
 		return nil, fmt.Errorf("%w: empty credential", ErrMalformed)
 	}
 	if len(t) > limits.MaxCredentialBytes {
-		return nil, fmt.Errorf("%w: credential larger than %d bytes", ErrMalformed, limits.MaxCredentialBytes)
+		return nil, fmt.Errorf("%w: credential larger than %d bytes", ErrLimit, limits.MaxCredentialBytes)
 	}
 	switch {
 	case t[0] == '{':
