@@ -132,7 +132,9 @@ func payload(data []byte) (*Payload, error) {
 	return nil, fmt.Errorf("%w: the credential is neither a JSON object nor a compact JWT", ErrMalformed)
 }
 
-// Extract takes the credential out of a PNG or SVG badge.
+// Extract takes the credential out of a PNG or SVG badge, as
+// [ExtractPNG] or [ExtractSVG] does (with the same errors); other data is
+// an error wrapping [ErrMalformed].
 func Extract(data []byte) (*Payload, error) {
 	switch Detect(data) {
 	case PNG:

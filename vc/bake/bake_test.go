@@ -237,12 +237,10 @@ func TestPNGBudget(t *testing.T) {
 		many = append(many, empty...)
 	}
 	many = append(many, img[len(img)-12:]...)
-	start := time.Now()
 	_, err = bake.ExtractPNG(many)
-	elapsed := time.Since(start)
 	assert.ErrorIs(t, err, bake.ErrNotBaked)
+	elapsed, allocated := measure(func() { _, _ = bake.ExtractPNG(many) })
 	assert.Less(t, elapsed, timeFactor*500*time.Millisecond, "16 MiB of chunks is walked fast")
-	allocated := allocatedBytes(func() { _, _ = bake.ExtractPNG(many) })
 	assert.Less(t, allocated, uint64(1<<10), "walking chunks allocates nothing per chunk (%d bytes)", allocated)
 	t.Logf("16 MiB PNG of %d empty chunks: %v, %d bytes allocated", (len(many)-len(img))/12, elapsed, allocated)
 
@@ -253,19 +251,28 @@ func TestPNGBudget(t *testing.T) {
 	assert.ErrorIs(t, err, bake.ErrLimit)
 }
 
-// allocatedBytes measures the heap bytes f allocates (the lowest of three
-// runs, so that a background allocation does not count).
+// allocatedBytes measures the heap bytes f allocates (see measure).
 func allocatedBytes(f func()) uint64 {
-	best := ^uint64(0)
+	_, allocated := measure(f)
+	return allocated
+}
+
+// measure runs f three times and returns the least time and heap bytes
+// allocated, so that a busy machine or a background allocation does not
+// count.
+func measure(f func()) (time.Duration, uint64) {
+	best, least := time.Duration(1<<63-1), ^uint64(0)
 	for range 3 {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
+		start := time.Now()
 		f()
+		elapsed := time.Since(start)
 		runtime.ReadMemStats(&after)
-		best = min(best, after.TotalAlloc-before.TotalAlloc)
+		best, least = min(best, elapsed), min(least, after.TotalAlloc-before.TotalAlloc)
 	}
-	return best
+	return best, least
 }
 
 func TestSVGRoundTrip(t *testing.T) {
@@ -304,7 +311,7 @@ func TestSVGHostile(t *testing.T) {
 	}{
 		"doctype entity":  {`<!DOCTYPE svg [<!ENTITY x "y">]><svg ` + ns + `><openbadges:credential><![CDATA[{}]]></openbadges:credential></svg>`, bake.ErrMalformed},
 		"two credentials": {`<svg ` + ns + `><openbadges:credential><![CDATA[{"a":1}]]></openbadges:credential><openbadges:credential><![CDATA[{"b":1}]]></openbadges:credential></svg>`, bake.ErrMultiple},
-		"wrong namespace": {`<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://evil.example/"><openbadges:credential><![CDATA[{"a":1}]]></openbadges:credential></svg>`, bake.ErrNotBaked},
+		"wrong namespace": {`<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://evil.example/"><openbadges:credential><![CDATA[{"a":1}]]></openbadges:credential></svg>`, bake.ErrMalformed},
 		"OB 2.0":          {`<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org"><openbadges:assertion verify="https://example.org/a"/></svg>`, bake.ErrOB2},
 		"nested element":  {`<svg ` + ns + `><openbadges:credential><b/></openbadges:credential></svg>`, bake.ErrMalformed},
 		"both forms":      {`<svg ` + ns + `><openbadges:credential verify="` + jwt + `"><![CDATA[{"a":1}]]></openbadges:credential></svg>`, bake.ErrMalformed},
