@@ -2,5 +2,8 @@
 
 package bake_test
 
-// timeFactor scales the time budgets the tests assert (see race_test.go).
-const timeFactor = 1
+// See race_test.go.
+const (
+	timeFactor  = 1
+	measureRuns = 3
+)
