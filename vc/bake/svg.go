@@ -896,7 +896,7 @@ func (d *svgDoc) extract() (*Payload, error) {
 	case string(c.name) != "openbadges:credential" || c.kind != nsOB3:
 		return nil, fmt.Errorf("%w: %s in namespace %q: OB 3.0 writes <openbadges:credential> with the prefix bound to %q", ErrMalformed, what, c.ns, Namespace)
 	case c.depth != 2:
-		return nil, fmt.Errorf("%w: %s is inside <%s> at depth %d; OB 3.0 puts it directly inside the root <svg>", ErrMalformed, what, c.parent, c.depth)
+		return nil, fmt.Errorf("%w: %s is inside <%s>; OB 3.0 puts it directly inside the root <svg>", ErrMalformed, what, c.parent)
 	case !d.rootHasOB || !attrEquals(d.rootOB, Namespace):
 		return nil, fmt.Errorf("%w: %s, but the root <svg> does not declare xmlns:openbadges=%q", ErrMalformed, what, Namespace)
 	case c.child != nil:
