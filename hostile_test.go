@@ -75,6 +75,7 @@ var hostileErrors = map[string]error{
 	"status.ErrNoList":               status.ErrNoList,
 	"bake.ErrMultiple":               bake.ErrMultiple,
 	"bake.ErrMalformed":              bake.ErrMalformed,
+	"bake.ErrLimit":                  bake.ErrLimit,
 }
 
 type hostileCase struct{ file, setup, check, err, what string }

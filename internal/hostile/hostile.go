@@ -99,6 +99,7 @@ func Generate(base []byte) (map[string][]byte, error) {
 	g.jwts()
 	g.presentations()
 	g.images()
+	g.images13()
 	return g.files, g.err
 }
 
