@@ -79,7 +79,7 @@
 // scanner keeps offsets into the input and a stack bounded by those
 // budgets, so its memory is constant (under 32 KB however the input nests,
 // repeats or grows attributes) and its time linear: every 16 MiB hostile
-// SVG the tests try ends in 5 to 70 ms of CPU time. [BakePNG] and [BakeSVG]
+// SVG the tests try ends in 5 to 90 ms of CPU time. [BakePNG] and [BakeSVG]
 // refuse to make an image that the extractors would refuse (BakeSVG reads
 // its result back to be sure), so what they return reads back.
 //
