@@ -90,6 +90,7 @@ var hostileErrors = map[string]error{
 	"bake.ErrMalformed":              bake.ErrMalformed,
 	"microcred.ErrWithheld":          microcred.ErrWithheld,
 	"ecdsasd2023.ErrBaseProof":       ecdsasd2023.ErrBaseProof,
+	"bake.ErrLimit":                  bake.ErrLimit,
 }
 
 type hostileCase struct{ file, setup, check, err, what string }

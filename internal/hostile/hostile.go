@@ -102,6 +102,7 @@ func Generate(base []byte) (map[string][]byte, error) {
 	g.images()
 	g.keys13()
 	g.sd13()
+	g.images13()
 	return g.files, g.err
 }
 
