@@ -162,7 +162,14 @@ func TestUnknownContextFailsOffline(t *testing.T) {
 	_, err := newRDFC(t).Canonicalize(doc)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, contexts.ErrUnknownContext)
+	assert.ErrorIs(t, err, canon.ErrContext)
+	// The message is the loader's: it names the URL and says nothing was
+	// fetched (json-gold's own wording, "loading remote context failed",
+	// suggested a failed download).
 	assert.Contains(t, err.Error(), u)
+	assert.Contains(t, err.Error(), "unknown context URL")
+	assert.NotContains(t, err.Error(), "loading remote context failed")
+	assert.NotContains(t, err.Error(), "dereferencing")
 }
 
 func TestNewRDFCOptions(t *testing.T) {

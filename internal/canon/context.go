@@ -517,26 +517,19 @@ func (r *RDFC) compiled(key string, ctx []any) (*cctx, error) {
 // kind ErrContext (or ErrUnknownContext's own error when a URL is not one
 // the loader holds), keeping the loader's error in the chain.
 func contextError(err error) error {
-	var cause error = err
-	for {
-		var jerr *ld.JsonLdError
-		if !errors.As(cause, &jerr) {
-			break
-		}
-		inner, ok := jerr.Details.(error)
-		if !ok {
-			break
-		}
-		cause = inner
-	}
 	var jerr *ld.JsonLdError
-	if cause != err && !errors.As(cause, &jerr) {
-		// The loader's own error (e.g. contexts.ErrUnknownContext): it
-		// says what is wrong better than json-gold's wrapping.
-		return &UnsafeError{Kind: ErrContext, Term: cause.Error(), cause: cause}
+	if errors.As(err, &jerr) && jerr.Code == ld.LoadingRemoteContextFailed {
+		// json-gold wraps the loader's error in a message of its own; the
+		// loader's (e.g. contexts.ErrUnknownContext: "unknown context URL
+		// ... never fetches") says what is wrong.
+		if d, ok := jerr.Details.(error); ok {
+			if cause := errors.Unwrap(d); cause != nil {
+				return &UnsafeError{Kind: ErrContext, Term: cause.Error(), cause: err}
+			}
+		}
 	}
 	msg := err.Error()
-	if errors.As(err, &jerr) {
+	if jerr != nil {
 		msg = string(jerr.Code)
 		if d, ok := jerr.Details.(string); ok && d != "" {
 			msg += ": " + d

@@ -39,6 +39,14 @@ type Options struct {
 	ReferenceOnly bool
 }
 
+// Checker checks a document against the JSON-LD rules of this package
+// without canonicalizing it.
+type Checker interface {
+	Check(doc map[string]any) error
+}
+
+var _ Checker = (*RDFC)(nil)
+
 // Canonicalizer produces the canonical bytes of a JSON-LD document given as
 // generic JSON values (map[string]any, []any, string, float64, bool, nil).
 // Implementations must not modify doc.

@@ -20,6 +20,9 @@ import (
 
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/did/didkey"
+	"github.com/onchaincert/microcred/internal/base58"
+	"github.com/onchaincert/microcred/internal/canon"
+	"github.com/onchaincert/microcred/internal/jcs"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/vc/contexts"
@@ -481,4 +484,66 @@ func TestJoinedContextStringDoesNotVerify(t *testing.T) {
 	require.NoError(t, err)
 	_, err = proof.Verify(ctx, forged, opts)
 	require.Error(t, err)
+}
+
+// A JCS signature covers the JSON, but the document must still read the
+// same as JSON-LD: eddsa-jcs-2022 refuses, at sign and at verify time, a
+// member spelled by its IRI (which a JSON-LD reader takes for validUntil
+// and a JSON reader does not), an undefined term, and an IRI N-Quads cannot
+// carry.
+func TestJCSChecksJSONLD(t *testing.T) {
+	ctx := context.Background()
+	key, err := didkey.NewEd25519FromSeed(seedFromMultibase(t, readMap(t, tv+"/keyPair.json")["privateKeyMultibase"].(string)))
+	require.NoError(t, err)
+	base := readMap(t, "../../testdata/ob3/achievement-credential.json")
+	for name, edit := range map[string]func(m map[string]any){
+		"expanded IRI key": func(m map[string]any) { m["https://www.w3.org/2018/credentials#validUntil"] = "2020-01-01T00:00:00Z" },
+		"undefined term":   func(m map[string]any) { m["grade"] = "A" },
+		"IRI with a space": func(m map[string]any) { m["id"] = "urn:uuid:a b" },
+	} {
+		doc := map[string]any{}
+		for k, v := range base {
+			doc[k] = v
+		}
+		edit(doc)
+		data, err := json.Marshal(doc)
+		require.NoError(t, err)
+		_, err = proof.Sign(ctx, data, eddsa2022.NewJCS(), key, proof.Options{})
+		assert.ErrorIs(t, err, canon.ErrUnsafe, "sign: %s", name)
+
+		// Signed as plain JSON elsewhere: the verifier refuses it too.
+		unsecured := doc
+		opts := map[string]any{"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022", "verificationMethod": key.VerificationMethod(), "proofPurpose": "assertionMethod", "created": "2024-01-01T00:00:00Z", "@context": doc["@context"]}
+		p, err := forceJCS(ctx, unsecured, opts, key)
+		require.NoError(t, err)
+		doc["proof"] = p
+		signed, err := json.Marshal(doc)
+		require.NoError(t, err)
+		_, err = proof.Verify(ctx, signed, verifyOpts(t))
+		assert.ErrorIs(t, err, canon.ErrUnsafe, "verify: %s", name)
+	}
+}
+
+// forceJCS computes an eddsa-jcs-2022 proof without any JSON-LD check, as
+// another implementation would.
+func forceJCS(ctx context.Context, unsecured, opts map[string]any, key *didkey.Key) (map[string]any, error) {
+	pc, err := jcs.Marshal(opts)
+	if err != nil {
+		return nil, err
+	}
+	dc, err := jcs.Marshal(unsecured)
+	if err != nil {
+		return nil, err
+	}
+	h1, h2 := sha256.Sum256(pc), sha256.Sum256(dc)
+	sig, err := key.Sign(ctx, append(h1[:], h2[:]...))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{}
+	for k, v := range opts {
+		out[k] = v
+	}
+	out["proofValue"] = "z" + base58.Encode(sig)
+	return out, nil
 }

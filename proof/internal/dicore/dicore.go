@@ -10,11 +10,13 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sync"
 
 	"github.com/onchaincert/microcred/internal/base58"
 	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/internal/jcs"
 	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/vc/contexts"
 )
 
 // Core is one cryptosuite's transformation and hashing.
@@ -28,6 +30,33 @@ type Core struct {
 	Canon canon.Canonicalizer
 	// Hash hashes the canonical proof configuration and document.
 	Hash crypto.Hash
+	// Check, for JCS suites, holds the document and the proof
+	// configuration to the same JSON-LD rules RDFC suites apply (compacted
+	// form, defined terms, valid IRIs): a JCS signature covers the JSON, and
+	// a JSON-LD reader must not see another document in it. nil means
+	// [DefaultCheck].
+	Check canon.Checker
+}
+
+// DefaultCheck is the JSON-LD check of JCS suites over the embedded
+// contexts.
+var DefaultCheck = sync.OnceValues(func() (canon.Checker, error) {
+	return canon.NewRDFC(canon.Options{Loader: contexts.Default()})
+})
+
+// checkJSONLD runs the JCS suites' JSON-LD check on a document.
+func (c *Core) checkJSONLD(doc map[string]any, what string) error {
+	check := c.Check
+	if check == nil {
+		var err error
+		if check, err = DefaultCheck(); err != nil {
+			return err
+		}
+	}
+	if err := check.Check(doc); err != nil {
+		return fmt.Errorf("%s: checking %s: %w", c.label(), what, err)
+	}
+	return nil
 }
 
 // JCS reports whether the suite canonicalizes with JCS.
@@ -92,6 +121,12 @@ func (c *Core) Canonical(unsecured, options map[string]any) (proofCanon, docCano
 		config["@context"] = ctx
 	}
 	if c.JCS() {
+		if err := c.checkJSONLD(config, "proof configuration"); err != nil {
+			return nil, nil, err
+		}
+		if err := c.checkJSONLD(unsecured, "document"); err != nil {
+			return nil, nil, err
+		}
 		if proofCanon, err = jcs.Marshal(config); err != nil {
 			return nil, nil, fmt.Errorf("%s: canonicalizing proof configuration: %w", c.Name, err)
 		}
