@@ -192,6 +192,9 @@ func credentialFrom(d document, obj map[string]any) (*Credential, error) {
 			return nil, err
 		}
 	}
+	if err := checkDescribedOnce(obj, ErrInvalidCredential); err != nil {
+		return nil, err
+	}
 	for i, s := range asList(obj["credentialSchema"]) {
 		m := s.(map[string]any)
 		id, _ := m["id"].(string)

@@ -72,6 +72,9 @@ func ParsePresentation(data []byte) (*Presentation, error) {
 			}
 		}
 	}
+	if err := checkDescribedOnce(obj, ErrInvalidPresentation); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
