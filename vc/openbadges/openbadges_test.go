@@ -21,8 +21,8 @@ import (
 	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
-	"github.com/onchaincert/microcred/vc/contexts"
 	"github.com/onchaincert/microcred/vc"
+	"github.com/onchaincert/microcred/vc/contexts"
 	"github.com/onchaincert/microcred/vc/openbadges"
 )
 
