@@ -86,6 +86,8 @@ var hostileErrors = map[string]error{
 	"openbadges.ErrSchema":           openbadges.ErrSchema,
 	"status.ErrInvalidList":          status.ErrInvalidList,
 	"status.ErrNoList":               status.ErrNoList,
+	"status.ErrWrongList":            status.ErrWrongList,
+	"status.ErrStaleList":            status.ErrStaleList,
 	"bake.ErrMultiple":               bake.ErrMultiple,
 	"bake.ErrMalformed":              bake.ErrMalformed,
 	"microcred.ErrWithheld":          microcred.ErrWithheld,
@@ -223,6 +225,9 @@ func hostileVerifier(t testing.TB) *microcred.Verifier {
 		hostile.ListSuspension:  "suspension.json",
 		hostile.ListOtherIssuer: "other-issuer.json",
 		hostile.ListTampered:    "tampered.json",
+		hostile.ListReplayed:    "replayed.json",
+		hostile.ListExpired:     "expired.json",
+		hostile.ListRespelled:   "respelled.json",
 	} {
 		data, err := os.ReadFile(filepath.Join("testdata/hostile/lists", file))
 		require.NoError(t, err)
@@ -264,4 +269,52 @@ func hostilePolicy(t testing.TB, setup string) microcred.Policy {
 	p, err := microcred.NewPolicy(opts...)
 	require.NoError(t, err)
 	return p
+}
+
+// TestRespellingsKeepTheGraph: each respelled corpus file has exactly the
+// RDF graph of the file it was made from (document and proof
+// configurations, canonicalized by json-gold, which takes any spelling), so
+// its signature is still valid: what refuses it is the compacted-form rule,
+// not a broken proof. Without those rules each would verify.
+func TestRespellingsKeepTheGraph(t *testing.T) {
+	ref, err := canon.NewRDFC(canon.Options{Loader: contexts.Default(), ReferenceOnly: true})
+	require.NoError(t, err)
+	graphs := func(t *testing.T, file string) []string {
+		data, err := os.ReadFile(filepath.Join("testdata/hostile", file))
+		require.NoError(t, err)
+		v, err := strictjson.Decode(data, strictjson.Limits{})
+		require.NoError(t, err)
+		doc := v.(map[string]any)
+		unsecured := map[string]any{}
+		for k, e := range doc {
+			if k != "proof" {
+				unsecured[k] = e
+			}
+		}
+		d, err := ref.Canonicalize(unsecured)
+		require.NoError(t, err, "json-gold takes %s", file)
+		out := []string{string(d)}
+		proofs, isList := doc["proof"].([]any)
+		if !isList {
+			proofs = []any{doc["proof"]}
+		}
+		for _, p := range proofs {
+			cfg := map[string]any{"@context": doc["@context"]}
+			for k, e := range p.(map[string]any) {
+				if k != "proofValue" {
+					cfg[k] = e
+				}
+			}
+			c, err := ref.Canonicalize(cfg)
+			require.NoError(t, err)
+			out = append(out, string(c), p.(map[string]any)["proofValue"].(string))
+		}
+		return out
+	}
+	require.NotEmpty(t, hostile.Respellings())
+	for file, from := range hostile.Respellings() {
+		t.Run(file, func(t *testing.T) {
+			assert.Equal(t, graphs(t, from), graphs(t, file), "%s must keep the graph (and proof) of %s", file, from)
+		})
+	}
 }

@@ -204,7 +204,7 @@ func (c *cctx) member(k string) (iri string, t *term, err error) {
 			return "", nil, &UnsafeError{Kind: ErrNotCompacted, Term: k, why: "the contexts alias " + k + " as " + strconv.Quote(c.rev[iri].name) + "; use that name"}
 		}
 		if t != nil && t.alias {
-			return "", nil, &UnsafeError{Kind: ErrAlias, Term: k, why: "the document defines its own alias of " + iri}
+			return "", t, &UnsafeError{Kind: ErrAlias, Term: k, why: "the document defines its own alias of " + iri}
 		}
 		return iri, t, nil
 	}
@@ -234,11 +234,12 @@ func (w *walker) node(c *cctx, m map[string]any, g rdfc.Term, top bool) (rdfc.Te
 		if k == "@context" {
 			continue
 		}
-		iri, _, err := c.member(k)
+		iri, t, err := c.member(k)
 		if err != nil {
 			// Reported below, once the types' scoped contexts are in force,
-			// unless the name is a keyword spelling in error either way.
-			if strings.HasPrefix(k, "@") {
+			// unless the name is a keyword spelling or a keyword alias, in
+			// error either way (and the types depend on it).
+			if strings.HasPrefix(k, "@") || t != nil && (t.kind == termType || t.kind == termID) {
 				return rdfc.Term{}, at(err, k)
 			}
 			continue
@@ -286,15 +287,22 @@ func (w *walker) node(c *cctx, m map[string]any, g rdfc.Term, top bool) (rdfc.Te
 			}
 		}
 	}
-	// The other members expand in the context the types gave.
+	// The other members expand in the context the types gave. Of several
+	// members in error, the first by name is reported, so that a document
+	// always gets the same error.
 	idKey := ""
+	var firstErr error
+	errKey := ""
 	for k := range m {
 		if k == "@context" {
 			continue
 		}
 		iri, _, err := c.member(k)
 		if err != nil {
-			return rdfc.Term{}, at(err, k)
+			if firstErr == nil || k < errKey {
+				firstErr, errKey = err, k
+			}
+			continue
 		}
 		switch iri {
 		case "@id":
@@ -311,6 +319,9 @@ func (w *walker) node(c *cctx, m map[string]any, g rdfc.Term, top bool) (rdfc.Te
 				return rdfc.Term{}, at(&UnsafeError{Kind: ErrNotCompacted, Term: k, why: "a type-scoped context redefines the @type member"}, k)
 			}
 		}
+	}
+	if firstErr != nil {
+		return rdfc.Term{}, at(firstErr, errKey)
 	}
 	var subject rdfc.Term
 	id := ""
@@ -341,9 +352,12 @@ func (w *walker) node(c *cctx, m map[string]any, g rdfc.Term, top bool) (rdfc.Te
 		w.push(k)
 		err := w.property(c, subject, k, iri, t, v, g)
 		w.pop()
-		if err != nil {
-			return rdfc.Term{}, at(err, k)
+		if err != nil && (firstErr == nil || k < errKey) {
+			firstErr, errKey = err, k
 		}
+	}
+	if firstErr != nil {
+		return rdfc.Term{}, at(firstErr, errKey)
 	}
 	if w.nodes != nil {
 		idName := "@id"

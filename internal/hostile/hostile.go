@@ -103,6 +103,7 @@ func Generate(base []byte) (map[string][]byte, error) {
 	g.keys13()
 	g.sd13()
 	g.images13()
+	g.graph13()
 	return g.files, g.err
 }
 
