@@ -199,6 +199,39 @@ func TestIssueRefusals(t *testing.T) {
 	require.True(t, errors.As(err, &ue))
 	assert.Equal(t, "/shoeSize", ue.Pointer)
 	assert.Contains(t, err.Error(), "shoeSize")
+
+	// A learner-supplied value that lands in an IRI cannot add statements
+	// of its own: an IRI N-Quads cannot carry is refused at issuance,
+	// naming where it is (literals are escaped, so text fields are safe).
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(obCredential(t, key.DID().String()), &doc))
+	subject := doc["credentialSubject"].(map[string]any)
+	for _, id := range []string{
+		"did:example:learner> <https://www.w3.org/2018/credentials#validUntil> \"2099-01-01T00:00:00Z\" .\n<did:example:x",
+		"https://example.com/learners/jos\u00e9 mu\u00f1oz",
+		"did:example:learner\u0000",
+	} {
+		subject["id"] = id
+		data, err := json.Marshal(doc)
+		require.NoError(t, err)
+		_, err = iss.Issue(ctx, data)
+		assert.ErrorIs(t, err, canon.ErrInvalidIRI, "%q", id)
+		var ue *canon.UnsafeError
+		if assert.True(t, errors.As(err, &ue)) {
+			assert.Equal(t, "/credentialSubject/id", ue.Pointer)
+		}
+	}
+	subject["id"] = "did:example:learner"
+	subject["name"] = "Jos\u00e9 \"> <x> .\n"
+	data, err := json.Marshal(doc)
+	require.NoError(t, err)
+	fixed, err := microcred.NewIssuer(key, microcred.WithClock(func() time.Time { return issuedAt }))
+	require.NoError(t, err)
+	signed, err := fixed.Issue(ctx, data)
+	require.NoError(t, err, "N-Quads syntax in a literal is escaped, not refused")
+	res, err := newVerifier(t, checkAt).Verify(ctx, signed, trust(t, key.DID().String()))
+	require.NoError(t, err)
+	assert.True(t, res.Verified)
 }
 
 func TestConstructorsFailClosed(t *testing.T) {
