@@ -310,3 +310,40 @@ func TestJSONGoldPanicIsAnError(t *testing.T) {
 		assert.ErrorIs(t, err, canon.ErrUnsafe)
 	}
 }
+
+// An IRI holding "> .\n<" ends its term early when written unescaped: on
+// json-gold's path a credential with such an issuer IRI has the canonical
+// bytes of another credential, which has a validUntil, so one signature
+// verifies both. The walker refuses the IRI (both at sign and verify time).
+func TestIRIInjectionCollision(t *testing.T) {
+	const cred = "https://www.w3.org/2018/credentials#"
+	base := func() map[string]any {
+		return map[string]any{
+			"@context":          []any{"https://www.w3.org/ns/credentials/v2"},
+			"id":                "urn:x",
+			"type":              "VerifiableCredential",
+			"credentialSubject": map[string]any{"id": "urn:s"},
+		}
+	}
+	expired := base()
+	expired["issuer"] = "urn:i"
+	expired["validUntil"] = "2000-01-01T00:00:00Z"
+	injected := base()
+	injected["issuer"] = "urn:i> .\n<urn:x> <" + cred + "validUntil> \"2000-01-01T00:00:00Z\"^^<http://www.w3.org/2001/XMLSchema#dateTime"
+
+	ref, err := canon.NewRDFC(canon.Options{Loader: contexts.Default(), ReferenceOnly: true})
+	require.NoError(t, err)
+	a, err := ref.Canonicalize(expired)
+	require.NoError(t, err)
+	b, err := ref.Canonicalize(injected)
+	require.NoError(t, err, "the reference path takes the IRI")
+	require.Equal(t, string(a), string(b), "two documents, one canonical form: the injection works there")
+
+	_, err = newRDFC(t).Canonicalize(injected)
+	assert.ErrorIs(t, err, canon.ErrInvalidIRI)
+	var ue *canon.UnsafeError
+	require.ErrorAs(t, err, &ue)
+	assert.Equal(t, "/issuer", ue.Pointer)
+	_, err = newRDFC(t).Canonicalize(expired)
+	assert.NoError(t, err)
+}
