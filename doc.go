@@ -71,6 +71,24 @@
 // Strict JSON parsing rejects duplicate keys, oversize input and deep
 // nesting. See SECURITY.md for the threat model.
 //
+// What is signed is what is checked. The checks read members by name
+// (validFrom, credentialStatus, a proof's expires, ...) while a Data
+// Integrity signature covers the document's RDF graph, which other
+// spellings of the same members produce too. microcred closes that gap by
+// accepting only documents in the compacted form of their contexts, at
+// sign and verify time and for every suite: each member is the name its
+// contexts define for it (not an IRI, a compact IRI or an alias the
+// document defines), no @nest, @included, @reverse or @graph wrappers, no
+// keyword aliases, @id values in full, and the nodes the checks read
+// described once. Reading by name and reading the graph then agree, which
+// FuzzFieldsMatchGraph and the hostile corpus test. This was chosen over
+// deriving every field from the quads because the JSON stays the document
+// that users, schemas and other implementations see; the price is that
+// documents in other spellings are refused even when their signature is
+// valid. Status lists are bound to the entry that names them
+// ([MaxStatusListAge] bounds their age), and in a proof set the issuer is
+// bound through a proof the issuer's own key made.
+//
 // # Offline use
 //
 // Nothing in this module touches the network. JSON-LD contexts come from
