@@ -1,0 +1,340 @@
+package interop_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/onchaincert/microcred"
+	"github.com/onchaincert/microcred/did/didkey"
+	"github.com/onchaincert/microcred/proof/eddsa2022"
+	"github.com/onchaincert/microcred/vc/contexts"
+)
+
+// Verifiable Presentations carrying Data Integrity credentials, both ways.
+// The VCDM 2.0 context makes verifiableCredential a @graph container, so
+// each embedded credential's statements sit in a named graph of their own
+// that the presentation's proof covers; a canonicalizer that puts them
+// elsewhere makes every such presentation fail on the other side.
+
+const (
+	// holderSeed: printf 'microcred interop holder' | sha256sum
+	holderSeed  = "a4f6bd7fd9d32be770d5e205680e3dcd1356e9299a1b88b779badcd6493aca90"
+	vpChallenge = "urn:uuid:6c1b3a52-challenge"
+	vpDomain    = "verifier.example"
+	// vpCreated dates the presentations Digital Bazaar signs; microcred's
+	// CLI dates its own with the current time (present has no --created).
+	vpCreated = "2025-06-02T00:00:00Z"
+)
+
+// holderKey generates (once) the holder's deterministic Ed25519 key with our
+// CLI and returns its file and DID.
+func (e *env) holderKey(t *testing.T) (string, string) {
+	t.Helper()
+	p := filepath.Join(e.dir, "holder-key.json")
+	if data, err := os.ReadFile(p); err == nil {
+		var kf struct {
+			DID string `json:"did"`
+		}
+		require.NoError(t, json.Unmarshal(data, &kf))
+		return p, kf.DID
+	}
+	out, errOut, code := run(t, e.bin, "key", "generate", "--type", "ed25519", "--seed", holderSeed, "--out", p)
+	require.Equal(t, 0, code, errOut)
+	return p, strings.TrimSpace(out)
+}
+
+// unsignedCredentials writes two OB 3.0 credentials of issuer did: the test
+// credential, and a second one with another id, learner and name.
+func (e *env) unsignedCredentials(t *testing.T, did string) (string, string) {
+	t.Helper()
+	a := e.credentialFor(t, did)
+	data, err := os.ReadFile(a)
+	require.NoError(t, err)
+	for _, r := range [][2]string{
+		{"urn:uuid:2f8a6f1e-6d2b-4a53-9b0e-1f4c7e2a9d10", "urn:uuid:0b7e5d2c-4f61-4c1e-8a3d-5e9f2b6c7a18"},
+		{"did:example:learner-4711", "did:example:learner-4712"},
+		{"Intro to Data Integrity: completion badge", "Intro to Data Integrity: second badge"},
+	} {
+		next := bytes.ReplaceAll(data, []byte(r[0]), []byte(r[1]))
+		require.NotEqual(t, data, next, "the second credential differs in %q", r[0])
+		data = next
+	}
+	return a, e.write(t, "cred-b.json", data)
+}
+
+// signedCredentials are two credentials of one issuer, signed by one side.
+type signedCredentials struct{ a, b string }
+
+// ourCredentials signs both test credentials with microcred (eddsa-rdfc-2022).
+func (e *env) ourCredentials(t *testing.T, key, did string) signedCredentials {
+	t.Helper()
+	a, b := e.unsignedCredentials(t, did)
+	var out signedCredentials
+	for _, c := range []struct {
+		in  string
+		dst *string
+	}{{a, &out.a}, {b, &out.b}} {
+		signed, errOut, code := run(t, e.bin, "sign", "--key", key, "--suite", "eddsa-rdfc-2022", "--created", "2025-06-01T00:00:00Z", c.in)
+		require.Equal(t, 0, code, errOut)
+		*c.dst = e.write(t, "ours-signed-"+filepath.Base(c.in), []byte(signed))
+	}
+	return out
+}
+
+// theirCredentials signs both test credentials with vc.issue (eddsa-rdfc-2022).
+func (e *env) theirCredentials(t *testing.T, key, did string) signedCredentials {
+	t.Helper()
+	a, b := e.unsignedCredentials(t, did)
+	var out signedCredentials
+	for _, c := range []struct {
+		in  string
+		dst *string
+	}{{a, &out.a}, {b, &out.b}} {
+		signed, errOut, code := run(t, "node", "js/sign.mjs", "--key", key, "--suite", "eddsa-rdfc-2022", "--created", "2025-06-01T00:00:00Z", c.in)
+		require.Equal(t, 0, code, errOut)
+		*c.dst = e.write(t, "theirs-signed-"+filepath.Base(c.in), []byte(signed))
+	}
+	return out
+}
+
+// ourPresentation wraps credentials in a presentation the holder signs with
+// `microcred present`. The CLI wants at least one credential, so a
+// presentation of none is signed through the library's SignPresentation
+// with the same seed (its DID is checked against the CLI's).
+func (e *env) ourPresentation(t *testing.T, name, domain string, creds ...string) string {
+	t.Helper()
+	holderKey, holder := e.holderKey(t)
+	if len(creds) == 0 {
+		seed, err := hex.DecodeString(holderSeed)
+		require.NoError(t, err)
+		key, err := didkey.NewEd25519FromSeed(seed)
+		require.NoError(t, err)
+		require.Equal(t, holder, key.DID().String(), "the library and the CLI derive the same holder from the seed")
+		suite, err := eddsa2022.NewRDFC(contexts.Default())
+		require.NoError(t, err)
+		vp := `{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiablePresentation"],"holder":"` + holder + `"}`
+		created, err := time.Parse(time.RFC3339, vpCreated)
+		require.NoError(t, err)
+		signed, err := microcred.SignPresentation(context.Background(), []byte(vp), suite, key, vpChallenge, domain, created)
+		require.NoError(t, err)
+		return e.write(t, name, signed)
+	}
+	args := []string{"present", "--key", holderKey, "--challenge", vpChallenge}
+	if domain != "" {
+		args = append(args, "--domain", domain)
+	}
+	out, errOut, code := run(t, e.bin, append(args, creds...)...)
+	require.Equal(t, 0, code, errOut)
+	return e.write(t, name, []byte(out))
+}
+
+// theirPresentation wraps credentials in a presentation the holder signs
+// with vc.createPresentation and vc.signPresentation.
+func (e *env) theirPresentation(t *testing.T, name, domain string, creds ...string) string {
+	t.Helper()
+	holderKey, _ := e.holderKey(t)
+	args := []string{"js/present.mjs", "sign", "--key", holderKey, "--challenge", vpChallenge, "--created", vpCreated}
+	if domain != "" {
+		args = append(args, "--domain", domain)
+	}
+	out, errOut, code := run(t, "node", append(args, creds...)...)
+	require.Equal(t, 0, code, errOut)
+	return e.write(t, name, []byte(out))
+}
+
+// nodeResult is one jsonld-signatures result as present.mjs reports it.
+type nodeResult struct {
+	Verified bool     `json:"verified"`
+	Errors   []string `json:"errors"`
+}
+
+// nodeVP is what vc.verify says of a presentation: overall, of its proof,
+// and of each embedded credential.
+type nodeVP struct {
+	Verified     bool         `json:"verified"`
+	Presentation nodeResult   `json:"presentation"`
+	Credentials  []nodeResult `json:"credentials"`
+}
+
+func nodeVerifyPresentation(t *testing.T, path, challenge, domain string) nodeVP {
+	t.Helper()
+	args := []string{"js/present.mjs", "verify", "--challenge", challenge}
+	if domain != "" {
+		args = append(args, "--domain", domain)
+	}
+	out, errOut, code := run(t, "node", append(args, path)...)
+	require.Contains(t, []int{0, 1}, code, "present.mjs verify: %s %s", out, errOut)
+	var r nodeVP
+	require.NoError(t, json.Unmarshal([]byte(out), &r), "present.mjs verify: %s %s", out, errOut)
+	require.Equal(t, code == 0, r.Verified)
+	return r
+}
+
+// ourCheck is one check line of `microcred verify`'s text report.
+type ourCheck struct {
+	Outcome microcred.Outcome
+	Text    string // the detail of a passed check, the error of a failed one
+}
+
+// ourSection is the report of the presentation or of one credential in it.
+type ourSection struct {
+	Verified bool
+	Issuer   string // the holder, for the presentation
+	Checks   map[string]ourCheck
+}
+
+// ourVP is `microcred verify`'s text report of a presentation
+// (cmd/microcred/verify.go): a section for the presentation, then one
+// ("  credential N: ...") per credential it verified.
+type ourVP struct {
+	Exit         int
+	Presentation ourSection
+	Credentials  []ourSection
+	Out          string
+}
+
+var (
+	sectionLine = regexp.MustCompile(`^(.+ \(presentation\)|  credential (\d+)): (VERIFIED|NOT VERIFIED)$`)
+	checkLine   = regexp.MustCompile(`^  (\S+) +(\S+)(?: +(.*))?$`)
+)
+
+// ourVerifyPresentation runs `microcred verify` on a presentation, trusting
+// the issuer; now "" verifies at the current time.
+func ourVerifyPresentation(t *testing.T, e *env, path, challenge, domain, issuer, now string) ourVP {
+	t.Helper()
+	args := []string{"verify", "--challenge", challenge, "--trust", issuer}
+	if domain != "" {
+		args = append(args, "--domain", domain)
+	}
+	if now != "" {
+		args = append(args, "--now", now)
+	}
+	out, errOut, code := run(t, e.bin, append(args, path)...)
+	require.Contains(t, []int{0, 1}, code, "verify: %s %s", out, errOut)
+	r := ourVP{Exit: code, Out: out}
+	var cur *ourSection
+	for i, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		if m := sectionLine.FindStringSubmatch(line); m != nil {
+			s := ourSection{Verified: m[3] == "VERIFIED", Checks: map[string]ourCheck{}}
+			if m[2] == "" {
+				require.Equal(t, 0, i, "the presentation's section comes first:\n%s", out)
+				r.Presentation = s
+				cur = &r.Presentation
+			} else {
+				require.Equal(t, strconv.Itoa(len(r.Credentials)), m[2], "credential sections in order:\n%s", out)
+				r.Credentials = append(r.Credentials, s)
+				cur = &r.Credentials[len(r.Credentials)-1]
+			}
+			continue
+		}
+		require.NotNil(t, cur, "report starts with the presentation's section:\n%s", out)
+		if issuer, ok := strings.CutPrefix(line, "  issuer: "); ok {
+			cur.Issuer = issuer
+			continue
+		}
+		m := checkLine.FindStringSubmatch(line)
+		require.NotNil(t, m, "unexpected report line %q:\n%s", line, out)
+		var c ourCheck
+		require.NoError(t, c.Outcome.UnmarshalText([]byte(m[2])), "report line %q", line)
+		c.Text = m[3]
+		require.NotContains(t, cur.Checks, m[1], "check %s reported once per section", m[1])
+		cur.Checks[m[1]] = c
+	}
+	require.Equal(t, code == 0, r.Presentation.Verified, "exit status and verdict agree:\n%s", out)
+	return r
+}
+
+// assertOurVerified asserts that microcred verified the presentation, its
+// holder binding and n credentials, each with its proof and trusted issuer.
+func assertOurVerified(t *testing.T, r ourVP, holder, issuer string, n int) {
+	t.Helper()
+	assert.Equal(t, 0, r.Exit, "microcred verifies the presentation:\n%s", r.Out)
+	assert.True(t, r.Presentation.Verified, r.Out)
+	assert.Equal(t, holder, r.Presentation.Issuer, "the holder is reported")
+	for _, c := range []string{microcred.CheckParse, microcred.CheckProof, microcred.CheckHolder, microcred.CheckCredentials} {
+		assert.Equal(t, microcred.Passed, r.Presentation.Checks[c].Outcome, "presentation check %s:\n%s", c, r.Out)
+	}
+	assert.Contains(t, r.Presentation.Checks[microcred.CheckProof].Text, "eddsa-rdfc-2022 by "+holder+"#")
+	assert.Equal(t, fmt.Sprintf("%d credential(s) verified", n), r.Presentation.Checks[microcred.CheckCredentials].Text)
+	require.Len(t, r.Credentials, n, "one report per credential:\n%s", r.Out)
+	for i, c := range r.Credentials {
+		assert.True(t, c.Verified, "credential %d:\n%s", i, r.Out)
+		assert.Equal(t, issuer, c.Issuer, "credential %d", i)
+		assert.Equal(t, microcred.Passed, c.Checks[microcred.CheckProof].Outcome, "credential %d proof:\n%s", i, r.Out)
+		assert.Equal(t, microcred.Passed, c.Checks[microcred.CheckIssuer].Outcome, "credential %d issuer:\n%s", i, r.Out)
+	}
+}
+
+// assertNodeVerified asserts that vc.verify verified the presentation's
+// proof and each of n credentials.
+func assertNodeVerified(t *testing.T, r nodeVP, n int) {
+	t.Helper()
+	assert.True(t, r.Verified, "Digital Bazaar verifies the presentation: %+v", r)
+	assert.True(t, r.Presentation.Verified, "presentation proof: %v", r.Presentation.Errors)
+	require.Len(t, r.Credentials, n, "one result per credential")
+	for i, c := range r.Credentials {
+		assert.True(t, c.Verified, "credential %d: %v", i, c.Errors)
+	}
+}
+
+// presentationCases are the presentations each direction signs: zero, one
+// and two credentials, with and without a domain.
+func presentationCases(c signedCredentials) []struct {
+	name, domain string
+	creds        []string
+} {
+	return []struct {
+		name, domain string
+		creds        []string
+	}{
+		{"zero", vpDomain, nil},
+		{"one", vpDomain, []string{c.a}},
+		{"one-no-domain", "", []string{c.a}},
+		{"two", vpDomain, []string{c.a, c.b}},
+	}
+}
+
+// microcred signs the credentials and the presentation; Digital Bazaar's
+// vc.verify accepts the presentation's proof and every credential in it.
+func TestPresentationWeSignTheyVerify(t *testing.T) {
+	e := setup(t)
+	issuerKey, issuer := e.keyOf(t, "ed25519")
+	_, holder := e.holderKey(t)
+	creds := e.ourCredentials(t, issuerKey, issuer)
+	for _, tc := range presentationCases(creds) {
+		t.Run(tc.name, func(t *testing.T) {
+			vp := e.ourPresentation(t, "ours-vp-"+tc.name+".json", tc.domain, tc.creds...)
+			assertNodeVerified(t, nodeVerifyPresentation(t, vp, vpChallenge, tc.domain), len(tc.creds))
+			assertOurVerified(t, ourVerifyPresentation(t, e, vp, vpChallenge, tc.domain, issuer, ""), holder, issuer, len(tc.creds))
+		})
+	}
+}
+
+// Digital Bazaar issues the credentials and signs the presentation;
+// `microcred verify` accepts it and reports each credential verified.
+func TestPresentationTheySignWeVerify(t *testing.T) {
+	e := setup(t)
+	issuerKey, issuer := e.keyOf(t, "ed25519")
+	_, holder := e.holderKey(t)
+	creds := e.theirCredentials(t, issuerKey, issuer)
+	for _, tc := range presentationCases(creds) {
+		t.Run(tc.name, func(t *testing.T) {
+			vp := e.theirPresentation(t, "theirs-vp-"+tc.name+".json", tc.domain, tc.creds...)
+			assertOurVerified(t, ourVerifyPresentation(t, e, vp, vpChallenge, tc.domain, issuer, now), holder, issuer, len(tc.creds))
+			assertNodeVerified(t, nodeVerifyPresentation(t, vp, vpChallenge, tc.domain), len(tc.creds))
+		})
+	}
+}
