@@ -19,6 +19,7 @@ import (
 
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/did/didkey"
+	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/vc/contexts"
 )
@@ -335,6 +336,105 @@ func TestPresentationTheySignWeVerify(t *testing.T) {
 			vp := e.theirPresentation(t, "theirs-vp-"+tc.name+".json", tc.domain, tc.creds...)
 			assertOurVerified(t, ourVerifyPresentation(t, e, vp, vpChallenge, tc.domain, issuer, now), holder, issuer, len(tc.creds))
 			assertNodeVerified(t, nodeVerifyPresentation(t, vp, vpChallenge, tc.domain), len(tc.creds))
+		})
+	}
+}
+
+// editCredential decodes a presentation, applies edit to its
+// verifiableCredential list and encodes it again.
+func editCredential(t *testing.T, vp []byte, edit func([]any)) []byte {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(vp, &m))
+	list, ok := m["verifiableCredential"].([]any)
+	require.True(t, ok, "verifiableCredential is a list")
+	edit(list)
+	out, err := json.Marshal(m)
+	require.NoError(t, err)
+	return out
+}
+
+// A presentation changed after the holder signed it, or checked against
+// another challenge or domain, fails in both verifiers, and in the
+// presentation's proof: the proof covers each embedded credential's named
+// graph, so a swapped-in credential whose own proof is intact still breaks it.
+func TestPresentationMutations(t *testing.T) {
+	e := setup(t)
+	issuerKey, issuer := e.keyOf(t, "ed25519")
+	_, holder := e.holderKey(t)
+	type mutation struct {
+		name              string
+		challenge, domain string
+		data              []byte
+		// credentialIntact: the embedded credential's own proof still
+		// verifies, so only the presentation's proof can catch it.
+		credentialIntact bool
+		// ours is the error microcred's presentation proof check reports.
+		ours error
+		// theirs is a part of Digital Bazaar's presentation error.
+		theirs string
+	}
+	for _, side := range []struct {
+		name    string
+		creds   func(*testing.T, string, string) signedCredentials
+		present func(*testing.T, string, string, ...string) string
+		now     string
+	}{
+		{"ours", e.ourCredentials, e.ourPresentation, ""},
+		{"theirs", e.theirCredentials, e.theirPresentation, now},
+	} {
+		t.Run(side.name, func(t *testing.T) {
+			creds := side.creds(t, issuerKey, issuer)
+			vpPath := side.present(t, side.name+"-mut-vp.json", vpDomain, creds.a)
+			vp, err := os.ReadFile(vpPath)
+			require.NoError(t, err)
+			other, err := os.ReadFile(creds.b)
+			require.NoError(t, err)
+
+			// Control: decoding and encoding the presentation again (as the
+			// swap below does) keeps it valid for both.
+			reencoded := editCredential(t, vp, func([]any) {})
+			p := e.write(t, side.name+"-mut-reencoded.json", reencoded)
+			assertNodeVerified(t, nodeVerifyPresentation(t, p, vpChallenge, vpDomain), 1)
+			assertOurVerified(t, ourVerifyPresentation(t, e, p, vpChallenge, vpDomain, issuer, side.now), holder, issuer, 1)
+
+			claim := bytes.Replace(vp, []byte("Intro to Data Integrity: completion badge"), []byte("Intro to Data Integrity: completion badgf"), 1)
+			require.NotEqual(t, vp, claim, "the embedded credential's name is present")
+			swapped := editCredential(t, vp, func(list []any) {
+				var b any
+				require.NoError(t, json.Unmarshal(other, &b))
+				list[0] = b
+			})
+			for _, m := range []mutation{
+				{name: "claim", challenge: vpChallenge, domain: vpDomain, data: claim, ours: proof.ErrInvalidSignature, theirs: "Invalid signature."},
+				{name: "swapped-credential", challenge: vpChallenge, domain: vpDomain, data: swapped, credentialIntact: true, ours: proof.ErrInvalidSignature, theirs: "Invalid signature."},
+				{name: "wrong-challenge", challenge: vpChallenge + "-other", domain: vpDomain, data: vp, credentialIntact: true, ours: proof.ErrChallengeMismatch, theirs: "The challenge is not as expected"},
+				{name: "wrong-domain", challenge: vpChallenge, domain: "other.example", data: vp, credentialIntact: true, ours: proof.ErrDomainMismatch, theirs: "The domain is not as expected"},
+			} {
+				t.Run(m.name, func(t *testing.T) {
+					p := e.write(t, side.name+"-mut-"+m.name+".json", m.data)
+
+					them := nodeVerifyPresentation(t, p, m.challenge, m.domain)
+					assert.False(t, them.Verified, "Digital Bazaar accepts it")
+					assert.False(t, them.Presentation.Verified, "Digital Bazaar's presentation proof passes")
+					assert.Contains(t, strings.Join(them.Presentation.Errors, "; "), m.theirs, "Digital Bazaar's reason")
+					require.Len(t, them.Credentials, 1, "Digital Bazaar checks the credential too")
+					assert.Equal(t, m.credentialIntact, them.Credentials[0].Verified, "Digital Bazaar on the credential's own proof: %v", them.Credentials[0].Errors)
+
+					us := ourVerifyPresentation(t, e, p, m.challenge, m.domain, issuer, side.now)
+					assert.Equal(t, 1, us.Exit, "microcred accepts it:\n%s", us.Out)
+					assert.False(t, us.Presentation.Verified)
+					assert.Equal(t, microcred.Passed, us.Presentation.Checks[microcred.CheckParse].Outcome, us.Out)
+					pc := us.Presentation.Checks[microcred.CheckProof]
+					assert.Equal(t, microcred.Failed, pc.Outcome, "microcred's presentation proof check:\n%s", us.Out)
+					assert.Contains(t, pc.Text, m.ours.Error(), "microcred's reason")
+					// A failed presentation proof stops there: the holder and
+					// the credentials are not checked, so none is reported.
+					assert.Equal(t, microcred.Skipped, us.Presentation.Checks[microcred.CheckHolder].Outcome, us.Out)
+					assert.Equal(t, microcred.Skipped, us.Presentation.Checks[microcred.CheckCredentials].Outcome, us.Out)
+					assert.Empty(t, us.Credentials, us.Out)
+				})
+			}
 		})
 	}
 }
