@@ -19,6 +19,7 @@ import (
 
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/did/didkey"
+	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/vc/contexts"
@@ -436,5 +437,71 @@ func TestPresentationMutations(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// ourCanonical is the N-Quads microcred's RDFC canonicalizer (the one
+// eddsa-rdfc-2022 signs with) gives the document at path without its proof.
+func ourCanonical(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(data, &doc))
+	delete(doc, "proof")
+	c, err := canon.NewRDFC(canon.Options{Loader: contexts.Default()})
+	require.NoError(t, err)
+	out, err := c.Canonicalize(doc)
+	require.NoError(t, err)
+	return string(out)
+}
+
+var nquadBlank = regexp.MustCompile(`^(\S+) <([^>]+)> (.+?)(?: (_:c14n\d+))? \.$`)
+
+// The N-Quads both sides sign for a presentation (without its proof) are
+// the same, and each embedded credential is a named graph that the
+// presentation's verifiableCredential statement points to.
+func TestPresentationCanonicalForm(t *testing.T) {
+	e := setup(t)
+	issuerKey, issuer := e.keyOf(t, "ed25519")
+	for _, side := range []struct {
+		name    string
+		creds   func(*testing.T, string, string) signedCredentials
+		present func(*testing.T, string, string, ...string) string
+	}{
+		{"ours", e.ourCredentials, e.ourPresentation},
+		{"theirs", e.theirCredentials, e.theirPresentation},
+	} {
+		creds := side.creds(t, issuerKey, issuer)
+		for _, tc := range presentationCases(creds) {
+			t.Run(side.name+"/"+tc.name, func(t *testing.T) {
+				vp := side.present(t, side.name+"-canon-vp-"+tc.name+".json", tc.domain, tc.creds...)
+				theirs, errOut, code := run(t, "node", "js/present.mjs", "canon", vp)
+				require.Equal(t, 0, code, errOut)
+				ours := ourCanonical(t, vp)
+				assert.Equal(t, theirs, ours, "microcred and rdf-canonize give the same N-Quads")
+
+				// The statements: default-graph verifiableCredential
+				// statements name blank nodes; each is a graph label.
+				graphs := map[string]int{}
+				var pointers []string
+				for _, q := range strings.Split(strings.TrimRight(ours, "\n"), "\n") {
+					m := nquadBlank.FindStringSubmatch(q)
+					require.NotNil(t, m, "N-Quad %q", q)
+					if m[4] != "" {
+						graphs[m[4]]++
+						continue
+					}
+					if m[2] == "https://www.w3.org/2018/credentials#verifiableCredential" {
+						pointers = append(pointers, m[3])
+					}
+					assert.NotEqual(t, "https://www.w3.org/2018/credentials#issuer", m[2], "no credential statement in the presentation's default graph: %s", q)
+				}
+				require.Len(t, pointers, len(tc.creds), "one verifiableCredential statement per credential")
+				for _, g := range pointers {
+					assert.Greater(t, graphs[g], 0, "verifiableCredential points to %s, which names a graph of statements", g)
+				}
+			})
+		}
 	}
 }
