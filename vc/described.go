@@ -37,65 +37,153 @@ var readNodes = []string{"credentialStatus", "credentialSchema", "refreshService
 var separateGraphs = map[string]bool{"proof": true, "verifiableCredential": true}
 
 // checkDescribedOnce applies the rule above to the decoded document obj.
+// The walk allocates nothing unless it finds a second description; then it
+// walks again in member-name order to name the first one deterministically.
 func checkDescribedOnce(obj map[string]any, kind error) error {
-	watched := map[string]string{} // id -> where the verifier reads it
+	var watched [8]string
+	ids := watched[:0]
 	if id := nodeID(obj); id != "" {
-		watched[id] = ""
+		ids = append(ids, id)
 	}
 	for _, name := range readNodes {
-		for i, e := range asList(obj[name]) {
-			if m, ok := e.(map[string]any); ok {
-				if id := nodeID(m); id != "" {
-					if _, seen := watched[id]; !seen {
-						watched[id] = fmt.Sprintf("/%s/%d", name, i)
-					}
-				}
-			}
-		}
-	}
-	if len(watched) == 0 {
-		return nil
-	}
-	first := map[string]map[string]any{}
-	firstAt := map[string]string{}
-	var walk func(v any, ptr string, top bool) error
-	walk = func(v any, ptr string, top bool) error {
-		switch x := v.(type) {
+		switch v := obj[name].(type) {
 		case map[string]any:
-			if id := nodeID(x); id != "" && describes(x) {
-				if _, ok := watched[id]; ok {
-					if prev, dup := first[id]; !dup {
-						first[id], firstAt[id] = x, ptr
-					} else if !reflect.DeepEqual(prev, x) {
-						return &FieldError{Field: fieldName(ptr), kind: kind, Err: fmt.Errorf(
-							"a second description of %q (the first is at %s): in the signed graph both are one node, so a member of either would not be where the verifier reads it",
-							id, pointerOrRoot(firstAt[id]))}
-					}
-				}
-			}
-			keys := make([]string, 0, len(x))
-			for k := range x {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys) // the same error for the same document
-			for _, k := range keys {
-				if top && separateGraphs[k] || k == "proof" || k == "@context" {
-					continue
-				}
-				if err := walk(x[k], ptr+"/"+escapeToken(k), false); err != nil {
-					return err
-				}
+			if id := nodeID(v); id != "" {
+				ids = append(ids, id)
 			}
 		case []any:
-			for i, e := range x {
-				if err := walk(e, ptr+"/"+strconv.Itoa(i), false); err != nil {
-					return err
+			for _, e := range v {
+				if m, ok := e.(map[string]any); ok {
+					if id := nodeID(m); id != "" {
+						ids = append(ids, id)
+					}
 				}
 			}
 		}
+	}
+	if len(ids) == 0 {
 		return nil
 	}
-	return walk(obj, "", true)
+	var firsts [8]description
+	d := describedWalk{ids: ids, first: firsts[:0]}
+	if !d.walk(obj, true) {
+		return nil
+	}
+	// Found one: walk again, in order, for the error.
+	d = describedWalk{ids: ids, ordered: true}
+	d.walk(obj, true)
+	return &FieldError{Field: fieldName(d.at), kind: kind, Err: fmt.Errorf(
+		"a second description of %q (the first is at %s): in the signed graph both are one node, so a member of either would not be where the verifier reads it",
+		d.id, pointerOrRoot(d.firstAt))}
+}
+
+// describedWalk looks for a second, different description of a watched
+// id. With ordered, it visits members by name and records pointers.
+type describedWalk struct {
+	ids     []string
+	first   []description // the first description of each id seen
+	ordered bool
+	path    []string
+	// The finding: the id, where it was described first and again.
+	id, firstAt, at string
+}
+
+type description struct {
+	id string
+	m  map[string]any
+	at string // ordered only
+}
+
+func (d *describedWalk) watched(id string) bool {
+	for _, w := range d.ids {
+		if w == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *describedWalk) pointer() string {
+	if !d.ordered {
+		return ""
+	}
+	var b strings.Builder
+	for _, t := range d.path {
+		b.WriteByte('/')
+		b.WriteString(escapeToken(t))
+	}
+	return b.String()
+}
+
+// seen records a description of id and reports a second, different one.
+func (d *describedWalk) seen(id string, m map[string]any) bool {
+	for _, f := range d.first {
+		if f.id == id {
+			if reflect.DeepEqual(f.m, m) {
+				return false
+			}
+			d.id, d.at, d.firstAt = id, d.pointer(), f.at
+			return true
+		}
+	}
+	d.first = append(d.first, description{id: id, m: m, at: d.pointer()})
+	return false
+}
+
+// member walks member k of x.
+func (d *describedWalk) member(x map[string]any, k string, top bool) bool {
+	if top && separateGraphs[k] || k == "proof" || k == "@context" {
+		return false
+	}
+	if !d.ordered {
+		return d.walk(x[k], false)
+	}
+	d.path = append(d.path, k)
+	found := d.walk(x[k], false)
+	d.path = d.path[:len(d.path)-1]
+	return found
+}
+
+// walk reports whether it found a second description.
+func (d *describedWalk) walk(v any, top bool) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		if id := nodeID(x); id != "" && describes(x) && d.watched(id) && d.seen(id, x) {
+			return true
+		}
+		if !d.ordered {
+			for k := range x {
+				if d.member(x, k, top) {
+					return true
+				}
+			}
+			return false
+		}
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if d.member(x, k, top) {
+				return true
+			}
+		}
+	case []any:
+		for i, e := range x {
+			if d.ordered {
+				d.path = append(d.path, strconv.Itoa(i))
+			}
+			found := d.walk(e, false)
+			if d.ordered {
+				d.path = d.path[:len(d.path)-1]
+			}
+			if found {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // nodeID returns the object's id ("id" or "@id"), if a string.

@@ -37,7 +37,14 @@
 // context processing only, and, with [Options.ReferenceOnly], the
 // reference path the tests compare the walker with (FuzzFastVsReference,
 // the corpus and generated-document tests): where both accept, the bytes
-// are equal; whatever the reference refuses, the walker refuses.
+// are equal; whatever the reference refuses, the walker refuses. One
+// json-gold bug is worked around there: it takes a term's container from
+// the term's property-scoped context rather than the active context, so
+// for VCDM 2.0's verifiableCredential (scoped context null, @graph
+// container) it puts a presentation's credentials in the presentation's
+// graph; the tests hand it those values as explicit graph objects. The
+// walker's named graphs match jsonld.js/rdf-canonize byte for byte
+// (interop TestPresentationCanonicalForm).
 //
 // # Safe mode
 //

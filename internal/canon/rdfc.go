@@ -33,9 +33,11 @@ type Options struct {
 	// MaxWork caps RDFC-1.0's Hash N-Degree Quads calls; 0 means
 	// limits.MaxCanonWork.
 	MaxWork int
-	// ReferenceOnly turns the compiled-context path off, so that every
-	// document goes through json-gold expansion. Both paths give the same
-	// bytes and the same errors; tests compare them with this.
+	// ReferenceOnly makes every document go through json-gold expansion
+	// instead of the walker: the reference the tests compare the walker
+	// with. It has no work budget, does not apply the compacted-form rules,
+	// and mishandles presentations' credentials (see the package doc): never
+	// use it on untrusted input.
 	ReferenceOnly bool
 }
 
@@ -63,6 +65,7 @@ type RDFC struct {
 	compiledCtx map[string]*cctx       // compiled top-level contexts, by URL list
 	counters    pathCounters
 	flat        flatCache
+	checked     flatSet
 }
 
 // maxCachedContexts bounds the processed-context cache; documents cite a
@@ -251,13 +254,51 @@ func (c *RDFC) Check(doc map[string]any) error {
 		_, err := c.referenceQuads(doc)
 		return err
 	}
+	// Small flat documents (proof configurations) repeat: remember those
+	// that passed, as Canonicalize remembers their canonical forms.
+	key, flat := flatKey(doc)
+	if flat && c.checked.has(key) {
+		c.counters.cached.Add(1)
+		return nil
+	}
 	quads, err := c.walk(doc, nil)
 	if err != nil {
 		return err
 	}
 	c.counters.compiled.Add(1)
 	putQuads(quads)
+	if flat {
+		c.checked.add(key)
+	}
 	return nil
+}
+
+// flatSet is a bounded set of flat-document keys.
+type flatSet struct {
+	mu sync.Mutex
+	m  map[string]struct{}
+}
+
+func (f *flatSet) has(key string) bool {
+	f.mu.Lock()
+	_, ok := f.m[key]
+	f.mu.Unlock()
+	return ok
+}
+
+func (f *flatSet) add(key string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.m == nil {
+		f.m = make(map[string]struct{})
+	}
+	if len(f.m) >= maxFlatCached {
+		for k := range f.m {
+			delete(f.m, k)
+			break
+		}
+	}
+	f.m[key] = struct{}{}
 }
 
 // Quads checks doc as Check does and returns its RDF, without

@@ -51,6 +51,7 @@ type walker struct {
 	// with its pointer (path holds the current one).
 	nodes *[]Node
 	path  []string
+	one   [1]string // a single type, without an allocation
 }
 
 var (
@@ -228,21 +229,21 @@ func (w *walker) node(c *cctx, m map[string]any, g rdfc.Term, top bool) (rdfc.Te
 	if c.why != "" {
 		return rdfc.Term{}, &UnsafeError{Kind: ErrUnsupported, Term: "@context", why: c.why}
 	}
-	// Find the @type member, in the context on entry.
+	// Find the @type member, in the context on entry: "@type" itself or a
+	// term aliasing it (no compact or absolute IRI expands to a keyword).
 	typeKey := ""
 	for k := range m {
 		if k == "@context" {
 			continue
 		}
-		iri, t, err := c.member(k)
-		if err != nil {
-			// Reported below, once the types' scoped contexts are in force,
-			// unless the name is a keyword spelling or a keyword alias, in
-			// error either way (and the types depend on it).
-			if strings.HasPrefix(k, "@") || t != nil && (t.kind == termType || t.kind == termID) {
-				return rdfc.Term{}, at(err, k)
-			}
+		if t := c.terms[k]; !(strings.HasPrefix(k, "@") || t != nil && (t.kind == termType || t.kind == termID)) {
 			continue
+		}
+		// A keyword spelling or keyword alias in error is reported now:
+		// the types depend on it.
+		iri, _, err := c.member(k)
+		if err != nil {
+			return rdfc.Term{}, at(err, k)
 		}
 		if iri == "@type" {
 			if typeKey != "" {
@@ -258,7 +259,8 @@ func (w *walker) node(c *cctx, m map[string]any, g rdfc.Term, top bool) (rdfc.Te
 	if typeKey != "" {
 		switch tv := m[typeKey].(type) {
 		case string:
-			types = []string{tv}
+			types = w.one[:1]
+			types[0] = tv
 		case []any:
 			types = make([]string, len(tv))
 			for i, e := range tv {
@@ -293,11 +295,13 @@ func (w *walker) node(c *cctx, m map[string]any, g rdfc.Term, top bool) (rdfc.Te
 	idKey := ""
 	var firstErr error
 	errKey := ""
+	var buf [24]memberInfo
+	members := buf[:0]
 	for k := range m {
 		if k == "@context" {
 			continue
 		}
-		iri, _, err := c.member(k)
+		iri, t, err := c.member(k)
 		if err != nil {
 			if firstErr == nil || k < errKey {
 				firstErr, errKey = err, k
@@ -318,6 +322,7 @@ func (w *walker) node(c *cctx, m map[string]any, g rdfc.Term, top bool) (rdfc.Te
 			if k == typeKey {
 				return rdfc.Term{}, at(&UnsafeError{Kind: ErrNotCompacted, Term: k, why: "a type-scoped context redefines the @type member"}, k)
 			}
+			members = append(members, memberInfo{k, iri, t})
 		}
 	}
 	if firstErr != nil {
@@ -344,13 +349,10 @@ func (w *walker) node(c *cctx, m map[string]any, g rdfc.Term, top bool) (rdfc.Te
 		}
 		w.emit(subject, predType, o, g)
 	}
-	for k, v := range m {
-		if k == "@context" || k == idKey || k == typeKey {
-			continue
-		}
-		iri, t, _ := c.member(k) // checked above
+	for _, mi := range members {
+		k := mi.key
 		w.push(k)
-		err := w.property(c, subject, k, iri, t, v, g)
+		err := w.property(c, subject, k, mi.iri, mi.t, m[k], g)
 		w.pop()
 		if err != nil && (firstErr == nil || k < errKey) {
 			firstErr, errKey = err, k
@@ -367,6 +369,12 @@ func (w *walker) node(c *cctx, m map[string]any, g rdfc.Term, top bool) (rdfc.Te
 		*w.nodes = append(*w.nodes, Node{Pointer: w.pointer(), ID: id, IDMember: idName})
 	}
 	return subject, nil
+}
+
+// memberInfo is a member of a node object and what its name expands to.
+type memberInfo struct {
+	key, iri string
+	t        *term
 }
 
 func isList(v any) bool {
