@@ -49,6 +49,9 @@ var sentinels = []error{
 func (p pair) compare(doc map[string]any) (bool, error) {
 	got, gerr := p.fast.Canonicalize(doc)
 	want, werr := p.ref.Canonicalize(referenceInput(doc))
+	if cerr, walkErr := p.fast.Check(doc), canon.WalkError(p.fast, doc); (cerr == nil) != (walkErr == nil) {
+		return false, &diffError{"Check and the walk disagree: check=" + errString(cerr) + " walk=" + errString(walkErr)}
+	}
 	switch {
 	case gerr == nil && werr == nil:
 		if string(got) != string(want) {
@@ -299,4 +302,29 @@ func TestFastPathTaken(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Check (the walker without writing quads) refuses exactly what the full
+// walk refuses, with the same error, on the corpus and generated documents.
+func TestCheckMatchesWalk(t *testing.T) {
+	c, err := canon.NewRDFC(canon.Options{Loader: contexts.Default()})
+	require.NoError(t, err)
+	n := 0
+	for _, f := range corpusFiles(t) {
+		doc, ok := readDoc(f)
+		if !ok {
+			continue
+		}
+		for i, v := range variants(doc) {
+			werr := canon.WalkError(c, v)
+			cerr := c.Check(v)
+			if werr == nil {
+				assert.NoError(t, cerr, "%s variant %d", f, i)
+			} else if assert.Error(t, cerr, "%s variant %d", f, i) {
+				assert.Equal(t, werr.Error(), cerr.Error(), "%s variant %d", f, i)
+			}
+			n++
+		}
+	}
+	assert.Greater(t, n, 400)
 }

@@ -261,12 +261,10 @@ func (c *RDFC) Check(doc map[string]any) error {
 		c.counters.cached.Add(1)
 		return nil
 	}
-	quads, err := c.walk(doc, nil)
-	if err != nil {
+	if _, err := c.walkWith(&walker{r: c, check: true}, doc); err != nil {
 		return err
 	}
 	c.counters.compiled.Add(1)
-	putQuads(quads)
 	if flat {
 		c.checked.add(key)
 	}

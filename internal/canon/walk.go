@@ -52,6 +52,9 @@ type walker struct {
 	nodes *[]Node
 	path  []string
 	one   [1]string // a single type, without an allocation
+	// check: only check, write no quads (Check); literals are validated,
+	// not converted, and blank nodes not labelled.
+	check bool
 }
 
 var (
@@ -63,7 +66,11 @@ var (
 
 // walk checks doc and returns its quads (from the pool: putQuads them).
 func (r *RDFC) walk(doc map[string]any, nodes *[]Node) ([]rdfc.Quad, error) {
-	w := &walker{r: r, out: getQuads(), nodes: nodes}
+	return r.walkWith(&walker{r: r, out: getQuads(), nodes: nodes}, doc)
+}
+
+// walkWith runs w over doc.
+func (r *RDFC) walkWith(w *walker, doc map[string]any) ([]rdfc.Quad, error) {
 	ctx, has := doc["@context"]
 	if !has {
 		putQuads(w.out)
@@ -98,11 +105,17 @@ func putQuads(q []rdfc.Quad) {
 }
 
 func (w *walker) newBlank() rdfc.Term {
+	if w.check {
+		return rdfc.Term{Kind: rdfc.BlankNode}
+	}
 	w.blank++
 	return rdfc.Term{Kind: rdfc.BlankNode, Value: "f" + strconv.Itoa(w.blank)}
 }
 
 func (w *walker) emit(s, p, o, g rdfc.Term) {
+	if w.check {
+		return
+	}
 	w.out = append(w.out, rdfc.Quad{Subject: s, Predicate: p, Object: o, Graph: g})
 }
 
@@ -401,7 +414,7 @@ func (w *walker) property(c *cctx, s rdfc.Term, key, iri string, t *term, v any,
 		}
 	}
 	if t != nil && t.typ == "@json" {
-		lit, err := literal(v, "@json", "", false)
+		lit, err := w.literal(v, "@json", "", false)
 		if err != nil {
 			return &UnsafeError{Kind: ErrNotCompacted, Term: key, why: err.Error()}
 		}
@@ -503,7 +516,7 @@ func (w *walker) item(c, termCtx *cctx, key string, t, vt *term, v any, g rdfc.T
 		return rdfc.Term{}, &UnsafeError{Kind: ErrNotCompacted, Term: key, why: "an array inside an array"}
 	case map[string]any:
 		if isValueObject(x) {
-			return termCtx.valueObject(x)
+			return w.valueObject(termCtx, x)
 		}
 		// Expansion 5.1.2 steps 7 and 8: a type-scoped context does not
 		// reach into a node object (unless it is a node reference), and
@@ -546,7 +559,18 @@ func (w *walker) item(c, termCtx *cctx, key string, t, vt *term, v any, g rdfc.T
 			lang, hasLang = termCtx.lang, termCtx.lang != ""
 		}
 	}
-	return literal(v, dt, lang, hasLang)
+	return w.literal(v, dt, lang, hasLang)
+}
+
+// literal is literal(), or in check mode the checks literal() makes.
+func (w *walker) literal(v any, dt, lang string, hasLang bool) (rdfc.Term, error) {
+	if !w.check || dt == "@json" {
+		return literal(v, dt, lang, hasLang)
+	}
+	if _, isString := v.(string); isString && hasLang && !wellFormedLanguage(lang) {
+		return rdfc.Term{}, &UnsafeError{Term: lang, Kind: ErrUnsafeLanguage}
+	}
+	return rdfc.Term{Kind: rdfc.Literal}, nil
 }
 
 // isValueObject reports an object with a member that expands to @value.
@@ -559,7 +583,7 @@ func isValueObject(m map[string]any) bool {
 
 // valueObject converts a value object: @value with an optional @type or
 // @language (Value Expansion does not apply the term's coercion to it).
-func (c *cctx) valueObject(m map[string]any) (rdfc.Term, error) {
+func (w *walker) valueObject(c *cctx, m map[string]any) (rdfc.Term, error) {
 	var dt, lang string
 	hasType, hasLang := false, false
 	for k, v := range m {
@@ -617,7 +641,7 @@ func (c *cctx) valueObject(m map[string]any) (rdfc.Term, error) {
 	if hasType && hasLang {
 		return rdfc.Term{}, &UnsafeError{Kind: ErrNotCompacted, Term: "@language", why: "a value object has @type or @language, not both"}
 	}
-	return literal(v, dt, lang, hasLang)
+	return w.literal(v, dt, lang, hasLang)
 }
 
 // soleID reports a node reference: a single member expanding to @id,
