@@ -374,17 +374,22 @@ func (c *cctx) derive(r *RDFC, b *budget, t *term, propagate bool) (*cctx, error
 	if r.counters.derived.Add(1) > maxDerived {
 		return d, nil // do not grow the cache further
 	}
-	c.mu.Lock()
-	if c.derived == nil {
-		c.derived = make(map[deriveKey]*cctx)
+	return keep(&c.mu, &c.derived, key, d), nil
+}
+
+// keep stores d under key in *cache, or returns the context another
+// goroutine stored first.
+func keep[K comparable](mu *sync.Mutex, cache *map[K]*cctx, key K, d *cctx) *cctx {
+	mu.Lock()
+	defer mu.Unlock()
+	if *cache == nil {
+		*cache = make(map[K]*cctx)
 	}
-	if old, ok := c.derived[key]; ok {
-		d = old
-	} else {
-		c.derived[key] = d
+	if old, ok := (*cache)[key]; ok {
+		return old
 	}
-	c.mu.Unlock()
-	return d, nil
+	(*cache)[key] = d
+	return d
 }
 
 // embedded returns the context after an embedded @context (a node's own,
@@ -409,15 +414,9 @@ func (c *cctx) embedded(r *RDFC, b *budget, local any) (*cctx, error) {
 		if err := b.spend(d); err != nil {
 			return nil, err
 		}
-		var active *ld.Context
-		var err error
-		if it == nil {
-			// A null context resets to a new active context, which
-			// json-gold refuses when protected terms would be lost.
-			active, err = d.ld.Parse(nil)
-		} else {
-			active, err = d.ld.Parse(it)
-		}
+		// (A null item resets to a new active context, which json-gold
+		// refuses when protected terms would be lost.)
+		active, err := d.ld.Parse(it)
 		if err != nil {
 			return nil, contextError(err)
 		}
@@ -429,16 +428,7 @@ func (c *cctx) embedded(r *RDFC, b *budget, local any) (*cctx, error) {
 		d = compile(active, parent, d.previous, url)
 	}
 	if cacheable && r.counters.derived.Add(1) <= maxDerived {
-		c.mu.Lock()
-		if c.local == nil {
-			c.local = make(map[string]*cctx)
-		}
-		if old, ok := c.local[key]; ok {
-			d = old
-		} else {
-			c.local[key] = d
-		}
-		c.mu.Unlock()
+		d = keep(&c.mu, &c.local, key, d)
 	}
 	return d, nil
 }

@@ -121,7 +121,7 @@ func (w describer) String() string { return w.d.describe(w.c) }
 
 // attrEquals reports whether the attribute written as raw has the value s.
 func attrEquals(raw []byte, s string) bool {
-	if bytes.IndexAny(raw, "&\t\n\r") < 0 {
+	if !bytes.ContainsAny(raw, "&\t\n\r") {
 		return string(raw) == s
 	}
 	return string(decodeAttr(nil, raw)) == s
