@@ -163,6 +163,11 @@ func (i *Issuer) Issue(ctx context.Context, credential []byte) ([]byte, error) {
 	if got := c.Issuer().ID; got != i.did {
 		return nil, fmt.Errorf("%w: credential issuer is %q, the signing key belongs to %q", ErrIssuerMismatch, got, i.did)
 	}
+	// A digest given for one of its contexts must be that of the context
+	// the signature is computed with (the embedded one).
+	if err := checkRelatedContexts(contexts.Default(), c); err != nil {
+		return nil, err
+	}
 	if i.cfg.jwt != 0 {
 		tok, err := vcjwt.Sign(ctx, credential, i.signer, i.cfg.jwt)
 		if err != nil {

@@ -3,6 +3,8 @@ package microcred_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha512"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"image"
@@ -438,4 +440,51 @@ func TestProofSetIssuerBinding(t *testing.T) {
 	assert.ErrorIs(t, err, microcred.ErrIssuerMismatch)
 	_, err = v.Verify(ctx, strangerFirst, trust(t, stranger.DID().String()))
 	assert.ErrorIs(t, err, microcred.ErrUntrustedIssuer, "the issuer is who the credential names, not who else signed")
+}
+
+// relatedResource digests of the credential's own contexts are checked
+// against the pinned bytes the verifier processes them from: a credential
+// that pins another version of a context than microcred holds fails.
+func TestRelatedResourceContexts(t *testing.T) {
+	ctx := context.Background()
+	key := testKey(t, 1)
+	iss, err := microcred.NewIssuer(key, microcred.WithClock(func() time.Time { return issuedAt }))
+	require.NoError(t, err)
+	v2, err := contexts.Default().Document(contexts.CredentialsV2)
+	require.NoError(t, err)
+	sum := sha512.Sum384(v2)
+	with := func(digest string) []byte {
+		t.Helper()
+		var doc map[string]any
+		require.NoError(t, json.Unmarshal(obCredential(t, key.DID().String()), &doc))
+		doc["relatedResource"] = []any{map[string]any{"id": contexts.CredentialsV2, "digestSRI": digest}}
+		data, err := json.Marshal(doc)
+		require.NoError(t, err)
+		signed, err := iss.Issue(ctx, data)
+		require.NoError(t, err)
+		return signed
+	}
+	v := newVerifier(t, checkAt)
+	_, err = v.Verify(ctx, with("sha384-"+base64.StdEncoding.EncodeToString(sum[:])), trust(t, key.DID().String()))
+	assert.NoError(t, err, "the digest of the pinned VCDM 2.0 context")
+	wrong := sum
+	wrong[0] ^= 1
+	wrongDigest := "sha384-" + base64.StdEncoding.EncodeToString(wrong[:])
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(obCredential(t, key.DID().String()), &doc))
+	doc["relatedResource"] = []any{map[string]any{"id": contexts.CredentialsV2, "digestSRI": wrongDigest}}
+	data, err := json.Marshal(doc)
+	require.NoError(t, err)
+	_, err = iss.Issue(ctx, data)
+	assert.ErrorIs(t, err, vc.ErrDigestMismatch, "the issuer refuses it too")
+
+	// Signed by a less careful issuer, the verifier refuses it.
+	suite, err := eddsa2022.NewRDFC(contexts.Default())
+	require.NoError(t, err)
+	signed, err := proof.Sign(ctx, data, suite, key, proof.Options{Created: issuedAt})
+	require.NoError(t, err)
+	res, err := v.Verify(ctx, signed, trust(t, key.DID().String()))
+	assert.ErrorIs(t, err, vc.ErrDigestMismatch)
+	c, _ := res.Check(microcred.CheckParse)
+	assert.Equal(t, microcred.Failed, c.Outcome)
 }

@@ -340,6 +340,10 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 	}
 	cred := parsed.(*vc.Credential)
 	res.Issuer = cred.Issuer().ID
+	if err := checkRelatedContexts(v.cfg.loader, cred); err != nil {
+		run.fail(CheckParse, err)
+		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
+	}
 	if isJWT {
 		// JSON-LD safe mode, as the Data Integrity suites apply it: every
 		// member and type of the payload is defined by its contexts, so a
@@ -455,6 +459,37 @@ func issuerProof(pres *proof.Result, issuer string) *proof.ProofResult {
 		}
 	}
 	return pres.Verified()
+}
+
+// checkRelatedContexts checks the digests relatedResource gives for the
+// credential's own @context URLs against the bytes microcred processes
+// them from (VCDM 2.0 §5.3: a verifier that uses a related resource must
+// compute its digest). Other related resources are not fetched, so not
+// checked.
+func checkRelatedContexts(loader *contexts.Loader, cred *vc.Credential) error {
+	related := cred.RelatedResources()
+	if len(related) == 0 {
+		return nil
+	}
+	used := map[string]bool{}
+	for _, c := range cred.Context() {
+		if s, ok := c.(string); ok {
+			used[s] = true
+		}
+	}
+	for _, r := range related {
+		if !used[r.ID] || !loader.Has(r.ID) {
+			continue
+		}
+		data, err := loader.Document(r.ID)
+		if err != nil {
+			return err
+		}
+		if err := r.Check(data); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func suiteName(p *proof.Proof) string {

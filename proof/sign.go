@@ -45,7 +45,11 @@ func FormatDateTime(t time.Time) string {
 // Sign adds a proof to the JSON document doc with suite and signer, and
 // returns the signed document. Members of doc other than "proof" keep
 // their bytes and order; an existing proof makes a proof set (or a chain,
-// with Options.PreviousProof).
+// with Options.PreviousProof). The one exception: a Data Integrity proof
+// (type DataIntegrityProof) on a document whose contexts do not define its
+// terms (a VCDM 1.1 credential, say) adds [ContextDataIntegrityV2] to the
+// end of @context first, as VC Data Integrity 1.0 (section 2.4) says
+// implementations should.
 //
 // The document must be safe to canonicalize: with an RDFC suite an
 // undefined term or a relative IRI is an error naming its JSON Pointer.
@@ -82,6 +86,11 @@ func signDecoded(ctx context.Context, doc []byte, m map[string]any, suite Suite,
 		return nil, errors.New("proof: no signer")
 	}
 	var err error
+	if suite.Type() == TypeDataIntegrity {
+		if doc, m, err = withDataIntegrityContext(doc, m); err != nil {
+			return nil, err
+		}
+	}
 	var existing []*Proof
 	_, hasProof := m["proof"]
 	if hasProof {
@@ -190,4 +199,43 @@ func unsecuredFor(doc map[string]any, proofs []*Proof, previous []string) (map[s
 	}
 	out["proof"] = matching
 	return out, nil
+}
+
+// Contexts that define the Data Integrity proof terms.
+const (
+	ContextDataIntegrityV2 = "https://w3id.org/security/data-integrity/v2"
+	contextDataIntegrityV1 = "https://w3id.org/security/data-integrity/v1"
+	contextCredentialsV2   = "https://www.w3.org/ns/credentials/v2"
+)
+
+// withDataIntegrityContext returns doc (and its decoded m) with
+// ContextDataIntegrityV2 appended to a @context that lacks the Data
+// Integrity terms; doc and m unchanged otherwise. m is not modified.
+func withDataIntegrityContext(doc []byte, m map[string]any) ([]byte, map[string]any, error) {
+	var list []any
+	switch c := m["@context"].(type) {
+	case string:
+		list = []any{c}
+	case []any:
+		list = c
+	default:
+		return doc, m, nil // not a JSON-LD document this can amend; canonicalization says why
+	}
+	for _, e := range list {
+		switch e {
+		case contextCredentialsV2, ContextDataIntegrityV2, contextDataIntegrityV1:
+			return doc, m, nil
+		}
+	}
+	ctx := append(append(make([]any, 0, len(list)+1), list...), ContextDataIntegrityV2)
+	out, err := jsonedit.Set(doc, "@context", ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("proof: adding the Data Integrity context: %w", err)
+	}
+	cp := make(map[string]any, len(m))
+	for k, v := range m {
+		cp[k] = v
+	}
+	cp["@context"] = ctx
+	return out, cp, nil
 }

@@ -148,16 +148,24 @@ func credentialFrom(d document, obj map[string]any) (*Credential, error) {
 	}
 	c.issuer.Raw = c.member("issuer")
 
-	// VCDM 2.0 §4.8: one or more subjects, each an object of claims.
+	// VCDM 2.0 §4.8: one or more subjects, each an object "the subject of
+	// one or more claims" (an empty object makes none).
 	switch s := obj["credentialSubject"].(type) {
 	case map[string]any:
+		if len(s) == 0 {
+			return nil, ferr("credentialSubject", "an empty object: a subject needs an id or a claim")
+		}
 	case []any:
 		if len(s) == 0 {
 			return nil, ferr("credentialSubject", "empty list")
 		}
 		for i, e := range s {
-			if _, ok := e.(map[string]any); !ok {
+			m, ok := e.(map[string]any)
+			if !ok {
 				return nil, ferr(fmt.Sprintf("credentialSubject[%d]", i), "not an object")
+			}
+			if len(m) == 0 {
+				return nil, ferr(fmt.Sprintf("credentialSubject[%d]", i), "an empty object: a subject needs an id or a claim")
 			}
 		}
 	default:
@@ -186,11 +194,29 @@ func credentialFrom(d document, obj map[string]any) (*Credential, error) {
 			c.until.Format(time.RFC3339Nano), fromField, c.from.Format(time.RFC3339Nano))
 	}
 
-	// Entries that must be objects when present (VCDM 2.0 §4.10-4.12, §5.2).
+	// Entries that must be objects when present (VCDM 2.0 §4.10-4.12, §5.2),
+	// each with a type (VCDM 2.0 §4.5: "the objects that MUST have a type";
+	// VCDM 1.1 says the same of each).
 	for _, name := range []string{"credentialStatus", "credentialSchema", "evidence", "refreshService", "termsOfUse"} {
 		if err := objects(obj, name, 0, ErrInvalidCredential); err != nil {
 			return nil, err
 		}
+		list, isList := obj[name].([]any)
+		if !isList {
+			list = asList(obj[name])
+		}
+		for i, e := range list {
+			field := name
+			if isList {
+				field = fmt.Sprintf("%s[%d]", name, i)
+			}
+			if _, err := stringList(e.(map[string]any)["type"]); err != nil {
+				return nil, ferr(field+".type", "%v (every %s entry must say its type)", err, name)
+			}
+		}
+	}
+	if err := checkRelatedResources(obj); err != nil {
+		return nil, err
 	}
 	if err := checkDescribedOnce(obj, ErrInvalidCredential); err != nil {
 		return nil, err

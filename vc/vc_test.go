@@ -99,7 +99,7 @@ func TestInvalidCredentials(t *testing.T) {
 		"context-empty-list.json":                    "@context",
 		"context-item-number.json":                   "@context[1]",
 		"context-v2-not-first.json":                  "@context",
-		"credentialSchema-without-type.json":         "credentialSchema[0]",
+		"credentialSchema-without-type.json":         "credentialSchema.type",
 		"credentialStatus-string.json":               "credentialStatus",
 		"credentialSubject-list-with-string.json":    "credentialSubject[1]",
 		"credentialSubject-string.json":              "credentialSubject",

@@ -110,6 +110,12 @@ type deriveKey struct {
 // credential costs a few thousand units the first time, none afterwards.
 const maxContextWork = 1 << 18
 
+// maxEmbeddedTerms caps the members of the context objects a document
+// embeds (counted through nested objects and lists, over the document):
+// json-gold processes each term definition, and a document has no need
+// for more terms of its own than the OB 3.0 context defines (about 300).
+const maxEmbeddedTerms = 4096
+
 // maxDerived bounds the derived contexts one RDFC caches in all.
 const maxDerived = 1024
 
@@ -306,7 +312,38 @@ func usableIRI(s string) bool {
 }
 
 // budget counts one document's context processing.
-type budget struct{ used int }
+type budget struct{ used, embedded int }
+
+// spendEmbedded counts the members of an embedded context object.
+func (b *budget) spendEmbedded(local any) error {
+	b.embedded += countMembers(local, maxEmbeddedTerms-b.embedded+1)
+	if b.embedded > maxEmbeddedTerms {
+		return fmt.Errorf("%w: the document's own contexts define more than %d terms", ErrTooMuchWork, maxEmbeddedTerms)
+	}
+	return nil
+}
+
+// countMembers counts object members in v, stopping past limit.
+func countMembers(v any, limit int) int {
+	n := 0
+	switch x := v.(type) {
+	case map[string]any:
+		for _, e := range x {
+			n += 1 + countMembers(e, limit-n)
+			if n > limit {
+				return n
+			}
+		}
+	case []any:
+		for _, e := range x {
+			n += countMembers(e, limit-n)
+			if n > limit {
+				return n
+			}
+		}
+	}
+	return n
+}
 
 func (b *budget) spend(c *cctx) error {
 	n := 1
@@ -412,6 +449,9 @@ func (c *cctx) embedded(r *RDFC, b *budget, local any) (*cctx, error) {
 	d := c
 	for _, it := range items {
 		if err := b.spend(d); err != nil {
+			return nil, err
+		}
+		if err := b.spendEmbedded(it); err != nil {
 			return nil, err
 		}
 		// (A null item resets to a new active context, which json-gold

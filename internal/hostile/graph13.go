@@ -153,16 +153,15 @@ func (g *gen) graph13() {
 	g.respell("validuntil-array.json", "expired.json", func(t map[string]any) { t["validUntil"] = []any{expiryAt} })
 
 	// A node the verifier reads, described a second time: the issuer's
-	// credential refers to itself from its evidence, and the holder moves
-	// validUntil into that reference.
+	// credential refers to itself as its subject's source, and the holder
+	// moves validUntil into that reference.
 	t := clone(g.base)
 	t["validUntil"] = expiryAt
-	t["evidence"] = append(t["evidence"].([]any), map[string]any{"id": credID})
+	sub(t, "credentialSubject")["source"] = map[string]any{"id": credID}
 	g.putJSON("expired-self-reference.json", g.sign(t, g.issuer, proof.Options{}))
 	g.respell("validuntil-described-twice.json", "expired-self-reference.json", func(t map[string]any) {
 		delete(t, "validUntil")
-		ev := t["evidence"].([]any)
-		ev[len(ev)-1] = map[string]any{"id": credID, "type": "VerifiableCredential", "validUntil": expiryAt}
+		sub(t, "credentialSubject")["source"] = map[string]any{"id": credID, "type": "VerifiableCredential", "validUntil": expiryAt}
 	})
 
 	// validFrom (not yet valid) and VCDM 1.1's expirationDate.

@@ -547,3 +547,37 @@ func forceJCS(ctx context.Context, unsecured, opts map[string]any, key *didkey.K
 	out["proofValue"] = "z" + base58.Encode(sig)
 	return out, nil
 }
+
+// A VCDM 1.1 credential's contexts do not define the Data Integrity proof
+// terms: signing adds the data-integrity/v2 context (VC Data Integrity
+// 1.0, section 2.4), and leaves every other member's bytes alone. A
+// document that has it (or the VCDM 2.0 context) is not touched.
+func TestSignAddsDataIntegrityContext(t *testing.T) {
+	ctx := context.Background()
+	key, err := didkey.NewEd25519FromSeed(seedFromMultibase(t, readMap(t, tv+"/keyPair.json")["privateKeyMultibase"].(string)))
+	require.NoError(t, err)
+	v1 := []byte(`{"@context":["https://www.w3.org/2018/credentials/v1"],"type":["VerifiableCredential"],"issuer":"` + key.DID().String() + `","issuanceDate":"2024-01-01T00:00:00Z","credentialSubject":{"id":"did:example:s"}}`)
+	for _, suite := range []*eddsa2022.Suite{rdfcSuite(t), eddsa2022.NewJCS()} {
+		signed, err := proof.Sign(ctx, v1, suite, key, proof.Options{Created: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)})
+		require.NoError(t, err, suite.Cryptosuite())
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(signed, &m))
+		assert.Equal(t, []any{"https://www.w3.org/2018/credentials/v1", proof.ContextDataIntegrityV2}, m["@context"])
+		assert.True(t, bytes.HasPrefix(signed, []byte(`{"@context":["https://www.w3.org/2018/credentials/v1","https://w3id.org/security/data-integrity/v2"],"type":["VerifiableCredential"],"issuer":`)), "%s", signed)
+		_, err = proof.Verify(ctx, signed, verifyOpts(t))
+		require.NoError(t, err, suite.Cryptosuite())
+
+		// Signing again (a proof set) adds nothing more.
+		again, err := proof.Sign(ctx, signed, suite, key, proof.Options{Created: time.Date(2024, 6, 2, 0, 0, 0, 0, time.UTC)})
+		require.NoError(t, err)
+		var m2 map[string]any
+		require.NoError(t, json.Unmarshal(again, &m2))
+		assert.Equal(t, m["@context"], m2["@context"])
+	}
+	v2 := read(t, "../../testdata/ob3/achievement-credential.json")
+	signed, err := proof.Sign(ctx, v2, rdfcSuite(t), key, proof.Options{})
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(signed, &m))
+	assert.Len(t, m["@context"], 2, "VCDM 2.0 defines the proof terms")
+}

@@ -83,7 +83,7 @@ func TestCheckCredentialSchemas(t *testing.T) {
 		assert.NoError(t, err, f)
 		assert.Equal(t, 1, n, f)
 	}
-	_, err = s.CheckCredentialSchemas([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"issuer":"did:example:1","credentialSubject":{},"credentialSchema":{"id":"https://schemas.example/x.json","type":"1EdTechJsonSchemaValidator2019"}}`))
+	_, err = s.CheckCredentialSchemas([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"issuer":"did:example:1","credentialSubject":{"id":"did:example:s"},"credentialSchema":{"id":"https://schemas.example/x.json","type":"1EdTechJsonSchemaValidator2019"}}`))
 	assert.ErrorIs(t, err, openbadges.ErrUnknownSchema)
 }
 
