@@ -205,7 +205,7 @@ func TestValidatorSamples(t *testing.T) {
 	}
 	assert.Len(t, samples, 52)
 	t.Logf("microcred agrees with the 1EdTech validator on %d of %d samples", agree, len(samples))
-	assert.Equal(t, 41, agree, "agreement with the validator (README.md)")
+	assert.Equal(t, 42, agree, "agreement with the validator (README.md)")
 }
 
 // TestValidatorSamplesTampered: every sample microcred verifies fails
@@ -319,4 +319,17 @@ func TestValidatorDerivedCredential(t *testing.T) {
 	c, _ := res.Check(microcred.CheckProof)
 	assert.Contains(t, c.Detail, "ecdsa-sd-2023")
 	assert.Equal(t, "https://1edtech.edu/issuers/565049", res.Issuer)
+}
+
+// 1EdTech's eddsa-2022 sample verifies, and the report says the proof
+// carries the legacy name of eddsa-rdfc-2022 (the validator warns too).
+func TestValidatorEddsa2022(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(validatorSamples, "ob30/simple-eddsa-2022.json"))
+	require.NoError(t, err)
+	policy, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe())
+	require.NoError(t, err)
+	res, err := validatorVerifier(t).Verify(context.Background(), data, policy)
+	require.NoError(t, err)
+	c, _ := res.Check(microcred.CheckProof)
+	assert.Equal(t, "eddsa-2022 (legacy name of eddsa-rdfc-2022) by https://example.com/issuers/876543#z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi", c.Detail)
 }

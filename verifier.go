@@ -392,7 +392,7 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 		}
 		signer = issuerProof(pres, cred.Issuer().ID)
-		run.pass(CheckProof, fmt.Sprintf("%s by %s", suiteName(signer.Proof), signer.Proof.VerificationMethod))
+		run.pass(CheckProof, fmt.Sprintf("%s by %s", suiteName(signer), signer.Proof.VerificationMethod))
 	}
 	res.VerificationMethod = signer.Proof.VerificationMethod
 	ok := signer
@@ -457,11 +457,15 @@ func issuerProof(pres *proof.Result, issuer string) *proof.ProofResult {
 	return pres.Verified()
 }
 
-func suiteName(p *proof.Proof) string {
-	if p.Cryptosuite != "" {
-		return p.Cryptosuite
+func suiteName(pr *proof.ProofResult) string {
+	p := pr.Proof
+	if p.Cryptosuite == "" {
+		return p.Type
 	}
-	return p.Type
+	if pr.Suite != nil && pr.Suite.Cryptosuite() != p.Cryptosuite {
+		return fmt.Sprintf("%s (legacy name of %s)", p.Cryptosuite, pr.Suite.Cryptosuite())
+	}
+	return p.Cryptosuite
 }
 
 func checkIssuer(issuer string, pr *proof.ProofResult, policy Policy) error {
