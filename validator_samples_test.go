@@ -333,3 +333,47 @@ func TestValidatorEddsa2022(t *testing.T) {
 	c, _ := res.Check(microcred.CheckProof)
 	assert.Equal(t, "eddsa-2022 (legacy name of eddsa-rdfc-2022) by https://example.com/issuers/876543#z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi", c.Detail)
 }
+
+// bareKey signs as a did:key but names its verification method by the
+// bare DID, as 1EdTech's simple-did-key-method.json does.
+type bareKey struct{ *didkey.Key }
+
+func (k bareKey) VerificationMethod() string { return k.DID().String() }
+
+// A proof whose verificationMethod is a did:key without a fragment
+// verifies, bound to that did:key as issuer (see did/didkey); the same
+// kind of proof on a credential of another issuer is refused by the issuer
+// binding, which is what 1EdTech's simple-did-key-method.json (issuer a
+// urn:uuid) meets. (microcred's Issuer never writes one: it names
+// did:key:X#X.)
+func TestBareDIDKeyVerificationMethod(t *testing.T) {
+	key := testKey(t, 3)
+	_, err := microcred.NewIssuer(bareKey{key})
+	require.Error(t, err, "the Issuer signs with did:key:X#X only")
+	rdfc, err := eddsa2022.NewRDFC(contexts.Default())
+	require.NoError(t, err)
+	sign := func(issuer string) []byte {
+		signed, err := proof.Sign(context.Background(), obCredential(t, issuer), rdfc, bareKey{key}, proof.Options{Created: issuedAt})
+		require.NoError(t, err)
+		require.Contains(t, string(signed), `"verificationMethod":"`+key.DID().String()+`"`)
+		return signed
+	}
+	v := newVerifier(t, checkAt)
+	res, err := v.Verify(context.Background(), sign(key.DID().String()), trust(t, key.DID().String()))
+	require.NoError(t, err)
+	assert.Equal(t, key.DID().String(), res.VerificationMethod)
+
+	for _, issuer := range []string{"did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2", "urn:uuid:6f2e33e5-7a29-4155-840a-59483ba10164"} {
+		res, err := v.Verify(context.Background(), sign(issuer), mustPolicy(t, microcred.AnyIssuerUnsafe()))
+		assert.ErrorIs(t, err, microcred.ErrIssuerMismatch, issuer)
+		c, _ := res.Check(microcred.CheckProof)
+		assert.Equal(t, microcred.Passed, c.Outcome, "the signature itself verifies")
+	}
+}
+
+func mustPolicy(t testing.TB, opts ...microcred.PolicyOption) microcred.Policy {
+	t.Helper()
+	p, err := microcred.NewPolicy(opts...)
+	require.NoError(t, err)
+	return p
+}

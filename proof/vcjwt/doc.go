@@ -50,7 +50,8 @@
 // "application/" optional (RFC 7515 §4.1.9). A cty, if present, must name
 // the kind of document the token carries ("vc" or "vc+ld+json" for a
 // credential, "vp" or "vp+ld+json" for a presentation); a nested JWT (cty
-// "JWT") is refused. A kid is a DID URL (one fragment), an https URL, or,
+// "JWT") is refused. A kid is a DID URL (one fragment; a bare did:key
+// names its one key, see did/didkey), an https URL, or,
 // with a [KeyResolver], another string; its scheme must be in lower case,
 // and a relative kid ("#key-1") is resolved against iss only if iss has no
 // fragment. A b64 header (RFC 7797) is refused: go-jose would honour "b64":

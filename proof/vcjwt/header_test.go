@@ -150,18 +150,23 @@ func TestKidForms(t *testing.T) {
 	_, frag, _ := strings.Cut(vm, "#")
 	_, err := vcjwt.Verify(ctx, f.withHeader(t, "alg", `"EdDSA"`, "kid", strconv.Quote("#"+frag)), opts(t))
 	assert.NoError(t, err, "a kid relative to iss")
+	// A bare did:key names its one key, did:key:X#X (did/didkey).
+	res, err := vcjwt.Verify(ctx, f.withHeader(t, "alg", `"EdDSA"`, "kid", strconv.Quote(f.key.DID().String())), opts(t))
+	if assert.NoError(t, err, "a did:key kid without a fragment") {
+		assert.Equal(t, vm, res.Method.ID)
+	}
 
 	for name, tc := range map[string]struct {
 		kid  string
 		want error
 	}{
-		"two fragments":      {vm + "#x", did.ErrInvalidDID},
-		"empty fragment":     {f.key.DID().String() + "#", did.ErrInvalidDID},
-		"no fragment":        {f.key.DID().String(), did.ErrInvalidDID},
-		"upper-case scheme":  {"DID" + strings.TrimPrefix(vm, "did"), vcjwt.ErrKey},
-		"HTTPS":              {"HTTPS://issuer.example/keys/1", vcjwt.ErrKey},
-		"httpſ (folds to s)": {"httpſ://issuer.example/keys/1", vcjwt.ErrKey},
-		"empty":              {"", vcjwt.ErrMalformed},
+		"two fragments":              {vm + "#x", did.ErrInvalidDID},
+		"empty fragment":             {f.key.DID().String() + "#", did.ErrInvalidDID},
+		"no fragment, not a did:key": {"did:example:" + frag, did.ErrInvalidDID},
+		"upper-case scheme":          {"DID" + strings.TrimPrefix(vm, "did"), vcjwt.ErrKey},
+		"HTTPS":                      {"HTTPS://issuer.example/keys/1", vcjwt.ErrKey},
+		"httpſ (folds to s)":         {"httpſ://issuer.example/keys/1", vcjwt.ErrKey},
+		"empty":                      {"", vcjwt.ErrMalformed},
 	} {
 		t.Run(name, func(t *testing.T) {
 			keys := &recordingKeys{}
