@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"os"
@@ -376,4 +377,86 @@ func mustPolicy(t testing.TB, opts ...microcred.PolicyOption) microcred.Policy {
 	p, err := microcred.NewPolicy(opts...)
 	require.NoError(t, err)
 	return p
+}
+
+// signJWT signs header.payload, exactly as given, with key.
+func signJWT(t testing.TB, key *didkey.Key, header, payload string) []byte {
+	t.Helper()
+	input := base64.RawURLEncoding.EncodeToString([]byte(header)) + "." + base64.RawURLEncoding.EncodeToString([]byte(payload))
+	sig, err := key.Sign(context.Background(), []byte(input))
+	require.NoError(t, err)
+	return []byte(input + "." + base64.RawURLEncoding.EncodeToString(sig))
+}
+
+// The JSON-LD check of a JWT runs on the credential, not on the JWT
+// claims set: OB 3.0's VCDM 2.0 form (the payload is the credential, with
+// iss, jti, sub, nbf and exp beside its members, as 1EdTech's
+// simple-jwt.png carries them) and the vc claim form verify with every
+// registered claim; in VC-JOSE-COSE (vc+jwt) the payload's members are
+// credential terms, and the VC 2.0 context defines iss, nbf, exp, aud and
+// iat but not jti, so a jti there is an undefined term.
+func TestJWTClaimsAreNotCredentialTerms(t *testing.T) {
+	key := testKey(t, 4)
+	issuer := key.DID().String()
+	var cred map[string]any
+	require.NoError(t, json.Unmarshal(obCredential(t, issuer), &cred))
+	from, err := time.Parse(time.RFC3339, cred["validFrom"].(string))
+	require.NoError(t, err)
+	id, _ := cred["id"].(string)
+	claims := map[string]any{"iss": issuer, "jti": id, "nbf": from.Unix(), "iat": from.Unix(), "aud": "https://verifier.example", "exp": checkAt.Add(time.Hour).Unix()}
+	if u, ok := cred["validUntil"].(string); ok {
+		until, err := time.Parse(time.RFC3339, u)
+		require.NoError(t, err)
+		claims["exp"] = until.Unix()
+	}
+	with := func(m map[string]any, extra map[string]any) string {
+		out := map[string]any{}
+		for k, v := range m {
+			out[k] = v
+		}
+		for k, v := range extra {
+			out[k] = v
+		}
+		b, err := json.Marshal(out)
+		require.NoError(t, err)
+		return string(b)
+	}
+	kid := `"kid":"` + key.VerificationMethod() + `"`
+	r, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
+	require.NoError(t, err)
+	v, err := microcred.NewVerifier(microcred.Trusted{Resolver: r, AcceptJWT: true}, microcred.WithClock(func() time.Time { return checkAt }))
+	require.NoError(t, err)
+	policy := trust(t, issuer)
+
+	payloadForm := signJWT(t, key, `{"alg":"EdDSA",`+kid+`,"typ":"JWT"}`, with(cred, claims))
+	res, err := v.Verify(context.Background(), payloadForm, policy)
+	require.NoError(t, err, "OB 3.0 payload form")
+	c, _ := res.Check(microcred.CheckProof)
+	assert.Contains(t, c.Detail, "(jwt)")
+
+	vcForm := signJWT(t, key, `{"alg":"EdDSA",`+kid+`,"typ":"JWT"}`, with(claims, map[string]any{"vc": cred}))
+	_, err = v.Verify(context.Background(), vcForm, policy)
+	require.NoError(t, err, "vc claim form")
+
+	jose := func(extra map[string]any) []byte {
+		return signJWT(t, key, `{"alg":"EdDSA",`+kid+`,"typ":"vc+jwt"}`, with(cred, extra))
+	}
+	_, err = v.Verify(context.Background(), jose(map[string]any{"iss": issuer, "nbf": from.Unix(), "iat": from.Unix(), "aud": "https://verifier.example"}), policy)
+	require.NoError(t, err, "vc+jwt with claims the VC 2.0 context defines")
+	res, err = v.Verify(context.Background(), jose(map[string]any{"jti": id}), policy)
+	assert.ErrorIs(t, err, canon.ErrUndefinedTerm, "vc+jwt with jti, which no context defines")
+	c, _ = res.Check(microcred.CheckParse)
+	assert.Equal(t, microcred.Failed, c.Outcome)
+
+	// The claims still have to agree with the credential, and a member
+	// the contexts do not define is still refused in the payload form.
+	_, err = v.Verify(context.Background(), signJWT(t, key, `{"alg":"EdDSA",`+kid+`}`, with(cred, map[string]any{"iss": issuer, "jti": "urn:uuid:another"})), policy)
+	assert.ErrorIs(t, err, vcjwt.ErrClaims)
+	_, err = v.Verify(context.Background(), signJWT(t, key, `{"alg":"EdDSA",`+kid+`}`, with(cred, map[string]any{"iss": issuer, "awardedTo": "x"})), policy)
+	assert.ErrorIs(t, err, canon.ErrUndefinedTerm)
+	// Tampered after signing: the signature fails.
+	parts := strings.Split(string(payloadForm), ".")
+	forged := []byte(parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte(with(cred, map[string]any{"iss": issuer, "name": "Forged"}))) + "." + parts[2])
+	_, err = v.Verify(context.Background(), forged, policy)
+	assert.Error(t, err)
 }

@@ -315,17 +315,18 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 	trimmed := bytes.TrimSpace(input)
 	isJWT := vcjwt.IsCompactJWS(trimmed)
 	credBytes := input
+	var jwtFormat vcjwt.Format
 	if isJWT {
 		if !v.trusted.AcceptJWT {
 			run.fail(CheckParse, fmt.Errorf("%w: JWT credentials are not accepted by this verifier (Trusted.AcceptJWT)", ErrUnsupportedFormat))
 			return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 		}
-		c, _, err := vcjwt.UnsafeCredentialWithoutVerification(string(trimmed))
+		c, f, err := vcjwt.UnsafeCredentialWithoutVerification(string(trimmed))
 		if err != nil {
 			run.fail(CheckParse, err)
 			return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 		}
-		credBytes = c
+		credBytes, jwtFormat = c, f
 	} else if len(trimmed) == 0 || trimmed[0] != '{' {
 		run.fail(CheckParse, fmt.Errorf("%w: expected a JSON credential, a compact JWT, or a baked PNG or SVG", ErrUnsupportedFormat))
 		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
@@ -342,9 +343,10 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 	res.Issuer = cred.Issuer().ID
 	if isJWT {
 		// JSON-LD safe mode, as the Data Integrity suites apply it: every
-		// member and type of the payload is defined by its contexts, so a
-		// JSON-LD reader and a JSON reader see the same claims.
-		if err := v.cfg.jsonld.Check(decoded); err != nil {
+		// member and type of the credential is defined by its contexts, so
+		// a JSON-LD reader and a JSON reader see the same claims (JWT
+		// claims beside the credential are not credential terms).
+		if err := v.cfg.jsonld.Check(vcjwt.JSONLDDocument(jwtFormat, decoded)); err != nil {
 			run.fail(CheckParse, err)
 			return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 		}
