@@ -162,8 +162,7 @@ func TestValidatorSamples(t *testing.T) {
 	_, differences, ok := strings.Cut(string(readme), "## Where microcred and the validator differ")
 	require.True(t, ok, "the README has a section on the differences")
 	v := validatorVerifier(t)
-	policy, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe())
-	require.NoError(t, err)
+	policy := mustPolicy(t, microcred.AnyIssuerUnsafe())
 	samples := readValidatorSamples(t)
 	agree := 0
 	for _, s := range samples {
@@ -216,8 +215,7 @@ func TestValidatorSamples(t *testing.T) {
 // inside the image and baked again.
 func TestValidatorSamplesTampered(t *testing.T) {
 	v := validatorVerifier(t)
-	policy, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe())
-	require.NoError(t, err)
+	policy := mustPolicy(t, microcred.AnyIssuerUnsafe())
 	n := 0
 	for _, s := range readValidatorSamples(t) {
 		if s.microcred != "valid" {
@@ -327,8 +325,7 @@ func TestValidatorDerivedCredential(t *testing.T) {
 func TestValidatorEddsa2022(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(validatorSamples, "ob30/simple-eddsa-2022.json"))
 	require.NoError(t, err)
-	policy, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe())
-	require.NoError(t, err)
+	policy := mustPolicy(t, microcred.AnyIssuerUnsafe())
 	res, err := validatorVerifier(t).Verify(context.Background(), data, policy)
 	require.NoError(t, err)
 	c, _ := res.Check(microcred.CheckProof)
