@@ -421,6 +421,12 @@ func TestOB3PayloadForm(t *testing.T) {
 	assertClaimError(t, err, "exp", vcjwt.ErrExpired)
 	_, err = vcjwt.Verify(ctx, f.payloadToken(t, header, f.cred, "iss", iss, "vp", `{}`), opts(t))
 	assert.ErrorIs(t, err, vcjwt.ErrMalformed, "a credential payload carrying a vp claim")
+	// A credential at the top level and another in a vc claim: readers of
+	// the two forms would show different credentials.
+	_, err = vcjwt.Verify(ctx, f.payloadToken(t, header, f.cred, "iss", iss, "vc", string(f.cred)), opts(t))
+	assert.ErrorIs(t, err, vcjwt.ErrMalformed, "a payload with a credential of its own and a vc claim")
+	_, err = vcjwt.Verify(ctx, signRaw(t, f.key, header, obj("iss", iss, "@context", `["`+vc.ContextV2+`"]`, "vc", string(f.cred))), opts(t))
+	assert.ErrorIs(t, err, vcjwt.ErrMalformed, "any top-level @context beside a vc claim")
 
 	// A VCDM 1.1 credential at the top level, and a payload that is no
 	// credential at all, are not this form.

@@ -152,6 +152,11 @@ func (k kind) secured(h header, pb []byte, c *claims) (Format, []byte, error) {
 		if err != nil {
 			return 0, nil, fmt.Errorf("%w: payload: %w", ErrMalformed, err)
 		}
+		// A reader of OB 3.0's payload form would take a top-level
+		// document for the credential, and this one the vc claim.
+		if _, ok := m["@context"]; ok {
+			return 0, nil, fmt.Errorf("%w: the payload has both a %s claim and an @context of its own: two %ss", ErrMalformed, k.claim, k.name)
+		}
 		return FormatOB3, m[k.claim], nil
 	case (!h.HasTyp || typ == "jwt") && k.claim == "vc" && !c.hasVP && firstContextV2(pb):
 		// OB 3.0 §8.2: the payload is the VCDM 2.0 credential, with the
