@@ -125,7 +125,7 @@ func (v *Verifier) VerifyPresentation(ctx context.Context, input []byte, policy 
 			return fail(CheckProof, err, CheckHolder, CheckCredentials)
 		}
 		ok := pres.Verified()
-		pass(CheckProof, fmt.Sprintf("%s by %s, challenge and domain match", suiteName(ok.Proof), ok.Proof.VerificationMethod))
+		pass(CheckProof, fmt.Sprintf("%s by %s, challenge and domain match", suiteName(ok), ok.Proof.VerificationMethod))
 		controller = ok.Controller
 	}
 

@@ -315,17 +315,18 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 	trimmed := bytes.TrimSpace(input)
 	isJWT := vcjwt.IsCompactJWS(trimmed)
 	credBytes := input
+	var jwtFormat vcjwt.Format
 	if isJWT {
 		if !v.trusted.AcceptJWT {
 			run.fail(CheckParse, fmt.Errorf("%w: JWT credentials are not accepted by this verifier (Trusted.AcceptJWT)", ErrUnsupportedFormat))
 			return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 		}
-		c, _, err := vcjwt.UnsafeCredentialWithoutVerification(string(trimmed))
+		c, f, err := vcjwt.UnsafeCredentialWithoutVerification(string(trimmed))
 		if err != nil {
 			run.fail(CheckParse, err)
 			return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 		}
-		credBytes = c
+		credBytes, jwtFormat = c, f
 	} else if len(trimmed) == 0 || trimmed[0] != '{' {
 		run.fail(CheckParse, fmt.Errorf("%w: expected a JSON credential, a compact JWT, or a baked PNG or SVG", ErrUnsupportedFormat))
 		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
@@ -346,9 +347,10 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 	}
 	if isJWT {
 		// JSON-LD safe mode, as the Data Integrity suites apply it: every
-		// member and type of the payload is defined by its contexts, so a
-		// JSON-LD reader and a JSON reader see the same claims.
-		if err := v.cfg.jsonld.Check(decoded); err != nil {
+		// member and type of the credential is defined by its contexts, so
+		// a JSON-LD reader and a JSON reader see the same claims (JWT
+		// claims beside the credential are not credential terms).
+		if err := v.cfg.jsonld.Check(vcjwt.JSONLDDocument(jwtFormat, decoded)); err != nil {
 			run.fail(CheckParse, err)
 			return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 		}
@@ -396,7 +398,7 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 		}
 		signer = issuerProof(pres, cred.Issuer().ID)
-		run.pass(CheckProof, fmt.Sprintf("%s by %s", suiteName(signer.Proof), signer.Proof.VerificationMethod))
+		run.pass(CheckProof, fmt.Sprintf("%s by %s", suiteName(signer), signer.Proof.VerificationMethod))
 	}
 	res.VerificationMethod = signer.Proof.VerificationMethod
 	ok := signer
@@ -492,11 +494,15 @@ func checkRelatedContexts(loader *contexts.Loader, cred *vc.Credential) error {
 	return nil
 }
 
-func suiteName(p *proof.Proof) string {
-	if p.Cryptosuite != "" {
-		return p.Cryptosuite
+func suiteName(pr *proof.ProofResult) string {
+	p := pr.Proof
+	if p.Cryptosuite == "" {
+		return p.Type
 	}
-	return p.Type
+	if pr.Suite != nil && pr.Suite.Cryptosuite() != p.Cryptosuite {
+		return fmt.Sprintf("%s (legacy name of %s)", p.Cryptosuite, pr.Suite.Cryptosuite())
+	}
+	return p.Cryptosuite
 }
 
 func checkIssuer(issuer string, pr *proof.ProofResult, policy Policy) error {

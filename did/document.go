@@ -463,6 +463,11 @@ func (ms *Methods) Resolve(ctx context.Context, d DID) (*Document, error) {
 // the verification method if the resolved document is the DID's own
 // (document id equals the DID), the method's controller is that DID, and
 // the method is listed under relationship rel.
+//
+// A DID URL must have a fragment, with one exception: a did:key DID alone
+// (did:key:X) names the one verification method its document holds,
+// did:key:X#X, which must then pass the same checks (see did/didkey). The
+// returned method has the id did:key:X#X.
 func ResolveVerificationMethod(ctx context.Context, r Resolver, vmURL string, rel Relationship) (*VerificationMethod, *Document, error) {
 	if strings.HasPrefix(vmURL, "https://") {
 		cr, ok := r.(ControllerResolver)
@@ -475,7 +480,8 @@ func ResolveVerificationMethod(ctx context.Context, r Resolver, vmURL string, re
 	if err != nil {
 		return nil, nil, err
 	}
-	if u.Fragment == "" {
+	bareKey := isBareDIDKey(u)
+	if u.Fragment == "" && !bareKey {
 		return nil, nil, fmt.Errorf("%w: verification method %q has no fragment", ErrInvalidDID, vmURL)
 	}
 	doc, err := r.Resolve(ctx, u.DID)
@@ -488,6 +494,15 @@ func ResolveVerificationMethod(ctx context.Context, r Resolver, vmURL string, re
 	if doc.ID != u.DID.String() {
 		return nil, nil, &ResolutionError{DID: u.DID.String(), Code: CodeInvalidDIDDocument, Err: fmt.Errorf("%w: document id %q differs from the DID", ErrInvalidDocument, doc.ID)}
 	}
+	if bareKey {
+		// A did:key document has one verification method, did:key:X#X
+		// (did:key 1.0, "Document Creation"); the bare DID names it, and
+		// only if that is what the document holds.
+		vmURL = u.DID.String() + "#" + u.DID.ID()
+		if len(doc.VerificationMethod) != 1 || doc.absolute(doc.VerificationMethod[0].ID) != vmURL {
+			return nil, nil, fmt.Errorf("%w: verification method %q is a did:key without a fragment, and its document does not hold exactly one method %s", ErrInvalidDID, u.DID, vmURL)
+		}
+	}
 	vm, err := doc.Authorized(rel, vmURL)
 	if err != nil {
 		return nil, nil, err
@@ -496,6 +511,12 @@ func ResolveVerificationMethod(ctx context.Context, r Resolver, vmURL string, re
 		return nil, nil, fmt.Errorf("%w: %s is controlled by %q, not %q", ErrNotAuthorized, vm.ID, vm.Controller, doc.ID)
 	}
 	return vm, doc, nil
+}
+
+// isBareDIDKey reports whether u is a did:key DID alone: no path, query or
+// fragment, not even an empty one.
+func isBareDIDKey(u URL) bool {
+	return u.DID.Method() == "key" && u.Path == "" && !u.hasQuery && !u.hasFragment
 }
 
 // resolveHTTPSMethod resolves a verification method that is an https URL

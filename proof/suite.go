@@ -27,3 +27,13 @@ type Suite interface {
 	// signature does not verify.
 	VerifyProof(unsecured map[string]any, proof map[string]any, key crypto.PublicKey) error
 }
+
+// LegacyNamer is implemented by a Suite that also verifies proofs carrying
+// an earlier name of its cryptosuite, one that named the same algorithm
+// before the specification renamed it (eddsa-rdfc-2022 verifies
+// "eddsa-2022"). [Verify] accepts such a proof with that suite and records
+// the suite in [ProofResult]; [Sign] never writes those names.
+type LegacyNamer interface {
+	// LegacyCryptosuites returns the earlier names.
+	LegacyCryptosuites() []string
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/onchaincert/microcred/did"
@@ -46,6 +47,10 @@ type ProofResult struct {
 	Method *did.VerificationMethod
 	// Controller is the DID document id that authorizes Method.
 	Controller string
+	// Suite is the configured suite the proof was checked with (nil if
+	// none fits it). Its Cryptosuite differs from Proof.Cryptosuite when
+	// the proof carries a legacy name of it (see [LegacyNamer]).
+	Suite Suite
 	// Err is nil iff the proof verified.
 	Err error
 }
@@ -134,19 +139,31 @@ func VerifyDocument(ctx context.Context, doc map[string]any, opts VerifyOptions)
 	return res, nil
 }
 
+// suiteFor returns the first suite of the proof's type whose cryptosuite
+// is the proof's, or else the first that gives the proof's cryptosuite as
+// a legacy name of its own; nil if none does.
+func suiteFor(suites []Suite, p *Proof) Suite {
+	for _, s := range suites {
+		if s.Type() == p.Type && s.Cryptosuite() == p.Cryptosuite {
+			return s
+		}
+	}
+	for _, s := range suites {
+		if ln, ok := s.(LegacyNamer); ok && s.Type() == p.Type && p.Cryptosuite != "" && slices.Contains(ln.LegacyCryptosuites(), p.Cryptosuite) {
+			return s
+		}
+	}
+	return nil
+}
+
 func verifyOne(ctx context.Context, doc map[string]any, all []*Proof, pr *ProofResult, purpose string, now time.Time, skew time.Duration, opts VerifyOptions) error {
 	p := pr.Proof
 	// The proof's type and cryptosuite must be one the verifier accepts.
-	var suite Suite
-	for _, s := range opts.Suites {
-		if s.Type() == p.Type && s.Cryptosuite() == p.Cryptosuite {
-			suite = s
-			break
-		}
-	}
+	suite := suiteFor(opts.Suites, p)
 	if suite == nil {
 		return &UnexpectedCryptosuiteError{Type: p.Type, Got: p.Cryptosuite}
 	}
+	pr.Suite = suite
 	// The signature is in proofValue, or (legacy JWS proof types such as
 	// EcdsaSecp256k1Signature2019) in jws, which the suite checks.
 	if _, jws := p.raw["jws"].(string); p.ProofValue == "" && !jws {

@@ -354,3 +354,46 @@ func ExampleResolver() {
 	// Output:
 	// [did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2]
 }
+
+// A did:key DID without a fragment names the one verification method its
+// document holds, did:key:X#X, for the relationships that document lists
+// it under; any other DID URL without a fragment, a did:key with a path,
+// query or empty fragment, or a did:key document with more than one
+// method (from a resolver that is not this package's) is refused.
+func TestBareDIDKey(t *testing.T) {
+	ctx := context.Background()
+	key, err := didkey.NewEd25519FromSeed(bytes.Repeat([]byte{5}, 32))
+	require.NoError(t, err)
+	bare := key.DID().String()
+	methods, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
+	require.NoError(t, err)
+	for _, rel := range []did.Relationship{did.AssertionMethod, did.Authentication, did.CapabilityInvocation, did.CapabilityDelegation} {
+		vm, doc, err := did.ResolveVerificationMethod(ctx, methods, bare, rel)
+		require.NoError(t, err, rel)
+		assert.Equal(t, key.VerificationMethod(), vm.ID)
+		assert.Equal(t, bare, vm.Controller)
+		assert.Equal(t, bare, doc.ID)
+	}
+	// Not listed under keyAgreement: refused for it, as did:key:X#X is.
+	_, _, err = did.ResolveVerificationMethod(ctx, methods, bare, did.KeyAgreement)
+	assert.ErrorIs(t, err, did.ErrNotAuthorized)
+	_, _, err = did.ResolveVerificationMethod(ctx, methods, key.VerificationMethod(), did.KeyAgreement)
+	assert.ErrorIs(t, err, did.ErrNotAuthorized)
+
+	for _, vm := range []string{bare + "#", bare + "?service=x", bare + "/path", "did:example:" + key.DID().ID()} {
+		_, _, err := did.ResolveVerificationMethod(ctx, methods, vm, did.AssertionMethod)
+		assert.ErrorIs(t, err, did.ErrInvalidDID, vm)
+	}
+	// A "key" resolver whose document holds a second method (an X25519
+	// key agreement key, as some did:key resolvers derive): the bare DID
+	// would name one of two, so it names none.
+	two, err := didkey.Document(key.DID())
+	require.NoError(t, err)
+	two.VerificationMethod = append(two.VerificationMethod, did.VerificationMethod{ID: bare + "#z6LSx", Type: "Multikey", Controller: bare, PublicKeyMultibase: "z6LSx"})
+	other, err := did.NewMethods(map[string]did.Resolver{"key": did.ResolverFunc(func(context.Context, did.DID) (*did.Document, error) { return two, nil })})
+	require.NoError(t, err)
+	_, _, err = did.ResolveVerificationMethod(ctx, other, bare, did.AssertionMethod)
+	assert.ErrorIs(t, err, did.ErrInvalidDID)
+	_, _, err = did.ResolveVerificationMethod(ctx, other, key.VerificationMethod(), did.AssertionMethod)
+	assert.NoError(t, err, "with its fragment the method is named exactly")
+}

@@ -8,6 +8,27 @@
 // did:key:z…#z…, under authentication, assertionMethod,
 // capabilityInvocation and capabilityDelegation.
 //
+// # Verification methods without a fragment
+//
+// The did:key specification gives the verification method id as
+// did:key:X#X, and that is what [Key.VerificationMethod] writes. Some
+// issuers write the bare DID instead (1EdTech's validator sample
+// simple-did-key-method.json has "verificationMethod":
+// "did:key:z6Mkj…"). microcred accepts it, for did:key only, because it
+// is unambiguous there: the document has exactly one verification method,
+// and the bare DID is read as naming it, did:key:X#X.
+// did.ResolveVerificationMethod then applies every check it applies to
+// did:key:X#X: the document must be the DID's own and hold exactly that
+// one method (a resolver for "key" that returns a document with a second
+// method, such as a derived X25519 key agreement key, makes the bare DID
+// an error), the method must be listed under the proof's purpose (an
+// assertionMethod proof needs it under assertionMethod; keyAgreement, for
+// which it is not listed, is refused), and its controller is the DID,
+// which the verifier then binds to the credential's issuer. A did:key with
+// an empty fragment, a query or a path, and a DID URL of any other method
+// without a fragment, are still refused (did.ErrInvalidDID): elsewhere a
+// DID names a subject that may have many keys, not a key.
+//
 // # Seeds
 //
 // [NewFromSeed] turns 32 bytes into a key, the same way the microcred CLI

@@ -21,6 +21,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"strconv"
 	"strings"
 	"time"
 
@@ -547,4 +548,30 @@ func (g *gen) images() {
 <!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>
 <svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"><openbadges:credential><![CDATA[&c;]]></openbadges:credential></svg>
 `))
+
+	// DOCTYPEs (issue 15): the W3C SVG 1.1 one is read (a control);
+	// one that declares entities or names another DTD is refused, with
+	// the genuine credential baked in.
+	const svg11 = `<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">`
+	control, err := bake.BakeSVG([]byte(svg11+"\n"+badgeSVG), valid, bake.Options{})
+	g.fail(err)
+	g.put("svg-doctype-svg11.svg", control)
+	plain, err := bake.BakeSVG([]byte(badgeSVG), valid, bake.Options{})
+	g.fail(err)
+	withDoctype := func(doctype, title string) []byte {
+		out := []byte(doctype + "\n" + string(plain))
+		if title != "" {
+			out = bytes.Replace(out, []byte("<rect "), []byte("<title>"+title+"</title><rect "), 1)
+		}
+		return out
+	}
+	laughs := `<!ENTITY lol0 "lol">`
+	for i := 1; i <= 9; i++ {
+		laughs += `<!ENTITY lol` + strconv.Itoa(i) + ` "` + strings.Repeat(`&lol`+strconv.Itoa(i-1)+`;`, 10) + `">`
+	}
+	g.put("svg-doctype-billion-laughs.svg", withDoctype(svg11[:len(svg11)-1]+` [`+laughs+`]>`, "&lol9;"))
+	g.put("svg-doctype-external-entity.svg", withDoctype(`<!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>`, "&xxe;"))
+	g.put("svg-doctype-parameter-entity.svg", withDoctype(`<!DOCTYPE svg [<!ENTITY % remote SYSTEM "https://hostile.example/badge.dtd"> %remote;]>`, ""))
+	g.put("svg-doctype-system.svg", withDoctype(`<!DOCTYPE svg SYSTEM "https://hostile.example/badge.dtd">`, ""))
+	g.put("svg-doctype-svg11-other-dtd.svg", withDoctype(`<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "https://hostile.example/svg11.dtd">`, ""))
 }

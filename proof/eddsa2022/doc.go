@@ -26,4 +26,21 @@
 // Interoperates byte for byte with Digital Bazaar's
 // @digitalbazaar/eddsa-rdfc-2022-cryptosuite (see interop/), and passes
 // the W3C vc-di-eddsa test vectors step by step.
+//
+// Proofs whose cryptosuite is "eddsa-2022" ([LegacyRDFCName]) verify with
+// the RDFC suite ([proof.LegacyNamer]). It is the name eddsa-rdfc-2022 had
+// in the vc-di-eddsa drafts of 2023 (the W3C Working Draft of 2023-07-14
+// has a section "eddsa-2022"), for the same algorithm: RDF dataset
+// canonicalization (URDNA2015, which RDFC-1.0 standardized), SHA-256 of
+// the proof configuration (with the document's @context) and of the
+// document, Ed25519. Digital Bazaar's @digitalbazaar/eddsa-2022-cryptosuite
+// (name "eddsa-2022", jsonld.canonize with URDNA2015, Ed25519; as copied
+// into the first commit of digitalbazaar/ecdsa-sd-2023-cryptosuite,
+// f8a310b), SpruceID's ssi and 1EdTech's validator (URDNA2015, with a
+// warning) verify it the same way; 1EdTech's sample
+// ob30/simple-eddsa-2022.json verifies here. The name is part of the
+// signed proof configuration, so a proof cannot be relabelled from one
+// name to the other. Nothing is signed under it: CreateProof refuses it,
+// and [proof.Sign] writes eddsa-rdfc-2022. The verifier reports such a
+// proof as "eddsa-2022 (legacy name of eddsa-rdfc-2022)".
 package eddsa2022

@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/proof"
@@ -17,6 +18,12 @@ import (
 const (
 	RDFCName = "eddsa-rdfc-2022"
 	JCSName  = "eddsa-jcs-2022"
+	// LegacyRDFCName is what eddsa-rdfc-2022 was called in the vc-di-eddsa
+	// drafts of 2023 (before the JCS variant was added): the same
+	// algorithm, RDF canonicalization (URDNA2015, which RDFC-1.0
+	// standardized) and SHA-256. The RDFC suite verifies proofs that carry
+	// it and never signs with it.
+	LegacyRDFCName = "eddsa-2022"
 )
 
 // Suite is one of the two EdDSA cryptosuites. It is immutable and safe for
@@ -25,7 +32,10 @@ type Suite struct {
 	core dicore.Core
 }
 
-var _ proof.Suite = (*Suite)(nil)
+var (
+	_ proof.Suite       = (*Suite)(nil)
+	_ proof.LegacyNamer = (*Suite)(nil)
+)
 
 // NewRDFC returns eddsa-rdfc-2022, canonicalizing with contexts from
 // loader.
@@ -37,7 +47,7 @@ func NewRDFC(loader *contexts.Loader) (*Suite, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Suite{core: dicore.Core{Name: RDFCName, Canon: c, Hash: crypto.SHA256}}, nil
+	return &Suite{core: dicore.Core{Name: RDFCName, Legacy: []string{LegacyRDFCName}, Canon: c, Hash: crypto.SHA256}}, nil
 }
 
 // NewJCS returns eddsa-jcs-2022.
@@ -48,6 +58,11 @@ func (s *Suite) Type() string { return proof.TypeDataIntegrity }
 
 // Cryptosuite returns "eddsa-rdfc-2022" or "eddsa-jcs-2022".
 func (s *Suite) Cryptosuite() string { return s.core.Name }
+
+// LegacyCryptosuites implements [proof.LegacyNamer]: the RDFC suite also
+// verifies proofs named [LegacyRDFCName] ("eddsa-2022"); the JCS suite has
+// no earlier name.
+func (s *Suite) LegacyCryptosuites() []string { return slices.Clone(s.core.Legacy) }
 
 // CreateProof implements [proof.Suite] (vc-di-eddsa 3.2.1 / 3.3.1).
 func (s *Suite) CreateProof(ctx context.Context, unsecured, options map[string]any, signer proof.Signer) (map[string]any, error) {

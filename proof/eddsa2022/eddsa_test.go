@@ -581,3 +581,77 @@ func TestSignAddsDataIntegrityContext(t *testing.T) {
 	require.NoError(t, json.Unmarshal(signed, &m))
 	assert.Len(t, m["@context"], 2, "VCDM 2.0 defines the proof terms")
 }
+
+// legacyProof signs the W3C vector's unsigned document as the 2023 drafts
+// did under the name "eddsa-2022": the eddsa-rdfc-2022 algorithm, with
+// that name in the proof configuration.
+func legacyProof(t *testing.T) (map[string]any, ed25519.PrivateKey) {
+	t.Helper()
+	key, err := didkey.NewEd25519FromSeed(bytes.Repeat([]byte{9}, 32))
+	require.NoError(t, err)
+	priv := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{9}, 32))
+	doc := readMap(t, tv+"/unsigned.json")
+	opts := map[string]any{
+		"type": proof.TypeDataIntegrity, "cryptosuite": eddsa2022.LegacyRDFCName,
+		"created": "2023-05-29T08:42:26Z", "verificationMethod": key.VerificationMethod(), "proofPurpose": "assertionMethod",
+	}
+	data, err := rdfcSuite(t).HashData(doc, opts)
+	require.NoError(t, err)
+	opts["proofValue"] = "z" + base58.Encode(ed25519.Sign(priv, data))
+	doc["proof"] = opts
+	return doc, priv
+}
+
+// eddsa-2022, the draft name of eddsa-rdfc-2022, verifies with the RDFC
+// suite, which reports itself as the suite used; the name is signed, so
+// relabelling a proof either way breaks it; nothing is signed under it.
+func TestLegacyEddsa2022(t *testing.T) {
+	doc, priv := legacyProof(t)
+	signed, err := json.Marshal(doc)
+	require.NoError(t, err)
+	res, err := proof.Verify(context.Background(), signed, verifyOpts(t))
+	require.NoError(t, err)
+	pr := res.Verified()
+	assert.Equal(t, eddsa2022.LegacyRDFCName, pr.Proof.Cryptosuite)
+	assert.Equal(t, eddsa2022.RDFCName, pr.Suite.Cryptosuite())
+	assert.Equal(t, []string{eddsa2022.LegacyRDFCName}, rdfcSuite(t).LegacyCryptosuites())
+	assert.Empty(t, eddsa2022.NewJCS().LegacyCryptosuites())
+
+	// The same signature under the current name: not what was signed.
+	doc["proof"].(map[string]any)["cryptosuite"] = eddsa2022.RDFCName
+	relabelled, err := json.Marshal(doc)
+	require.NoError(t, err)
+	_, err = proof.Verify(context.Background(), relabelled, verifyOpts(t))
+	assert.ErrorIs(t, err, proof.ErrInvalidSignature)
+
+	// An eddsa-rdfc-2022 proof relabelled eddsa-2022.
+	key, err := didkey.NewEd25519FromSeed(bytes.Repeat([]byte{9}, 32))
+	require.NoError(t, err)
+	current, err := proof.Sign(context.Background(), read(t, tv+"/unsigned.json"), rdfcSuite(t), key, proof.Options{Created: time.Date(2023, 5, 29, 8, 42, 26, 0, time.UTC)})
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(current, &m))
+	firstProof(m)["cryptosuite"] = eddsa2022.LegacyRDFCName
+	relabelled, err = json.Marshal(m)
+	require.NoError(t, err)
+	_, err = proof.Verify(context.Background(), relabelled, verifyOpts(t))
+	assert.ErrorIs(t, err, proof.ErrInvalidSignature)
+
+	// Only a suite that names it accepts it: JCS alone does not.
+	jcsOnly := verifyOpts(t)
+	jcsOnly.Suites = []proof.Suite{eddsa2022.NewJCS()}
+	_, err = proof.Verify(context.Background(), signed, jcsOnly)
+	var ue *proof.UnexpectedCryptosuiteError
+	assert.ErrorAs(t, err, &ue)
+
+	// Never signed: CreateProof refuses the name, Sign writes the current one.
+	unsigned := readMap(t, tv+"/unsigned.json")
+	_, err = rdfcSuite(t).CreateProof(context.Background(), unsigned, map[string]any{
+		"type": proof.TypeDataIntegrity, "cryptosuite": eddsa2022.LegacyRDFCName,
+		"verificationMethod": key.VerificationMethod(), "proofPurpose": "assertionMethod",
+	}, testSigner{vm: key.VerificationMethod(), priv: priv})
+	assert.ErrorAs(t, err, &ue)
+	var fresh map[string]any
+	require.NoError(t, json.Unmarshal(current, &fresh))
+	assert.Equal(t, eddsa2022.RDFCName, firstProof(fresh)["cryptosuite"], "Sign writes the current name")
+}

@@ -6,8 +6,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -18,6 +20,7 @@ import (
 	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/vcjwt"
+	"github.com/onchaincert/microcred/vc"
 )
 
 // obj writes a JSON object from alternating member names and raw JSON
@@ -360,4 +363,93 @@ func TestSignRefusesMalformedClaims(t *testing.T) {
 	vp := `{"@context":["https://www.w3.org/ns/credentials/v2","https://www.w3.org/ns/credentials/examples/v2"],"type":["VerifiablePresentation"],"Nonce":"x"}`
 	_, err = vcjwt.SignPresentation(context.Background(), []byte(vp), key, vcjwt.FormatJOSE, "c", "")
 	assertClaimError(t, err, "Nonce", vcjwt.ErrMalformed)
+}
+
+// payloadToken is the OB 3.0 §8.2 form of the fixture's credential: the
+// payload is the credential with the JWT claims kv beside its members.
+func (f jwtFixture) payloadToken(t testing.TB, header []byte, cred []byte, kv ...string) string {
+	t.Helper()
+	var m map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(cred, &m))
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	var pairs []string
+	for _, k := range names {
+		pairs = append(pairs, k, string(m[k]))
+	}
+	return signRaw(t, f.key, header, obj(append(pairs, kv...)...))
+}
+
+// OB 3.0 §8.2 secures a VCDM 2.0 credential as a JWT whose payload is the
+// credential itself, typ "JWT" or none, with iss, jti, sub, nbf and exp
+// beside its members: it verifies as FormatOB3Payload, and its claims must
+// agree with the credential as in the vc claim form. A VCDM 1.1 credential
+// goes in the vc claim; at the top level it is not a credential.
+func TestOB3PayloadForm(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	kid := strconv.Quote(f.key.VerificationMethod())
+	var cred map[string]any
+	require.NoError(t, json.Unmarshal(f.cred, &cred))
+	id, _ := cred["id"].(string)
+	iss := strconv.Quote(f.key.DID().String())
+	for name, header := range map[string][]byte{
+		"typ JWT": obj("alg", `"EdDSA"`, "kid", kid, "typ", `"JWT"`),
+		"no typ":  obj("alg", `"EdDSA"`, "kid", kid),
+	} {
+		token := f.payloadToken(t, header, f.cred, "iss", iss, "jti", strconv.Quote(id), "nbf", unix(now.Add(-time.Hour)), "exp", unix(now.Add(time.Hour)))
+		res, err := vcjwt.Verify(ctx, token, opts(t))
+		require.NoError(t, err, name)
+		assert.Equal(t, vcjwt.FormatOB3Payload, res.Format)
+		assert.Equal(t, "jwt", res.Format.String())
+		got, format, err := vcjwt.UnsafeCredentialWithoutVerification(token)
+		require.NoError(t, err)
+		assert.Equal(t, vcjwt.FormatOB3Payload, format)
+		assert.Equal(t, res.Credential, got, "the credential is the payload, byte for byte")
+	}
+	header := obj("alg", `"EdDSA"`, "kid", kid, "typ", `"JWT"`)
+	_, err := vcjwt.Verify(ctx, f.payloadToken(t, header, f.cred), opts(t))
+	assertClaimError(t, err, "iss", nil)
+	_, err = vcjwt.Verify(ctx, f.payloadToken(t, header, f.cred, "iss", `"did:example:someone-else"`), opts(t))
+	assertClaimError(t, err, "iss", nil)
+	_, err = vcjwt.Verify(ctx, f.payloadToken(t, header, f.cred, "iss", iss, "jti", `"urn:uuid:another"`), opts(t))
+	assertClaimError(t, err, "jti", nil)
+	_, err = vcjwt.Verify(ctx, f.payloadToken(t, header, f.cred, "iss", iss, "exp", unix(now.Add(-time.Hour))), opts(t))
+	assertClaimError(t, err, "exp", vcjwt.ErrExpired)
+	_, err = vcjwt.Verify(ctx, f.payloadToken(t, header, f.cred, "iss", iss, "vp", `{}`), opts(t))
+	assert.ErrorIs(t, err, vcjwt.ErrMalformed, "a credential payload carrying a vp claim")
+	// A credential at the top level and another in a vc claim: readers of
+	// the two forms would show different credentials.
+	_, err = vcjwt.Verify(ctx, f.payloadToken(t, header, f.cred, "iss", iss, "vc", string(f.cred)), opts(t))
+	assert.ErrorIs(t, err, vcjwt.ErrMalformed, "a payload with a credential of its own and a vc claim")
+	_, err = vcjwt.Verify(ctx, signRaw(t, f.key, header, obj("iss", iss, "@context", `["`+vc.ContextV2+`"]`, "vc", string(f.cred))), opts(t))
+	assert.ErrorIs(t, err, vcjwt.ErrMalformed, "any top-level @context beside a vc claim")
+
+	// A VCDM 1.1 credential at the top level, and a payload that is no
+	// credential at all, are not this form.
+	v1 := maps.Clone(cred)
+	v1["@context"] = []any{vc.ContextV1, "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"}
+	v1JSON, err := json.Marshal(v1)
+	require.NoError(t, err)
+	_, err = vcjwt.Verify(ctx, f.payloadToken(t, header, v1JSON, "iss", iss), opts(t))
+	assert.ErrorIs(t, err, vcjwt.ErrMalformed)
+	_, err = vcjwt.Verify(ctx, signRaw(t, f.key, header, obj("iss", iss)), opts(t))
+	assert.ErrorIs(t, err, vcjwt.ErrMalformed)
+}
+
+// JSON-LD safe mode looks at the credential: in the OB 3.0 payload form
+// that is the payload without the JWT registered claims; in the other
+// forms the document is left as it is (in VC-JOSE-COSE its members are
+// credential terms, so an undefined jti there is refused).
+func TestJSONLDDocument(t *testing.T) {
+	doc := map[string]any{"@context": []any{vc.ContextV2}, "id": "urn:x", "iss": "did:x", "sub": "did:y", "aud": "z", "exp": 1.0, "nbf": 1.0, "iat": 1.0, "jti": "urn:x", "nonce": "n", "name": "Badge"}
+	got := vcjwt.JSONLDDocument(vcjwt.FormatOB3Payload, doc)
+	assert.Equal(t, map[string]any{"@context": []any{vc.ContextV2}, "id": "urn:x", "nonce": "n", "name": "Badge"}, got)
+	assert.Len(t, doc, 11, "the document itself is not changed")
+	for _, f := range []vcjwt.Format{vcjwt.FormatJOSE, vcjwt.FormatOB3} {
+		assert.Equal(t, doc, vcjwt.JSONLDDocument(f, doc), f.String())
+	}
 }

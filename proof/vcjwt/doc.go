@@ -6,6 +6,20 @@
 //   - The Open Badges 3.0 VC-JWT form (VCDM 1.1 JWT encoding): registered
 //     claims iss, jti, sub, nbf, exp and the credential in the "vc" claim
 //     (or the presentation in "vp", with nonce and aud).
+//   - The Open Badges 3.0 JSON Web Token Proof Format for a VCDM 2.0
+//     credential (OB 3.0 §8.2, [FormatOB3Payload]): typ "JWT" or none, no
+//     vc claim, and the payload is the credential with iss, jti, sub, nbf
+//     and exp beside its members. Verified only; [Sign] writes the other
+//     two forms.
+//
+// Which claims a JSON-LD reader would take for credential terms depends on
+// the form ([JSONLDDocument]): in the vc claim form none (they are outside
+// the credential), in the OB 3.0 payload form none either (they are JWT
+// claims beside the credential's members, read and checked as such), in
+// VC-JOSE-COSE all of them, since the payload is the credential: the VC
+// 2.0 context defines iss, sub, aud, exp, nbf, iat and cnf (as IANA JOSE
+// and JWT claim IRIs), not jti, so a vc+jwt credential with a jti member
+// fails JSON-LD safe mode unless one of its own contexts defines it.
 //
 // Algorithms: EdDSA (Ed25519), ES256 (P-256), ES384 (P-384), ES256K
 // (secp256k1, through decred as a go-jose opaque signer and verifier) and
@@ -18,7 +32,7 @@
 // does not match the key type, a header "jwk" with private members or one
 // that is not the resolved key, and a "kid" that does not resolve to a key
 // listed for assertionMethod in its controller's DID document. In the OB
-// 3.0 form, iss, jti, sub, nbf and exp must agree with the credential. It
+// 3.0 forms, iss, jti, sub, nbf and exp must agree with the credential. It
 // returns the credential's bytes exactly as they were signed; use
 // [UnsafeClaimsWithoutVerification] only to look inside a token you do not
 // trust.
@@ -50,7 +64,8 @@
 // "application/" optional (RFC 7515 §4.1.9). A cty, if present, must name
 // the kind of document the token carries ("vc" or "vc+ld+json" for a
 // credential, "vp" or "vp+ld+json" for a presentation); a nested JWT (cty
-// "JWT") is refused. A kid is a DID URL (one fragment), an https URL, or,
+// "JWT") is refused. A kid is a DID URL (one fragment; a bare did:key
+// names its one key, see did/didkey), an https URL, or,
 // with a [KeyResolver], another string; its scheme must be in lower case,
 // and a relative kid ("#key-1") is resolved against iss only if iss has no
 // fragment. A b64 header (RFC 7797) is refused: go-jose would honour "b64":

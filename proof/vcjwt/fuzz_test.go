@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -32,6 +33,9 @@ func FuzzVCJWT(f *testing.F) {
 		}
 		seeds = append(seeds, token)
 	}
+	// The OB 3.0 payload form (verified, not signed by Sign).
+	fx := jwtFixture{key: key, cred: credential(f, key.DID().String())}
+	seeds = append(seeds, fx.payloadToken(f, obj("alg", `"EdDSA"`, "kid", strconv.Quote(key.VerificationMethod()), "typ", `"JWT"`), fx.cred, "iss", strconv.Quote(key.DID().String())))
 	for _, pattern := range []string{filepath.Join(suiteDir, "input", "*.txt"), "../../testdata/hostile/*.jwt", "../../testdata/hostile/jws-json-*.json"} {
 		files, err := filepath.Glob(pattern)
 		if err != nil {

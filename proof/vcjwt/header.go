@@ -10,6 +10,7 @@ import (
 
 	"github.com/onchaincert/microcred/internal/limits"
 	"github.com/onchaincert/microcred/internal/strictjson"
+	"github.com/onchaincert/microcred/vc"
 )
 
 // header is the protected header of a token, read by exact member names.
@@ -126,10 +127,11 @@ var (
 
 // secured picks the form of a token from its media type and returns the
 // document it secures: VC-JOSE-COSE (typ vc+jwt or vp+jwt; the payload is
-// the document and carries no vc/vp claim) or the VCDM 1.1 / OB 3.0 form
-// (typ JWT or none, with the document in the vc or vp claim). A cty, if
-// present, must name the same kind of document (a nested JWT, cty "JWT",
-// is refused).
+// the document and carries no vc/vp claim), the VCDM 1.1 / OB 3.0 form
+// (typ JWT or none, with the document in the vc or vp claim), or, for a
+// credential, OB 3.0's VCDM 2.0 form (typ JWT or none, no vc claim, and
+// the payload is a VCDM 2.0 credential). A cty, if present, must name the
+// same kind of document (a nested JWT, cty "JWT", is refused).
 func (k kind) secured(h header, pb []byte, c *claims) (Format, []byte, error) {
 	if h.HasCty && !slices.Contains(k.ctys, mediaType(h.Cty)) {
 		return 0, nil, fmt.Errorf("%w: content type (cty) %q is not a %s", ErrMalformed, h.Cty, k.name)
@@ -150,9 +152,36 @@ func (k kind) secured(h header, pb []byte, c *claims) (Format, []byte, error) {
 		if err != nil {
 			return 0, nil, fmt.Errorf("%w: payload: %w", ErrMalformed, err)
 		}
+		// A reader of OB 3.0's payload form would take a top-level
+		// document for the credential, and this one the vc claim.
+		if _, ok := m["@context"]; ok {
+			return 0, nil, fmt.Errorf("%w: the payload has both a %s claim and an @context of its own: two %ss", ErrMalformed, k.claim, k.name)
+		}
 		return FormatOB3, m[k.claim], nil
+	case (!h.HasTyp || typ == "jwt") && k.claim == "vc" && !c.hasVP && firstContextV2(pb):
+		// OB 3.0 §8.2: the payload is the VCDM 2.0 credential, with the
+		// JWT claims beside its members. A VCDM 1.1 credential goes in
+		// the vc claim (the note in the same section).
+		return FormatOB3Payload, pb, nil
 	}
 	return 0, nil, fmt.Errorf("%w: media type %q with no %s claim is not a %s", ErrMalformed, h.Typ, k.claim, k.name)
+}
+
+// firstContextV2 reports whether the JSON object pb's @context is, or
+// begins with, the VCDM 2.0 context.
+func firstContextV2(pb []byte) bool {
+	m, err := members(pb, 0)
+	if err != nil {
+		return false
+	}
+	var ctx any
+	if json.Unmarshal(m["@context"], &ctx) != nil {
+		return false
+	}
+	if l, ok := ctx.([]any); ok && len(l) > 0 {
+		ctx = l[0]
+	}
+	return ctx == vc.ContextV2
 }
 
 // IsJSONSerialization reports whether data is a JWS in the JSON

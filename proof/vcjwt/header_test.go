@@ -102,19 +102,18 @@ func TestMediaTypes(t *testing.T) {
 		}
 	}
 	for name, kv := range map[string][]string{
-		"vp+jwt on a credential":       {"typ", `"vp+jwt"`},
-		"VP+JWT on a credential":       {"typ", `"VP+JWT"`},
-		"typ with a parameter":         {"typ", `"vc+jwt; charset=utf-8"`},
-		"typ of another type":          {"typ", `"text/vc+jwt"`},
-		"empty typ":                    {"typ", `""`},
-		"typ not a string":             {"typ", `1`},
-		"cty vp on a credential":       {"typ", `"vc+jwt"`, "cty", `"vp"`},
-		"cty JWT (a nested JWT)":       {"typ", `"vc+jwt"`, "cty", `"JWT"`},
-		"cty of an unknown type":       {"typ", `"vc+jwt"`, "cty", `"bad+cty"`},
-		"empty cty":                    {"typ", `"vc+jwt"`, "cty", `""`},
-		"cty not a string":             {"typ", `"vc+jwt"`, "cty", `{}`},
-		"application/ twice":           {"typ", `"application/application/vc+jwt"`},
-		"a JOSE payload without a typ": {},
+		"vp+jwt on a credential": {"typ", `"vp+jwt"`},
+		"VP+JWT on a credential": {"typ", `"VP+JWT"`},
+		"typ with a parameter":   {"typ", `"vc+jwt; charset=utf-8"`},
+		"typ of another type":    {"typ", `"text/vc+jwt"`},
+		"empty typ":              {"typ", `""`},
+		"typ not a string":       {"typ", `1`},
+		"cty vp on a credential": {"typ", `"vc+jwt"`, "cty", `"vp"`},
+		"cty JWT (a nested JWT)": {"typ", `"vc+jwt"`, "cty", `"JWT"`},
+		"cty of an unknown type": {"typ", `"vc+jwt"`, "cty", `"bad+cty"`},
+		"empty cty":              {"typ", `"vc+jwt"`, "cty", `""`},
+		"cty not a string":       {"typ", `"vc+jwt"`, "cty", `{}`},
+		"application/ twice":     {"typ", `"application/application/vc+jwt"`},
 	} {
 		kv := append([]string{"alg", `"EdDSA"`, "kid", kid}, kv...)
 		_, err := vcjwt.Verify(ctx, f.joseToken(t, kv...), opts(t))
@@ -150,18 +149,23 @@ func TestKidForms(t *testing.T) {
 	_, frag, _ := strings.Cut(vm, "#")
 	_, err := vcjwt.Verify(ctx, f.withHeader(t, "alg", `"EdDSA"`, "kid", strconv.Quote("#"+frag)), opts(t))
 	assert.NoError(t, err, "a kid relative to iss")
+	// A bare did:key names its one key, did:key:X#X (did/didkey).
+	res, err := vcjwt.Verify(ctx, f.withHeader(t, "alg", `"EdDSA"`, "kid", strconv.Quote(f.key.DID().String())), opts(t))
+	if assert.NoError(t, err, "a did:key kid without a fragment") {
+		assert.Equal(t, vm, res.Method.ID)
+	}
 
 	for name, tc := range map[string]struct {
 		kid  string
 		want error
 	}{
-		"two fragments":      {vm + "#x", did.ErrInvalidDID},
-		"empty fragment":     {f.key.DID().String() + "#", did.ErrInvalidDID},
-		"no fragment":        {f.key.DID().String(), did.ErrInvalidDID},
-		"upper-case scheme":  {"DID" + strings.TrimPrefix(vm, "did"), vcjwt.ErrKey},
-		"HTTPS":              {"HTTPS://issuer.example/keys/1", vcjwt.ErrKey},
-		"httpſ (folds to s)": {"httpſ://issuer.example/keys/1", vcjwt.ErrKey},
-		"empty":              {"", vcjwt.ErrMalformed},
+		"two fragments":              {vm + "#x", did.ErrInvalidDID},
+		"empty fragment":             {f.key.DID().String() + "#", did.ErrInvalidDID},
+		"no fragment, not a did:key": {"did:example:" + frag, did.ErrInvalidDID},
+		"upper-case scheme":          {"DID" + strings.TrimPrefix(vm, "did"), vcjwt.ErrKey},
+		"HTTPS":                      {"HTTPS://issuer.example/keys/1", vcjwt.ErrKey},
+		"httpſ (folds to s)":         {"httpſ://issuer.example/keys/1", vcjwt.ErrKey},
+		"empty":                      {"", vcjwt.ErrMalformed},
 	} {
 		t.Run(name, func(t *testing.T) {
 			keys := &recordingKeys{}

@@ -49,6 +49,11 @@ const (
 	FormatJOSE Format = iota + 1
 	// FormatOB3 is the OB 3.0 / VCDM 1.1 form: claims plus "vc".
 	FormatOB3
+	// FormatOB3Payload is the OB 3.0 JSON Web Token Proof Format for a
+	// VCDM 2.0 credential (OB 3.0 §8.2): typ "JWT" or none, and the
+	// payload is the credential itself with the JWT claims iss, jti, sub,
+	// nbf and exp beside its members. Verified, not signed.
+	FormatOB3Payload
 )
 
 func (f Format) String() string {
@@ -57,6 +62,8 @@ func (f Format) String() string {
 		return "vc+jwt"
 	case FormatOB3:
 		return "jwt-vc"
+	case FormatOB3Payload:
+		return "jwt"
 	}
 	return "unknown"
 }
@@ -303,8 +310,8 @@ func Verify(ctx context.Context, token string, opts VerifyOptions) (*Result, err
 	}
 	res.Method, res.Controller = vm, controller
 
-	// OB 3.0 form: the registered claims must agree with the credential.
-	if res.Format == FormatOB3 {
+	// OB 3.0 forms: the registered claims must agree with the credential.
+	if res.Format == FormatOB3 || res.Format == FormatOB3Payload {
 		if err := checkClaims(c, cred); err != nil {
 			return nil, err
 		}
@@ -514,6 +521,35 @@ func UnsafeClaimsWithoutVerification(token string) (header, payload []byte, err 
 		return nil, nil, err
 	}
 	return header, payload, nil
+}
+
+// jwtClaims are the JWT registered claims (RFC 7519 §4.1).
+var jwtClaims = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti"}
+
+// JSONLDDocument returns the document a verifier holds to JSON-LD safe
+// mode for a credential secured in form f, given the credential's decoded
+// JSON (what [UnsafeCredentialWithoutVerification] returns, decoded). It
+// is the credential itself, except in [FormatOB3Payload], where the
+// payload also carries the JWT registered claims (iss, sub, aud, exp, nbf,
+// iat, jti): those are JWT claims, read by [Verify] as such and required
+// to agree with the credential, not credential terms, and they are left
+// out (a copy of doc without them is returned). In the OB 3.0 vc claim
+// form the claims are outside the credential already. In VC-JOSE-COSE the
+// payload's members are all credential terms: the VC 2.0 context defines
+// iss, sub, aud, exp, nbf, iat and cnf (as IANA JOSE and JWT claim IRIs),
+// but not jti, so a vc+jwt credential with a jti member is refused as an
+// undefined term unless one of its contexts defines it.
+func JSONLDDocument(f Format, doc map[string]any) map[string]any {
+	if f != FormatOB3Payload {
+		return doc
+	}
+	out := make(map[string]any, len(doc))
+	for k, v := range doc {
+		if !slices.Contains(jwtClaims, k) {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // UnsafeCredentialWithoutVerification returns the credential a token

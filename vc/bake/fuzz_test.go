@@ -46,6 +46,8 @@ func FuzzExtract(f *testing.F) {
 	}
 	for _, s := range []string{
 		svgOpen + jsonElem + `</svg>`,
+		svg11 + svgOpen + jsonElem + `</svg>`,
+		`<!DOCTYPE svg [<!ENTITY x "y">]>` + svgOpen + jsonElem + `</svg>`,
 		svgOpen + `<g>` + jwtElem + `</g></svg>`,
 		svgOpen + jsonElem + ob2Elem + `</svg>`,
 		"\xef\xbb\xbf<?xml version=\"1.0\"?>\n" + svgOpen + "<!-- c --><?pi x?><g a='&amp;&#x41;'>t</g>" + jwtElem + "</svg>",

@@ -129,13 +129,14 @@ func attrEquals(raw []byte, s string) bool {
 
 // svgScanner is a strict, non-validating XML 1.0 scanner for the subset
 // of XML an SVG badge needs. It refuses what a careful XML parser would
-// refuse, and more (DTDs, other encodings); it allocates nothing per token
+// refuse, and more (DTDs but the SVG ones, other encodings); it allocates nothing per token
 // and its memory is bounded by the budgets above, not by the input.
 type svgScanner struct {
 	svgDoc
 	b       []byte
 	pos     int
 	tokens  int
+	hasDTD  bool // a document type declaration has been read
 	closed  bool // the root element has ended
 	open    []svgOpen
 	ns      []svgBinding
@@ -205,7 +206,7 @@ func (s *svgScanner) scan() error {
 		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
 			err = s.cdata()
 		case bytes.HasPrefix(rest, []byte("<!DOCTYPE")):
-			err = s.errorf(s.pos, "DOCTYPE and entity declarations are refused")
+			err = s.doctype()
 		case bytes.HasPrefix(rest, []byte("<!")):
 			err = s.errorf(s.pos, "markup declarations are refused")
 		case bytes.HasPrefix(rest, []byte("<?")):
@@ -226,6 +227,95 @@ func (s *svgScanner) scan() error {
 		return s.errorf(len(b), "no root element")
 	}
 	return nil
+}
+
+// svgDTDs are the document type declarations of the W3C's SVG 1.0 and 1.1
+// DTDs, public identifier and system identifier (SVG 1.0 appendix A, SVG
+// 1.1 appendix A), the ones editors write. These DTDs declare no general
+// entity, and the attribute defaults they give (xmlns, xmlns:xlink and
+// presentation attributes on SVG elements) say nothing about the
+// openbadges prefix or the credential element.
+var svgDTDs = map[string]string{
+	"-//W3C//DTD SVG 1.0//EN":       "http://www.w3.org/TR/2001/REC-SVG-20010904/DTD/svg10.dtd",
+	"-//W3C//DTD SVG 1.1//EN":       "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd",
+	"-//W3C//DTD SVG 1.1 Basic//EN": "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11-basic.dtd",
+	"-//W3C//DTD SVG 1.1 Tiny//EN":  "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11-tiny.dtd",
+}
+
+// doctype reads a document type declaration (XML 1.0 §2.8) and accepts
+// only <!DOCTYPE svg> and the W3C SVG ones of svgDTDs, once, before the
+// root element. Everything that could declare an entity, or send a reader
+// to another DTD, is refused: an internal subset ("[", which holds entity
+// and parameter entity declarations), a SYSTEM identifier, a PUBLIC one
+// not in svgDTDs or with another system identifier.
+func (s *svgScanner) doctype() error {
+	start := s.pos
+	switch {
+	case s.hasDTD:
+		return s.errorf(start, "a second DOCTYPE")
+	case len(s.open) > 0 || s.closed:
+		return s.errorf(start, "a DOCTYPE after the root element started")
+	}
+	s.hasDTD = true
+	p := start + len("<!DOCTYPE")
+	q := skipSpace(s.b, p)
+	if q == p {
+		return s.errorf(start, "malformed DOCTYPE")
+	}
+	n, err := s.name(q)
+	if err != nil {
+		return err
+	}
+	if string(s.b[q:n]) != "svg" {
+		return s.errorf(start, "DOCTYPE %q is refused (only svg)", s.b[q:n])
+	}
+	p = skipSpace(s.b, n)
+	if p < len(s.b) && s.b[p] != '>' && s.b[p] != '[' {
+		if p == n {
+			return s.errorf(start, "malformed DOCTYPE")
+		}
+		kw, err := s.name(p)
+		if err != nil {
+			return err
+		}
+		if string(s.b[p:kw]) != "PUBLIC" {
+			return s.errorf(start, "DOCTYPE with %s identifier is refused (a reader would fetch that DTD)", s.b[p:kw])
+		}
+		pub, end, err := s.literal(kw, start)
+		if err != nil {
+			return err
+		}
+		sys, end, err := s.literal(end, start)
+		if err != nil {
+			return err
+		}
+		if want, ok := svgDTDs[string(pub)]; !ok || string(sys) != want {
+			return s.errorf(start, "DOCTYPE PUBLIC %q %q is refused (only the W3C SVG 1.0 and 1.1 DTDs)", pub, sys)
+		}
+		p = skipSpace(s.b, end)
+	}
+	switch {
+	case p < len(s.b) && s.b[p] == '[':
+		return s.errorf(start, "a DOCTYPE internal subset is refused (entity and markup declarations)")
+	case p >= len(s.b) || s.b[p] != '>':
+		return s.errorf(start, "malformed DOCTYPE")
+	}
+	s.pos = p + 1
+	return s.count(start, 1)
+}
+
+// literal reads white space and then a quoted system or public literal
+// from p, returning its text and the offset after the closing quote.
+func (s *svgScanner) literal(p, tag int) ([]byte, int, error) {
+	q := skipSpace(s.b, p)
+	if q == p || q >= len(s.b) || s.b[q] != '"' && s.b[q] != '\'' {
+		return nil, 0, s.errorf(tag, "malformed DOCTYPE")
+	}
+	end := bytes.IndexByte(s.b[q+1:], s.b[q])
+	if end < 0 {
+		return nil, 0, s.errorf(tag, "unterminated literal in the DOCTYPE")
+	}
+	return s.b[q+1 : q+1+end], q + 2 + end, nil
 }
 
 // xmlDecl reads <?xml version="1.0" encoding="UTF-8" standalone="…"?>:
@@ -690,7 +780,8 @@ func (s *svgScanner) endTag() error {
 }
 
 // checkRefs checks every & in seg starts a predefined entity or a
-// character reference to an XML character: no DTD, so no other entity.
+// character reference to an XML character: no DTD the scanner accepts
+// declares another entity.
 func (s *svgScanner) checkRefs(seg []byte, off int) error {
 	for i := 0; ; {
 		j := bytes.IndexByte(seg[i:], '&')

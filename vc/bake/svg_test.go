@@ -121,6 +121,95 @@ func TestSVGCarriers(t *testing.T) {
 	}
 }
 
+// svg11 is the document type declaration SVG editors write (SVG 1.1
+// appendix A.1).
+const svg11 = `<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">`
+
+// TestSVGDoctype: the W3C SVG document type declarations are read; every
+// DOCTYPE that could declare an entity, expand one or send a reader to
+// another DTD is refused, wherever and however it is written.
+func TestSVGDoctype(t *testing.T) {
+	body := svgOpen + jsonElem + `</svg>`
+	decl := `<?xml version="1.0" encoding="utf-8"?>` + "\n"
+	laughs := `<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">` +
+		`<!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">` +
+		`<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">`
+	for name, tc := range map[string]struct {
+		svg  string
+		want error
+	}{
+		"SVG 1.1":                             {decl + svg11 + "\n" + body, nil},
+		"SVG 1.1, no XML declaration":         {svg11 + body, nil},
+		"SVG 1.1, single quotes":              {`<!DOCTYPE svg PUBLIC '-//W3C//DTD SVG 1.1//EN' 'http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd'>` + body, nil},
+		"SVG 1.1, white space":                {"<!DOCTYPE\tsvg\n  PUBLIC \"-//W3C//DTD SVG 1.1//EN\"\r\n  \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\" >" + body, nil},
+		"SVG 1.0":                             {`<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.0//EN" "http://www.w3.org/TR/2001/REC-SVG-20010904/DTD/svg10.dtd">` + body, nil},
+		"SVG 1.1 Tiny":                        {`<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1 Tiny//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11-tiny.dtd">` + body, nil},
+		"no external identifier":              {`<!DOCTYPE svg>` + body, nil},
+		"after a comment":                     {decl + `<!-- Generator: an editor -->` + svg11 + body, nil},
+		"internal subset":                     {`<!DOCTYPE svg [<!ENTITY x "y">]>` + body, bake.ErrMalformed},
+		"empty internal subset":               {`<!DOCTYPE svg []>` + body, bake.ErrMalformed},
+		"SVG 1.1 and an internal subset":      {`<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd" [<!ENTITY ns_svg "http://www.w3.org/2000/svg">]>` + body, bake.ErrMalformed},
+		"billion laughs":                      {`<!DOCTYPE svg [` + laughs + `]>` + svgOpen + jsonElem + `<text>&lol3;</text></svg>`, bake.ErrMalformed},
+		"parameter entity":                    {`<!DOCTYPE svg [<!ENTITY % remote SYSTEM "https://hostile.example/x.dtd"> %remote;]>` + body, bake.ErrMalformed},
+		"external entity":                     {`<!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>` + svgOpen + jsonElem + `<text>&xxe;</text></svg>`, bake.ErrMalformed},
+		"SYSTEM identifier":                   {`<!DOCTYPE svg SYSTEM "https://hostile.example/svg.dtd">` + body, bake.ErrMalformed},
+		"SYSTEM identifier of the SVG DTD":    {`<!DOCTYPE svg SYSTEM "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">` + body, bake.ErrMalformed},
+		"SVG public id, another system id":    {`<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "https://hostile.example/svg11.dtd">` + body, bake.ErrMalformed},
+		"another public id":                   {`<!DOCTYPE svg PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">` + body, bake.ErrMalformed},
+		"public id without system id":         {`<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN">` + body, bake.ErrMalformed},
+		"public id in another case":           {`<!DOCTYPE svg PUBLIC "-//w3c//dtd svg 1.1//en" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">` + body, bake.ErrMalformed},
+		"keyword in lower case":               {`<!DOCTYPE svg public "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">` + body, bake.ErrMalformed},
+		"doctype in lower case":               {`<!doctype svg>` + body, bake.ErrMalformed},
+		"no space before the public id":       {`<!DOCTYPE svg PUBLIC"-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">` + body, bake.ErrMalformed},
+		"no space between the literals":       {`<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN""http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">` + body, bake.ErrMalformed},
+		"another root name":                   {`<!DOCTYPE html>` + body, bake.ErrMalformed},
+		"a root name starting with svg":       {`<!DOCTYPE svgx>` + body, bake.ErrMalformed},
+		"two DOCTYPEs":                        {svg11 + svg11 + body, bake.ErrMalformed},
+		"inside the root":                     {svgOpen + svg11 + jsonElem + `</svg>`, bake.ErrMalformed},
+		"inside the credential element":       {svgOpen + `<openbadges:credential>` + svg11 + `<![CDATA[` + cred + `]]></openbadges:credential></svg>`, bake.ErrMalformed},
+		"after the root":                      {body + svg11, bake.ErrMalformed},
+		"unterminated":                        {`<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"`, bake.ErrMalformed},
+		"unterminated literal":                {`<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN`, bake.ErrMalformed},
+		"garbage after the identifiers":       {`<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd" x>` + body, bake.ErrMalformed},
+		"undefined entity with the SVG DTD":   {svg11 + svgOpen + jsonElem + `<text>&nbsp;</text></svg>`, bake.ErrMalformed},
+		"carrier hidden in the public id":     {`<!DOCTYPE svg PUBLIC "<openbadges:credential>" "x">` + body, bake.ErrMalformed},
+		"an entity declaration, no DOCTYPE":   {`<!ENTITY x "y">` + body, bake.ErrMalformed},
+		"SVG 1.1 and a second carrier beside": {svg11 + svgOpen + jsonElem + jwtElem + `</svg>`, bake.ErrMultiple},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, err := bake.ExtractSVG([]byte(tc.svg))
+			if tc.want == nil {
+				require.NoError(t, err)
+				assert.Equal(t, cred, string(p.Data))
+				// Baking keeps the declaration and reads back.
+				baked, err := bake.BakeSVG([]byte(tc.svg), []byte(jwt), bake.Options{Replace: true})
+				require.NoError(t, err)
+				assert.Contains(t, string(baked), "<!DOCTYPE")
+				p, err = bake.ExtractSVG(baked)
+				require.NoError(t, err)
+				assert.Equal(t, jwt, string(p.Data))
+				return
+			}
+			assert.Nil(t, p)
+			assert.ErrorIs(t, err, tc.want)
+			_, err = bake.BakeSVG([]byte(tc.svg), []byte(jwt), bake.Options{Replace: true})
+			assert.Error(t, err, "BakeSVG refuses what ExtractSVG refuses")
+		})
+	}
+}
+
+// A DOCTYPE costs what its bytes cost: 16 MiB of white space inside one
+// ends with an error as fast as any other scan (no entity is kept, none is
+// expanded).
+func TestSVGDoctypeBudget(t *testing.T) {
+	big := `<!DOCTYPE svg` + strings.Repeat(" ", bake.MaxImageBytes-1024) + `[` + `]>` + svgOpen + jsonElem + `</svg>`
+	start := time.Now()
+	_, err := bake.ExtractSVG([]byte(big))
+	assert.ErrorIs(t, err, bake.ErrMalformed)
+	assert.NotErrorIs(t, err, bake.ErrLimit, "refused for its internal subset, not its size")
+	assert.Less(t, time.Since(start), time.Second)
+}
+
 // TestSVGLineEndings: CR LF in the CDATA section reads as LF, as an XML
 // parser reads it, and baking such a credential reads back the same.
 func TestSVGLineEndings(t *testing.T) {

@@ -24,4 +24,13 @@
 // 3.0.3 (contexts.OpenBadgesV3). The reader accepts OpenBadgeCredential and
 // AchievementCredential, issuanceDate/expirationDate (VCDM 1.1) as well as
 // validFrom/validUntil, and single values where the spec allows arrays.
+//
+// [Schemas] embeds 1EdTech's OB 3.0 JSON Schemas, those of four registered
+// extensions and the CLR 2.0 ClrCredential, AchievementCredential and
+// EndorsementCredential schemas (sources and hashes in schemas/README.md
+// and schemas/SHA256SUMS). 1EdTech's "any" schema ids for verifiers
+// (ob_v3p0_anyachievementcredential_schema.json and three more) validate a
+// VCDM 2.0 credential with the VCDM 2.0 schema they stand for; their VCDM
+// 1.1 branch is not embedded, so a VCDM 1.1 credential citing one fails
+// with [ErrUnknownSchema]. Nothing is ever fetched.
 package openbadges

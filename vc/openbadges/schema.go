@@ -23,7 +23,11 @@ const (
 	SchemaAchievementCredential = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 	SchemaEndorsementCredential = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json"
 	SchemaProfile               = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_profile_schema.json"
-	schemaIDPrefix              = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_"
+	// The CLR 2.0 schemas, embedded under the ids they carry.
+	SchemaClrCredential            = "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_clrcredential_schema.json"
+	SchemaClrAchievementCredential = "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_achievementcredential_schema.json"
+	SchemaClrEndorsementCredential = "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_endorsementcredential_schema.json"
+	schemaIDPrefix                 = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_"
 	// ValidatorType is OB 3.0's credentialSchema type.
 	ValidatorType = "1EdTechJsonSchemaValidator2019"
 	// JSONSchemaType is VC JSON Schema's credentialSchema type.
@@ -54,8 +58,27 @@ func (e *SchemaError) Error() string {
 // Unwrap returns ErrSchema.
 func (e *SchemaError) Unwrap() error { return ErrSchema }
 
-//go:embed schemas/*.json schemas/extensions/*.json
+//go:embed schemas/*.json schemas/extensions/*.json schemas/clr/*.json
 var schemaFiles embed.FS
+
+// anySchemas are the "any" schemas 1EdTech publishes for verifiers (OB 3.0
+// B.9, "Verification Support Data Models"; the OB 3.0 implementation
+// guide lists these four URLs): each is the choice of exactly one of a
+// VCDM 1.1 class (AchievementCredentialv1p1, ...) and the VCDM 2.0 class.
+// Their bytes are in no repository microcred could find, so they are not
+// embedded; for a VCDM 2.0 credential the choice is the VCDM 2.0 class,
+// whose schema is embedded, and that is what an any id validates against.
+// A VCDM 1.1 credential citing one fails with ErrUnknownSchema: its
+// branch, the v1p1 class, is not embedded.
+var anySchemas = map[string]string{
+	"https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_anyachievementcredential_schema.json":   SchemaAchievementCredential,
+	"https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_anyendorsementcredential_schema.json":   SchemaEndorsementCredential,
+	"https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_anyclrcredential_schema.json":         SchemaClrCredential,
+	"https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_anyendorsementcredential_schema.json": SchemaClrEndorsementCredential,
+}
+
+// vcdm2Context is the first @context of a VCDM 2.0 credential.
+const vcdm2Context = "https://www.w3.org/ns/credentials/v2"
 
 // Schemas validates documents against the embedded 1EdTech schemas. It is
 // immutable and safe for concurrent use.
@@ -84,7 +107,7 @@ func (refuseLoader) Load(url string) (any, error) {
 
 func newSchemas() (*Schemas, error) {
 	var files []string
-	for _, dir := range []string{"schemas", "schemas/extensions"} {
+	for _, dir := range []string{"schemas", "schemas/extensions", "schemas/clr"} {
 		entries, err := schemaFiles.ReadDir(dir)
 		if err != nil {
 			return nil, err
@@ -133,14 +156,28 @@ func newSchemas() (*Schemas, error) {
 	return s, nil
 }
 
-// Known reports whether url names an embedded schema.
-func (s *Schemas) Known(url string) bool { _, ok := s.byURL[url]; return ok }
+// Known reports whether url names an embedded schema, or an "any" schema
+// whose VCDM 2.0 branch is embedded.
+func (s *Schemas) Known(url string) bool {
+	if v2, ok := anySchemas[url]; ok {
+		url = v2
+	}
+	_, ok := s.byURL[url]
+	return ok
+}
 
 // Validate validates the JSON document data against the schema at url.
 // It returns a *SchemaError listing the violations (up to 20), or an error
-// wrapping ErrUnknownSchema.
+// wrapping ErrUnknownSchema. One of 1EdTech's "any" schema ids
+// (ob_v3p0_anyachievementcredential_schema.json and the like) validates a
+// VCDM 2.0 document against the VCDM 2.0 schema it stands for; for any
+// other document it is an unknown schema.
 func (s *Schemas) Validate(url string, data []byte) error {
-	sch, ok := s.byURL[url]
+	target, isAny := anySchemas[url]
+	if !isAny {
+		target = url
+	}
+	sch, ok := s.byURL[target]
 	if !ok {
 		return fmt.Errorf("%w: %q", ErrUnknownSchema, url)
 	}
@@ -151,6 +188,9 @@ func (s *Schemas) Validate(url string, data []byte) error {
 	if err != nil {
 		return fmt.Errorf("openbadges: %w", err)
 	}
+	if isAny && !firstContextIs(inst, vcdm2Context) {
+		return fmt.Errorf("%w: %q for a document that is not VCDM 2.0 (its VCDM 1.1 branch is not embedded)", ErrUnknownSchema, url)
+	}
 	err = sch.Validate(inst)
 	if err == nil {
 		return nil
@@ -160,6 +200,19 @@ func (s *Schemas) Validate(url string, data []byte) error {
 		return fmt.Errorf("openbadges: validating against %s: %w", url, err)
 	}
 	return &SchemaError{Schema: url, Violations: violations(ve)}
+}
+
+// firstContextIs reports whether the document's @context is ctx or a list
+// whose first entry is ctx.
+func firstContextIs(inst any, ctx string) bool {
+	m, _ := inst.(map[string]any)
+	switch c := m["@context"].(type) {
+	case string:
+		return c == ctx
+	case []any:
+		return len(c) > 0 && c[0] == ctx
+	}
+	return false
 }
 
 // violations lists the leaf errors of a validation error.

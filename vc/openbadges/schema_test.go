@@ -1,10 +1,13 @@
 package openbadges_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -145,4 +148,77 @@ func TestAccessibilityExtension(t *testing.T) {
 	require.NoError(t, err)
 	_, err = plain.Canonicalize(doc)
 	assert.ErrorIs(t, err, contexts.ErrUnknownContext, "extension contexts are opt-in")
+}
+
+// Every embedded schema file has the bytes SHA256SUMS pins (the sources
+// are in schemas/README.md), and every file there is one that is embedded.
+func TestSchemaFilesPinned(t *testing.T) {
+	sums, err := os.ReadFile("schemas/SHA256SUMS")
+	require.NoError(t, err)
+	pinned := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(sums)), "\n") {
+		sum, file, ok := strings.Cut(line, "  ")
+		require.True(t, ok, line)
+		pinned[file] = sum
+	}
+	var files []string
+	for _, pattern := range []string{"schemas/*.json", "schemas/extensions/*.json", "schemas/clr/*.json"} {
+		m, err := filepath.Glob(pattern)
+		require.NoError(t, err)
+		files = append(files, m...)
+	}
+	require.Len(t, files, len(pinned))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		sum := sha256.Sum256(data)
+		assert.Equal(t, pinned[strings.TrimPrefix(f, "schemas/")], hex.EncodeToString(sum[:]), f)
+	}
+}
+
+// The CLR 2.0 schemas are embedded under the ids credentials cite, and
+// 1EdTech's "any" ids validate a VCDM 2.0 credential as the VCDM 2.0
+// schema does; a VCDM 1.1 one citing them is an unknown schema (that
+// branch is not embedded).
+func TestCLRAndAnySchemas(t *testing.T) {
+	s, err := openbadges.DefaultSchemas()
+	require.NoError(t, err)
+	for _, id := range []string{openbadges.SchemaClrCredential, openbadges.SchemaClrAchievementCredential, openbadges.SchemaClrEndorsementCredential,
+		"https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_anyachievementcredential_schema.json",
+		"https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_anyendorsementcredential_schema.json",
+		"https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_anyclrcredential_schema.json",
+		"https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_anyendorsementcredential_schema.json"} {
+		assert.True(t, s.Known(id), id)
+	}
+	assert.False(t, s.Known("https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_anyachievementcredential_schema.json"), "not a schema 1EdTech names")
+
+	clr, err := os.ReadFile("../../testdata/vectors/1edtech-validator/clr20/simple.json")
+	require.NoError(t, err)
+	require.NoError(t, s.Validate(openbadges.SchemaClrCredential, clr))
+	require.NoError(t, s.Validate("https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_anyclrcredential_schema.json", clr))
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(clr, &m))
+	delete(m, "credentialSubject")
+	broken, err := json.Marshal(m)
+	require.NoError(t, err)
+	for _, id := range []string{openbadges.SchemaClrCredential, "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_anyclrcredential_schema.json"} {
+		var se *openbadges.SchemaError
+		require.ErrorAs(t, s.Validate(id, broken), &se, id)
+		assert.Contains(t, se.Violations, "/: missing property 'credentialSubject'")
+	}
+
+	ob, err := os.ReadFile("../../testdata/vectors/1edtech-validator/ob30/simple.json")
+	require.NoError(t, err)
+	anyOB := "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_anyachievementcredential_schema.json"
+	assert.Equal(t, s.Validate(openbadges.SchemaAchievementCredential, ob), s.Validate(anyOB, ob))
+	v1, err := os.ReadFile("../../testdata/vectors/1edtech-validator/ob30/simple_v1.json")
+	require.NoError(t, err)
+	assert.ErrorIs(t, s.Validate(anyOB, v1), openbadges.ErrUnknownSchema)
+	// The context is read from the document validated: anything but the
+	// VCDM 2.0 context first is not the VCDM 2.0 branch.
+	for _, doc := range []string{`{"@context":"https://www.w3.org/2018/credentials/v1"}`, `{"@context":[]}`, `{"@context":[{"@vocab":"https://www.w3.org/ns/credentials/v2"}]}`, `{}`, `[]`} {
+		assert.ErrorIs(t, s.Validate(anyOB, []byte(doc)), openbadges.ErrUnknownSchema, doc)
+	}
+	var se *openbadges.SchemaError
+	assert.ErrorAs(t, s.Validate(anyOB, []byte(`{"@context":"https://www.w3.org/ns/credentials/v2"}`)), &se, "a VCDM 2.0 document, validated (and refused) by the VCDM 2.0 schema")
 }

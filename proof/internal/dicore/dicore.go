@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 
 	"github.com/onchaincert/microcred/internal/base58"
@@ -24,6 +25,9 @@ type Core struct {
 	// Name is the cryptosuite identifier; empty for legacy proof types,
 	// which have none.
 	Name string
+	// Legacy are earlier names of the cryptosuite that proofs may carry:
+	// they verify like Name, and are never signed.
+	Legacy []string
 	// ProofType is the proof type; empty means DataIntegrityProof.
 	ProofType string
 	// Canon canonicalizes with RDFC-1.0; nil means JCS.
@@ -107,7 +111,7 @@ func (c *Core) Canonical(unsecured, options map[string]any) (proofCanon, docCano
 	if t, _ := options["type"].(string); t != want {
 		return nil, nil, &proof.FieldError{Field: "type", Err: fmt.Errorf("%q, want %q", t, want)}
 	}
-	if cs, _ := options["cryptosuite"].(string); cs != c.Name {
+	if cs, _ := options["cryptosuite"].(string); cs != c.Name && !slices.Contains(c.Legacy, cs) {
 		return nil, nil, &proof.UnexpectedCryptosuiteError{Type: want, Got: cs}
 	}
 	if v, ok := options["created"]; ok {
@@ -223,6 +227,11 @@ func asList(v any) []any {
 // from this core, signed by signer, whose signature must be sigSize bytes.
 func (c *Core) CreateProof(ctx context.Context, unsecured, options map[string]any, signer proof.Signer, sigSize int) (map[string]any, error) {
 	p := c.CreateOptions(unsecured, options)
+	// A legacy name verifies but is never signed.
+	if cs, _ := p["cryptosuite"].(string); cs != c.Name {
+		t, _ := p["type"].(string)
+		return nil, &proof.UnexpectedCryptosuiteError{Type: t, Got: cs}
+	}
 	hashData, err := c.HashData(unsecured, p)
 	if err != nil {
 		return nil, err
