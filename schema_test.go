@@ -1,0 +1,120 @@
+package microcred_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/onchaincert/microcred"
+	"github.com/onchaincert/microcred/did/didkey"
+	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/proof/ecdsa2019"
+	"github.com/onchaincert/microcred/proof/ecdsasd2023"
+	"github.com/onchaincert/microcred/proof/eddsa2022"
+	"github.com/onchaincert/microcred/proof/legacy"
+	"github.com/onchaincert/microcred/proof/vcjwt"
+	"github.com/onchaincert/microcred/vc/contexts"
+	"github.com/onchaincert/microcred/vc/openbadges"
+	"github.com/onchaincert/microcred/vc/template"
+)
+
+// unsignedCredentials are the OB 3.0 AchievementCredentials this module
+// ships for issuing: the CLI's demo template, the batch templates (filled
+// with a row), and the test credentials, each with issuer as its issuer.
+func unsignedCredentials(t *testing.T, issuer string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	demo, err := os.ReadFile("cmd/microcred/demo-credential.json")
+	require.NoError(t, err)
+	out["demo"] = []byte(strings.NewReplacer(
+		"CREDENTIAL-ID", "1b4f7d0c-2f3e-4c55-9a4e-6f0e7a1c9e11",
+		"ISSUER-DID", issuer,
+		"VALID-FROM", "2025-03-01T12:00:00Z",
+		"VALID-UNTIL", "2028-03-01T12:00:00Z",
+	).Replace(string(demo)))
+	for _, path := range []string{"vc/template/testdata/template.json", "examples/bulk-issue-csv/data/template.json"} {
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		data, err = microcred.SetIssuer(data, issuer)
+		require.NoError(t, err)
+		tpl, err := template.Parse(data)
+		require.NoError(t, err, path)
+		cred, err := tpl.Fill(template.Row{Line: 2, Values: map[string]string{
+			"email": "ada@example.org", "course": "Intro to Data Integrity", "course_id": "di-101", "score": "92",
+		}})
+		require.NoError(t, err, path)
+		out[path] = cred
+	}
+	// (testdata/ob3/large-credential.json is not one: its embedded
+	// endorsements have no @context and no proof, as a canonicalization
+	// benchmark needs no more.)
+	for _, path := range []string{"testdata/ob3/achievement-credential.json", "testdata/vectors/ob3/ldp-test-vector-ob/credential.json"} {
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		data, err = microcred.SetIssuer(data, issuer)
+		require.NoError(t, err)
+		out[filepath.Base(filepath.Dir(path))+"/"+filepath.Base(path)] = data
+	}
+	return out
+}
+
+// What microcred signs from a valid OB 3.0 credential passes the 1EdTech
+// AchievementCredential schema, with every suite and as a JWT payload.
+// (Before: every signed credential failed it, "/proof: got object, want
+// array", since an embedded proof is one object.)
+func TestSignedCredentialsPassTheSchema(t *testing.T) {
+	ctx := context.Background()
+	ed := testKey(t, 7)
+	p256, err := didkey.NewFromSeed(didkey.P256, bytes.Repeat([]byte{7}, 32))
+	require.NoError(t, err)
+	rdfc, err := eddsa2022.NewRDFC(contexts.Default())
+	require.NoError(t, err)
+	ecRDFC, err := ecdsa2019.NewRDFC(contexts.Default())
+	require.NoError(t, err)
+	sd, err := ecdsasd2023.New(contexts.Default())
+	require.NoError(t, err)
+	ed2020, err := legacy.NewEd25519Signature2020(contexts.Default())
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name  string
+		key   *didkey.Key
+		suite proof.Suite
+	}{
+		{"eddsa-rdfc-2022", ed, rdfc},
+		{"eddsa-jcs-2022", ed, eddsa2022.NewJCS()},
+		{"ecdsa-rdfc-2019", p256, ecRDFC},
+		{"ecdsa-jcs-2019", p256, ecdsa2019.NewJCS()},
+		{"ecdsa-sd-2023", p256, sd},
+		{"Ed25519Signature2020", ed, ed2020},
+	} {
+		issuer, err := microcred.NewIssuer(tc.key, microcred.WithSuite(tc.suite), microcred.WithClock(func() time.Time { return issuedAt }))
+		require.NoError(t, err)
+		for name, cred := range unsignedCredentials(t, tc.key.DID().String()) {
+			t.Run(tc.name+"/"+name, func(t *testing.T) {
+				require.NoError(t, openbadges.ValidateAchievementCredential(cred), "the unsigned credential is valid")
+				if tc.suite == ed2020 {
+					cred, err = legacy.AddContextFor(cred, legacy.TypeEd25519Signature2020)
+					require.NoError(t, err)
+				}
+				signed, err := issuer.Issue(ctx, cred)
+				require.NoError(t, err)
+				assert.NoError(t, openbadges.ValidateAchievementCredential(signed), "what microcred signs passes the schema")
+			})
+		}
+	}
+	// A VC-JOSE-COSE payload is the credential itself.
+	for name, cred := range unsignedCredentials(t, ed.DID().String()) {
+		token, err := vcjwt.Sign(ctx, cred, ed, vcjwt.FormatJOSE)
+		require.NoError(t, err, name)
+		payload, _, err := vcjwt.UnsafeCredentialWithoutVerification(token)
+		require.NoError(t, err)
+		assert.NoError(t, openbadges.ValidateAchievementCredential(payload), name)
+	}
+}
