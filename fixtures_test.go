@@ -20,6 +20,7 @@ import (
 	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/vc/contexts"
+	"github.com/onchaincert/microcred/vc/openbadges"
 	"github.com/onchaincert/microcred/vc/status"
 )
 
@@ -61,6 +62,16 @@ func TestVectors(t *testing.T) {
 				assert.ErrorIs(t, err, microcred.ErrNotYetValid)
 			case "invalid: unknown-context":
 				assert.ErrorIs(t, err, contexts.ErrUnknownContext)
+			case "invalid: schema":
+				assert.ErrorIs(t, err, openbadges.ErrSchema)
+				c, _ := res.Check(microcred.CheckProof)
+				assert.Equal(t, microcred.Passed, c.Outcome, "the signature itself is fine")
+				lax, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe(), microcred.TrustStatusListIssuers(dccStatusIssuer), microcred.IgnoreTypeSchemaUnsafe())
+				require.NoError(t, err)
+				res, err = v.Verify(context.Background(), data, lax)
+				require.NoError(t, err, "it verifies when the type schema is not required")
+				c, _ = res.Check(microcred.CheckSchema)
+				assert.Equal(t, microcred.Skipped, c.Outcome)
 			case "invalid: signature":
 				assert.ErrorIs(t, err, proof.ErrInvalidSignature)
 			case "invalid: endorsement":

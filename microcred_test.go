@@ -110,10 +110,13 @@ func TestIssueAndVerify(t *testing.T) {
 			assert.Equal(t, key.DID().String(), res.Credential.Issuer().ID)
 			assert.Equal(t, key.VerificationMethod(), res.VerificationMethod)
 			assert.Equal(t, map[string]microcred.Outcome{
-				microcred.CheckParse: microcred.Passed, microcred.CheckSchema: microcred.Skipped, microcred.CheckProof: microcred.Passed,
+				microcred.CheckParse: microcred.Passed, microcred.CheckSchema: microcred.Passed, microcred.CheckProof: microcred.Passed,
 				microcred.CheckIssuer: microcred.Passed, microcred.CheckStatus: microcred.Skipped, microcred.CheckValidity: microcred.Passed,
 				microcred.CheckEndorsements: microcred.Skipped,
 			}, outcomes(res))
+			c, _ := res.Check(microcred.CheckSchema)
+			assert.Equal(t, openbadges.SchemaAchievementCredential+" (type OpenBadgeCredential)", c.Detail,
+				"an OB 3.0 credential that names no schema is checked against its type's, and the report says which")
 			assert.Equal(t, checkAt, res.At)
 		})
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/proof/legacy"
 	"github.com/onchaincert/microcred/proof/vcjwt"
+	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/contexts"
 	"github.com/onchaincert/microcred/vc/openbadges"
 	"github.com/onchaincert/microcred/vc/template"
@@ -117,4 +118,106 @@ func TestSignedCredentialsPassTheSchema(t *testing.T) {
 		require.NoError(t, err)
 		assert.NoError(t, openbadges.ValidateAchievementCredential(payload), name)
 	}
+}
+
+// An OB 3.0 credential is checked against its type's 1EdTech schema even
+// when it names none (before: Skipped, and the credential verified); the
+// report names the schema and why; IgnoreTypeSchemaUnsafe turns only that
+// off; other credentials, VCDM 1.1 ones and selectively disclosed ones
+// are not checked against it.
+func TestTypeSchemaByDefault(t *testing.T) {
+	ctx := context.Background()
+	key := testKey(t, 1)
+	v := newVerifier(t, checkAt)
+	policy := trust(t, key.DID().String())
+	good := obCredential(t, key.DID().String())
+
+	res, err := v.Verify(ctx, issue(t, key, good), policy)
+	require.NoError(t, err)
+	c, _ := res.Check(microcred.CheckSchema)
+	assert.Equal(t, microcred.Passed, c.Outcome)
+	assert.Equal(t, openbadges.SchemaAchievementCredential+" (type OpenBadgeCredential)", c.Detail)
+
+	// The schema requires an achievement description; no credentialSchema.
+	bad := bytes.Replace(good, []byte(`"description": "This badge recognizes the development of the capacity to collaborate within a group environment.",`), nil, 1)
+	require.NotEqual(t, good, bad)
+	signedBad := issue(t, key, bad)
+	res, err = v.Verify(ctx, signedBad, policy)
+	assert.ErrorIs(t, err, openbadges.ErrSchema)
+	var se *openbadges.SchemaError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, openbadges.SchemaAchievementCredential, se.Schema)
+	assert.Equal(t, microcred.Failed, outcomes(res)[microcred.CheckSchema])
+	assert.Equal(t, microcred.Passed, outcomes(res)[microcred.CheckProof], "the signature is fine")
+
+	lax, err := microcred.NewPolicy(microcred.TrustIssuers(key.DID().String()), microcred.IgnoreTypeSchemaUnsafe())
+	require.NoError(t, err)
+	res, err = v.Verify(ctx, signedBad, lax)
+	require.NoError(t, err, "IgnoreTypeSchemaUnsafe: the type schema is not required")
+	c, _ = res.Check(microcred.CheckSchema)
+	assert.Equal(t, microcred.Skipped, c.Outcome)
+	assert.ErrorIs(t, c.Err, microcred.ErrNotApplicable)
+
+	// AchievementCredential is the other name of the type.
+	ach := bytes.Replace(good, []byte(`"OpenBadgeCredential"`), []byte(`"AchievementCredential"`), 1)
+	require.NotEqual(t, good, ach)
+	res, err = v.Verify(ctx, issue(t, key, ach), policy)
+	require.NoError(t, err)
+	c, _ = res.Check(microcred.CheckSchema)
+	assert.Equal(t, openbadges.SchemaAchievementCredential+" (type AchievementCredential)", c.Detail)
+
+	// An EndorsementCredential gets the EndorsementCredential schema.
+	endorsement, err := openbadges.NewEndorsementCredential(openbadges.EndorsementCredential{
+		ID: "urn:uuid:e1", Name: "Accreditation of Teamwork", ValidFrom: "2025-01-01T00:00:00Z",
+		Issuer:            openbadges.Profile{ID: key.DID().String(), Name: "Accreditation Body"},
+		CredentialSubject: openbadges.EndorsementSubject{ID: "https://example.com/achievements/teamwork", EndorsementComment: "Meets the standard."},
+	})
+	require.NoError(t, err)
+	res, err = v.Verify(ctx, issue(t, key, endorsement), policy)
+	require.NoError(t, err)
+	c, _ = res.Check(microcred.CheckSchema)
+	assert.Equal(t, openbadges.SchemaEndorsementCredential+" (type EndorsementCredential)", c.Detail)
+
+	// A credential that is not OB 3.0 (no OB context) gets none.
+	plain := []byte(`{"@context":["https://www.w3.org/ns/credentials/v2","https://www.w3.org/ns/credentials/examples/v2"],"id":"urn:uuid:0b1e8b9a-1f27-4c3a-9f43-6b0b0a7f1e11","type":["VerifiableCredential","ExampleAlumniCredential"],"issuer":"` + key.DID().String() + `","validFrom":"2025-01-01T00:00:00Z","credentialSubject":{"id":"did:example:abcdefgh","alumniOf":"The School of Examples"}}`)
+	res, err = v.Verify(ctx, issue(t, key, plain), policy)
+	require.NoError(t, err)
+	c, _ = res.Check(microcred.CheckSchema)
+	assert.Equal(t, microcred.Skipped, c.Outcome)
+	assert.ErrorIs(t, c.Err, microcred.ErrNotApplicable)
+}
+
+// A credential that names its type's schema is checked against it once.
+func TestTypeSchemaNamedOnce(t *testing.T) {
+	s, err := openbadges.DefaultSchemas()
+	require.NoError(t, err)
+	key := testKey(t, 1)
+	named := bytes.Replace(obCredential(t, key.DID().String()), []byte(`"validFrom"`),
+		[]byte(`"credentialSchema": [{"id": "`+openbadges.SchemaAchievementCredential+`", "type": "1EdTechJsonSchemaValidator2019"}], "validFrom"`), 1)
+	named = bytes.Replace(named, []byte(`"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"`),
+		[]byte(`"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", "`+contexts.OpenBadgesExtensions+`"`), 1)
+	c, err := vc.ParseCredential(named)
+	require.NoError(t, err)
+	assert.Equal(t, []openbadges.SchemaUse{{URL: openbadges.SchemaAchievementCredential, Reason: "credentialSchema"}}, s.For(c))
+	// Its -jsonschema1.json id is the same schema.
+	id := strings.Replace(openbadges.SchemaAchievementCredential, "_schema.json", "-jsonschema1.json", 1)
+	c, err = vc.ParseCredential(bytes.Replace(named, []byte(openbadges.SchemaAchievementCredential), []byte(id), 1))
+	require.NoError(t, err)
+	assert.Equal(t, []openbadges.SchemaUse{{URL: id, Reason: "credentialSchema"}}, s.For(c))
+}
+
+// A selectively disclosed credential is not held to the type schema: the
+// holder may withhold members it requires (sd-valid.json withholds the
+// achievement's criteria and description).
+func TestTypeSchemaNotForDerivedCredentials(t *testing.T) {
+	data, err := os.ReadFile("testdata/hostile/sd-valid.json")
+	require.NoError(t, err)
+	res, err := hostileVerifier(t).Verify(context.Background(), data, hostilePolicy(t, "sd"))
+	require.NoError(t, err)
+	c, _ := res.Check(microcred.CheckSchema)
+	assert.Equal(t, microcred.Skipped, c.Outcome)
+	assert.ErrorIs(t, c.Err, microcred.ErrNotApplicable)
+	assert.Contains(t, c.Err.Error(), "selectively disclosed")
+	require.NotNil(t, res.Disclosure)
+	assert.Error(t, openbadges.ValidateAchievementCredential(data), "the derived credential alone is outside the schema")
 }

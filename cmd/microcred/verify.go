@@ -83,6 +83,7 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	var listIssuers stringList
 	fs.Var(&listIssuers, "trust-status-issuer", "DID whose status lists are accepted for other issuers' credentials (repeatable)")
 	ignoreStatus := fs.Bool("ignore-status-unsafe", false, "do not check revocation/suspension status")
+	ignoreTypeSchema := fs.Bool("ignore-type-schema-unsafe", false, "do not check an OB 3.0 credential against its type's 1EdTech JSON Schema when it names none (schemas its credentialSchema names are still checked)")
 	var requireDisclosure stringList
 	fs.Var(&requireDisclosure, "require-disclosure", "MEMBER: a selectively disclosed (ecdsa-sd-2023) credential must disclose this top-level member, e.g. validFrom (repeatable; validUntil and credentialStatus are required by default)")
 	var allowWithheld stringList
@@ -184,6 +185,9 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if *ignoreStatus {
 		popts = append(popts, microcred.IgnoreStatusUnsafe())
+	}
+	if *ignoreTypeSchema {
+		popts = append(popts, microcred.IgnoreTypeSchemaUnsafe())
 	}
 	if len(listIssuers) > 0 {
 		popts = append(popts, microcred.TrustStatusListIssuers(listIssuers...))
