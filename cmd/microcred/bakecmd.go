@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"image"
 	"image/color"
@@ -11,13 +10,17 @@ import (
 	"math"
 	"os"
 
+	"github.com/onchaincert/microcred/internal/limits"
 	"github.com/onchaincert/microcred/vc/bake"
 )
 
+// bakeDetails is bake's help text.
+var bakeDetails = fmt.Sprintf(`Images are read and written up to %d bytes (%d MiB), the limit verify reads
+too; a credential up to %d bytes.`, bake.MaxImageBytes, bake.MaxImageBytes>>20, limits.MaxCredentialBytes)
+
 // bakeCmd: microcred bake --image IN.png|IN.svg --credential FILE --out OUT [--replace]
 func bakeCmd(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("bake", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("bake", stderr)
 	in := fs.String("image", "", "the badge image, PNG or SVG")
 	credPath := fs.String("credential", "", "the signed credential (JSON or JWT)")
 	out := fs.String("out", "", "where to write the baked image")
@@ -57,8 +60,7 @@ func bakeCmd(args []string, stdout, stderr io.Writer) error {
 
 // extract: microcred extract FILE — prints the baked credential.
 func extract(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("extract", stderr)
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}

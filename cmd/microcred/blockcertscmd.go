@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -38,8 +37,7 @@ var blockcertsChains = map[string]merkle2019.Blink{
 // runs over the same inputs: the first prints the root to anchor, the
 // second (--anchor-tx) writes the certificates.
 func blockcertsCmd(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("blockcerts", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("blockcerts", stderr)
 	keyPath := fs.String("key", "", "secp256k1 key file: its did:key is the proof's verificationMethod and its address anchors the root")
 	chainName := fs.String("chain", "", "mocknet|bitcoin-testnet|bitcoin-mainnet|ethereum-sepolia|ethereum-mainnet")
 	anchorTx := fs.String("anchor-tx", "", "the transaction that carries the root (Bitcoin: display hex; Ethereum: 0x hash; mocknet: a label); without it, print the root and stop")

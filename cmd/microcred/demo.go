@@ -7,7 +7,6 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -40,8 +39,7 @@ func demoCredential(issuer string, now time.Time) []byte {
 }
 
 func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("demo", stderr)
 	out := fs.String("out", "", "also write the baked badge PNG here")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)

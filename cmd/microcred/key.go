@@ -1,10 +1,10 @@
 package main
 
 import (
+	"context"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -75,8 +75,7 @@ func keyTypeName(t didkey.KeyType) string {
 }
 
 func keyGenerate(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("key generate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("key generate", stderr)
 	typ := fs.String("type", "ed25519", "key type: ed25519, p256, p384, secp256k1, rsa (RS256 JWTs; a did:jwk) or jwk (a P-256 did:jwk)")
 	method := fs.String("did", "key", "DID method of the identity: key (did:key) or jwk (did:jwk, the key as a JWK)")
 	seedHex := fs.String("seed", "", "32-byte seed in hex (deterministic key; for tests and demos)")
@@ -243,4 +242,12 @@ func keyFromSecret(kt didkey.KeyType, s string) (*didkey.Key, error) {
 		return nil, errors.New("privateKeyMultibase is not a key of the file's type")
 	}
 	return didkey.NewFromPrivate(kt, b)
+}
+
+// keyCmd: microcred key generate ...
+func keyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "generate" {
+		return usagef("usage: microcred key generate --type TYPE [--seed HEX] --out FILE")
+	}
+	return keyGenerate(args[1:], stdout, stderr)
 }

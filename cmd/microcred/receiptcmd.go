@@ -72,8 +72,7 @@ func readHexLines(flagName, path string) ([][]byte, error) {
 }
 
 func receiptCmd(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("receipt", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("receipt", stderr)
 	batchDir := fs.String("batch", "", "batch directory written by batch-root")
 	chainName := fs.String("chain", "", "bitcoin-mainnet|bitcoin-testnet|bitcoin-regtest|ethereum-mainnet|ethereum-sepolia|ethereum-dev|mock")
 	txid := fs.String("txid", "", "the anchor transaction's id (Bitcoin: display hex; Ethereum: 0x hash; mock: a label)")

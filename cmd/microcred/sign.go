@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -56,8 +55,7 @@ func suiteByName(name string, mandatory []string, noDefaultMandatory bool) (proo
 }
 
 func sign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("sign", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("sign", stderr)
 	keyPath := fs.String("key", "", "key file from 'microcred key generate'")
 	suiteName := fs.String("suite", "", "cryptosuite: "+strings.Join(suiteNames, ", ")+" (default: eddsa-rdfc-2022 for Ed25519 keys, ecdsa-rdfc-2019 for P-256/P-384)")
 	createdStr := fs.String("created", "", "proof creation time, RFC 3339 (default: now)")

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -26,6 +25,12 @@ import (
 	"github.com/onchaincert/microcred/vc/contexts"
 	"github.com/onchaincert/microcred/vc/status"
 )
+
+const verifyUsage = `microcred verify [--now RFC3339] [--json] [--trust DID]... [--status-list URL=FILE]... [--challenge C --domain D] FILE
+microcred verify --receipt FILE [--checkpoint CHAIN:BLOCKHASH[:NBITS]]... [--require-level L0..L4] [--confirmations N] FILE
+microcred verify [--blockcerts-tx FILE] [--require-level L0..L2] [--trust DID] CERT.json   (MerkleProof2019)`
+
+const verifyDetails = ``
 
 type stringList []string
 
@@ -71,8 +76,7 @@ func offlineVerifier(now time.Time, lists status.StaticFetcher, webDocs didweb.S
 }
 
 func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("verify", stderr)
 	nowStr := fs.String("now", "", "check validity at this time, RFC 3339 (default: now)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	var trust stringList
