@@ -64,6 +64,9 @@ func batchRoot(args []string, stdout, stderr io.Writer) error {
 	m := batchManifest{Version: 1, Mode: anchor.ModeRFC6962.String()}
 	seen := map[string]bool{}
 	var contents [][]byte
+	if err := stdinOnce(fs.Args()...); err != nil {
+		return err
+	}
 	for _, path := range fs.Args() {
 		name := filepath.Base(path)
 		if !credentialFileName(name) {

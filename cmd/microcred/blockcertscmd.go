@@ -76,6 +76,9 @@ func blockcertsCmd(args []string, stdout, stderr io.Writer) error {
 			return usagef("--anchor-tx: %v", err)
 		}
 	}
+	if err := stdinOnce(append([]string{*keyPath}, fs.Args()...)...); err != nil {
+		return err
+	}
 	priv, err := loadSecp256k1(*keyPath)
 	if err != nil {
 		return err
@@ -384,9 +387,9 @@ func blockcertsIssuerKey(input []byte, vm, profilePath string, blink merkle2019.
 	if profilePath == "" {
 		return "", nil, nil, usagef("verificationMethod %q: give the issuer profile with --issuer-profile FILE (nothing is fetched)", vm)
 	}
-	data, err := os.ReadFile(profilePath)
+	data, err := readSmallFile(profilePath, "--issuer-profile")
 	if err != nil {
-		return "", nil, nil, usagef("--issuer-profile: %v", err)
+		return "", nil, nil, err
 	}
 	var prof blockcertsProfile
 	if err := json.Unmarshal(data, &prof); err != nil {
@@ -506,9 +509,9 @@ func issuerProfile(url, name string, pub *secp256k1.PublicKey, blink merkle2019.
 }
 
 func readBlockcertsTx(path string) (*merkle2019.TxData, error) {
-	data, err := os.ReadFile(path)
+	data, err := readSmallFile(path, "--blockcerts-tx")
 	if err != nil {
-		return nil, usagef("--blockcerts-tx: %v", err)
+		return nil, err
 	}
 	var j blockcertsTx
 	dec := json.NewDecoder(bytes.NewReader(data))

@@ -34,6 +34,9 @@ func present(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	default:
 		return usagef("unknown --format %q (want di, jwt or vp+jwt)", *format)
 	}
+	if err := stdinOnce(append([]string{*keyPath}, fs.Args()...)...); err != nil {
+		return err
+	}
 	key, err := loadKey(*keyPath)
 	if err != nil {
 		return err

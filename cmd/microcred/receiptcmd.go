@@ -52,9 +52,9 @@ func readHexFile(flagName, path string) ([]byte, error) {
 }
 
 func readHexLines(flagName, path string) ([][]byte, error) {
-	data, err := os.ReadFile(path)
+	data, err := readEvidenceFile(path, "--"+flagName)
 	if err != nil {
-		return nil, usagef("--%s: %v", flagName, err)
+		return nil, err
 	}
 	var out [][]byte
 	for i, line := range strings.Split(string(data), "\n") {
@@ -290,9 +290,9 @@ func checkReceipt(w io.Writer, cred []byte, o *receiptOptions) error {
 	if err != nil {
 		return err
 	}
-	data, err := os.ReadFile(o.path)
+	data, err := readSmallFile(o.path, "--receipt")
 	if err != nil {
-		return usagef("--receipt: %v", err)
+		return err
 	}
 	r, err := anchor.ParseReceipt(data)
 	if err != nil {

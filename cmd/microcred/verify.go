@@ -173,6 +173,7 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		httpDocs[u] = data
 	}
+	st := styleFor(stdout)
 	v, err := offlineVerifier(now, fetcher, webDocs, httpDocs)
 	if err != nil {
 		return err
@@ -213,9 +214,9 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 				return err
 			}
 		} else {
-			writeTextReport(stdout, fs.Arg(0)+" (presentation)", &microcred.Result{Verified: pres.Verified, Issuer: pres.Holder, Checks: pres.Checks, At: pres.At})
+			writeReport(stdout, st, fs.Arg(0)+" (presentation)", &microcred.Result{Verified: pres.Verified, Issuer: pres.Holder, Checks: pres.Checks, At: pres.At})
 			for i, c := range pres.Credentials {
-				writeTextReport(stdout, fmt.Sprintf("  credential %d", i), c)
+				writeReport(stdout, st, fmt.Sprintf("  credential %d", i), c)
 			}
 		}
 		if verr != nil {
@@ -229,9 +230,9 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 	} else {
-		writeTextReport(stdout, fs.Arg(0), res)
+		writeReport(stdout, st, fs.Arg(0), res)
 		if warnTrust && res.Issuer != "" {
-			fmt.Fprintf(stdout, "  WARNING: issuer trust not checked: %s signed with its own key, but nobody said it is trusted (--trust %s, or --any-issuer)\n", res.Issuer, res.Issuer)
+			fmt.Fprintf(stdout, "  "+st.warn("WARNING")+": issuer trust not checked: %s signed with its own key, but nobody said it is trusted (--trust %s, or --any-issuer)\n", res.Issuer, res.Issuer)
 		}
 		var we *microcred.WithheldError
 		if errors.As(verr, &we) {
@@ -297,17 +298,28 @@ func writeJSONReport(w io.Writer, file string, res *microcred.Result) error {
 	return err
 }
 
+// writeTextReport writes res without color (for output that is not a
+// report on a terminal, and for callers that have no style).
 func writeTextReport(w io.Writer, file string, res *microcred.Result) {
-	verdict := "NOT VERIFIED"
+	writeReport(w, style{}, file, res)
+}
+
+// writeReport writes the text report of one verification.
+func writeReport(w io.Writer, st style, file string, res *microcred.Result) {
+	verdict := st.bad("NOT VERIFIED")
 	if res.Verified {
-		verdict = "VERIFIED"
+		verdict = st.good("VERIFIED")
 	}
 	fmt.Fprintf(w, "%s: %s\n", file, verdict)
 	if res.Issuer != "" {
 		fmt.Fprintf(w, "  issuer: %s\n", res.Issuer)
 	}
 	for _, c := range res.Checks {
-		line := fmt.Sprintf("  %-12s %-7s", c.Check, c.Outcome)
+		outcome := fmt.Sprintf("%-7s", c.Outcome)
+		if c.Outcome == microcred.Failed {
+			outcome = st.bad(outcome)
+		}
+		line := fmt.Sprintf("  %-12s %s", c.Check, outcome)
 		switch {
 		case c.Outcome == microcred.Passed && c.Detail != "":
 			line += " " + c.Detail
