@@ -170,6 +170,7 @@ func NewVerifier(t Trusted, opts ...VerifierOption) (*Verifier, error) {
 type Policy struct {
 	issuers      map[string]bool
 	anyIssuer    bool
+	noIssuer     bool // TrustNoIssuer
 	ignoreStatus bool
 	// ignoreTypeSchema: an OB 3.0 credential is not checked against its
 	// type's schema (IgnoreTypeSchemaUnsafe).
@@ -197,6 +198,19 @@ func TrustIssuers(ids ...string) PolicyOption {
 			}
 			p.issuers[id] = true
 		}
+		return nil
+	}
+}
+
+// TrustNoIssuer trusts no issuer: every credential fails the issuer check
+// with an error wrapping ErrUntrustedIssuer, and every other check still
+// runs, so the report shows whether the signature holds and whose key
+// made it. It is the policy of a verifier that has not been told whom to
+// trust (the CLI without --trust or --any-issuer) and must still say what
+// it found.
+func TrustNoIssuer() PolicyOption {
+	return func(p *Policy) error {
+		p.noIssuer = true
 		return nil
 	}
 }
@@ -268,8 +282,9 @@ func MaxStatusListAge(d time.Duration) PolicyOption {
 	}
 }
 
-// NewPolicy returns a Policy. It must say whom to trust: TrustIssuers or,
-// deliberately, AnyIssuerUnsafe; both together is an error.
+// NewPolicy returns a Policy. It must say whom to trust: TrustIssuers,
+// TrustNoIssuer or, deliberately, AnyIssuerUnsafe; two of them together
+// are an error.
 func NewPolicy(opts ...PolicyOption) (Policy, error) {
 	p := Policy{issuers: make(map[string]bool)}
 	for _, o := range opts {
@@ -280,8 +295,10 @@ func NewPolicy(opts ...PolicyOption) (Policy, error) {
 	switch {
 	case p.anyIssuer && len(p.issuers) > 0:
 		return Policy{}, errors.New("microcred: TrustIssuers and AnyIssuerUnsafe conflict")
-	case !p.anyIssuer && len(p.issuers) == 0:
-		return Policy{}, errors.New("microcred: the policy must name trusted issuers (TrustIssuers) or opt out with AnyIssuerUnsafe")
+	case p.noIssuer && (p.anyIssuer || len(p.issuers) > 0):
+		return Policy{}, errors.New("microcred: TrustNoIssuer conflicts with TrustIssuers and AnyIssuerUnsafe")
+	case !p.anyIssuer && !p.noIssuer && len(p.issuers) == 0:
+		return Policy{}, errors.New("microcred: the policy must name trusted issuers (TrustIssuers), trust none (TrustNoIssuer) or opt out with AnyIssuerUnsafe")
 	}
 	p.valid = true
 	return p, nil
@@ -560,6 +577,9 @@ func checkIssuer(issuer string, pr *proof.ProofResult, policy Policy) error {
 	}
 	if pr.Controller != issuer || pr.Method == nil || pr.Method.Controller != issuer {
 		return fmt.Errorf("%w: key %s is controlled by %q, issuer is %q", ErrIssuerMismatch, pr.Proof.VerificationMethod, pr.Controller, issuer)
+	}
+	if policy.noIssuer {
+		return fmt.Errorf("%w: %q (the policy trusts no issuer)", ErrUntrustedIssuer, issuer)
 	}
 	if !policy.anyIssuer && !policy.issuers[issuer] {
 		return fmt.Errorf("%w: %q", ErrUntrustedIssuer, issuer)
