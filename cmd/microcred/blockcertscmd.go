@@ -16,6 +16,7 @@ import (
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
+	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/proof/merkle2019"
@@ -245,37 +246,34 @@ type blockcertsTx struct {
 	RawTx            string   `json:"rawTx,omitempty"`
 }
 
-// blockcertsVerifyOptions are the verify flags that apply to a
-// MerkleProof2019 credential.
-type blockcertsVerifyOptions struct {
-	txPath      string
-	profilePath string
-	trust       []string
-	anyIssuer   bool
-	receipt     *receiptOptions
-}
-
 // verifyBlockcerts verifies a credential's MerkleProof2019 proof with the
-// transaction data in o.txPath. The issuer binding is resolved offline:
-// the proof's verificationMethod must be a did:key secp256k1 key of the
-// credential's issuer, and the transaction's sender must be its address.
-func verifyBlockcerts(ctx context.Context, w io.Writer, file string, input []byte, o blockcertsVerifyOptions) error {
-	min, err := o.receipt.level(anchor.L1)
+// transaction data in --blockcerts-tx. The issuer binding is resolved
+// offline: the proof's verificationMethod must be a did:key secp256k1 key
+// of the credential's issuer (or a key of the --issuer-profile), and the
+// transaction's sender must be its address. The report has two checks,
+// merkle2019 (proof, anchor, issuer key) and issuer (trust), and the
+// anchor's assurance.
+func (e *verifyEnv) verifyBlockcerts(ctx context.Context, file string, input []byte) *fileReport {
+	min, err := e.ro.level(anchor.L1)
 	if err != nil {
-		return err
+		return &fileReport{file: file, readErr: err}
 	}
 	if min > anchor.L2 {
-		return usagef("--require-level %s: a MerkleProof2019 proof carries no block evidence (at most L2)", min)
+		return &fileReport{file: file, readErr: usagef("--require-level %s: a MerkleProof2019 proof carries no block evidence (at most L2)", min)}
 	}
 	var tx *merkle2019.TxData
-	if o.txPath != "" {
-		if tx, err = readBlockcertsTx(o.txPath); err != nil {
-			return err
+	if e.bcTx != "" {
+		if tx, err = readBlockcertsTx(e.bcTx); err != nil {
+			return &fileReport{file: file, readErr: err}
 		}
 	}
-	notVerified := func(err error) error {
-		fmt.Fprintf(w, "%s: NOT VERIFIED\n  merkle2019   failed  %s\n", file, strings.ReplaceAll(err.Error(), "\n", "; "))
-		return &exitError{code: 1}
+	res := &microcred.Result{At: e.now, Issuer: credentialIssuer(input)}
+	rep := &fileReport{file: file, res: res, name: unsafeClaimedIssuerName(input), trust: trustNotChecked}
+	notVerified := func(err error) *fileReport {
+		res.Checks = append(res.Checks,
+			microcred.CheckResult{Check: "merkle2019", Outcome: microcred.Failed, Err: err},
+			microcred.CheckResult{Check: microcred.CheckIssuer, Outcome: microcred.Skipped, Err: errors.New("skipped: an earlier check failed")})
+		return rep
 	}
 	// First pass, L0 only: the proof's own claims (which key, which
 	// anchor), needed to pick the issuer key and the transaction.
@@ -283,15 +281,14 @@ func verifyBlockcerts(ctx context.Context, w io.Writer, file string, input []byt
 	if err != nil {
 		return notVerified(err)
 	}
-	issuer, pub, window, err := blockcertsIssuerKey(input, pre.VerificationMethod, o.profilePath, pre.Anchor)
+	res.VerificationMethod = pre.VerificationMethod
+	issuer, pub, window, err := blockcertsIssuerKey(input, pre.VerificationMethod, e.bcProf, pre.Anchor)
 	if ue := (*usageError)(nil); errors.As(err, &ue) {
-		return err
+		return &fileReport{file: file, readErr: err}
 	} else if err != nil {
 		return notVerified(err)
 	}
-	if len(o.trust) > 0 && !containsString(o.trust, issuer) {
-		return notVerified(fmt.Errorf("issuer %s is not trusted (--trust)", issuer))
-	}
+	res.Issuer = issuer
 	opts := merkle2019.Options{Require: min}
 	if pre.Chain != anchor.ChainMock {
 		addr, err := merkle2019.IssuingAddress(pub.SerializeCompressed(), pre.Anchor)
@@ -313,22 +310,40 @@ func verifyBlockcerts(ctx context.Context, w io.Writer, file string, input []byt
 		}
 		return notVerified(fmt.Errorf("%s needs the anchor transaction's data (--blockcerts-tx FILE) to reach %s", pre.Anchor, min))
 	}
-	res, err := merkle2019.Verify(ctx, input, opts)
+	mres, err := merkle2019.Verify(ctx, input, opts)
+	rep.anchor = &anchorReport{level: mres.Level, chain: mres.Chain, noFinality: mres.NoFinality, sender: mres.IssuingAddress, reason: mres.Reason, required: true, min: min, ok: err == nil}
 	if err != nil {
-		fmt.Fprintf(w, "%s: NOT VERIFIED\n  issuer: %s\n", file, issuer)
-		writeAssurance(w, res.Level, res.Chain, res.NoFinality, 0, res.IssuingAddress, err)
-		return &exitError{code: 1}
+		rep.anchor.reason = err
+		return notVerified(err)
 	}
-	fmt.Fprintf(w, "%s: VERIFIED\n  issuer: %s\n  merkle2019   passed  %s, anchor %s\n", file, issuer, pre.VerificationMethod, res.Anchor)
-	writeAssurance(w, res.Level, res.Chain, res.NoFinality, 0, res.IssuingAddress, res.Reason)
-	fmt.Fprintln(w, "  not checked: status, validity dates (MerkleProof2019 verification covers the proof, anchor and issuer key)")
-	if len(o.trust) == 0 && !o.anyIssuer {
-		fmt.Fprintf(w, "  WARNING: issuer trust not checked: %s anchored with its own key, but nobody said it is trusted (--trust %s, or --any-issuer)\n", issuer, issuer)
+	res.Checks = append(res.Checks, microcred.CheckResult{Check: "merkle2019", Outcome: microcred.Passed, Detail: fmt.Sprintf("%s, anchor %s", pre.VerificationMethod, mres.Anchor)})
+	// issuer: trust, decided as for every credential.
+	switch {
+	case e.mode == trustAny:
+		rep.trust = trustAnyIssuer
+		res.Checks = append(res.Checks, microcred.CheckResult{Check: microcred.CheckIssuer, Outcome: microcred.Passed, Detail: "key of the issuer; issuer not checked against a trust list (--any-issuer)"})
+	case e.mode == trustList && containsString(e.trusted, issuer):
+		rep.trust = trustTrusted
+		res.Checks = append(res.Checks, microcred.CheckResult{Check: microcred.CheckIssuer, Outcome: microcred.Passed, Detail: "key of a trusted issuer"})
+	default:
+		rep.trust, rep.hint = trustUntrusted, "--trust "+issuer
+		why := "no issuer is trusted"
+		if e.mode == trustList {
+			why = "not among the trusted issuers"
+		}
+		res.Checks = append(res.Checks, microcred.CheckResult{Check: microcred.CheckIssuer, Outcome: microcred.Failed, Err: fmt.Errorf("%w: %q (%s)", microcred.ErrUntrustedIssuer, issuer, why)})
 	}
-	if o.receipt.path != "" {
-		return checkReceipt(w, input, o.receipt)
+	rep.notes = append(rep.notes, "not checked: status, validity dates (MerkleProof2019 verification covers the proof, anchor and issuer key)")
+	rep.verified = rep.trust != trustUntrusted
+	if e.ro.path != "" {
+		a, err := evalReceipt(input, e.ro)
+		if err != nil {
+			return &fileReport{file: file, readErr: err}
+		}
+		rep.receipt = a
+		rep.verified = rep.verified && a.ok
 	}
-	return nil
+	return rep
 }
 
 func containsString(list []string, s string) bool {

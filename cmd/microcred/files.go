@@ -30,6 +30,13 @@ func readImage(path string) ([]byte, error) {
 	return readCapped(path, bake.MaxImageBytes, "reading image")
 }
 
+// readVerifyInput reads what verify is given: a credential, a JWT, or a
+// baked image of up to bake.MaxImageBytes, the most bake writes (the
+// verifier holds the credential inside to limits.MaxCredentialBytes).
+func readVerifyInput(path string) ([]byte, error) {
+	return readCapped(path, bake.MaxImageBytes, "reading input")
+}
+
 // readSmallFile reads a key file, a receipt, an issuer profile or
 // transaction data ("-" for standard input).
 func readSmallFile(path, what string) ([]byte, error) {
