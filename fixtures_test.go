@@ -227,9 +227,19 @@ func signedWithContext(t *testing.T, signed []byte, url string) []byte {
 	return out
 }
 
-// BenchmarkVerifier_Verify: offline, end to end (parse, proof with did:key
-// resolution, issuer binding, validity) for the 50-N-Quad OB3 credential.
-func BenchmarkVerifier_Verify(b *testing.B) {
+// BenchmarkVerifier_Verify: offline, end to end (parse, schema, proof with
+// did:key resolution, issuer binding, validity) for the 50-N-Quad OB3
+// credential.
+func BenchmarkVerifier_Verify(b *testing.B) { benchmarkVerify(b) }
+
+// BenchmarkVerifier_VerifyWithoutTypeSchema is BenchmarkVerifier_Verify
+// without the OB 3.0 type schema (IgnoreTypeSchemaUnsafe): the difference
+// is what that check costs.
+func BenchmarkVerifier_VerifyWithoutTypeSchema(b *testing.B) {
+	benchmarkVerify(b, microcred.IgnoreTypeSchemaUnsafe())
+}
+
+func benchmarkVerify(b *testing.B, opts ...microcred.PolicyOption) {
 	key := testKey(b, 1)
 	data, err := os.ReadFile("testdata/ob3/achievement-credential.json")
 	if err != nil {
@@ -241,7 +251,10 @@ func BenchmarkVerifier_Verify(b *testing.B) {
 	}
 	signed := issue(b, key, data)
 	v := newVerifier(b, checkAt)
-	policy := trust(b, key.DID().String())
+	policy, err := microcred.NewPolicy(append(opts, microcred.TrustIssuers(key.DID().String()))...)
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := v.Verify(context.Background(), signed, policy); err != nil {
