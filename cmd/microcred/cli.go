@@ -231,7 +231,8 @@ func writeHelp(ctx context.Context, w io.Writer, c command, sub string) {
 }
 
 // synopsis returns c's usage lines indented by two spaces (continuation
-// lines keep their own indentation), without a leading "usage:" line.
+// lines, written aligned under the first, keep that alignment), without
+// a leading "usage:" line.
 func synopsis(c command) string {
 	u := strings.TrimRight(c.usage, "\n")
 	if first, rest, ok := strings.Cut(u, "\n"); ok && strings.EqualFold(strings.TrimSpace(first), "usage:") {
@@ -239,7 +240,10 @@ func synopsis(c command) string {
 	}
 	var b strings.Builder
 	for _, line := range strings.Split(u, "\n") {
-		b.WriteString("  " + strings.TrimPrefix(line, "  ") + "\n")
+		if t := strings.TrimLeft(line, " "); strings.HasPrefix(t, "microcred ") {
+			line = t // a synopsis line, however the usage text indents it
+		}
+		b.WriteString("  " + line + "\n")
 	}
 	return b.String()
 }

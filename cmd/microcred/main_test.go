@@ -247,6 +247,9 @@ func TestPresent(t *testing.T) {
 	vp := writeFile(t, dir, "vp.json", []byte(r.stdout))
 	v := runCLI(t, "verify", "--any-issuer", "--challenge", "abc", "--domain", "employer.example", vp)
 	assert.Equal(t, 0, v.code, v.stdout)
+	// A receipt given with a presentation is not ignored.
+	v = runCLI(t, "verify", "--any-issuer", "--challenge", "abc", "--domain", "employer.example", "--receipt", vp, vp)
+	assert.Equal(t, 2, v.code, v.stdout)
 	v = runCLI(t, "verify", "--challenge", "xyz", "--domain", "employer.example", vp)
 	assert.Equal(t, 1, v.code, "wrong challenge")
 	v = runCLI(t, "verify", vp)

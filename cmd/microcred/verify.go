@@ -436,6 +436,10 @@ func (e *verifyEnv) verifyFile(ctx context.Context, file string) *fileReport {
 		return &fileReport{file: file, readErr: usagef("--require-level needs --receipt (or a MerkleProof2019 credential)")}
 	}
 	if isPresentation(input) {
+		if e.ro.path != "" {
+			// Never silently unchecked: a receipt is a credential's.
+			return &fileReport{file: file, readErr: usagef("--receipt is the receipt of a credential, and %s is a presentation", file)}
+		}
 		pres, verr := e.v.VerifyPresentation(ctx, input, e.policy, e.pres)
 		rep := &fileReport{
 			file: file, verified: verr == nil, holder: pres.Holder,
