@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -137,6 +138,16 @@ func TestWorkBudgets(t *testing.T) {
 			d["credentialSubject"].(map[string]any)["knows"] = mids
 			return d
 		}},
+		// The schema check runs before the proof check, over all of it.
+		"an OB 3.0 credential with 9,000 alignments, each outside the schema": {proof.ErrNoVerifiedProof, func() map[string]any {
+			d := obBudgetBase(t, issuer.DID().String(), base()["proof"])
+			al := make([]any, 9000)
+			for i := range al {
+				al[i] = map[string]any{"type": []any{"Alignment"}, "targetUrl": fmt.Sprintf("https://framework.example/skills/s%d", i), "targetType": "ceasn:Competency"} // no targetName
+			}
+			d["credentialSubject"].(map[string]any)["achievement"].(map[string]any)["alignment"] = al
+			return d
+		}},
 		"more statements than the quad limit": {rdfc.ErrTooManyQuads, func() map[string]any {
 			d := base()
 			d["@context"] = []any{"https://www.w3.org/ns/credentials/v2", map[string]any{"tag": "https://example.org/v#tag"}}
@@ -162,4 +173,16 @@ func TestWorkBudgets(t *testing.T) {
 			t.Logf("%d bytes refused in %v: %.200v", len(data), took, err)
 		})
 	}
+}
+
+// obBudgetBase is the OB 3.0 test credential issued by issuer, with proof.
+func obBudgetBase(t *testing.T, issuer string, proof any) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile("testdata/ob3/achievement-credential.json")
+	require.NoError(t, err)
+	var d map[string]any
+	require.NoError(t, json.Unmarshal(data, &d))
+	d["issuer"].(map[string]any)["id"] = issuer
+	d["proof"] = proof
+	return d
 }

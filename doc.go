@@ -20,7 +20,9 @@
 // VC-JWT).
 //
 // [Verifier.Verify] runs, in order: parse (JSON with embedded proofs, a
-// compact JWT, or a PNG/SVG badge carrying either), schema, proof, issuer,
+// compact JWT, or a PNG/SVG badge carrying either), schema (what
+// credentialSchema names, and an OB 3.0 credential's type schema, see
+// openbadges.Schemas.For), proof, issuer,
 // disclosure (only for selectively disclosed credentials), refresh (only
 // with [WithRefresher], at most once), status, validity,
 // endorsements, anchor (with [WithReceipts] or when the policy says

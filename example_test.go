@@ -76,7 +76,7 @@ func Example() {
 	// Output:
 	// issuer: did:key:z6MkvDqGT54cXesYGvABpF1UapVNwjCqRcafi4Px6Thv5T3Z
 	// parse passed
-	// schema skipped
+	// schema passed
 	// proof passed
 	// issuer passed
 	// status skipped

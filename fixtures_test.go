@@ -20,6 +20,7 @@ import (
 	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/vc/contexts"
+	"github.com/onchaincert/microcred/vc/openbadges"
 	"github.com/onchaincert/microcred/vc/status"
 )
 
@@ -61,6 +62,16 @@ func TestVectors(t *testing.T) {
 				assert.ErrorIs(t, err, microcred.ErrNotYetValid)
 			case "invalid: unknown-context":
 				assert.ErrorIs(t, err, contexts.ErrUnknownContext)
+			case "invalid: schema":
+				assert.ErrorIs(t, err, openbadges.ErrSchema)
+				c, _ := res.Check(microcred.CheckProof)
+				assert.Equal(t, microcred.Passed, c.Outcome, "the signature itself is fine")
+				lax, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe(), microcred.TrustStatusListIssuers(dccStatusIssuer), microcred.IgnoreTypeSchemaUnsafe())
+				require.NoError(t, err)
+				res, err = v.Verify(context.Background(), data, lax)
+				require.NoError(t, err, "it verifies when the type schema is not required")
+				c, _ = res.Check(microcred.CheckSchema)
+				assert.Equal(t, microcred.Skipped, c.Outcome)
 			case "invalid: signature":
 				assert.ErrorIs(t, err, proof.ErrInvalidSignature)
 			case "invalid: endorsement":
@@ -216,9 +227,19 @@ func signedWithContext(t *testing.T, signed []byte, url string) []byte {
 	return out
 }
 
-// BenchmarkVerifier_Verify: offline, end to end (parse, proof with did:key
-// resolution, issuer binding, validity) for the 50-N-Quad OB3 credential.
-func BenchmarkVerifier_Verify(b *testing.B) {
+// BenchmarkVerifier_Verify: offline, end to end (parse, schema, proof with
+// did:key resolution, issuer binding, validity) for the 50-N-Quad OB3
+// credential.
+func BenchmarkVerifier_Verify(b *testing.B) { benchmarkVerify(b) }
+
+// BenchmarkVerifier_VerifyWithoutTypeSchema is BenchmarkVerifier_Verify
+// without the OB 3.0 type schema (IgnoreTypeSchemaUnsafe): the difference
+// is what that check costs.
+func BenchmarkVerifier_VerifyWithoutTypeSchema(b *testing.B) {
+	benchmarkVerify(b, microcred.IgnoreTypeSchemaUnsafe())
+}
+
+func benchmarkVerify(b *testing.B, opts ...microcred.PolicyOption) {
 	key := testKey(b, 1)
 	data, err := os.ReadFile("testdata/ob3/achievement-credential.json")
 	if err != nil {
@@ -230,7 +251,10 @@ func BenchmarkVerifier_Verify(b *testing.B) {
 	}
 	signed := issue(b, key, data)
 	v := newVerifier(b, checkAt)
-	policy := trust(b, key.DID().String())
+	policy, err := microcred.NewPolicy(append(opts, microcred.TrustIssuers(key.DID().String()))...)
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := v.Verify(context.Background(), signed, policy); err != nil {

@@ -112,10 +112,13 @@ func TestIssueAndVerify(t *testing.T) {
 			assert.Equal(t, key.DID().String(), res.Credential.Issuer().ID)
 			assert.Equal(t, key.VerificationMethod(), res.VerificationMethod)
 			assert.Equal(t, map[string]microcred.Outcome{
-				microcred.CheckParse: microcred.Passed, microcred.CheckSchema: microcred.Skipped, microcred.CheckProof: microcred.Passed,
+				microcred.CheckParse: microcred.Passed, microcred.CheckSchema: microcred.Passed, microcred.CheckProof: microcred.Passed,
 				microcred.CheckIssuer: microcred.Passed, microcred.CheckStatus: microcred.Skipped, microcred.CheckValidity: microcred.Passed,
 				microcred.CheckEndorsements: microcred.Skipped,
 			}, outcomes(res))
+			c, _ := res.Check(microcred.CheckSchema)
+			assert.Equal(t, openbadges.SchemaAchievementCredential+" (type OpenBadgeCredential)", c.Detail,
+				"an OB 3.0 credential that names no schema is checked against its type's, and the report says which")
 			assert.Equal(t, checkAt, res.At)
 		})
 	}
@@ -251,8 +254,32 @@ func TestConstructorsFailClosed(t *testing.T) {
 	assert.Error(t, err, "a policy must say whom to trust")
 	_, err = microcred.NewPolicy(microcred.AnyIssuerUnsafe(), microcred.TrustIssuers("did:example:1"))
 	assert.Error(t, err, "conflicting trust options")
+	_, err = microcred.NewPolicy(microcred.TrustNoIssuer(), microcred.TrustIssuers("did:example:1"))
+	assert.Error(t, err, "conflicting trust options")
+	_, err = microcred.NewPolicy(microcred.TrustNoIssuer(), microcred.AnyIssuerUnsafe())
+	assert.Error(t, err, "conflicting trust options")
 	_, err = microcred.NewIssuer(nil)
 	assert.Error(t, err)
+}
+
+// TrustNoIssuer: the issuer check fails with ErrUntrustedIssuer (not a
+// mismatch: the key is the issuer's), and every other check still runs.
+func TestTrustNoIssuer(t *testing.T) {
+	key := testKey(t, 1)
+	signed := issue(t, key, obCredential(t, key.DID().String()))
+	policy, err := microcred.NewPolicy(microcred.TrustNoIssuer())
+	require.NoError(t, err)
+	res, err := newVerifier(t, checkAt).Verify(context.Background(), signed, policy)
+	assert.ErrorIs(t, err, microcred.ErrUntrustedIssuer)
+	assert.NotErrorIs(t, err, microcred.ErrIssuerMismatch)
+	assert.False(t, res.Verified)
+	assert.Nil(t, res.Credential)
+	assert.Equal(t, key.DID().String(), res.Issuer)
+	assert.Equal(t, map[string]microcred.Outcome{
+		microcred.CheckParse: microcred.Passed, microcred.CheckSchema: microcred.Passed, microcred.CheckProof: microcred.Passed,
+		microcred.CheckIssuer: microcred.Failed, microcred.CheckStatus: microcred.Skipped, microcred.CheckValidity: microcred.Passed,
+		microcred.CheckEndorsements: microcred.Skipped,
+	}, outcomes(res))
 }
 
 func TestReportMarshalsOutcomeNames(t *testing.T) {

@@ -3,6 +3,7 @@ package microcred
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/internal/vcinternal"
 	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/proof/ecdsasd2023"
 	"github.com/onchaincert/microcred/proof/vcjwt"
 	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/bake"
@@ -166,15 +168,19 @@ func NewVerifier(t Trusted, opts ...VerifierOption) (*Verifier, error) {
 // Policy says what a verification requires beyond intact proofs. Build it
 // with [NewPolicy]; the zero Policy fails every verification.
 type Policy struct {
-	issuers       map[string]bool
-	anyIssuer     bool
-	ignoreStatus  bool
-	statusIssuers map[string]bool
-	statusMaxAge  time.Duration // 0: no limit
-	recipient     string
-	anchorLevel   anchor.Level // LevelNone: not required
-	disclosure    disclosurePolicy
-	valid         bool
+	issuers      map[string]bool
+	anyIssuer    bool
+	noIssuer     bool // TrustNoIssuer
+	ignoreStatus bool
+	// ignoreTypeSchema: an OB 3.0 credential is not checked against its
+	// type's schema (IgnoreTypeSchemaUnsafe).
+	ignoreTypeSchema bool
+	statusIssuers    map[string]bool
+	statusMaxAge     time.Duration // 0: no limit
+	recipient        string
+	anchorLevel      anchor.Level // LevelNone: not required
+	disclosure       disclosurePolicy
+	valid            bool
 }
 
 // PolicyOption configures a [Policy].
@@ -196,6 +202,19 @@ func TrustIssuers(ids ...string) PolicyOption {
 	}
 }
 
+// TrustNoIssuer trusts no issuer: every credential fails the issuer check
+// with an error wrapping ErrUntrustedIssuer, and every other check still
+// runs, so the report shows whether the signature holds and whose key
+// made it. It is the policy of a verifier that has not been told whom to
+// trust (the CLI without --trust or --any-issuer) and must still say what
+// it found.
+func TrustNoIssuer() PolicyOption {
+	return func(p *Policy) error {
+		p.noIssuer = true
+		return nil
+	}
+}
+
 // AnyIssuerUnsafe accepts a credential from any issuer whose key signed
 // it. The proof must still be made by a key the issuer controls; what is
 // lost is the check that the issuer is one you trust.
@@ -211,6 +230,20 @@ func AnyIssuerUnsafe() PolicyOption {
 func IgnoreStatusUnsafe() PolicyOption {
 	return func(p *Policy) error {
 		p.ignoreStatus = true
+		return nil
+	}
+}
+
+// IgnoreTypeSchemaUnsafe does not check an OB 3.0 credential against the
+// 1EdTech schema of its type (AchievementCredential or
+// EndorsementCredential) when it does not name that schema itself; the
+// schemas its credentialSchema names are still checked. It is for
+// verifiers that must accept issuers whose credentials do not conform to
+// the OB 3.0 data model (an achievementType outside the vocabulary, a
+// single identifier object where the model has a list).
+func IgnoreTypeSchemaUnsafe() PolicyOption {
+	return func(p *Policy) error {
+		p.ignoreTypeSchema = true
 		return nil
 	}
 }
@@ -249,8 +282,9 @@ func MaxStatusListAge(d time.Duration) PolicyOption {
 	}
 }
 
-// NewPolicy returns a Policy. It must say whom to trust: TrustIssuers or,
-// deliberately, AnyIssuerUnsafe; both together is an error.
+// NewPolicy returns a Policy. It must say whom to trust: TrustIssuers,
+// TrustNoIssuer or, deliberately, AnyIssuerUnsafe; two of them together
+// are an error.
 func NewPolicy(opts ...PolicyOption) (Policy, error) {
 	p := Policy{issuers: make(map[string]bool)}
 	for _, o := range opts {
@@ -261,8 +295,10 @@ func NewPolicy(opts ...PolicyOption) (Policy, error) {
 	switch {
 	case p.anyIssuer && len(p.issuers) > 0:
 		return Policy{}, errors.New("microcred: TrustIssuers and AnyIssuerUnsafe conflict")
-	case !p.anyIssuer && len(p.issuers) == 0:
-		return Policy{}, errors.New("microcred: the policy must name trusted issuers (TrustIssuers) or opt out with AnyIssuerUnsafe")
+	case p.noIssuer && (p.anyIssuer || len(p.issuers) > 0):
+		return Policy{}, errors.New("microcred: TrustNoIssuer conflicts with TrustIssuers and AnyIssuerUnsafe")
+	case !p.anyIssuer && !p.noIssuer && len(p.issuers) == 0:
+		return Policy{}, errors.New("microcred: the policy must name trusted issuers (TrustIssuers), trust none (TrustNoIssuer) or opt out with AnyIssuerUnsafe")
 	}
 	p.valid = true
 	return p, nil
@@ -276,7 +312,9 @@ func NewPolicy(opts ...PolicyOption) (Policy, error) {
 //
 // Checks, in order: parse (strict JSON, VCDM shape), schema (each
 // credentialSchema of type 1EdTechJsonSchemaValidator2019 or JsonSchema,
-// against the embedded OB 3.0 schemas; Skipped if there is none), proof (a configured
+// against the embedded OB 3.0 schemas, and for an OB 3.0 VCDM 2.0
+// credential the 1EdTech schema of its type, see openbadges.Schemas.For;
+// Skipped if there is none), proof (a configured
 // suite's proof verifies, made with a key listed for assertionMethod in its
 // controller's DID document; canonicalization in safe mode), issuer (that
 // controller is the credential's issuer, and the issuer is trusted by
@@ -360,14 +398,9 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 	}
 
 	// schema: every credentialSchema the 1EdTech validator (or VC JSON
-	// Schema) names must be one we embed, and the credential must pass it.
-	if n, err := v.cfg.schemas.CheckSchemas(cred); err != nil {
-		run.fail(CheckSchema, err)
-	} else if n == 0 {
-		run.skip(CheckSchema, fmt.Errorf("%w: the credential names no JSON Schema", ErrNotApplicable))
-	} else {
-		run.pass(CheckSchema, fmt.Sprintf("%d JSON Schema(s) passed", n))
-	}
+	// Schema) names must be one we embed, and the credential must pass it;
+	// an OB 3.0 credential must also pass its type's 1EdTech schema.
+	v.checkSchema(run, cred, decoded, policy)
 
 	// proof
 	var signer *proof.ProofResult
@@ -448,6 +481,80 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 	return res, nil
 }
 
+// checkSchema runs the schema check: the schemas openbadges.Schemas.For
+// lists (those credentialSchema names, and an OB 3.0 credential's type
+// schema), each of which must be embedded and pass. The detail names
+// each schema and why it applied.
+//
+// The type schema does not apply to a selectively disclosed credential
+// (every proof an ecdsa-sd-2023 derived proof): it describes a whole
+// credential, and the holder may withhold members it requires. Reading
+// that from the proofs before the proof check is safe: the credential
+// verifies only if one of them does, so it is then a derived credential.
+func (v *Verifier) checkSchema(run *runner, cred *vc.Credential, decoded map[string]any, policy Policy) {
+	all := v.cfg.schemas.For(cred)
+	uses := all[:0:0]
+	var why string
+	for _, u := range all {
+		switch {
+		case !strings.HasPrefix(u.Reason, "type "):
+			uses = append(uses, u)
+		case policy.ignoreTypeSchema:
+			why = "the OB 3.0 type schema is not checked (IgnoreTypeSchemaUnsafe)"
+		case selectivelyDisclosed(cred):
+			why = "a selectively disclosed credential is not checked against the OB 3.0 type schema, which describes the whole credential"
+		default:
+			uses = append(uses, u)
+		}
+	}
+	if len(uses) == 0 {
+		if why == "" {
+			why = "the credential names no JSON Schema and is not an OB 3.0 credential"
+			if cred.Version() != vc.V2 && (cred.HasType("OpenBadgeCredential") || cred.HasType("AchievementCredential") || cred.HasType("EndorsementCredential")) {
+				why = "the credential names no JSON Schema, and the 1EdTech schemas describe VCDM 2.0 credentials, not this VCDM " + cred.Version().String() + " one"
+			}
+		}
+		run.skip(CheckSchema, fmt.Errorf("%w: %s", ErrNotApplicable, why))
+		return
+	}
+	var errs []error
+	names := make([]string, 0, len(uses))
+	for _, u := range uses {
+		// decoded is the strictly decoded credential (for a JWT, its
+		// payload's): validated as is, not decoded again.
+		if err := v.cfg.schemas.ValidateDecoded(u.URL, decoded); err != nil {
+			errs = append(errs, err)
+		}
+		names = append(names, fmt.Sprintf("%s (%s)", u.URL, u.Reason))
+	}
+	if err := errors.Join(errs...); err != nil {
+		run.fail(CheckSchema, err)
+		return
+	}
+	detail := strings.Join(names, ", ")
+	if why != "" {
+		detail += "; " + why
+	}
+	run.pass(CheckSchema, detail)
+}
+
+// selectivelyDisclosed reports whether every proof of cred is an
+// ecdsa-sd-2023 derived proof (a proof value without the base header).
+func selectivelyDisclosed(cred *vc.Credential) bool {
+	proofs := cred.Proofs()
+	for _, raw := range proofs {
+		var p struct {
+			Type        string `json:"type"`
+			Cryptosuite string `json:"cryptosuite"`
+			ProofValue  string `json:"proofValue"`
+		}
+		if json.Unmarshal(raw, &p) != nil || p.Type != proof.TypeDataIntegrity || p.Cryptosuite != ecdsasd2023.Name || ecdsasd2023.IsBaseProofValue(p.ProofValue) {
+			return false
+		}
+	}
+	return len(proofs) > 0
+}
+
 // issuerProof returns the verified proof the issuer binding rests on: in
 // a proof set, the first verified proof made with a key the issuer
 // controls (a stranger's valid proof placed first must not make a genuine
@@ -511,6 +618,9 @@ func checkIssuer(issuer string, pr *proof.ProofResult, policy Policy) error {
 	}
 	if pr.Controller != issuer || pr.Method == nil || pr.Method.Controller != issuer {
 		return fmt.Errorf("%w: key %s is controlled by %q, issuer is %q", ErrIssuerMismatch, pr.Proof.VerificationMethod, pr.Controller, issuer)
+	}
+	if policy.noIssuer {
+		return fmt.Errorf("%w: %q (the policy trusts no issuer)", ErrUntrustedIssuer, issuer)
 	}
 	if !policy.anyIssuer && !policy.issuers[issuer] {
 		return fmt.Errorf("%w: %q", ErrUntrustedIssuer, issuer)

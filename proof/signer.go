@@ -17,6 +17,8 @@ import (
 //   - RSA (JWT RS256 only): RSASSA-PKCS1-v1_5 over SHA-256(message).
 //
 // ctx is passed through so that remote signers can honour cancellation.
+// [NewSigner] makes a Signer of any crypto.Signer (a cloud KMS or HSM
+// key), converting its signatures to these forms.
 type Signer interface {
 	// VerificationMethod is the absolute DID URL of the key's
 	// verification method, e.g. did:key:z6Mk…#z6Mk….

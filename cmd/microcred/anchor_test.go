@@ -194,34 +194,34 @@ func TestBatchRootReceiptVerify(t *testing.T) {
 	rec1 := filepath.Join(out, "cred1.json"+receiptSuffix)
 	rec0 := filepath.Join(out, "cred0.json"+receiptSuffix)
 	now := "2024-06-01T00:00:00Z"
-	v := runCLI(t, "verify", "--now", now, "--receipt", rec1, cred1)
+	v := runCLI(t, "verify", "--any-issuer", "--now", now, "--receipt", rec1, cred1)
 	require.Equal(t, 0, v.code, v.stdout+v.stderr)
 	assert.Contains(t, v.stdout, "level L3")
 	assert.Contains(t, v.stdout, "chain: bitcoin-regtest")
 	assert.Contains(t, v.stdout, "no finality: true")
 	assert.Contains(t, v.stdout, "confirmations: 1")
 	assert.Contains(t, v.stdout, "stopped: anchor: chain has no finality")
-	v = runCLI(t, "verify", "--now", now, "--receipt", rec1, "--require-level", "L3", cred1)
+	v = runCLI(t, "verify", "--any-issuer", "--now", now, "--receipt", rec1, "--require-level", "L3", cred1)
 	assert.Equal(t, 0, v.code, v.stdout)
 	// Regtest never reaches L4, whatever the checkpoint.
-	v = runCLI(t, "verify", "--now", now, "--receipt", rec1, "--require-level", "L4",
+	v = runCLI(t, "verify", "--any-issuer", "--now", now, "--receipt", rec1, "--require-level", "L4",
 		"--checkpoint", "bitcoin-regtest:"+strings.Repeat("00", 32)+":207fffff", cred1)
 	assert.Equal(t, 1, v.code, v.stdout)
 	assert.Contains(t, v.stdout, "NOT ENOUGH")
 
 	// Another credential's receipt, or a changed credential: exit 1.
-	v = runCLI(t, "verify", "--now", now, "--receipt", rec0, cred1)
+	v = runCLI(t, "verify", "--any-issuer", "--now", now, "--receipt", rec0, cred1)
 	assert.Equal(t, 1, v.code, v.stdout)
 	assert.Contains(t, v.stdout, "leaf does not match")
 	data, err := os.ReadFile(cred1)
 	require.NoError(t, err)
 	// A trailing newline is not part of the leaf (anchor.Leaf trims it)...
-	v = runCLI(t, "verify", "--now", now, "--receipt", rec1, writeFile(t, dir, "newline.json", append(append([]byte(nil), data...), '\n')))
+	v = runCLI(t, "verify", "--any-issuer", "--now", now, "--receipt", rec1, writeFile(t, dir, "newline.json", append(append([]byte(nil), data...), '\n')))
 	assert.Equal(t, 0, v.code, v.stdout)
 	// ...but whitespace inside the JSON is: the signature still holds,
 	// yet these are not the bytes that were anchored.
 	moved := writeFile(t, dir, "moved.json", append([]byte("{ "), data[1:]...))
-	v = runCLI(t, "verify", "--now", now, "--receipt", rec1, moved)
+	v = runCLI(t, "verify", "--any-issuer", "--now", now, "--receipt", rec1, moved)
 	assert.Equal(t, 1, v.code, v.stdout)
 	assert.Contains(t, v.stdout, "proof        passed")
 	assert.Contains(t, v.stdout, "leaf does not match")
@@ -237,10 +237,10 @@ func TestBatchRootReceiptVerify(t *testing.T) {
 	bad, err := json.Marshal(rec)
 	require.NoError(t, err)
 	badRec := writeFile(t, dir, "bad.receipt.json", bad)
-	v = runCLI(t, "verify", "--now", now, "--receipt", badRec, "--require-level", "L3", cred1)
+	v = runCLI(t, "verify", "--any-issuer", "--now", now, "--receipt", badRec, "--require-level", "L3", cred1)
 	assert.Equal(t, 1, v.code, v.stdout)
 	assert.Contains(t, v.stdout, "level L2")
-	v = runCLI(t, "verify", "--now", now, "--receipt", writeFile(t, dir, "junk.receipt.json", []byte(`{"version":1}`)), cred1)
+	v = runCLI(t, "verify", "--any-issuer", "--now", now, "--receipt", writeFile(t, dir, "junk.receipt.json", []byte(`{"version":1}`)), cred1)
 	assert.Equal(t, 1, v.code, v.stdout)
 
 	// A file changed in the batch directory: receipt refuses the batch.
@@ -263,10 +263,10 @@ func TestReceiptEvidence(t *testing.T) {
 	r = runCLI(t, "receipt", "--batch", batchDir, "--chain", "mock", "--txid", "test-anchor", "--out", out)
 	require.Equal(t, 0, r.code, r.stderr)
 	rec := filepath.Join(out, "cred0.json"+receiptSuffix)
-	v := runCLI(t, "verify", "--now", "2024-06-01T00:00:00Z", "--receipt", rec, filepath.Join(batchDir, "cred0.json"))
+	v := runCLI(t, "verify", "--any-issuer", "--now", "2024-06-01T00:00:00Z", "--receipt", rec, filepath.Join(batchDir, "cred0.json"))
 	assert.Equal(t, 0, v.code, v.stdout)
 	assert.Contains(t, v.stdout, "level L1")
-	v = runCLI(t, "verify", "--now", "2024-06-01T00:00:00Z", "--receipt", rec, "--require-level", "L2", filepath.Join(batchDir, "cred0.json"))
+	v = runCLI(t, "verify", "--any-issuer", "--now", "2024-06-01T00:00:00Z", "--receipt", rec, "--require-level", "L2", filepath.Join(batchDir, "cred0.json"))
 	assert.Equal(t, 1, v.code, v.stdout)
 
 	// A raw transaction that does not carry the root is refused.
@@ -321,7 +321,6 @@ func TestBatchReceiptUsageErrors(t *testing.T) {
 		{"verify", "--checkpoint", "bitcoin-mainnet:" + testRoot + ":1d00ffff", files[0]},
 		{"verify", "--require-level", "L2", files[0]},
 		{"verify", "--receipt", f, "--require-level", "L9", files[0]},
-		{"verify", "--receipt", f, "--json", files[0]},
 		{"verify", "--receipt", f, "--checkpoint", "bitcoin-mainnet:" + testRoot, files[0]},
 		{"verify", "--blockcerts-tx", f, files[0]},
 	} {
@@ -406,6 +405,16 @@ func TestBlockcerts(t *testing.T) {
 		assert.Contains(t, v.stdout, "no finality: true")
 		v = runCLI(t, "verify", cert)
 		assert.Equal(t, 1, v.code, v.stdout)
+		// No issuer trusted: not verified (before: VERIFIED and a warning),
+		// and the report says how to trust the issuer.
+		v = runCLI(t, "verify", "--require-level", "L0", cert)
+		assert.Equal(t, 1, v.code, v.stdout)
+		assert.Contains(t, v.stdout, cert+": NOT VERIFIED")
+		assert.Regexp(t, `merkle2019 +passed`, v.stdout)
+		assert.Contains(t, v.stdout, "to trust it: --trust "+did)
+		v = runCLI(t, "verify", "--json", "--require-level", "L0", "--any-issuer", cert)
+		assert.Equal(t, 0, v.code, v.stdout)
+		assert.Contains(t, v.stdout, `"trust":"any-issuer"`)
 	})
 
 	t.Run("bitcoin-testnet", func(t *testing.T) {
@@ -468,7 +477,7 @@ func TestBlockcerts(t *testing.T) {
 		prof := filepath.Join(out, "issuer-profile.json")
 		tx := writeFile(t, dir, "ptx.json", []byte(fmt.Sprintf(`{"remoteHash":%q,"issuingAddress":%q,"time":"2024-01-02T01:00:00Z"}`, root, addr)))
 		cert := filepath.Join(out, "cert2.json")
-		v := runCLI(t, "verify", "--blockcerts-tx", tx, "--issuer-profile", prof, cert)
+		v := runCLI(t, "verify", "--any-issuer", "--blockcerts-tx", tx, "--issuer-profile", prof, cert)
 		assert.Equal(t, 0, v.code, v.stdout+v.stderr)
 		// Without the profile nothing can be resolved: a usage error.
 		v = runCLI(t, "verify", "--blockcerts-tx", tx, cert)

@@ -81,8 +81,7 @@ func parseRoot(s string) ([]byte, error) {
 }
 
 func anchorAddress(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("anchor address", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("anchor address", stderr)
 	keyPath := fs.String("key", "", "secp256k1 key file")
 	network := fs.String("network", "", "mainnet, testnet or regtest")
 	if err := fs.Parse(args); err != nil {
@@ -133,8 +132,7 @@ func (l *utxoList) Set(v string) error {
 }
 
 func anchorBTCBuild(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("anchor btc build", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("anchor btc build", stderr)
 	keyPath := fs.String("key", "", "secp256k1 key file; every --utxo must pay to its P2WPKH address (anchor address)")
 	network := fs.String("network", "", "mainnet, testnet or regtest")
 	var utxos utxoList
@@ -204,8 +202,7 @@ func (w *weiFlag) Set(s string) error {
 }
 
 func anchorETHBuild(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("anchor eth build", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("anchor eth build", stderr)
 	keyPath := fs.String("key", "", "secp256k1 key file (the sender)")
 	chainID := fs.Uint64("chain-id", 0, "EIP-155 chain id: 1 mainnet, 11155111 Sepolia, the dev node's id otherwise (required)")
 	nonce := fs.Uint64("nonce", 0, "the sender's next nonce")

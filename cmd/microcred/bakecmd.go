@@ -2,22 +2,24 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"io"
 	"math"
-	"os"
 
+	"github.com/onchaincert/microcred/internal/limits"
 	"github.com/onchaincert/microcred/vc/bake"
 )
 
+// bakeDetails is bake's help text.
+var bakeDetails = fmt.Sprintf(`Images are read and written up to %d bytes (%d MiB), the limit verify reads
+too; a credential up to %d bytes.`, bake.MaxImageBytes, bake.MaxImageBytes>>20, limits.MaxCredentialBytes)
+
 // bakeCmd: microcred bake --image IN.png|IN.svg --credential FILE --out OUT [--replace]
 func bakeCmd(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("bake", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("bake", stderr)
 	in := fs.String("image", "", "the badge image, PNG or SVG")
 	credPath := fs.String("credential", "", "the signed credential (JSON or JWT)")
 	out := fs.String("out", "", "where to write the baked image")
@@ -27,6 +29,9 @@ func bakeCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	if *in == "" || *credPath == "" || *out == "" || fs.NArg() != 0 {
 		return usagef("usage: microcred bake --image IN.png|IN.svg --credential FILE --out OUT [--replace]")
+	}
+	if err := stdinOnce(*in, *credPath); err != nil {
+		return err
 	}
 	img, err := readImage(*in)
 	if err != nil {
@@ -48,17 +53,20 @@ func bakeCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(*out, baked, 0o644); err != nil {
+	if err := writeOutput(*out, baked, stdout); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "baked %d-byte credential into %s\n", len(bytes.TrimSpace(cred)), *out)
+	report := stdout
+	if *out == "-" {
+		report = stderr // standard output carries the image
+	}
+	fmt.Fprintf(report, "baked %d-byte credential into %s\n", len(bytes.TrimSpace(cred)), *out)
 	return nil
 }
 
 // extract: microcred extract FILE — prints the baked credential.
 func extract(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("extract", stderr)
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
@@ -75,22 +83,6 @@ func extract(args []string, stdout, stderr io.Writer) error {
 	}
 	_, err = stdout.Write(append(p.Data, '\n'))
 	return err
-}
-
-func readImage(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, &usageError{msg: fmt.Sprintf("reading image: %v", err)}
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, bake.MaxImageBytes+1))
-	if err != nil {
-		return nil, &usageError{msg: fmt.Sprintf("reading image: %v", err)}
-	}
-	if len(data) > bake.MaxImageBytes {
-		return nil, &usageError{msg: fmt.Sprintf("%s is larger than %d bytes", path, bake.MaxImageBytes)}
-	}
-	return data, nil
 }
 
 // drawBadge draws a round badge PNG for the demo.

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -44,8 +43,7 @@ type batchManifest struct {
 func batchLeaf(cred []byte) []byte { return anchor.Leaf(cred) }
 
 func batchRoot(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("batch-root", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("batch-root", stderr)
 	out := fs.String("out", "", "batch directory to write (created if missing): the credential files and batch.json")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
@@ -66,6 +64,9 @@ func batchRoot(args []string, stdout, stderr io.Writer) error {
 	m := batchManifest{Version: 1, Mode: anchor.ModeRFC6962.String()}
 	seen := map[string]bool{}
 	var contents [][]byte
+	if err := stdinOnce(fs.Args()...); err != nil {
+		return err
+	}
 	for _, path := range fs.Args() {
 		name := filepath.Base(path)
 		if !credentialFileName(name) {

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
+	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/proof/merkle2019"
@@ -38,8 +38,7 @@ var blockcertsChains = map[string]merkle2019.Blink{
 // runs over the same inputs: the first prints the root to anchor, the
 // second (--anchor-tx) writes the certificates.
 func blockcertsCmd(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("blockcerts", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("blockcerts", stderr)
 	keyPath := fs.String("key", "", "secp256k1 key file: its did:key is the proof's verificationMethod and its address anchors the root")
 	chainName := fs.String("chain", "", "mocknet|bitcoin-testnet|bitcoin-mainnet|ethereum-sepolia|ethereum-mainnet")
 	anchorTx := fs.String("anchor-tx", "", "the transaction that carries the root (Bitcoin: display hex; Ethereum: 0x hash; mocknet: a label); without it, print the root and stop")
@@ -77,6 +76,9 @@ func blockcertsCmd(args []string, stdout, stderr io.Writer) error {
 		if _, err := merkle2019.ParseBlink(blink.String()); err != nil {
 			return usagef("--anchor-tx: %v", err)
 		}
+	}
+	if err := stdinOnce(append([]string{*keyPath}, fs.Args()...)...); err != nil {
+		return err
 	}
 	priv, err := loadSecp256k1(*keyPath)
 	if err != nil {
@@ -244,37 +246,34 @@ type blockcertsTx struct {
 	RawTx            string   `json:"rawTx,omitempty"`
 }
 
-// blockcertsVerifyOptions are the verify flags that apply to a
-// MerkleProof2019 credential.
-type blockcertsVerifyOptions struct {
-	txPath      string
-	profilePath string
-	trust       []string
-	anyIssuer   bool
-	receipt     *receiptOptions
-}
-
 // verifyBlockcerts verifies a credential's MerkleProof2019 proof with the
-// transaction data in o.txPath. The issuer binding is resolved offline:
-// the proof's verificationMethod must be a did:key secp256k1 key of the
-// credential's issuer, and the transaction's sender must be its address.
-func verifyBlockcerts(ctx context.Context, w io.Writer, file string, input []byte, o blockcertsVerifyOptions) error {
-	min, err := o.receipt.level(anchor.L1)
+// transaction data in --blockcerts-tx. The issuer binding is resolved
+// offline: the proof's verificationMethod must be a did:key secp256k1 key
+// of the credential's issuer (or a key of the --issuer-profile), and the
+// transaction's sender must be its address. The report has two checks,
+// merkle2019 (proof, anchor, issuer key) and issuer (trust), and the
+// anchor's assurance.
+func (e *verifyEnv) verifyBlockcerts(ctx context.Context, file string, input []byte) *fileReport {
+	min, err := e.ro.level(anchor.L1)
 	if err != nil {
-		return err
+		return &fileReport{file: file, readErr: err}
 	}
 	if min > anchor.L2 {
-		return usagef("--require-level %s: a MerkleProof2019 proof carries no block evidence (at most L2)", min)
+		return &fileReport{file: file, readErr: usagef("--require-level %s: a MerkleProof2019 proof carries no block evidence (at most L2)", min)}
 	}
 	var tx *merkle2019.TxData
-	if o.txPath != "" {
-		if tx, err = readBlockcertsTx(o.txPath); err != nil {
-			return err
+	if e.bcTx != "" {
+		if tx, err = readBlockcertsTx(e.bcTx); err != nil {
+			return &fileReport{file: file, readErr: err}
 		}
 	}
-	notVerified := func(err error) error {
-		fmt.Fprintf(w, "%s: NOT VERIFIED\n  merkle2019   failed  %s\n", file, strings.ReplaceAll(err.Error(), "\n", "; "))
-		return &exitError{code: 1}
+	res := &microcred.Result{At: e.now, Issuer: credentialIssuer(input)}
+	rep := &fileReport{file: file, res: res, name: unsafeClaimedIssuerName(input), trust: trustNotChecked}
+	notVerified := func(err error) *fileReport {
+		res.Checks = append(res.Checks,
+			microcred.CheckResult{Check: "merkle2019", Outcome: microcred.Failed, Err: err},
+			microcred.CheckResult{Check: microcred.CheckIssuer, Outcome: microcred.Skipped, Err: errors.New("skipped: an earlier check failed")})
+		return rep
 	}
 	// First pass, L0 only: the proof's own claims (which key, which
 	// anchor), needed to pick the issuer key and the transaction.
@@ -282,15 +281,14 @@ func verifyBlockcerts(ctx context.Context, w io.Writer, file string, input []byt
 	if err != nil {
 		return notVerified(err)
 	}
-	issuer, pub, window, err := blockcertsIssuerKey(input, pre.VerificationMethod, o.profilePath, pre.Anchor)
+	res.VerificationMethod = pre.VerificationMethod
+	issuer, pub, window, err := blockcertsIssuerKey(input, pre.VerificationMethod, e.bcProf, pre.Anchor)
 	if ue := (*usageError)(nil); errors.As(err, &ue) {
-		return err
+		return &fileReport{file: file, readErr: err}
 	} else if err != nil {
 		return notVerified(err)
 	}
-	if len(o.trust) > 0 && !containsString(o.trust, issuer) {
-		return notVerified(fmt.Errorf("issuer %s is not trusted (--trust)", issuer))
-	}
+	res.Issuer = issuer
 	opts := merkle2019.Options{Require: min}
 	if pre.Chain != anchor.ChainMock {
 		addr, err := merkle2019.IssuingAddress(pub.SerializeCompressed(), pre.Anchor)
@@ -312,22 +310,40 @@ func verifyBlockcerts(ctx context.Context, w io.Writer, file string, input []byt
 		}
 		return notVerified(fmt.Errorf("%s needs the anchor transaction's data (--blockcerts-tx FILE) to reach %s", pre.Anchor, min))
 	}
-	res, err := merkle2019.Verify(ctx, input, opts)
+	mres, err := merkle2019.Verify(ctx, input, opts)
+	rep.anchor = &anchorReport{level: mres.Level, chain: mres.Chain, noFinality: mres.NoFinality, sender: mres.IssuingAddress, reason: mres.Reason, required: true, min: min, ok: err == nil}
 	if err != nil {
-		fmt.Fprintf(w, "%s: NOT VERIFIED\n  issuer: %s\n", file, issuer)
-		writeAssurance(w, res.Level, res.Chain, res.NoFinality, 0, res.IssuingAddress, err)
-		return &exitError{code: 1}
+		rep.anchor.reason = err
+		return notVerified(err)
 	}
-	fmt.Fprintf(w, "%s: VERIFIED\n  issuer: %s\n  merkle2019   passed  %s, anchor %s\n", file, issuer, pre.VerificationMethod, res.Anchor)
-	writeAssurance(w, res.Level, res.Chain, res.NoFinality, 0, res.IssuingAddress, res.Reason)
-	fmt.Fprintln(w, "  not checked: status, validity dates (MerkleProof2019 verification covers the proof, anchor and issuer key)")
-	if len(o.trust) == 0 && !o.anyIssuer {
-		fmt.Fprintf(w, "  WARNING: issuer trust not checked: %s anchored with its own key, but nobody said it is trusted (--trust %s, or --any-issuer)\n", issuer, issuer)
+	res.Checks = append(res.Checks, microcred.CheckResult{Check: "merkle2019", Outcome: microcred.Passed, Detail: fmt.Sprintf("%s, anchor %s", pre.VerificationMethod, mres.Anchor)})
+	// issuer: trust, decided as for every credential.
+	switch {
+	case e.mode == trustAny:
+		rep.trust = trustAnyIssuer
+		res.Checks = append(res.Checks, microcred.CheckResult{Check: microcred.CheckIssuer, Outcome: microcred.Passed, Detail: "key of the issuer; issuer not checked against a trust list (--any-issuer)"})
+	case e.mode == trustList && containsString(e.trusted, issuer):
+		rep.trust = trustTrusted
+		res.Checks = append(res.Checks, microcred.CheckResult{Check: microcred.CheckIssuer, Outcome: microcred.Passed, Detail: "key of a trusted issuer"})
+	default:
+		rep.trust, rep.hint = trustUntrusted, "--trust "+issuer
+		why := "no issuer is trusted"
+		if e.mode == trustList {
+			why = "not among the trusted issuers"
+		}
+		res.Checks = append(res.Checks, microcred.CheckResult{Check: microcred.CheckIssuer, Outcome: microcred.Failed, Err: fmt.Errorf("%w: %q (%s)", microcred.ErrUntrustedIssuer, issuer, why)})
 	}
-	if o.receipt.path != "" {
-		return checkReceipt(w, input, o.receipt)
+	rep.notes = append(rep.notes, "not checked: status, validity dates (MerkleProof2019 verification covers the proof, anchor and issuer key)")
+	rep.verified = rep.trust != trustUntrusted
+	if e.ro.path != "" {
+		a, err := evalReceipt(input, e.ro)
+		if err != nil {
+			return &fileReport{file: file, readErr: err}
+		}
+		rep.receipt = a
+		rep.verified = rep.verified && a.ok
 	}
-	return nil
+	return rep
 }
 
 func containsString(list []string, s string) bool {
@@ -386,9 +402,9 @@ func blockcertsIssuerKey(input []byte, vm, profilePath string, blink merkle2019.
 	if profilePath == "" {
 		return "", nil, nil, usagef("verificationMethod %q: give the issuer profile with --issuer-profile FILE (nothing is fetched)", vm)
 	}
-	data, err := os.ReadFile(profilePath)
+	data, err := readSmallFile(profilePath, "--issuer-profile")
 	if err != nil {
-		return "", nil, nil, usagef("--issuer-profile: %v", err)
+		return "", nil, nil, err
 	}
 	var prof blockcertsProfile
 	if err := json.Unmarshal(data, &prof); err != nil {
@@ -508,9 +524,9 @@ func issuerProfile(url, name string, pub *secp256k1.PublicKey, blink merkle2019.
 }
 
 func readBlockcertsTx(path string) (*merkle2019.TxData, error) {
-	data, err := os.ReadFile(path)
+	data, err := readSmallFile(path, "--blockcerts-tx")
 	if err != nil {
-		return nil, usagef("--blockcerts-tx: %v", err)
+		return nil, err
 	}
 	var j blockcertsTx
 	dec := json.NewDecoder(bytes.NewReader(data))

@@ -7,10 +7,8 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -40,13 +38,20 @@ func demoCredential(issuer string, now time.Time) []byte {
 }
 
 func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	out := fs.String("out", "", "also write the baked badge PNG here")
+	fs := newFlagSet("demo", stderr)
+	out := fs.String("out", "", "also write the baked badge PNG here (- writes it to standard output, and the narrative to standard error)")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
+	if fs.NArg() != 0 {
+		return usagef("demo takes no arguments")
+	}
 	now := time.Now()
+	image := stdout
+	if *out == "-" {
+		stdout = stderr // standard output carries the image
+	}
+	st := styleFor(stdout)
 
 	fmt.Fprintln(stdout, "== 1. The school generates its signing key (did:key, Ed25519)")
 	key, err := didkey.GenerateEd25519()
@@ -82,7 +87,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *out != "" {
-		if err := os.WriteFile(*out, baked, 0o644); err != nil {
+		if err := writeOutput(*out, baked, image); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "   wrote %s (%d bytes)\n\n", *out, len(baked))
@@ -102,7 +107,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	start = time.Now()
 	res, verr := v.Verify(ctx, baked, policy)
 	verifyTime := time.Since(start)
-	writeTextReport(stdout, "badge.png", res)
+	writeReport(stdout, st, "badge.png", res)
 	if verr != nil {
 		return fmt.Errorf("the demo credential did not verify: %w", verr)
 	}
@@ -114,7 +119,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		tampered = bytes.Replace(signed, []byte(`"92"`), []byte(`"99"`), 1)
 	}
 	res, verr = v.Verify(ctx, tampered, policy)
-	writeTextReport(stdout, "badge-tampered.json", res)
+	writeReport(stdout, st, "badge-tampered.json", res)
 	if verr == nil {
 		return fmt.Errorf("the tampered credential verified")
 	}

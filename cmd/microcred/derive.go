@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 
@@ -12,8 +11,7 @@ import (
 // derive: the holder of an ecdsa-sd-2023 base proof discloses chosen
 // members (plus the issuer's mandatory ones) in a derived credential.
 func derive(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("derive", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("derive", stderr)
 	var reveal stringList
 	fs.Var(&reveal, "reveal", "JSON pointer of a member to disclose (repeatable), e.g. /credentialSubject/achievement/name")
 	if err := fs.Parse(args); err != nil {

@@ -1,10 +1,10 @@
 package main
 
 import (
+	"context"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -75,12 +75,11 @@ func keyTypeName(t didkey.KeyType) string {
 }
 
 func keyGenerate(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("key generate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("key generate", stderr)
 	typ := fs.String("type", "ed25519", "key type: ed25519, p256, p384, secp256k1, rsa (RS256 JWTs; a did:jwk) or jwk (a P-256 did:jwk)")
 	method := fs.String("did", "key", "DID method of the identity: key (did:key) or jwk (did:jwk, the key as a JWK)")
 	seedHex := fs.String("seed", "", "32-byte seed in hex (deterministic key; for tests and demos)")
-	out := fs.String("out", "", "key file to write (mode 0600)")
+	out := fs.String("out", "", "key file to write (mode 0600, never overwritten); - writes it to standard output and the DID to standard error")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
@@ -89,6 +88,11 @@ func keyGenerate(args []string, stdout, stderr io.Writer) error {
 	}
 	if *out == "" {
 		return usagef("--out is required")
+	}
+	// The DID goes to stdout, unless the key file does.
+	didOut := stdout
+	if *out == "-" {
+		didOut = stderr
 	}
 	if strings.ToLower(*typ) == "jwk" {
 		*typ, *method = "p256", "jwk"
@@ -109,10 +113,10 @@ func keyGenerate(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		kf := &keyFile{Type: "rsa", DID: k.DID().String(), VerificationMethod: k.VerificationMethod(), PrivateKeyJwk: jwk}
-		if err := writeKeyFile(*out, kf); err != nil {
+		if err := writeKeyFile(*out, kf, stdout); err != nil {
 			return err
 		}
-		fmt.Fprintln(stdout, k.DID().String())
+		fmt.Fprintln(didOut, k.DID().String())
 		return nil
 	}
 	kt, ok := keyTypes[strings.ToLower(*typ)]
@@ -146,17 +150,22 @@ func keyGenerate(args []string, stdout, stderr io.Writer) error {
 		kf.DID, _, _ = strings.Cut(kf.VerificationMethod, "#")
 		kf.PublicKeyMultibase = ""
 	}
-	if err := writeKeyFile(*out, kf); err != nil {
+	if err := writeKeyFile(*out, kf, stdout); err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, kf.DID)
+	fmt.Fprintln(didOut, kf.DID)
 	return nil
 }
 
-// writeKeyFile writes a key file with mode 0600, never overwriting one.
-func writeKeyFile(path string, kf *keyFile) error {
+// writeKeyFile writes a key file with mode 0600, never overwriting one;
+// "-" writes it to stdout.
+func writeKeyFile(path string, kf *keyFile, stdout io.Writer) error {
 	data, err := json.MarshalIndent(kf, "", "  ")
 	if err != nil {
+		return err
+	}
+	if path == "-" {
+		_, err := stdout.Write(append(data, '\n'))
 		return err
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
@@ -193,9 +202,9 @@ func newKeyFile(key *didkey.Key) (*keyFile, error) {
 
 // loadKey reads a key file and checks that its parts agree.
 func loadKey(path string) (signingKey, error) {
-	data, err := os.ReadFile(path)
+	data, err := readSmallFile(path, "reading key file")
 	if err != nil {
-		return nil, &usageError{msg: fmt.Sprintf("reading key file: %v", err)}
+		return nil, err
 	}
 	var kf keyFile
 	dec := json.NewDecoder(strings.NewReader(string(data)))
@@ -243,4 +252,12 @@ func keyFromSecret(kt didkey.KeyType, s string) (*didkey.Key, error) {
 		return nil, errors.New("privateKeyMultibase is not a key of the file's type")
 	}
 	return didkey.NewFromPrivate(kt, b)
+}
+
+// keyCmd: microcred key generate ...
+func keyCmd(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "generate" {
+		return usagef("usage: microcred key generate --type TYPE [--seed HEX] --out FILE")
+	}
+	return keyGenerate(args[1:], stdout, stderr)
 }

@@ -118,7 +118,7 @@ func TestSignVerify(t *testing.T) {
 			assert.Equal(t, did, signed["issuer"].(map[string]any)["id"])
 			assert.Equal(t, "2024-01-01T00:00:00Z", signed["proof"].(map[string]any)["created"])
 
-			v := runCLI(t, "verify", "--now", "2024-06-01T00:00:00Z", signedPath)
+			v := runCLI(t, "verify", "--now", "2024-06-01T00:00:00Z", "--trust", did, signedPath)
 			assert.Equal(t, 0, v.code, v.stdout+v.stderr)
 			assert.Contains(t, v.stdout, "VERIFIED")
 
@@ -130,8 +130,11 @@ func TestSignVerify(t *testing.T) {
 			require.Len(t, rep.Checks, 7)
 			for _, c := range rep.Checks {
 				want := "passed"
-				if c.Check == "schema" || c.Check == "status" || c.Check == "endorsements" {
-					want = "skipped" // no JSON Schema, no status entry, no endorsements
+				if c.Check == "status" || c.Check == "endorsements" {
+					want = "skipped" // no status entry, no endorsements
+				}
+				if c.Check == "schema" {
+					assert.Contains(t, c.Detail, "ob_v3p0_achievementcredential_schema.json (type OpenBadgeCredential)", "the report says which schema")
 				}
 				assert.Equal(t, want, c.Outcome.String(), c.Check)
 			}
@@ -191,7 +194,7 @@ func TestSignVerifyECDSA(t *testing.T) {
 			}
 			assert.Contains(t, r.stdout, `"cryptosuite":"`+want+`"`)
 			p := writeFile(t, dir, typ+suite+"-signed.json", []byte(r.stdout))
-			v := runCLI(t, "verify", "--now", "2024-06-01T00:00:00Z", p)
+			v := runCLI(t, "verify", "--now", "2024-06-01T00:00:00Z", "--any-issuer", p)
 			assert.Equal(t, 0, v.code, v.stdout)
 		}
 		r = runCLI(t, "sign", "--key", keyPath, "--suite", "eddsa-rdfc-2022", "--set-issuer", in)
@@ -213,7 +216,7 @@ func TestSignVerifyJWT(t *testing.T) {
 			require.Equal(t, 0, r.code, r.stderr)
 			assert.Equal(t, 2, strings.Count(strings.TrimSpace(r.stdout), "."), "a compact JWS")
 			p := writeFile(t, dir, typ+format+".jwt", []byte(r.stdout))
-			v := runCLI(t, "verify", "--now", "2024-06-01T00:00:00Z", p)
+			v := runCLI(t, "verify", "--now", "2024-06-01T00:00:00Z", "--any-issuer", p)
 			assert.Equal(t, 0, v.code, v.stdout)
 			assert.Contains(t, v.stdout, "JWT")
 		}
@@ -242,8 +245,11 @@ func TestPresent(t *testing.T) {
 	r = runCLI(t, "present", "--key", holderKey, "--challenge", "abc", "--domain", "employer.example", cred, jwt)
 	require.Equal(t, 0, r.code, r.stderr)
 	vp := writeFile(t, dir, "vp.json", []byte(r.stdout))
-	v := runCLI(t, "verify", "--challenge", "abc", "--domain", "employer.example", vp)
+	v := runCLI(t, "verify", "--any-issuer", "--challenge", "abc", "--domain", "employer.example", vp)
 	assert.Equal(t, 0, v.code, v.stdout)
+	// A receipt given with a presentation is not ignored.
+	v = runCLI(t, "verify", "--any-issuer", "--challenge", "abc", "--domain", "employer.example", "--receipt", vp, vp)
+	assert.Equal(t, 2, v.code, v.stdout)
 	v = runCLI(t, "verify", "--challenge", "xyz", "--domain", "employer.example", vp)
 	assert.Equal(t, 1, v.code, "wrong challenge")
 	v = runCLI(t, "verify", vp)
@@ -255,7 +261,7 @@ func TestPresent(t *testing.T) {
 		r = runCLI(t, "present", "--key", holderKey, "--challenge", "abc", "--domain", "employer.example", "--format", format, cred, jwt)
 		require.Equal(t, 0, r.code, r.stderr)
 		tok := writeFile(t, dir, "vp-"+strings.ReplaceAll(format, "+", "")+".jwt", []byte(r.stdout))
-		v = runCLI(t, "verify", "--challenge", "abc", "--domain", "employer.example", tok)
+		v = runCLI(t, "verify", "--any-issuer", "--challenge", "abc", "--domain", "employer.example", tok)
 		assert.Equal(t, 0, v.code, "%s: %s", format, v.stdout)
 		assert.Contains(t, v.stdout, "nonce and audience match")
 		v = runCLI(t, "verify", "--challenge", "xyz", "--domain", "employer.example", tok)
@@ -279,7 +285,7 @@ func TestRSAKeyJWT(t *testing.T) {
 	r = runCLI(t, "sign", "--key", keyPath, "--format", "jwt", "--alg", "RS256", "--set-issuer", in)
 	require.Equal(t, 0, r.code, r.stderr)
 	p := writeFile(t, dir, "rsa.jwt", []byte(r.stdout))
-	v := runCLI(t, "verify", "--now", "2024-06-01T00:00:00Z", p)
+	v := runCLI(t, "verify", "--now", "2024-06-01T00:00:00Z", "--any-issuer", p)
 	assert.Equal(t, 0, v.code, v.stdout)
 	assert.Contains(t, v.stdout, "RS256")
 	r = runCLI(t, "sign", "--key", keyPath, "--set-issuer", in)
@@ -306,7 +312,7 @@ func TestBakeExtractVerify(t *testing.T) {
 		e := runCLI(t, "extract", out)
 		require.Equal(t, 0, e.code, e.stderr)
 		assert.JSONEq(t, strings.TrimSpace(r.stdout[:0])+mustRead(t, signed), e.stdout)
-		v := runCLI(t, "verify", "--now", "2024-06-01T00:00:00Z", out)
+		v := runCLI(t, "verify", "--now", "2024-06-01T00:00:00Z", "--any-issuer", out)
 		assert.Equal(t, 0, v.code, v.stdout)
 		assert.Equal(t, 1, runCLI(t, "bake", "--image", out, "--credential", signed, "--out", out+"2").code, "already baked")
 		assert.Equal(t, 0, runCLI(t, "bake", "--replace", "--image", out, "--credential", signed, "--out", out+"2").code)
@@ -386,10 +392,11 @@ func TestStatusCommands(t *testing.T) {
 	assert.Equal(t, 0, r.code, r.stdout)
 	assert.NotContains(t, r.stdout, "WARNING")
 
-	// Without --trust the report names the issuer and warns.
+	// Without --trust no issuer is trusted; the report names the issuer
+	// and the flag that trusts them.
 	r = runCLI(t, "verify", "--status-list", url+"="+list, signed)
-	assert.Equal(t, 0, r.code, r.stdout)
-	assert.Contains(t, r.stdout, "WARNING: issuer trust not checked: "+issuer)
+	assert.Equal(t, 1, r.code, r.stdout)
+	assert.Contains(t, r.stdout, "to trust it: --trust "+issuer)
 
 	assert.Equal(t, 2, runCLI(t, "verify", "--trust", issuer, "--any-issuer", signed).code)
 	assert.Equal(t, 2, runCLI(t, "status", "create", "--key", key, "--url", url, "--purpose", "bogus", "--out", list).code)

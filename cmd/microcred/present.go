@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -19,8 +18,7 @@ import (
 // present wraps credentials in a presentation signed by the holder's key
 // for the verifier's challenge (and domain).
 func present(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("present", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("present", stderr)
 	keyPath := fs.String("key", "", "the holder's key file")
 	challenge := fs.String("challenge", "", "the verifier's challenge (required)")
 	domain := fs.String("domain", "", "the verifier's domain")
@@ -35,6 +33,9 @@ func present(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case "di", "jwt", "vp+jwt":
 	default:
 		return usagef("unknown --format %q (want di, jwt or vp+jwt)", *format)
+	}
+	if err := stdinOnce(append([]string{*keyPath}, fs.Args()...)...); err != nil {
+		return err
 	}
 	key, err := loadKey(*keyPath)
 	if err != nil {

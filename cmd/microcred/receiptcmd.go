@@ -52,9 +52,9 @@ func readHexFile(flagName, path string) ([]byte, error) {
 }
 
 func readHexLines(flagName, path string) ([][]byte, error) {
-	data, err := os.ReadFile(path)
+	data, err := readEvidenceFile(path, "--"+flagName)
 	if err != nil {
-		return nil, usagef("--%s: %v", flagName, err)
+		return nil, err
 	}
 	var out [][]byte
 	for i, line := range strings.Split(string(data), "\n") {
@@ -72,8 +72,7 @@ func readHexLines(flagName, path string) ([][]byte, error) {
 }
 
 func receiptCmd(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("receipt", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("receipt", stderr)
 	batchDir := fs.String("batch", "", "batch directory written by batch-root")
 	chainName := fs.String("chain", "", "bitcoin-mainnet|bitcoin-testnet|bitcoin-regtest|ethereum-mainnet|ethereum-sepolia|ethereum-dev|mock")
 	txid := fs.String("txid", "", "the anchor transaction's id (Bitcoin: display hex; Ethereum: 0x hash; mock: a label)")
@@ -234,7 +233,7 @@ type receiptOptions struct {
 }
 
 func (o *receiptOptions) register(fs *flag.FlagSet) {
-	fs.StringVar(&o.path, "receipt", "", "FILE: an anchor receipt (microcred receipt); the credential's bytes must be its leaf")
+	fs.StringVar(&o.path, "receipt", "", "FILE: an anchor receipt (microcred receipt) of the one credential given; the credential's bytes must be its leaf, and the verdict requires its level")
 	fs.Var(&o.checkpoints, "checkpoint", "CHAIN:BLOCKHASH[:NBITS] a block you trust (repeatable); bitcoin-mainnet needs NBITS, the easiest compact target accepted, in hex")
 	fs.StringVar(&o.requireLevel, "require-level", "", "lowest anchor assurance accepted: L0..L4 (default L1 with --receipt; MerkleProof2019 proofs: at most L2)")
 	fs.IntVar(&o.confirmations, "confirmations", 0, "N for L4 (default 6)")
@@ -279,26 +278,43 @@ func (o *receiptOptions) parseCheckpoints() ([]anchor.Checkpoint, error) {
 	return cps, nil
 }
 
-// checkReceipt verifies that the receipt at o.path holds the credential
-// bytes cred and reports the anchor assurance; it returns an exitError
-// if the required level is not reached.
-func checkReceipt(w io.Writer, cred []byte, o *receiptOptions) error {
+// anchorReport is what an anchor receipt (or a MerkleProof2019 proof's
+// anchor) established for a credential, and whether that is enough.
+type anchorReport struct {
+	err           error // the receipt is unusable or does not hold for the credential
+	level         anchor.Level
+	chain         anchor.Chain
+	noFinality    bool
+	confirmations int
+	sender        string
+	reason        error // why it stopped where it did
+	required      bool
+	min           anchor.Level
+	ok            bool
+}
+
+// evalReceipt verifies that the receipt at o.path holds the credential
+// bytes cred and grades it against the required level (default L1). It
+// returns an error only for a receipt file that cannot be read (exit 2);
+// everything else is in the report.
+func evalReceipt(cred []byte, o *receiptOptions) (*anchorReport, error) {
 	min, err := o.level(anchor.L1)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cps, err := o.parseCheckpoints()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	data, err := os.ReadFile(o.path)
+	data, err := readSmallFile(o.path, "--receipt")
 	if err != nil {
-		return usagef("--receipt: %v", err)
+		return nil, err
 	}
+	rep := &anchorReport{required: true, min: min}
 	r, err := anchor.ParseReceipt(data)
 	if err != nil {
-		fmt.Fprintf(w, "  anchor       failed  %v\n", err)
-		return &exitError{code: 1}
+		rep.err = err
+		return rep, nil
 	}
 	// A baked badge: the leaf is that of the credential inside.
 	if k := bake.Detect(cred); k == bake.PNG || k == bake.SVG {
@@ -311,15 +327,24 @@ func checkReceipt(w io.Writer, cred []byte, o *receiptOptions) error {
 		if errors.Is(err, anchor.ErrLeafMismatch) {
 			err = fmt.Errorf("%w: the receipt is for other credential bytes", err)
 		}
-		fmt.Fprintf(w, "  anchor       failed  %v\n", err)
-		return &exitError{code: 1}
+		rep.err = err
+		return rep, nil
 	}
-	writeAssurance(w, a.Level, a.Chain, a.NoFinality, a.Confirmations, a.Sender, a.Reason)
-	if err := a.Require(min); err != nil {
-		fmt.Fprintf(w, "  anchor: NOT ENOUGH: reached %s, --require-level %s\n", a.Level, min)
-		return &exitError{code: 1}
+	rep.level, rep.chain, rep.noFinality, rep.confirmations, rep.sender, rep.reason = a.Level, a.Chain, a.NoFinality, a.Confirmations, a.Sender, a.Reason
+	rep.ok = a.Require(min) == nil
+	return rep, nil
+}
+
+// writeAnchor writes an anchor report's lines.
+func writeAnchor(w io.Writer, a *anchorReport) {
+	if a.err != nil {
+		fmt.Fprintf(w, "  anchor       failed  %s\n", strings.ReplaceAll(a.err.Error(), "\n", "; "))
+		return
 	}
-	return nil
+	writeAssurance(w, a.level, a.chain, a.noFinality, a.confirmations, a.sender, a.reason)
+	if a.required && !a.ok {
+		fmt.Fprintf(w, "  anchor: NOT ENOUGH: reached %s, --require-level %s\n", a.level, a.min)
+	}
 }
 
 func writeAssurance(w io.Writer, level anchor.Level, chain anchor.Chain, noFinality bool, confirmations int, sender string, reason error) {

@@ -3,16 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/onchaincert/microcred"
-	"github.com/onchaincert/microcred/internal/limits"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/ecdsa2019"
 	"github.com/onchaincert/microcred/proof/ecdsasd2023"
@@ -56,8 +53,7 @@ func suiteByName(name string, mandatory []string, noDefaultMandatory bool) (proo
 }
 
 func sign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("sign", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("sign", stderr)
 	keyPath := fs.String("key", "", "key file from 'microcred key generate'")
 	suiteName := fs.String("suite", "", "cryptosuite: "+strings.Join(suiteNames, ", ")+" (default: eddsa-rdfc-2022 for Ed25519 keys, ecdsa-rdfc-2019 for P-256/P-384)")
 	createdStr := fs.String("created", "", "proof creation time, RFC 3339 (default: now)")
@@ -97,6 +93,9 @@ func sign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if created, err = time.Parse(time.RFC3339, *createdStr); err != nil {
 			return usagef("--created: %v", err)
 		}
+	}
+	if err := stdinOnce(*keyPath, fs.Arg(0)); err != nil {
+		return err
 	}
 	key, err := loadKey(*keyPath)
 	if err != nil {
@@ -195,30 +194,6 @@ func warnNotMandatory(signed []byte, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "WARNING: --unsafe-no-default-mandatory: %s is not mandatory: holders can withhold it from derived credentials, and verifiers cannot tell it was there (%s)\n", member, withheldMeans[member])
 	}
 	return nil
-}
-
-// readInput reads a file ("-" for standard input), capped in size; an
-// unreadable or oversize input is a usage error (exit 2).
-func readInput(path string) ([]byte, error) {
-	var r io.Reader
-	if path == "-" {
-		r = os.Stdin
-	} else {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, &usageError{msg: fmt.Sprintf("reading input: %v", err)}
-		}
-		defer f.Close()
-		r = f
-	}
-	data, err := io.ReadAll(io.LimitReader(r, limits.MaxCredentialBytes+1))
-	if err != nil {
-		return nil, &usageError{msg: fmt.Sprintf("reading input: %v", err)}
-	}
-	if len(data) > limits.MaxCredentialBytes {
-		return nil, &usageError{msg: fmt.Sprintf("reading input: %s is larger than %d bytes", path, limits.MaxCredentialBytes)}
-	}
-	return data, nil
 }
 
 func signJWT(ctx context.Context, cred []byte, key signingKey, format, alg string, stdout io.Writer) error {

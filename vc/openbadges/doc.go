@@ -8,6 +8,14 @@
 // A missing required field is reported together with every other missing
 // field, by JSON Pointer, in one *[MissingFieldsError].
 //
+// The embedded 1EdTech JSON Schemas ([DefaultSchemas]) validate offline.
+// [Schemas.For] says which apply to a credential: those its
+// credentialSchema names and, for an OB 3.0 VCDM 2.0 credential, the
+// AchievementCredential or EndorsementCredential schema its type calls for,
+// which is how microcred's verifier checks every OB 3.0 credential.
+// [ValidateAchievementCredential] accepts what microcred signs: a single
+// embedded proof object is read as the one-element list the schemas admit.
+//
 // # Security considerations
 //
 // Reading goes through package vc's strict parser (duplicate keys, size,

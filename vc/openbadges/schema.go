@@ -3,9 +3,10 @@ package openbadges
 import (
 	"bytes"
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -171,14 +172,11 @@ func (s *Schemas) Known(url string) bool {
 // wrapping ErrUnknownSchema. One of 1EdTech's "any" schema ids
 // (ob_v3p0_anyachievementcredential_schema.json and the like) validates a
 // VCDM 2.0 document against the VCDM 2.0 schema it stands for; for any
-// other document it is an unknown schema.
+// other document it is an unknown schema. A "proof" that is a single
+// object (the credential's, or an embedded endorsement's) is validated as
+// a one-element list, as JSON-LD reads it.
 func (s *Schemas) Validate(url string, data []byte) error {
-	target, isAny := anySchemas[url]
-	if !isAny {
-		target = url
-	}
-	sch, ok := s.byURL[target]
-	if !ok {
+	if !s.Known(url) {
 		return fmt.Errorf("%w: %q", ErrUnknownSchema, url)
 	}
 	if err := strictjson.Check(data, strictjson.Limits{}); err != nil {
@@ -188,10 +186,28 @@ func (s *Schemas) Validate(url string, data []byte) error {
 	if err != nil {
 		return fmt.Errorf("openbadges: %w", err)
 	}
-	if isAny && !firstContextIs(inst, vcdm2Context) {
+	return s.ValidateDecoded(url, inst)
+}
+
+// ValidateDecoded is [Schemas.Validate] for a document already decoded
+// strictly (maps, slices, strings, float64 or json.Number, bools and nil,
+// as internal/strictjson or encoding/json with UseNumber decode), which
+// it does not modify: a verifier that has decoded a credential once
+// validates it without decoding it again.
+func (s *Schemas) ValidateDecoded(url string, doc any) error {
+	target, isAny := anySchemas[url]
+	if !isAny {
+		target = url
+	}
+	sch, ok := s.byURL[target]
+	if !ok {
+		return fmt.Errorf("%w: %q", ErrUnknownSchema, url)
+	}
+	if isAny && !firstContextIs(doc, vcdm2Context) {
 		return fmt.Errorf("%w: %q for a document that is not VCDM 2.0 (its VCDM 1.1 branch is not embedded)", ErrUnknownSchema, url)
 	}
-	err = sch.Validate(inst)
+	inst, _ := proofsAsLists(doc)
+	err := sch.Validate(inst)
 	if err == nil {
 		return nil
 	}
@@ -213,6 +229,49 @@ func firstContextIs(inst any, ctx string) bool {
 		return len(c) > 0 && c[0] == ctx
 	}
 	return false
+}
+
+// proofsAsLists returns v with every "proof" member that is a single
+// object, at any depth (embedded endorsements carry their own), replaced
+// by a one-element list: JSON-LD reads both the same, issuers (microcred
+// among them) write both, and the 1EdTech schemas admit only the list.
+// v is not modified: the maps and slices on the way to a replaced member
+// are copied, the rest shared (changed reports whether any was). The
+// depth is bounded by the strict decoding that made v.
+func proofsAsLists(v any) (out any, changed bool) {
+	switch x := v.(type) {
+	case map[string]any:
+		var c map[string]any
+		for k, e := range x {
+			ne, ch := proofsAsLists(e)
+			if _, ok := e.(map[string]any); ok && k == "proof" {
+				ne, ch = []any{ne}, true
+			}
+			if ch {
+				if c == nil {
+					c = maps.Clone(x)
+				}
+				c[k] = ne
+			}
+		}
+		if c != nil {
+			return c, true
+		}
+	case []any:
+		var c []any
+		for i, e := range x {
+			if ne, ch := proofsAsLists(e); ch {
+				if c == nil {
+					c = slices.Clone(x)
+				}
+				c[i] = ne
+			}
+		}
+		if c != nil {
+			return c, true
+		}
+	}
+	return v, false
 }
 
 // violations lists the leaf errors of a validation error.
@@ -239,8 +298,11 @@ func violations(ve *jsonschema.ValidationError) []string {
 	return out
 }
 
-// ValidateAchievementCredential validates data against the OB 3.0
-// AchievementCredential schema.
+// ValidateAchievementCredential validates data, an OB 3.0
+// AchievementCredential (OpenBadgeCredential) with or without its proof,
+// against the OB 3.0 AchievementCredential schema. Every credential
+// microcred signs from a valid unsigned one passes it: a single embedded
+// proof object is read as the one-element list the schema admits.
 func ValidateAchievementCredential(data []byte) error {
 	s, err := DefaultSchemas()
 	if err != nil {
@@ -249,15 +311,90 @@ func ValidateAchievementCredential(data []byte) error {
 	return s.Validate(SchemaAchievementCredential, data)
 }
 
+// SchemaUse is a JSON Schema a credential is to be checked against, and
+// why.
+type SchemaUse struct {
+	// URL names an embedded schema, or one microcred does not embed (then
+	// validation fails with ErrUnknownSchema).
+	URL string
+	// Reason is "credentialSchema" (the credential names it) or "type T"
+	// (an OB 3.0 credential of type T; see [Schemas.For]).
+	Reason string
+}
+
+// For lists the schemas an OB 3.0 verifier checks c against, without
+// validating: every credentialSchema entry of type
+// 1EdTechJsonSchemaValidator2019 (or JsonSchema), then, for an OB 3.0
+// credential, the 1EdTech schema of its type unless an entry already
+// names it.
+//
+// Decision: OB 3.0 (§ Verification, "check that the OpenBadgeCredential
+// conforms to the specification") makes the JSON Schema check depend on
+// credentialSchema, and defines the data model with the JSON Schemas of
+// its Appendix; a credential that names no schema still has to conform.
+// An OB 3.0 credential is one whose @context holds an OB 3.0 context
+// (https://purl.imsglobal.org/spec/ob/v3p0/context….json), so that its
+// type terms are the OB 3.0 ones; its type picks the schema:
+// OpenBadgeCredential or AchievementCredential the AchievementCredential
+// schema, EndorsementCredential the EndorsementCredential schema. Only
+// VCDM 2.0 credentials get one: the embedded schemas describe the VCDM
+// 2.0 form (validFrom), and a VCDM 1.1 OB 3.0 credential (issuanceDate)
+// is checked only against the schemas it names.
+func (s *Schemas) For(c *vc.Credential) []SchemaUse {
+	var out []SchemaUse
+	named := map[*jsonschema.Schema]bool{}
+	for _, cs := range c.Schemas() {
+		if cs.Type == ValidatorType || cs.Type == JSONSchemaType {
+			out = append(out, SchemaUse{URL: cs.ID, Reason: "credentialSchema"})
+			if sch, ok := s.byURL[cs.ID]; ok {
+				named[sch] = true
+			}
+		}
+	}
+	if url, typ := typeSchema(c); url != "" && !named[s.byURL[url]] {
+		out = append(out, SchemaUse{URL: url, Reason: "type " + typ})
+	}
+	return out
+}
+
+// obContextPrefix starts every OB 3.0 context URL (context.json and the
+// versioned context-3.0.N.json).
+const obContextPrefix = "https://purl.imsglobal.org/spec/ob/v3p0/context"
+
+// typeSchema returns the schema an OB 3.0 VCDM 2.0 credential's type
+// calls for, and that type; "" if there is none.
+func typeSchema(c *vc.Credential) (url, typ string) {
+	if c.Version() != vc.V2 {
+		return "", ""
+	}
+	ob := false
+	for _, ctx := range c.Context() {
+		if u, ok := ctx.(string); ok && strings.HasPrefix(u, obContextPrefix) {
+			ob = true
+		}
+	}
+	if !ob {
+		return "", ""
+	}
+	for _, t := range []string{"OpenBadgeCredential", "AchievementCredential"} {
+		if c.HasType(t) {
+			return SchemaAchievementCredential, t
+		}
+	}
+	if c.HasType("EndorsementCredential") {
+		return SchemaEndorsementCredential, "EndorsementCredential"
+	}
+	return "", ""
+}
+
 // CheckCredentialSchemas validates data against every credentialSchema
 // entry of type 1EdTechJsonSchemaValidator2019 (or VC JSON Schema's
 // JsonSchema), as an OB 3.0 verifier does. It returns how many schemas were checked; a schema URL that is not
 // embedded is an error wrapping ErrUnknownSchema (nothing is fetched).
 // Entries of other types are not checked here.
 //
-// A single "proof" object is validated as a one-element list: JSON-LD
-// reads both the same, issuers write both, and the 1EdTech schema only
-// admits the list.
+// A single "proof" object is validated as a one-element list (see
+// [Schemas.Validate]).
 func (s *Schemas) CheckCredentialSchemas(data []byte) (int, error) {
 	c, err := vc.ParseCredential(data)
 	if err != nil {
@@ -279,12 +416,6 @@ func (s *Schemas) CheckSchemas(c *vc.Credential) (int, error) {
 		return 0, nil
 	}
 	data := c.Bytes()
-	if p, ok := c.Member("proof"); ok && len(p) > 0 && p[0] == '{' {
-		var err error
-		if data, err = vc.SetMember(data, "proof", []json.RawMessage{p}); err != nil {
-			return 0, err
-		}
-	}
 	var errs []error
 	for _, id := range ids {
 		if err := s.Validate(id, data); err != nil {

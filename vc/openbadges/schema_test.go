@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/onchaincert/microcred/internal/canon"
+	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/contexts"
 	"github.com/onchaincert/microcred/vc/openbadges"
 )
@@ -221,4 +222,23 @@ func TestCLRAndAnySchemas(t *testing.T) {
 	}
 	var se *openbadges.SchemaError
 	assert.ErrorAs(t, s.Validate(anyOB, []byte(`{"@context":"https://www.w3.org/ns/credentials/v2"}`)), &se, "a VCDM 2.0 document, validated (and refused) by the VCDM 2.0 schema")
+}
+
+// Schemas.For: an OB 3.0 VCDM 2.0 credential gets its type's schema; a
+// VCDM 1.1 one (issuanceDate, which the schemas do not describe) and a
+// credential without an OB 3.0 context get none.
+func TestSchemasFor(t *testing.T) {
+	s, err := openbadges.DefaultSchemas()
+	require.NoError(t, err)
+	for file, want := range map[string][]openbadges.SchemaUse{
+		"../../testdata/ob3/achievement-credential.json":                                                           {{URL: openbadges.SchemaAchievementCredential, Reason: "type OpenBadgeCredential"}},
+		"../../testdata/vectors/dcc/v1_dataIntegrityProof_didKey_legacy-noStatus-noExpiry.json":                    nil,
+		"../../testdata/vectors/dcc/v2_bothSignatureTypes_didkey_legacy-noStatus-noExpiry-nonOBWithOBContext.json": nil,
+	} {
+		data, err := os.ReadFile(file)
+		require.NoError(t, err)
+		c, err := vc.ParseCredential(data)
+		require.NoError(t, err, file)
+		assert.Equal(t, want, s.For(c), file)
+	}
 }
