@@ -22,14 +22,18 @@ type Store struct {
 
 var _ store.Store = (*Store)(nil)
 
-var dollar = regexp.MustCompile(`\$(\d+)`)
+// SQLite's own numbered parameters (?NNN) cost a linear search per bind
+// (sqlite3VListNumToName), quadratic in a multi-row INSERT: the shared
+// statements number their parameters $1, $2... in order, each used once,
+// so they become anonymous ? parameters here.
+var dollar = regexp.MustCompile(`\$\d+`)
 
 var dialect = sqldb.Dialect{
 	Name:        "sqlite",
 	Blob:        "BLOB",
 	Int:         "INTEGER",
 	ForUpdate:   "",
-	Placeholder: func(q string) string { return dollar.ReplaceAllString(q, "?$1") },
+	Placeholder: func(q string) string { return dollar.ReplaceAllLiteralString(q, "?") },
 	IsUnique: func(err error) bool {
 		var e *msqlite.Error
 		return errors.As(err, &e) && (e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)

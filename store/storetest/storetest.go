@@ -197,7 +197,7 @@ func testReserve(t *testing.T, b Backend) {
 	const url2 = "https://school.example/status/r2"
 	_, _, err = s.CreateList(ctx, spec(url2, 10), fakeSign)
 	require.NoError(t, err)
-	bl, err := store.NewBlocks(s, url2, 4)
+	bl, err := store.NewBlocks(s, url2, store.BlocksOptions{Size: 4})
 	require.NoError(t, err)
 	for want := 0; want < 6; want++ {
 		u, i, err := bl.Allocate(ctx)
@@ -208,9 +208,25 @@ func testReserve(t *testing.T, b Backend) {
 	require.NoError(t, bl.Close(ctx))
 	l, err := s.List(ctx, url2)
 	require.NoError(t, err)
-	assert.Equal(t, 6, l.Next, "Close gave back indexes 6 and 7")
-	_, err = store.NewBlocks(s, url2, 0)
-	assert.ErrorIs(t, err, store.ErrInvalid)
+	assert.Equal(t, 6, l.Next, "Close gave back 6 and 7 and the block reserved ahead, 8 and 9")
+	for _, o := range []store.BlocksOptions{{Size: -1}, {Size: store.MaxReserve + 1}, {Expect: -1}} {
+		_, err = store.NewBlocks(s, url2, o)
+		assert.ErrorIs(t, err, store.ErrInvalid, "%+v", o)
+	}
+
+	// Told what it will need, Blocks reserves no more: no gap without Close.
+	bl, err = store.NewBlocks(s, url2, store.BlocksOptions{Size: 3, Expect: 4})
+	require.NoError(t, err)
+	for want := 6; want < 10; want++ {
+		_, i, err := bl.Allocate(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, want, i)
+	}
+	_, _, err = bl.Allocate(ctx)
+	assert.ErrorIs(t, err, status.ErrListFull, "past what it expected, Blocks reserves again")
+	l, err = s.List(ctx, url2)
+	require.NoError(t, err)
+	assert.Equal(t, 10, l.Next)
 }
 
 func rec(id, learner, url string, index int, batch string, seq int) store.Record {
@@ -320,7 +336,7 @@ func testRevocationIsolation(t *testing.T, b Backend) {
 	issue := func(batch string, n int) {
 		t.Helper()
 		require.NoError(t, s.CreateRun(ctx, store.Run{ID: batch}))
-		bl, err := store.NewBlocks(s, url, 7)
+		bl, err := store.NewBlocks(s, url, store.BlocksOptions{Size: 7})
 		require.NoError(t, err)
 		var recs []store.Record
 		for i := 0; i < n; i++ {
@@ -543,9 +559,9 @@ func testAllocationAfterCrash(t *testing.T, b Backend) {
 	l, err := s.List(ctx, url)
 	require.NoError(t, err)
 	gap := l.Next - len(seen)
-	assert.LessOrEqual(t, gap, goroutines*block, "a crash loses at most the blocks it held (one per allocator)")
+	assert.LessOrEqual(t, gap, 2*goroutines*block, "a crash loses at most the blocks it held (two per allocator: the current one and the one reserved ahead)")
 	assert.GreaterOrEqual(t, gap, 0)
-	t.Logf("killed after %d indexes; %d more allocated after; gap %d (bound %d)", len(before), len(after), gap, goroutines*block)
+	t.Logf("killed after %d indexes; %d more allocated after; gap %d (bound %d)", len(before), len(after), gap, 2*goroutines*block)
 }
 
 // Child does a child process's part and exits, if this process is one;
@@ -610,7 +626,7 @@ func childAlloc(b Backend) error {
 			if seed >= 0 {
 				size = blockSizes[(seed*n+g*5)%len(blockSizes)]
 			}
-			bl, err := store.NewBlocks(s, url, size)
+			bl, err := store.NewBlocks(s, url, store.BlocksOptions{Size: size, Expect: count})
 			if err != nil {
 				errs <- err
 				return
