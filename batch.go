@@ -65,7 +65,7 @@ type BatchOptions struct {
 	// already issued it returns that run's signed credential, which is
 	// put in the tree again at the same place and not signed twice. It is
 	// called from the goroutine reading the input, concurrently with emit.
-	Done func(seq int, ref string) (signed []byte, ok bool)
+	Done func(seq int, item BatchItem) (signed []byte, ok bool)
 	// Progress, if set, is called (from one goroutine) after each item.
 	Progress func(BatchProgress)
 	// Log, if set, records every credential signed in this run (not the
@@ -197,7 +197,7 @@ func (i *Issuer) IssueBatch(ctx context.Context, in iter.Seq[BatchItem], opts Ba
 				return
 			}
 			if opts.Done != nil {
-				if signed, ok := opts.Done(seq, item.Ref); ok {
+				if signed, ok := opts.Done(seq, item); ok {
 					select {
 					case results <- Issued{Seq: seq, Ref: item.Ref, Learner: item.Learner, Credential: signed, StatusIndex: -1, Resumed: true}:
 					case <-ctx.Done():

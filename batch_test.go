@@ -136,7 +136,7 @@ func TestIssueBatchResume(t *testing.T) {
 	written2 := map[int][]byte{}
 	b, err := newIssuer().IssueBatch(ctx, batchItems(key.DID().String(), 80), microcred.BatchOptions{
 		Workers: 3,
-		Done: func(seq int, _ string) ([]byte, bool) {
+		Done: func(seq int, _ microcred.BatchItem) ([]byte, bool) {
 			c, ok := firstRun[seq]
 			return c, ok
 		},
@@ -278,7 +278,7 @@ func TestIssueBatchLog(t *testing.T) {
 	iss, bl = newIssuer()
 	var fresh, resumed int
 	_, err = iss.IssueBatch(ctx, items(100), microcred.BatchOptions{Workers: 3, Log: s, BatchID: "b1", LogGroup: 8,
-		Done: func(seq int, _ string) ([]byte, bool) {
+		Done: func(seq int, _ microcred.BatchItem) ([]byte, bool) {
 			if r, ok := emitted[seq]; ok && done[seq] {
 				return r.Credential, true
 			}
