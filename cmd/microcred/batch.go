@@ -861,18 +861,6 @@ func writeManifest(out string, m []manifestEntry) error {
 	return writeFileAtomic(filepath.Join(out, manifestFile), b.Bytes())
 }
 
-// parseIssued parses a credential given as JSON or a JWT.
-func parseIssued(signed []byte) (*vc.Credential, error) {
-	if vcjwt.IsCompactJWS(bytes.TrimSpace(signed)) {
-		c, _, err := vcjwt.UnsafeCredentialWithoutVerification(string(bytes.TrimSpace(signed)))
-		if err != nil {
-			return nil, err
-		}
-		return vc.ParseCredential(c)
-	}
-	return vc.ParseCredential(signed)
-}
-
 // readIssued reads a credential file back (from a baked image too).
 func readIssued(path string) ([]byte, error) {
 	data, err := os.ReadFile(path)
