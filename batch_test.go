@@ -373,8 +373,9 @@ func BenchmarkIssueBatch100k(b *testing.B) {
 			}
 		}
 	}
-	const url = "https://status.example/1"
 	run := func(b *testing.B, s store.Store) {
+		// A list of its own each run: the PostgreSQL database is kept.
+		url := fmt.Sprintf("https://status.example/%d", time.Now().UnixNano())
 		_, _, err := s.CreateList(context.Background(), store.ListSpec{URL: url, Issuer: key.DID().String(), Purpose: status.Revocation, Entries: 4 * status.MinBits, StatusSize: 1},
 			func(*store.List) ([]byte, error) { return []byte("{}"), nil })
 		if err != nil {
@@ -434,7 +435,7 @@ func BenchmarkIssueBatch100k(b *testing.B) {
 	})
 	b.Run("file", func(b *testing.B) {
 		for b.Loop() {
-			a, err := status.NewFileAllocator(filepath.Join(b.TempDir(), "alloc"), url, 4*status.MinBits)
+			a, err := status.NewFileAllocator(filepath.Join(b.TempDir(), "alloc"), "https://status.example/1", 4*status.MinBits)
 			if err != nil {
 				b.Fatal(err)
 			}
