@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -55,6 +56,10 @@ const (
 	runFile        = "run.json"
 	statusListFile = "status-list.json"
 )
+
+// batchMemoryLimit is the soft memory limit batch sets (unless GOGC or
+// GOMEMLIMIT is set): the RSS budget of a 100,000-row batch is 150 MB.
+const batchMemoryLimit = 100 << 20
 
 // Exit statuses of batch besides 0 and 2.
 const (
@@ -376,11 +381,23 @@ func batchRun(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// cores for a heap that stays under 100 MB (see BenchmarkIssueBatch100k).
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
+		// ... within a soft memory limit: past it the collector runs as
+		// often as it must, so a large batch keeps the RSS budget.
+		if os.Getenv("GOMEMLIMIT") == "" {
+			defer debug.SetMemoryLimit(debug.SetMemoryLimit(batchMemoryLimit))
+		}
 	}
 	prog := newProgress(stderr, *quiet, scan.rows, failedRows)
 	start := time.Now()
 	var info batchManifest
-	var manifest []manifestEntry
+	// The manifest is written as the credentials come, to a file renamed
+	// into place at the end: nothing per row is kept beyond batch.json's.
+	mf, err := os.Create(filepath.Join(*out, manifestFile+".tmp"))
+	if err != nil {
+		return err
+	}
+	defer mf.Close()
+	mw := bufio.NewWriter(mf)
 	batch, berr := issuer.IssueBatch(ctx, items, microcred.BatchOptions{
 		Workers:  *workers,
 		Progress: prog.update,
@@ -414,7 +431,8 @@ func batchRun(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		info.Rows = append(info.Rows, row)
 		info.Files = append(info.Files, name)
 		info.Leaves = append(info.Leaves, leaf)
-		manifest = append(manifest, e)
+		line, _ := json.Marshal(e)
+		mw.Write(append(line, '\n'))
 		if r.Resumed {
 			return nil
 		}
@@ -442,7 +460,13 @@ func batchRun(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := writeFileAtomic(filepath.Join(*out, batchFile), append(bi, '\n')); err != nil {
 		return err
 	}
-	if err := writeManifest(*out, manifest); err != nil {
+	if err := mw.Flush(); err != nil {
+		return err
+	}
+	if err := mf.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(mf.Name(), filepath.Join(*out, manifestFile)); err != nil {
 		return err
 	}
 	elapsed := time.Since(start)
@@ -849,16 +873,6 @@ func writeFileAtomic(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp, path)
-}
-
-func writeManifest(out string, m []manifestEntry) error {
-	var b bytes.Buffer
-	for _, e := range m {
-		line, _ := json.Marshal(e)
-		b.Write(line)
-		b.WriteByte('\n')
-	}
-	return writeFileAtomic(filepath.Join(out, manifestFile), b.Bytes())
 }
 
 // readIssued reads a credential file back (from a baked image too).
