@@ -10,27 +10,39 @@ import (
 	"time"
 
 	"github.com/onchaincert/microcred/anchor"
+	"github.com/onchaincert/microcred/store"
 )
 
 // BatchItem is one credential to issue in a batch.
 type BatchItem struct {
 	// Credential is the unsigned JSON credential (Issue's input).
 	Credential []byte
-	// Ref is the caller's reference (a row number, a learner id), echoed
-	// in the result.
+	// Ref is the caller's reference (a row number), echoed in the result
+	// and logged.
 	Ref string
+	// Learner is the learner identifier as the caller has it (an email, a
+	// student number), echoed in the result and logged.
+	Learner string
 }
 
 // Issued is the outcome for one batch item.
 type Issued struct {
 	// Seq is the item's position in the input (from 0).
-	Seq int
-	Ref string
+	Seq     int
+	Ref     string
+	Learner string
 	// Credential is the signed credential, exactly as Issue returns it;
 	// nil when Err is set.
 	Credential []byte
-	// Leaf is the credential's index in the batch tree, or -1 on error.
-	Leaf int64
+	// ID is the credential's id; StatusListURL and StatusIndex the status
+	// entry Issue added ("" and -1 for none). Not set when Resumed.
+	ID            string
+	StatusListURL string
+	StatusIndex   int
+	// Leaf is the credential's index in the batch tree, or -1 on error;
+	// LeafHash its leaf (anchor.Leaf of Credential).
+	Leaf     int64
+	LeafHash []byte
 	// Resumed is set when the credential came from BatchOptions.Done
 	// (issued by an earlier, interrupted run) rather than being signed now.
 	Resumed bool
@@ -53,15 +65,42 @@ type BatchOptions struct {
 	// already issued it returns that run's signed credential, which is
 	// put in the tree again at the same place and not signed twice. It is
 	// called from the goroutine reading the input, concurrently with emit.
-	Done func(seq int, ref string) (signed []byte, ok bool)
+	Done func(seq int, item BatchItem) (signed []byte, ok bool)
 	// Progress, if set, is called (from one goroutine) after each item.
 	Progress func(BatchProgress)
+	// Log, if set, records every credential signed in this run (not the
+	// resumed ones) in the issued-credential log, after emit has returned
+	// for it: a credential is issued once its record is committed. Records
+	// go in groups of LogGroup, one transaction each, written while the
+	// next credentials are signed, and at least every LogInterval; what
+	// was emitted is recorded before IssueBatch returns, even when ctx is
+	// cancelled. An error from Log stops the batch and is returned.
+	Log BatchLog
+	// BatchID is the batch run the records belong to (store.Record.Batch).
+	BatchID string
+	// LogGroup is the number of records per transaction: 0 means
+	// DefaultLogGroup; at most store.MaxRecords.
+	LogGroup int
 	// RootOnly keeps only what the root needs (O(log n) memory instead of
 	// ~100 bytes per credential); Batch.Receipt then fails with
 	// anchor.ErrNoProofs, so build receipts later from the leaves (as
 	// 'microcred receipt --batch' does).
 	RootOnly bool
 }
+
+// BatchLog is where IssueBatch records what it issued; store.Log (and so
+// every store.Store) is one.
+type BatchLog interface {
+	// Record commits recs in one transaction.
+	Record(ctx context.Context, recs []store.Record) error
+}
+
+// DefaultLogGroup is BatchOptions.LogGroup's default, and LogInterval the
+// longest a record waits in memory before it is written.
+const (
+	DefaultLogGroup = 512
+	LogInterval     = time.Second
+)
 
 // Batch is the Merkle tree of a batch's credentials: anchor its Root, then
 // hand out a Receipt per credential.
@@ -94,9 +133,12 @@ func (b *Batch) Receipt(leaf int64, anchors ...anchor.Anchor) (*anchor.Receipt, 
 // tree (about 100 bytes per credential, kept for the receipts, or O(log n)
 // with opts.RootOnly).
 //
-// With a status allocator that persists (status.FileAllocator), a batch
-// killed midway and resumed through opts.Done issues every credential
-// exactly once and never reuses a status index.
+// With a status allocator that persists (store.Blocks over a store.Store)
+// and opts.Log, a batch killed midway and resumed through opts.Done issues
+// every credential exactly once and never reuses a status index: an index
+// is reserved before it is used, and a credential counts as issued once
+// its record is committed (rows emitted but not yet recorded when the
+// process died are signed again, with new indexes; the old ones are gaps).
 //
 // Throughput: signing allocates quickly and retains little, so the
 // garbage collector's default pace costs a share of the cores; a bulk run
@@ -108,6 +150,13 @@ func (b *Batch) Receipt(leaf int64, anchors ...anchor.Anchor) (*anchor.Receipt, 
 func (i *Issuer) IssueBatch(ctx context.Context, in iter.Seq[BatchItem], opts BatchOptions, emit func(Issued) error) (*Batch, error) {
 	if in == nil || emit == nil {
 		return nil, errors.New("microcred: IssueBatch needs an input and an emit function")
+	}
+	group := opts.LogGroup
+	if group == 0 {
+		group = DefaultLogGroup
+	}
+	if group < 0 || group > store.MaxRecords {
+		return nil, fmt.Errorf("microcred: BatchOptions.LogGroup %d (1 to %d)", opts.LogGroup, store.MaxRecords)
 	}
 	mode := opts.Mode
 	if mode == 0 {
@@ -148,9 +197,9 @@ func (i *Issuer) IssueBatch(ctx context.Context, in iter.Seq[BatchItem], opts Ba
 				return
 			}
 			if opts.Done != nil {
-				if signed, ok := opts.Done(seq, item.Ref); ok {
+				if signed, ok := opts.Done(seq, item); ok {
 					select {
-					case results <- Issued{Seq: seq, Ref: item.Ref, Credential: signed, Resumed: true}:
+					case results <- Issued{Seq: seq, Ref: item.Ref, Learner: item.Learner, Credential: signed, StatusIndex: -1, Resumed: true}:
 					case <-ctx.Done():
 						return
 					}
@@ -172,10 +221,11 @@ func (i *Issuer) IssueBatch(ctx context.Context, in iter.Seq[BatchItem], opts Ba
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				signed, err := i.Issue(ctx, j.item.Credential)
-				r := Issued{Seq: j.seq, Ref: j.item.Ref, Credential: signed, Err: err}
+				signed, meta, err := i.issue(ctx, j.item.Credential)
+				r := Issued{Seq: j.seq, Ref: j.item.Ref, Learner: j.item.Learner, Credential: signed, ID: meta.id,
+					StatusListURL: meta.listURL, StatusIndex: meta.index, Err: err}
 				if err != nil {
-					r.Credential = nil
+					r.Credential, r.ID, r.StatusListURL, r.StatusIndex = nil, "", "", -1
 				}
 				select {
 				case results <- r:
@@ -189,6 +239,45 @@ func (i *Issuer) IssueBatch(ctx context.Context, in iter.Seq[BatchItem], opts Ba
 		wg.Wait()
 		close(results)
 	}()
+
+	// The log writer: groups of records, one transaction each, committed
+	// while the next credentials are signed. It keeps going after ctx is
+	// cancelled: what was emitted is recorded.
+	var (
+		logCh   chan []store.Record
+		logDone chan struct{}
+		logMu   sync.Mutex
+		logErr  error
+	)
+	if opts.Log != nil {
+		logCh, logDone = make(chan []store.Record, 2), make(chan struct{})
+		logCtx := context.WithoutCancel(ctx)
+		go func() {
+			defer close(logDone)
+			for recs := range logCh {
+				logMu.Lock()
+				failed := logErr != nil
+				logMu.Unlock()
+				if failed {
+					continue
+				}
+				if err := opts.Log.Record(logCtx, recs); err != nil {
+					logMu.Lock()
+					logErr = fmt.Errorf("microcred: logging issued credentials: %w", err)
+					logMu.Unlock()
+					cancel()
+				}
+			}
+		}()
+	}
+	var recs []store.Record
+	lastFlush := time.Now()
+	flush := func() {
+		if len(recs) > 0 {
+			logCh <- recs
+			recs, lastFlush = nil, time.Now()
+		}
+	}
 
 	// Reorder and emit in input order; only this goroutine touches the tree.
 	start := time.Now()
@@ -206,9 +295,10 @@ func (i *Issuer) IssueBatch(ctx context.Context, in iter.Seq[BatchItem], opts Ba
 			next++
 			r.Leaf = -1
 			if r.Err == nil {
-				leaf, err := tree.Append(anchor.Leaf(r.Credential))
+				r.LeafHash = anchor.Leaf(r.Credential)
+				leaf, err := tree.Append(r.LeafHash)
 				if err != nil {
-					r.Err, r.Credential = err, nil
+					r.Err, r.Credential, r.LeafHash = err, nil, nil
 				} else {
 					r.Leaf = int64(leaf)
 				}
@@ -222,12 +312,26 @@ func (i *Issuer) IssueBatch(ctx context.Context, in iter.Seq[BatchItem], opts Ba
 				if err := emit(r); err != nil {
 					stopErr = err
 					cancel()
+				} else if logCh != nil && r.Err == nil && !r.Resumed {
+					recs = append(recs, store.Record{CredentialID: r.ID, Learner: r.Learner, ListURL: r.StatusListURL, Index: r.StatusIndex,
+						Batch: opts.BatchID, Seq: r.Seq, Ref: r.Ref, LeafHash: r.LeafHash, IssuedAt: i.cfg.clock().UTC()})
+					if len(recs) >= group || time.Since(lastFlush) >= LogInterval {
+						flush()
+					}
 				}
 			}
 			<-window
 			if opts.Progress != nil && stopErr == nil {
 				opts.Progress(BatchProgress{Done: done, Failed: failed, Elapsed: time.Since(start)})
 			}
+		}
+	}
+	if logCh != nil {
+		flush()
+		close(logCh)
+		<-logDone
+		if logErr != nil && stopErr == nil {
+			return batch, logErr
 		}
 	}
 	if stopErr != nil {

@@ -18,6 +18,9 @@ import (
 
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/anchor"
+	"github.com/onchaincert/microcred/store"
+	"github.com/onchaincert/microcred/store/postgres"
+	"github.com/onchaincert/microcred/store/sqlite"
 	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/status"
 )
@@ -133,7 +136,7 @@ func TestIssueBatchResume(t *testing.T) {
 	written2 := map[int][]byte{}
 	b, err := newIssuer().IssueBatch(ctx, batchItems(key.DID().String(), 80), microcred.BatchOptions{
 		Workers: 3,
-		Done: func(seq int, _ string) ([]byte, bool) {
+		Done: func(seq int, _ microcred.BatchItem) ([]byte, bool) {
 			c, ok := firstRun[seq]
 			return c, ok
 		},
@@ -202,6 +205,122 @@ func TestIssueBatchCancel(t *testing.T) {
 	assert.ErrorIs(t, err, anchor.ErrNoProofs)
 }
 
+// With a Log, every credential signed is recorded (id, learner, status
+// index, leaf) after emit returned for it, in groups; a batch cancelled
+// midway records all it emitted, and a resumed batch issues the rest
+// exactly once with new indexes.
+func TestIssueBatchLog(t *testing.T) {
+	ctx := context.Background()
+	key := testKey(t, 1)
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "issuer.db"))
+	require.NoError(t, err)
+	defer s.Close()
+	const url = "https://status.example/log"
+	_, _, err = s.CreateList(ctx, store.ListSpec{URL: url, Issuer: key.DID().String(), Purpose: status.Revocation, Entries: status.MinBits, StatusSize: 1},
+		func(*store.List) ([]byte, error) { return []byte("{}"), nil })
+	require.NoError(t, err)
+	require.NoError(t, s.CreateRun(ctx, store.Run{ID: "b1"}))
+	items := func(n int) iter.Seq[microcred.BatchItem] {
+		return func(yield func(microcred.BatchItem) bool) {
+			for it := range batchItems(key.DID().String(), n, 7) {
+				it.Learner = "learner" + strings.TrimPrefix(it.Ref, "row ")
+				if !yield(it) {
+					return
+				}
+			}
+		}
+	}
+	newIssuer := func() (*microcred.Issuer, *store.Blocks) {
+		bl, err := store.NewBlocks(s, url, store.BlocksOptions{Size: 16})
+		require.NoError(t, err)
+		iss, err := microcred.NewIssuer(key, microcred.WithStatusAllocator(bl))
+		require.NoError(t, err)
+		return iss, bl
+	}
+
+	// First run: cancelled after 30 items were emitted (those signed by
+	// then are emitted too).
+	cctx, cancel := context.WithCancel(ctx)
+	emitted := map[int]microcred.Issued{}
+	iss, bl := newIssuer()
+	_, err = iss.IssueBatch(cctx, items(100), microcred.BatchOptions{Workers: 3, Log: s, BatchID: "b1", LogGroup: 8}, func(r microcred.Issued) error {
+		if r.Err == nil {
+			emitted[r.Seq] = r
+		}
+		if len(emitted) == 30 {
+			cancel()
+		}
+		return nil
+	})
+	require.ErrorIs(t, err, context.Canceled)
+	require.NoError(t, bl.Close(ctx))
+	logged, err := s.Find(ctx, store.Query{Batch: "b1"})
+	require.NoError(t, err)
+	require.Len(t, logged, len(emitted), "every emitted credential is recorded, even on cancel")
+	for _, rec := range logged {
+		r := emitted[rec.Seq]
+		assert.Equal(t, r.ID, rec.CredentialID)
+		assert.Equal(t, r.Learner, rec.Learner)
+		assert.Equal(t, r.Ref, rec.Ref)
+		assert.Equal(t, url, rec.ListURL)
+		assert.Equal(t, r.StatusIndex, rec.Index)
+		assert.Equal(t, anchor.Leaf(r.Credential), rec.LeafHash)
+		c, err := vc.ParseCredential(r.Credential)
+		require.NoError(t, err)
+		assert.Equal(t, c.ID(), rec.CredentialID)
+	}
+
+	// Second run: resumes from the log.
+	done := map[int]bool{}
+	for _, rec := range logged {
+		done[rec.Seq] = true
+	}
+	iss, bl = newIssuer()
+	var fresh, resumed int
+	_, err = iss.IssueBatch(ctx, items(100), microcred.BatchOptions{Workers: 3, Log: s, BatchID: "b1", LogGroup: 8,
+		Done: func(seq int, _ microcred.BatchItem) ([]byte, bool) {
+			if r, ok := emitted[seq]; ok && done[seq] {
+				return r.Credential, true
+			}
+			return nil, false
+		}}, func(r microcred.Issued) error {
+		if r.Resumed {
+			resumed++
+		} else if r.Err == nil {
+			fresh++
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	require.NoError(t, bl.Close(ctx))
+	assert.Equal(t, len(emitted), resumed)
+	assert.Equal(t, 99-len(emitted), fresh, "one row is bad")
+	logged, err = s.Find(ctx, store.Query{Batch: "b1"})
+	require.NoError(t, err)
+	assert.Len(t, logged, 99, "each good row once")
+	seen := map[int]bool{}
+	for _, rec := range logged {
+		assert.False(t, seen[rec.Index], "index %d twice", rec.Index)
+		seen[rec.Index] = true
+	}
+	r, err := s.ResumeRun(ctx, "b1", store.Fingerprint{})
+	require.NoError(t, err)
+	assert.Equal(t, 99, r.RowsDone)
+
+	// A log that fails stops the batch with its error.
+	iss, _ = newIssuer()
+	_, err = iss.IssueBatch(ctx, items(40), microcred.BatchOptions{Log: failingLog{}, LogGroup: 4}, func(microcred.Issued) error { return nil })
+	assert.ErrorIs(t, err, errLogDown)
+	_, err = iss.IssueBatch(ctx, items(1), microcred.BatchOptions{Log: s, LogGroup: store.MaxRecords + 1}, func(microcred.Issued) error { return nil })
+	assert.Error(t, err, "LogGroup beyond its budget")
+}
+
+var errLogDown = errors.New("log down")
+
+type failingLog struct{}
+
+func (failingLog) Record(context.Context, []store.Record) error { return errLogDown }
+
 // peakRSS returns the process's peak resident set size in MB (Linux).
 func peakRSS() float64 {
 	data, err := os.ReadFile("/proc/self/status")
@@ -219,9 +338,17 @@ func peakRSS() float64 {
 }
 
 // BenchmarkIssueBatch100k issues 100,000 OB 3.0 credentials (the 50-quad
-// test credential) per iteration on GOMAXPROCS workers with a file-backed
-// status allocator, and reports credentials/s and the peak RSS. Run it on
-// its own: go test -run '^$' -bench IssueBatch100k -benchtime 1x .
+// test credential) per iteration on GOMAXPROCS workers, each with its own
+// id and a status entry, and reports credentials/s and the peak RSS:
+//
+//	sqlite    indexes reserved in blocks of 512 from a SQLite store, every
+//	          credential in its issued-credential log (one transaction per
+//	          512), as microcred batch does
+//	postgres  the same against PostgreSQL (MICROCRED_TEST_POSTGRES)
+//	file      status.FileAllocator and no log (the batch before the store)
+//
+// Run one at a time, each in its own process, for a meaningful RSS:
+// go test -run '^$' -bench 'IssueBatch100k/sqlite' -benchtime 1x .
 func BenchmarkIssueBatch100k(b *testing.B) {
 	const n = 100_000
 	key := testKey(b, 1)
@@ -241,25 +368,33 @@ func BenchmarkIssueBatch100k(b *testing.B) {
 	template, _ := json.Marshal(m)
 	items := func(yield func(microcred.BatchItem) bool) {
 		for i := 0; i < n; i++ {
-			if !yield(microcred.BatchItem{Credential: template, Ref: strconv.Itoa(i)}) {
+			if !yield(microcred.BatchItem{Credential: template, Ref: strconv.Itoa(i + 2), Learner: "learner" + strconv.Itoa(i) + "@example.org"}) {
 				return
 			}
 		}
 	}
-	for b.Loop() {
-		a, err := status.NewFileAllocator(filepath.Join(b.TempDir(), "alloc"), "https://status.example/1", 4*status.MinBits)
+	run := func(b *testing.B, s store.Store) {
+		// A list of its own each run: the PostgreSQL database is kept.
+		url := fmt.Sprintf("https://status.example/%d", time.Now().UnixNano())
+		_, _, err := s.CreateList(context.Background(), store.ListSpec{URL: url, Issuer: key.DID().String(), Purpose: status.Revocation, Entries: 4 * status.MinBits, StatusSize: 1},
+			func(*store.List) ([]byte, error) { return []byte("{}"), nil })
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := a.SetBlock(512); err != nil {
+		batchID := fmt.Sprint(time.Now().UnixNano())
+		if err := s.CreateRun(context.Background(), store.Run{ID: batchID}); err != nil {
 			b.Fatal(err)
 		}
-		iss, err := microcred.NewIssuer(key, microcred.WithStatusAllocator(a))
+		blocks, err := store.NewBlocks(s, url, store.BlocksOptions{Size: 512, Expect: n})
+		if err != nil {
+			b.Fatal(err)
+		}
+		iss, err := microcred.NewIssuer(key, microcred.WithStatusAllocator(blocks))
 		if err != nil {
 			b.Fatal(err)
 		}
 		start := time.Now()
-		batch, err := iss.IssueBatch(context.Background(), items, microcred.BatchOptions{}, func(r microcred.Issued) error { return r.Err })
+		batch, err := iss.IssueBatch(context.Background(), items, microcred.BatchOptions{Log: s, BatchID: batchID}, func(r microcred.Issued) error { return r.Err })
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -267,6 +402,60 @@ func BenchmarkIssueBatch100k(b *testing.B) {
 			b.Fatalf("batch of %d", batch.Size())
 		}
 		b.ReportMetric(n/time.Since(start).Seconds(), "creds/s")
+		r, err := s.ResumeRun(context.Background(), batchID, store.Fingerprint{})
+		if err != nil || r.RowsDone != n {
+			b.Fatalf("%d rows logged (%v)", r.RowsDone, err)
+		}
 	}
-	b.ReportMetric(peakRSS(), "peakRSS-MB")
+	b.Run("sqlite", func(b *testing.B) {
+		for b.Loop() {
+			s, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "issuer.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			run(b, s)
+			s.Close()
+		}
+		b.ReportMetric(peakRSS(), "peakRSS-MB")
+	})
+	b.Run("postgres", func(b *testing.B) {
+		dsn := os.Getenv("MICROCRED_TEST_POSTGRES")
+		if dsn == "" {
+			b.Skip("MICROCRED_TEST_POSTGRES is not set (scripts/postgres.sh start)")
+		}
+		for b.Loop() {
+			s, err := postgres.Open(context.Background(), dsn)
+			if err != nil {
+				b.Fatal(err)
+			}
+			run(b, s)
+			s.Close()
+		}
+		b.ReportMetric(peakRSS(), "peakRSS-MB")
+	})
+	b.Run("file", func(b *testing.B) {
+		for b.Loop() {
+			a, err := status.NewFileAllocator(filepath.Join(b.TempDir(), "alloc"), "https://status.example/1", 4*status.MinBits)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := a.SetBlock(512); err != nil {
+				b.Fatal(err)
+			}
+			iss, err := microcred.NewIssuer(key, microcred.WithStatusAllocator(a))
+			if err != nil {
+				b.Fatal(err)
+			}
+			start := time.Now()
+			batch, err := iss.IssueBatch(context.Background(), items, microcred.BatchOptions{}, func(r microcred.Issued) error { return r.Err })
+			if err != nil {
+				b.Fatal(err)
+			}
+			if batch.Size() != n {
+				b.Fatalf("batch of %d", batch.Size())
+			}
+			b.ReportMetric(n/time.Since(start).Seconds(), "creds/s")
+		}
+		b.ReportMetric(peakRSS(), "peakRSS-MB")
+	})
 }

@@ -63,7 +63,8 @@ func WithoutAutofill() IssuerOption {
 }
 
 // WithStatusAllocator gives every issued credential without a
-// credentialStatus an entry (BitstringStatusListEntry, purpose revocation)
+// credentialStatus an entry (BitstringStatusListEntry, purpose revocation
+// unless WithStatusPurpose says otherwise)
 // at an index the allocator has never handed out before.
 func WithStatusAllocator(a status.Allocator) IssuerOption {
 	return issuerOptionFunc(func(c *issuerConfig) error {
@@ -71,7 +72,19 @@ func WithStatusAllocator(a status.Allocator) IssuerOption {
 			return errors.New("microcred: nil status allocator")
 		}
 		c.allocator = a
-		c.purpose = status.Revocation
+		return nil
+	})
+}
+
+// WithStatusPurpose sets the statusPurpose of the entries
+// WithStatusAllocator adds: status.Revocation (the default) or
+// status.Suspension. Without WithStatusAllocator it is an error.
+func WithStatusPurpose(purpose string) IssuerOption {
+	return issuerOptionFunc(func(c *issuerConfig) error {
+		if purpose != status.Revocation && purpose != status.Suspension {
+			return fmt.Errorf("microcred: WithStatusPurpose %q: want %q or %q", purpose, status.Revocation, status.Suspension)
+		}
+		c.purpose = purpose
 		return nil
 	})
 }
@@ -121,6 +134,12 @@ func NewIssuer(signer proof.Signer, opts ...IssuerOption) (*Issuer, error) {
 			return nil, err
 		}
 	}
+	switch {
+	case cfg.purpose != "" && cfg.allocator == nil:
+		return nil, errors.New("microcred: WithStatusPurpose needs WithStatusAllocator")
+	case cfg.purpose == "":
+		cfg.purpose = status.Revocation
+	}
 	if cfg.suite == nil {
 		var err error
 		switch signer.Public().(type) {
@@ -149,33 +168,48 @@ func (i *Issuer) DID() string { return i.did }
 // [SetIssuer] to write it. A credential that already has a proof gets a
 // second one (a proof set).
 func (i *Issuer) Issue(ctx context.Context, credential []byte) ([]byte, error) {
+	signed, _, err := i.issue(ctx, credential)
+	return signed, err
+}
+
+// issuedMeta is what Issue knows of a credential it signed: its id, and
+// the status entry it added (listURL "" and index -1 for none).
+type issuedMeta struct {
+	id      string
+	listURL string
+	index   int
+}
+
+func (i *Issuer) issue(ctx context.Context, credential []byte) ([]byte, issuedMeta, error) {
 	// The credential is decoded once: complete keeps the decoded object in
 	// step with its edits, and parsing and signing reuse it.
-	credential, m, err := i.complete(ctx, credential)
+	credential, m, meta, err := i.complete(ctx, credential)
 	if err != nil {
-		return nil, err
+		return nil, meta, err
 	}
 	parsed, err := vcinternal.ParseDecodedCredential(credential, m)
 	if err != nil {
-		return nil, err
+		return nil, meta, err
 	}
 	c := parsed.(*vc.Credential)
 	if got := c.Issuer().ID; got != i.did {
-		return nil, fmt.Errorf("%w: credential issuer is %q, the signing key belongs to %q", ErrIssuerMismatch, got, i.did)
+		return nil, meta, fmt.Errorf("%w: credential issuer is %q, the signing key belongs to %q", ErrIssuerMismatch, got, i.did)
 	}
 	// A digest given for one of its contexts must be that of the context
 	// the signature is computed with (the embedded one).
 	if err := checkRelatedContexts(contexts.Default(), c); err != nil {
-		return nil, err
+		return nil, meta, err
 	}
+	meta.id = c.ID()
 	if i.cfg.jwt != 0 {
 		tok, err := vcjwt.Sign(ctx, credential, i.signer, i.cfg.jwt)
 		if err != nil {
-			return nil, err
+			return nil, meta, err
 		}
-		return []byte(tok), nil
+		return []byte(tok), meta, nil
 	}
-	return proofinternal.SignDecoded(ctx, credential, m, i.cfg.suite, i.signer, proof.Options{Created: i.cfg.clock()})
+	signed, err := proofinternal.SignDecoded(ctx, credential, m, i.cfg.suite, i.signer, proof.Options{Created: i.cfg.clock()})
+	return signed, meta, err
 }
 
 // SetIssuer returns credential with its issuer set to id: the issuer
@@ -199,14 +233,15 @@ func SetIssuer(credential []byte, id string) ([]byte, error) {
 
 // complete fills what Issue fills, keeping every other byte. It returns
 // the completed credential and its strictly decoded object.
-func (i *Issuer) complete(ctx context.Context, credential []byte) ([]byte, map[string]any, error) {
+func (i *Issuer) complete(ctx context.Context, credential []byte) ([]byte, map[string]any, issuedMeta, error) {
+	meta := issuedMeta{index: -1}
 	v, err := strictjson.Decode(credential, strictjson.Limits{})
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %w", vc.ErrInvalidCredential, err)
+		return nil, nil, meta, fmt.Errorf("%w: %w", vc.ErrInvalidCredential, err)
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, nil, fmt.Errorf("%w: not a JSON object", vc.ErrInvalidCredential)
+		return nil, nil, meta, fmt.Errorf("%w: not a JSON object", vc.ErrInvalidCredential)
 	}
 	// credential passed strictjson.Decode above, and each splice keeps it
 	// valid: no need to parse it again per member. Every member set here
@@ -237,26 +272,26 @@ func (i *Issuer) complete(ctx context.Context, credential []byte) ([]byte, map[s
 	if !i.cfg.noAutofill {
 		if _, ok := m["issuer"]; !ok {
 			if err := set("issuer", i.did); err != nil {
-				return nil, nil, err
+				return nil, nil, meta, err
 			}
 		}
 		if _, ok := m["id"]; !ok {
 			if err := set("id", newUUIDURN()); err != nil {
-				return nil, nil, err
+				return nil, nil, meta, err
 			}
 		}
 		_, hasFrom := m["validFrom"]
 		_, hasIssuance := m["issuanceDate"]
 		if ctxs, _ := m["@context"].([]any); !hasFrom && !hasIssuance && len(ctxs) > 0 && ctxs[0] == vc.ContextV2 {
 			if err := set("validFrom", proof.FormatDateTime(i.cfg.clock())); err != nil {
-				return nil, nil, err
+				return nil, nil, meta, err
 			}
 		}
 	}
 	if _, has := m["credentialStatus"]; i.cfg.allocator != nil && !has {
 		url, index, err := i.cfg.allocator.Allocate(ctx)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, meta, err
 		}
 		entry := map[string]any{
 			"id":                   url + "#" + strconv.Itoa(index),
@@ -266,17 +301,18 @@ func (i *Issuer) complete(ctx context.Context, credential []byte) ([]byte, map[s
 			"statusListCredential": url,
 		}
 		if err := set("credentialStatus", entry); err != nil {
-			return nil, nil, err
+			return nil, nil, meta, err
 		}
+		meta.listURL, meta.index = url, index
 	}
 	if redecode {
 		v, err := strictjson.Decode(credential, strictjson.Limits{})
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: %w", vc.ErrInvalidCredential, err)
+			return nil, nil, meta, fmt.Errorf("%w: %w", vc.ErrInvalidCredential, err)
 		}
 		m, _ = v.(map[string]any)
 	}
-	return credential, m, nil
+	return credential, m, meta, nil
 }
 
 // newUUIDURN returns a random (version 4) UUID URN.

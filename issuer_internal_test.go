@@ -30,7 +30,7 @@ func TestCompleteKeepsDecodedInStep(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, m, err := iss.complete(context.Background(), bare)
+		out, m, _, err := iss.complete(context.Background(), bare)
 		if err != nil {
 			t.Fatal(err)
 		}

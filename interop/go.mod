@@ -1,6 +1,6 @@
 module github.com/onchaincert/microcred/interop
 
-go 1.24.0
+go 1.26.0
 
 require github.com/stretchr/testify v1.12.1
 
@@ -12,8 +12,8 @@ require (
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/crypto v0.45.0 // indirect
-	golang.org/x/sys v0.38.0 // indirect
-	golang.org/x/text v0.31.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/text v0.41.0 // indirect
 )
 
 require (

@@ -77,11 +77,9 @@ func commandTable() []command {
 				return extract(args, stdout, stderr)
 			}},
 		{name: "status", summary: "create, update and check signed Bitstring Status Lists",
-			usage: statusUsage, subs: []string{"create", "set", "check"}, run: statusCmd},
+			usage: statusUsage, subs: []string{"revoke", "suspend", "clear", "create", "set", "check"}, run: statusCmd},
 		{name: "batch", summary: "issue one credential per row of a CSV or JSON Lines file",
-			usage: `microcred batch --template T.json --data learners.csv|.jsonl --key K.json --out DIR [--format json|jwt]
-                [--bake IMAGE] [--status-list URL] [--workers N] [--resume]`,
-			run: batchCmd},
+			usage: strings.TrimPrefix(batchUsage, "usage: "), run: batchCmd},
 		{name: "anchor", summary: "build anchor transactions offline (signed, never broadcast)", subs: []string{"address", "btc build", "eth build"},
 			usage: `microcred anchor address --key K.json --network mainnet|testnet|regtest
 microcred anchor btc build --key K.json --network mainnet|testnet|regtest --utxo TXID:VOUT:AMOUNT_SATS [--utxo ...]

@@ -1,21 +1,30 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/onchaincert/microcred"
+	"github.com/onchaincert/microcred/store"
 	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/status"
 )
 
 const statusUsage = `usage:
+  microcred status revoke (--credential ID | --learner X [--batch B] [--all]) (--key FILE | --config FILE [--issuer NAME])
+                   [--store FILE|postgres://...] [--out FILE]
+  microcred status suspend ...   (the same flags; needs a suspension list)
+  microcred status clear ...     (the same flags: lifts a suspension; a revocation is final)
   microcred status create --key FILE --url URL [--purpose revocation|suspension|message] [--entries N] [--status-size BITS] [--valid-until RFC3339] --out FILE
   microcred status set --key FILE --list FILE --index I [--value V | --clear] --out FILE
   microcred status check --list FILE --index I [--status-size BITS] [--now RFC3339]`
@@ -31,6 +40,8 @@ func statusCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return statusSet(ctx, args[1:], stdout, stderr)
 	case "check":
 		return statusCheck(ctx, args[1:], stdout, stderr)
+	case "revoke", "suspend", "clear":
+		return statusChange(ctx, args[0], args[1:], stdout, stderr)
 	}
 	return usagef("unknown status command %q\n%s", args[0], statusUsage)
 }
@@ -260,3 +271,139 @@ func statusCheck(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fmt.Fprintf(stdout, "%s: list signed by %s, %s purpose, index %s = %d\n", *listPath, res.Issuer, purpose, strconv.Itoa(*index), v0)
 	return nil
 }
+
+// statusChange revokes, suspends or clears (un-suspends) credentials found
+// in the store's log by id or learner: the list's bits change and the
+// list is re-signed in one store transaction, and the signed list is
+// written out to be published.
+func statusChange(ctx context.Context, action string, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("status "+action, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	credID := fs.String("credential", "", "the credential's id")
+	learner := fs.String("learner", "", "the learner identifier, as the batch's data gave it")
+	batchID := fs.String("batch", "", "with --learner: only the credentials of this batch run")
+	all := fs.Bool("all", false, "with --learner: every credential found (otherwise more than one is refused)")
+	keyPath := fs.String("key", "", "the key that signs the list (and signed the credentials)")
+	configPath := fs.String("config", "", "issuer configuration file (instead of --key)")
+	issuerName := fs.String("issuer", "", "with --config: which issuer (default: the only one)")
+	storeSpec := fs.String("store", "", "issuer state: a SQLite file or a postgres:// URL (default: the config's, or "+defaultStoreName+" next to the key)")
+	out := fs.String("out", "", "where to write the re-signed list (default: the config's file for the list)")
+	if err := fs.Parse(args); err != nil {
+		return usagef("%v", err)
+	}
+	if fs.NArg() != 0 || (*credID == "") == (*learner == "") {
+		return usagef("status %s takes --credential ID or --learner X\n%s", action, statusUsage)
+	}
+	if *credID != "" && (*batchID != "" || *all) {
+		return usagef("--batch and --all apply to --learner")
+	}
+	setup, err := resolveIssuer(*keyPath, *configPath, *issuerName, *storeSpec)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, setup.store)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	recs, err := st.Find(ctx, store.Query{CredentialID: *credID, Learner: *learner, Batch: *batchID})
+	if err != nil {
+		return err
+	}
+	var withStatus []store.Record
+	for _, r := range recs {
+		if r.ListURL != "" {
+			withStatus = append(withStatus, r)
+		}
+	}
+	who := "credential " + *credID
+	if *learner != "" {
+		who = "learner " + strconv.Quote(*learner)
+	}
+	switch {
+	case len(withStatus) == 0 && len(recs) > 0:
+		return fmt.Errorf("%s: issued without a status entry (store %s): it cannot be revoked or suspended", who, storeName(setup.store))
+	case len(withStatus) == 0:
+		return fmt.Errorf("%s: no credential in store %s", who, storeName(setup.store))
+	case len(withStatus) > 1 && !*all:
+		var b strings.Builder
+		for _, r := range withStatus {
+			fmt.Fprintf(&b, "\n  %s  batch %s  %s#%d", r.CredentialID, r.Batch, r.ListURL, r.Index)
+		}
+		return fmt.Errorf("%s has %d credentials; name one with --credential or --batch, or pass --all:%s", who, len(withStatus), b.String())
+	}
+	url := withStatus[0].ListURL
+	for _, r := range withStatus {
+		if r.ListURL != url {
+			return fmt.Errorf("%s's credentials are on several lists (%s, %s): change one list at a time (--batch or --credential)", who, url, r.ListURL)
+		}
+	}
+	path := *out
+	if path == "" {
+		path = setup.list(url).File
+	}
+	if path == "" {
+		return usagef("--out FILE is required (or a file for list %s in the config): where to write the re-signed list", url)
+	}
+	value := uint(1)
+	if action == "clear" {
+		value = 0
+	}
+	var changed []store.Record
+	l, err := st.UpdateList(ctx, url, func(l *store.List) error {
+		switch {
+		case l.Issuer != setup.key.DIDString():
+			return fmt.Errorf("status list %s is signed by %s, not by the key's DID %s", url, l.Issuer, setup.key.DIDString())
+		case action == "revoke" && l.Purpose != status.Revocation:
+			return fmt.Errorf("status list %s is a %s list: use status suspend or clear", url, l.Purpose)
+		case action == "suspend" && l.Purpose != status.Suspension:
+			return fmt.Errorf("status list %s is a %s list: suspending needs a suspension list (give the batch one: a config list with \"purpose\": \"suspension\")", url, l.Purpose)
+		case action == "clear" && l.Purpose != status.Suspension:
+			return fmt.Errorf("status list %s is a %s list, and a revocation is not reversible (Bitstring Status List): only suspensions are cleared", url, l.Purpose)
+		}
+		sl, err := status.NewListFromBits(l.Bits, l.StatusSize)
+		if err != nil {
+			return err
+		}
+		for _, r := range withStatus {
+			old, err := sl.Get(r.Index)
+			if err != nil {
+				return err
+			}
+			if old != value {
+				changed = append(changed, r)
+			}
+			if err := sl.Set(r.Index, value); err != nil {
+				return err
+			}
+		}
+		if len(changed) == 0 {
+			return errUnchanged
+		}
+		l.Bits = sl.Bits()
+		l.Signed, err = signListBits(ctx, setup.key, l.URL, l.Purpose, sl, time.Now())
+		return err
+	})
+	if errors.Is(err, errUnchanged) {
+		l, err = st.List(ctx, url)
+	}
+	if err != nil {
+		return err
+	}
+	past := map[string]string{"revoke": "revoked", "suspend": "suspended", "clear": "cleared"}[action]
+	for _, r := range withStatus {
+		note := ""
+		if !slices.ContainsFunc(changed, func(c store.Record) bool { return c.CredentialID == r.CredentialID }) {
+			note = " (already)"
+		}
+		fmt.Fprintf(stdout, "%s%s: %s (learner %q, batch %s), %s index %d\n", past, note, r.CredentialID, r.Learner, r.Batch, url, r.Index)
+	}
+	if err := writeFileAtomic(path, append(bytes.TrimSpace(l.Signed), '\n')); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s (list version %d): publish it at %s, replacing the copy there\n", path, l.Version, url)
+	return nil
+}
+
+// errUnchanged: nothing to re-sign.
+var errUnchanged = errors.New("status: unchanged")

@@ -102,6 +102,21 @@ func NewList(entries, statusSize int) (*List, error) {
 	return &List{bits: make([]byte, (entries*statusSize+7)/8), statusSize: statusSize}, nil
 }
 
+// NewListFromBits returns the list whose bitstring is bits (copied), as
+// an issuer's store keeps it; the bitstring must reach MinBits.
+func NewListFromBits(bits []byte, statusSize int) (*List, error) {
+	if statusSize < 1 || statusSize > 8 {
+		return nil, fmt.Errorf("%w: statusSize %d (1 to 8)", ErrInvalidList, statusSize)
+	}
+	if len(bits)*8 < MinBits || len(bits) > MaxListBytes {
+		return nil, fmt.Errorf("%w: %d bits (%d to %d)", ErrInvalidList, len(bits)*8, MinBits, MaxListBytes*8)
+	}
+	return &List{bits: bytes.Clone(bits), statusSize: statusSize}, nil
+}
+
+// Bits returns a copy of the bitstring.
+func (l *List) Bits() []byte { return bytes.Clone(l.bits) }
+
 // Len is the number of entries.
 func (l *List) Len() int { return len(l.bits) * 8 / l.statusSize }
 

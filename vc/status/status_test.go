@@ -472,3 +472,24 @@ func TestRevocationList1EdTech(t *testing.T) {
 	_, err = status.Check(context.Background(), cred("urn:uuid:fine", "did:example:school"), status.CheckOptions{Fetch: status.StaticFetcher{}, Verify: never})
 	assert.ErrorIs(t, err, status.ErrNoList)
 }
+
+// A list rebuilt from its bits (as an issuer's store keeps them) reads the
+// same entries; the bits are copied both ways.
+func TestNewListFromBits(t *testing.T) {
+	l, err := status.NewList(status.MinBits/2, 2)
+	require.NoError(t, err)
+	require.NoError(t, l.Set(5, 3))
+	bits := l.Bits()
+	again, err := status.NewListFromBits(bits, 2)
+	require.NoError(t, err)
+	v, err := again.Get(5)
+	require.NoError(t, err)
+	assert.Equal(t, uint(3), v)
+	bits[1] = 0
+	v, _ = again.Get(5)
+	assert.Equal(t, uint(3), v, "NewListFromBits copies its input")
+	_, err = status.NewListFromBits(bits[:10], 1)
+	assert.ErrorIs(t, err, status.ErrInvalidList)
+	_, err = status.NewListFromBits(bits, 9)
+	assert.ErrorIs(t, err, status.ErrInvalidList)
+}

@@ -14,7 +14,8 @@
 // A string that is exactly one placeholder is replaced by the value; a
 // placeholder inside a longer string is interpolated. Keys are never
 // templated. A row missing a column the template uses, or with an empty
-// value for it, fails with a *RowError naming the row and the column; a
+// value or one that is not UTF-8 for it, fails with a *RowError naming the
+// row and the column; a
 // filled credential that is an OB 3.0 AchievementCredential must pass
 // openbadges' required-field checks (the error lists every missing field).
 // A template without an "id" gets "{{uuid}}", so each credential's id is
@@ -35,6 +36,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/onchaincert/microcred/internal/strictjson"
 	"github.com/onchaincert/microcred/vc/openbadges"
@@ -138,13 +140,33 @@ func walkStrings(v any, f func(string)) {
 
 // Fill returns the credential for row r.
 func (t *Template) Fill(r Row) ([]byte, error) {
+	out, _, err := t.FillID(r)
+	return out, err
+}
+
+// CheckValue is the check Fill applies to each value the template uses:
+// nil, or the reason the value is refused (empty; not UTF-8, which JSON
+// would silently turn into U+FFFD replacement characters).
+func CheckValue(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return errors.New("empty")
+	}
+	if !utf8.ValidString(v) {
+		return errors.New("not valid UTF-8 (save the file as UTF-8)")
+	}
+	return nil
+}
+
+// FillID returns the credential for row r and its id (the template's
+// "id", filled in).
+func (t *Template) FillID(r Row) ([]byte, string, error) {
 	for _, c := range t.columns {
 		v, ok := r.Values[c]
 		if !ok {
-			return nil, &RowError{Row: r.Line, Column: c, Reason: "missing (the template uses it)"}
+			return nil, "", &RowError{Row: r.Line, Column: c, Reason: "missing (the template uses it)"}
 		}
-		if strings.TrimSpace(v) == "" {
-			return nil, &RowError{Row: r.Line, Column: c, Reason: "empty"}
+		if err := CheckValue(v); err != nil {
+			return nil, "", &RowError{Row: r.Line, Column: c, Reason: err.Error()}
 		}
 	}
 	var salt, id [16]byte
@@ -173,7 +195,7 @@ func (t *Template) Fill(r Row) ([]byte, error) {
 	})
 	out, err := json.MarshalIndent(filled, "", "  ")
 	if err != nil {
-		return nil, &RowError{Row: r.Line, Reason: err.Error()}
+		return nil, "", &RowError{Row: r.Line, Reason: err.Error()}
 	}
 	if isAchievementCredential(filled) {
 		a, err := openbadges.ParseAchievementCredential(out)
@@ -181,10 +203,11 @@ func (t *Template) Fill(r Row) ([]byte, error) {
 			err = a.Validate()
 		}
 		if err != nil {
-			return nil, &RowError{Row: r.Line, Reason: err.Error()}
+			return nil, "", &RowError{Row: r.Line, Reason: err.Error()}
 		}
 	}
-	return out, nil
+	credID, _ := filled.(map[string]any)["id"].(string)
+	return out, credID, nil
 }
 
 func fill(v any, f func(string) string) any {
@@ -216,6 +239,21 @@ func isAchievementCredential(v any) bool {
 		}
 	}
 	return false
+}
+
+// ReadCSVHeader returns the header line of a CSV file, as ReadCSV reads
+// it (a UTF-8 byte order mark and spaces around names removed).
+func ReadCSVHeader(r io.Reader) ([]string, error) {
+	cr := csv.NewReader(bufio.NewReader(r))
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return nil, &RowError{Row: 1, Reason: "no header line: " + err.Error()}
+	}
+	for i := range header {
+		header[i] = strings.TrimSpace(strings.TrimPrefix(header[i], "\ufeff"))
+	}
+	return header, nil
 }
 
 // ReadCSV yields the rows of a CSV file with a header line. A malformed

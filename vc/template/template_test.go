@@ -137,3 +137,29 @@ func FuzzReadCSV(f *testing.F) {
 		}
 	})
 }
+
+// A value that is not UTF-8 is a row error naming its column: JSON
+// encoding would otherwise sign it with U+FFFD in place of each bad byte.
+func TestFillRefusesInvalidUTF8(t *testing.T) {
+	tpl, err := template.Parse([]byte(`{"id": "urn:example:{{id}}", "name": "{{name}}"}`))
+	require.NoError(t, err)
+	_, _, err = tpl.FillID(template.Row{Line: 3, Values: map[string]string{"id": "1", "name": "Jos\xe9 Mu\xf1oz"}})
+	var re *template.RowError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, 3, re.Row)
+	assert.Equal(t, "name", re.Column)
+	assert.Contains(t, re.Reason, "UTF-8")
+	out, id, err := tpl.FillID(template.Row{Line: 4, Values: map[string]string{"id": "2", "name": "José Muñoz"}})
+	require.NoError(t, err)
+	assert.Equal(t, "urn:example:2", id)
+	assert.Contains(t, string(out), "José Muñoz")
+}
+
+func TestReadCSVHeader(t *testing.T) {
+	h, err := template.ReadCSVHeader(strings.NewReader("\ufeffemail, course ,x\nada,1,2\n"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"email", "course", "x"}, h)
+	_, err = template.ReadCSVHeader(strings.NewReader(""))
+	var re *template.RowError
+	assert.ErrorAs(t, err, &re)
+}

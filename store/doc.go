@@ -1,0 +1,51 @@
+// Package store is the shape of an issuer's state: its status lists, the
+// allocation of their indexes, the log of issued credentials and the
+// batch runs that can be resumed. store/sqlite (one embedded file, the
+// default) and store/postgres (several processes or machines) implement
+// [Store]; both keep the same schema and pass the same tests
+// (store/storetest).
+//
+// The interfaces are small and each is what one consumer needs:
+// [Allocator] (through [Blocks], the status allocator of
+// microcred.WithStatusAllocator), [Log] (microcred.BatchOptions.Log),
+// [Lists] and [Runs] (the microcred command's batch and status).
+//
+// # Index allocation
+//
+// An index of a list is reserved once, ever: [Allocator.Reserve] reads and
+// advances the list's next index in one transaction that holds the list
+// (a row lock in PostgreSQL, the write lock in SQLite), so batches,
+// processes and machines sharing a store never share an index. [Blocks]
+// reserves a block at a time (bulk issuance: once per few hundred
+// credentials) and hands it out from memory: a process that dies loses
+// the rest of its block, a gap, never a duplicate. The log's unique
+// constraint on (list, index) refuses a second credential at an index
+// besides ([ErrIndexReused]).
+//
+// # The log and resuming
+//
+// A credential counts as issued once its [Record] is committed;
+// [Log.Record] writes many in one transaction and advances their run's
+// RowsDone with them. A run's [Fingerprint] (digests of the key, template,
+// image and status list it started with) must match to resume it
+// ([ErrRunMismatch]).
+//
+// # Security considerations
+//
+// The store is trusted issuer state: whoever can write it can move a
+// list's next index back (so that indexes are handed out again) or flip
+// status bits. Protect it like the key. Verifiers never read it: they read
+// the signed list credentials the issuer publishes ([List.Signed]).
+//
+// # Offline use
+//
+// The package itself does no I/O; store/sqlite opens a file and
+// store/postgres connects to the server its connection string names.
+//
+// # Compatibility
+//
+// Schemas are versioned in code; opening a database written by a newer
+// version fails with [ErrSchemaTooNew] rather than misreading it.
+// Budgets: [MaxReserve] indexes per reservation, [MaxRecords] records per
+// call, [MaxEntries] entries per list.
+package store
