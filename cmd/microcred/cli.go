@@ -78,6 +78,8 @@ func commandTable() []command {
 			}},
 		{name: "status", summary: "create, update and check signed Bitstring Status Lists",
 			usage: statusUsage, subs: []string{"revoke", "suspend", "clear", "create", "set", "check"}, run: statusCmd},
+		{name: "serve", summary: "run the VC API issuer/verifier service (package vcapi)",
+			usage: serveUsage, details: serveDetails, run: serveCmd},
 		{name: "batch", summary: "issue one credential per row of a CSV or JSON Lines file",
 			usage: strings.TrimPrefix(batchUsage, "usage: "), run: batchCmd},
 		{name: "anchor", summary: "build anchor transactions offline (signed, never broadcast)", subs: []string{"address", "btc build", "eth build"},

@@ -33,19 +33,67 @@ import (
 //	    }
 //	  }
 //	}
+//
+// serve reads the same file, with the service's own members (see
+// serveConfig), and issuers may also be an array of objects with a name
+// (the form the VC API conformance runs use); an issuer's statusList is
+// one more entry of its statusLists.
 type config struct {
 	// Store is a SQLite file or a postgres:// URL (default: microcred.db
 	// next to each issuer's key).
-	Store   string                   `json:"store,omitempty"`
-	Issuers map[string]*issuerConfig `json:"issuers"`
+	Store   string    `json:"store,omitempty"`
+	Issuers issuerMap `json:"issuers"`
 
+	serveConfig
 	dir string
 }
 
 type issuerConfig struct {
+	Name        string       `json:"name,omitempty"` // the array form's name
 	Key         string       `json:"key"`
 	Suite       string       `json:"suite,omitempty"`
+	StatusList  *listConfig  `json:"statusList,omitempty"`
 	StatusLists []listConfig `json:"statusLists,omitempty"`
+}
+
+// issuerMap is the issuers by name, read from an object of issuers by name
+// or an array of issuers with names.
+type issuerMap map[string]*issuerConfig
+
+func (m *issuerMap) UnmarshalJSON(data []byte) error {
+	*m = issuerMap{}
+	strict := func(data []byte, v any) error {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		return dec.Decode(v)
+	}
+	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '[' {
+		var list []*issuerConfig
+		if err := strict(data, &list); err != nil {
+			return err
+		}
+		for i, ic := range list {
+			switch {
+			case ic == nil || ic.Name == "":
+				return fmt.Errorf("issuers[%d].name: missing", i)
+			case (*m)[ic.Name] != nil:
+				return fmt.Errorf("issuers[%d].name: %q is listed twice", i, ic.Name)
+			}
+			(*m)[ic.Name] = ic
+		}
+		return nil
+	}
+	var byName map[string]*issuerConfig
+	if err := strict(data, &byName); err != nil {
+		return err
+	}
+	for name, ic := range byName {
+		if ic != nil && ic.Name != "" && ic.Name != name {
+			return fmt.Errorf("issuers.%s.name: %q differs from the issuer's key", name, ic.Name)
+		}
+		(*m)[name] = ic
+	}
+	return nil
 }
 
 // listConfig is a status list: batch gives credentials entries in the
@@ -92,6 +140,10 @@ func loadConfig(path string) (*config, error) {
 	for name, ic := range c.Issuers {
 		if ic == nil || ic.Key == "" {
 			return nil, fmt.Errorf("config %s: issuers.%s.key: missing", path, name)
+		}
+		if ic.StatusList != nil {
+			ic.StatusLists = append([]listConfig{*ic.StatusList}, ic.StatusLists...)
+			ic.StatusList = nil
 		}
 		if ic.Suite != "" {
 			if _, err := suiteByName(ic.Suite, nil, false); err != nil {

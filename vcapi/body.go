@@ -1,0 +1,201 @@
+package vcapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/onchaincert/microcred/internal/jsonedit"
+	"github.com/onchaincert/microcred/internal/strictjson"
+)
+
+// Problem types: VCDM 2.0 §7.1 (https://www.w3.org/TR/vc-data-model-2.0/#problem-details)
+// and VC Data Integrity §2.3 (https://www.w3.org/TR/vc-data-integrity/#processing-errors).
+const (
+	typeParsing      = "https://www.w3.org/TR/vc-data-model#PARSING_ERROR"
+	typeCrypto       = "https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR"
+	typeMalformed    = "https://www.w3.org/TR/vc-data-model#MALFORMED_VALUE_ERROR"
+	typeRange        = "https://www.w3.org/TR/vc-data-model#RANGE_ERROR"
+	typeProofGen     = "https://w3id.org/security#PROOF_GENERATION_ERROR"
+	typeProofVerify  = "https://w3id.org/security#PROOF_VERIFICATION_ERROR"
+	typeChallenge    = "https://w3id.org/security#INVALID_CHALLENGE_ERROR"
+	typeDomain       = "https://w3id.org/security#INVALID_DOMAIN_ERROR"
+	typeUnauthorized = "https://w3id.org/vc-api#UNAUTHORIZED"
+	typeInternal     = "https://w3id.org/vc-api#INTERNAL_ERROR"
+	typeConflict     = "https://w3id.org/vc-api#CONFLICT"
+)
+
+// codes are the VCDM 2.0 and Data Integrity error codes of the types.
+var codes = map[string]int{
+	typeParsing: -64, typeCrypto: -65, typeMalformed: -66, typeRange: -67,
+	typeProofGen: -16, typeProofVerify: -17, typeDomain: -19, typeChallenge: -20,
+}
+
+// problem is an RFC 9457 problem detail as VCDM 2.0 shapes it.
+type problem struct {
+	Type   string `json:"type"`
+	Code   int    `json:"code,omitempty"`
+	Title  string `json:"title"`
+	Detail string `json:"detail,omitempty"`
+	// Check is the microcred check that failed, when one did.
+	Check string `json:"check,omitempty"`
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		code, data = http.StatusInternalServerError, []byte(`{"type":"`+typeInternal+`","title":"internal error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(code)
+	w.Write(append(data, '\n'))
+}
+
+func writeRaw(w http.ResponseWriter, code int, contentType string, data []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(code)
+	w.Write(data)
+}
+
+// writeProblem answers one problem as application/problem+json.
+func writeProblem(w http.ResponseWriter, code int, p problem) {
+	if p.Code == 0 {
+		p.Code = codes[p.Type]
+	}
+	data, _ := json.Marshal(p)
+	writeRaw(w, code, "application/problem+json", append(data, '\n'))
+}
+
+// errBody is a request body that cannot be used; code is its HTTP status.
+type errBody struct {
+	code int
+	p    problem
+}
+
+func (e *errBody) Error() string { return e.p.Detail }
+
+func bad(format string, args ...any) *errBody {
+	return &errBody{code: http.StatusBadRequest, p: problem{Type: typeParsing, Title: "malformed request", Detail: fmt.Sprintf(format, args...)}}
+}
+
+// members is a request body object: the exact bytes of each member.
+type members map[string][]byte
+
+// readBody reads a JSON object body strictly (one value, no duplicate
+// names, bounded size and depth) and returns its members' bytes; members
+// not in allowed are refused, so a misspelt option is never silently
+// ignored.
+func readBody(r *http.Request, limit int64, allowed ...string) (members, *errBody) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && mt != "application/ld+json" && !(len(mt) > 5 && mt[len(mt)-5:] == "+json")) {
+			return nil, &errBody{code: http.StatusUnsupportedMediaType, p: problem{Type: typeParsing, Title: "unsupported media type", Detail: fmt.Sprintf("Content-Type %q: send application/json", ct)}}
+		}
+	}
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, &errBody{code: http.StatusRequestEntityTooLarge, p: problem{Type: typeParsing, Title: "request too large", Detail: fmt.Sprintf("the body is larger than %d bytes", mbe.Limit)}}
+		}
+		return nil, bad("reading the body: %v", err)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, bad("the body is empty: send a JSON object")
+	}
+	if err := strictjson.Check(data, strictjson.Limits{MaxBytes: int(limit)}); err != nil {
+		return nil, bad("the body is not strict JSON: %v", err)
+	}
+	if data = bytes.TrimSpace(data); data[0] != '{' {
+		return nil, bad("the body is a JSON %s: send a JSON object", jsonKind(data))
+	}
+	ms, err := jsonedit.Members(data)
+	if err != nil {
+		return nil, bad("the body: %v", err)
+	}
+	out := members{}
+	for _, m := range ms {
+		ok := false
+		for _, a := range allowed {
+			ok = ok || a == m.Name
+		}
+		if !ok {
+			return nil, bad("unknown member %q (this route reads %v)", m.Name, allowed)
+		}
+		out[m.Name] = data[m.Start:m.End]
+	}
+	return out, nil
+}
+
+// object returns member name, which must be a JSON object when present.
+func (ms members) object(name string, required bool) ([]byte, *errBody) {
+	v, ok := ms[name]
+	switch {
+	case !ok && required:
+		return nil, bad("%s: missing", name)
+	case !ok:
+		return nil, nil
+	case v[0] != '{':
+		return nil, bad("%s: a JSON %s, want an object", name, jsonKind(v))
+	}
+	return v, nil
+}
+
+// decode reads member name into v (a struct of options), refusing
+// members v does not have.
+func (ms members) decode(name string, v any) *errBody {
+	data, eb := ms.object(name, false)
+	if eb != nil || data == nil {
+		return eb
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return bad("%s: %v", name, err)
+	}
+	return nil
+}
+
+// decodeAll reads the whole body into v, refusing members v does not have.
+func (ms members) decodeAll(v any) *errBody {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for name, val := range ms {
+		if b.Len() > 1 {
+			b.WriteByte(',')
+		}
+		n, _ := json.Marshal(name)
+		b.Write(n)
+		b.WriteByte(':')
+		b.Write(val)
+	}
+	b.WriteByte('}')
+	dec := json.NewDecoder(&b)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return bad("the body: %v", err)
+	}
+	return nil
+}
+
+func jsonKind(v []byte) string {
+	switch v[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	return "number"
+}
