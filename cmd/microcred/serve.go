@@ -84,6 +84,10 @@ type authConfig struct {
 type verifierConfig struct {
 	AnyIssuer    bool     `json:"anyIssuer,omitempty"`
 	TrustIssuers []string `json:"trustIssuers,omitempty"`
+	// AllowWithheld lists the members a selectively disclosed credential
+	// may withhold (credentialStatus, validUntil: withheld by default they
+	// fail; see microcred.AllowWithheldUnsafe).
+	AllowWithheld []string `json:"allowWithheld,omitempty"`
 	// RemoteStatusLists lets the verifier fetch status lists this service
 	// does not host (https, public addresses only). Default true.
 	RemoteStatusLists *bool `json:"remoteStatusLists,omitempty"`
@@ -328,6 +332,9 @@ func (c *config) vcapiConfig(auth vcapi.Authenticator, logger *slog.Logger) (vca
 		if len(popts) == 0 {
 			return cfg, errors.New("config: verifier: trustIssuers or anyIssuer is required (there are no issuers to trust by default)")
 		}
+	}
+	if len(v.AllowWithheld) > 0 {
+		popts = append(popts, microcred.AllowWithheldUnsafe(v.AllowWithheld...))
 	}
 	policy, err := microcred.NewPolicy(popts...)
 	if err != nil {
