@@ -46,7 +46,7 @@ type serviceOptions struct {
 	limits vcapi.Limits
 }
 
-func newService(t *testing.T, o serviceOptions) *service {
+func newService(t testing.TB, o serviceOptions) *service {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, t.TempDir()+"/state.db")
