@@ -56,6 +56,45 @@ type serveConfig struct {
 	Verifier *verifierConfig `json:"verifier,omitempty"`
 	// MaxBody is the largest request body in bytes (default 1 MiB).
 	MaxBody int64 `json:"maxBody,omitempty"`
+	// Timeouts bound slow clients and slow work (Go durations: "5s").
+	Timeouts *timeoutsConfig `json:"timeouts,omitempty"`
+}
+
+type timeoutsConfig struct {
+	// ReadHeader: the request line and headers (default 5s).
+	ReadHeader string `json:"readHeader,omitempty"`
+	// Read: the whole request, body included (default 30s).
+	Read string `json:"read,omitempty"`
+	// Write: from the end of the headers to the end of the answer (60s).
+	Write string `json:"write,omitempty"`
+	// Idle: a kept-alive connection between requests (120s).
+	Idle string `json:"idle,omitempty"`
+	// Request: the work on one request (30s).
+	Request string `json:"request,omitempty"`
+}
+
+// durations returns the timeouts, defaults filled in.
+func (t *timeoutsConfig) durations() (readHeader, read, write, idle, request time.Duration, err error) {
+	readHeader, read, write, idle, request = 5*time.Second, 30*time.Second, 60*time.Second, 120*time.Second, 30*time.Second
+	if t == nil {
+		return
+	}
+	for _, f := range []struct {
+		name string
+		v    string
+		d    *time.Duration
+	}{{"readHeader", t.ReadHeader, &readHeader}, {"read", t.Read, &read}, {"write", t.Write, &write}, {"idle", t.Idle, &idle}, {"request", t.Request, &request}} {
+		if f.v == "" {
+			continue
+		}
+		d, perr := time.ParseDuration(f.v)
+		if perr != nil || d <= 0 {
+			err = fmt.Errorf("config: timeouts.%s %q: want a positive Go duration such as 5s", f.name, f.v)
+			return
+		}
+		*f.d = d
+	}
+	return
 }
 
 type tlsConfig struct {
@@ -169,10 +208,15 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer st.Close()
 
+	readHeader, read, write, idle, request, err := c.Timeouts.durations()
+	if err != nil {
+		return err
+	}
 	vcfg, err := c.vcapiConfig(auth, logger)
 	if err != nil {
 		return err
 	}
+	vcfg.Limits.Timeout = request
 	vcfg.Store = st
 	h, err := vcapi.New(ctx, vcfg)
 	if err != nil {
@@ -186,10 +230,10 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: readHeader,
+		ReadTimeout:       read,
+		WriteTimeout:      write,
+		IdleTimeout:       idle,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(lh, slog.LevelWarn),
 	}
