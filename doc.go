@@ -18,6 +18,9 @@
 // sets and chains), proof/eddsa2022, proof/ecdsa2019, proof/legacy
 // (Ed25519Signature2020) and proof/vcjwt (VC-JOSE-COSE and the OB 3.0
 // VC-JWT).
+// Above them, store keeps an issuer's state (status lists, index allocation,
+// the issued-credential log) in SQLite or PostgreSQL, and vcapi serves
+// Issuer and Verifier as the W3C VC API (the microcred serve command).
 //
 // [Verifier.Verify] runs, in order: parse (JSON with embedded proofs, a
 // compact JWT, or a PNG/SVG badge carrying either), schema (what
