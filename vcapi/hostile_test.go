@@ -59,7 +59,9 @@ func TestHostileRequests(t *testing.T) {
 		{"duplicate member", "POST", "/credentials/verify", `{"verifiableCredential": {}, "verifiableCredential": ` + string(good) + `}`, "", 400, "duplicate"},
 		{"deep nesting", "POST", "/credentials/verify", `{"verifiableCredential": ` + deep + `}`, "", 400, "deep"},
 		{"credential is a number", "POST", "/credentials/verify", `{"verifiableCredential": 42}`, "", 400, "want an object"},
-		{"credential is a non-JWT string", "POST", "/credentials/verify", `{"verifiableCredential": "hello"}`, "", 400, ""},
+		{"credential is a non-JWT string", "POST", "/credentials/verify", `{"verifiableCredential": "hello"}`, "", 400, "not a compact JWT"},
+		{"credential as a JSON string", "POST", "/credentials/verify", `{"verifiableCredential": ` + jsonString(string(good)) + `}`, "", 400, "not a compact JWT"},
+		{"proof null", "POST", "/credentials/verify", `{"verifiableCredential": ` + strings.Replace(string(good), `"proof":{`, `"proof":null,"x":{`, 1) + `}`, "", 400, ""},
 		{"no credential", "POST", "/credentials/verify", `{"options": {}}`, "", 400, "missing"},
 		{"unknown member", "POST", "/credentials/verify", `{"verifiableCredential": {}, "verifiablecredential": {}}`, "", 400, "unknown member"},
 		{"options not an object", "POST", "/credentials/verify", `{"verifiableCredential": ` + string(good) + `, "options": []}`, "", 400, "want an object"},
@@ -117,6 +119,11 @@ func TestHostileRequests(t *testing.T) {
 	m := s.do(t, mustGet(t, s.URL+"/metrics"))
 	assert.Contains(t, string(m.body), `microcred_requests_total{route="POST /credentials/verify",status="400"}`)
 	assert.Contains(t, string(m.body), `microcred_requests_total{route="unmatched",status="404"}`)
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
 
 func mustGet(t *testing.T, url string) *http.Request {

@@ -10,6 +10,7 @@ import (
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/ecdsasd2023"
+	"github.com/onchaincert/microcred/proof/vcjwt"
 	"github.com/onchaincert/microcred/vc/contexts"
 )
 
@@ -165,9 +166,12 @@ func credentialInput(body members, name string) ([]byte, *errBody) {
 	case '{':
 		return v, nil
 	case '"':
+		// A string is a compact JWT (VC-JOSE-COSE, OB 3.0 VC-JWT), never a
+		// JSON document in a string: the Data Integrity spec asks that a
+		// secured document that is not a map be refused (PARSING_ERROR).
 		var s string
-		if err := json.Unmarshal(v, &s); err != nil || s == "" {
-			return nil, bad("%s: an empty or malformed string", name)
+		if err := json.Unmarshal(v, &s); err != nil || !vcjwt.IsCompactJWS([]byte(s)) {
+			return nil, bad("%s: a string that is not a compact JWT: send the credential as a JSON object", name)
 		}
 		return []byte(s), nil
 	}

@@ -261,8 +261,17 @@ func TestSafeModeValueChecks(t *testing.T) {
 		edit func(m map[string]any)
 		kind error
 	}{
-		"base direction": {func(m map[string]any) {
-			m["name"] = map[string]any{"@value": "شارة", "@language": "ar", "@direction": "rtl"}
+		"base direction up": {func(m map[string]any) {
+			m["name"] = map[string]any{"@value": "شارة", "@language": "ar", "@direction": "up"}
+		}, canon.ErrUnsafeDirection},
+		"base direction of a number": {func(m map[string]any) {
+			m["name"] = map[string]any{"@value": 7.0, "@direction": "rtl"}
+		}, canon.ErrNotCompacted},
+		"base direction with a datatype": {func(m map[string]any) {
+			m["name"] = map[string]any{"@value": "x", "@type": "https://example.com/t", "@direction": "rtl"}
+		}, canon.ErrNotCompacted},
+		"base direction not a string": {func(m map[string]any) {
+			m["name"] = map[string]any{"@value": "x", "@direction": true}
 		}, canon.ErrUnsafeDirection},
 		"ill-formed language": {func(m map[string]any) {
 			m["name"] = map[string]any{"@value": "x", "@language": "not a tag"}
@@ -276,6 +285,45 @@ func TestSafeModeValueChecks(t *testing.T) {
 			assert.ErrorIs(t, err, tc.kind)
 		})
 	}
+}
+
+// A value's base direction is signed as jsonld.js signs it with
+// rdfDirection i18n-datatype: in the literal's datatype, so flipping it
+// changes the canonical form; the reference path agrees.
+func TestBaseDirection(t *testing.T) {
+	ref, err := canon.NewRDFC(canon.Options{Loader: contexts.Default(), ReferenceOnly: true})
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		value map[string]any
+		want  string
+	}{
+		{map[string]any{"@value": "شارة", "@language": "ar-EG", "@direction": "rtl"}, `"شارة"^^<https://www.w3.org/ns/i18n#ar-eg_rtl>`},
+		{map[string]any{"@value": "Example", "@language": "en", "@direction": "ltr"}, `"Example"^^<https://www.w3.org/ns/i18n#en_ltr>`},
+		{map[string]any{"@value": "Example", "@direction": "ltr"}, `"Example"^^<https://www.w3.org/ns/i18n#_ltr>`},
+	} {
+		doc := readJSON(t, filepath.Join(vectors, "ob3/ldp-test-vector-ob/credential.json"))
+		doc["name"] = tc.value
+		got, err := newRDFC(t).Canonicalize(doc)
+		require.NoError(t, err)
+		assert.Contains(t, string(got), tc.want)
+		want, err := ref.Canonicalize(doc)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got), "the walker and the reference path agree")
+		flipped := map[string]any{}
+		for k, v := range tc.value {
+			flipped[k] = v
+		}
+		flipped["@direction"] = map[string]string{"ltr": "rtl", "rtl": "ltr"}[tc.value["@direction"].(string)]
+		doc["name"] = flipped
+		other, err := newRDFC(t).Canonicalize(doc)
+		require.NoError(t, err)
+		assert.NotEqual(t, string(got), string(other), "the direction is in the signed form")
+	}
+	// A context's default direction is not implemented: refused.
+	doc := readJSON(t, filepath.Join(vectors, "ob3/ldp-test-vector-ob/credential.json"))
+	doc["@context"] = append(doc["@context"].([]any), map[string]any{"@direction": "rtl"})
+	_, err = newRDFC(t).Canonicalize(doc)
+	require.Error(t, err)
 }
 
 // Numbers follow jsonld.js: integers as xsd:integer, others as canonical

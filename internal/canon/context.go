@@ -137,7 +137,7 @@ func compile(active *ld.Context, parent, previous *cctx, trusted bool) *cctx {
 		case v.Base != "":
 			c.why = "a context sets @base, which resolves relative IRIs the JSON shows unresolved"
 		case v.Direction != "":
-			c.why = "a context sets a default @direction, which RDF conversion drops"
+			c.why = "a context sets a default @direction (only a value's own @direction is implemented)"
 		}
 	}
 	for name, td := range active.TermDefinitions {
@@ -236,7 +236,7 @@ func compileTerm(td *ld.TermDefinition) *term {
 	case td.Index != "":
 		unusable("it uses @index")
 	case td.HasDirection:
-		unusable("it sets @direction, which RDF conversion drops")
+		unusable("it sets @direction (only a value's own @direction is implemented)")
 	}
 	if td.HasLanguage {
 		t.hasLang = true

@@ -60,8 +60,18 @@
 //     that canonical N-Quads can carry as written (ErrInvalidIRI): an IRI
 //     holding ">" or a space could close its term early and add statements
 //     of its own, so two documents would share canonical bytes;
-//   - a value has a base direction (ErrUnsafeDirection) or an ill-formed
-//     language tag (ErrUnsafeLanguage).
+//   - a value has a base direction other than "ltr" or "rtl", or a context
+//     sets a default one (ErrUnsafeDirection), or an ill-formed language tag
+//     (ErrUnsafeLanguage).
+//
+// # Base direction
+//
+// A value object's @direction is converted as Digital Bazaar's RDFC
+// cryptosuites convert it (rdfDirection "i18n-datatype" of the JSON-LD 1.1
+// API): "x"@ar with direction rtl becomes "x"^^<https://www.w3.org/ns/i18n#ar_rtl>,
+// so the direction is part of what is signed. (JSON-LD's default,
+// rdfDirection unset, drops the direction, which a signature would then not
+// cover; that is why it is not used.)
 //
 // # Work limits
 //

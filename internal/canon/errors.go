@@ -25,9 +25,12 @@ var (
 	// ErrUnsafeLanguage is wrapped for an ill-formed language tag, which
 	// JSON-LD would drop.
 	ErrUnsafeLanguage = errors.New("canon: ill-formed language tag")
-	// ErrUnsafeDirection is wrapped for a value with a base direction
-	// (@direction), which standard RDF conversion drops.
-	ErrUnsafeDirection = errors.New("canon: base direction would not be signed")
+	// ErrUnsafeDirection is wrapped for a base direction that cannot be
+	// signed: a value's @direction other than "ltr" or "rtl" (or on a
+	// non-string or typed value), or a default direction set by a context
+	// or a term definition, which this package does not implement. A
+	// value's own @direction is signed, in its literal's i18n datatype.
+	ErrUnsafeDirection = errors.New("canon: base direction cannot be signed")
 	// ErrNotCompacted is wrapped when the document is not in the compacted
 	// form of its contexts: a member spelled other than by the term its
 	// contexts define for it (an IRI, a compact IRI, an alias), a keyword

@@ -128,11 +128,35 @@ func (c *converter) object(item any, g rdfc.Term) (rdfc.Term, error) {
 	if datatype != "" && datatype != "@json" && !absoluteOrBlank(datatype) {
 		return rdfc.Term{}, &UnsafeError{Term: datatype, Kind: ErrRelativeIRI}
 	}
-	if _, ok := m["@direction"]; ok {
-		return rdfc.Term{}, &UnsafeError{Term: fmt.Sprint(m["@direction"]), Kind: ErrUnsafeDirection}
-	}
 	lang, hasLang := m["@language"].(string)
+	if d, ok := m["@direction"]; ok {
+		dir, _ := d.(string)
+		s, isString := v.(string)
+		if (dir != "ltr" && dir != "rtl") || !isString || datatype != "" {
+			return rdfc.Term{}, &UnsafeError{Term: fmt.Sprint(d), Kind: ErrUnsafeDirection, why: "a base direction is \"ltr\" or \"rtl\", on a string without a datatype"}
+		}
+		return directional(s, lang, hasLang, dir)
+	}
 	return literal(v, datatype, lang, hasLang)
+}
+
+// i18nBase is the namespace of the datatypes a base direction is written
+// in (JSON-LD 1.1 API, rdfDirection i18n-datatype).
+const i18nBase = "https://www.w3.org/ns/i18n#"
+
+// directional converts a string with a base direction the way Digital
+// Bazaar's RDFC cryptosuites and di-sd-primitives do (jsonld.js toRdf with
+// rdfDirection "i18n-datatype", JSON-LD 1.1 API 8.2 step 13): the literal's
+// datatype is i18n:LANGUAGE_DIRECTION, the language lower-cased (empty
+// without one), and it has no language tag. So the direction is in the
+// signed statements: flipping it changes the canonical form. (With
+// rdfDirection unset, the default, JSON-LD drops the direction and a
+// signature would not cover it.)
+func directional(v, lang string, hasLang bool, dir string) (rdfc.Term, error) {
+	if hasLang && !wellFormedLanguage(lang) {
+		return rdfc.Term{}, &UnsafeError{Term: lang, Kind: ErrUnsafeLanguage}
+	}
+	return rdfc.Term{Kind: rdfc.Literal, Value: v, Datatype: i18nBase + strings.ToLower(lang) + "_" + dir}, nil
 }
 
 // literal converts a value object's @value (with its @type, or its

@@ -33,7 +33,8 @@ import (
 //     compact IRI, not a blank node identifier;
 //   - every IRI is a valid absolute IRI that canonical N-Quads can carry
 //     (ErrInvalidIRI), every type and member defined (ErrUndefinedTerm),
-//     no @direction (ErrUnsafeDirection);
+//     a @direction only "ltr" or "rtl", in the literal's i18n datatype
+//     (ErrUnsafeDirection);
 //   - JSON-LD features beyond those the pinned contexts use (@reverse,
 //     @nest, @index, language/id/type maps, @base, @propagate) are refused
 //     as unsupported (ErrUnsupported).
@@ -581,11 +582,12 @@ func isValueObject(m map[string]any) bool {
 	return false
 }
 
-// valueObject converts a value object: @value with an optional @type or
-// @language (Value Expansion does not apply the term's coercion to it).
+// valueObject converts a value object: @value with an optional @type, or
+// an optional @language and @direction (Value Expansion does not apply the
+// term's coercion to it).
 func (w *walker) valueObject(c *cctx, m map[string]any) (rdfc.Term, error) {
-	var dt, lang string
-	hasType, hasLang := false, false
+	var dt, lang, dir string
+	hasType, hasLang, hasDir := false, false, false
 	for k, v := range m {
 		iri := k
 		if !strings.HasPrefix(k, "@") {
@@ -619,9 +621,13 @@ func (w *walker) valueObject(c *cctx, m map[string]any) (rdfc.Term, error) {
 			}
 			lang, hasLang = s, true
 		case "@direction":
-			return rdfc.Term{}, at(&UnsafeError{Kind: ErrUnsafeDirection, Term: fmt.Sprint(v)}, k)
+			s, ok := v.(string)
+			if !ok || (s != "ltr" && s != "rtl") {
+				return rdfc.Term{}, at(&UnsafeError{Kind: ErrUnsafeDirection, Term: fmt.Sprint(v), why: "a base direction is \"ltr\" or \"rtl\""}, k)
+			}
+			dir, hasDir = s, true
 		default:
-			return rdfc.Term{}, at(&UnsafeError{Kind: ErrNotCompacted, Term: k, why: "a value object has only @value, @type and @language"}, k)
+			return rdfc.Term{}, at(&UnsafeError{Kind: ErrNotCompacted, Term: k, why: "a value object has only @value, @type, @language and @direction"}, k)
 		}
 	}
 	v := m["@value"]
@@ -630,16 +636,19 @@ func (w *walker) valueObject(c *cctx, m map[string]any) (rdfc.Term, error) {
 		return rdfc.Term{}, at(&UnsafeError{Kind: ErrNotCompacted, Term: "null", why: "JSON-LD drops a null value"}, "@value")
 	case string:
 	case float64, bool:
-		if hasLang {
-			return rdfc.Term{}, at(&UnsafeError{Kind: ErrNotCompacted, Term: fmt.Sprint(v), why: "a language-tagged value must be a string"}, "@value")
+		if hasLang || hasDir {
+			return rdfc.Term{}, at(&UnsafeError{Kind: ErrNotCompacted, Term: fmt.Sprint(v), why: "a value with a language or a direction must be a string"}, "@value")
 		}
 	default:
 		if dt != "@json" {
 			return rdfc.Term{}, at(&UnsafeError{Kind: ErrNotCompacted, Term: "@value", why: "a value must be a string, number or boolean"}, "@value")
 		}
 	}
-	if hasType && hasLang {
-		return rdfc.Term{}, &UnsafeError{Kind: ErrNotCompacted, Term: "@language", why: "a value object has @type or @language, not both"}
+	if hasType && (hasLang || hasDir) {
+		return rdfc.Term{}, &UnsafeError{Kind: ErrNotCompacted, Term: "@type", why: "a value object has @type, or @language and @direction, not both"}
+	}
+	if hasDir {
+		return directional(v.(string), lang, hasLang, dir)
 	}
 	return w.literal(v, dt, lang, hasLang)
 }
