@@ -127,6 +127,10 @@ type verifierConfig struct {
 	// may withhold (credentialStatus, validUntil: withheld by default they
 	// fail; see microcred.AllowWithheldUnsafe).
 	AllowWithheld []string `json:"allowWithheld,omitempty"`
+	// UnboundIssuerKeysUnsafe (with anyIssuer) accepts proofs whose key the
+	// credential's issuer does not control: signature checks only, for
+	// conformance runs (microcred.UnboundIssuerKeyUnsafe).
+	UnboundIssuerKeysUnsafe bool `json:"unboundIssuerKeysUnsafe,omitempty"`
 	// RemoteStatusLists lets the verifier fetch status lists this service
 	// does not host (https, public addresses only). Default true.
 	RemoteStatusLists *bool `json:"remoteStatusLists,omitempty"`
@@ -376,6 +380,12 @@ func (c *config) vcapiConfig(auth vcapi.Authenticator, logger *slog.Logger) (vca
 		if len(popts) == 0 {
 			return cfg, errors.New("config: verifier: trustIssuers or anyIssuer is required (there are no issuers to trust by default)")
 		}
+	}
+	if v.UnboundIssuerKeysUnsafe {
+		if !v.AnyIssuer {
+			return cfg, errors.New("config: verifier.unboundIssuerKeysUnsafe needs anyIssuer")
+		}
+		popts = append(popts, microcred.UnboundIssuerKeyUnsafe())
 	}
 	if len(v.AllowWithheld) > 0 {
 		popts = append(popts, microcred.AllowWithheldUnsafe(v.AllowWithheld...))
