@@ -89,7 +89,8 @@ type cctx struct {
 	hasVocab bool
 	lang     string // default language
 	hasLang  bool
-	previous *cctx // the context a type-scoped context reverts to
+	dir      string // default base direction ("ltr", "rtl"), "" for none
+	previous *cctx  // the context a type-scoped context reverts to
 	// why is set when the context uses a default the walker does not
 	// implement (@base, @direction).
 	why string
@@ -133,6 +134,7 @@ func compile(active *ld.Context, parent, previous *cctx, trusted bool) *cctx {
 			c.vocab, c.hasVocab = *v.Vocab, true
 		}
 		c.lang, c.hasLang = v.Language, v.HasLanguage
+		c.dir = v.Direction
 		switch {
 		case v.Base != "":
 			c.why = "a context sets @base, which resolves relative IRIs the JSON shows unresolved"

@@ -559,6 +559,13 @@ func (w *walker) item(c, termCtx *cctx, key string, t, vt *term, v any, g rdfc.T
 		case termCtx.hasLang:
 			lang, hasLang = termCtx.lang, termCtx.lang != ""
 		}
+		// Value Expansion (5.3.2 step 5.2) gives a string the default
+		// base direction of the context it expands in, here a
+		// property-scoped context's (a node's own context with a default
+		// direction is refused in node).
+		if termCtx.dir != "" {
+			return rdfc.Term{}, &UnsafeError{Kind: ErrUnsafeDirection, Term: termCtx.dir}
+		}
 	}
 	return w.literal(v, dt, lang, hasLang)
 }
