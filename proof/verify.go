@@ -124,14 +124,30 @@ func VerifyDocument(ctx context.Context, doc map[string]any, opts VerifyOptions)
 		skew = DefaultClockSkew
 	}
 	errs := []error{ErrNoVerifiedProof}
+	var broken error
 	for i, p := range proofs {
 		pr := ProofResult{Index: i, Proof: p}
 		pr.Err = verifyOne(ctx, doc, proofs, &pr, purpose, now, skew, opts)
 		if pr.Err != nil {
 			pr.Err = fmt.Errorf("proof %d: %w", i, pr.Err)
 			errs = append(errs, pr.Err)
+			if broken == nil && errors.Is(pr.Err, ErrMissingPreviousProof) {
+				broken = pr.Err
+			}
 		}
 		res.Proofs = append(res.Proofs, pr)
+	}
+	// From spec (DI 1.0, 4.5 Verify Proof Sets and Chains): a proof whose
+	// previousProof names no proof of the set is an error of the document,
+	// not only of that proof: the chain it claims is broken, so no other
+	// proof of the set is taken instead of it.
+	if broken != nil {
+		for i := range res.Proofs {
+			if res.Proofs[i].Err == nil {
+				res.Proofs[i].Err = fmt.Errorf("proof %d: %w (the set's chain is broken: %w)", i, ErrNoVerifiedProof, broken)
+			}
+		}
+		return res, errors.Join(ErrNoVerifiedProof, broken)
 	}
 	if res.Verified() == nil {
 		return res, errors.Join(errs...)
