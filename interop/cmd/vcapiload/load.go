@@ -51,6 +51,13 @@ type Config struct {
 	SeqStart  uint64        // first {{seq}} value
 	SeqFormat string        // fmt verb for {{seq}}, e.g. %d or %012d
 	Timeout   time.Duration // per request
+	// Rate, if positive, paces the run at Rate requests/s in all (open
+	// loop): request k is due at start + k/Rate, and its latency is
+	// measured from when it was due, not from when a connection was free,
+	// so that a service falling behind shows in the percentiles instead of
+	// slowing the generator down (no coordinated omission). Zero sends as
+	// fast as the connections allow (closed loop).
+	Rate float64
 }
 
 // Result is what a run measured. Latency is over the responses with the
@@ -65,6 +72,7 @@ type Result struct {
 	Requests     int   // measured requests completed (ok + errors)
 	OK           int
 	Errors       int
+	Rate         float64        // the pacing asked for (0: closed loop)
 	ErrorsBy     map[string]int // "status 500", "timeout", "connection refused", ...
 	ErrorSamples []string       // the first few error bodies or messages
 	Elapsed      time.Duration
@@ -186,6 +194,9 @@ func (cfg *Config) validate() (*url.URL, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 10 * time.Second
 	}
+	if cfg.Rate < 0 || cfg.Rate > 1e6 {
+		return nil, fmt.Errorf("vcapiload: -rate %g: want 0 (as fast as possible) to 1e6 requests/s", cfg.Rate)
+	}
 	if cfg.SeqFormat == "" {
 		cfg.SeqFormat = "%d"
 	}
@@ -286,7 +297,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	r.seq.Store(cfg.SeqStart)
 
-	res := &Result{Method: cfg.Method, URL: r.url, Conns: cfg.Conns}
+	res := &Result{Method: cfg.Method, URL: r.url, Conns: cfg.Conns, Rate: cfg.Rate}
 	if cfg.Warmup > 0 {
 		w, _, _ := r.phase(ctx, cfg.Warmup, false)
 		res.Warmup = w.n
@@ -327,10 +338,18 @@ func (r *runner) phase(ctx context.Context, n int, record bool) (tally, time.Dur
 				t.lat = make([]time.Duration, 0, min(perConn, 1<<16))
 			}
 			for !timeUp.Load() && ctx.Err() == nil {
-				if taken.Add(1) > int64(n) {
+				k := taken.Add(1)
+				if k > int64(n) {
 					break
 				}
-				o, ok := r.do(ctx)
+				var due time.Time // zero: now
+				if r.cfg.Rate > 0 {
+					due = start.Add(time.Duration(float64(k-1) / r.cfg.Rate * float64(time.Second)))
+					if !sleepUntil(ctx, due) || timeUp.Load() {
+						break
+					}
+				}
+				o, ok := r.do(ctx, due)
 				if !ok {
 					break // interrupted: not counted
 				}
@@ -351,6 +370,22 @@ func (r *runner) phase(ctx context.Context, n int, record bool) (tally, time.Dur
 		stopped = "duration"
 	}
 	return total, elapsed, stopped
+}
+
+// sleepUntil waits until t; it returns false if ctx ended first.
+func sleepUntil(ctx context.Context, t time.Time) bool {
+	d := time.Until(t)
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-tm.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // body returns the request body for sequence number seq.
@@ -379,9 +414,10 @@ func (r *runner) formatSeq(seq uint64) []byte {
 	return fmt.Appendf(nil, r.cfg.SeqFormat, seq)
 }
 
-// do sends one request. ok is false when ctx was cancelled, so that an
+// do sends one request; its duration is counted from due (from the send
+// if due is zero). ok is false when ctx was cancelled, so that an
 // interrupted request is neither a success nor an error.
-func (r *runner) do(ctx context.Context) (outcome, bool) {
+func (r *runner) do(ctx context.Context, due time.Time) (outcome, bool) {
 	var body []byte
 	if r.cfg.Unique {
 		body = r.body(r.seq.Add(1) - 1)
@@ -406,7 +442,10 @@ func (r *runner) do(ctx context.Context) (outcome, bool) {
 	if r.host != "" {
 		req.Host = r.host
 	}
-	start := time.Now()
+	start := due
+	if start.IsZero() {
+		start = time.Now()
+	}
 	resp, err := r.client.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -300,3 +300,31 @@ func TestPercentiles(t *testing.T) {
 	assert.Equal(t, Latency{Count: 1, Min: 7, Mean: 7, P50: 7, P90: 7, P99: 7, Max: 7}, l)
 	assert.Equal(t, Latency{}, summarize(nil))
 }
+
+func TestRatePaces(t *testing.T) {
+	ts, hits := counting(t, 0)
+	res, err := Run(context.Background(), Config{URL: ts.URL, Conns: 4, Requests: 100, Duration: 10 * time.Second, Rate: 200})
+	require.NoError(t, err)
+	assert.Equal(t, int64(100), hits.Load())
+	assert.Equal(t, 100, res.OK)
+	// The 100th request is due 99/200 s after the start.
+	assert.GreaterOrEqual(t, res.Elapsed, 495*time.Millisecond, "paced, not as fast as possible")
+	assert.Less(t, res.Elapsed, 2*time.Second)
+	assert.InDelta(t, 200, res.RequestsPerSec(), 20)
+}
+
+// A service slower than the rate: latency counted from when each request
+// was due grows with the backlog, where a closed loop would report the
+// service time alone (coordinated omission).
+func TestRateLatencyFromDue(t *testing.T) {
+	ts, _ := counting(t, 10*time.Millisecond)
+	res, err := Run(context.Background(), Config{URL: ts.URL, Conns: 1, Requests: 20, Duration: 10 * time.Second, Rate: 200})
+	require.NoError(t, err)
+	require.Equal(t, 20, res.OK)
+	// Request k (from 0) is due at 5k ms and answered at about 10(k+1) ms.
+	assert.GreaterOrEqual(t, res.Latency.Max, 100*time.Millisecond, "the last request waited for the backlog")
+	assert.Less(t, res.Latency.Min, 20*time.Millisecond)
+
+	_, err = Run(context.Background(), Config{URL: ts.URL, Conns: 1, Requests: 1, Duration: time.Second, Rate: -1})
+	assert.Error(t, err, "a negative rate is a usage error")
+}

@@ -17,7 +17,11 @@
 //
 // With -unique, each occurrence of {{seq}} in the body is replaced by a
 // per-request number (formatted with -seq-format), so that issued
-// credentials get distinct ids. Exit status: 0 when every measured request
+// credentials get distinct ids. With -rate, requests are sent at that
+// rate in all (open loop) and each latency is counted from when the request
+// was due, so a service that falls behind shows in the percentiles (no
+// coordinated omission); without it, each connection sends its next
+// request as soon as the last is answered (closed loop). Exit status: 0 when every measured request
 // got the expected status, 1 when some did not, 2 for a usage error.
 package main
 
@@ -102,6 +106,7 @@ func parseFlags(args []string, stdin io.Reader, stderr io.Writer) (Config, bool,
 	fs.Uint64Var(&cfg.SeqStart, "seq-start", 1, "first "+seqPlaceholder+" number")
 	fs.StringVar(&cfg.SeqFormat, "seq-format", "%d", "fmt verb for "+seqPlaceholder+", e.g. %012d for a UUID's last group")
 	fs.DurationVar(&cfg.Timeout, "timeout", 10*time.Second, "per-request timeout")
+	fs.Float64Var(&cfg.Rate, "rate", 0, "pace at this many requests/s in all, latency counted from when each was due (default: as fast as the connections allow)")
 	fs.BoolVar(&asJSON, "json", false, "print the result as JSON")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, false, err
@@ -142,6 +147,7 @@ type jsonOut struct {
 	Requests       int            `json:"requests"`
 	OK             int            `json:"ok"`
 	Errors         int            `json:"errors"`
+	Rate           float64        `json:"rate,omitempty"`
 	ErrorsBy       map[string]int `json:"errors_by"`
 	ErrorSamples   []string       `json:"error_samples,omitempty"`
 	ElapsedSec     float64        `json:"elapsed_s"`
@@ -163,13 +169,17 @@ type jsonLatency struct {
 }
 
 func jsonResult(r *Result) jsonOut {
+	method := "exact, nearest rank, over ok responses"
+	if r.Rate > 0 {
+		method += ", from when each request was due"
+	}
 	return jsonOut{
 		Method: r.Method, URL: r.URL, Conns: r.Conns, Dials: r.Dials, Warmup: r.Warmup,
-		Requests: r.Requests, OK: r.OK, Errors: r.Errors, ErrorsBy: r.ErrorsBy, ErrorSamples: r.ErrorSamples,
+		Requests: r.Requests, OK: r.OK, Errors: r.Errors, Rate: r.Rate, ErrorsBy: r.ErrorsBy, ErrorSamples: r.ErrorSamples,
 		ElapsedSec: r.Elapsed.Seconds(), StoppedBy: r.StoppedBy,
 		RequestsPerSec: r.RequestsPerSec(), OKPerSec: r.OKPerSec(),
 		Latency: jsonLatency{
-			Count: r.Latency.Count, Method: "exact, nearest rank, over ok responses",
+			Count: r.Latency.Count, Method: method,
 			Min: ms(r.Latency.Min), Mean: ms(r.Latency.Mean),
 			P50: ms(r.Latency.P50), P90: ms(r.Latency.P90), P99: ms(r.Latency.P99), Max: ms(r.Latency.Max),
 		},
@@ -177,7 +187,11 @@ func jsonResult(r *Result) jsonOut {
 }
 
 func printResult(w io.Writer, r *Result) {
-	fmt.Fprintf(w, "%s %s  c=%d  warmup %d\n", r.Method, r.URL, r.Conns, r.Warmup)
+	pace := "as fast as possible"
+	if r.Rate > 0 {
+		pace = fmt.Sprintf("paced at %g/s, latency from when due", r.Rate)
+	}
+	fmt.Fprintf(w, "%s %s  c=%d  warmup %d  %s\n", r.Method, r.URL, r.Conns, r.Warmup, pace)
 	fmt.Fprintf(w, "requests   %d in %.2fs (stopped by %s): %.1f/s; ok %d (%.1f/s)\n",
 		r.Requests, r.Elapsed.Seconds(), r.StoppedBy, r.RequestsPerSec(), r.OK, r.OKPerSec())
 	fmt.Fprintf(w, "errors     %d", r.Errors)
