@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	"runtime/debug"
 	"sort"
 	"syscall"
 	"time"
@@ -136,6 +137,10 @@ type verifierConfig struct {
 	RemoteStatusLists *bool `json:"remoteStatusLists,omitempty"`
 }
 
+// serveMemoryLimit is the soft memory limit serve runs under unless
+// GOMEMLIMIT is set.
+const serveMemoryLimit = 512 << 20
+
 const serveUsage = `microcred serve --config FILE [--listen ADDR] [--log text|json] [--log-level debug|info|warn|error]
 microcred serve --hash-token TOKEN`
 
@@ -181,6 +186,16 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usagef("--log %q: want text or json", *logFormat)
 	}
 	logger := slog.New(lh)
+	// Verifying and signing allocate quickly and retain little, so the
+	// collector's default pace costs a good share of two cores; unless the
+	// user set GOGC, collect less often within a soft memory limit (past it
+	// the collector runs as often as it must).
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+		if os.Getenv("GOMEMLIMIT") == "" {
+			defer debug.SetMemoryLimit(debug.SetMemoryLimit(serveMemoryLimit))
+		}
+	}
 	ctx, stopSignals := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stopSignals()
 

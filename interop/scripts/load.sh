@@ -94,11 +94,15 @@ jq -n --arg listen "127.0.0.1:$port" --arg list "$base/status/bsl/1" '{
 }' >"$tmp/serve.json"
 
 # Bodies: the OB 3.0 credential signed by the CLI for verify; unsigned, with
-# the key's DID as issuer and a per-request id, for issue.
-"$mc" sign --key "$tmp/ed.json" --set-issuer testdata/ob3-credential.json >"$tmp/signed.json"
+# the key's DID as issuer and a per-request id, for issue. CREDENTIAL is the
+# 1EdTech OB 3.0 test vector by default (1 KB, the "ob3" credential of the
+# library's benchmarks); CREDENTIAL=testdata/ob3-credential.json is a fuller
+# badge (2.8 KB: achievement criteria, alignment, evidence).
+CREDENTIAL=${CREDENTIAL:-$root/testdata/vectors/ob3/ldp-test-vector-ob/credential.json}
+"$mc" sign --key "$tmp/ed.json" --set-issuer "$CREDENTIAL" >"$tmp/signed.json"
 jq -c '{verifiableCredential: .}' "$tmp/signed.json" >"$tmp/verify-body.json"
-jq -c --arg did "$did" '{credential: (.issuer.id = $did | .id = "urn:uuid:2f8a6f1e-6d2b-4a53-9b0e-{{seq}}")}' \
-  testdata/ob3-credential.json >"$tmp/issue-body.json"
+jq -c --arg did "$did" '{credential: ((if (.issuer|type) == "object" then .issuer.id = $did else .issuer = $did end) | .id = "urn:uuid:2f8a6f1e-6d2b-4a53-9b0e-{{seq}}")}' \
+  "$CREDENTIAL" >"$tmp/issue-body.json"
 
 echo "== starting microcred serve on $base (store $tmp/state.db, $(df -PT "$tmp" | awk 'NR==2 {print $2}'))"
 "$mc" serve --config "$tmp/serve.json" --log-level "$LOG_LEVEL" >"$tmp/serve.log" 2>&1 &
