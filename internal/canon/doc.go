@@ -71,7 +71,11 @@
 // API): "x"@ar with direction rtl becomes "x"^^<https://www.w3.org/ns/i18n#ar_rtl>,
 // so the direction is part of what is signed. (JSON-LD's default,
 // rdfDirection unset, drops the direction, which a signature would then not
-// cover; that is why it is not used.)
+// cover; that is why it is not used.) Two values of one node's property
+// that differ only in direction ("x"@ar with and without rtl, or rtl and
+// ltr) are refused: JSON-LD node map generation (json-gold, jsonld.js)
+// takes them for one value and keeps the first, so their signature would
+// not cover the other's direction, and ours would not match theirs.
 //
 // # Work limits
 //

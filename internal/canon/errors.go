@@ -99,7 +99,12 @@ func (e *UnsafeError) Error() string {
 		return fmt.Sprintf("canon: %q at %s uses a JSON-LD feature microcred does not process%s", e.Term, at, suffix)
 	case ErrContext:
 		return fmt.Sprintf("canon: invalid @context at %s: %s", at, e.Term)
-	case ErrUnsafePredicate, ErrUnsafeLanguage, ErrUnsafeDirection:
+	case ErrUnsafeDirection:
+		if e.why != "" {
+			return fmt.Sprintf("%v: %q at %s: %s", e.Kind, e.Term, at, e.why)
+		}
+		return fmt.Sprintf("%v: %q at %s", e.Kind, e.Term, at)
+	case ErrUnsafePredicate, ErrUnsafeLanguage:
 		return fmt.Sprintf("%v: %q at %s: RDF conversion would drop it", e.Kind, e.Term, at)
 	}
 	return fmt.Sprintf("canon: unsafe value %q at %s%s", e.Term, at, suffix)

@@ -56,6 +56,9 @@ type walker struct {
 	// check: only check, write no quads (Check); literals are validated,
 	// not converted, and blank nodes not labelled.
 	check bool
+	// sawDir: a literal with a base direction was written (see
+	// directionTwin).
+	sawDir bool
 }
 
 var (
@@ -85,6 +88,18 @@ func (r *RDFC) walkWith(w *walker, doc map[string]any) ([]rdfc.Quad, error) {
 	if _, err := w.node(cc, doc, rdfc.Term{}, true); err != nil {
 		putQuads(w.out)
 		return nil, err
+	}
+	if w.sawDir {
+		if w.check {
+			// Check writes no quads; directions are rare: walk again.
+			q, err := r.walk(doc, nil)
+			putQuads(q)
+			return nil, err
+		}
+		if err := directionTwin(w.out); err != nil {
+			putQuads(w.out)
+			return nil, err
+		}
 	}
 	return w.out, nil
 }
@@ -564,7 +579,7 @@ func (w *walker) item(c, termCtx *cctx, key string, t, vt *term, v any, g rdfc.T
 		// property-scoped context's (a node's own context with a default
 		// direction is refused in node).
 		if termCtx.dir != "" {
-			return rdfc.Term{}, &UnsafeError{Kind: ErrUnsafeDirection, Term: termCtx.dir}
+			return rdfc.Term{}, &UnsafeError{Kind: ErrUnsafeDirection, Term: termCtx.dir, why: "a property-scoped context gives the string this default @direction (only a value's own @direction is implemented)"}
 		}
 	}
 	return w.literal(v, dt, lang, hasLang)
@@ -655,6 +670,7 @@ func (w *walker) valueObject(c *cctx, m map[string]any) (rdfc.Term, error) {
 		return rdfc.Term{}, &UnsafeError{Kind: ErrNotCompacted, Term: "@type", why: "a value object has @type, or @language and @direction, not both"}
 	}
 	if hasDir {
+		w.sawDir = true
 		return directional(v.(string), lang, hasLang, dir)
 	}
 	return w.literal(v, dt, lang, hasLang)
