@@ -26,10 +26,11 @@ var (
 	// JSON-LD would drop.
 	ErrUnsafeLanguage = errors.New("canon: ill-formed language tag")
 	// ErrUnsafeDirection is wrapped for a base direction that cannot be
-	// signed: a value's @direction other than "ltr" or "rtl" (or on a
-	// non-string or typed value), or a default direction set by a context
-	// or a term definition, which this package does not implement. A
-	// value's own @direction is signed, in its literal's i18n datatype.
+	// signed: a value's @direction other than "ltr" or "rtl", or on a
+	// non-string or typed value, and two values of one node's property
+	// that differ only in direction (JSON-LD processors merge them). A
+	// well-formed direction, the value's own or its term's or context's
+	// default, is signed in its literal's i18n datatype.
 	ErrUnsafeDirection = errors.New("canon: base direction cannot be signed")
 	// ErrNotCompacted is wrapped when the document is not in the compacted
 	// form of its contexts: a member spelled other than by the term its

@@ -336,7 +336,7 @@ func (g *gen) credential(depth int, kind string) map[string]any {
 // poison adds one thing the compiled path must not accept on its own.
 func (g *gen) poison(c map[string]any) {
 	subject := c["credentialSubject"].(map[string]any)
-	switch g.r.IntN(13) {
+	switch g.r.IntN(15) {
 	case 0:
 		subject["undefinedTerm"] = g.str()
 	case 1:
@@ -376,6 +376,11 @@ func (g *gen) poison(c map[string]any) {
 			other["@direction"] = "ltr"
 		}
 		c["description"] = []any{other, map[string]any{"@value": s, "@language": "ar", "@direction": "rtl"}}
+	case 13:
+		subject["@context"] = map[string]any{"@direction": []any{"rtl", "ltr"}[g.r.IntN(2)]}
+	case 14:
+		subject["@context"] = map[string]any{"label": map[string]any{"@id": "https://example.org/label", "@direction": []any{"rtl", "ltr", nil, "up"}[g.r.IntN(4)]}}
+		subject["label"] = g.str()
 	}
 }
 
