@@ -60,6 +60,10 @@ type term struct {
 	// (no language even if the context has a default).
 	lang    string
 	hasLang bool
+	// dir is the term's @direction, likewise: hasDir with dir "" means
+	// null (no direction even if the context has a default).
+	dir    string
+	hasDir bool
 	// why says what is unusable, for the error message.
 	why string
 	// trusted: defined by a context the loader holds.
@@ -92,7 +96,8 @@ type cctx struct {
 	dir      string // default base direction ("ltr", "rtl"), "" for none
 	previous *cctx  // the context a type-scoped context reverts to
 	// why is set when the context uses a default the walker does not
-	// implement (@base, @direction).
+	// implement (@base). A default @direction (dir) is written into the
+	// i18n datatype of each string it reaches, as a value's own.
 	why string
 
 	mu      sync.Mutex
@@ -135,11 +140,8 @@ func compile(active *ld.Context, parent, previous *cctx, trusted bool) *cctx {
 		}
 		c.lang, c.hasLang = v.Language, v.HasLanguage
 		c.dir = v.Direction
-		switch {
-		case v.Base != "":
+		if v.Base != "" {
 			c.why = "a context sets @base, which resolves relative IRIs the JSON shows unresolved"
-		case v.Direction != "":
-			c.why = "a context sets a default @direction (only a value's own @direction is implemented)"
 		}
 	}
 	for name, td := range active.TermDefinitions {
@@ -194,7 +196,7 @@ func compile(active *ld.Context, parent, previous *cctx, trusted bool) *cctx {
 func sameTerm(a, b *term) bool {
 	return a.kind == b.kind && a.iri == b.iri && a.typ == b.typ && a.list == b.list && a.graph == b.graph &&
 		a.prefix == b.prefix && a.prefixIRI == b.prefixIRI && a.hasScoped == b.hasScoped &&
-		a.lang == b.lang && a.hasLang == b.hasLang && a.badIRI == b.badIRI &&
+		a.lang == b.lang && a.hasLang == b.hasLang && a.dir == b.dir && a.hasDir == b.hasDir && a.badIRI == b.badIRI &&
 		(!a.hasScoped || a.scoped == nil && b.scoped == nil || sameJSON(a.scoped, b.scoped))
 }
 
@@ -237,13 +239,23 @@ func compileTerm(td *ld.TermDefinition) *term {
 		unusable("it uses @nest")
 	case td.Index != "":
 		unusable("it uses @index")
-	case td.HasDirection:
-		unusable("it sets @direction (only a value's own @direction is implemented)")
 	}
 	if td.HasLanguage {
 		t.hasLang = true
 		if td.Language != nil {
 			t.lang = *td.Language
+		}
+	}
+	if td.HasDirection {
+		t.hasDir = true
+		if td.Direction != nil {
+			t.dir = *td.Direction
+		}
+		// JSON-LD 1.1 API 4.2.2 step 20.2 allows null, "ltr" and "rtl";
+		// json-gold takes any string, lower-cased (so "RTL" reaches us as
+		// "rtl", and is signed as such).
+		if t.dir != "" && t.dir != "ltr" && t.dir != "rtl" {
+			unusable("its @direction " + strconv.Quote(t.dir) + ` is not "ltr" or "rtl"`)
 		}
 	}
 	for _, k := range td.Container {

@@ -60,18 +60,27 @@
 //     that canonical N-Quads can carry as written (ErrInvalidIRI): an IRI
 //     holding ">" or a space could close its term early and add statements
 //     of its own, so two documents would share canonical bytes;
-//   - a value has a base direction other than "ltr" or "rtl", or a context
-//     sets a default one (ErrUnsafeDirection), or an ill-formed language tag
-//     (ErrUnsafeLanguage).
+//   - a value has a base direction other than "ltr" or "rtl", or one on a
+//     number, a boolean or a typed value, or differs from another value of
+//     its node's property only in direction (ErrUnsafeDirection), or has
+//     an ill-formed language tag (ErrUnsafeLanguage).
 //
 // # Base direction
 //
-// A value object's @direction is converted as Digital Bazaar's RDFC
-// cryptosuites convert it (rdfDirection "i18n-datatype" of the JSON-LD 1.1
-// API): "x"@ar with direction rtl becomes "x"^^<https://www.w3.org/ns/i18n#ar_rtl>,
-// so the direction is part of what is signed. (JSON-LD's default,
-// rdfDirection unset, drops the direction, which a signature would then not
-// cover; that is why it is not used.)
+// A base direction is converted as Digital Bazaar's RDFC cryptosuites
+// convert it (rdfDirection "i18n-datatype" of the JSON-LD 1.1 API): "x"@ar
+// with direction rtl becomes "x"^^<https://www.w3.org/ns/i18n#ar_rtl>, so
+// the direction is part of what is signed. That holds for a value
+// object's own @direction and for the direction a string gets from its
+// term definition or, by default, from its context (a node's, a type- or
+// property-scoped one), as JSON-LD expansion gives it. (JSON-LD's default,
+// rdfDirection unset, drops the direction, which a signature would then
+// not cover; that is why it is not used.) Two values of one node's
+// property that differ only in direction ("x"@ar with and without rtl, or
+// rtl and ltr) are refused: JSON-LD node map generation (json-gold,
+// jsonld.js) takes them for one value and keeps the first, so their
+// signature would not cover the other's direction, and ours would not
+// match theirs.
 //
 // # Work limits
 //

@@ -26,10 +26,11 @@ var (
 	// JSON-LD would drop.
 	ErrUnsafeLanguage = errors.New("canon: ill-formed language tag")
 	// ErrUnsafeDirection is wrapped for a base direction that cannot be
-	// signed: a value's @direction other than "ltr" or "rtl" (or on a
-	// non-string or typed value), or a default direction set by a context
-	// or a term definition, which this package does not implement. A
-	// value's own @direction is signed, in its literal's i18n datatype.
+	// signed: a value's @direction other than "ltr" or "rtl", or on a
+	// non-string or typed value, and two values of one node's property
+	// that differ only in direction (JSON-LD processors merge them). A
+	// well-formed direction, the value's own or its term's or context's
+	// default, is signed in its literal's i18n datatype.
 	ErrUnsafeDirection = errors.New("canon: base direction cannot be signed")
 	// ErrNotCompacted is wrapped when the document is not in the compacted
 	// form of its contexts: a member spelled other than by the term its
@@ -99,7 +100,12 @@ func (e *UnsafeError) Error() string {
 		return fmt.Sprintf("canon: %q at %s uses a JSON-LD feature microcred does not process%s", e.Term, at, suffix)
 	case ErrContext:
 		return fmt.Sprintf("canon: invalid @context at %s: %s", at, e.Term)
-	case ErrUnsafePredicate, ErrUnsafeLanguage, ErrUnsafeDirection:
+	case ErrUnsafeDirection:
+		if e.why != "" {
+			return fmt.Sprintf("%v: %q at %s: %s", e.Kind, e.Term, at, e.why)
+		}
+		return fmt.Sprintf("%v: %q at %s", e.Kind, e.Term, at)
+	case ErrUnsafePredicate, ErrUnsafeLanguage:
 		return fmt.Sprintf("%v: %q at %s: RDF conversion would drop it", e.Kind, e.Term, at)
 	}
 	return fmt.Sprintf("canon: unsafe value %q at %s%s", e.Term, at, suffix)

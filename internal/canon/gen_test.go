@@ -336,7 +336,7 @@ func (g *gen) credential(depth int, kind string) map[string]any {
 // poison adds one thing the compiled path must not accept on its own.
 func (g *gen) poison(c map[string]any) {
 	subject := c["credentialSubject"].(map[string]any)
-	switch g.r.IntN(10) {
+	switch g.r.IntN(15) {
 	case 0:
 		subject["undefinedTerm"] = g.str()
 	case 1:
@@ -360,6 +360,27 @@ func (g *gen) poison(c map[string]any) {
 		}
 	case 9:
 		c["issuer"] = []any{[]any{g.iri("nested")}}
+	case 10:
+		dirs := []any{"rtl", "ltr", "up", "RTL", 5.0, nil}
+		v := map[string]any{"@value": g.str(), "@direction": dirs[g.r.IntN(len(dirs))]}
+		if g.maybe() {
+			v["@language"] = "ar"
+		}
+		c["description"] = v
+	case 11:
+		c["description"] = map[string]any{"@value": g.number(), "@direction": "rtl"}
+	case 12:
+		s := g.str()
+		other := map[string]any{"@value": s, "@language": "ar"}
+		if g.maybe() {
+			other["@direction"] = "ltr"
+		}
+		c["description"] = []any{other, map[string]any{"@value": s, "@language": "ar", "@direction": "rtl"}}
+	case 13:
+		subject["@context"] = map[string]any{"@direction": []any{"rtl", "ltr"}[g.r.IntN(2)]}
+	case 14:
+		subject["@context"] = map[string]any{"label": map[string]any{"@id": "https://example.org/label", "@direction": []any{"rtl", "ltr", nil, "up"}[g.r.IntN(4)]}}
+		subject["label"] = g.str()
 	}
 }
 

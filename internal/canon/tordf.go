@@ -42,6 +42,11 @@ func toRDF(expanded []any) (_ []rdfc.Quad, err error) {
 			err = &jsonGoldPanicError{r}
 		}
 	}()
+	// Node map generation merges values that differ only in @direction:
+	// refuse them first (see directionTwin).
+	if err := expandedDirectionTwin(expanded); err != nil {
+		return nil, err
+	}
 	issuer := ld.NewIdentifierIssuer("_:b")
 	nodeMap := map[string]any{"@default": map[string]any{}}
 	if _, err := ld.NewJsonLdApi().GenerateNodeMap(expanded, nodeMap, "@default", issuer, "", "", nil); err != nil {
@@ -314,4 +319,160 @@ func canonicalDouble(x float64) string {
 	}
 	e, _ := strconv.Atoi(exp)
 	return intPart + "." + frac + "E" + strconv.Itoa(e)
+}
+
+// Two values of one node's property that differ only in base direction
+// ("x"@ar, and "x"@ar with direction rtl; or rtl and ltr) are one value to
+// JSON-LD's node map generation: json-gold and jsonld.js compare @value,
+// @type, @language and @index, not @direction, and keep the first. Their
+// canonical form then lacks the other's direction: an RDFC signature made
+// with them does not cover it (the value can be removed under it), and
+// ours, which keeps both statements, would not match theirs. Such
+// documents are refused, on both paths.
+
+// twinKey is what node map generation compares values by.
+type twinKey struct {
+	s, p, g     rdfc.Term
+	value, lang string
+}
+
+func twinError(value, p, a, b string) error {
+	if a > b {
+		a, b = b, a
+	}
+	name := func(d string) string {
+		if d == "" {
+			return "none"
+		}
+		return strconv.Quote(d)
+	}
+	return &UnsafeError{Kind: ErrUnsafeDirection, Term: value, why: fmt.Sprintf(
+		"a node has this value twice for <%s>, with base direction %s and %s; JSON-LD processors (json-gold, jsonld.js) merge the two and drop a direction, which a signature would then not cover",
+		p, name(a), name(b))}
+}
+
+// directionTwin finds such values among the walker's quads.
+func directionTwin(quads []rdfc.Quad) error {
+	var seen map[twinKey]string
+	for _, q := range quads {
+		lang, dir, ok := langDir(q.Object)
+		if !ok {
+			continue
+		}
+		if seen == nil {
+			seen = make(map[twinKey]string)
+		}
+		k := twinKey{q.Subject, q.Predicate, q.Graph, q.Object.Value, lang}
+		if d, ok := seen[k]; ok && d != dir {
+			return twinError(q.Object.Value, q.Predicate.Value, d, dir)
+		}
+		seen[k] = dir
+	}
+	return nil
+}
+
+// langDir returns the language and base direction of a string literal
+// (plain, language-tagged or in an i18n datatype).
+func langDir(o rdfc.Term) (lang, dir string, ok bool) {
+	if o.Kind != rdfc.Literal {
+		return "", "", false
+	}
+	switch {
+	case o.Datatype == xsdString:
+		return "", "", true
+	case o.Datatype == rdfLangString:
+		return o.Language, "", true
+	case strings.HasPrefix(o.Datatype, i18nBase):
+		ld := o.Datatype[len(i18nBase):]
+		i := strings.LastIndexByte(ld, '_')
+		if i < 0 {
+			return "", "", false
+		}
+		return ld[:i], ld[i+1:], true
+	}
+	return "", "", false
+}
+
+// expandedDirectionTwin finds such values in an expanded document, before
+// node map generation merges them: values are grouped by graph, node
+// (@id, or the node object itself when it has none) and property.
+func expandedDirectionTwin(expanded []any) error {
+	seen := map[twinKey]string{}
+	anon := 0
+	blank := func() rdfc.Term {
+		anon++
+		return rdfc.Term{Kind: rdfc.BlankNode, Value: "t" + strconv.Itoa(anon)}
+	}
+	var node func(n map[string]any, g rdfc.Term) error
+	var items func(v any, s, p, g rdfc.Term) error
+	items = func(v any, s, p, g rdfc.Term) error {
+		list, _ := v.([]any)
+		for _, it := range list {
+			m, ok := it.(map[string]any)
+			if !ok {
+				continue
+			}
+			if l, ok := m["@list"]; ok {
+				// List items are the objects of distinct rdf:first
+				// statements: not merged. Their node objects are nodes.
+				if err := items(l, blank(), p, g); err != nil {
+					return err
+				}
+				continue
+			}
+			if val, ok := m["@value"]; ok {
+				str, isString := val.(string)
+				if _, typed := m["@type"]; !isString || typed {
+					continue
+				}
+				lang, _ := m["@language"].(string)
+				dir, _ := m["@direction"].(string)
+				k := twinKey{s, p, g, str, strings.ToLower(lang)}
+				if d, ok := seen[k]; ok && d != dir {
+					return twinError(str, p.Value, d, dir)
+				}
+				seen[k] = dir
+				continue
+			}
+			if err := node(m, g); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	node = func(n map[string]any, g rdfc.Term) error {
+		s := blank()
+		if id, ok := n["@id"].(string); ok {
+			s = rdfc.Term{Kind: rdfc.IRI, Value: id}
+		}
+		for _, k := range sortedKeys(n) {
+			switch {
+			case k == "@graph":
+				// A graph object: its nodes are in the graph it names.
+				if list, ok := n[k].([]any); ok {
+					for _, e := range list {
+						if m, ok := e.(map[string]any); ok {
+							if err := node(m, s); err != nil {
+								return err
+							}
+						}
+					}
+				}
+			case strings.HasPrefix(k, "@"):
+			default:
+				if err := items(n[k], s, rdfc.Term{Kind: rdfc.IRI, Value: k}, g); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	for _, e := range expanded {
+		if m, ok := e.(map[string]any); ok {
+			if err := node(m, rdfc.Term{}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

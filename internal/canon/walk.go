@@ -33,8 +33,10 @@ import (
 //     compact IRI, not a blank node identifier;
 //   - every IRI is a valid absolute IRI that canonical N-Quads can carry
 //     (ErrInvalidIRI), every type and member defined (ErrUndefinedTerm),
-//     a @direction only "ltr" or "rtl", in the literal's i18n datatype
-//     (ErrUnsafeDirection);
+//     a base direction only "ltr" or "rtl", on a string without a
+//     datatype (ErrUnsafeDirection), written in the literal's i18n datatype
+//     whether it is the value's own @direction or its term's or context's
+//     default;
 //   - JSON-LD features beyond those the pinned contexts use (@reverse,
 //     @nest, @index, language/id/type maps, @base, @propagate) are refused
 //     as unsupported (ErrUnsupported).
@@ -56,6 +58,9 @@ type walker struct {
 	// check: only check, write no quads (Check); literals are validated,
 	// not converted, and blank nodes not labelled.
 	check bool
+	// sawDir: a literal with a base direction was written (see
+	// directionTwin).
+	sawDir bool
 }
 
 var (
@@ -85,6 +90,18 @@ func (r *RDFC) walkWith(w *walker, doc map[string]any) ([]rdfc.Quad, error) {
 	if _, err := w.node(cc, doc, rdfc.Term{}, true); err != nil {
 		putQuads(w.out)
 		return nil, err
+	}
+	if w.sawDir {
+		if w.check {
+			// Check writes no quads; directions are rare: walk again.
+			q, err := r.walk(doc, nil)
+			putQuads(q)
+			return nil, err
+		}
+		if err := directionTwin(w.out); err != nil {
+			putQuads(w.out)
+			return nil, err
+		}
 	}
 	return w.out, nil
 }
@@ -559,12 +576,17 @@ func (w *walker) item(c, termCtx *cctx, key string, t, vt *term, v any, g rdfc.T
 		case termCtx.hasLang:
 			lang, hasLang = termCtx.lang, termCtx.lang != ""
 		}
-		// Value Expansion (5.3.2 step 5.2) gives a string the default
-		// base direction of the context it expands in, here a
-		// property-scoped context's (a node's own context with a default
-		// direction is refused in node).
-		if termCtx.dir != "" {
-			return rdfc.Term{}, &UnsafeError{Kind: ErrUnsafeDirection, Term: termCtx.dir}
+		// Value Expansion (5.3.2 step 5.2) gives a string the base
+		// direction of its term, else the default of the context it
+		// expands in (a property-scoped context's, if the term has one):
+		// signed in the i18n datatype, as a value's own @direction.
+		dir := termCtx.dir
+		if vt != nil && vt.hasDir {
+			dir = vt.dir
+		}
+		if dir != "" {
+			w.sawDir = true
+			return directional(v.(string), lang, hasLang, dir)
 		}
 	}
 	return w.literal(v, dt, lang, hasLang)
@@ -655,6 +677,7 @@ func (w *walker) valueObject(c *cctx, m map[string]any) (rdfc.Term, error) {
 		return rdfc.Term{}, &UnsafeError{Kind: ErrNotCompacted, Term: "@type", why: "a value object has @type, or @language and @direction, not both"}
 	}
 	if hasDir {
+		w.sawDir = true
 		return directional(v.(string), lang, hasLang, dir)
 	}
 	return w.literal(v, dt, lang, hasLang)
