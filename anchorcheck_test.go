@@ -32,7 +32,8 @@ func regtestAnchor(t *testing.T, root []byte) anchor.Anchor {
 	h := &btc.Header{Version: 0x20000000, MerkleRoot: tx.TxID(), Time: uint32(time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC).Unix()), Bits: 0x207fffff}
 	for ; h.CheckProofOfWork(btc.RegtestPowLimit()) != nil; h.Nonce++ {
 	}
-	return anchor.Anchor{Chain: "bitcoin-regtest", TxID: tx.TxID().String(), RawTx: tx.Bytes(), TxIndex: 0, Headers: [][]byte{h.Bytes()}}
+	return anchor.Anchor{Chain: "bitcoin-regtest", TxID: tx.TxID().String(), RawTx: tx.Bytes(), PrevoutAmount: new(int64(100000)),
+		TxIndex: 0, Headers: [][]byte{h.Bytes()}}
 }
 
 // A batch of credentials anchored in one transaction: each verifies with
