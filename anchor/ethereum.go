@@ -19,8 +19,11 @@ import (
 //   - Headers: RLP block headers: Headers[0] is the block holding the
 //     transaction, each later one the child of the one before (L3, L4).
 //
+// L2 needs an EIP-155 or typed transaction whose chain id is the
+// anchor's: chain id 0 (pre-EIP-155) names no chain and is refused.
+//
 // L3 needs a trusted block hash: a [Checkpoint] on the anchor's chain
-// whose BlockHash ("0x" and 64 hex digits, MaxBits unused) is the hash of
+// whose BlockHash ("0x" and 64 hex digits, MaxBits 0) is the hash of
 // one of the headers. A trusted hash vouches for that header and, through
 // parentHash links, for every header before it, down to the anchor block.
 // Since the Merge there is no proof of work that could make an unknown
