@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,6 +15,9 @@ import (
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/anchor/btc"
+	"github.com/onchaincert/microcred/did/didkey"
+	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/proof/eddsa2022"
 )
 
 // regtestAnchor anchors root in a transaction we build and a regtest
@@ -112,6 +116,11 @@ func TestVerifyWithAnchor(t *testing.T) {
 	assert.ErrorIs(t, err, microcred.ErrNoReceipt)
 	_, err = microcred.NewPolicy(microcred.AnyIssuerUnsafe(), microcred.RequireAnchor(anchor.LevelNone))
 	assert.Error(t, err)
+	// A checkpoint that would lower the mainnet difficulty floor is refused
+	// when the verifier is built, not at each verification.
+	_, err = microcred.NewVerifier(microcred.Trusted{Resolver: didkey.Resolver{}, Suites: []proof.Suite{eddsa2022.NewJCS()}},
+		microcred.WithReceipts(receipts, anchor.Checkpoint{Chain: anchor.ChainBitcoinMainnet, BlockHash: strings.Repeat("00", 32), MaxBits: 0x1d00ffff}))
+	assert.ErrorIs(t, err, anchor.ErrInvalidOptions)
 }
 
 type receiptFunc func(context.Context, []byte) (*anchor.Receipt, error)

@@ -213,6 +213,18 @@ func TestBatchRootReceiptVerify(t *testing.T) {
 	assert.Contains(t, v.stdout, "warning: cheap to forge")
 	v = runCLI(t, "verify", "--any-issuer", "--now", now, "--receipt", rec1, "--require-level", "L3", cred1)
 	assert.Equal(t, 0, v.code, v.stdout)
+	// A raised floor is enforced; a lowered one needs --lower-floor-unsafe.
+	v = runCLI(t, "verify", "--any-issuer", "--now", now, "--receipt", rec1, "--require-level", "L3", "--floor", "bitcoin-regtest:1f00ffff", cred1)
+	assert.Equal(t, 1, v.code, v.stdout)
+	assert.Contains(t, v.stdout, "level L2")
+	v = runCLI(t, "verify", "--any-issuer", "--now", now, "--receipt", rec1, "--floor", "bitcoin-mainnet:1d00ffff", cred1)
+	assert.Equal(t, 2, v.code, v.stdout)
+	assert.Contains(t, v.stderr, "--lower-floor-unsafe")
+	v = runCLI(t, "verify", "--any-issuer", "--now", now, "--receipt", rec1, "--floor", "bitcoin-mainnet:1d00ffff", "--lower-floor-unsafe", cred1)
+	assert.Equal(t, 0, v.code, v.stdout+v.stderr)
+	v = runCLI(t, "verify", "--any-issuer", "--now", now, "--json", "--receipt", rec1, cred1)
+	assert.Contains(t, v.stdout, `"work":"2"`)
+	assert.Contains(t, v.stdout, `"warnings":["warning: cheap to forge`)
 	// Regtest never reaches L4, whatever the checkpoint.
 	v = runCLI(t, "verify", "--any-issuer", "--now", now, "--receipt", rec1, "--require-level", "L4",
 		"--checkpoint", "bitcoin-regtest:"+strings.Repeat("00", 32)+":207fffff", cred1)
