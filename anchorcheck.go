@@ -37,11 +37,15 @@ func (r Receipts) Add(rc *anchor.Receipt) { r[hex.EncodeToString(rc.Leaf)] = rc 
 // WithReceipts makes the verifier check the anchor receipts src holds,
 // graded against the trusted checkpoints (needed for L4; for Ethereum L3
 // too). A credential without a receipt skips the anchor check unless the
-// policy requires one ([RequireAnchor]).
+// policy requires one ([RequireAnchor]). A checkpoint that is not valid
+// (see [anchor.ErrInvalidOptions]) is a construction error.
 func WithReceipts(src ReceiptSource, checkpoints ...anchor.Checkpoint) VerifierOption {
 	return verifierOptionFunc(func(c *verifierConfig) error {
 		if src == nil {
 			return errors.New("microcred: WithReceipts(nil)")
+		}
+		if _, err := anchor.GradeHeaders(anchor.ChainBitcoinMainnet, nil, anchor.VerifyOptions{Checkpoints: checkpoints}); err != nil {
+			return fmt.Errorf("microcred: WithReceipts: %w", err)
 		}
 		c.receipts = src
 		c.checkpoints = append([]anchor.Checkpoint(nil), checkpoints...)

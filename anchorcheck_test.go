@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,6 +15,9 @@ import (
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/anchor/btc"
+	"github.com/onchaincert/microcred/did/didkey"
+	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/proof/eddsa2022"
 )
 
 // regtestAnchor anchors root in a transaction we build and a regtest
@@ -32,7 +36,8 @@ func regtestAnchor(t *testing.T, root []byte) anchor.Anchor {
 	h := &btc.Header{Version: 0x20000000, MerkleRoot: tx.TxID(), Time: uint32(time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC).Unix()), Bits: 0x207fffff}
 	for ; h.CheckProofOfWork(btc.RegtestPowLimit()) != nil; h.Nonce++ {
 	}
-	return anchor.Anchor{Chain: "bitcoin-regtest", TxID: tx.TxID().String(), RawTx: tx.Bytes(), TxIndex: 0, Headers: [][]byte{h.Bytes()}}
+	return anchor.Anchor{Chain: "bitcoin-regtest", TxID: tx.TxID().String(), RawTx: tx.Bytes(), PrevoutAmount: new(int64(100000)),
+		TxIndex: 0, Headers: [][]byte{h.Bytes()}}
 }
 
 // A batch of credentials anchored in one transaction: each verifies with
@@ -111,6 +116,11 @@ func TestVerifyWithAnchor(t *testing.T) {
 	assert.ErrorIs(t, err, microcred.ErrNoReceipt)
 	_, err = microcred.NewPolicy(microcred.AnyIssuerUnsafe(), microcred.RequireAnchor(anchor.LevelNone))
 	assert.Error(t, err)
+	// A checkpoint that would lower the mainnet difficulty floor is refused
+	// when the verifier is built, not at each verification.
+	_, err = microcred.NewVerifier(microcred.Trusted{Resolver: didkey.Resolver{}, Suites: []proof.Suite{eddsa2022.NewJCS()}},
+		microcred.WithReceipts(receipts, anchor.Checkpoint{Chain: anchor.ChainBitcoinMainnet, BlockHash: strings.Repeat("00", 32), MaxBits: 0x1d00ffff}))
+	assert.ErrorIs(t, err, anchor.ErrInvalidOptions)
 }
 
 type receiptFunc func(context.Context, []byte) (*anchor.Receipt, error)

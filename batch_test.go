@@ -92,12 +92,18 @@ func TestIssueBatch(t *testing.T) {
 		}
 	}
 	v := newVerifier(t, checkAt, microcred.WithReceipts(receipts))
-	p, err := microcred.NewPolicy(microcred.TrustIssuers(key.DID().String()), microcred.RequireAnchor(anchor.L1))
+	// A mock anchor is on no chain: its receipts prove inclusion in the
+	// batch (L0) and never an anchor (L1).
+	p, err := microcred.NewPolicy(microcred.TrustIssuers(key.DID().String()), microcred.RequireAnchor(anchor.L0))
+	require.NoError(t, err)
+	p1, err := microcred.NewPolicy(microcred.TrustIssuers(key.DID().String()), microcred.RequireAnchor(anchor.L1))
 	require.NoError(t, err)
 	for _, r := range got[:10] {
 		if r.Err == nil {
 			_, err := v.Verify(ctx, r.Credential, p)
 			assert.NoError(t, err, r.Ref)
+			_, err = v.Verify(ctx, r.Credential, p1)
+			assert.ErrorIs(t, err, anchor.ErrInsufficientAssurance, r.Ref)
 		}
 	}
 }

@@ -11,6 +11,7 @@ require (
 	github.com/piprate/json-gold v0.9.1
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	github.com/stretchr/testify v1.12.1
+	github.com/transparency-dev/merkle v0.0.2
 	golang.org/x/crypto v0.45.0
 	golang.org/x/term v0.37.0
 	modernc.org/sqlite v1.62.0

@@ -39,28 +39,48 @@
 //
 // # Assurance levels
 //
-// [Receipt.Verify] grades a receipt (DESIGN.md rule 6):
+// [Receipt.Verify] grades a receipt (DESIGN.md rule 6); [Anchor.Verify]
+// grades one anchor for a root without a receipt (MerkleProof2019), and
+// [GradeHeaders] is the L3/L4 grading both use, as package ots does:
 //
 //   - L0: the caller's leaf equals the receipt's and the path reaches the
-//     root.
-//   - L1: an anchor is claimed (chain and txid), as Blockcerts trusts an
-//     explorer to report it.
-//   - L2: the raw transaction parses strictly, its txid is the claimed one
-//     and an output is OP_RETURN‖PUSH32‖root (Bitcoin), or its data is the
-//     root, its chain id fits the chain and its sender is recovered
-//     ([Assurance.Sender]; Ethereum, package eth).
+//     root. A mock anchor stays here: it is on no chain.
+//   - L1: an anchor is claimed on a chain (chain and txid), as Blockcerts
+//     trusts an explorer to report it.
+//   - L2: the raw transaction parses strictly, its txid is the claimed one,
+//     it commits the root, and its sender is proven by its signature
+//     ([Assurance.Sender]). Bitcoin: an output is OP_RETURN‖PUSH32‖root and
+//     input 0's SIGHASH_ALL signature verifies (P2PKH, P2WPKH or
+//     P2SH-P2WPKH, [btc.VerifyInputSigner]); a segwit input needs the spent
+//     amount ([Anchor.PrevoutAmount]), without which the anchor stops at
+//     L1 ([ErrSenderUnproven]). Ethereum: its data is the root, its chain
+//     id is the chain's (0, pre-EIP-155, is refused) and the sender is
+//     recovered (package eth).
 //   - L3: the transaction is in a block: the header meets its own proof of
-//     work and the branch reaches its merkle root (CVE-2012-2459 and
-//     64-byte-transaction guards, see package btc); for Ethereum, a
-//     transactions-trie proof reaches the transactionsRoot of a header
-//     whose hash the caller trusts ([Checkpoint]) or that links by
-//     parentHash to a trusted descendant.
+//     work and the chain's difficulty floor, and the branch reaches its
+//     merkle root (CVE-2012-2459 and 64-byte-transaction guards, see
+//     package btc); for Ethereum, a transactions-trie proof reaches the
+//     transactionsRoot of a header whose hash the caller trusts
+//     ([Checkpoint]) or that links by parentHash to a trusted descendant.
 //   - L4: bitcoin-mainnet only: the block connects to a checkpoint the
-//     caller trusts, through headers that each meet their target and a
-//     caller-chosen difficulty floor, and is buried under at least N
-//     headers. ethereum-mainnet: the trusted block hash is N−1 or more
-//     linked headers after the anchor block (Ethereum has no proof of work
-//     since the Merge, so trust flows back from a trusted descendant).
+//     caller trusts (its parent, or one of the headers) and is buried under
+//     at least N confirmations. ethereum-mainnet: the trusted block hash is
+//     N−1 or more linked headers after the anchor block (Ethereum has no
+//     proof of work since the Merge, so trust flows back from a trusted
+//     descendant).
+//
+// Confirmations count only headers that link to the one before by
+// prevHash and meet the floor; a header that does not ends the count and
+// rules out L4. [Assurance.Work] sums their proof of work (the hashes
+// forging them would take) and [Assurance.Pinned] says whether a trusted
+// checkpoint is at or after the anchor block, which makes them
+// unforgeable whatever their work.
+//
+// Difficulty floors are built in per chain ([DefaultFloor]: mainnet
+// 1900ffff, difficulty 2^32, first reached in 2014; testnet and regtest
+// their proof-of-work limits). [VerifyOptions.Floors] and
+// [Checkpoint.MaxBits] may raise them; only
+// [VerifyOptions.LowerFloorsUnsafe] lowers them.
 //
 // Testnet, regtest, Sepolia, Ethereum dev chains ([ChainEthereumDev]) and
 // mock anchors never reach L4 and are flagged [Assurance.NoFinality].
@@ -79,6 +99,14 @@
 // the credential, never taken from the proof. Nothing here panics on
 // input.
 //
+// A public key in a transaction is not its sender: Bitcoin witnesses are
+// outside the txid, so anyone can copy a transaction and swap another key
+// into its witness. A sender is reported only once its signature over the
+// transaction has verified. A header at the mainnet floor costs about
+// 2^64 hashes to forge, six about 2^66.6: the cost of L3 and of
+// confirmations not pinned by a checkpoint is Work, and a caller should
+// show it (microcred verify warns below 2^80).
+//
 // # Offline use
 //
 // Everything is pure computation: no network, no clock, no global state.
@@ -89,5 +117,7 @@
 //
 // RFC 6962 roots and paths match transparency-dev/merkle and the CT test
 // vectors; Blockcerts roots and proofs match npm merkle-tools 1.4.1 and
-// cert-issuer. The receipt format is this module's own (version 1).
+// cert-issuer. The receipt format is this module's own (version 1; the
+// optional anchor member prevoutAmount was added later, and receipts
+// without it still read).
 package anchor

@@ -48,12 +48,23 @@ var (
 	// when evidence is present but contradicts the receipt (txid or root
 	// not matching, branch not reaching the header).
 	ErrEvidenceMismatch = errors.New("anchor: evidence does not match")
-	// ErrNoFinality is wrapped by the reason a testnet, regtest or mock
-	// anchor stops below L4.
+	// ErrNoFinality is wrapped by the reason a testnet, regtest or dev
+	// chain anchor stops below L4, and a mock anchor at L0.
 	ErrNoFinality = errors.New("anchor: chain has no finality")
 	// ErrUnsupportedChain is wrapped by the reason verification stops at
 	// L1 for a chain whose evidence this package cannot check yet.
 	ErrUnsupportedChain = errors.New("anchor: evidence for this chain is not supported")
+	// ErrSenderUnproven is wrapped by the reason verification stops at L1
+	// when the anchor transaction's sender cannot be proven: a segwit
+	// input without the spent amount (prevoutAmount), or an input kind
+	// whose signature this package does not check. A sender is never
+	// reported without its signature checked.
+	ErrSenderUnproven = errors.New("anchor: sender not proven")
+	// ErrInvalidOptions is wrapped by errors for VerifyOptions that are
+	// not valid: a malformed checkpoint hash or floor, a floor easier than
+	// the built-in one without LowerFloorsUnsafe, a checkpoint MaxBits
+	// easier than its chain's floor.
+	ErrInvalidOptions = errors.New("anchor: invalid verify options")
 	// ErrInsufficientAssurance is wrapped by [Assurance.Require] when the
 	// level reached is below the one required.
 	ErrInsufficientAssurance = errors.New("anchor: insufficient assurance")

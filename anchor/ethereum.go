@@ -3,7 +3,6 @@ package anchor
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/onchaincert/microcred/anchor/eth"
 )
@@ -20,8 +19,11 @@ import (
 //   - Headers: RLP block headers: Headers[0] is the block holding the
 //     transaction, each later one the child of the one before (L3, L4).
 //
+// L2 needs an EIP-155 or typed transaction whose chain id is the
+// anchor's: chain id 0 (pre-EIP-155) names no chain and is refused.
+//
 // L3 needs a trusted block hash: a [Checkpoint] on the anchor's chain
-// whose BlockHash ("0x" and 64 hex digits, MaxBits unused) is the hash of
+// whose BlockHash ("0x" and 64 hex digits, MaxBits 0) is the hash of
 // one of the headers. A trusted hash vouches for that header and, through
 // parentHash links, for every header before it, down to the anchor block.
 // Since the Merge there is no proof of work that could make an unknown
@@ -47,12 +49,11 @@ func (c Chain) ethereum() bool {
 }
 
 // ethereumChainID reports whether a transaction's chain id fits chain c.
-// A pre-EIP-155 transaction (id 0) commits to no chain; it is accepted and
-// only the trusted header of L3 binds it to a chain.
+// A pre-EIP-155 transaction (id 0) commits to no chain and fits none.
 func (c Chain) ethereumChainID(id uint64) bool {
 	switch {
 	case id == 0:
-		return true
+		return false
 	case c == ChainEthereumMainnet:
 		return id == ethereumMainnetID
 	case c == ChainEthereumSepolia:
@@ -74,14 +75,15 @@ func (c Chain) evidenceLimits() (branchSize, branchMax, headerSize, headerMax in
 }
 
 // verifyEthereum climbs from L1 for an anchor on an Ethereum chain.
-func (r *Receipt) verifyEthereum(an *Anchor, opts VerifyOptions, a *Assurance) *Assurance {
+func (an *Anchor) verifyEthereum(root []byte, opts VerifyOptions, fl floors, a *Assurance) *Assurance {
 	stop := func(err error) *Assurance {
 		a.Reason = err
 		return a
 	}
 	// L2: the raw transaction parses strictly, hashes to the claimed
-	// txid, is signed for this chain, carries exactly the root as its
-	// data, and its sender is recovered from the signature.
+	// txid, is signed for this chain (EIP-155 or a typed transaction),
+	// carries exactly the root as its data, and its sender is recovered
+	// from the signature.
 	if len(an.RawTx) == 0 {
 		return stop(fmt.Errorf("%w: no raw transaction", ErrNoEvidence))
 	}
@@ -96,73 +98,39 @@ func (r *Receipt) verifyEthereum(an *Anchor, opts VerifyOptions, a *Assurance) *
 	if got := txHash.String(); got != strings.ToLower(an.TxID) {
 		return stop(fmt.Errorf("%w: raw transaction has hash %s, receipt claims %s", ErrEvidenceMismatch, got, an.TxID))
 	}
+	if tx.ChainID == 0 {
+		return stop(fmt.Errorf("%w: %w: a pre-EIP-155 transaction names no chain id and can be replayed on any chain", ErrEvidenceMismatch, eth.ErrChainID))
+	}
 	if !an.Chain.ethereumChainID(tx.ChainID) {
 		return stop(fmt.Errorf("%w: %w: transaction for chain id %d on %s", ErrEvidenceMismatch, eth.ErrChainID, tx.ChainID, an.Chain))
 	}
-	if !tx.FindRoot(r.Root) {
+	if !tx.FindRoot(root) {
 		return stop(fmt.Errorf("%w: transaction data is not the root", ErrEvidenceMismatch))
 	}
 	sender, err := tx.Sender()
 	if err != nil {
-		return stop(err)
+		return stop(fmt.Errorf("%w: sender: %w", ErrEvidenceMismatch, err))
 	}
 	a.Sender = sender.String()
 	a.Level = L2
 
 	// L3: the trie proof leads from Headers[0].transactionsRoot to RawTx
-	// at TxIndex, the headers link by parentHash, and one of them has a
-	// hash the caller trusts.
+	// at TxIndex, and GradeHeaders finds the headers linked by parentHash
+	// to one whose hash the caller trusts.
 	if len(an.Headers) == 0 {
 		return stop(fmt.Errorf("%w: no block header", ErrNoEvidence))
 	}
-	headers := make([]*eth.Header, len(an.Headers))
-	for i, raw := range an.Headers {
-		if headers[i], err = eth.ParseHeader(raw); err != nil {
-			return stop(fmt.Errorf("parsing header %d: %w", i, err))
-		}
+	first, err := eth.ParseHeader(an.Headers[0])
+	if err != nil {
+		return stop(fmt.Errorf("parsing header 0: %w", err))
 	}
-	if err := eth.VerifyTxProof(headers[0].TxRoot, uint64(an.TxIndex), an.RawTx, an.Branch); err != nil {
+	if err := eth.VerifyTxProof(first.TxRoot, uint64(an.TxIndex), an.RawTx, an.Branch); err != nil {
 		return stop(err)
 	}
-	if err := eth.VerifyChain(headers); err != nil {
-		return stop(err)
+	g := gradeHeaders(an.Chain, an.Headers, opts, fl)
+	if g.Level < L3 {
+		return stop(g.Reason)
 	}
-	trusted := -1 // the deepest header whose hash the caller trusts
-	for _, cp := range opts.Checkpoints {
-		if cp.Chain != an.Chain {
-			continue
-		}
-		want, err := eth.ParseHash(cp.BlockHash)
-		if err != nil {
-			return stop(fmt.Errorf("%w: checkpoint: %w", ErrNoEvidence, err))
-		}
-		for i, h := range headers {
-			if got, _ := h.Hash(); got == want && i > trusted {
-				trusted = i
-			}
-		}
-	}
-	if trusted < 0 {
-		return stop(fmt.Errorf("%w: no header has a block hash trusted for %s", ErrNoEvidence, an.Chain))
-	}
-	a.Level = L3
-	a.Confirmations = trusted + 1
-	if headers[0].Time <= 1<<62 {
-		a.BlockTime = time.Unix(int64(headers[0].Time), 0).UTC()
-	}
-
-	// L4: mainnet only, the trusted block N−1 or more blocks on.
-	if an.Chain != ChainEthereumMainnet {
-		return stop(fmt.Errorf("%w: %s", ErrNoFinality, an.Chain))
-	}
-	n := opts.Confirmations
-	if n < 1 {
-		n = DefaultConfirmations
-	}
-	if a.Confirmations < n {
-		return stop(fmt.Errorf("%w: %d confirmations up to the trusted block, need %d", ErrNoEvidence, a.Confirmations, n))
-	}
-	a.Level = L4
-	a.Reason = nil
+	a.adopt(g)
 	return a
 }

@@ -29,6 +29,7 @@ func ExampleNewTree() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	// A mock anchor is on no chain: the proof holds (L0), nothing more.
 	fmt.Println(a.Level, a.NoFinality, len(r.Path))
-	// Output: L1 true 1
+	// Output: L0 true 1
 }

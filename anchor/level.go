@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math/big"
 	"time"
 
 	"github.com/onchaincert/microcred/anchor/btc"
@@ -18,16 +19,19 @@ const (
 	LevelNone Level = iota
 	// L0: the leaf's path reaches the receipt's root (proof intact).
 	L0
-	// L1: an anchor is claimed (chain and txid), not yet evidenced.
+	// L1: an anchor is claimed on a chain (chain and txid), not yet
+	// evidenced. A mock anchor is on no chain and stays at L0.
 	L1
-	// L2: the raw transaction has the claimed txid and commits the root
-	// in an OP_RETURN output (Bitcoin) or as its data, with the sender
-	// recovered from its signature (Ethereum).
+	// L2: the raw transaction has the claimed txid, commits the root in
+	// an OP_RETURN output (Bitcoin) or as its data (Ethereum), and its
+	// sender is proven by its signature: input 0's for Bitcoin (which for
+	// a segwit input needs the spent amount), the recovered signer for
+	// Ethereum.
 	L2
 	// L3: the transaction is in a block whose header meets its proof of
-	// work, by a branch to the header's merkle root (Bitcoin), or by a
-	// transactions-trie proof to a header whose hash, or a linked
-	// descendant's, the caller trusts (Ethereum).
+	// work and the chain's difficulty floor, by a branch to the header's
+	// merkle root (Bitcoin), or by a transactions-trie proof to a header
+	// whose hash, or a linked descendant's, the caller trusts (Ethereum).
 	L3
 	// L4: that block is confirmed N times on a chain connected to a
 	// trusted checkpoint (bitcoin-mainnet), or the trusted Ethereum block
@@ -50,32 +54,42 @@ func (l Level) String() string {
 // below 1.
 const DefaultConfirmations = 6
 
-// Checkpoint is a block the verifier trusts, with the difficulty floor it
-// trusts for the blocks around it.
+// Checkpoint is a block the verifier trusts.
 type Checkpoint struct {
 	Chain Chain
 	// BlockHash is the block hash in display (reversed) hex; for
 	// Ethereum "0x" and 64 hex digits (see ethereum.go).
 	BlockHash string
-	// MaxBits is the easiest target (compact nBits) any header checked
-	// against this checkpoint may have: the floor that stops cheap
-	// low-difficulty headers (retargeting is not replayed; see package
-	// btc). Required; choose it near the real difficulty at that height
-	// (for instance a quarter of it). Unused for Ethereum.
+	// MaxBits optionally raises the difficulty floor (compact nBits: the
+	// easiest target accepted) for the headers checked against this
+	// checkpoint; 0 means the chain's floor ([DefaultFloor] or
+	// [VerifyOptions.Floors]). It can only raise it: an easier value is an
+	// error wrapping [ErrInvalidOptions]. Bitcoin only.
 	MaxBits uint32
 }
 
-// VerifyOptions are the caller's trust inputs for [Receipt.Verify].
+// VerifyOptions are the caller's trust inputs for [Receipt.Verify],
+// [Anchor.Verify] and [GradeHeaders].
 type VerifyOptions struct {
 	// Leaf is the 32-byte digest the caller computed from the credential
-	// it holds (see the package documentation). Required: the receipt's
-	// own leaf is never trusted.
+	// it holds (see the package documentation). Required by
+	// Receipt.Verify: the receipt's own leaf is never trusted.
 	Leaf []byte
-	// Checkpoints are trusted blocks; L4 needs one on the anchor's chain.
+	// Checkpoints are trusted blocks; L4 needs one on the anchor's chain
+	// (for Ethereum, L3 too).
 	Checkpoints []Checkpoint
 	// Confirmations is N for L4: headers from the anchor's block on,
 	// inclusive. Values below 1 mean DefaultConfirmations.
 	Confirmations int
+	// Floors raise the built-in difficulty floors of Bitcoin chains
+	// ([DefaultFloor]): every header, from L3 on, must be at least this
+	// hard. At most one per chain; one easier than the built-in floor is
+	// an error wrapping [ErrInvalidOptions] unless LowerFloorsUnsafe.
+	Floors []Floor
+	// LowerFloorsUnsafe lets Floors go below the built-in floors (down to
+	// the chain's proof-of-work limit), for blocks older than 2014 or
+	// test chains. Headers that easy can be made on a laptop.
+	LowerFloorsUnsafe bool
 }
 
 // Assurance is what [Receipt.Verify] established.
@@ -90,15 +104,27 @@ type Assurance struct {
 	// NoFinality is set when that chain is a testnet, regtest or mock:
 	// whatever its level, it proves nothing economically final.
 	NoFinality bool
-	// Confirmations counts the headers from the anchor's block on (L3+).
+	// Confirmations counts the proven headers from the anchor's block on
+	// (L3+; see [HeaderGrade.Confirmations]).
 	Confirmations int
+	// Work is the proof of work of those headers in expected hashes
+	// (Bitcoin, L3+), what forging them would cost unless Pinned.
+	Work *big.Int
+	// Pinned is set when a trusted checkpoint is the anchor block or a
+	// counted descendant of it (L3+; always for Ethereum L3).
+	Pinned bool
 	// BlockTime is the anchor block's header time (L3+); miners choose it
 	// within about two hours.
 	BlockTime time.Time
-	// Sender is the address that signed the anchor transaction, recovered
-	// from its signature (Ethereum, L2+; EIP-55 form), or "". Compare it
-	// with the issuer's address with eth.ParseAddress.
+	// Sender is the address whose key signed the anchor transaction (L2+):
+	// for Bitcoin the address of the output input 0 spent (bech32 P2WPKH,
+	// or base58 P2SH-P2WPKH or P2PKH), for Ethereum the recovered signer
+	// (EIP-55). It is set only once the signature has verified. Compare it
+	// with the issuer's address (eth.ParseAddress for Ethereum).
 	Sender string
+	// SenderPublicKey is the public key that signed (Bitcoin, L2+), as
+	// the transaction carries it.
+	SenderPublicKey []byte
 	// Reason says why verification stopped at Level; nil only at L4.
 	// For several anchors it joins every anchor's reason.
 	Reason error
@@ -122,12 +148,13 @@ func (a *Assurance) Require(min Level) error {
 // L0 is required: if opts.Leaf is not the receipt's leaf
 // ([ErrLeafMismatch]) or the path does not reach the root (the errors of
 // [VerifyInclusion] / [VerifyBlockcerts]), Verify returns an error and an
-// Assurance at LevelNone. Beyond L0, missing evidence ([ErrNoEvidence])
-// and contradicting evidence ([ErrEvidenceMismatch] and the package btc
-// errors) both end the climb and are reported in Assurance.Reason, not as
-// an error: compare the level with the policy's requirement, e.g. with
-// [Assurance.Require]. Each anchor is graded on its own and the best one
-// is reported.
+// Assurance at LevelNone; so it does for options that are not valid
+// ([ErrInvalidOptions]). Beyond L0, missing evidence ([ErrNoEvidence],
+// [ErrSenderUnproven]) and contradicting evidence ([ErrEvidenceMismatch]
+// and the package btc and eth errors) both end the climb and are reported
+// in Assurance.Reason, not as an error: compare the level with the
+// policy's requirement, e.g. with [Assurance.Require]. Each anchor is
+// graded on its own ([Anchor.Verify]) and the best one is reported.
 func (r *Receipt) Verify(opts VerifyOptions) (*Assurance, error) {
 	a := &Assurance{Level: LevelNone, Anchor: -1}
 	fail := func(err error) (*Assurance, error) {
@@ -140,6 +167,10 @@ func (r *Receipt) Verify(opts VerifyOptions) (*Assurance, error) {
 	if r.Version != ReceiptVersion {
 		return fail(fmt.Errorf("%w: %d", ErrUnsupportedVersion, r.Version))
 	}
+	fl, err := opts.check()
+	if err != nil {
+		return fail(err)
+	}
 	// L0: the leaf the caller computed is the receipt's leaf, and the path
 	// from it reaches the root.
 	if len(opts.Leaf) != HashSize {
@@ -148,7 +179,6 @@ func (r *Receipt) Verify(opts VerifyOptions) (*Assurance, error) {
 	if !bytes.Equal(opts.Leaf, r.Leaf) {
 		return fail(ErrLeafMismatch)
 	}
-	var err error
 	switch r.Mode {
 	case ModeRFC6962:
 		err = VerifyInclusion(r.Index, r.Size, r.Leaf, r.Path, r.Root)
@@ -174,10 +204,12 @@ func (r *Receipt) Verify(opts VerifyOptions) (*Assurance, error) {
 	}
 	var reasons []error
 	for i := range r.Anchors {
-		got := r.verifyAnchor(&r.Anchors[i], opts)
-		got.Anchor = i
+		got := r.Anchors[i].verify(r.Root, opts, fl)
+		if got.Level >= L1 {
+			got.Anchor = i
+		}
 		reasons = append(reasons, fmt.Errorf("anchor %d (%s): %w", i, got.Chain, got.Reason))
-		if got.Level > a.Level {
+		if got.Level > a.Level || (i == 0 && got.Level == a.Level) {
 			*a = *got
 		}
 	}
@@ -187,35 +219,65 @@ func (r *Receipt) Verify(opts VerifyOptions) (*Assurance, error) {
 	return a, nil
 }
 
-// verifyAnchor climbs from L1 for one anchor.
-func (r *Receipt) verifyAnchor(an *Anchor, opts VerifyOptions) *Assurance {
-	a := &Assurance{Level: L0, Chain: an.Chain, NoFinality: !an.Chain.Final()}
+// Verify grades one anchor as evidence that root (32 bytes) was anchored:
+// the climb of [Receipt.Verify] from L1, for callers that hold the root
+// and the anchor evidence but no receipt (a MerkleProof2019 proof and
+// its transaction, say). opts.Leaf is not used. The Assurance's Level is
+// at least L0 (the root is taken as given) and its Anchor is 0 from L1
+// on. It returns an error, and a nil Assurance, only for a root that is
+// not 32 bytes or options that are not valid ([ErrInvalidOptions]).
+func (an *Anchor) Verify(root []byte, opts VerifyOptions) (*Assurance, error) {
+	if len(root) != HashSize {
+		return nil, fmt.Errorf("%w: root is %d bytes", ErrInvalidHash, len(root))
+	}
+	fl, err := opts.check()
+	if err != nil {
+		return nil, err
+	}
+	if an == nil {
+		return &Assurance{Level: L0, Anchor: -1, Reason: ErrNoAnchor}, nil
+	}
+	a := an.verify(root, opts, fl)
+	if a.Level >= L1 {
+		a.Anchor = 0
+	}
+	return a, nil
+}
+
+// verify climbs from L1 for one anchor.
+func (an *Anchor) verify(root []byte, opts VerifyOptions, fl floors) *Assurance {
+	a := &Assurance{Level: L0, Anchor: -1, Chain: an.Chain, NoFinality: !an.Chain.Final()}
 	stop := func(err error) *Assurance {
 		a.Reason = err
 		return a
 	}
-	// L1: a well-formed claim.
+	// L1: a well-formed claim on a chain.
 	if !an.Chain.known() {
 		return stop(fmt.Errorf("%w: unknown chain %q", ErrMalformedReceipt, string(an.Chain)))
 	}
 	if an.TxID == "" {
 		return stop(fmt.Errorf("%w: empty txid", ErrMalformedReceipt))
 	}
-	a.Level = L1
 	if an.Chain == ChainMock {
-		return stop(fmt.Errorf("%w: mock anchor", ErrNoFinality))
+		// A mock anchor claims nothing on any chain: it never meets a
+		// policy that asks for an anchor (L1 or more).
+		return stop(fmt.Errorf("%w: mock anchor, on no chain", ErrNoFinality))
 	}
+	a.Level = L1
 	if an.Chain.ethereum() {
-		return r.verifyEthereum(an, opts, a)
+		return an.verifyEthereum(root, opts, fl, a)
 	}
 	if !an.Chain.bitcoin() {
 		return stop(fmt.Errorf("%w: %s", ErrUnsupportedChain, an.Chain))
 	}
 
-	// L2: the raw transaction parses, has the claimed txid and carries
-	// OP_RETURN PUSH32 root.
+	// L2: the raw transaction parses, has the claimed txid, carries
+	// OP_RETURN PUSH32 root, and input 0's signature proves its sender.
 	if len(an.RawTx) == 0 {
 		return stop(fmt.Errorf("%w: no raw transaction", ErrNoEvidence))
+	}
+	if an.PrevoutAmount != nil && (*an.PrevoutAmount < 0 || *an.PrevoutAmount > btc.MaxMoney) {
+		return stop(fmt.Errorf("%w: prevoutAmount %d outside [0, MaxMoney]", ErrMalformedReceipt, *an.PrevoutAmount))
 	}
 	tx, err := btc.ParseTx(an.RawTx)
 	if err != nil {
@@ -224,32 +286,37 @@ func (r *Receipt) verifyAnchor(an *Anchor, opts VerifyOptions) *Assurance {
 	if got := tx.TxID().String(); got != an.TxID {
 		return stop(fmt.Errorf("%w: raw transaction has txid %s, receipt claims %s", ErrEvidenceMismatch, got, an.TxID))
 	}
-	if _, ok := tx.FindRoot(r.Root); !ok {
+	if _, ok := tx.FindRoot(root); !ok {
 		return stop(fmt.Errorf("%w: no OP_RETURN output carries the root", ErrEvidenceMismatch))
 	}
+	amount := btc.UnknownAmount
+	if an.PrevoutAmount != nil {
+		amount = *an.PrevoutAmount
+	}
+	signer, err := btc.VerifyInputSigner(tx, 0, amount)
+	switch {
+	case errors.Is(err, btc.ErrAmountRequired):
+		return stop(fmt.Errorf("%w: %w: %w (the receipt has no prevoutAmount)", ErrSenderUnproven, ErrNoEvidence, err))
+	case errors.Is(err, btc.ErrUnsupportedInput):
+		return stop(fmt.Errorf("%w: %w", ErrSenderUnproven, err))
+	case err != nil:
+		return stop(fmt.Errorf("%w: sender: %w", ErrEvidenceMismatch, err))
+	}
+	a.Sender = signer.Address(bitcoinNetwork(an.Chain))
+	a.SenderPublicKey = signer.PubKey
 	a.Level = L2
 
-	// L3: the header meets its proof of work and the branch from the txid
-	// reaches its merkle root (64-byte and CVE-2012-2459 guards in btc).
+	// L3: the branch from the txid reaches the anchor header's merkle root
+	// (64-byte and CVE-2012-2459 guards in btc), and the header chain is
+	// graded (proof of work, floors, links, checkpoints: GradeHeaders).
 	if len(an.Headers) == 0 {
 		return stop(fmt.Errorf("%w: no block header", ErrNoEvidence))
 	}
-	headers := make([]*btc.Header, len(an.Headers))
-	for i, raw := range an.Headers {
-		if headers[i], err = btc.ParseHeader(raw); err != nil {
-			return stop(fmt.Errorf("parsing header %d: %w", i, err))
-		}
+	g := gradeHeaders(an.Chain, an.Headers, opts, fl)
+	if g.Level < L3 {
+		return stop(g.Reason)
 	}
-	limit := btc.MainnetPowLimit()
-	switch an.Chain {
-	case ChainBitcoinTestnet:
-		limit = btc.TestnetPowLimit()
-	case ChainBitcoinRegtest:
-		limit = btc.RegtestPowLimit()
-	}
-	if err := headers[0].CheckProofOfWork(limit); err != nil {
-		return stop(err)
-	}
+	first, _ := btc.ParseHeader(an.Headers[0]) // parsed by gradeHeaders
 	branch := make([]btc.Hash, len(an.Branch))
 	for i, b := range an.Branch {
 		if len(b) != 32 {
@@ -257,67 +324,25 @@ func (r *Receipt) verifyAnchor(an *Anchor, opts VerifyOptions) *Assurance {
 		}
 		branch[i] = btc.Hash(b)
 	}
-	if _, err := btc.VerifyTxInBlock(an.RawTx, an.TxIndex, branch, headers[0]); err != nil {
+	if _, err := btc.VerifyTxInBlock(an.RawTx, an.TxIndex, branch, first); err != nil {
 		return stop(err)
 	}
-	a.Level = L3
-	a.Confirmations = len(headers)
-	a.BlockTime = time.Unix(int64(headers[0].Time), 0).UTC()
-
-	// L4: mainnet only, connected to a trusted checkpoint, N deep.
-	if an.Chain != ChainBitcoinMainnet {
-		return stop(fmt.Errorf("%w: %s", ErrNoFinality, an.Chain))
-	}
-	n := opts.Confirmations
-	if n < 1 {
-		n = DefaultConfirmations
-	}
-	var reason error = fmt.Errorf("%w: no trusted checkpoint for %s", ErrNoEvidence, an.Chain)
-	for _, cp := range opts.Checkpoints {
-		if cp.Chain != an.Chain {
-			continue
-		}
-		if reason = checkpointChain(cp, headers); reason == nil {
-			break
-		}
-	}
-	if reason != nil {
-		return stop(reason)
-	}
-	if len(headers) < n {
-		return stop(fmt.Errorf("%w: %d confirmations, need %d", ErrNoEvidence, len(headers), n))
-	}
-	a.Level = L4
-	a.Reason = nil
+	a.adopt(g)
 	return a
 }
 
-// checkpointChain checks that headers connect to cp: either cp is the
-// parent of headers[0], or cp is one of the headers; in both cases every
-// header links to the previous one and meets its target and cp's floor.
-func checkpointChain(cp Checkpoint, headers []*btc.Header) error {
-	cpHash, err := btc.ParseHash(cp.BlockHash)
-	if err != nil {
-		return err
+// adopt takes the block grade of an anchor whose transaction is proven to
+// be in the anchor block.
+func (a *Assurance) adopt(g *HeaderGrade) {
+	a.Level, a.Confirmations, a.Work, a.Pinned, a.BlockTime, a.Reason = g.Level, g.Confirmations, g.Work, g.Pinned, g.BlockTime, g.Reason
+}
+
+func bitcoinNetwork(c Chain) btc.Network {
+	switch c {
+	case ChainBitcoinMainnet:
+		return btc.Mainnet
+	case ChainBitcoinTestnet:
+		return btc.Testnet
 	}
-	if cp.MaxBits == 0 {
-		return fmt.Errorf("%w: checkpoint %s has no difficulty floor", ErrNoEvidence, cp.BlockHash)
-	}
-	floor, err := btc.CompactToTarget(cp.MaxBits)
-	if err != nil {
-		return fmt.Errorf("checkpoint %s floor: %w", cp.BlockHash, err)
-	}
-	connected := headers[0].PrevBlock == cpHash
-	if !connected {
-		for _, h := range headers {
-			if h.Hash() == cpHash {
-				connected = true
-				break
-			}
-		}
-	}
-	if !connected {
-		return fmt.Errorf("%w: headers do not reach checkpoint %s", btc.ErrBrokenChain, cp.BlockHash)
-	}
-	return btc.VerifyChain(headers[0].PrevBlock, headers, floor)
+	return btc.Regtest
 }

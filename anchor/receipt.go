@@ -8,6 +8,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/onchaincert/microcred/anchor/btc"
 	"github.com/onchaincert/microcred/internal/limits"
 	"github.com/onchaincert/microcred/internal/strictjson"
 )
@@ -80,9 +81,13 @@ type Receipt struct {
 
 // Anchor is one on-chain anchor of the root and the evidence for it.
 //
-// JSON form: {"chain":…, "txid":…, "rawTx":hex, "txIndex":n,
-// "branch":[hex32…], "headers":[hex80…]}; all but chain and txid are
-// optional, and txIndex is present exactly when headers are.
+// JSON form: {"chain":…, "txid":…, "rawTx":hex, "prevoutAmount":n,
+// "txIndex":n, "branch":[hex32…], "headers":[hex80…]}; all but chain and
+// txid are optional, txIndex is present exactly when headers are, and
+// prevoutAmount only on Bitcoin chains with rawTx. (prevoutAmount was
+// added in this version's format; readers before it refuse it as an
+// unknown member, and their receipts without it still read, graded as
+// [Receipt.Verify] says.)
 type Anchor struct {
 	Chain Chain
 	// TxID is the transaction id as explorers show it: for Bitcoin 64 hex
@@ -94,6 +99,13 @@ type Anchor struct {
 	// signed transaction, Branch the transactions-trie proof (root node
 	// first) and Headers RLP block headers.
 	RawTx []byte
+	// PrevoutAmount is the value in satoshis of the output the
+	// transaction's input 0 spends (Bitcoin). The sender's signature
+	// commits to it when input 0 is segwit (BIP 143), so without it such
+	// an anchor's sender is unproven and the anchor stops at L1
+	// ([ErrSenderUnproven]); a legacy P2PKH input needs none. Nil when
+	// absent.
+	PrevoutAmount *int64
 	// TxIndex is the transaction's position in its block (L3).
 	TxIndex uint32
 	// Branch is the block merkle branch, leaf to root, in internal byte
@@ -139,6 +151,9 @@ func cloneAnchors(in []Anchor) []Anchor {
 	for i, a := range in {
 		out[i] = Anchor{Chain: a.Chain, TxID: a.TxID, RawTx: bytes.Clone(a.RawTx), TxIndex: a.TxIndex,
 			Branch: cloneList(a.Branch), Headers: cloneList(a.Headers)}
+		if a.PrevoutAmount != nil {
+			out[i].PrevoutAmount = new(*a.PrevoutAmount)
+		}
 	}
 	return out
 }
@@ -158,6 +173,7 @@ type anchorJSON struct {
 	Chain   Chain    `json:"chain"`
 	TxID    string   `json:"txid"`
 	RawTx   string   `json:"rawTx,omitempty"`
+	Amount  *int64   `json:"prevoutAmount,omitempty"`
 	TxIndex *uint32  `json:"txIndex,omitempty"`
 	Branch  []string `json:"branch,omitempty"`
 	Headers []string `json:"headers,omitempty"`
@@ -191,7 +207,7 @@ func (r *Receipt) MarshalJSON() ([]byte, error) {
 		Anchors: []anchorJSON{},
 	}
 	for _, a := range r.Anchors {
-		aj := anchorJSON{Chain: a.Chain, TxID: a.TxID, RawTx: hex.EncodeToString(a.RawTx),
+		aj := anchorJSON{Chain: a.Chain, TxID: a.TxID, RawTx: hex.EncodeToString(a.RawTx), Amount: a.PrevoutAmount,
 			Branch: hexList(a.Branch), Headers: hexList(a.Headers)}
 		if len(a.Headers) > 0 {
 			idx := a.TxIndex
@@ -216,7 +232,7 @@ func (r *Receipt) MarshalJSON() ([]byte, error) {
 }
 
 // ParseReceipt reads a receipt strictly: at most 1 MiB of strict JSON (no
-// duplicate keys), exactly the members listed on [Receipt] and [Anchor]
+// duplicate keys), only the members listed on [Receipt] and [Anchor]
 // with the exact case, version [ReceiptVersion], a known mode and chain,
 // lowercase hex of the right lengths, integers that are exact, index <
 // treeSize, at most [MaxPath] path entries, [MaxAnchors] anchors and
@@ -362,7 +378,7 @@ func (p *objParser) receipt(v any) *Receipt {
 }
 
 func (p *objParser) anchor(v any, where string) Anchor {
-	m := p.object(v, where, []string{"chain", "txid"}, []string{"rawTx", "txIndex", "branch", "headers"})
+	m := p.object(v, where, []string{"chain", "txid"}, []string{"rawTx", "prevoutAmount", "txIndex", "branch", "headers"})
 	if p.err != nil {
 		return Anchor{}
 	}
@@ -395,6 +411,16 @@ func (p *objParser) anchor(v any, where string) Anchor {
 		a.RawTx = p.hexBytes(raw, where+".rawTx", 0, MaxRawTxBytes)
 		if p.err == nil && len(a.RawTx) == 0 {
 			p.fail("%s.rawTx is empty", where)
+		}
+	}
+	if amt, ok := m["prevoutAmount"]; ok {
+		switch {
+		case !a.Chain.bitcoin():
+			p.fail("%s.prevoutAmount is for Bitcoin chains", where)
+		case a.RawTx == nil:
+			p.fail("%s.prevoutAmount needs rawTx", where)
+		default:
+			a.PrevoutAmount = new(int64(p.uint(amt, where+".prevoutAmount", btc.MaxMoney)))
 		}
 	}
 	branchSize, branchMax, headerSize, headerMax := a.Chain.evidenceLimits()

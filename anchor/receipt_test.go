@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +27,10 @@ func readHex(t testing.TB, name string) []byte {
 	require.NoError(t, err)
 	return raw
 }
+
+// regtestSpent is the amount of the output the anchor transaction of
+// regtest block 129 spends (see btc's TestVerifyInputSignerReal).
+const regtestSpent = 129_899_999_816
 
 // regtestReceipt is a one-leaf Blockcerts batch (root = leaf) anchored by
 // the OP_RETURN of tx 1 in regtest block 129, with full L3 evidence.
@@ -48,7 +53,7 @@ func regtestReceipt(t testing.TB) *Receipt {
 		br = append(br, bytes.Clone(h[:]))
 	}
 	r, err := tr.Receipt(0, Anchor{
-		Chain: ChainBitcoinRegtest, TxID: tx.TxID().String(), RawTx: tx.Bytes(),
+		Chain: ChainBitcoinRegtest, TxID: tx.TxID().String(), RawTx: tx.Bytes(), PrevoutAmount: new(int64(regtestSpent)),
 		TxIndex: 1, Branch: br, Headers: [][]byte{blk.Header.Bytes()},
 	})
 	require.NoError(t, err)
@@ -64,6 +69,10 @@ func TestReceiptLevelsRegtest(t *testing.T) {
 	assert.ErrorIs(t, a.Reason, ErrNoFinality)
 	assert.Equal(t, 1, a.Confirmations)
 	assert.Equal(t, int64(1518552422), a.BlockTime.Unix())
+	assert.Equal(t, "2", a.Sender[:1], "input 0 is P2SH-P2WPKH: a testnet/regtest P2SH address")
+	assert.Len(t, a.SenderPublicKey, 33)
+	assert.False(t, a.Pinned)
+	assert.Equal(t, 0, a.Work.Cmp(big.NewInt(2)), "regtest: 2 expected hashes")
 	assert.NoError(t, a.Require(L3))
 	assert.ErrorIs(t, a.Require(L4), ErrInsufficientAssurance)
 
@@ -89,7 +98,17 @@ func TestReceiptLevelsRegtest(t *testing.T) {
 	a = climb(func(c *Receipt) { c.Anchors[0].Headers = nil })
 	assert.Equal(t, L2, a.Level)
 	assert.ErrorIs(t, a.Reason, ErrNoEvidence)
-	a = climb(func(c *Receipt) { c.Anchors[0].RawTx = nil })
+	a = climb(func(c *Receipt) { c.Anchors[0].PrevoutAmount = nil })
+	assert.Equal(t, L1, a.Level, "a receipt without the spent amount: sender unproven")
+	assert.ErrorIs(t, a.Reason, ErrSenderUnproven)
+	assert.ErrorIs(t, a.Reason, ErrNoEvidence)
+	assert.ErrorIs(t, a.Reason, btc.ErrAmountRequired)
+	assert.Empty(t, a.Sender)
+	a = climb(func(c *Receipt) { c.Anchors[0].PrevoutAmount = new(int64(regtestSpent + 1)) })
+	assert.Equal(t, L1, a.Level, "another amount: the signature does not verify")
+	assert.ErrorIs(t, a.Reason, btc.ErrInvalidSignature)
+	assert.ErrorIs(t, a.Reason, ErrEvidenceMismatch)
+	a = climb(func(c *Receipt) { c.Anchors[0].RawTx = nil; c.Anchors[0].PrevoutAmount = nil })
 	assert.Equal(t, L1, a.Level)
 	assert.ErrorIs(t, a.Reason, ErrNoEvidence)
 	a = climb(func(c *Receipt) { c.Anchors = nil })
@@ -113,10 +132,12 @@ func TestReceiptLevelsRegtest(t *testing.T) {
 	a = climb(func(c *Receipt) { c.Anchors[0].Chain = ChainBitcoinMainnet })
 	assert.Equal(t, L2, a.Level, "regtest PoW is not mainnet PoW")
 	assert.ErrorIs(t, a.Reason, btc.ErrInvalidTarget)
+	assert.Equal(t, "3", a.Sender[:1], "the same key's mainnet P2SH address")
 	a = climb(func(c *Receipt) { c.Anchors[0].Chain = ChainMock })
-	assert.Equal(t, L1, a.Level)
+	assert.Equal(t, L0, a.Level, "a mock anchor is on no chain")
+	assert.ErrorIs(t, a.Reason, ErrNoFinality)
 	assert.True(t, a.NoFinality)
-	a = climb(func(c *Receipt) { c.Anchors[0].Chain = ChainEthereumMainnet })
+	a = climb(func(c *Receipt) { c.Anchors[0].Chain = ChainEthereumMainnet; c.Anchors[0].PrevoutAmount = nil })
 	assert.Equal(t, L1, a.Level, "Bitcoin evidence is no Ethereum transaction")
 	assert.ErrorIs(t, a.Reason, eth.ErrMalformedTx)
 
@@ -145,6 +166,9 @@ func TestReceiptBlockcertsMainnetL2(t *testing.T) {
 	assert.Equal(t, L2, a.Level)
 	assert.False(t, a.NoFinality)
 	assert.ErrorIs(t, a.Reason, ErrNoEvidence)
+	// Input 0 is P2PKH: its signature proves the issuer's address without
+	// an amount (the Blockcerts v2 sample's issuer profile names it).
+	assert.Equal(t, "1AwdUWQzJgfDDjeKtpPzMfYMHejFBrxZfo", a.Sender)
 }
 
 func readHeaders(t testing.TB) (genesis *btc.Header, hs []*btc.Header) {
@@ -164,23 +188,81 @@ func readHeaders(t testing.TB) (genesis *btc.Header, hs []*btc.Header) {
 	return g, hs
 }
 
-// TestCheckpointChain exercises the L4 connection rule on real mainnet
-// headers 1..11 (no mainnet OP_RETURN anchor with headers is available
-// offline, so the full L4 climb is not replayed end to end).
-func TestCheckpointChain(t *testing.T) {
+// TestGradeHeadersMainnet exercises the L3/L4 rules on real mainnet
+// headers 1..11 (difficulty 1, so only below a floor lowered with
+// LowerFloorsUnsafe; no mainnet OP_RETURN anchor with headers is
+// available offline, so the full L4 climb is not replayed end to end).
+func TestGradeHeadersMainnet(t *testing.T) {
 	g, hs := readHeaders(t)
-	cp := Checkpoint{Chain: ChainBitcoinMainnet, BlockHash: g.Hash().String(), MaxBits: 0x1d00ffff}
-	assert.NoError(t, checkpointChain(cp, hs), "genesis is the parent")
-	cp5 := Checkpoint{Chain: ChainBitcoinMainnet, BlockHash: hs[5].Hash().String(), MaxBits: 0x1d00ffff}
-	assert.NoError(t, checkpointChain(cp5, hs), "checkpoint among the headers")
-	assert.ErrorIs(t, checkpointChain(cp5, hs[7:]), btc.ErrBrokenChain, "checkpoint before a gap")
-	assert.ErrorIs(t, checkpointChain(Checkpoint{BlockHash: cp.BlockHash}, hs), ErrNoEvidence, "no floor")
-	assert.Error(t, checkpointChain(Checkpoint{BlockHash: cp.BlockHash, MaxBits: 0x1c00ffff}, hs), "floor above their difficulty")
-	assert.Error(t, checkpointChain(Checkpoint{BlockHash: "xyz", MaxBits: 0x1d00ffff}, hs))
+	raw := make([][]byte, len(hs))
+	for i, h := range hs {
+		raw[i] = h.Bytes()
+	}
+	unsafe := []Floor{{Chain: ChainBitcoinMainnet, MaxBits: 0x1d00ffff}}
+	grade := func(headers [][]byte, opts VerifyOptions) *HeaderGrade {
+		t.Helper()
+		if opts.Floors == nil {
+			opts.Floors, opts.LowerFloorsUnsafe = unsafe, true
+		}
+		gr, err := GradeHeaders(ChainBitcoinMainnet, headers, opts)
+		require.NoError(t, err)
+		return gr
+	}
+	cp := Checkpoint{Chain: ChainBitcoinMainnet, BlockHash: g.Hash().String()}
+	cp5 := Checkpoint{Chain: ChainBitcoinMainnet, BlockHash: hs[5].Hash().String()}
+
+	gr := grade(raw, VerifyOptions{Checkpoints: []Checkpoint{cp}})
+	assert.Equal(t, L4, gr.Level, "genesis is the parent")
+	assert.NoError(t, gr.Reason)
+	assert.Equal(t, 11, gr.Confirmations)
+	assert.False(t, gr.Pinned, "an ancestor checkpoint does not pin its descendants")
+	assert.Equal(t, 0, gr.Work.Cmp(new(big.Int).Mul(big.NewInt(11), big.NewInt(0x100010001))), "11 headers of 2^256/(0xffff·2^208+1) hashes")
+
+	gr = grade(raw, VerifyOptions{Checkpoints: []Checkpoint{cp5}})
+	assert.Equal(t, L4, gr.Level, "checkpoint among the headers")
+	assert.True(t, gr.Pinned)
+	gr = grade(raw[7:], VerifyOptions{Checkpoints: []Checkpoint{cp5}})
+	assert.Equal(t, L3, gr.Level, "checkpoint before a gap")
+	assert.ErrorIs(t, gr.Reason, btc.ErrBrokenChain)
+	gr = grade(raw, VerifyOptions{})
+	assert.Equal(t, L3, gr.Level)
+	assert.ErrorIs(t, gr.Reason, ErrNoEvidence, "no checkpoint")
+	gr = grade(raw, VerifyOptions{Checkpoints: []Checkpoint{{Chain: ChainBitcoinMainnet, BlockHash: cp.BlockHash, MaxBits: 0x1c00ffff}}})
+	assert.Equal(t, L3, gr.Level, "checkpoint floor above their difficulty")
+	assert.ErrorIs(t, gr.Reason, btc.ErrInvalidTarget)
+	gr = grade(raw[:5], VerifyOptions{Checkpoints: []Checkpoint{cp}})
+	assert.Equal(t, L3, gr.Level, "5 < 6 confirmations")
+	gr = grade(raw[:5], VerifyOptions{Checkpoints: []Checkpoint{cp}, Confirmations: 5})
+	assert.Equal(t, L4, gr.Level)
+
 	bad := *hs[3]
 	bad.Nonce++
-	mut := append(append(append([]*btc.Header{}, hs[:3]...), &bad), hs[4:]...)
-	assert.Error(t, checkpointChain(cp, mut), "wrong nonce")
+	mut := append(append(append([][]byte{}, raw[:3]...), bad.Bytes()), raw[4:]...)
+	gr = grade(mut, VerifyOptions{Checkpoints: []Checkpoint{cp}})
+	assert.Equal(t, L3, gr.Level, "wrong nonce in header 3")
+	assert.Equal(t, 3, gr.Confirmations, "counted up to the bad header")
+
+	// With the built-in floor, difficulty-1 mainnet headers prove nothing.
+	gr, err := GradeHeaders(ChainBitcoinMainnet, raw, VerifyOptions{Checkpoints: []Checkpoint{cp}})
+	require.NoError(t, err)
+	assert.Equal(t, LevelNone, gr.Level)
+	assert.ErrorIs(t, gr.Reason, btc.ErrInvalidTarget)
+	// Bad options are errors.
+	for name, opts := range map[string]VerifyOptions{
+		"bad checkpoint hash":       {Checkpoints: []Checkpoint{{Chain: ChainBitcoinMainnet, BlockHash: "xyz"}}},
+		"floor lowered, not Unsafe": {Floors: unsafe},
+		"checkpoint lowers floor":   {Checkpoints: []Checkpoint{{Chain: ChainBitcoinMainnet, BlockHash: cp.BlockHash, MaxBits: 0x1d00ffff}}},
+		"floor above pow limit":     {Floors: []Floor{{Chain: ChainBitcoinMainnet, MaxBits: 0x1e00ffff}}, LowerFloorsUnsafe: true},
+		"floor sign bit":            {Floors: []Floor{{Chain: ChainBitcoinMainnet, MaxBits: 0x18800000}}},
+		"floor for ethereum":        {Floors: []Floor{{Chain: ChainEthereumMainnet, MaxBits: 0x1900ffff}}},
+		"two floors":                {Floors: []Floor{{Chain: ChainBitcoinMainnet, MaxBits: 0x1800ffff}, {Chain: ChainBitcoinMainnet, MaxBits: 0x1800ffff}}},
+		"MaxBits on ethereum":       {Checkpoints: []Checkpoint{{Chain: ChainEthereumMainnet, BlockHash: "0x" + strings.Repeat("00", 32), MaxBits: 1}}},
+		"checkpoint on mock":        {Checkpoints: []Checkpoint{{Chain: ChainMock, BlockHash: "x"}}},
+	} {
+		gr, err := GradeHeaders(ChainBitcoinMainnet, raw, opts)
+		assert.ErrorIs(t, err, ErrInvalidOptions, name)
+		assert.Nil(t, gr, name)
+	}
 }
 
 func TestParseReceiptRejects(t *testing.T) {
@@ -223,6 +305,17 @@ func TestParseReceiptRejects(t *testing.T) {
 		"no txIndex":     edit(func(c map[string]any) { delete(anchor0(c), "txIndex") }),
 		"short header":   edit(func(c map[string]any) { anchor0(c)["headers"] = []any{"00"} }),
 		"odd rawTx":      edit(func(c map[string]any) { anchor0(c)["rawTx"] = "0" }),
+		"amount < 0":     edit(func(c map[string]any) { anchor0(c)["prevoutAmount"] = -1 }),
+		"amount > max":   edit(func(c map[string]any) { anchor0(c)["prevoutAmount"] = float64(btc.MaxMoney + 1) }),
+		"amount string":  edit(func(c map[string]any) { anchor0(c)["prevoutAmount"] = "5" }),
+		"amount, no tx":  edit(func(c map[string]any) { delete(anchor0(c), "rawTx") }),
+		"amount on eth": edit(func(c map[string]any) {
+			anchor0(c)["chain"] = "ethereum-dev"
+			anchor0(c)["txid"] = "0x" + strings.Repeat("00", 32)
+			delete(anchor0(c), "headers")
+			delete(anchor0(c), "txIndex")
+			delete(anchor0(c), "branch")
+		}),
 		"too many anchors": edit(func(c map[string]any) {
 			a := anchor0(c)
 			l := make([]any, MaxAnchors+1)

@@ -322,12 +322,15 @@ func TestBtcRegtestAnchor(t *testing.T) {
 
 	// The receipt for credential 3, through JSON and back.
 	rec, err := tree.Receipt(3, anchor.Anchor{
-		Chain:   anchor.ChainBitcoinRegtest,
-		TxID:    nodeTxID,
-		RawTx:   blk.Txs[idx].Bytes(),
-		TxIndex: uint32(idx),
-		Branch:  branchBytes,
-		Headers: headers,
+		Chain: anchor.ChainBitcoinRegtest,
+		TxID:  nodeTxID,
+		RawTx: blk.Txs[idx].Bytes(),
+		// BIP 143 signatures commit to the spent amount: with it the
+		// receipt proves the sender.
+		PrevoutAmount: new(amount),
+		TxIndex:       uint32(idx),
+		Branch:        branchBytes,
+		Headers:       headers,
 	})
 	require.NoError(t, err)
 	js, err := json.Marshal(rec)
@@ -344,7 +347,10 @@ func TestBtcRegtestAnchor(t *testing.T) {
 	assert.Equal(t, anchor.L3, a.Level, "regtest reaches L3: in a block with (regtest) proof of work")
 	assert.True(t, a.NoFinality, "regtest is flagged as no finality")
 	assert.ErrorIs(t, a.Reason, anchor.ErrNoFinality, "and never L4, even with a checkpoint")
-	assert.Equal(t, 6, a.Confirmations)
+	assert.Equal(t, 6, a.Confirmations, "six headers, each linked to the one before")
+	assert.Equal(t, addr.String(), a.Sender, "the sender, proven by the mined signature")
+	assert.Positive(t, a.Work.Sign())
+	assert.False(t, a.Pinned, "the checkpoint is before the anchor block")
 	assert.Equal(t, time.Unix(int64(blk.Header.Time), 0).UTC(), a.BlockTime)
 	assert.ErrorIs(t, a.Require(anchor.L4), anchor.ErrInsufficientAssurance)
 	lap("receipt verified offline at L3")
@@ -388,6 +394,26 @@ func TestBtcRegtestAnchor(t *testing.T) {
 		t.Fatal("no nonce byte change fails proof of work")
 	}, anchor.L2)
 	tamper("inclusion path", func(r *anchor.Receipt) { r.Path[0][0] ^= 1 }, anchor.LevelNone)
+	// Another key in the mined transaction's witness: the txid, branch and
+	// headers still match, the signature does not.
+	tamper("witness key swapped", func(r *anchor.Receipt) {
+		other := secp256k1.PrivKeyFromBytes(bytes.Repeat([]byte{0x42}, 32)).PubKey().SerializeCompressed()
+		i := bytes.Index(r.Anchors[0].RawTx, key.PubKey().SerializeCompressed())
+		require.Positive(t, i)
+		copy(r.Anchors[0].RawTx[i:], other)
+	}, anchor.L1)
+	tamper("prevout amount", func(r *anchor.Receipt) { r.Anchors[0].PrevoutAmount = new(amount - 1) }, anchor.L1)
+	// Six copies of the anchor header: still L3, but one confirmation.
+	rep, err := anchor.ParseReceipt(js)
+	require.NoError(t, err)
+	for i := range rep.Anchors[0].Headers {
+		rep.Anchors[0].Headers[i] = rep.Anchors[0].Headers[0]
+	}
+	got, err := rep.Verify(opts)
+	require.NoError(t, err)
+	assert.Equal(t, anchor.L3, got.Level)
+	assert.Equal(t, 1, got.Confirmations, "repeated headers are no confirmations")
+	assert.ErrorIs(t, got.Reason, btc.ErrBrokenChain)
 	lap("tampered receipts refused")
 
 	_, err = rec.Verify(anchor.VerifyOptions{Leaf: leaves[2]})

@@ -8,8 +8,10 @@
 // segwit transaction spending P2WPKH outputs of one key to a P2WPKH
 // change [Address] and an OP_RETURN output carrying the 32-byte batch
 // root. [VerifyP2WPKHInput] checks such an input's BIP 143 signature
-// against the prevout amount and returns the public key that signed it
-// (the anchor's sender, for level L2 of package anchor); [ParseAddress]
+// against the prevout amount and returns the public key that signed it;
+// [VerifyInputSigner] does the same for P2WPKH, P2SH-P2WPKH and legacy
+// P2PKH inputs ([LegacySigHash]), which is how package anchor proves an
+// anchor's sender at level L2; [ParseAddress]
 // and [Address.String] read and write bech32 P2WPKH addresses (BIP 173)
 // for [Mainnet], [Testnet] and [Regtest].
 //
@@ -25,9 +27,13 @@
 // [MaxBlockBytes], [MaxBranch], [MaxChainHeaders]). Nothing panics on
 // input.
 //
-// Signatures: [VerifyP2WPKHInput] accepts only the canonical encoding
-// (strict DER, BIP 66; low S, BIP 146; SIGHASH_ALL), so a third party
-// cannot re-encode a signature into another valid witness. The digest
+// Signatures: [VerifyP2WPKHInput] and [VerifyInputSigner] accept only
+// the canonical encoding (strict DER, BIP 66; low S, BIP 146;
+// SIGHASH_ALL), so a third party cannot re-encode a signature into
+// another valid witness. A public key in a scriptSig or witness is never
+// taken as the sender until the signature over the transaction verifies
+// under it: witnesses are outside the txid, so anyone can swap another
+// key into a copy of a transaction without changing its id. The digest
 // commits to the prevout amount, so [BuildAnchorTx] given a wrong amount
 // produces a transaction nodes reject, never one that overpays. Private
 // keys are never formatted into errors.
@@ -67,7 +73,9 @@
 // and BIP 141/144. [ParseTx] accepts every transaction in Bitcoin Core's
 // tx_valid.json. [WitnessV0SigHash] reproduces every digest of BIP 143's
 // examples, and signing reproduces their signatures byte for byte (both
-// use RFC 6979 nonces). Bech32 passes BIP 173's test vectors; witness
+// use RFC 6979 nonces). Every P2PKH and P2WPKH signature in tx_valid.json
+// verifies against [LegacySigHash] or [WitnessV0SigHash] for its hash
+// type (ALL, NONE, SINGLE, with and without ANYONECANPAY). Bech32 passes BIP 173's test vectors; witness
 // versions 1 to 16 need bech32m (BIP 350, taproot) and are refused.
 // Anchor transactions built here are accepted by btcd's mempool in
 // regtest and mined (see interop/btc_test.go).

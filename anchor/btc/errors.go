@@ -56,8 +56,16 @@ var (
 	ErrNotP2WPKH = errors.New("btc: input is not a P2WPKH spend")
 	// ErrInvalidSignature is wrapped by errors for a signature that is not
 	// strict DER, has a high S, a hash type other than SIGHASH_ALL, or
-	// does not verify against the BIP 143 digest.
+	// does not verify against its digest (BIP 143, or the legacy one).
 	ErrInvalidSignature = errors.New("btc: invalid signature")
+	// ErrUnsupportedInput is wrapped by errors for an input whose
+	// signature [VerifyInputSigner] cannot check: not exactly a P2PKH,
+	// P2WPKH or P2SH-P2WPKH spend (P2PK, multisig, P2WSH, taproot, …).
+	ErrUnsupportedInput = errors.New("btc: input kind not supported for signature checks")
+	// ErrAmountRequired is wrapped by errors when a segwit input's
+	// signature is to be checked without the amount of the output it
+	// spends, which the BIP 143 digest commits to.
+	ErrAmountRequired = errors.New("btc: the spent output's amount is needed to check a segwit signature")
 	// ErrInvalidParams is wrapped by errors for anchor transaction
 	// parameters that are missing or out of range.
 	ErrInvalidParams = errors.New("btc: invalid anchor transaction parameters")

@@ -38,6 +38,18 @@ func FuzzParseTx(f *testing.F) {
 			}
 		}
 		_ = tx.OpReturnPayloads()
+		// Property: the signer check never panics, and on error returns no
+		// signer.
+		for i := range tx.Inputs {
+			for _, amount := range []int64{UnknownAmount, 0, 100_000} {
+				if s, err := VerifyInputSigner(tx, i, amount); (err == nil) == (s == nil) {
+					t.Fatalf("input %d: signer %v with error %v", i, s, err)
+				}
+			}
+			if i == 3 {
+				break
+			}
+		}
 	})
 }
 

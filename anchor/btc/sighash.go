@@ -175,12 +175,21 @@ func verifyP2WPKH(h *sigHasher, index int, amount int64) ([]byte, error) {
 	if amount < 0 || amount > MaxMoney {
 		return nil, fmt.Errorf("%w: amount %d outside [0, MaxMoney]", ErrMalformedTx, amount)
 	}
-	in := &h.tx.Inputs[index]
-	// BIP 141: a native witness program spend has an empty scriptSig and
-	// a P2WPKH witness is exactly <signature> <pubkey>.
-	if len(in.ScriptSig) != 0 {
+	// BIP 141: a native witness program spend has an empty scriptSig.
+	if len(h.tx.Inputs[index].ScriptSig) != 0 {
 		return nil, fmt.Errorf("%w: input %d has a scriptSig", ErrNotP2WPKH, index)
 	}
+	return verifyWitnessV0(h, index, amount)
+}
+
+// verifyWitnessV0 checks a P2WPKH witness, <signature> <pubkey>, against
+// the BIP 143 digest for amount, whatever the scriptSig (empty for
+// native P2WPKH, the redeem script for P2SH-P2WPKH; the caller checks it).
+func verifyWitnessV0(h *sigHasher, index int, amount int64) ([]byte, error) {
+	if amount < 0 || amount > MaxMoney {
+		return nil, fmt.Errorf("%w: amount %d outside [0, MaxMoney]", ErrMalformedTx, amount)
+	}
+	in := &h.tx.Inputs[index]
 	if len(in.Witness) != 2 {
 		return nil, fmt.Errorf("%w: input %d has %d witness items, want 2", ErrNotP2WPKH, index, len(in.Witness))
 	}
@@ -190,18 +199,15 @@ func verifyP2WPKH(h *sigHasher, index int, amount int64) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: input %d: %w", ErrNotP2WPKH, index, err)
 	}
-	if len(sigBytes) < 1 {
-		return nil, fmt.Errorf("%w: input %d: empty signature", ErrInvalidSignature, index)
-	}
-	der, hashType := sigBytes[:len(sigBytes)-1], uint32(sigBytes[len(sigBytes)-1])
-	if hashType != SigHashAll {
-		return nil, fmt.Errorf("%w: input %d: hash type 0x%02x, only SIGHASH_ALL is accepted", ErrInvalidSignature, index, hashType)
+	der, err := splitSignature(index, sigBytes)
+	if err != nil {
+		return nil, err
 	}
 	sig, err := parseLowSDER(der)
 	if err != nil {
 		return nil, fmt.Errorf("%w: input %d: %w", ErrInvalidSignature, index, err)
 	}
-	digest := h.hash(index, P2WPKHScriptCode(Hash160(pub)), amount, hashType)
+	digest := h.hash(index, P2WPKHScriptCode(Hash160(pub)), amount, SigHashAll)
 	if !sig.Verify(digest[:], key) {
 		return nil, fmt.Errorf("%w: input %d: signature does not verify for amount %d", ErrInvalidSignature, index, amount)
 	}

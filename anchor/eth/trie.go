@@ -109,7 +109,7 @@ func VerifyProof(root Hash, key []byte, proof [][]byte) ([]byte, error) {
 			}
 			raw := proof[next]
 			if got := Keccak256(raw); got != want {
-				return nil, malformed(ErrProofMismatch, "node %d has hash %x, its parent references %x", next, got, want)
+				return nil, malformed(ErrProofMismatch, "node %d has hash %s, its parent references %s", next, got, want)
 			}
 			if next > 0 && len(raw) < 32 {
 				return nil, malformed(ErrMalformedProof, "node %d of %d bytes is referenced by hash", next, len(raw))

@@ -211,3 +211,18 @@ func TestProofStrictness(t *testing.T) {
 	_, err = VerifyProof(root, TxKey(0), many)
 	assert.ErrorIs(t, err, ErrMalformedProof)
 }
+
+// A node that is not the one referenced names both hashes as hashes (a
+// %x of a Hash, a Stringer, used to print the hex of its "0x…" text).
+// The message is what is under test here, so it is read.
+func TestProofMismatchMessage(t *testing.T) {
+	txs := [][]byte{bytes.Repeat([]byte{1}, 40), bytes.Repeat([]byte{2}, 40)}
+	root, proof, err := TxProof(txs, 1)
+	require.NoError(t, err)
+	other := root
+	other[0] ^= 1
+	_, err = VerifyProof(other, TxKey(1), proof)
+	require.ErrorIs(t, err, ErrProofMismatch)
+	assert.Contains(t, err.Error(), "node 0 has hash "+root.String()+", its parent references "+other.String())
+	assert.NotContains(t, err.Error(), "3078", `no hex of "0x"`)
+}

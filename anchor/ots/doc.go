@@ -25,26 +25,32 @@
 //     header or whose header fails its proof of work.
 //   - L3: a Bitcoin attestation whose message equals, in internal byte
 //     order, the hashMerkleRoot of the header at its height that the
-//     caller's [HeaderSource] returns, and the header meets the proof of
-//     work of [VerifyOptions.Chain]. There is no separate L2: the ops from
+//     caller's [HeaderSource] returns, and the header meets its proof of
+//     work within [VerifyOptions.Chain]'s limit and difficulty floor
+//     ([anchor.DefaultFloor], raised by [VerifyOptions.Floors]). There is
+//     no separate L2: the ops from
 //     the digest to the merkle root run through the transaction (prefix
 //     and suffix around the commitment, double SHA-256 = txid) and the
 //     block's merkle branch, so the transaction-in-block proof is part of
 //     the path.
-//   - L4: as for [anchor.Receipt.Verify]: on bitcoin-mainnet, the header
-//     and the ones that follow it (from the same source, linked by
-//     prevHash) connect to a trusted [anchor.Checkpoint], meet its
-//     difficulty floor, and number at least [VerifyOptions.Confirmations].
+//   - L4: as for [anchor.Receipt.Verify], by the same grading
+//     ([anchor.GradeHeaders]): on bitcoin-mainnet, the header and the ones
+//     the source has after it connect to a trusted [anchor.Checkpoint],
+//     meet the floors, and number at least [VerifyOptions.Confirmations].
+//     Only headers that link by prevHash count; one that does not ends
+//     the count and the climb.
 //
 // The result reports the best attestation's level, chain, height and block
 // time, and every attestation's grade.
 //
 // # Security considerations
 //
-// A header meeting only the network's proof-of-work limit is cheap to
-// forge (difficulty 1 on mainnet); L3 therefore means as much as the
-// caller's header source. Use L4 with a checkpoint whose MaxBits is close
-// to the real difficulty when the headers are not from a trusted node.
+// A header at the built-in mainnet floor (difficulty 2^32) costs about
+// 2^64 hashes to forge, which is cheap; L3 therefore means as much as the
+// caller's header source. Result.Work says what the headers cost, and
+// Result.Pinned whether a trusted checkpoint is at or after the attested
+// block, which is what makes them unforgeable: prefer that when the
+// headers are not from a node you run.
 //
 // Which network an attestation means is not in the proof: OpenTimestamps
 // calendars attest on Bitcoin mainnet, the default of

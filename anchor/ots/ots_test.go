@@ -612,3 +612,47 @@ func TestVerifyReceipt(t *testing.T) {
 	var rm *anchor.RootMismatchError
 	assert.ErrorAs(t, err, &rm, "the receipt's path no longer reaches its root")
 }
+
+// OpenTimestamps grades headers with anchor.GradeHeaders: repeated
+// headers add no confirmation, floors are built in and only raised, and
+// the work and pinning are reported.
+func TestVerifyHeaderGrading(t *testing.T) {
+	proof := read(t, "client-examples/hello-world.txt.ots")
+	file := read(t, "client-examples/hello-world.txt")
+	hdr := mainnetHeader(t)
+	h, err := btc.ParseHeader(hdr)
+	require.NoError(t, err)
+
+	repeated := ots.Headers{358391: hdr, 358392: hdr, 358393: hdr, 358394: hdr, 358395: hdr, 358396: hdr}
+	res, err := ots.VerifyFile(proof, file, ots.VerifyOptions{Headers: repeated})
+	require.NoError(t, err)
+	assert.Equal(t, anchor.L3, res.Level)
+	assert.Equal(t, 1, res.Confirmations, "copies of one header are no confirmations")
+	assert.ErrorIs(t, res.Reason, btc.ErrBrokenChain)
+	w, err := h.Work()
+	require.NoError(t, err)
+	assert.Equal(t, 0, res.Work.Cmp(w))
+	assert.False(t, res.Pinned)
+
+	// The block itself trusted: pinned.
+	res, err = ots.VerifyFile(proof, file, ots.VerifyOptions{Headers: ots.Headers{358391: hdr}, Confirmations: 1,
+		Checkpoints: []anchor.Checkpoint{{Chain: anchor.ChainBitcoinMainnet, BlockHash: h.Hash().String()}}})
+	require.NoError(t, err)
+	assert.Equal(t, anchor.L4, res.Level)
+	assert.True(t, res.Pinned)
+
+	// A floor above the block's difficulty: not even L3.
+	res, err = ots.VerifyFile(proof, file, ots.VerifyOptions{Headers: ots.Headers{358391: hdr},
+		Floors: []anchor.Floor{{Chain: anchor.ChainBitcoinMainnet, MaxBits: 0x1716f5f5}}})
+	require.NoError(t, err)
+	assert.Equal(t, anchor.L1, res.Level)
+	assert.ErrorIs(t, res.Reason, btc.ErrInvalidTarget)
+	// Lowering a floor needs LowerFloorsUnsafe.
+	_, err = ots.VerifyFile(proof, file, ots.VerifyOptions{Headers: ots.Headers{358391: hdr},
+		Floors: []anchor.Floor{{Chain: anchor.ChainBitcoinMainnet, MaxBits: 0x1d00ffff}}})
+	assert.ErrorIs(t, err, anchor.ErrInvalidOptions)
+	res, err = ots.VerifyFile(proof, file, ots.VerifyOptions{Headers: ots.Headers{358391: hdr},
+		Floors: []anchor.Floor{{Chain: anchor.ChainBitcoinMainnet, MaxBits: 0x1d00ffff}}, LowerFloorsUnsafe: true})
+	require.NoError(t, err)
+	assert.Equal(t, anchor.L3, res.Level)
+}

@@ -61,6 +61,18 @@ type VerifyOptions struct {
 	// Confirmations is N for L4: headers from the attested block on,
 	// inclusive. Values below 1 mean [anchor.DefaultConfirmations].
 	Confirmations int
+	// Floors and LowerFloorsUnsafe are the difficulty floors, as in
+	// [anchor.VerifyOptions]: built in per chain ([anchor.DefaultFloor]),
+	// raised here, lowered only with LowerFloorsUnsafe.
+	Floors            []anchor.Floor
+	LowerFloorsUnsafe bool
+}
+
+// anchorOptions are the trust options in the form anchor.GradeHeaders
+// takes them.
+func (o *VerifyOptions) anchorOptions() anchor.VerifyOptions {
+	return anchor.VerifyOptions{Checkpoints: o.Checkpoints, Confirmations: o.Confirmations,
+		Floors: o.Floors, LowerFloorsUnsafe: o.LowerFloorsUnsafe}
 }
 
 // AttestationResult is the grade of one attestation.
@@ -81,6 +93,9 @@ type AttestationResult struct {
 	BlockTime time.Time
 	// Confirmations counts linked headers from the attested block on (L3+).
 	Confirmations int
+	// Work and Pinned are those of [anchor.HeaderGrade] (L3+).
+	Work   *big.Int
+	Pinned bool
 	// Err says why the attestation stopped at Level; nil only at L4.
 	Err error
 }
@@ -93,13 +108,15 @@ type Result struct {
 	// Attestation is the index in Attestations of the attestation that
 	// reached Level, or -1.
 	Attestation int
-	// Chain, NoFinality, Height, BlockTime and Confirmations describe that
-	// attestation.
+	// Chain, NoFinality, Height, BlockTime, Confirmations, Work and
+	// Pinned describe that attestation.
 	Chain         anchor.Chain
 	NoFinality    bool
 	Height        uint64
 	BlockTime     time.Time
 	Confirmations int
+	Work          *big.Int
+	Pinned        bool
 	// Attestations grades every attestation, in file order.
 	Attestations []AttestationResult
 	// Reason says why verification stopped at Level; nil only at L4. With
@@ -171,8 +188,10 @@ func Verify(proof, digest []byte, opts VerifyOptions) (*Result, error) {
 // [AttestationResult.Level]); the result reports the best.
 //
 // It always returns a non-nil Result. It returns an error, with the
-// result at LevelNone, only if the proof itself does not hold: digest is
-// not the proof's digest ([ErrDigestMismatch]) or an op fails. Anything
+// result at LevelNone, only if the options are not valid
+// ([ErrInvalidOptions], [anchor.ErrInvalidOptions]) or the proof itself
+// does not hold: digest is not the proof's digest ([ErrDigestMismatch])
+// or an op fails. Anything
 // beyond L0 — missing headers ([ErrNoHeader]), a header failing its proof
 // of work (package btc errors), a message that is not the header's merkle
 // root ([ErrMerkleRootMismatch]), pending ([ErrPending]), unknown or
@@ -189,16 +208,12 @@ func (p *Proof) Verify(digest []byte, opts VerifyOptions) (*Result, error) {
 	if chain == "" {
 		chain = anchor.ChainBitcoinMainnet
 	}
-	var limit *big.Int
-	switch chain {
-	case anchor.ChainBitcoinMainnet:
-		limit = btc.MainnetPowLimit()
-	case anchor.ChainBitcoinTestnet:
-		limit = btc.TestnetPowLimit()
-	case anchor.ChainBitcoinRegtest:
-		limit = btc.RegtestPowLimit()
-	default:
+	if _, ok := anchor.DefaultFloor(chain); !ok {
 		return fail(fmt.Errorf("%w: chain %q is not a Bitcoin network", ErrInvalidOptions, chain))
+	}
+	// The options are checked once, on no headers.
+	if _, err := anchor.GradeHeaders(chain, nil, opts.anchorOptions()); err != nil {
+		return fail(err)
 	}
 	if p == nil || p.Root == nil {
 		return fail(fmt.Errorf("%w: empty proof", ErrMalformed))
@@ -217,7 +232,7 @@ func (p *Proof) Verify(digest []byte, opts VerifyOptions) (*Result, error) {
 		res.Reason = fmt.Errorf("%w: no attestation", ErrMalformed)
 		return res, nil
 	}
-	g := grader{opts: opts, chain: chain, limit: limit}
+	g := grader{opts: opts, chain: chain}
 	var reasons []error
 	for i, c := range cs {
 		ar := g.grade(c)
@@ -231,6 +246,7 @@ func (p *Proof) Verify(digest []byte, opts VerifyOptions) (*Result, error) {
 			res.Height = ar.Height
 			res.BlockTime = ar.BlockTime
 			res.Confirmations = ar.Confirmations
+			res.Work, res.Pinned = ar.Work, ar.Pinned
 			res.Reason = ar.Err
 		}
 	}
@@ -243,7 +259,6 @@ func (p *Proof) Verify(digest []byte, opts VerifyOptions) (*Result, error) {
 type grader struct {
 	opts  VerifyOptions
 	chain anchor.Chain
-	limit *big.Int
 }
 
 func (g *grader) grade(c Commitment) AttestationResult {
@@ -282,100 +297,44 @@ func (g *grader) grade(c Commitment) AttestationResult {
 		}
 		return stop(err)
 	}
-	h, err := btc.ParseHeader(raw)
+	// L3 and L4 are graded as for receipts (anchor.GradeHeaders): the
+	// header meets its proof of work and the chain's difficulty floor, and
+	// the headers after it count only while they link. A header that
+	// fails proves nothing and leaves the claim at L1; one that meets it
+	// and has another merkle root refutes the claim (L0). The message is
+	// the header's hashMerkleRoot in internal byte order (FORMATS.md §4):
+	// the ops from the digest to it hash through the transaction and the
+	// block's merkle branch, so this also proves the transaction is in
+	// the block.
+	headers := g.following(a.Height, raw)
+	grade, err := anchor.GradeHeaders(g.chain, headers, g.opts.anchorOptions())
 	if err != nil {
-		return stop(fmt.Errorf("parsing header %d: %w", a.Height, err))
+		return stop(err) // unreachable: the options were checked in Verify
 	}
-	// L3: the header meets its proof of work, and the message is its
-	// hashMerkleRoot in internal byte order (FORMATS.md §4). The ops from
-	// the digest to the message hash through the transaction and the
-	// block's merkle branch, so this also proves the transaction is in the
-	// block. A header that fails its proof of work proves nothing and
-	// leaves the claim at L1; one that meets it and has another merkle
-	// root refutes the claim (L0).
-	if err := h.CheckProofOfWork(g.limit); err != nil {
-		return stop(fmt.Errorf("checking header %d: %w", a.Height, err))
+	if grade.Level < anchor.L3 {
+		return stop(fmt.Errorf("checking header %d: %w", a.Height, grade.Reason))
 	}
+	h, _ := btc.ParseHeader(raw) // parsed by GradeHeaders
 	if !bytes.Equal(c.Message, h.MerkleRoot[:]) {
 		r.Level = anchor.L0
 		return stop(&RootMismatchError{Height: a.Height, Message: c.Message, MerkleRoot: h.MerkleRoot[:]})
 	}
-	r.Level = anchor.L3
-	r.BlockTime = time.Unix(int64(h.Time), 0).UTC()
-	headers := g.following(a.Height, h)
-	r.Confirmations = len(headers)
-
-	// L4: mainnet only, connected to a trusted checkpoint, N deep.
-	if g.chain != anchor.ChainBitcoinMainnet {
-		return stop(fmt.Errorf("%w: %s", anchor.ErrNoFinality, g.chain))
-	}
-	n := g.opts.Confirmations
-	if n < 1 {
-		n = anchor.DefaultConfirmations
-	}
-	var reason error = fmt.Errorf("%w: no trusted checkpoint for %s", anchor.ErrNoEvidence, g.chain)
-	for _, cp := range g.opts.Checkpoints {
-		if cp.Chain != g.chain {
-			continue
-		}
-		if reason = checkpointChain(cp, headers); reason == nil {
-			break
-		}
-	}
-	if reason != nil {
-		return stop(reason)
-	}
-	if len(headers) < n {
-		return stop(fmt.Errorf("%w: %d confirmations, need %d", anchor.ErrNoEvidence, len(headers), n))
-	}
-	r.Level = anchor.L4
+	r.Level, r.BlockTime, r.Confirmations, r.Work, r.Pinned = grade.Level, grade.BlockTime, grade.Confirmations, grade.Work, grade.Pinned
+	r.Err = grade.Reason
 	return r
 }
 
-// following returns first and the headers the source has after it, while
-// each links to the one before, up to anchor.MaxAnchorHeaders in all.
-func (g *grader) following(height uint64, first *btc.Header) []*btc.Header {
-	headers := []*btc.Header{first}
-	prev := first.Hash()
+// following returns the raw header at height and those the source has
+// after it, up to the first height it lacks and at most
+// anchor.MaxAnchorHeaders in all; anchor.GradeHeaders decides which link.
+func (g *grader) following(height uint64, first []byte) [][]byte {
+	headers := [][]byte{first}
 	for len(headers) < anchor.MaxAnchorHeaders {
 		raw, err := g.opts.Headers.BitcoinHeader(height + uint64(len(headers)))
 		if err != nil {
 			break
 		}
-		h, err := btc.ParseHeader(raw)
-		if err != nil || h.PrevBlock != prev {
-			break
-		}
-		headers = append(headers, h)
-		prev = h.Hash()
+		headers = append(headers, raw)
 	}
 	return headers
-}
-
-// checkpointChain checks that headers connect to cp: cp is the parent of
-// headers[0] or one of the headers, every header links to the one before
-// and meets its target and cp's difficulty floor.
-func checkpointChain(cp anchor.Checkpoint, headers []*btc.Header) error {
-	cpHash, err := btc.ParseHash(cp.BlockHash)
-	if err != nil {
-		return err
-	}
-	if cp.MaxBits == 0 {
-		return fmt.Errorf("%w: checkpoint %s has no difficulty floor", anchor.ErrNoEvidence, cp.BlockHash)
-	}
-	floor, err := btc.CompactToTarget(cp.MaxBits)
-	if err != nil {
-		return fmt.Errorf("checkpoint %s floor: %w", cp.BlockHash, err)
-	}
-	connected := headers[0].PrevBlock == cpHash
-	for _, h := range headers {
-		if connected {
-			break
-		}
-		connected = h.Hash() == cpHash
-	}
-	if !connected {
-		return fmt.Errorf("%w: headers do not reach checkpoint %s", btc.ErrBrokenChain, cp.BlockHash)
-	}
-	return btc.VerifyChain(headers[0].PrevBlock, headers, floor)
 }

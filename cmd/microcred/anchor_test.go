@@ -186,7 +186,14 @@ func TestBatchRootReceiptVerify(t *testing.T) {
 	blockPath := writeFile(t, dir, "block.hex", []byte(block))
 
 	out := filepath.Join(dir, "receipts")
+	// Without the spent amount the segwit sender cannot be proven: refused.
 	r = runCLI(t, "receipt", "--batch", batchDir, "--chain", "bitcoin-regtest", "--txid", txid, "--block", blockPath, "--out", out)
+	assert.Equal(t, 2, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "--prevout-amount is required")
+	r = runCLI(t, "receipt", "--batch", batchDir, "--chain", "bitcoin-regtest", "--txid", txid, "--block", blockPath, "--prevout-amount", "49999", "--out", out)
+	assert.Equal(t, 1, r.code, "a wrong amount: the signature does not verify")
+	assert.Contains(t, r.stderr, "invalid signature")
+	r = runCLI(t, "receipt", "--batch", batchDir, "--chain", "bitcoin-regtest", "--txid", txid, "--block", blockPath, "--prevout-amount", "50000", "--out", out)
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, 3, strings.Count(r.stdout, " L3\n"), r.stdout)
 
@@ -201,8 +208,23 @@ func TestBatchRootReceiptVerify(t *testing.T) {
 	assert.Contains(t, v.stdout, "no finality: true")
 	assert.Contains(t, v.stdout, "confirmations: 1")
 	assert.Contains(t, v.stdout, "stopped: anchor: chain has no finality")
+	assert.Contains(t, v.stdout, "sender: "+addr, "the sender, proven by its signature")
+	assert.Contains(t, v.stdout, "work: about 2^1.0 hashes")
+	assert.Contains(t, v.stdout, "warning: cheap to forge")
 	v = runCLI(t, "verify", "--any-issuer", "--now", now, "--receipt", rec1, "--require-level", "L3", cred1)
 	assert.Equal(t, 0, v.code, v.stdout)
+	// A raised floor is enforced; a lowered one needs --lower-floor-unsafe.
+	v = runCLI(t, "verify", "--any-issuer", "--now", now, "--receipt", rec1, "--require-level", "L3", "--floor", "bitcoin-regtest:1f00ffff", cred1)
+	assert.Equal(t, 1, v.code, v.stdout)
+	assert.Contains(t, v.stdout, "level L2")
+	v = runCLI(t, "verify", "--any-issuer", "--now", now, "--receipt", rec1, "--floor", "bitcoin-mainnet:1d00ffff", cred1)
+	assert.Equal(t, 2, v.code, v.stdout)
+	assert.Contains(t, v.stderr, "--lower-floor-unsafe")
+	v = runCLI(t, "verify", "--any-issuer", "--now", now, "--receipt", rec1, "--floor", "bitcoin-mainnet:1d00ffff", "--lower-floor-unsafe", cred1)
+	assert.Equal(t, 0, v.code, v.stdout+v.stderr)
+	v = runCLI(t, "verify", "--any-issuer", "--now", now, "--json", "--receipt", rec1, cred1)
+	assert.Contains(t, v.stdout, `"work":"2"`)
+	assert.Contains(t, v.stdout, `"warnings":["warning: cheap to forge`)
 	// Regtest never reaches L4, whatever the checkpoint.
 	v = runCLI(t, "verify", "--any-issuer", "--now", now, "--receipt", rec1, "--require-level", "L4",
 		"--checkpoint", "bitcoin-regtest:"+strings.Repeat("00", 32)+":207fffff", cred1)
@@ -258,16 +280,17 @@ func TestReceiptEvidence(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	rootHex := strings.TrimSpace(r.stdout)
 
-	// Mock: L1, no finality.
+	// Mock: L0, no finality; it never meets the default --require-level.
 	out := filepath.Join(dir, "mock")
 	r = runCLI(t, "receipt", "--batch", batchDir, "--chain", "mock", "--txid", "test-anchor", "--out", out)
 	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, 3, strings.Count(r.stdout, " L0\n"), r.stdout)
 	rec := filepath.Join(out, "cred0.json"+receiptSuffix)
 	v := runCLI(t, "verify", "--any-issuer", "--now", "2024-06-01T00:00:00Z", "--receipt", rec, filepath.Join(batchDir, "cred0.json"))
-	assert.Equal(t, 0, v.code, v.stdout)
-	assert.Contains(t, v.stdout, "level L1")
-	v = runCLI(t, "verify", "--any-issuer", "--now", "2024-06-01T00:00:00Z", "--receipt", rec, "--require-level", "L2", filepath.Join(batchDir, "cred0.json"))
 	assert.Equal(t, 1, v.code, v.stdout)
+	assert.Contains(t, v.stdout, "level L0")
+	v = runCLI(t, "verify", "--any-issuer", "--now", "2024-06-01T00:00:00Z", "--receipt", rec, "--require-level", "L0", filepath.Join(batchDir, "cred0.json"))
+	assert.Equal(t, 0, v.code, v.stdout)
 
 	// A raw transaction that does not carry the root is refused.
 	key, _ := k1Key(t, dir)
@@ -279,16 +302,35 @@ func TestReceiptEvidence(t *testing.T) {
 		return writeFile(t, dir, root[:8]+".tx", []byte(r.stdout)), strings.Fields(r.stderr)[1]
 	}
 	wrongTx, wrongID := build(testRoot)
-	r = runCLI(t, "receipt", "--batch", batchDir, "--chain", "bitcoin-regtest", "--txid", wrongID, "--raw-tx", wrongTx, "--out", filepath.Join(dir, "x"))
+	r = runCLI(t, "receipt", "--batch", batchDir, "--chain", "bitcoin-regtest", "--txid", wrongID, "--raw-tx", wrongTx, "--prevout-amount", "50000", "--out", filepath.Join(dir, "x"))
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.stderr, "does not hold")
 	// The right one reaches L2.
 	goodTx, goodID := build(rootHex)
-	r = runCLI(t, "receipt", "--batch", batchDir, "--chain", "bitcoin-regtest", "--txid", goodID, "--raw-tx", goodTx, "--out", filepath.Join(dir, "l2"))
+	r = runCLI(t, "receipt", "--batch", batchDir, "--chain", "bitcoin-regtest", "--txid", goodID, "--raw-tx", goodTx, "--prevout-amount", "50000", "--out", filepath.Join(dir, "l2"))
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, 3, strings.Count(r.stdout, " L2\n"), r.stdout)
+	l2 := filepath.Join(dir, "l2", "cred0.json"+receiptSuffix)
+	v = runCLI(t, "verify", "--any-issuer", "--now", "2024-06-01T00:00:00Z", "--json", "--receipt", l2, filepath.Join(batchDir, "cred0.json"))
+	assert.Equal(t, 0, v.code, v.stdout)
+	assert.Contains(t, v.stdout, `"sender":"`+addr+`"`)
+
+	// A receipt written before prevoutAmount existed reads, at L1, with
+	// the reason and a hint.
+	var old map[string]any
+	data, err := os.ReadFile(l2)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(data, &old))
+	delete(old["anchors"].([]any)[0].(map[string]any), "prevoutAmount")
+	oldData, err := json.Marshal(old)
+	require.NoError(t, err)
+	v = runCLI(t, "verify", "--any-issuer", "--now", "2024-06-01T00:00:00Z", "--receipt", writeFile(t, dir, "old.receipt.json", oldData), filepath.Join(batchDir, "cred0.json"))
+	assert.Equal(t, 0, v.code, v.stdout)
+	assert.Contains(t, v.stdout, "level L1")
+	assert.Contains(t, v.stdout, "sender not proven")
+	assert.Contains(t, v.stdout, "--prevout-amount")
 	// A txid that is not the raw transaction's is refused.
-	r = runCLI(t, "receipt", "--batch", batchDir, "--chain", "bitcoin-regtest", "--txid", wrongID, "--raw-tx", goodTx, "--out", filepath.Join(dir, "y"))
+	r = runCLI(t, "receipt", "--batch", batchDir, "--chain", "bitcoin-regtest", "--txid", wrongID, "--raw-tx", goodTx, "--prevout-amount", "50000", "--out", filepath.Join(dir, "y"))
 	assert.Equal(t, 1, r.code)
 	// A block without the transaction.
 	other, _ := os.ReadFile(wrongTx)
@@ -321,7 +363,16 @@ func TestBatchReceiptUsageErrors(t *testing.T) {
 		{"verify", "--checkpoint", "bitcoin-mainnet:" + testRoot + ":1d00ffff", files[0]},
 		{"verify", "--require-level", "L2", files[0]},
 		{"verify", "--receipt", f, "--require-level", "L9", files[0]},
-		{"verify", "--receipt", f, "--checkpoint", "bitcoin-mainnet:" + testRoot, files[0]},
+		{"verify", "--receipt", f, "--checkpoint", "bitcoin-mainnet:" + testRoot + ":1d00ffff", files[0]},
+		{"verify", "--receipt", f, "--checkpoint", "bitcoin-mainnet:xyz", files[0]},
+		{"verify", "--receipt", f, "--checkpoint", "ethereum-mainnet:0x" + testRoot + ":1d00ffff", files[0]},
+		{"verify", "--receipt", f, "--floor", "bitcoin-mainnet:1d00ffff", files[0]},
+		{"verify", "--receipt", f, "--floor", "ethereum-mainnet:1d00ffff", files[0]},
+		{"verify", "--receipt", f, "--floor", "bitcoin-mainnet", files[0]},
+		{"verify", "--floor", "bitcoin-mainnet:1800ffff", files[0]},
+		{"receipt", "--batch", batchDir, "--chain", "mock", "--txid", "x", "--prevout-amount", "5", "--out", dir},
+		{"receipt", "--batch", batchDir, "--chain", "bitcoin-regtest", "--txid", testRoot, "--prevout-amount", "5", "--out", dir},
+		{"receipt", "--batch", batchDir, "--chain", "bitcoin-regtest", "--txid", testRoot, "--raw-tx", f, "--prevout-amount", "-5", "--out", dir},
 		{"verify", "--blockcerts-tx", f, files[0]},
 	} {
 		r := runCLI(t, args...)

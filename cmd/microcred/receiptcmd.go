@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/anchor/btc"
+	"github.com/onchaincert/microcred/anchor/eth"
 	"github.com/onchaincert/microcred/vc/bake"
 )
 
@@ -77,6 +80,7 @@ func receiptCmd(args []string, stdout, stderr io.Writer) error {
 	chainName := fs.String("chain", "", "bitcoin-mainnet|bitcoin-testnet|bitcoin-regtest|ethereum-mainnet|ethereum-sepolia|ethereum-dev|mock")
 	txid := fs.String("txid", "", "the anchor transaction's id (Bitcoin: display hex; Ethereum: 0x hash; mock: a label)")
 	rawTxPath := fs.String("raw-tx", "", "FILE: the raw anchor transaction in hex (L2)")
+	prevoutAmount := fs.Int64("prevout-amount", -1, "SATS: the value of the output the anchor transaction's input 0 spends (Bitcoin; required when that input is segwit: its signature, the proof of the sender, commits to the amount)")
 	blockPath := fs.String("block", "", "FILE: the raw block holding the transaction, in hex (Bitcoin; gives tx index, branch and header: L3)")
 	txIndex := fs.Int("tx-index", -1, "the transaction's index in its block (with --branch and --headers, instead of --block)")
 	branchPath := fs.String("branch", "", "FILE: one hex value per line: the block merkle branch, leaf to root, internal byte order (Bitcoin) or the transactions-trie proof, root node first (Ethereum)")
@@ -101,8 +105,13 @@ func receiptCmd(args []string, stdout, stderr io.Writer) error {
 	if *blockPath != "" && !isBitcoin(chain) {
 		return usagef("--block is for Bitcoin chains; for Ethereum give --tx-index, --branch and --headers")
 	}
-	if chain == anchor.ChainMock && (*rawTxPath != "" || *headersPath != "" || *branchPath != "" || *txIndex >= 0) {
+	if chain == anchor.ChainMock && (*rawTxPath != "" || *headersPath != "" || *branchPath != "" || *txIndex >= 0 || *prevoutAmount >= 0) {
 		return usagef("a mock anchor carries no evidence: only --txid")
+	}
+	amountSet := false
+	fs.Visit(func(f *flag.Flag) { amountSet = amountSet || f.Name == "prevout-amount" })
+	if amountSet && (!isBitcoin(chain) || *prevoutAmount < 0 || *prevoutAmount > btc.MaxMoney) {
+		return usagef("--prevout-amount is a number of satoshis in [0, %d], for Bitcoin chains", int64(btc.MaxMoney))
 	}
 	if *blockPath == "" && (*txIndex >= 0) != (*headersPath != "") {
 		return usagef("--tx-index and --headers go together (or use --block)")
@@ -138,6 +147,18 @@ func receiptCmd(args []string, stdout, stderr io.Writer) error {
 	if *txIndex >= 0 {
 		an.TxIndex = uint32(*txIndex)
 	}
+	if amountSet {
+		if an.RawTx == nil {
+			return usagef("--prevout-amount goes with --raw-tx or --block")
+		}
+		an.PrevoutAmount = new(*prevoutAmount)
+	} else if isBitcoin(chain) && an.RawTx != nil {
+		// Without the amount a segwit sender cannot be proven, and the
+		// receipt would stop at L1 whatever else it carries.
+		if tx, err := btc.ParseTx(an.RawTx); err == nil && len(tx.Inputs[0].Witness) > 0 {
+			return usagef("--prevout-amount is required: input 0 of %s is a segwit spend, and its signature, which proves the sender, commits to the amount of the output it spends", an.TxID)
+		}
+	}
 	if *headersPath != "" {
 		more, err := readHexLines("headers", *headersPath)
 		if err != nil {
@@ -149,6 +170,8 @@ func receiptCmd(args []string, stdout, stderr io.Writer) error {
 	// transaction or block is refused here, not at verification time.
 	want := anchor.L1
 	switch {
+	case chain == anchor.ChainMock:
+		want = anchor.L0 // on no chain: never more
 	case len(an.Headers) > 0:
 		want = anchor.L3
 	case len(an.RawTx) > 0:
@@ -162,7 +185,13 @@ func receiptCmd(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		a, err := r.Verify(anchor.VerifyOptions{Leaf: r.Leaf})
+		// The writer checks the evidence, not its worth: any floor down
+		// to the chain's proof-of-work limit, as the verifier will decide.
+		opts := anchor.VerifyOptions{Leaf: r.Leaf}
+		if isBitcoin(chain) {
+			opts.Floors, opts.LowerFloorsUnsafe = []anchor.Floor{{Chain: chain, MaxBits: powLimitBits(chain)}}, true
+		}
+		a, err := r.Verify(opts)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -224,19 +253,69 @@ func fillFromBlock(an *anchor.Anchor, raw []byte) error {
 	return nil
 }
 
+// powLimitBits is a Bitcoin chain's proof-of-work limit in compact form
+// (0 for other chains).
+func powLimitBits(c anchor.Chain) uint32 {
+	switch c {
+	case anchor.ChainBitcoinMainnet, anchor.ChainBitcoinTestnet:
+		return 0x1d00ffff
+	case anchor.ChainBitcoinRegtest:
+		return 0x207fffff
+	}
+	return 0
+}
+
 // receiptOptions are verify's receipt flags.
 type receiptOptions struct {
 	path          string
 	checkpoints   stringList
+	floors        stringList
+	lowerFloors   bool
 	requireLevel  string
 	confirmations int
 }
 
 func (o *receiptOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.path, "receipt", "", "FILE: an anchor receipt (microcred receipt) of the one credential given; the credential's bytes must be its leaf, and the verdict requires its level")
-	fs.Var(&o.checkpoints, "checkpoint", "CHAIN:BLOCKHASH[:NBITS] a block you trust (repeatable); bitcoin-mainnet needs NBITS, the easiest compact target accepted, in hex")
+	fs.Var(&o.checkpoints, "checkpoint", "CHAIN:BLOCKHASH[:NBITS] a block you trust (repeatable); NBITS (Bitcoin, compact hex) optionally raises the difficulty floor for the headers checked against it")
+	fs.Var(&o.floors, "floor", "CHAIN:NBITS raise a Bitcoin chain's difficulty floor, the easiest compact target (hex) any header may have (built in: bitcoin-mainnet 1900ffff, testnet 1d00ffff, regtest 207fffff)")
+	fs.BoolVar(&o.lowerFloors, "lower-floor-unsafe", false, "let --floor go below the built-in floors (blocks before 2014); headers that easy can be forged on a laptop")
 	fs.StringVar(&o.requireLevel, "require-level", "", "lowest anchor assurance accepted: L0..L4 (default L1 with --receipt; MerkleProof2019 proofs: at most L2)")
 	fs.IntVar(&o.confirmations, "confirmations", 0, "N for L4 (default 6)")
+}
+
+// used reports whether any flag beyond --receipt and --require-level was given.
+func (o *receiptOptions) used() bool {
+	return len(o.checkpoints) > 0 || len(o.floors) > 0 || o.lowerFloors || o.confirmations != 0
+}
+
+// verifyOptions returns the trust options of the flags, checked as
+// anchor.Receipt.Verify checks them: a bad one is a usage error.
+func (o *receiptOptions) verifyOptions() (anchor.VerifyOptions, error) {
+	cps, err := o.parseCheckpoints()
+	if err != nil {
+		return anchor.VerifyOptions{}, err
+	}
+	opts := anchor.VerifyOptions{Checkpoints: cps, Confirmations: o.confirmations, LowerFloorsUnsafe: o.lowerFloors}
+	for _, s := range o.floors {
+		name, bitsHex, ok := strings.Cut(s, ":")
+		chain, err := parseChain(name)
+		if err != nil {
+			return anchor.VerifyOptions{}, err
+		}
+		bits, berr := strconv.ParseUint(bitsHex, 16, 32)
+		if !ok || berr != nil || !isBitcoin(chain) {
+			return anchor.VerifyOptions{}, usagef("--floor wants BITCOIN-CHAIN:NBITS (compact target in hex, e.g. 17034219), got %q", s)
+		}
+		opts.Floors = append(opts.Floors, anchor.Floor{Chain: chain, MaxBits: uint32(bits)})
+	}
+	if _, err := anchor.GradeHeaders(anchor.ChainBitcoinMainnet, nil, opts); err != nil {
+		if errors.Is(err, anchor.ErrInvalidOptions) {
+			return anchor.VerifyOptions{}, usagef("%v (--lower-floor-unsafe lowers a floor with --floor)", err)
+		}
+		return anchor.VerifyOptions{}, err
+	}
+	return opts, nil
 }
 
 // level returns the required level, def if none was given.
@@ -264,14 +343,24 @@ func (o *receiptOptions) parseCheckpoints() ([]anchor.Checkpoint, error) {
 			return nil, err
 		}
 		cp := anchor.Checkpoint{Chain: chain, BlockHash: parts[1]}
+		switch {
+		case isBitcoin(chain):
+			if _, err := btc.ParseHash(parts[1]); err != nil {
+				return nil, usagef("--checkpoint %q: %v", s, err)
+			}
+		case chain == anchor.ChainMock:
+			return nil, usagef("--checkpoint %q: a mock anchor is on no chain", s)
+		default:
+			if _, err := eth.ParseHash(parts[1]); err != nil {
+				return nil, usagef("--checkpoint %q: %v", s, err)
+			}
+		}
 		if len(parts) == 3 {
 			bits, err := strconv.ParseUint(parts[2], 16, 32)
-			if err != nil {
-				return nil, usagef("--checkpoint %q: NBITS is a compact target in hex, e.g. 17034219", s)
+			if err != nil || !isBitcoin(chain) {
+				return nil, usagef("--checkpoint %q: NBITS is a compact target in hex, e.g. 17034219, for Bitcoin chains", s)
 			}
 			cp.MaxBits = uint32(bits)
-		} else if isBitcoin(chain) {
-			return nil, usagef("--checkpoint %q: a Bitcoin checkpoint needs :NBITS, the easiest target (compact, hex) accepted for the headers around it", s)
 		}
 		cps = append(cps, cp)
 	}
@@ -288,6 +377,8 @@ type anchorReport struct {
 	confirmations int
 	sender        string
 	reason        error // why it stopped where it did
+	work          *big.Int
+	pinned        bool
 	required      bool
 	min           anchor.Level
 	ok            bool
@@ -302,7 +393,7 @@ func evalReceipt(cred []byte, o *receiptOptions) (*anchorReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	cps, err := o.parseCheckpoints()
+	opts, err := o.verifyOptions()
 	if err != nil {
 		return nil, err
 	}
@@ -322,7 +413,8 @@ func evalReceipt(cred []byte, o *receiptOptions) (*anchorReport, error) {
 			cred = p.Data
 		}
 	}
-	a, err := r.Verify(anchor.VerifyOptions{Leaf: batchLeaf(cred), Checkpoints: cps, Confirmations: o.confirmations})
+	opts.Leaf = batchLeaf(cred)
+	a, err := r.Verify(opts)
 	if err != nil {
 		if errors.Is(err, anchor.ErrLeafMismatch) {
 			err = fmt.Errorf("%w: the receipt is for other credential bytes", err)
@@ -331,6 +423,7 @@ func evalReceipt(cred []byte, o *receiptOptions) (*anchorReport, error) {
 		return rep, nil
 	}
 	rep.level, rep.chain, rep.noFinality, rep.confirmations, rep.sender, rep.reason = a.Level, a.Chain, a.NoFinality, a.Confirmations, a.Sender, a.Reason
+	rep.work, rep.pinned = a.Work, a.Pinned
 	rep.ok = a.Require(min) == nil
 	return rep, nil
 }
@@ -342,6 +435,12 @@ func writeAnchor(w io.Writer, a *anchorReport) {
 		return
 	}
 	writeAssurance(w, a.level, a.chain, a.noFinality, a.confirmations, a.sender, a.reason)
+	if a.work != nil {
+		fmt.Fprintf(w, "    work: about 2^%.1f hashes\n", log2(a.work))
+	}
+	for _, n := range a.warnings() {
+		fmt.Fprintf(w, "  %s\n", n)
+	}
 	if a.required && !a.ok {
 		fmt.Fprintf(w, "  anchor: NOT ENOUGH: reached %s, --require-level %s\n", a.level, a.min)
 	}
@@ -360,4 +459,41 @@ func writeAssurance(w io.Writer, level anchor.Level, chain anchor.Chain, noFinal
 	if reason != nil {
 		fmt.Fprintf(w, "    stopped: %s\n", strings.ReplaceAll(reason.Error(), "\n", "; "))
 	}
+}
+
+// cheapWorkBits is where block evidence stops being cheap to forge:
+// 2^80 hashes, about twenty minutes of the whole Bitcoin network in 2025
+// (some 2^69.6 hashes a second), a few blocks' worth. One header at the
+// built-in mainnet floor is 2^64; six at 2025 difficulty about 2^81.5.
+const cheapWorkBits = 80
+
+// warnings are the anchor report's cautions: evidence that would be
+// cheap to forge, a sender that could not be proven for want of the
+// amount.
+func (a *anchorReport) warnings() []string {
+	var out []string
+	if a.err == nil && a.work != nil && !a.pinned && log2(a.work) < cheapWorkBits {
+		out = append(out, fmt.Sprintf("warning: cheap to forge: the block headers carry about 2^%.1f hashes of work (%.1e), and no checkpoint you trust is at or after the anchor block; "+
+			"give --checkpoint %s:HASH of a later block you trust (from a node you run)", log2(a.work), workFloat(a.work), a.chain))
+	}
+	if errors.Is(a.reason, anchor.ErrSenderUnproven) && errors.Is(a.reason, btc.ErrAmountRequired) {
+		out = append(out, "hint: the receipt has no prevoutAmount, so its segwit sender cannot be proven; write it again with microcred receipt --prevout-amount SATS")
+	}
+	return out
+}
+
+func workFloat(w *big.Int) float64 {
+	f, _ := new(big.Float).SetInt(w).Float64()
+	return f
+}
+
+// log2 returns log2(w) for w ≥ 1, 0 below.
+func log2(w *big.Int) float64 {
+	if w == nil || w.Sign() <= 0 {
+		return 0
+	}
+	mant := new(big.Float)
+	exp := new(big.Float).SetInt(w).MantExp(mant) // w = mant · 2^exp, mant in [0.5, 1)
+	m, _ := mant.Float64()
+	return float64(exp) + math.Log2(m)
 }

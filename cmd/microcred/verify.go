@@ -76,7 +76,7 @@ func offlineVerifier(now time.Time, lists status.StaticFetcher, webDocs didweb.S
 
 const verifyUsage = `microcred verify (--trust ID... | --trust-file FILE... | --any-issuer) [--now RFC3339] [--json]
                  [--status-list URL=FILE]... [--did-doc FILE]... [--key-doc https://URL=FILE]... FILE...
-microcred verify ... --receipt R.json [--checkpoint CHAIN:BLOCKHASH[:NBITS]]... [--require-level L0..L4] [--confirmations N] FILE
+microcred verify ... --receipt R.json [--checkpoint CHAIN:BLOCKHASH[:NBITS]]... [--floor CHAIN:NBITS]... [--require-level L0..L4] [--confirmations N] FILE
 microcred verify ... --challenge C [--domain D] PRESENTATION
 microcred verify ... [--issuer-profile FILE] [--blockcerts-tx FILE] [--require-level L0..L2] CERT.json   (MerkleProof2019)`
 
@@ -171,8 +171,8 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if ro.path != "" && len(files) != 1 {
 		return usagef("--receipt is the receipt of one credential: give one file")
 	}
-	if ro.path == "" && (len(ro.checkpoints) > 0 || ro.confirmations != 0) {
-		return usagef("--checkpoint and --confirmations go with --receipt")
+	if ro.path == "" && ro.used() {
+		return usagef("--checkpoint, --floor, --lower-floor-unsafe and --confirmations go with --receipt")
 	}
 	if *anyIssuer && (len(trust) > 0 || len(trustFiles) > 0) {
 		return usagef("--any-issuer excludes --trust and --trust-file")
@@ -180,7 +180,7 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if _, err := ro.level(anchor.L1); err != nil {
 		return err
 	}
-	if _, err := ro.parseCheckpoints(); err != nil {
+	if _, err := ro.verifyOptions(); err != nil {
 		return err
 	}
 	now := time.Now()
@@ -680,8 +680,13 @@ type jsonAnchor struct {
 	NoFinality    bool   `json:"noFinality"`
 	Confirmations int    `json:"confirmations"`
 	Sender        string `json:"sender,omitempty"`
-	Stopped       string `json:"stopped,omitempty"`
-	RequiredLevel string `json:"requiredLevel,omitempty"`
+	// Work is the block headers' proof of work in expected hashes, in
+	// decimal; Pinned whether a trusted checkpoint fixes them.
+	Work          string   `json:"work,omitempty"`
+	Pinned        bool     `json:"pinned,omitempty"`
+	Warnings      []string `json:"warnings,omitempty"`
+	Stopped       string   `json:"stopped,omitempty"`
+	RequiredLevel string   `json:"requiredLevel,omitempty"`
 	// Enough is whether the level reached is the required one or more.
 	Enough bool   `json:"enough"`
 	Error  string `json:"error,omitempty"`
@@ -755,6 +760,10 @@ func toJSONAnchor(a *anchorReport) *jsonAnchor {
 	if a.reason != nil {
 		ja.Stopped = a.reason.Error()
 	}
+	if a.work != nil {
+		ja.Work = a.work.String()
+	}
+	ja.Pinned, ja.Warnings = a.pinned, a.warnings()
 	if a.required {
 		ja.RequiredLevel = a.min.String()
 	}

@@ -214,23 +214,25 @@ func TestVerifyReceiptOneVerdict(t *testing.T) {
 	rec := filepath.Join(out, "cred0.json"+receiptSuffix)
 	cred := filepath.Join(batchDir, "cred0.json")
 
-	// A mock anchor reaches L1: short of L2.
-	r = runCLI(t, "verify", "--now", at, "--any-issuer", "--receipt", rec, "--require-level", "L2", cred)
+	// A mock anchor is on no chain: L0, short of the default L1 (before:
+	// a self-made mock receipt met it).
+	r = runCLI(t, "verify", "--now", at, "--any-issuer", "--receipt", rec, cred)
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.stdout, cred+": NOT VERIFIED")
 	assert.NotContains(t, strings.ReplaceAll(r.stdout, "NOT VERIFIED", ""), "VERIFIED", "one verdict:\n%s", r.stdout)
-	assert.Contains(t, r.stdout, "NOT ENOUGH: reached L1, --require-level L2")
+	assert.Contains(t, r.stdout, "NOT ENOUGH: reached L0, --require-level L1")
+	assert.Contains(t, r.stdout, "mock anchor, on no chain")
 
-	r = runCLI(t, "verify", "--json", "--now", at, "--any-issuer", "--receipt", rec, cred)
+	r = runCLI(t, "verify", "--json", "--now", at, "--any-issuer", "--receipt", rec, "--require-level", "L0", cred)
 	require.Equal(t, 0, r.code, r.stdout+r.stderr)
 	rep := jsonLines(t, r.stdout)[0]
 	assert.True(t, rep.Verified)
 	require.NotNil(t, rep.Anchor)
-	assert.Equal(t, "L1", rep.Anchor.Level)
-	assert.Equal(t, "L1", rep.Anchor.RequiredLevel)
+	assert.Equal(t, "L0", rep.Anchor.Level)
+	assert.Equal(t, "L0", rep.Anchor.RequiredLevel)
 	assert.True(t, rep.Anchor.Enough)
 
-	r = runCLI(t, "verify", "--json", "--now", at, "--any-issuer", "--receipt", rec, "--require-level", "L2", cred)
+	r = runCLI(t, "verify", "--json", "--now", at, "--any-issuer", "--receipt", rec, cred)
 	assert.Equal(t, 1, r.code)
 	rep = jsonLines(t, r.stdout)[0]
 	assert.False(t, rep.Verified)

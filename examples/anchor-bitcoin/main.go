@@ -95,8 +95,11 @@ func main() {
 		header.Nonce++
 	}
 
-	// 4. Receipts with the evidence, and an offline verification.
-	evidence := anchor.Anchor{Chain: "bitcoin-regtest", TxID: tx.TxID().String(), RawTx: tx.Bytes(), TxIndex: 0, Headers: [][]byte{header.Bytes()}}
+	// 4. Receipts with the evidence, and an offline verification. The
+	// spent amount lets the verifier check the sender's signature (BIP 143
+	// commits to it).
+	evidence := anchor.Anchor{Chain: "bitcoin-regtest", TxID: tx.TxID().String(), RawTx: tx.Bytes(), PrevoutAmount: new(int64(50_000)),
+		TxIndex: 0, Headers: [][]byte{header.Bytes()}}
 	receipts := microcred.Receipts{}
 	for _, r := range issued {
 		rc, err := batch.Receipt(r.Leaf, evidence)
