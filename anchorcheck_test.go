@@ -36,7 +36,7 @@ func regtestAnchor(t *testing.T, root []byte) anchor.Anchor {
 	h := &btc.Header{Version: 0x20000000, MerkleRoot: tx.TxID(), Time: uint32(time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC).Unix()), Bits: 0x207fffff}
 	for ; h.CheckProofOfWork(btc.RegtestPowLimit()) != nil; h.Nonce++ {
 	}
-	return anchor.Anchor{Chain: "bitcoin-regtest", TxID: tx.TxID().String(), RawTx: tx.Bytes(), PrevoutAmount: new(int64(100000)),
+	return anchor.Anchor{Chain: "bitcoin-regtest", TxID: tx.TxID().String(), RawTx: tx.Bytes(), PrevoutAmount: &testPrevoutAmount,
 		TxIndex: 0, Headers: [][]byte{h.Bytes()}}
 }
 
@@ -132,3 +132,6 @@ func (f receiptFunc) Receipt(ctx context.Context, leaf []byte) (*anchor.Receipt,
 func keyOf(t *testing.T, cred []byte) string {
 	return hex.EncodeToString(anchor.Leaf(cred))
 }
+
+// testPrevoutAmount is the spent output's amount of the test anchor.
+var testPrevoutAmount int64 = 100000

@@ -152,7 +152,8 @@ func cloneAnchors(in []Anchor) []Anchor {
 		out[i] = Anchor{Chain: a.Chain, TxID: a.TxID, RawTx: bytes.Clone(a.RawTx), TxIndex: a.TxIndex,
 			Branch: cloneList(a.Branch), Headers: cloneList(a.Headers)}
 		if a.PrevoutAmount != nil {
-			out[i].PrevoutAmount = new(*a.PrevoutAmount)
+			amount := *a.PrevoutAmount
+			out[i].PrevoutAmount = &amount
 		}
 	}
 	return out
@@ -420,7 +421,8 @@ func (p *objParser) anchor(v any, where string) Anchor {
 		case a.RawTx == nil:
 			p.fail("%s.prevoutAmount needs rawTx", where)
 		default:
-			a.PrevoutAmount = new(int64(p.uint(amt, where+".prevoutAmount", btc.MaxMoney)))
+			amount := int64(p.uint(amt, where+".prevoutAmount", btc.MaxMoney))
+			a.PrevoutAmount = &amount
 		}
 	}
 	branchSize, branchMax, headerSize, headerMax := a.Chain.evidenceLimits()

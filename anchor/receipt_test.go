@@ -53,7 +53,7 @@ func regtestReceipt(t testing.TB) *Receipt {
 		br = append(br, bytes.Clone(h[:]))
 	}
 	r, err := tr.Receipt(0, Anchor{
-		Chain: ChainBitcoinRegtest, TxID: tx.TxID().String(), RawTx: tx.Bytes(), PrevoutAmount: new(int64(regtestSpent)),
+		Chain: ChainBitcoinRegtest, TxID: tx.TxID().String(), RawTx: tx.Bytes(), PrevoutAmount: ptrInt64(regtestSpent),
 		TxIndex: 1, Branch: br, Headers: [][]byte{blk.Header.Bytes()},
 	})
 	require.NoError(t, err)
@@ -104,7 +104,7 @@ func TestReceiptLevelsRegtest(t *testing.T) {
 	assert.ErrorIs(t, a.Reason, ErrNoEvidence)
 	assert.ErrorIs(t, a.Reason, btc.ErrAmountRequired)
 	assert.Empty(t, a.Sender)
-	a = climb(func(c *Receipt) { c.Anchors[0].PrevoutAmount = new(int64(regtestSpent + 1)) })
+	a = climb(func(c *Receipt) { c.Anchors[0].PrevoutAmount = ptrInt64(regtestSpent + 1) })
 	assert.Equal(t, L1, a.Level, "another amount: the signature does not verify")
 	assert.ErrorIs(t, a.Reason, btc.ErrInvalidSignature)
 	assert.ErrorIs(t, a.Reason, ErrEvidenceMismatch)

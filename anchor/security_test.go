@@ -47,7 +47,7 @@ func newSelfAnchored(t *testing.T, key *secp256k1.PrivateKey) *selfAnchored {
 	for ; h.CheckProofOfWork(btc.RegtestPowLimit()) != nil; h.Nonce++ {
 	}
 	r, err := tr.Receipt(0, Anchor{Chain: ChainBitcoinRegtest, TxID: tx.TxID().String(), RawTx: tx.Bytes(),
-		PrevoutAmount: new(int64(amount)), TxIndex: 0, Headers: [][]byte{h.Bytes()}})
+		PrevoutAmount: ptrInt64(int64(amount)), TxIndex: 0, Headers: [][]byte{h.Bytes()}})
 	require.NoError(t, err)
 	return &selfAnchored{receipt: r, tx: tx, header: h, amount: amount}
 }
@@ -125,7 +125,7 @@ func TestSenderWitnessSwap(t *testing.T) {
 	assert.Empty(t, a.Sender)
 
 	// The amount is what the signature commits to.
-	a = s.verify(t, func(an *Anchor) { an.PrevoutAmount = new(s.amount - 1) }, VerifyOptions{})
+	a = s.verify(t, func(an *Anchor) { an.PrevoutAmount = ptrInt64(int64(s.amount - 1)) }, VerifyOptions{})
 	assert.Equal(t, L1, a.Level)
 	assert.ErrorIs(t, a.Reason, btc.ErrInvalidSignature)
 	// A receipt written before prevoutAmount existed: read, graded L1.
@@ -283,3 +283,6 @@ func TestEthereumChainIDZeroRefused(t *testing.T) {
 	assert.Equal(t, L1, a.Level, "chain id 1 claimed on Sepolia")
 	assert.ErrorIs(t, a.Reason, eth.ErrChainID)
 }
+
+// ptrInt64 returns a pointer to a copy of v.
+func ptrInt64(v int64) *int64 { return &v }

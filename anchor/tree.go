@@ -64,15 +64,6 @@ func (m Mode) leafHash(leaf []byte) hash {
 	return sha256.Sum256(buf[:])
 }
 
-// rfcLeafHash hashes arbitrary leaf data as RFC 6962 does; Tree.Append
-// only admits 32-byte leaves, tests use this for the RFC's vectors.
-func rfcLeafHash(data []byte) hash {
-	h := sha256.New()
-	h.Write([]byte{0x00})
-	h.Write(data)
-	return hash(h.Sum(nil))
-}
-
 // node returns the parent of l and r.
 func (m Mode) node(l, r *hash) hash {
 	var buf [1 + 2*HashSize]byte

@@ -410,3 +410,12 @@ func TestTreeErrors(t *testing.T) {
 }
 
 func stringsRepeat(s string, n int) string { return string(bytes.Repeat([]byte(s), n)) }
+
+// rfcLeafHash hashes arbitrary leaf data as RFC 6962 does; Tree.Append
+// only admits 32-byte leaves, tests use this for the RFC's vectors.
+func rfcLeafHash(data []byte) hash {
+	h := sha256.New()
+	h.Write([]byte{0x00})
+	h.Write(data)
+	return hash(h.Sum(nil))
+}

@@ -151,7 +151,8 @@ func receiptCmd(args []string, stdout, stderr io.Writer) error {
 		if an.RawTx == nil {
 			return usagef("--prevout-amount goes with --raw-tx or --block")
 		}
-		an.PrevoutAmount = new(*prevoutAmount)
+		amount := *prevoutAmount
+		an.PrevoutAmount = &amount
 	} else if isBitcoin(chain) && an.RawTx != nil {
 		// Without the amount a segwit sender cannot be proven, and the
 		// receipt would stop at L1 whatever else it carries.

@@ -98,7 +98,7 @@ func main() {
 	// 4. Receipts with the evidence, and an offline verification. The
 	// spent amount lets the verifier check the sender's signature (BIP 143
 	// commits to it).
-	evidence := anchor.Anchor{Chain: "bitcoin-regtest", TxID: tx.TxID().String(), RawTx: tx.Bytes(), PrevoutAmount: new(int64(50_000)),
+	evidence := anchor.Anchor{Chain: "bitcoin-regtest", TxID: tx.TxID().String(), RawTx: tx.Bytes(), PrevoutAmount: &prevoutAmount,
 		TxIndex: 0, Headers: [][]byte{header.Bytes()}}
 	receipts := microcred.Receipts{}
 	for _, r := range issued {
@@ -131,3 +131,6 @@ func main() {
 	c, _ := res.Check(microcred.CheckAnchor)
 	fmt.Println("credential 2 verified; anchor:", c.Detail)
 }
+
+// prevoutAmount is the value (satoshis) of the output the anchor transaction spends.
+var prevoutAmount int64 = 50_000
