@@ -30,12 +30,9 @@ import (
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/did/didjwk"
 	"github.com/onchaincert/microcred/did/didkey"
-	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/ecdsa2019"
-	"github.com/onchaincert/microcred/proof/ecdsasd2023"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/proof/legacy"
-	"github.com/onchaincert/microcred/vc/contexts"
 	"github.com/onchaincert/microcred/vcapi"
 )
 
@@ -350,6 +347,7 @@ func (c *config) authenticator(loopback bool) (vcapi.Authenticator, error) {
 
 func (c *config) vcapiConfig(auth vcapi.Authenticator, logger *slog.Logger) (vcapi.Config, error) {
 	cfg := vcapi.Config{Auth: auth, Logger: logger, Limits: vcapi.Limits{MaxBody: c.MaxBody}}
+	var dids []string // the issuers' DIDs, trusted by default
 	names := make([]string, 0, len(c.Issuers))
 	for n := range c.Issuers {
 		names = append(names, n)
@@ -370,6 +368,7 @@ func (c *config) vcapiConfig(auth vcapi.Authenticator, logger *slog.Logger) (vca
 			return cfg, fmt.Errorf("config: issuers.%s.suite: %w", name, err)
 		}
 		is := vcapi.Issuer{Name: name, Signer: key, Suite: suite}
+		dids = append(dids, key.DIDString())
 		for _, l := range ic.StatusLists {
 			is.StatusLists = append(is.StatusLists, vcapi.StatusList{URL: l.URL, Purpose: l.Purpose, Entries: l.Entries})
 		}
@@ -389,8 +388,8 @@ func (c *config) vcapiConfig(auth vcapi.Authenticator, logger *slog.Logger) (vca
 		popts = append(popts, microcred.TrustIssuers(v.TrustIssuers...))
 	default:
 		// Trust the service's own issuers.
-		for _, is := range cfg.Issuers {
-			popts = append(popts, microcred.TrustIssuers(didOf(is.Signer)))
+		if len(dids) > 0 {
+			popts = append(popts, microcred.TrustIssuers(dids...))
 		}
 		if len(popts) == 0 {
 			return cfg, errors.New("config: verifier: trustIssuers or anyIssuer is required (there are no issuers to trust by default)")
@@ -425,38 +424,12 @@ func (c *config) vcapiConfig(auth vcapi.Authenticator, logger *slog.Logger) (vca
 	return cfg, nil
 }
 
-func didOf(s proof.Signer) string {
-	d, _, _ := cutHash(s.VerificationMethod())
-	return d
-}
-
-func cutHash(s string) (string, string, bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '#' {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return s, "", false
-}
-
 // serviceTrust is the verifier's trust material: did:key and did:jwk
 // (resolved locally), every suite microcred verifies, and JWTs.
 func serviceTrust() (microcred.Trusted, error) {
-	var suites []proof.Suite
-	for _, mk := range []func() (proof.Suite, error){
-		func() (proof.Suite, error) { return eddsa2022.NewRDFC(contexts.Default()) },
-		func() (proof.Suite, error) { return eddsa2022.NewJCS(), nil },
-		func() (proof.Suite, error) { return ecdsa2019.NewRDFC(contexts.Default()) },
-		func() (proof.Suite, error) { return ecdsa2019.NewJCS(), nil },
-		func() (proof.Suite, error) { return ecdsasd2023.New(contexts.Default()) },
-		func() (proof.Suite, error) { return legacy.NewEd25519Signature2020(contexts.Default()) },
-		func() (proof.Suite, error) { return legacy.NewEcdsaSecp256k1Signature2019(contexts.Default()) },
-	} {
-		s, err := mk()
-		if err != nil {
-			return microcred.Trusted{}, err
-		}
-		suites = append(suites, s)
+	suites, err := verifySuites()
+	if err != nil {
+		return microcred.Trusted{}, err
 	}
 	methods, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}, "jwk": didjwk.Resolver{}})
 	if err != nil {

@@ -308,3 +308,31 @@ func pathOr(dir, spec string) string {
 	}
 	return filepath.Join(dir, spec)
 }
+
+// With "verifier": {} the service trusts its own issuers and no one else:
+// what it issued verifies, a credential another key signed (its own
+// issuer, correctly bound) is refused as untrusted.
+func TestServeTrustsItsOwnIssuersByDefault(t *testing.T) {
+	f := newServeFixture(t)
+	cfg := strings.Replace(mustRead(t, f.config(t, "")), `"verifier": {"anyIssuer": true}`, `"verifier": {}`, 1)
+	url, _ := startServe(t, writeFile(t, f.dir, "own.json", []byte(cfg)))
+	code, body, err := postJSON(http.DefaultClient, url+"/issuers/school/credentials/issue", f.credential())
+	require.NoError(t, err)
+	require.Equal(t, http.StatusCreated, code, "%s", body)
+	var out struct {
+		VC json.RawMessage `json:"verifiableCredential"`
+	}
+	require.NoError(t, json.Unmarshal(body, &out))
+	code, body, err = postJSON(http.DefaultClient, url+"/credentials/verify", `{"verifiableCredential": `+string(out.VC)+`}`)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, code, "%s", body)
+
+	other := newServeFixture(t)
+	unsigned := writeFile(t, other.dir, "c.json", []byte(strings.TrimSuffix(strings.TrimPrefix(other.credential(), `{"credential": `), "}")))
+	res := runCLI(t, "sign", "--key", other.key, unsigned)
+	require.Equal(t, 0, res.code, res.stderr)
+	code, body, err = postJSON(http.DefaultClient, url+"/credentials/verify", `{"verifiableCredential": `+res.stdout+`}`)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusBadRequest, code)
+	assert.Contains(t, string(body), "not trusted")
+}

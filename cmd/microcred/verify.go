@@ -39,6 +39,28 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 // offlineVerifier returns a Verifier with every suite this build knows and
 // the offline DID methods.
 func offlineVerifier(now time.Time, lists status.StaticFetcher, webDocs didweb.Static, keyDocs ...httpkey.Static) (*microcred.Verifier, error) {
+	suites, err := verifySuites()
+	if err != nil {
+		return nil, err
+	}
+	methods, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}, "jwk": didjwk.Resolver{}, "web": webDocs})
+	if err != nil {
+		return nil, err
+	}
+	resolver := methods
+	if len(keyDocs) > 0 && len(keyDocs[0]) > 0 {
+		resolver = methods.WithControllers(keyDocs[0])
+	}
+	return microcred.NewVerifier(microcred.Trusted{
+		Resolver:  resolver,
+		Suites:    suites,
+		AcceptJWT: true,
+	}, microcred.WithClock(func() time.Time { return now }), microcred.WithStatusFetcher(lists))
+}
+
+// verifySuites is every proof suite this build verifies (verify and serve
+// accept the same ones).
+func verifySuites() ([]proof.Suite, error) {
 	rdfc, err := eddsa2022.NewRDFC(contexts.Default())
 	if err != nil {
 		return nil, err
@@ -59,19 +81,7 @@ func offlineVerifier(now time.Time, lists status.StaticFetcher, webDocs didweb.S
 	if err != nil {
 		return nil, err
 	}
-	methods, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}, "jwk": didjwk.Resolver{}, "web": webDocs})
-	if err != nil {
-		return nil, err
-	}
-	resolver := methods
-	if len(keyDocs) > 0 && len(keyDocs[0]) > 0 {
-		resolver = methods.WithControllers(keyDocs[0])
-	}
-	return microcred.NewVerifier(microcred.Trusted{
-		Resolver:  resolver,
-		Suites:    []proof.Suite{rdfc, eddsa2022.NewJCS(), ecdsaRDFC, ecdsa2019.NewJCS(), sd, ed2020, k1},
-		AcceptJWT: true,
-	}, microcred.WithClock(func() time.Time { return now }), microcred.WithStatusFetcher(lists))
+	return []proof.Suite{rdfc, eddsa2022.NewJCS(), ecdsaRDFC, ecdsa2019.NewJCS(), sd, ed2020, k1}, nil
 }
 
 const verifyUsage = `microcred verify (--trust ID... | --trust-file FILE... | --any-issuer) [--now RFC3339] [--json]
