@@ -162,28 +162,6 @@ func (ms members) decode(name string, v any) *errBody {
 	return nil
 }
 
-// decodeAll reads the whole body into v, refusing members v does not have.
-func (ms members) decodeAll(v any) *errBody {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for name, val := range ms {
-		if b.Len() > 1 {
-			b.WriteByte(',')
-		}
-		n, _ := json.Marshal(name)
-		b.Write(n)
-		b.WriteByte(':')
-		b.Write(val)
-	}
-	b.WriteByte('}')
-	dec := json.NewDecoder(&b)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return bad("the body: %v", err)
-	}
-	return nil
-}
-
 func jsonKind(v []byte) string {
 	switch v[0] {
 	case '{':

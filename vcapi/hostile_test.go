@@ -57,6 +57,7 @@ func TestHostileRequests(t *testing.T) {
 		{"null body", "POST", "/credentials/verify", `null`, "", 400, "JSON null"},
 		{"empty body", "POST", "/credentials/verify", ``, "", 400, "empty"},
 		{"duplicate member", "POST", "/credentials/verify", `{"verifiableCredential": {}, "verifiableCredential": ` + string(good) + `}`, "", 400, "duplicate"},
+		{"duplicate member, escaped", "POST", "/credentials/verify", `{"verifiableCredential": {}, "verifiable\u0043redential": ` + string(good) + `}`, "", 400, "duplicate"},
 		{"deep nesting", "POST", "/credentials/verify", `{"verifiableCredential": ` + deep + `}`, "", 400, "deep"},
 		{"credential is a number", "POST", "/credentials/verify", `{"verifiableCredential": 42}`, "", 400, "want an object"},
 		{"credential is a non-JWT string", "POST", "/credentials/verify", `{"verifiableCredential": "hello"}`, "", 400, "not a compact JWT"},

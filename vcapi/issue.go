@@ -2,6 +2,7 @@ package vcapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/anchor"
+	"github.com/onchaincert/microcred/internal/jsonedit"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/ecdsasd2023"
 	"github.com/onchaincert/microcred/store"
@@ -224,19 +226,19 @@ func (h *Handler) issue(w http.ResponseWriter, r *http.Request) {
 	if s.url != "" {
 		// The credential counts as issued once its record is committed:
 		// only then is it sent.
-		c, err := vc.ParseCredential(signed)
-		if err != nil || c.ID() == "" {
+		id, err := topLevelID(signed)
+		if err != nil {
 			h.log.Error("vcapi: reading the signed credential", "err", err)
 			writeProblem(w, http.StatusInternalServerError, problem{Type: typeInternal, Title: "internal error", Detail: "the signed credential could not be read back"})
 			return
 		}
-		rec := store.Record{CredentialID: c.ID(), ListURL: s.url, Index: s.index, Ref: "vcapi:" + is.name, LeafHash: anchor.Leaf(signed), IssuedAt: h.cfg.Clock().UTC()}
+		rec := store.Record{CredentialID: id, ListURL: s.url, Index: s.index, Ref: "vcapi:" + is.name, LeafHash: anchor.Leaf(signed), IssuedAt: h.cfg.Clock().UTC()}
 		if err := h.records.record(ctx, rec); err != nil {
 			if errors.Is(err, store.ErrDuplicateCredential) {
-				writeProblem(w, http.StatusConflict, problem{Type: typeConflict, Title: "credential id already issued", Detail: fmt.Sprintf("credential %s was issued before with a status entry: a credential id names one credential (give a new id, or none)", c.ID())})
+				writeProblem(w, http.StatusConflict, problem{Type: typeConflict, Title: "credential id already issued", Detail: fmt.Sprintf("credential %s was issued before with a status entry: a credential id names one credential (give a new id, or none)", id)})
 				return
 			}
-			h.log.Error("vcapi: logging an issued credential", "err", err, "credential", c.ID())
+			h.log.Error("vcapi: logging an issued credential", "err", err, "credential", id)
 			writeProblem(w, http.StatusServiceUnavailable, problem{Type: typeInternal, Title: "issuer state unavailable", Detail: "the credential could not be logged; it was not issued"})
 			return
 		}
@@ -352,4 +354,24 @@ func suiteName(s proof.Suite) string {
 		return c
 	}
 	return s.Type()
+}
+
+// topLevelID reads the id member of a credential the Issuer has just
+// signed (and so parsed strictly and in compacted form: "id" is the one
+// spelling of its id), without decoding the whole document again.
+func topLevelID(signed []byte) (string, error) {
+	ms, err := jsonedit.Members(signed)
+	if err != nil {
+		return "", err
+	}
+	for _, m := range ms {
+		if m.Name == "id" {
+			var id string
+			if err := json.Unmarshal(signed[m.Start:m.End], &id); err != nil || id == "" {
+				return "", fmt.Errorf("vcapi: the signed credential's id is not a string")
+			}
+			return id, nil
+		}
+	}
+	return "", fmt.Errorf("vcapi: the signed credential has no id")
 }

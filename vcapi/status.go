@@ -1,9 +1,11 @@
 package vcapi
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -195,9 +197,19 @@ func (h *Handler) updateStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req statusUpdate
-	if eb := body.decodeAll(&req); eb != nil {
-		writeProblem(w, eb.code, eb.p)
-		return
+	if v, ok := body["credentialId"]; ok {
+		if err := json.Unmarshal(v, &req.CredentialID); err != nil {
+			writeProblem(w, http.StatusBadRequest, problem{Type: typeMalformed, Title: "malformed request", Detail: "credentialId: want a string"})
+			return
+		}
+	}
+	if v, ok := body["credentialStatus"]; ok {
+		dec := json.NewDecoder(bytes.NewReader(v))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&req.CredentialStatus); err != nil {
+			writeProblem(w, http.StatusBadRequest, problem{Type: typeMalformed, Title: "malformed request", Detail: fmt.Sprintf("credentialStatus: %v", err)})
+			return
+		}
 	}
 	if req.CredentialID == "" {
 		writeProblem(w, http.StatusBadRequest, problem{Type: typeMalformed, Title: "malformed request", Detail: "credentialId: missing"})

@@ -14,7 +14,9 @@ import (
 
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/proof/ecdsasd2023"
 	"github.com/onchaincert/microcred/store"
+	"github.com/onchaincert/microcred/vc/contexts"
 	"github.com/onchaincert/microcred/vc/status"
 )
 
@@ -114,6 +116,7 @@ type Handler struct {
 	paths    map[string]*hostedList // by URL path
 	records  *groupLog
 	mux      *http.ServeMux
+	sd       *ecdsasd2023.Suite // the holder's derivations
 	metrics  metrics
 	closeMu  sync.Mutex
 	closed   bool
@@ -160,6 +163,9 @@ func New(ctx context.Context, cfg Config) (*Handler, error) {
 		return nil, fmt.Errorf("vcapi: verifier: %w", err)
 	}
 	h.verifier = v
+	if h.sd, err = ecdsasd2023.New(contexts.Default()); err != nil {
+		return nil, fmt.Errorf("vcapi: ecdsa-sd-2023: %w", err)
+	}
 	if cfg.Store != nil {
 		h.records = newGroupLog(cfg.Store, h.log)
 	}

@@ -384,6 +384,21 @@ func TestDuplicateCredentialID(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, a.code)
 }
 
+// The id the log records is the credential's, however its member name is
+// spelled in the JSON (an escaped "id" is the same member).
+func TestLoggedIDEscapedName(t *testing.T) {
+	s := newService(t, serviceOptions{})
+	const id = "urn:uuid:7d1f2b4e-5c3a-4e8f-9a6b-0c2d4e6f8a1b"
+	vc := s.issue(t, "school", s.credential(s.key, `, "\u0069d": "`+id+`"`))
+	assert.Equal(t, id, idOf(t, vc))
+	recs, err := s.st.Find(context.Background(), store.Query{CredentialID: id})
+	require.NoError(t, err)
+	require.Len(t, recs, 1)
+	// The same id again, spelled plainly, is the same credential: 409.
+	a := s.post(t, "/issuers/school/credentials/issue", `{"credential": `+s.credential(s.key, `, "id": "`+id+`"`)+`}`)
+	assert.Equal(t, http.StatusConflict, a.code, "%s", a.body)
+}
+
 // Issuing for another issuer than the signer, or with a term no context
 // defines, is the request's fault: 400 with a problem detail.
 func TestIssueRefusals(t *testing.T) {

@@ -9,9 +9,7 @@ import (
 
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/proof"
-	"github.com/onchaincert/microcred/proof/ecdsasd2023"
 	"github.com/onchaincert/microcred/proof/vcjwt"
-	"github.com/onchaincert/microcred/vc/contexts"
 )
 
 // verifyOptions are the VC API verify options this service reads.
@@ -255,12 +253,7 @@ func (h *Handler) derive(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, eb.code, eb.p)
 		return
 	}
-	sd, err := ecdsasd2023.New(contexts.Default())
-	if err != nil {
-		writeProblem(w, http.StatusInternalServerError, problem{Type: typeInternal, Title: "internal error", Detail: "the ecdsa-sd-2023 suite is unavailable"})
-		return
-	}
-	derived, err := sd.Derive(base, opts.SelectivePointers)
+	derived, err := h.sd.Derive(base, opts.SelectivePointers)
 	if err != nil {
 		writeProblem(w, http.StatusBadRequest, problem{Type: "https://w3id.org/security#PROOF_TRANSFORMATION_ERROR", Code: -18, Title: "cannot derive", Detail: err.Error()})
 		return
