@@ -72,6 +72,7 @@ func TestHostileRequests(t *testing.T) {
 		{"wrong method", "GET", "/credentials/verify", ``, "", 405, "use POST"},
 		{"wrong method on a list", "POST", "/status/school/1", `{}`, "", 405, "use GET"},
 		{"form body", "POST", "/credentials/verify", `a=b`, "application/x-www-form-urlencoded", 415, "application/json"},
+		{"two presentations", "POST", "/presentations/verify", `{"verifiablePresentation": {}, "presentation": {}, "options": {"challenge": "c"}}`, "", 400, "give one"},
 		{"presentation without challenge", "POST", "/presentations/verify", `{"verifiablePresentation": {}}`, "", 400, "challenge"},
 		{"status update without id", "POST", "/issuers/school/credentials/status", `{"credentialStatus": [{"status": "revoked"}]}`, "", 400, "credentialId"},
 		{"status update for an unknown credential", "POST", "/issuers/school/credentials/status", `{"credentialId": "urn:x", "credentialStatus": [{"status": "revoked"}]}`, "", 404, "no credential"},

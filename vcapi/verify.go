@@ -184,7 +184,11 @@ func (h *Handler) verifyPresentation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := "verifiablePresentation"
-	if _, ok := body[name]; !ok {
+	_, hasVP := body[name]
+	if _, hasP := body["presentation"]; hasP && hasVP {
+		writeProblem(w, http.StatusBadRequest, problem{Type: typeParsing, Title: "malformed request", Detail: "verifiablePresentation and presentation: give one"})
+		return
+	} else if !hasVP {
 		name = "presentation"
 	}
 	input, eb := credentialInput(body, name)
