@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -18,11 +19,12 @@ import (
 	"github.com/onchaincert/microcred/did/didkey"
 )
 
-// anchorCmd builds anchor transactions offline: it signs, it never
-// broadcasts. Broadcasting is the caller's (bitcoin-cli
-// sendrawtransaction, eth_sendRawTransaction).
-func anchorCmd(args []string, stdout, stderr io.Writer) error {
-	const u = "usage: microcred anchor address|btc build|eth build ..."
+// anchorCmd builds anchor transactions: build signs offline and never
+// broadcasts (that is the caller's: bitcoin-cli sendrawtransaction,
+// eth_sendRawTransaction); send does both through a node the user runs
+// (rpcsend.go).
+func anchorCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	const u = "usage: microcred anchor address|btc build|btc send|eth build|eth send ..."
 	if len(args) == 0 {
 		return usagef(u)
 	}
@@ -33,6 +35,10 @@ func anchorCmd(args []string, stdout, stderr io.Writer) error {
 		return anchorBTCBuild(args[2:], stdout, stderr)
 	case args[0] == "eth" && len(args) > 1 && args[1] == "build":
 		return anchorETHBuild(args[2:], stdout, stderr)
+	case args[0] == "btc" && len(args) > 1 && args[1] == "send":
+		return anchorBTCSend(ctx, args[2:], stdout, stderr)
+	case args[0] == "eth" && len(args) > 1 && args[1] == "send":
+		return anchorETHSend(ctx, args[2:], stdout, stderr)
 	}
 	return usagef(u)
 }
