@@ -90,6 +90,7 @@ func anchorAddress(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("anchor address", stderr)
 	keyPath := fs.String("key", "", "secp256k1 key file")
 	network := fs.String("network", "", "mainnet, testnet or regtest")
+	spend := fs.String("spend", "p2wpkh", "p2wpkh (bech32) or p2pkh (legacy base58, the address Blockcerts compares the issuer's key with)")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
@@ -100,11 +101,17 @@ func anchorAddress(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if *spend != "p2wpkh" && *spend != "p2pkh" {
+		return usagef("--spend wants p2wpkh or p2pkh, got %q", *spend)
+	}
 	key, err := loadSecp256k1(*keyPath)
 	if err != nil {
 		return err
 	}
 	addr, err := btc.AddressFromPubKey(net, key.PubKey().SerializeCompressed())
+	if *spend == "p2pkh" {
+		addr, err = btc.NewP2PKHAddress(net, btc.Hash160(key.PubKey().SerializeCompressed()))
+	}
 	if err != nil {
 		return err
 	}

@@ -83,7 +83,7 @@ func commandTable() []command {
 		{name: "batch", summary: "issue one credential per row of a CSV or JSON Lines file",
 			usage: strings.TrimPrefix(batchUsage, "usage: "), run: batchCmd},
 		{name: "anchor", summary: "build anchor transactions offline, or send them through a node you run", subs: []string{"address", "btc build", "btc send", "eth build", "eth send"},
-			usage: `microcred anchor address --key K.json --network mainnet|testnet|regtest
+			usage: `microcred anchor address --key K.json --network mainnet|testnet|regtest [--spend p2wpkh|p2pkh]
 microcred anchor btc build --key K.json --network mainnet|testnet|regtest --utxo TXID:VOUT:AMOUNT_SATS [--utxo ...]
                --root HEX --change ADDR [--fee-rate SATS_PER_KVB]
 microcred anchor eth build --key K.json --chain-id N --nonce N (--max-fee WEI --max-priority-fee WEI | --legacy --gas-price WEI)

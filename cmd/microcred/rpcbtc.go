@@ -202,7 +202,7 @@ func (n *btcNode) evidence(ctx context.Context, chain anchor.Chain, txid string,
 	seen := map[btc.Hash]bool{}
 	var block btc.Hash
 	var height int64
-	announced := false
+	announcedTx, announcedBlock := false, false
 	for {
 		h, ok, err := n.findTx(ctx, txid, w.searchMax, seen)
 		if err != nil {
@@ -217,16 +217,16 @@ func (n *btcNode) evidence(ctx context.Context, chain anchor.Chain, txid string,
 				block, height = h, ht
 				break
 			}
-			if !announced {
+			if !announcedBlock {
 				fmt.Fprintf(stderr, "%s is in block %s (height %d); waiting for %d confirmations\n", txid, h, ht, w.confirm)
-				announced = true
+				announcedBlock = true
 			}
 			if conf < 1 {
 				delete(seen, h) // reorganized away: search again
 			}
-		} else if !announced {
+		} else if !announcedTx {
 			fmt.Fprintf(stderr, "waiting for %s to be mined\n", txid)
-			announced = true
+			announcedTx = true
 		}
 		if err := sleep(ctx, w.poll); err != nil {
 			return anchor.Anchor{}, waitErr(ctx, "waiting for "+txid, w)

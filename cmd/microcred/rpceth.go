@@ -335,7 +335,7 @@ func (n *ethNode) evidence(ctx context.Context, chain anchor.Chain, txid string,
 	}
 	var number, index uint64
 	var blockHash string
-	announced := false
+	announcedTx, announcedBlock := false, false
 	for {
 		var rcpt *struct {
 			BlockHash        string `json:"blockHash"`
@@ -363,13 +363,13 @@ func (n *ethNode) evidence(ctx context.Context, chain anchor.Chain, txid string,
 			if tip.Uint64()+1 >= number+uint64(w.confirm) {
 				break
 			}
-			if !announced {
+			if !announcedBlock {
 				fmt.Fprintf(stderr, "%s is in block %d; waiting for %d confirmations\n", want, number, w.confirm)
-				announced = true
+				announcedBlock = true
 			}
-		} else if !announced {
+		} else if !announcedTx {
 			fmt.Fprintf(stderr, "waiting for %s to be mined\n", want)
-			announced = true
+			announcedTx = true
 		}
 		if err := sleep(ctx, w.poll); err != nil {
 			return anchor.Anchor{}, "", waitErr(ctx, "waiting for "+want.String(), w)
