@@ -91,15 +91,15 @@ func startBtcdWith(t *testing.T, extra ...string) *btcdNode {
 	out, err := os.Create(n.log)
 	require.NoError(t, err)
 	n.cmd = exec.Command(bin, append([]string{
-		"--configfile="+conf,
+		"--configfile=" + conf,
 		"--regtest",
-		"--datadir="+filepath.Join(dir, "data"),
-		"--logdir="+filepath.Join(dir, "logs"),
-		"--listen=127.0.0.1:"+strconv.Itoa(p2pPort),
-		"--rpclisten=127.0.0.1:"+strconv.Itoa(rpcPort),
+		"--datadir=" + filepath.Join(dir, "data"),
+		"--logdir=" + filepath.Join(dir, "logs"),
+		"--listen=127.0.0.1:" + strconv.Itoa(p2pPort),
+		"--rpclisten=127.0.0.1:" + strconv.Itoa(rpcPort),
 		"--notls",
-		"--rpcuser="+n.user,
-		"--rpcpass="+n.pass,
+		"--rpcuser=" + n.user,
+		"--rpcpass=" + n.pass,
 		"--nodnsseed",
 	}, extra...)...)
 	n.cmd.Stdout, n.cmd.Stderr = out, out
