@@ -296,5 +296,3 @@ func TestRPCBlockHeader(t *testing.T) {
 		assert.Error(t, err, name)
 	}
 }
-
-
