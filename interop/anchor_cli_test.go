@@ -321,6 +321,20 @@ func TestEthGanacheTwoCommandAnchor(t *testing.T) {
 	require.NoError(t, c.call(t, "eth_getBlockByNumber", &tip, "latest", false))
 	assert.Contains(t, errOut, "--checkpoint ethereum-dev:"+tip.Hash)
 
+	// Two more blocks; --refresh adds them and names the new tip.
+	for range 2 {
+		require.NoError(t, c.call(t, "evm_mine", nil))
+	}
+	recRefreshed := filepath.Join(receipts, filepath.Base(creds[0])+".receipt.json")
+	out, errOut, code = e.cli(t, nil, append(append([]string{"receipt", "--refresh"}, rpc...), recRefreshed)...)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "confirmations 5")
+	var newTip struct {
+		Hash string `json:"hash"`
+	}
+	require.NoError(t, c.call(t, "eth_getBlockByNumber", &newTip, "latest", false))
+	assert.Contains(t, errOut, "--checkpoint ethereum-dev:"+newTip.Hash)
+
 	// Offline.
 	stop()
 	rec := filepath.Join(receipts, filepath.Base(creds[2])+".receipt.json")
@@ -333,6 +347,9 @@ func TestEthGanacheTwoCommandAnchor(t *testing.T) {
 	// Without a checkpoint Ethereum evidence stops at L2.
 	_, _, code = run(t, e.bin, "verify", "--any-issuer", "--receipt", rec, "--require-level", "L3", creds[2])
 	assert.Equal(t, 1, code, "no trusted block: not L3")
+	out, errOut, code = run(t, e.bin, "verify", "--any-issuer", "--receipt", recRefreshed, "--checkpoint", "ethereum-dev:"+newTip.Hash, "--require-level", "L3", creds[0])
+	require.Equal(t, 0, code, "%s\n%s", out, errOut)
+	assert.Contains(t, out, "confirmations: 5")
 	for _, member := range []string{"rawTx", "branch", "headers"} {
 		path := tamperReceipt(t, e, rec, member, 40)
 		out, _, code := run(t, e.bin, "verify", "--any-issuer", "--receipt", path, "--checkpoint", checkpoint, "--require-level", "L3", creds[2])

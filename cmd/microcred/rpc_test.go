@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -23,7 +24,9 @@ import (
 // fakeNode answers JSON-RPC methods from a table and records the calls.
 type fakeNode struct {
 	mu      sync.Mutex
-	answers map[string]string // method -> result JSON (or "!code:message" for an error)
+	// answers maps "method params" or else "method" to the result JSON
+	// ("!message" for an error).
+	answers map[string]string
 	calls   []string
 	params  map[string]json.RawMessage // the last params of each method
 }
@@ -46,7 +49,10 @@ func (f *fakeNode) serve(t *testing.T) string {
 			f.params = map[string]json.RawMessage{}
 		}
 		f.params[req.Method] = req.Params
-		a, ok := f.answers[req.Method]
+		a, ok := f.answers[req.Method+" "+string(req.Params)]
+		if !ok {
+			a, ok = f.answers[req.Method]
+		}
 		f.mu.Unlock()
 		switch {
 		case !ok:
@@ -295,4 +301,95 @@ func TestRPCBlockHeader(t *testing.T) {
 		_, _, err := bad.header()
 		assert.Error(t, err, name)
 	}
+}
+
+// receipt --rpc against a node that lies: a block that does not hash to
+// the hash it named, a transaction that is not in it, another chain.
+func TestReceiptRPCHostileNode(t *testing.T) {
+	dir := t.TempDir()
+	files := signedBatch(t, dir)
+	batchDir := dir + "/batch"
+	require.Equal(t, 0, runCLI(t, append([]string{"batch-root", "--out", batchDir}, files...)...).code)
+
+	rawHex, err := os.ReadFile("../../anchor/btc/testdata/regtest-block-129-segwit-opreturn.hex")
+	require.NoError(t, err)
+	raw, err := hex.DecodeString(strings.TrimSpace(string(rawHex)))
+	require.NoError(t, err)
+	blk, err := btc.ParseBlock(raw)
+	require.NoError(t, err)
+	txid := blk.TxIDs()[1].String()
+	claimed := blk.Header.Hash()
+	claimed[0] ^= 1 // the node names one block and serves another
+
+	f := &fakeNode{answers: map[string]string{
+		"getblockchaininfo": `{"chain":"regtest"}`,
+		"getrawtransaction": fmt.Sprintf(`{"blockhash":%q}`, claimed.String()),
+		"getblockheader":    `{"height":129,"confirmations":1}`,
+		"getblock":          `"` + strings.TrimSpace(string(rawHex)) + `"`,
+	}}
+	url := f.serve(t)
+	args := []string{"receipt", "--batch", batchDir, "--chain", "bitcoin-regtest", "--rpc", url, "--poll", "10ms", "--timeout", "5s", "--out", dir + "/r"}
+	r := runCLI(t, append(args, "--txid", txid)...)
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "the node's block hashes to "+blk.Header.Hash().String())
+
+	// A transaction the block does not hold.
+	f.answers["getrawtransaction"] = fmt.Sprintf(`{"blockhash":%q}`, blk.Header.Hash().String())
+	r = runCLI(t, append(args, "--txid", strings.Repeat("44", 32))...)
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "is not in block")
+
+	// The right block and transaction, but for the amount input 0 spends
+	// the node serves another transaction than the one it spends.
+	prev := blk.Txs[1].Inputs[0].PrevTxID.String()
+	f.answers[fmt.Sprintf(`getrawtransaction ["%s",0]`, prev)] = `"` + hex.EncodeToString(blk.Txs[0].Bytes()) + `"`
+	r = runCLI(t, append(args, "--txid", txid)...)
+	assert.Equal(t, 1, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "getrawtransaction "+prev+": the node's transaction has id "+blk.Txs[0].TxID().String())
+	_, err = os.Stat(dir + "/r/cred0.json" + receiptSuffix)
+	assert.True(t, os.IsNotExist(err), "no receipt written")
+
+	// A node on mainnet for a regtest receipt.
+	f.answers["getblockchaininfo"] = `{"chain":"main"}`
+	r = runCLI(t, append(args, "--txid", txid)...)
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "the node is on main")
+
+	// Never mined: --timeout ends the wait with a clear error.
+	f.answers["getblockchaininfo"] = `{"chain":"regtest"}`
+	f.answers["getrawtransaction"] = `{}`
+	f.answers["getblockcount"] = `0`
+	f.answers["getblockhash"] = `"` + blk.Header.Hash().String() + `"`
+	f.answers["getblock"] = `{"tx":[]}`
+	r = runCLI(t, append(args, "--txid", txid, "--timeout", "200ms")...)
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "gave up after --timeout 200ms")
+
+	// Evidence flags and --rpc exclude each other.
+	r = runCLI(t, append(args, "--txid", txid, "--raw-tx", "x.hex")...)
+	assert.Equal(t, 2, r.code)
+}
+
+func FuzzRPCFields(f *testing.F) {
+	f.Add([]byte(`{"hash":"0x00","number":"0x1","transactions":[{"hash":"0x00","nonce":"0x0","v":"0x25"}]}`))
+	f.Add([]byte(`{"baseFeePerGas":"0x7","withdrawalsRoot":"0x` + strings.Repeat("00", 32) + `"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var b rpcBlock
+		if json.Unmarshal(data, &b) != nil {
+			return
+		}
+		raw, h, err := b.header()
+		if err == nil {
+			// Only a header that hashes to the block's hash is returned.
+			got, herr := h.Hash()
+			require.NoError(t, herr)
+			assert.Equal(t, b.Hash, got.String())
+			assert.NotEmpty(t, raw)
+		}
+		for i := range b.Transactions {
+			if raw, err := b.Transactions[i].raw(); err == nil {
+				assert.Equal(t, b.Transactions[i].Hash, eth.Keccak256(raw).String())
+			}
+		}
+	})
 }

@@ -224,6 +224,7 @@ func receiptRefresh(ctx context.Context, w *waitFlags, files []string, stdout, s
 				}
 				added = n2
 				self = append(self, anchor.Checkpoint{Chain: an.Chain, BlockHash: tip})
+				fmt.Fprintf(stderr, "%s: trusted for the self-check: the node's block %s; verify with --checkpoint %s:%s\n", path, tip, an.Chain, tip)
 			default:
 				return fmt.Errorf("%s: anchor %d on %s cannot be refreshed", path, i, an.Chain)
 			}
