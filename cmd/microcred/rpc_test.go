@@ -23,7 +23,7 @@ import (
 
 // fakeNode answers JSON-RPC methods from a table and records the calls.
 type fakeNode struct {
-	mu      sync.Mutex
+	mu sync.Mutex
 	// answers maps "method params" or else "method" to the result JSON
 	// ("!message" for an error).
 	answers map[string]string
