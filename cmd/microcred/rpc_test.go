@@ -393,3 +393,75 @@ func FuzzRPCFields(f *testing.F) {
 		}
 	})
 }
+
+// receipt from files on Ethereum: the self-check wants L3, which needs a
+// trusted block; --checkpoint gives it (before, no receipt with headers
+// could be written at all).
+func TestReceiptEthereumFilesCheckpoint(t *testing.T) {
+	dir := t.TempDir()
+	files := signedBatch(t, dir)
+	batchDir := dir + "/batch"
+	r := runCLI(t, append([]string{"batch-root", "--out", batchDir}, files...)...)
+	require.Equal(t, 0, r.code, r.stderr)
+	root, err := hex.DecodeString(strings.TrimSpace(r.stdout))
+	require.NoError(t, err)
+	keyPath, _ := k1Key(t, dir)
+	key, err := loadSecp256k1(keyPath)
+	require.NoError(t, err)
+
+	tx, err := eth.NewAnchorTx(key, root, eth.AnchorParams{ChainID: 1337, Nonce: 0, MaxPriorityFeePerGas: big.NewInt(1), MaxFeePerGas: big.NewInt(2)})
+	require.NoError(t, err)
+	raw, err := tx.MarshalBinary()
+	require.NoError(t, err)
+	other, err := eth.NewAnchorTx(key, bytes32(0x77), eth.AnchorParams{ChainID: 1337, Nonce: 1, MaxPriorityFeePerGas: big.NewInt(1), MaxFeePerGas: big.NewInt(2)})
+	require.NoError(t, err)
+	otherRaw, err := other.MarshalBinary()
+	require.NoError(t, err)
+	txRoot, proof, err := eth.TxProof([][]byte{otherRaw, raw}, 1)
+	require.NoError(t, err)
+	h := &eth.Header{TxRoot: txRoot, Difficulty: big.NewInt(0), Number: 5, GasLimit: 30_000_000, Time: 1_700_000_000, Extra: []byte{}}
+	hdr, err := h.MarshalBinary()
+	require.NoError(t, err)
+	hash := eth.Keccak256(hdr)
+	txHash, err := tx.Hash()
+	require.NoError(t, err)
+
+	lines := func(bs [][]byte) []byte {
+		var out []string
+		for _, b := range bs {
+			out = append(out, hex.EncodeToString(b))
+		}
+		return []byte(strings.Join(out, "\n"))
+	}
+	rawPath := writeFile(t, dir, "raw.hex", []byte(hex.EncodeToString(raw)))
+	branchPath := writeFile(t, dir, "branch.hex", lines(proof))
+	headersPath := writeFile(t, dir, "headers.hex", lines([][]byte{hdr}))
+	args := []string{"receipt", "--batch", batchDir, "--chain", "ethereum-dev", "--txid", txHash.String(), "--raw-tx", rawPath,
+		"--tx-index", "1", "--branch", branchPath, "--headers", headersPath, "--out", dir + "/r"}
+
+	r = runCLI(t, args...)
+	assert.Equal(t, 1, r.code, "no trusted block: the evidence reaches only L2")
+	assert.Contains(t, r.stderr, "reached L2")
+
+	wrong := hash
+	wrong[31] ^= 1
+	r = runCLI(t, append(args, "--checkpoint", "ethereum-dev:"+wrong.String())...)
+	assert.Equal(t, 1, r.code, "a checkpoint that is not the block")
+
+	r = runCLI(t, append(args, "--checkpoint", "ethereum-dev:"+hash.String())...)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, 3, strings.Count(r.stdout, " L3\n"), r.stdout)
+	rec := dir + "/r/cred1.json" + receiptSuffix
+	v := runCLI(t, "verify", "--any-issuer", "--receipt", rec, "--checkpoint", "ethereum-dev:"+hash.String(), "--require-level", "L3", batchDir+"/cred1.json")
+	assert.Equal(t, 0, v.code, v.stdout)
+	v = runCLI(t, "verify", "--any-issuer", "--receipt", rec, "--require-level", "L3", batchDir+"/cred1.json")
+	assert.Equal(t, 1, v.code, "verify needs its own checkpoint")
+}
+
+func bytes32(b byte) []byte {
+	out := make([]byte, 32)
+	for i := range out {
+		out[i] = b
+	}
+	return out
+}
