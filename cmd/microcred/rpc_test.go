@@ -465,3 +465,27 @@ func bytes32(b byte) []byte {
 	}
 	return out
 }
+
+// A transaction this version cannot rebuild from its fields (a blob
+// transaction, type 3) is taken from eth_getRawTransactionByHash, and
+// only if the bytes hash to its hash.
+func TestETHRawTxFallback(t *testing.T) {
+	blob := []byte{0x03, 0xc5, 0x01, 0x02, 0x03, 0x04, 0x05} // opaque to us: only its hash is checked
+	h := eth.Keccak256(blob).String()
+	typ := "0x3"
+	tx := rpcTx{Hash: h, Type: &typ, Nonce: "0x0", Gas: "0x0", Value: "0x0", Input: "0x", V: "0x0", R: "0x0", S: "0x0"}
+	f := &fakeNode{answers: map[string]string{"eth_getRawTransactionByHash": `"0x` + hex.EncodeToString(blob) + `"`}}
+	c, err := jsonrpc.New(f.serve(t), jsonrpc.Options{})
+	require.NoError(t, err)
+	n := &ethNode{c: c}
+	got, err := n.rawTx(context.Background(), &tx)
+	require.NoError(t, err)
+	assert.Equal(t, blob, got)
+
+	f.answers["eth_getRawTransactionByHash"] = `"0x03c50102030406"`
+	_, err = n.rawTx(context.Background(), &tx)
+	assert.ErrorContains(t, err, "hash to")
+	delete(f.answers, "eth_getRawTransactionByHash")
+	_, err = n.rawTx(context.Background(), &tx)
+	assert.ErrorContains(t, err, "type 3")
+}

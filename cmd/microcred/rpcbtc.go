@@ -10,6 +10,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/anchor/btc"
@@ -18,6 +19,10 @@ import (
 
 // btcNode is a bitcoind or btcd JSON-RPC endpoint.
 type btcNode struct{ c *jsonrpc.Client }
+
+// scanTimeout bounds bitcoind's scantxoutset, which reads the whole UTXO
+// set (a few minutes on mainnet).
+const scanTimeout = 15 * time.Minute
 
 // coinbaseMaturity is the confirmations a coinbase output needs before
 // it can be spent.
@@ -385,7 +390,8 @@ func (n *btcNode) unspent(ctx context.Context, addr btc.Address, script []byte, 
 			Height       int64       `json:"height"`
 		} `json:"unspents"`
 	}
-	err := n.c.Call(ctx, "scantxoutset", &scan, "start", []string{"addr(" + addr.String() + ")"})
+	// A scan of the whole UTXO set takes minutes on mainnet.
+	err := n.c.WithTimeout(scanTimeout).Call(ctx, "scantxoutset", &scan, "start", []string{"addr(" + addr.String() + ")"})
 	if err == nil {
 		var out []spendable
 		for _, u := range scan.Unspents {

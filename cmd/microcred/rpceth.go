@@ -297,6 +297,31 @@ func (t *rpcTx) raw() ([]byte, error) {
 	return raw, nil
 }
 
+// rawTx returns a block transaction's signed bytes: rebuilt from its
+// fields, or for a kind this version cannot rebuild (blob and set-code
+// transactions, a node's own types) from eth_getRawTransactionByHash
+// (geth and most clients), checked to hash to the transaction's hash.
+func (n *ethNode) rawTx(ctx context.Context, t *rpcTx) ([]byte, error) {
+	raw, err := t.raw()
+	if err == nil {
+		return raw, nil
+	}
+	var s string
+	if err2 := n.c.Call(ctx, "eth_getRawTransactionByHash", &s, t.Hash); err2 != nil {
+		return nil, fmt.Errorf("%v; %v", err, err2)
+	}
+	d := &fieldDecoder{what: "eth_getRawTransactionByHash " + truncate(t.Hash)}
+	b := d.data("result", s, -1)
+	want := d.hash("hash", t.Hash)
+	if d.err != nil {
+		return nil, d.err
+	}
+	if got := eth.Keccak256(b); got != want {
+		return nil, fmt.Errorf("%s: the node's bytes hash to %s", d.what, got)
+	}
+	return b, nil
+}
+
 // block fetches block number with its transactions; nil if the node has
 // none at that height.
 func (n *ethNode) block(ctx context.Context, number uint64) (*rpcBlock, error) {
@@ -391,7 +416,7 @@ func (n *ethNode) evidence(ctx context.Context, chain anchor.Chain, txid string,
 	}
 	txs := make([][]byte, len(b.Transactions))
 	for i := range b.Transactions {
-		if txs[i], err = b.Transactions[i].raw(); err != nil {
+		if txs[i], err = n.rawTx(ctx, &b.Transactions[i]); err != nil {
 			return anchor.Anchor{}, "", err
 		}
 	}

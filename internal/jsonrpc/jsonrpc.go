@@ -99,7 +99,7 @@ type Client struct {
 	timeout  time.Duration
 	maxBytes int64
 	http     *http.Client
-	id       atomic.Uint64
+	id       *atomic.Uint64 // shared with the copies WithTimeout makes
 }
 
 // New returns a client for the endpoint rawURL (http or https). Errors
@@ -110,7 +110,7 @@ func New(rawURL string, o Options) (*Client, error) {
 		return nil, fmt.Errorf("jsonrpc: url: want http://HOST:PORT or https://HOST:PORT, got %q", redact(rawURL))
 	}
 	c := &Client{version: o.Version, timeout: o.Timeout, maxBytes: o.MaxResponseBytes, http: o.HTTPClient,
-		user: o.User, pass: o.Password, auth: o.User != "" || o.Password != ""}
+		user: o.User, pass: o.Password, auth: o.User != "" || o.Password != "", id: new(atomic.Uint64)}
 	if u.User != nil {
 		if c.auth || o.CookieFile != "" {
 			return nil, errors.New("jsonrpc: url: credentials in the URL and in options; give one")
@@ -182,6 +182,17 @@ func readCookie(path string) (user, pass string, err error) {
 		return "", "", fmt.Errorf("jsonrpc: cookie file %s: not USER:PASSWORD", path)
 	}
 	return user, pass, nil
+}
+
+// WithTimeout returns a client for the same endpoint whose calls may
+// take up to d (for a call known to be slow, such as bitcoind's
+// scantxoutset on mainnet).
+func (c *Client) WithTimeout(d time.Duration) *Client {
+	cp := *c
+	if d > 0 {
+		cp.timeout = d
+	}
+	return &cp
 }
 
 // URL returns the endpoint without credentials.

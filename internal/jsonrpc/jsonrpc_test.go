@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -224,4 +225,28 @@ func FuzzCall(f *testing.F) {
 			assert.Contains(t, err.Error(), "m")
 		}
 	})
+}
+
+func TestWithTimeout(t *testing.T) {
+	var mu sync.Mutex
+	var ids []uint64
+	s := server(t, func(w http.ResponseWriter, r *http.Request, req request) {
+		mu.Lock()
+		ids = append(ids, req.ID)
+		mu.Unlock()
+		if req.Method == "slow" {
+			time.Sleep(300 * time.Millisecond)
+		}
+		reply(w, req.ID, `1`)
+	})
+	c, err := New(s.URL, Options{Timeout: 100 * time.Millisecond})
+	require.NoError(t, err)
+	assert.ErrorIs(t, c.Call(context.Background(), "slow", nil), ErrTransport, "over the client's timeout")
+	slow := c.WithTimeout(2 * time.Second)
+	assert.NoError(t, slow.Call(context.Background(), "slow", nil), "within the longer one")
+	assert.NoError(t, c.Call(context.Background(), "fast", nil))
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, ids, 3)
+	assert.ElementsMatch(t, []uint64{1, 2, 3}, ids, "the copies share one id sequence")
 }
