@@ -14,7 +14,7 @@ import (
 
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/internal/canon"
-	"github.com/onchaincert/microcred/proof/merkle2019"
+	"github.com/onchaincert/microcred/anchor/merkle2019"
 )
 
 const (

@@ -13,7 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/onchaincert/microcred/proof/merkle2019"
+	"github.com/onchaincert/microcred/anchor/merkle2019"
 )
 
 func readFile(t testing.TB, name string) []byte {
