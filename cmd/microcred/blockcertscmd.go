@@ -18,8 +18,8 @@ import (
 
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/anchor"
-	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/anchor/merkle2019"
+	"github.com/onchaincert/microcred/did/didkey"
 )
 
 // blockcertsChains maps the --chain names of the blockcerts command to
