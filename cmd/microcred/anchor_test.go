@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -515,14 +516,36 @@ func TestBlockcerts(t *testing.T) {
 	t.Run("issuer-profile", func(t *testing.T) {
 		url := "https://issuer.example.edu/profile.json"
 		out := filepath.Join(dir, "profile")
-		r := runCLI(t, append([]string{"blockcerts", "--key", key, "--chain", "bitcoin-testnet", "--issuer-profile", url, "--set-issuer"}, inputs...)...)
+		// The second run needs a key created before the anchor: from the
+		// first run's profile or --key-created, never "now" after the tx.
+		r := runCLI(t, append([]string{"blockcerts", "--key", key, "--chain", "bitcoin-testnet", "--issuer-profile", url, "--set-issuer",
+			"--anchor-tx", txid, "--out", filepath.Join(dir, "noprofile")}, inputs...)...)
+		assert.Equal(t, 2, r.code, r.stderr)
+		assert.Contains(t, r.stderr, "must precede the anchor transaction")
+
+		r = runCLI(t, append([]string{"blockcerts", "--key", key, "--chain", "bitcoin-testnet", "--issuer-profile", url, "--set-issuer",
+			"--key-created", "2024-01-01T00:00:00Z", "--out", out}, inputs...)...)
 		require.Equal(t, 0, r.code, r.stderr)
 		root := strings.TrimSpace(r.stdout)
-		addr := strings.Fields(r.stderr)[6]
+		prof := filepath.Join(out, "issuer-profile.json")
+		first, err := os.ReadFile(prof)
+		require.NoError(t, err, "the first run writes the profile, before the anchor")
+		assert.Contains(t, string(first), `"created": "2024-01-01T00:00:00Z"`)
+		addr := regexp.MustCompile(`from (\S+) \(the address`).FindStringSubmatch(r.stderr)[1]
 		r = runCLI(t, append([]string{"blockcerts", "--key", key, "--chain", "bitcoin-testnet", "--issuer-profile", url, "--set-issuer",
 			"--anchor-tx", txid, "--created", "2024-01-02T00:00:00Z", "--out", out}, inputs...)...)
 		require.Equal(t, 0, r.code, r.stderr)
-		prof := filepath.Join(out, "issuer-profile.json")
+		// A later batch keeps the key entry: earlier batches stay valid.
+		r = runCLI(t, append([]string{"blockcerts", "--key", key, "--chain", "bitcoin-testnet", "--issuer-profile", url, "--set-issuer",
+			"--anchor-tx", strings.Repeat("ef", 32), "--out", out}, inputs...)...)
+		require.Equal(t, 0, r.code, r.stderr)
+		again, err := os.ReadFile(prof)
+		require.NoError(t, err)
+		assert.Equal(t, string(first), string(again), "the profile is stable across batches")
+		// Rewrite the certificates of the first anchor for the checks below.
+		r = runCLI(t, append([]string{"blockcerts", "--key", key, "--chain", "bitcoin-testnet", "--issuer-profile", url, "--set-issuer",
+			"--anchor-tx", txid, "--created", "2024-01-02T00:00:00Z", "--out", out}, inputs...)...)
+		require.Equal(t, 0, r.code, r.stderr)
 		tx := writeFile(t, dir, "ptx.json", []byte(fmt.Sprintf(`{"remoteHash":%q,"issuingAddress":%q,"time":"2024-01-02T01:00:00Z"}`, root, addr)))
 		cert := filepath.Join(out, "cert2.json")
 		v := runCLI(t, "verify", "--any-issuer", "--blockcerts-tx", tx, "--issuer-profile", prof, cert)

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,6 +28,7 @@ var blockcertsChains = map[string]merkle2019.Blink{
 	"mocknet":          {Chain: "mocknet", Network: "mocknet"},
 	"bitcoin-testnet":  {Chain: "btc", Network: "testnet"},
 	"bitcoin-mainnet":  {Chain: "btc", Network: "mainnet"},
+	"bitcoin-regtest":  {Chain: "btc", Network: "regtest"},
 	"ethereum-sepolia": {Chain: "eth", Network: "sepolia"},
 	"ethereum-mainnet": {Chain: "eth", Network: "mainnet"},
 }
@@ -39,13 +41,14 @@ var blockcertsChains = map[string]merkle2019.Blink{
 func blockcertsCmd(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("blockcerts", stderr)
 	keyPath := fs.String("key", "", "secp256k1 key file: its did:key is the proof's verificationMethod and its address anchors the root")
-	chainName := fs.String("chain", "", "mocknet|bitcoin-testnet|bitcoin-mainnet|ethereum-sepolia|ethereum-mainnet")
+	chainName := fs.String("chain", "", "mocknet|bitcoin-regtest|bitcoin-testnet|bitcoin-mainnet|ethereum-sepolia|ethereum-mainnet")
 	anchorTx := fs.String("anchor-tx", "", "the transaction that carries the root (Bitcoin: display hex; Ethereum: 0x hash; mocknet: a label); without it, print the root and stop")
 	rootHex := fs.String("root", "", "with --anchor-tx: the root that was anchored; refuse if the inputs make another")
 	createdStr := fs.String("created", "", "proof creation time, RFC 3339 (default: now)")
 	setIssuer := fs.Bool("set-issuer", false, "replace each input's issuer id with the key's DID (or --issuer-profile URL)")
 	profileURL := fs.String("issuer-profile", "", "URL: name the issuer by a Blockcerts issuer profile at URL instead of the key's did:key; the profile to publish there is written to DIR/issuer-profile.json")
 	issuerName := fs.String("issuer-name", "Issuer", "with --issuer-profile: the profile's name")
+	keyCreatedStr := fs.String("key-created", "", "with --issuer-profile: when the key was created (RFC 3339), written as the profile key's created; it must precede every anchor transaction. Default: kept from an existing DIR/issuer-profile.json, or the time of the first run (the one that prints the root, with --out)")
 	out := fs.String("out", "", "directory for the certificates (one per input, same file name)")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
@@ -55,7 +58,7 @@ func blockcertsCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	blink, ok := blockcertsChains[*chainName]
 	if !ok {
-		return usagef("--chain must be mocknet, bitcoin-testnet, bitcoin-mainnet, ethereum-sepolia or ethereum-mainnet, got %q", *chainName)
+		return usagef("--chain must be mocknet, bitcoin-regtest, bitcoin-testnet, bitcoin-mainnet, ethereum-sepolia or ethereum-mainnet, got %q", *chainName)
 	}
 	if *anchorTx != "" && *out == "" {
 		return usagef("--anchor-tx needs --out")
@@ -68,6 +71,16 @@ func blockcertsCmd(args []string, stdout, stderr io.Writer) error {
 		var err error
 		if created, err = time.Parse(time.RFC3339, *createdStr); err != nil {
 			return usagef("--created: %v", err)
+		}
+	}
+	var keyCreated time.Time
+	if *keyCreatedStr != "" {
+		if *profileURL == "" {
+			return usagef("--key-created goes with --issuer-profile")
+		}
+		var err error
+		if keyCreated, err = time.Parse(time.RFC3339, *keyCreatedStr); err != nil {
+			return usagef("--key-created: %v", err)
 		}
 	}
 	if *anchorTx != "" {
@@ -124,6 +137,18 @@ func blockcertsCmd(args []string, stdout, stderr io.Writer) error {
 	rootStr := hex.EncodeToString(root)
 	if *anchorTx == "" {
 		fmt.Fprintln(stdout, rootStr)
+		if *profileURL != "" && *out != "" {
+			// Before the anchor transaction exists: the moment to fix the
+			// key's created, which must precede it.
+			if keyCreated.IsZero() {
+				keyCreated = time.Now().UTC().Truncate(time.Second)
+			}
+			dst, err := writeIssuerProfile(*out, *profileURL, *issuerName, priv.PubKey(), blink, keyCreated)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stderr, "publish %s at %s before anchoring\n", dst, *profileURL)
+		}
 		if blink.Chain != "mocknet" {
 			addr, err := merkle2019.IssuingAddress(priv.PubKey().SerializeCompressed(), blink)
 			if err != nil {
@@ -143,12 +168,8 @@ func blockcertsCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	opts := merkle2019.ProofOptions{Anchors: []merkle2019.Blink{blink}, VerificationMethod: vm, Created: created}
 	if *profileURL != "" {
-		prof, err := issuerProfile(*profileURL, *issuerName, priv.PubKey(), blink, created)
+		dst, err := writeIssuerProfile(*out, *profileURL, *issuerName, priv.PubKey(), blink, keyCreated)
 		if err != nil {
-			return err
-		}
-		dst := filepath.Join(*out, "issuer-profile.json")
-		if err := os.WriteFile(dst, prof, 0o644); err != nil {
 			return err
 		}
 		fmt.Fprintf(stderr, "publish %s at %s\n", dst, *profileURL)
@@ -251,10 +272,59 @@ type blockcertsProfileVM struct {
 	} `json:"publicKeyJwk"`
 }
 
+// writeIssuerProfile writes DIR/issuer-profile.json. The key's entry
+// (its address and created) is kept from an existing profile there, so
+// that every batch anchored with the key stays valid; a new entry takes
+// created from keyCreated, which must be set: never the time of a run
+// made after the anchor transaction, which would postdate it.
+func writeIssuerProfile(dir, url, name string, pub *secp256k1.PublicKey, blink merkle2019.Blink, keyCreated time.Time) (string, error) {
+	dst := filepath.Join(dir, "issuer-profile.json")
+	var keep []blockcertsProfileKey
+	if old, err := os.ReadFile(dst); err == nil {
+		var p blockcertsProfile
+		if err := json.Unmarshal(old, &p); err != nil {
+			return "", fmt.Errorf("%s: %w", dst, err)
+		}
+		if p.ID != url {
+			return "", fmt.Errorf("%s is the profile of %q, not %s", dst, p.ID, url)
+		}
+		keep = p.PublicKey
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return "", err
+	}
+	addr := ""
+	if blink.Chain != "mocknet" {
+		var err error
+		if addr, err = merkle2019.IssuingAddress(pub.SerializeCompressed(), blink); err != nil {
+			return "", err
+		}
+	}
+	keys := keep
+	found := addr == ""
+	for _, k := range keep {
+		if strings.EqualFold(k.ID, "ecdsa-koblitz-pubkey:"+addr) {
+			found = true
+		}
+	}
+	if !found {
+		if keyCreated.IsZero() {
+			return "", usagef("--issuer-profile: the profile key's created must precede the anchor transaction: run the first step (without --anchor-tx) with --out %s, keep its issuer-profile.json, or give --key-created", dir)
+		}
+		keys = append(keys, blockcertsProfileKey{ID: "ecdsa-koblitz-pubkey:" + addr, Created: keyCreated.UTC().Format(time.RFC3339)})
+	}
+	prof, err := issuerProfile(url, name, pub, keys)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	return dst, os.WriteFile(dst, prof, 0o644)
+}
+
 // issuerProfile returns the issuer profile to publish at url: the key as
-// url#key-1 (a secp256k1 JWK) and its issuing address on the blink's
-// chain, valid from one second before created.
-func issuerProfile(url, name string, pub *secp256k1.PublicKey, blink merkle2019.Blink, created time.Time) ([]byte, error) {
+// url#key-1 (a secp256k1 JWK) and the publicKey entries keys.
+func issuerProfile(url, name string, pub *secp256k1.PublicKey, keys []blockcertsProfileKey) ([]byte, error) {
 	unc := pub.SerializeUncompressed()
 	vm := blockcertsProfileVM{ID: url + "#key-1", Controller: url, Type: "EcdsaSecp256k1VerificationKey2019"}
 	vm.PublicKeyJwk.Kty, vm.PublicKeyJwk.Crv = "EC", "secp256k1"
@@ -266,15 +336,7 @@ func issuerProfile(url, name string, pub *secp256k1.PublicKey, blink merkle2019.
 		ID:                 url,
 		Name:               name,
 		VerificationMethod: []blockcertsProfileVM{vm},
-		PublicKey:          []blockcertsProfileKey{},
-	}
-	if blink.Chain != "mocknet" {
-		addr, err := merkle2019.IssuingAddress(pub.SerializeCompressed(), blink)
-		if err != nil {
-			return nil, err
-		}
-		p.PublicKey = append(p.PublicKey, blockcertsProfileKey{ID: "ecdsa-koblitz-pubkey:" + addr,
-			Created: created.Add(-time.Second).UTC().Format(time.RFC3339)})
+		PublicKey:          append([]blockcertsProfileKey{}, keys...),
 	}
 	data, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {

@@ -476,6 +476,10 @@ func (e *verifyEnv) verifyFile(ctx context.Context, file string) *fileReport {
 	res, verr := e.v.Verify(ctx, input, e.policy)
 	rep := e.credentialReport(file, res, input)
 	rep.verified = verr == nil
+	if pc, _ := res.Check(microcred.CheckProof); e.ro.requireLevel != "" && e.ro.path == "" && pc.Outcome == microcred.Passed && res.Anchor == nil {
+		// Nothing graded an anchor: the credential is not a Blockcerts one.
+		return &fileReport{file: file, readErr: usagef("--require-level needs --receipt (or a MerkleProof2019 credential)")}
+	}
 	if a := res.Anchor; a != nil && e.ro.path == "" {
 		// The anchor the verifier graded itself (a MerkleProof2019 proof's).
 		ac, _ := res.Check(microcred.CheckAnchor)
