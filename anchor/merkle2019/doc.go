@@ -84,7 +84,10 @@
 // entries), expiry and validFrom, the issuer profile's assertionMethod
 // list, other proofs of the document (e.g. the EcdsaSecp256k1Signature2019
 // before a ChainedProof2021; they are only covered by the targetHash),
-// and Blockcerts v1's revokedAddresses.
+// and Blockcerts v1's revokedAddresses. Package microcred's Verifier
+// (WithBlockcerts) runs this package as the proof step and adds the rest:
+// the key's owner is the credential's issuer, the trust policy, status,
+// validity and the required anchor level.
 //
 // # Security considerations
 //
