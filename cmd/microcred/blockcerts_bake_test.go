@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/png"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestBlockcertsBakedSameVerdict: a Blockcerts certificate gets the same
+// verdict as JSON and baked into a PNG or SVG (microcred bake), and an
+// expired one fails at validity in every form. Before, the JSON went the
+// MerkleProof2019 path (no validity check: the expired one verified) and
+// the baked one the Data Integrity path (failed at the proof check).
+func TestBlockcertsBakedSameVerdict(t *testing.T) {
+	dir := t.TempDir()
+	key, did := k1Key(t, dir)
+	doc := func(name, extra string) string {
+		return writeFile(t, dir, name+".json", []byte(fmt.Sprintf(`{
+  "@context": ["https://www.w3.org/2018/credentials/v1", "https://w3id.org/blockcerts/v3"],
+  "id": "urn:uuid:cccccccc-0000-4000-8000-0000000000%02d",
+  "type": ["VerifiableCredential", "BlockcertsCredential"],
+  "issuer": %q,
+  "issuanceDate": "2024-01-01T00:00:00Z",%s
+  "credentialSubject": {"id": "did:example:student", "name": "Student"}
+}`, len(name), did, extra)))
+	}
+	inputs := []string{doc("valid", ""), doc("expired", `
+  "expirationDate": "2024-06-01T00:00:00Z",`)}
+	r := runCLI(t, append([]string{"blockcerts", "--key", key, "--chain", "bitcoin-testnet"}, inputs...)...)
+	require.Equal(t, 0, r.code, r.stderr)
+	root := strings.TrimSpace(r.stdout)
+	addr := strings.Fields(r.stderr)[6]
+	out := filepath.Join(dir, "out")
+	txid := strings.Repeat("ab", 32)
+	r = runCLI(t, append([]string{"blockcerts", "--key", key, "--chain", "bitcoin-testnet", "--anchor-tx", txid, "--root", root,
+		"--created", "2024-01-02T00:00:00Z", "--out", out}, inputs...)...)
+	require.Equal(t, 0, r.code, r.stderr)
+	tx := writeFile(t, dir, "tx.json", []byte(fmt.Sprintf(`{"anchor":"blink:btc:testnet:%s","remoteHash":%q,"issuingAddress":%q,"time":"2024-01-02T01:00:00Z"}`, txid, root, addr)))
+
+	var buf bytes.Buffer
+	require.NoError(t, png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 4, 4))))
+	img := writeFile(t, dir, "badge.png", buf.Bytes())
+	svg := writeFile(t, dir, "badge.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>`))
+	for name, want := range map[string]int{"valid": 0, "expired": 1} {
+		cert := filepath.Join(out, name+".json")
+		forms := []string{cert}
+		for _, image := range []string{img, svg} {
+			baked := filepath.Join(dir, name+"-baked"+filepath.Ext(image))
+			b := runCLI(t, "bake", "--image", image, "--credential", cert, "--out", baked)
+			require.Equal(t, 0, b.code, b.stderr)
+			forms = append(forms, baked)
+		}
+		for _, f := range forms {
+			v := runCLI(t, "verify", "--trust", did, "--blockcerts-tx", tx, f)
+			assert.Equal(t, want, v.code, "%s: %s", f, v.stdout+v.stderr)
+			assert.Regexp(t, `proof +passed +MerkleProof2019`, v.stdout, f)
+			if want == 0 {
+				assert.Regexp(t, `validity +passed`, v.stdout, f)
+				assert.Contains(t, v.stdout, "level L1", f)
+			} else {
+				assert.Regexp(t, `validity +failed .*expired`, v.stdout, f)
+			}
+		}
+	}
+}
