@@ -15,6 +15,8 @@ import (
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/internal/strictjson"
 	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/vc"
+	"github.com/onchaincert/microcred/vc/status"
 )
 
 // ErrNoBlockcerts: a credential has a Blockcerts proof (MerkleProof2019)
@@ -102,9 +104,12 @@ type blockcertsConfig struct {
 // issuerProfile is the part of a Blockcerts issuer profile the issuer
 // step reads.
 type issuerProfile struct {
-	id      string
-	methods []did.VerificationMethod
-	windows map[string]keyWindow // by lowercase issuing address
+	id string
+	// revocationList is the URL of the profile's Blockcerts revocation
+	// list (revokedAssertions), for credentials without credentialStatus.
+	revocationList string
+	methods        []did.VerificationMethod
+	windows        map[string]keyWindow // by lowercase issuing address
 }
 
 // keyWindow bounds when a key may anchor (Blockcerts'
@@ -125,6 +130,7 @@ func parseIssuerProfile(data []byte) (*issuerProfile, error) {
 	}
 	var raw struct {
 		ID                 string                   `json:"id"`
+		RevocationList     string                   `json:"revocationList"`
 		PublicKey          []windowJSON             `json:"publicKey"`
 		VerificationMethod []did.VerificationMethod `json:"verificationMethod"`
 	}
@@ -134,7 +140,7 @@ func parseIssuerProfile(data []byte) (*issuerProfile, error) {
 	if raw.ID == "" {
 		return nil, errors.New("id: missing")
 	}
-	p := &issuerProfile{id: raw.ID, methods: raw.VerificationMethod, windows: map[string]keyWindow{}}
+	p := &issuerProfile{id: raw.ID, revocationList: raw.RevocationList, methods: raw.VerificationMethod, windows: map[string]keyWindow{}}
 	for i, k := range raw.PublicKey {
 		addr, ok := strings.CutPrefix(k.ID, "ecdsa-koblitz-pubkey:")
 		if !ok {
@@ -484,4 +490,92 @@ func (v *Verifier) checkBlockcertsAnchor(run *runner, out *blockcertsOutcome, po
 		return
 	}
 	run.pass(CheckAnchor, fmt.Sprintf("%s (Blockcerts %s)", describeAssurance(a), mres.Anchor))
+}
+
+// maxRevokedAssertions bounds the entries read from a Blockcerts
+// revocation list.
+const maxRevokedAssertions = 1 << 20
+
+// issuerRevocationList returns the revocation list URL of the issuer's
+// profile: the profile itself, or the IssuerProfile a supplied DID
+// document names. "" when there is none.
+func (bc *blockcertsConfig) issuerRevocationList(issuer string) string {
+	if p, ok := bc.profiles[issuer]; ok {
+		return p.revocationList
+	}
+	if e, ok := bc.dids[issuer]; ok {
+		for _, url := range e.profiles {
+			if p, ok := bc.profiles[url]; ok && p.revocationList != "" {
+				return p.revocationList
+			}
+		}
+	}
+	return ""
+}
+
+// checkBlockcertsRevocation is the status step of a Blockcerts credential
+// without credentialStatus whose issuer profile names a revocationList
+// (Blockcerts' checkRevokedStatus): the list, from the status fetcher
+// under that URL, must not list the credential's id among its
+// revokedAssertions. The list carries no proof (Blockcerts serves it
+// over HTTPS), so the fetcher the caller configured vouches for it. It
+// reports whether it ran.
+func (v *Verifier) checkBlockcertsRevocation(ctx context.Context, run *runner, cred *vc.Credential, policy Policy, depth int) bool {
+	bc := v.cfg.blockcerts
+	if bc == nil || len(cred.Status()) > 0 || depth > 0 {
+		return false
+	}
+	url := bc.issuerRevocationList(cred.Issuer().ID)
+	if url == "" {
+		return false
+	}
+	switch {
+	case policy.ignoreStatus:
+		run.skip(CheckStatus, errors.New("microcred: status not checked (IgnoreStatusUnsafe)"))
+		return true
+	case v.cfg.status == nil:
+		run.fail(CheckStatus, fmt.Errorf("microcred: the issuer profile names the revocation list %s and no status fetcher is configured (WithStatusFetcher)", url))
+		return true
+	}
+	data, err := v.cfg.status.Fetch(ctx, url)
+	if err != nil {
+		run.fail(CheckStatus, fmt.Errorf("%w: %s: %w", status.ErrNoList, url, err))
+		return true
+	}
+	if err := strictjson.Check(data, strictjson.Limits{}); err != nil {
+		run.fail(CheckStatus, fmt.Errorf("%w: revocation list %s: %w", status.ErrInvalidList, url, err))
+		return true
+	}
+	var list struct {
+		Type              json.RawMessage `json:"type"`
+		RevokedAssertions []struct {
+			ID               string `json:"id"`
+			RevocationReason string `json:"revocationReason"`
+		} `json:"revokedAssertions"`
+	}
+	if err := json.Unmarshal(data, &list); err != nil || list.RevokedAssertions == nil {
+		run.fail(CheckStatus, fmt.Errorf("%w: revocation list %s: revokedAssertions: missing or not a list", status.ErrInvalidList, url))
+		return true
+	}
+	if len(list.RevokedAssertions) > maxRevokedAssertions {
+		run.fail(CheckStatus, fmt.Errorf("%w: revocation list %s: more than %d revokedAssertions", status.ErrInvalidList, url, maxRevokedAssertions))
+		return true
+	}
+	id := cred.ID()
+	if id == "" {
+		run.fail(CheckStatus, fmt.Errorf("%w: the credential has no id to look up in the revocation list %s", status.ErrInvalidList, url))
+		return true
+	}
+	for _, r := range list.RevokedAssertions {
+		if r.ID == id {
+			reason := ""
+			if r.RevocationReason != "" {
+				reason = fmt.Sprintf(" (%q)", r.RevocationReason)
+			}
+			run.fail(CheckStatus, fmt.Errorf("%w: listed in the Blockcerts revocation list %s%s", status.ErrRevoked, url, reason))
+			return true
+		}
+	}
+	run.pass(CheckStatus, fmt.Sprintf("not in the Blockcerts revocation list %s (%d entries; an unsigned list, as the fetcher supplied it)", url, len(list.RevokedAssertions)))
+	return true
 }

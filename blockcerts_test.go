@@ -42,15 +42,17 @@ var (
 // certificates, anchored by a real P2WPKH transaction the issuer's key
 // signed, and a status list in which index 5 is revoked.
 type bcBatch struct {
-	key      *secp256k1.PrivateKey
-	certs    map[string][]byte
-	blink    merkle2019.Blink
-	raw      []byte
-	profile  func(created, revoked, expires time.Time) []byte
-	listKey  string
-	list     []byte
-	addr     string
-	rootHash []byte
+	key     *secp256k1.PrivateKey
+	certs   map[string][]byte
+	blink   merkle2019.Blink
+	raw     []byte
+	profile func(created, revoked, expires time.Time) []byte
+	// revocationList, when set, is written as the profile's revocationList.
+	revocationList string
+	listKey        string
+	list           []byte
+	addr           string
+	rootHash       []byte
 }
 
 func newBCBatch(t *testing.T) *bcBatch {
@@ -123,6 +125,9 @@ func newBCBatch(t *testing.T) *bcBatch {
 			"verificationMethod": []any{map[string]any{"id": bcProfileURL + "#key-1", "controller": bcProfileURL,
 				"type": "EcdsaSecp256k1VerificationKey2019", "publicKeyJwk": map[string]any{"kty": "EC", "crv": "secp256k1",
 					"x": base64.RawURLEncoding.EncodeToString(unc[1:33]), "y": base64.RawURLEncoding.EncodeToString(unc[33:])}}},
+		}
+		if bb.revocationList != "" {
+			p["revocationList"] = bb.revocationList
 		}
 		data, err := json.Marshal(p)
 		require.NoError(t, err)
@@ -499,15 +504,76 @@ func TestBlockcertsDIDIon(t *testing.T) {
 			if !ok {
 				d = modified
 			}
-			v := newVerifier(t, checkAt, microcred.WithBlockcerts(evidence(d)))
+			v := newVerifier(t, checkAt, microcred.WithBlockcerts(evidence(d)), microcred.WithStatusFetcher(status.StaticFetcher{
+				"https://www.blockcerts.org/samples/3.0/revocation-list-blockcerts.json": read("v3-revocation-list.json")}))
 			res, err := v.Verify(ctx, cert, policy)
 			if ok {
 				require.NoError(t, err, "%+v", res.Checks)
 				assert.Equal(t, anchor.L1, res.Anchor.Level)
+				c, _ := res.Check(microcred.CheckStatus)
+				assert.Contains(t, c.Detail, "not in the Blockcerts revocation list")
 				return
 			}
 			failedAt(t, res, err, microcred.CheckIssuer)
 			assert.ErrorIs(t, err, merkle2019.ErrIssuerMismatch)
+		})
+	}
+}
+
+// TestBlockcertsRevocationList: a Blockcerts certificate without
+// credentialStatus is checked against its issuer profile's revocation
+// list (revokedAssertions), supplied offline through the status fetcher,
+// as JSON and baked.
+func TestBlockcertsRevocationList(t *testing.T) {
+	ctx := context.Background()
+	bb := newBCBatch(t)
+	const rlURL = "https://issuer.example/blockcerts/revocations.json"
+	bb.revocationList = rlURL
+	cert := bb.certs["expired"] // no credentialStatus
+	list := func(ids ...string) []byte {
+		var entries []any
+		for _, id := range ids {
+			entries = append(entries, map[string]any{"id": id, "revocationReason": "issued in error"})
+		}
+		b, err := json.Marshal(map[string]any{"@context": "https://w3id.org/openbadges/v2", "id": rlURL, "type": "RevocationList",
+			"issuer": bcProfileURL, "revokedAssertions": append([]any{}, entries...)})
+		require.NoError(t, err)
+		return b
+	}
+	later := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC) // before its validUntil, 2025-04-01
+	verifier := func(lists status.StaticFetcher) *microcred.Verifier {
+		amt := int64(bcAmount)
+		opts := []microcred.VerifierOption{microcred.WithBlockcerts(microcred.Blockcerts{
+			Transactions:   merkle2019.StaticTx{bb.blink.String(): {RawTx: bb.raw, PrevoutAmount: &amt, Time: bcTxTime}},
+			IssuerProfiles: map[string][]byte{bcProfileURL: bb.profile(bcKeyCreated, time.Time{}, time.Time{})},
+		})}
+		if lists != nil {
+			opts = append(opts, microcred.WithStatusFetcher(lists))
+		}
+		return newVerifier(t, later, opts...)
+	}
+	for form, input := range containers(t, cert) {
+		t.Run(form, func(t *testing.T) {
+			res, err := verifier(status.StaticFetcher{rlURL: list("urn:uuid:other", "urn:uuid:00000000-0000-4000-8000-000000000003")}).Verify(ctx, input, bb.policy(t))
+			failedAt(t, res, err, microcred.CheckStatus)
+			assert.ErrorIs(t, err, status.ErrRevoked)
+
+			res, err = verifier(status.StaticFetcher{rlURL: list("urn:uuid:other")}).Verify(ctx, input, bb.policy(t))
+			require.NoError(t, err, "%+v", res.Checks)
+			c, _ := res.Check(microcred.CheckStatus)
+			assert.Equal(t, microcred.Passed, c.Outcome)
+
+			res, err = verifier(status.StaticFetcher{}).Verify(ctx, input, bb.policy(t))
+			failedAt(t, res, err, microcred.CheckStatus)
+			assert.ErrorIs(t, err, status.ErrNoList)
+			res, err = verifier(nil).Verify(ctx, input, bb.policy(t))
+			failedAt(t, res, err, microcred.CheckStatus)
+			res, err = verifier(status.StaticFetcher{rlURL: []byte(`{"revokedAssertions":{"id":"x"}}`)}).Verify(ctx, input, bb.policy(t))
+			failedAt(t, res, err, microcred.CheckStatus)
+			assert.ErrorIs(t, err, status.ErrInvalidList)
+
+			res, err = verifier(nil).Verify(ctx, input, bb.policy(t, microcred.IgnoreStatusUnsafe()))
+			require.NoError(t, err, "%+v", res.Checks)
 		})
 	}
 }

@@ -502,8 +502,12 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 		}
 	}
 
-	// status: revocation and suspension, from lists the issuer signed.
-	v.checkStatus(ctx, run, cred, policy, depth)
+	// status: revocation and suspension, from lists the issuer signed (a
+	// Blockcerts credential without credentialStatus: its issuer
+	// profile's revocation list).
+	if bcOut == nil || !v.checkBlockcertsRevocation(ctx, run, cred, policy, depth) {
+		v.checkStatus(ctx, run, cred, policy, depth)
+	}
 
 	// validity window
 	if err := checkValidity(cred, now, v.cfg.skew); err != nil {
