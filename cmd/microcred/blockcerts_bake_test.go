@@ -70,3 +70,28 @@ func TestBlockcertsBakedSameVerdict(t *testing.T) {
 		}
 	}
 }
+
+// TestBlockcertsRegtest: bitcoin-regtest writes blink:btc:regtest anchors
+// (the lds-merkle-proof-2019 network name; cert-verifier-js treats regtest
+// as a test chain) from the testnet P2PKH address of the key.
+func TestBlockcertsRegtest(t *testing.T) {
+	dir := t.TempDir()
+	key, did := k1Key(t, dir)
+	inputs := blockcertsInputs(t, dir, did)
+	r := runCLI(t, append([]string{"blockcerts", "--key", key, "--chain", "bitcoin-regtest"}, inputs...)...)
+	require.Equal(t, 0, r.code, r.stderr)
+	addr := strings.Fields(r.stderr)[6]
+	assert.True(t, strings.HasPrefix(addr, "m") || strings.HasPrefix(addr, "n"), r.stderr)
+	root := strings.TrimSpace(r.stdout)
+	out := filepath.Join(dir, "out")
+	txid := strings.Repeat("12", 32)
+	r = runCLI(t, append([]string{"blockcerts", "--key", key, "--chain", "bitcoin-regtest", "--anchor-tx", txid, "--root", root,
+		"--created", "2024-01-02T00:00:00Z", "--out", out}, inputs...)...)
+	require.Equal(t, 0, r.code, r.stderr)
+	tx := writeFile(t, dir, "tx.json", []byte(fmt.Sprintf(`{"remoteHash":%q,"issuingAddress":%q,"time":"2024-01-02T01:00:00Z"}`, root, addr)))
+	v := runCLI(t, "verify", "--trust", did, "--blockcerts-tx", tx, filepath.Join(out, "cert0.json"))
+	assert.Equal(t, 0, v.code, v.stdout+v.stderr)
+	assert.Contains(t, v.stdout, "blink:btc:regtest:"+txid)
+	assert.Contains(t, v.stdout, "chain: bitcoin-regtest")
+	assert.Contains(t, v.stdout, "no finality: true")
+}

@@ -480,7 +480,7 @@ func (e *verifyEnv) verifyFile(ctx context.Context, file string) *fileReport {
 		// Nothing graded an anchor: the credential is not a Blockcerts one.
 		return &fileReport{file: file, readErr: usagef("--require-level needs --receipt (or a MerkleProof2019 credential)")}
 	}
-	if a := res.Anchor; a != nil && e.ro.path == "" {
+	if a := res.Anchor; a != nil {
 		// The anchor the verifier graded itself (a MerkleProof2019 proof's).
 		ac, _ := res.Check(microcred.CheckAnchor)
 		min, _ := e.ro.level(anchor.L1)
@@ -495,7 +495,11 @@ func (e *verifyEnv) verifyFile(ctx context.Context, file string) *fileReport {
 		if err != nil {
 			return &fileReport{file: file, readErr: err}
 		}
-		rep.anchor = a
+		if rep.anchor != nil {
+			rep.receipt = a // beside the MerkleProof2019 anchor
+		} else {
+			rep.anchor = a
+		}
 		rep.verified = rep.verified && a.ok
 	}
 	var we *microcred.WithheldError
