@@ -62,6 +62,12 @@ type Blockcerts struct {
 // policy names none: a mocknet anchor (L0) never verifies under a policy
 // that does not say UnboundIssuerKeyUnsafe.
 //
+// The verification method is looked up in the DID document's
+// verificationMethod list and must be controlled by the DID; as in
+// Blockcerts, the relationship it is listed under is not read (the did:ion
+// documents Blockcerts issues list the anchoring key under authentication
+// only): what binds it is that its address sent the anchor transaction.
+//
 // A profile or DID document that does not parse, or whose id is not its
 // key, is a construction error.
 func WithBlockcerts(b Blockcerts) VerifierOption {

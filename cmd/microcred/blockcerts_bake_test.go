@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/hex"
 	"fmt"
 	"image"
 	"image/png"
@@ -9,8 +10,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/onchaincert/microcred/anchor/btc"
 )
 
 // TestBlockcertsBakedSameVerdict: a Blockcerts certificate gets the same
@@ -94,4 +98,61 @@ func TestBlockcertsRegtest(t *testing.T) {
 	assert.Contains(t, v.stdout, "blink:btc:regtest:"+txid)
 	assert.Contains(t, v.stdout, "chain: bitcoin-regtest")
 	assert.Contains(t, v.stdout, "no finality: true")
+}
+
+// TestBlockcertsRawTxSender: with the raw anchor transaction and its
+// prevout amount, verify reaches L2, the sender proven by its input
+// signature; the witness-swap forgery (another key signed, the issuer's
+// public key put in the witness) and a missing prevout amount do not.
+func TestBlockcertsRawTxSender(t *testing.T) {
+	dir := t.TempDir()
+	keyPath, did := k1Key(t, dir)
+	priv, err := loadSecp256k1(keyPath)
+	require.NoError(t, err)
+	inputs := blockcertsInputs(t, dir, did)
+	r := runCLI(t, append([]string{"blockcerts", "--key", keyPath, "--chain", "bitcoin-testnet"}, inputs...)...)
+	require.Equal(t, 0, r.code, r.stderr)
+	root, err := hex.DecodeString(strings.TrimSpace(r.stdout))
+	require.NoError(t, err)
+	const amount = 50_000
+	build := func(k *secp256k1.PrivateKey) *btc.Tx {
+		change, err := btc.AddressFromPubKey(btc.Testnet, k.PubKey().SerializeCompressed())
+		require.NoError(t, err)
+		tx, err := btc.BuildAnchorTx(btc.AnchorParams{Network: btc.Testnet, Key: k, Root: root, Change: change, FeeRate: 1000,
+			Inputs: []btc.UTXO{{TxID: btc.DoubleSHA256([]byte("funding")), Vout: 0, Amount: amount}}})
+		require.NoError(t, err)
+		return tx
+	}
+	attacker := secp256k1.PrivKeyFromBytes(bytes.Repeat([]byte{0x0b}, 32))
+	for name, c := range map[string]struct {
+		raw    func() (*btc.Tx, []byte)
+		amount string
+		code   int
+	}{
+		"issuer's transaction": {func() (*btc.Tx, []byte) { tx := build(priv); return tx, tx.Bytes() }, `,"prevoutAmount":50000`, 0},
+		"no prevout amount":    {func() (*btc.Tx, []byte) { tx := build(priv); return tx, tx.Bytes() }, ``, 1},
+		"witness swap": {func() (*btc.Tx, []byte) {
+			tx := build(attacker)
+			return tx, bytes.Replace(tx.Bytes(), attacker.PubKey().SerializeCompressed(), priv.PubKey().SerializeCompressed(), 1)
+		}, `,"prevoutAmount":50000`, 1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			tx, raw := c.raw()
+			out := filepath.Join(dir, strings.ReplaceAll(name, " ", "-"))
+			r := runCLI(t, append([]string{"blockcerts", "--key", keyPath, "--chain", "bitcoin-testnet", "--anchor-tx", tx.TxID().String(),
+				"--created", "2024-01-02T00:00:00Z", "--out", out}, inputs...)...)
+			require.Equal(t, 0, r.code, r.stderr)
+			f := writeFile(t, dir, "tx-"+filepath.Base(out)+".json", []byte(fmt.Sprintf(`{"rawTx":%q,"time":"2024-01-02T01:00:00Z"%s}`, hex.EncodeToString(raw), c.amount)))
+			v := runCLI(t, "verify", "--trust", did, "--blockcerts-tx", f, "--require-level", "L2", filepath.Join(out, "cert0.json"))
+			assert.Equal(t, c.code, v.code, v.stdout+v.stderr)
+			if c.code == 0 {
+				assert.Regexp(t, `anchor +level L2`, v.stdout)
+			} else {
+				assert.Regexp(t, `anchor +level L0`, v.stdout, "the sender never counts as the issuer's")
+			}
+			if name == "no prevout amount" {
+				assert.Contains(t, v.stdout, `add "prevoutAmount"`)
+			}
+		})
+	}
 }

@@ -485,7 +485,7 @@ func (e *verifyEnv) verifyFile(ctx context.Context, file string) *fileReport {
 		ac, _ := res.Check(microcred.CheckAnchor)
 		min, _ := e.ro.level(anchor.L1)
 		rep.anchor = &anchorReport{level: a.Level, chain: a.Chain, noFinality: a.NoFinality, sender: a.Sender, reason: a.Reason,
-			required: true, min: min, ok: ac.Outcome == microcred.Passed}
+			required: true, min: min, ok: ac.Outcome == microcred.Passed, blockcerts: true}
 		if ac.Outcome == microcred.Failed {
 			rep.anchor.reason = ac.Err
 		}
