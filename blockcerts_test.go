@@ -22,7 +22,10 @@ import (
 	"github.com/onchaincert/microcred/anchor/merkle2019"
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/did/didkey"
+	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/proof/legacy"
 	"github.com/onchaincert/microcred/vc/bake"
+	"github.com/onchaincert/microcred/vc/contexts"
 	"github.com/onchaincert/microcred/vc/status"
 )
 
@@ -574,6 +577,84 @@ func TestBlockcertsRevocationList(t *testing.T) {
 
 			res, err = verifier(nil).Verify(ctx, input, bb.policy(t, microcred.IgnoreStatusUnsafe()))
 			require.NoError(t, err, "%+v", res.Checks)
+		})
+	}
+}
+
+// TestBlockcertsCVJFixtures: cert-verifier-js's v3 certificates through
+// the one pipeline, offline, with the documents and transaction data its
+// tests serve and stub (testdata/blockcerts/README.md). The Sepolia
+// certificate verifies (L1, Blockcerts parity). Two differ from
+// cert-verifier-js, each at a stricter check, written down here: the
+// StatusList2021 sample's list has no statusPurpose, which Bitstring
+// Status List requires (cert-verifier-js does not read it), so it fails
+// at status; the tampered certificate, whose ids are no longer URLs
+// (cert-verifier-js: "Computed hash does not match remote hash"), fails
+// at parse, before its hash is computed.
+func TestBlockcertsCVJFixtures(t *testing.T) {
+	ctx := context.Background()
+	read := func(name string) []byte {
+		b, err := os.ReadFile("testdata/blockcerts/" + name)
+		require.NoError(t, err)
+		return b
+	}
+	const (
+		profileURL = "https://www.blockcerts.org/samples/3.0/issuer-blockcerts.json"
+		listKey    = "did:key:zQ3shWbMURApEGeYEYbyfMoPbuW5qCmM7gtWkwnhGf2LLkv2M" // signs the StatusList2021 sample list
+	)
+	r, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
+	require.NoError(t, err)
+	secp2019, err := legacy.NewEcdsaSecp256k1Signature2019(contexts.Default())
+	require.NoError(t, err)
+	for _, c := range []struct {
+		file, remoteHash, sender, time string
+		check                          string // "" verifies; else the first failed check
+	}{
+		{"ethereum-sepolia-v3.json", "b2c64ed78cccda992431c265a1d0bb657e8cefd14b1ef15ceadcc697c566994f", "0x40cf9b7db6fcc742ad0a76b8588c7f8de2b54a60", "2022-11-02T02:33:24Z", ""},
+		{"cert-rl-status-list-2021.json", "1c10497bdbc9e1812ada342c1e2a1c4d60c2f263f195116a804a98e6e8288b6c", "mgdWjvq4RYAAP5goUNagTRMx7Xw534S5am", "2023-03-30T13:13:13Z", microcred.CheckStatus},
+		{"testnet-v3--tampered.json", "68df661ae14f926878aabbe5ca33e46376e8bfb397c1364c2f1fa653ecd8b4b6", "mgdWjvq4RYAAP5goUNagTRMx7Xw534S5am", "2022-04-05T18:45:30Z", microcred.CheckParse},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			cert := read(c.file)
+			tm, err := time.Parse(time.RFC3339, c.time)
+			require.NoError(t, err)
+			// The anchor the proof claims: for the tampered one, read it
+			// from the proof value without checking the hash.
+			var m struct {
+				Proof struct {
+					ProofValue string `json:"proofValue"`
+				} `json:"proof"`
+			}
+			require.NoError(t, json.Unmarshal(cert, &m))
+			pv, err := merkle2019.ParseProofValue(m.Proof.ProofValue)
+			require.NoError(t, err)
+			v, err := microcred.NewVerifier(microcred.Trusted{Resolver: r, Suites: []proof.Suite{secp2019}},
+				microcred.WithClock(func() time.Time { return checkAt }),
+				microcred.WithStatusFetcher(status.StaticFetcher{
+					"https://www.blockcerts.org/samples/3.0/revocation-list-blockcerts.json": read("v3-revocation-list.json"),
+					"https://www.blockcerts.org/samples/3.0/status-list-2021.json":           read("blockcerts-status-list-2021.json"),
+				}),
+				microcred.WithBlockcerts(microcred.Blockcerts{
+					Transactions:   merkle2019.StaticTx{pv.Anchors[0].String(): {RemoteHash: c.remoteHash, IssuingAddress: c.sender, Time: tm}},
+					IssuerProfiles: map[string][]byte{profileURL: read("issuer-blockcerts.json")},
+				}))
+			require.NoError(t, err)
+			p, err := microcred.NewPolicy(microcred.TrustIssuers(profileURL), microcred.TrustStatusListIssuers(listKey))
+			require.NoError(t, err)
+			res, err := v.Verify(ctx, cert, p)
+			if c.check != "" {
+				failedAt(t, res, err, c.check)
+				if c.check == microcred.CheckStatus {
+					assert.ErrorIs(t, err, status.ErrInvalidList)
+					// Everything before held: proof, issuer key window, anchor.
+					assert.Equal(t, microcred.Passed, outcomes(res)[microcred.CheckIssuer])
+					assert.Equal(t, microcred.Passed, outcomes(res)[microcred.CheckAnchor])
+				}
+				return
+			}
+			require.NoError(t, err, "%+v", res.Checks)
+			assert.Equal(t, anchor.L1, res.Anchor.Level)
+			assert.Equal(t, microcred.Passed, outcomes(res)[microcred.CheckStatus])
 		})
 	}
 }
