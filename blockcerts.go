@@ -169,6 +169,20 @@ type windowJSON struct {
 	Expires string `json:"expires"`
 }
 
+// narrow returns the window both w and o allow: the later creation, the
+// earlier revocation and expiry (zero is unbounded).
+func (w keyWindow) narrow(o keyWindow) keyWindow {
+	if o.created.After(w.created) {
+		w.created = o.created
+	}
+	for _, p := range []struct{ dst, src *time.Time }{{&w.revoked, &o.revoked}, {&w.expires, &o.expires}} {
+		if !p.src.IsZero() && (p.dst.IsZero() || p.src.Before(*p.dst)) {
+			*p.dst = *p.src
+		}
+	}
+	return w
+}
+
 func (k windowJSON) window() (keyWindow, error) {
 	var w keyWindow
 	for _, f := range []struct {
@@ -305,7 +319,12 @@ func (k *blockcertsKeys) IssuerKeys(ctx context.Context, vm string, b merkle2019
 		return nil, err
 	}
 	key := merkle2019.IssuerKey{Address: addr, PublicKey: pub.SerializeCompressed()}
-	w := vmWin
+	// Every window that applies bounds the key: the verification
+	// method's own, and the profile's entry for its address.
+	var w keyWindow
+	if vmWin != nil {
+		w = *vmWin
+	}
 	for _, ws := range windows {
 		pw, ok := ws[strings.ToLower(addr)]
 		if !ok {
@@ -313,11 +332,9 @@ func (k *blockcertsKeys) IssuerKeys(ctx context.Context, vm string, b merkle2019
 			// anchors from, with the key's validity window.
 			return nil, fmt.Errorf("%w: the issuer profile does not list the issuing address %s of %s in publicKey", merkle2019.ErrIssuerMismatch, addr, vm)
 		}
-		w = &pw
+		w = w.narrow(pw)
 	}
-	if w != nil {
-		key.Created, key.Revoked, key.Expires = w.created, w.revoked, w.expires
-	}
+	key.Created, key.Revoked, key.Expires = w.created, w.revoked, w.expires
 	return []merkle2019.IssuerKey{key}, nil
 }
 

@@ -501,12 +501,16 @@ func TestBlockcertsDIDIon(t *testing.T) {
 		microcred.WithBlockcerts(evidence(modified)))
 	assert.ErrorIs(t, err, did.ErrInvalidDocument)
 	modified = bytes.Replace(modified, []byte(`"controller": ""`), []byte(`"controller": "`+ion+`"`), 1)
-	for doc, ok := range map[string]bool{"cvj": true, "modified key": false} {
+	original := read("did-ion-EiA_Z6LQILbB2zj_eVrqfQ2xDm4HNqeJUw5Kj2Z7bFOOeQ.json")
+	// The same document with the key marked expired before the anchor
+	// (the verification method's own expires; the profile's entry has
+	// none): the narrower window applies.
+	expired := bytes.Replace(original, []byte(`"type": "EcdsaSecp256k1VerificationKey2019",`), []byte(`"type": "EcdsaSecp256k1VerificationKey2019", "expires": "2022-01-01T00:00:00Z",`), 1)
+	require.NotEqual(t, original, expired)
+	docs := map[string][]byte{"cvj": original, "modified key": modified, "key expired before the anchor": expired}
+	for doc, d := range docs {
+		ok := doc == "cvj"
 		t.Run(doc, func(t *testing.T) {
-			d := read("did-ion-EiA_Z6LQILbB2zj_eVrqfQ2xDm4HNqeJUw5Kj2Z7bFOOeQ.json")
-			if !ok {
-				d = modified
-			}
 			v := newVerifier(t, checkAt, microcred.WithBlockcerts(evidence(d)), microcred.WithStatusFetcher(status.StaticFetcher{
 				"https://www.blockcerts.org/samples/3.0/revocation-list-blockcerts.json": read("v3-revocation-list.json")}))
 			res, err := v.Verify(ctx, cert, policy)
