@@ -58,7 +58,7 @@ type bcBatch struct {
 	rootHash       []byte
 }
 
-func newBCBatch(t *testing.T) *bcBatch {
+func newBCBatch(t testing.TB) *bcBatch {
 	t.Helper()
 	bb := &bcBatch{key: secp256k1.PrivKeyFromBytes(bytes.Repeat([]byte{0x0a}, 32)), certs: map[string][]byte{}}
 	base := func(id string, extra map[string]any) []byte {
@@ -150,7 +150,7 @@ func newBCBatch(t *testing.T) *bcBatch {
 
 // verifier returns a verifier with the batch's evidence: its issuer
 // profile (from profile, or the default window) and transaction data.
-func (bb *bcBatch) verifier(t *testing.T, tx *merkle2019.TxData, profile []byte) *microcred.Verifier {
+func (bb *bcBatch) verifier(t testing.TB, tx *merkle2019.TxData, profile []byte) *microcred.Verifier {
 	t.Helper()
 	if profile == nil {
 		profile = bb.profile(bcKeyCreated, time.Time{}, time.Time{})
@@ -166,7 +166,7 @@ func (bb *bcBatch) verifier(t *testing.T, tx *merkle2019.TxData, profile []byte)
 		}))
 }
 
-func (bb *bcBatch) policy(t *testing.T, opts ...microcred.PolicyOption) microcred.Policy {
+func (bb *bcBatch) policy(t testing.TB, opts ...microcred.PolicyOption) microcred.Policy {
 	t.Helper()
 	p, err := microcred.NewPolicy(append([]microcred.PolicyOption{microcred.TrustIssuers(bcProfileURL), microcred.TrustStatusListIssuers(bb.listKey)}, opts...)...)
 	require.NoError(t, err)
@@ -660,5 +660,21 @@ func TestBlockcertsCVJFixtures(t *testing.T) {
 			assert.Equal(t, anchor.L1, res.Anchor.Level)
 			assert.Equal(t, microcred.Passed, outcomes(res)[microcred.CheckStatus])
 		})
+	}
+}
+
+// BenchmarkVerifier_VerifyBlockcerts: one Blockcerts certificate through
+// the whole pipeline (targetHash by RDFC, path, L2 with the input
+// signature, issuer profile, status list, validity), offline.
+func BenchmarkVerifier_VerifyBlockcerts(b *testing.B) {
+	bb := newBCBatch(b)
+	v := bb.verifier(b, nil, nil)
+	p := bb.policy(b)
+	cert := bb.certs["valid"]
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := v.Verify(context.Background(), cert, p); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
