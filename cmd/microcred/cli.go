@@ -109,8 +109,8 @@ microcred receipt --refresh --rpc URL [--wait N] RECEIPT.json...`,
 				return receiptCmd(ctx, args, stdout, stderr)
 			}},
 		{name: "blockcerts", summary: "issue Blockcerts v3 certificates with MerkleProof2019 proofs",
-			usage: `microcred blockcerts --key K.json --chain mocknet|bitcoin-testnet|bitcoin-mainnet|ethereum-sepolia|ethereum-mainnet
-               [--anchor-tx TXID [--root HEX]] [--created RFC3339] [--set-issuer] --out DIR IN.json...`,
+			usage: `microcred blockcerts --key K.json --chain mocknet|bitcoin-regtest|bitcoin-testnet|bitcoin-mainnet|ethereum-sepolia|ethereum-mainnet
+               [--anchor-tx TXID [--root HEX]] [--created RFC3339] [--issuer-profile URL [--key-created RFC3339]] [--set-issuer] --out DIR IN.json...`,
 			run: func(_ context.Context, args []string, stdout, stderr io.Writer) error {
 				return blockcertsCmd(args, stdout, stderr)
 			}},

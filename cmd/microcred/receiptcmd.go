@@ -403,6 +403,7 @@ type anchorReport struct {
 	required      bool
 	min           anchor.Level
 	ok            bool
+	blockcerts    bool // a MerkleProof2019 anchor, graded from --blockcerts-tx data
 }
 
 // evalReceipt verifies that the receipt at o.path holds the credential
@@ -498,7 +499,11 @@ func (a *anchorReport) warnings() []string {
 			"give --checkpoint %s:HASH of a later block you trust (from a node you run)", log2(a.work), workFloat(a.work), a.chain))
 	}
 	if errors.Is(a.reason, anchor.ErrSenderUnproven) && errors.Is(a.reason, btc.ErrAmountRequired) {
-		out = append(out, "hint: the receipt has no prevoutAmount, so its segwit sender cannot be proven; write it again with microcred receipt --prevout-amount SATS")
+		if a.blockcerts {
+			out = append(out, "hint: the --blockcerts-tx data has no prevoutAmount, so its segwit sender cannot be proven; add \"prevoutAmount\": SATS (the value of the output input 0 spends)")
+		} else {
+			out = append(out, "hint: the receipt has no prevoutAmount, so its segwit sender cannot be proven; write it again with microcred receipt --prevout-amount SATS")
+		}
 	}
 	return out
 }

@@ -25,20 +25,22 @@ func TestCheckRawTxMainnet(t *testing.T) {
 	const txid = "2378076e8e140012814e98a2b2cb1af07ec760b239c1d6d93ba54d658a010ecd"
 	root, _ := hex.DecodeString("b2ceea1d52627b6ed8d919ad1039eca32f6e099ef4a357cbb7f7361c471ea6c8")
 
-	pub, err := checkRawTx(raw, txid, root)
+	rc, err := checkRawTx(raw, txid, root, nil)
 	require.NoError(t, err)
-	require.NotNil(t, pub)
+	require.NoError(t, rc.unproven, "a legacy P2PKH input is checked without the prevout amount")
+	require.NotNil(t, rc.signer)
+	pub := rc.signer.PubKey
 	assert.True(t, bytes.HasPrefix(pub, []byte{0x02, 0x62, 0xab, 0xbb}), "sender key 0262abbb…")
 	addr, err := BitcoinAddress(pub, false)
 	require.NoError(t, err)
 	assert.Equal(t, "1AwdUWQzJgfDDjeKtpPzMfYMHejFBrxZfo", addr)
 
-	_, err = checkRawTx(raw, strings.Repeat("0", 64), root)
+	_, err = checkRawTx(raw, strings.Repeat("0", 64), root, nil)
 	assert.ErrorIs(t, err, ErrTxIDMismatch)
 	bad := bytes.Clone(root)
 	bad[0] ^= 1
-	_, err = checkRawTx(raw, txid, bad)
+	_, err = checkRawTx(raw, txid, bad, nil)
 	assert.ErrorIs(t, err, ErrOnChainRootMismatch)
-	_, err = checkRawTx(raw[:len(raw)-1], txid, root)
+	_, err = checkRawTx(raw[:len(raw)-1], txid, root, nil)
 	assert.Error(t, err)
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/onchaincert/microcred/anchor"
-	"github.com/onchaincert/microcred/proof/merkle2019"
+	"github.com/onchaincert/microcred/anchor/merkle2019"
 )
 
 var created = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
@@ -114,7 +114,8 @@ func TestCreateReproducesFixtures(t *testing.T) {
 // sender derived from the transaction is the issuer's key.
 func TestCreateVerifyL2(t *testing.T) {
 	ctx := context.Background()
-	pub := mustHex(t, readDerivedKeys(t)[profileKey1].CompressedPubkey)
+	key := testKey(0x0a)
+	pub := key.PubKey().SerializeCompressed()
 	base := unsigned(t, "v3/testnet-v3-did.json")
 	b, err := merkle2019.NewBatch(nil)
 	require.NoError(t, err)
@@ -131,7 +132,7 @@ func TestCreateVerifyL2(t *testing.T) {
 	}
 	root, err := b.Root()
 	require.NoError(t, err)
-	raw, txid := syntheticTx(t, pub, root)
+	raw, txid := syntheticTx(t, key, root)
 	bl := merkle2019.Blink{Chain: "btc", Network: "testnet", TxID: txid}
 	addr, err := merkle2019.IssuingAddress(pub, bl)
 	require.NoError(t, err)
@@ -162,7 +163,7 @@ func TestCreateVerifyL2(t *testing.T) {
 
 	// The issuer key given as an uncompressed point matches the
 	// compressed key in the transaction.
-	uncompressed := didKey(t, didIssuer) // the same key as profileKey1
+	uncompressed := key.PubKey().SerializeUncompressed()
 	o2 := opts
 	o2.IssuerKeys = []merkle2019.IssuerKey{{Address: addr, PublicKey: uncompressed}}
 	signed0, err := b.Attach(0, docs[0], po)
@@ -171,8 +172,7 @@ func TestCreateVerifyL2(t *testing.T) {
 	require.NoError(t, err)
 
 	// Another key's raw transaction: the sender is not the issuer.
-	other := mustHex(t, readDerivedKeys(t)["https://www.blockcerts.org/samples/3.0/issuer-blockcerts.json#key-1-btc"].CompressedPubkey)
-	raw2, txid2 := syntheticTx(t, other, root)
+	raw2, txid2 := syntheticTx(t, testKey(0x0b), root)
 	bl2 := merkle2019.Blink{Chain: "btc", Network: "testnet", TxID: txid2}
 	signed, err := b.Attach(0, docs[0], merkle2019.ProofOptions{Anchors: []merkle2019.Blink{bl2}, VerificationMethod: profileKey1, Created: created})
 	require.NoError(t, err)
@@ -181,7 +181,7 @@ func TestCreateVerifyL2(t *testing.T) {
 	assert.ErrorIs(t, err, merkle2019.ErrIssuerMismatch)
 
 	// A raw transaction that does not carry the root.
-	raw3, txid3 := syntheticTx(t, pub, make([]byte, 32))
+	raw3, txid3 := syntheticTx(t, key, make([]byte, 32))
 	bl3 := merkle2019.Blink{Chain: "btc", Network: "testnet", TxID: txid3}
 	signed, err = b.Attach(0, docs[0], merkle2019.ProofOptions{Anchors: []merkle2019.Blink{bl3}, VerificationMethod: profileKey1, Created: created})
 	require.NoError(t, err)

@@ -29,6 +29,10 @@ var (
 	ErrOnChainRootMismatch = errors.New("merkle2019: on-chain root does not match merkleRoot")
 	// ErrTxIDMismatch: the raw transaction's id is not the anchor's txid.
 	ErrTxIDMismatch = errors.New("merkle2019: transaction id does not match the anchor")
+	// ErrSenderSignature: the signature of the raw transaction's first
+	// input does not verify (for instance a public key swapped into the
+	// witness of a transaction someone else signed).
+	ErrSenderSignature = errors.New("merkle2019: the raw transaction's input signature does not verify")
 	// ErrIssuerMismatch: the transaction's sender is not an address of the
 	// issuer's keys, or the key was not valid at the transaction's time.
 	ErrIssuerMismatch = errors.New("merkle2019: issuing address does not match the issuer's key")

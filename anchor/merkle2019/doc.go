@@ -30,9 +30,16 @@
 //     key valid at the transaction time: Blockcerts parity.
 //   - L2: a raw Bitcoin transaction ([TxData.RawTx]) parses strictly
 //     (anchor/btc), has the anchor's txid and an output OP_RETURN PUSH32
-//     merkleRoot; the key that signed its first input (P2PKH or P2WPKH)
-//     must belong to the issuer. Raw Ethereum transactions are not parsed
-//     yet (no package anchor/eth): they leave the level at L1.
+//     merkleRoot, and the signature of its first input verifies
+//     (btc.VerifyInputSigner: P2PKH, P2WPKH, P2SH-P2WPKH; a segwit input
+//     needs [TxData.PrevoutAmount]) under a key of the issuer. A public
+//     key in a witness or scriptSig is never taken on trust: the witness
+//     is not covered by the txid, so anyone can swap a victim's key into
+//     their own transaction ([ErrSenderSignature]). An input whose
+//     signature cannot be checked leaves the sender unproven
+//     (anchor.ErrSenderUnproven): at most L1, from the caller's issuing
+//     address. Raw Ethereum transactions are not parsed: they leave the
+//     level at L1.
 //
 // L3 and L4 need block evidence a MerkleProof2019 proof does not carry;
 // use [anchor.Receipt] for them. Options.Require says which level is
@@ -68,14 +75,19 @@
 // (created, revoked, expires) at the transaction time. This package does
 // not resolve the verificationMethod (no network; did:ion needs a
 // resolver): the caller resolves it and passes the keys as
-// [Options.IssuerKeys] ([IssuingAddress], [BitcoinAddress] and
+// [Options.IssuerKeys], or resolves them per proof through
+// [Options.Keys] (a [KeySource]; package microcred's WithBlockcerts does
+// this from issuer profiles and DID documents given offline) ([IssuingAddress], [BitcoinAddress] and
 // [EthereumAddress] derive the address from a secp256k1 key as Blockcerts
 // does). Result.VerificationMethod says which key the proof claims. Not
 // checked here: the credential's status (revocation lists, status list
 // entries), expiry and validFrom, the issuer profile's assertionMethod
 // list, other proofs of the document (e.g. the EcdsaSecp256k1Signature2019
 // before a ChainedProof2021; they are only covered by the targetHash),
-// and Blockcerts v1's revokedAddresses.
+// and Blockcerts v1's revokedAddresses. Package microcred's Verifier
+// (WithBlockcerts) runs this package as the proof step and adds the rest:
+// the key's owner is the credential's issuer, the trust policy, status,
+// validity and the required anchor level.
 //
 // # Security considerations
 //

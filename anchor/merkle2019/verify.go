@@ -44,9 +44,15 @@ type TxData struct {
 	// validity window.
 	Time time.Time
 	// RawTx is the raw Bitcoin transaction, witness or not. With it
-	// verification reaches L2: its txid must be the anchor's and an
-	// output must be OP_RETURN PUSH32 merkleRoot.
+	// verification reaches L2: its txid must be the anchor's, an output
+	// must be OP_RETURN PUSH32 merkleRoot, and the signature of its first
+	// input must verify under an issuer key (btc.VerifyInputSigner).
 	RawTx []byte
+	// PrevoutAmount is the value in satoshis of the output the first
+	// input spends. A segwit input (P2WPKH, P2SH-P2WPKH) signs it (BIP
+	// 143), so without it the sender is unproven and verification stops
+	// at L1 (with IssuingAddress) or L0; a legacy P2PKH input needs none.
+	PrevoutAmount *int64
 }
 
 // TxSource looks up the transaction of an anchor. It returns (nil, nil)
@@ -66,6 +72,16 @@ func (s StaticTx) Transaction(_ context.Context, anchor Blink) (*TxData, error) 
 }
 
 var _ TxSource = StaticTx(nil)
+
+// KeySource resolves the issuer keys a proof's verificationMethod names
+// (an issuer profile's key, a DID document's verification method), for
+// a verifier that learns the key from the credential rather than in
+// advance. It is called only when there is a sender to match, with the
+// proof's verificationMethod and the anchor checked; an error fails the
+// issuer step.
+type KeySource interface {
+	IssuerKeys(ctx context.Context, verificationMethod string, anchor Blink) ([]IssuerKey, error)
+}
 
 // IssuerKey is one of the issuer's anchoring keys, as the verifier
 // resolved it from the issuer profile or DID document the proof's
@@ -99,6 +115,10 @@ type Options struct {
 	// must be one of them. Required when Require is L1 or more, unless
 	// IssuerUnsafe is set.
 	IssuerKeys []IssuerKey
+	// Keys resolves the issuer keys from the proof's verificationMethod
+	// instead of a fixed IssuerKeys list. Conflicts with IssuerKeys and
+	// IssuerUnsafe.
+	Keys KeySource
 	// IssuerUnsafe skips the issuing-address check: any sender is
 	// accepted. Conflicts with IssuerKeys.
 	IssuerUnsafe bool
@@ -134,7 +154,10 @@ func NewVerifier(opts Options) (*Verifier, error) {
 	if opts.IssuerUnsafe && len(opts.IssuerKeys) > 0 {
 		return nil, errors.New("merkle2019: Options.IssuerKeys and IssuerUnsafe conflict")
 	}
-	if opts.Require >= anchor.L1 && len(opts.IssuerKeys) == 0 && !opts.IssuerUnsafe {
+	if opts.Keys != nil && (opts.IssuerUnsafe || len(opts.IssuerKeys) > 0) {
+		return nil, errors.New("merkle2019: Options.Keys conflicts with IssuerKeys and IssuerUnsafe")
+	}
+	if opts.Require >= anchor.L1 && len(opts.IssuerKeys) == 0 && opts.Keys == nil && !opts.IssuerUnsafe {
 		return nil, fmt.Errorf("%w: set Options.IssuerKeys (or IssuerUnsafe)", ErrNoIssuerKeys)
 	}
 	for i, k := range opts.IssuerKeys {
@@ -179,9 +202,13 @@ type Result struct {
 	// IssuingAddress and TxTime come from the caller's TxData.
 	IssuingAddress string
 	TxTime         time.Time
-	// SenderPublicKey is the key that signed the raw transaction's first
-	// input (P2PKH or P2WPKH), when a raw transaction was checked.
+	// SenderPublicKey is the key whose signature on the raw
+	// transaction's first input verified (P2PKH, P2WPKH or P2SH-P2WPKH),
+	// when a raw transaction was checked and the sender proven.
 	SenderPublicKey []byte
+	// IssuerKey is the issuer key the sender matched (nil below L1 or
+	// with IssuerUnsafe).
+	IssuerKey *IssuerKey
 }
 
 // Verify is NewVerifier(opts) then [Verifier.Verify].
@@ -312,31 +339,56 @@ func (v *Verifier) checkAnchor(ctx context.Context, res *Result) (Step, error) {
 		}
 	}
 
-	// L2: the raw transaction itself commits the root. Only Bitcoin
-	// transactions are parsed; package eth does not exist yet.
+	// L2: the raw transaction itself commits the root, and the signature
+	// of its first input proves who sent it. Only Bitcoin transactions
+	// are parsed here.
 	var sender []byte
-	rawChecked := false
+	rawChecked, rawRoot := false, false
 	if len(tx.RawTx) > 0 {
 		if b.Chain != "btc" {
 			res.Reason = fmt.Errorf("%w: raw %s transactions", anchor.ErrUnsupportedChain, b.Chain)
 		} else {
-			if sender, err = checkRawTx(tx.RawTx, b.TxID, pv.MerkleRoot); err != nil {
+			rc, err := checkRawTx(tx.RawTx, b.TxID, pv.MerkleRoot, tx.PrevoutAmount)
+			if err != nil {
 				return StepAnchor, err
 			}
-			res.SenderPublicKey, rawChecked = sender, true
+			rawRoot = true
+			if rc.unproven != nil {
+				// The root is on chain, but nothing proves who sent it:
+				// at most L1, from the caller's issuing address.
+				res.Reason = rc.unproven
+			} else {
+				sender, rawChecked = rc.signer.PubKey, true
+				res.SenderPublicKey = sender
+			}
 		}
 	}
-	if tx.RemoteHash == "" && !rawChecked {
+	if tx.RemoteHash == "" && !rawRoot {
 		// Nothing checked the root against the transaction.
+		return "", nil
+	}
+	if sender == nil && tx.IssuingAddress == "" {
+		if res.Reason == nil {
+			res.Reason = fmt.Errorf("%w: the transaction data names no issuing address", anchor.ErrNoEvidence)
+		}
 		return "", nil
 	}
 
 	// compareIssuingAddress / ensureValidIssuingKey: the sender is one of
 	// the issuer's keys, valid at the transaction time.
 	if !v.opts.IssuerUnsafe {
-		if err := v.checkIssuer(tx, sender); err != nil {
+		keys := v.opts.IssuerKeys
+		if v.opts.Keys != nil {
+			var err error
+			if keys, err = v.opts.Keys.IssuerKeys(ctx, res.VerificationMethod, b); err != nil {
+				return StepIssuer, err
+			}
+		}
+		key, err := checkIssuer(keys, tx, sender)
+		if err != nil {
 			return StepIssuer, err
 		}
+		res.IssuerKey = key
 	}
 	res.Level = anchor.L1
 	if rawChecked {
@@ -351,67 +403,66 @@ func (v *Verifier) checkAnchor(ctx context.Context, res *Result) (Step, error) {
 }
 
 // checkRawTx parses a raw Bitcoin transaction, checks its txid (display
-// order) and that an output is OP_RETURN PUSH32 root, and returns the
-// public key that signed its first input, if it is P2PKH or P2WPKH.
-func checkRawTx(raw []byte, txid string, root []byte) ([]byte, error) {
+// order) and that an output is OP_RETURN PUSH32 root, and checks the
+// signature of its first input (btc.VerifyInputSigner). A public key
+// read from a scriptSig or witness proves nothing by itself: a witness
+// can be swapped without changing the txid. An input whose signature
+// cannot be checked (an unsupported script, or a segwit input without
+// the prevout amount) returns a nil signer and the reason, wrapping
+// anchor.ErrSenderUnproven; a signature that fails is an error.
+func checkRawTx(raw []byte, txid string, root []byte, prevoutAmount *int64) (rawCheck, error) {
 	if len(raw) > anchor.MaxRawTxBytes {
-		return nil, fmt.Errorf("raw transaction of %d bytes exceeds %d", len(raw), anchor.MaxRawTxBytes)
+		return rawCheck{}, fmt.Errorf("raw transaction of %d bytes exceeds %d", len(raw), anchor.MaxRawTxBytes)
 	}
 	tx, err := btc.ParseTx(raw)
 	if err != nil {
-		return nil, fmt.Errorf("parsing raw transaction: %w", err)
+		return rawCheck{}, fmt.Errorf("parsing raw transaction: %w", err)
 	}
 	if got := tx.TxID().String(); got != txid {
-		return nil, fmt.Errorf("%w: raw transaction has txid %s, anchor claims %s", ErrTxIDMismatch, got, txid)
+		return rawCheck{}, fmt.Errorf("%w: raw transaction has txid %s, anchor claims %s", ErrTxIDMismatch, got, txid)
 	}
 	if _, ok := tx.FindRoot(root); !ok {
-		return nil, &HashMismatchError{Kind: ErrOnChainRootMismatch, Expected: hex.EncodeToString(root),
+		return rawCheck{}, &HashMismatchError{Kind: ErrOnChainRootMismatch, Expected: hex.EncodeToString(root),
 			Computed: "no OP_RETURN output carrying it"}
 	}
-	var pub []byte
-	if len(tx.Inputs) > 0 {
-		pub = inputPublicKey(&tx.Inputs[0])
+	amount := btc.UnknownAmount
+	if prevoutAmount != nil {
+		if *prevoutAmount < 0 || *prevoutAmount > btc.MaxMoney {
+			return rawCheck{}, fmt.Errorf("prevoutAmount %d outside [0, MaxMoney]", *prevoutAmount)
+		}
+		amount = *prevoutAmount
 	}
-	return pub, nil
+	signer, err := btc.VerifyInputSigner(tx, 0, amount)
+	switch {
+	case errors.Is(err, btc.ErrAmountRequired):
+		return rawCheck{unproven: fmt.Errorf("%w: %w (the transaction data has no prevoutAmount)", anchor.ErrSenderUnproven, err)}, nil
+	case errors.Is(err, btc.ErrUnsupportedInput):
+		return rawCheck{unproven: fmt.Errorf("%w: %w", anchor.ErrSenderUnproven, err)}, nil
+	case err != nil:
+		return rawCheck{}, fmt.Errorf("%w: sender: %w", ErrSenderSignature, err)
+	}
+	return rawCheck{signer: signer}, nil
 }
 
-// inputPublicKey returns the public key of a P2PKH (last scriptSig push)
-// or P2WPKH (second witness item) input, or nil.
-func inputPublicKey(in *btc.TxIn) []byte {
-	if len(in.Witness) == 2 && isPublicKey(in.Witness[1]) && len(in.ScriptSig) == 0 {
-		return bytes.Clone(in.Witness[1])
-	}
-	var last []byte
-	s := in.ScriptSig
-	for len(s) > 0 {
-		op := s[0]
-		if op == 0 || op > 0x4b { // only direct pushes appear in P2PKH scriptSigs
-			return nil
-		}
-		if int(op) > len(s)-1 {
-			return nil
-		}
-		last, s = s[1:1+int(op)], s[1+int(op):]
-	}
-	if isPublicKey(last) {
-		return bytes.Clone(last)
-	}
-	return nil
-}
-
-func isPublicKey(b []byte) bool {
-	return len(b) == 33 && (b[0] == 2 || b[0] == 3) || len(b) == 65 && b[0] == 4
+// rawCheck is what checkRawTx established beyond the root: the proven
+// signer, or why the sender is unproven.
+type rawCheck struct {
+	signer   *btc.InputSigner
+	unproven error
 }
 
 // checkIssuer matches the sender (the caller's IssuingAddress, and the raw
 // transaction's key if any) against the issuer's keys.
-func (v *Verifier) checkIssuer(tx *TxData, sender []byte) error {
+func checkIssuer(keys []IssuerKey, tx *TxData, sender []byte) (*IssuerKey, error) {
 	if tx.IssuingAddress == "" && sender == nil {
-		return fmt.Errorf("%w: the transaction data names no issuing address", ErrIssuerMismatch)
+		return nil, fmt.Errorf("%w: the transaction data names no issuing address", ErrIssuerMismatch)
 	}
 	var key *IssuerKey
-	for i := range v.opts.IssuerKeys {
-		k := &v.opts.IssuerKeys[i]
+	for i := range keys {
+		k := &keys[i]
+		if k.Address == "" {
+			continue
+		}
 		if tx.IssuingAddress != "" && !strings.EqualFold(k.Address, tx.IssuingAddress) {
 			continue
 		}
@@ -422,22 +473,23 @@ func (v *Verifier) checkIssuer(tx *TxData, sender []byte) error {
 		break
 	}
 	if key == nil {
-		return fmt.Errorf("%w: sender %s is not an issuer key", ErrIssuerMismatch, senderString(tx, sender))
+		return nil, fmt.Errorf("%w: sender %s is not an issuer key", ErrIssuerMismatch, senderString(tx, sender))
 	}
 	if !key.Created.IsZero() || !key.Revoked.IsZero() || !key.Expires.IsZero() {
 		t := tx.Time
 		switch {
 		case t.IsZero():
-			return fmt.Errorf("%w: key %s has a validity window but the transaction time is unknown", ErrIssuerMismatch, key.Address)
+			return nil, fmt.Errorf("%w: key %s has a validity window but the transaction time is unknown", ErrIssuerMismatch, key.Address)
 		case !key.Created.IsZero() && !t.After(key.Created):
-			return fmt.Errorf("%w: transaction at %s precedes key %s (created %s)", ErrIssuerMismatch, t.Format(time.RFC3339), key.Address, key.Created.Format(time.RFC3339))
+			return nil, fmt.Errorf("%w: transaction at %s is not after the creation of key %s (%s)", ErrIssuerMismatch, t.Format(time.RFC3339), key.Address, key.Created.Format(time.RFC3339))
 		case !key.Revoked.IsZero() && !t.Before(key.Revoked):
-			return fmt.Errorf("%w: key %s was revoked at %s", ErrIssuerMismatch, key.Address, key.Revoked.Format(time.RFC3339))
+			return nil, fmt.Errorf("%w: key %s was revoked at %s", ErrIssuerMismatch, key.Address, key.Revoked.Format(time.RFC3339))
 		case !key.Expires.IsZero() && !t.Before(key.Expires):
-			return fmt.Errorf("%w: key %s expired at %s", ErrIssuerMismatch, key.Address, key.Expires.Format(time.RFC3339))
+			return nil, fmt.Errorf("%w: key %s expired at %s", ErrIssuerMismatch, key.Address, key.Expires.Format(time.RFC3339))
 		}
 	}
-	return nil
+	k := *key
+	return &k, nil
 }
 
 // senderMatches reports whether the raw transaction's signing key belongs
@@ -534,6 +586,23 @@ func findProof(doc map[string]any) (*proofRef, int, error) {
 		index = 0
 	}
 	return ref, index, nil
+}
+
+// HasProof reports whether the decoded document doc has a
+// MerkleProof2019 proof in any of its three forms (it does not check the
+// proof). Callers use it to route a credential to [Verifier.Verify].
+func HasProof(doc map[string]any) bool {
+	switch t := doc["proof"].(type) {
+	case map[string]any:
+		return isMerkleProof(t)
+	case []any:
+		for _, e := range t {
+			if pm, ok := e.(map[string]any); ok && isMerkleProof(pm) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func isMerkleProof(p map[string]any) bool {

@@ -1,6 +1,7 @@
 package merkle2019_test
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
@@ -11,9 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
 	"github.com/stretchr/testify/require"
 
-	"github.com/onchaincert/microcred/proof/merkle2019"
+	"github.com/onchaincert/microcred/anchor/btc"
+	"github.com/onchaincert/microcred/anchor/merkle2019"
 )
 
 func readFile(t testing.TB, name string) []byte {
@@ -116,37 +120,59 @@ func readDerivedKeys(t testing.TB) map[string]derivedKey {
 }
 
 // syntheticTx builds a legacy Bitcoin transaction spending one P2PKH
-// input signed (in form only: the signature bytes are filler, nothing
-// here checks scripts) by pubkey, with a change output and the anchor
-// OP_RETURN PUSH32 root last, as cert-issuer lays it out. It returns the
-// raw bytes and the txid in display order.
-func syntheticTx(t testing.TB, pubkey, root []byte) ([]byte, string) {
+// input, really signed by key (SIGHASH_ALL over the legacy digest), with
+// a change output and the anchor OP_RETURN PUSH32 root last, as
+// cert-issuer lays it out. The output spent is made up: nothing here
+// needs it to exist. It returns the raw bytes and the txid in display
+// order.
+func syntheticTx(t testing.TB, key *secp256k1.PrivateKey, root []byte) ([]byte, string) {
 	require.Len(t, root, 32)
-	var b []byte
-	b = binary.LittleEndian.AppendUint32(b, 1) // version
-	b = append(b, 1)                           // one input
-	prev := sha256.Sum256([]byte("previous transaction"))
-	b = append(b, prev[:]...)
-	b = binary.LittleEndian.AppendUint32(b, 0)
-	sig := append(make([]byte, 70), 0x01) // DER-sized filler + SIGHASH_ALL
-	script := append(append([]byte{byte(len(sig))}, sig...), byte(len(pubkey)))
-	script = append(script, pubkey...)
-	b = append(b, byte(len(script)))
-	b = append(b, script...)
-	b = binary.LittleEndian.AppendUint32(b, 0xffffffff)
-	b = append(b, 2) // two outputs
-	b = binary.LittleEndian.AppendUint64(b, 50_000)
-	p2pkh := append(append([]byte{0x76, 0xa9, 0x14}, make([]byte, 20)...), 0x88, 0xac)
-	b = append(b, byte(len(p2pkh)))
-	b = append(b, p2pkh...)
-	b = binary.LittleEndian.AppendUint64(b, 0)
-	b = append(b, 34, 0x6a, 0x20)
-	b = append(b, root...)
-	b = binary.LittleEndian.AppendUint32(b, 0) // lock time
-	h1 := sha256.Sum256(b)
-	h2 := sha256.Sum256(h1[:])
-	for i, j := 0, 31; i < j; i, j = i+1, j-1 {
-		h2[i], h2[j] = h2[j], h2[i]
+	pubkey := key.PubKey().SerializeCompressed()
+	build := func(scriptSig []byte) []byte {
+		var b []byte
+		b = binary.LittleEndian.AppendUint32(b, 1) // version
+		b = append(b, 1)                           // one input
+		prev := sha256.Sum256([]byte("previous transaction"))
+		b = append(b, prev[:]...)
+		b = binary.LittleEndian.AppendUint32(b, 0)
+		b = append(b, byte(len(scriptSig)))
+		b = append(b, scriptSig...)
+		b = binary.LittleEndian.AppendUint32(b, 0xffffffff)
+		b = append(b, 2) // two outputs
+		b = binary.LittleEndian.AppendUint64(b, 50_000)
+		p2pkh := append(append([]byte{0x76, 0xa9, 0x14}, make([]byte, 20)...), 0x88, 0xac)
+		b = append(b, byte(len(p2pkh)))
+		b = append(b, p2pkh...)
+		b = binary.LittleEndian.AppendUint64(b, 0)
+		b = append(b, 34, 0x6a, 0x20)
+		b = append(b, root...)
+		return binary.LittleEndian.AppendUint32(b, 0) // lock time
 	}
-	return b, hex.EncodeToString(h2[:])
+	unsigned, err := btc.ParseTx(build(nil))
+	require.NoError(t, err)
+	digest, err := btc.LegacySigHash(unsigned, 0, btc.P2WPKHScriptCode(btc.Hash160(pubkey)), btc.SigHashAll)
+	require.NoError(t, err)
+	sig := append(ecdsa.Sign(key, digest[:]).Serialize(), byte(btc.SigHashAll))
+	script := append(append([]byte{byte(len(sig))}, sig...), byte(len(pubkey)))
+	tx, err := btc.ParseTx(build(append(script, pubkey...)))
+	require.NoError(t, err)
+	return tx.Bytes(), tx.TxID().String()
+}
+
+// segwitTx builds a real P2WPKH anchor transaction (btc.BuildAnchorTx)
+// spending a made-up output of amount satoshis that pays to key.
+func segwitTx(t testing.TB, key *secp256k1.PrivateKey, root []byte, amount int64) ([]byte, string) {
+	change, err := btc.AddressFromPubKey(btc.Testnet, key.PubKey().SerializeCompressed())
+	require.NoError(t, err)
+	tx, err := btc.BuildAnchorTx(btc.AnchorParams{
+		Network: btc.Testnet, Key: key, Root: root, Change: change, FeeRate: 1000,
+		Inputs: []btc.UTXO{{TxID: btc.DoubleSHA256([]byte("funding")), Vout: 1, Amount: amount}},
+	})
+	require.NoError(t, err)
+	return tx.Bytes(), tx.TxID().String()
+}
+
+// testKey returns a fixed secp256k1 key: 32 bytes of b.
+func testKey(b byte) *secp256k1.PrivateKey {
+	return secp256k1.PrivKeyFromBytes(bytes.Repeat([]byte{b}, 32))
 }
