@@ -24,7 +24,7 @@ var cvjDir = filepath.Join("..", "..", "testdata", "blockcerts")
 // cvjRow is one line of EXPECT.tsv.
 type cvjRow struct {
 	id, file, version, verdict, cvjCheck, step, tx string
-	profiles                                     []string
+	profiles                                       []string
 }
 
 func readExpect(t testing.TB) []cvjRow {
