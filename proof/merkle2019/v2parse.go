@@ -120,24 +120,22 @@ func v2Hash(v any, field string) ([]byte, error) {
 	return b, nil
 }
 
-// IRIs of the terms read from a v2 certificate's graph (Open Badges 2.0
-// context).
+// IRIs of the terms read from a v2 certificate's graph, as the Open
+// Badges 2.0 context maps them (expires is sec:expiration there).
 const (
-	obi     = "https://w3id.org/openbadges#"
-	rdfType = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-	xsdBool = "http://www.w3.org/2001/XMLSchema#boolean"
+	obi           = "https://w3id.org/openbadges#"
+	rdfType       = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+	xsdBool       = "http://www.w3.org/2001/XMLSchema#boolean"
+	secExpiration = "https://w3id.org/security#expiration"
 )
 
 // v2Graph indexes the default-graph quads by subject and predicate.
 type v2Graph map[rdfc.Term]map[string][]rdfc.Term
 
-// values returns the objects of (s, pred); more than max, or fewer than
-// min, is an error naming the term.
+// values returns the objects of (s, pred), pred a full IRI; more than
+// max, or fewer than min, is an error naming the term.
 func (g v2Graph) values(s rdfc.Term, pred, name string, min, max int) ([]rdfc.Term, error) {
-	vs := g[s][obi+pred]
-	if pred == "type" {
-		vs = g[s][rdfType]
-	}
+	vs := g[s][pred]
 	if len(vs) < min || len(vs) > max {
 		return nil, fmt.Errorf("%w: the signed graph has %d values of %s, want %d to %d", ErrMalformedV2Signature, len(vs), name, min, max)
 	}
@@ -207,20 +205,20 @@ func (p *V2Proof) readGraph(nq []byte) error {
 	}
 	a := assertions[0]
 	p.ID = termString(a)
-	t, err := g.one(a, "issueDate", "issuedOn", true, rdfc.Literal)
+	t, err := g.one(a, obi+"issueDate", "issuedOn", true, rdfc.Literal)
 	if err != nil {
 		return err
 	}
 	p.IssuedOn = t.Value
-	if t, err = g.one(a, "expires", "expires", false, rdfc.Literal); err != nil {
+	if t, err = g.one(a, secExpiration, "expires", false, rdfc.Literal); err != nil {
 		return err
 	}
 	p.Expires = t.Value
-	badge, err := g.one(a, "badge", "badge", true, rdfc.BlankNode)
+	badge, err := g.one(a, obi+"badge", "badge", true, rdfc.BlankNode)
 	if err != nil {
 		return err
 	}
-	issuer, err := g.one(badge, "issuer", "badge.issuer", true, rdfc.BlankNode)
+	issuer, err := g.one(badge, obi+"issuer", "badge.issuer", true, rdfc.BlankNode)
 	if err != nil {
 		return err
 	}
@@ -228,27 +226,27 @@ func (p *V2Proof) readGraph(nq []byte) error {
 		return fmt.Errorf("%w: badge.issuer has no id (the issuer profile URL)", ErrMalformedV2Signature)
 	}
 	p.IssuerProfile = issuer.Value
-	if t, err = g.one(issuer, "revocationList", "badge.issuer.revocationList", false, rdfc.IRI); err != nil {
+	if t, err = g.one(issuer, obi+"revocationList", "badge.issuer.revocationList", false, rdfc.IRI); err != nil {
 		return err
 	}
 	p.Revocation = t.Value
-	r, err := g.one(a, "recipient", "recipient", true, rdfc.BlankNode)
+	r, err := g.one(a, obi+"recipient", "recipient", true, rdfc.BlankNode)
 	if err != nil {
 		return err
 	}
-	if t, err = g.one(r, "identityHash", "recipient.identity", true, rdfc.Literal); err != nil {
+	if t, err = g.one(r, obi+"identityHash", "recipient.identity", true, rdfc.Literal); err != nil {
 		return err
 	}
 	p.Recipient.Identity = t.Value
-	if t, err = g.one(r, "type", "recipient.type", false, rdfc.IRI); err != nil {
+	if t, err = g.one(r, rdfType, "recipient.type", false, rdfc.IRI); err != nil {
 		return err
 	}
 	p.Recipient.Type = t.Value
-	if t, err = g.one(r, "salt", "recipient.salt", false, rdfc.Literal); err != nil {
+	if t, err = g.one(r, obi+"salt", "recipient.salt", false, rdfc.Literal); err != nil {
 		return err
 	}
 	p.Recipient.Salt = t.Value
-	if t, err = g.one(r, "hashed", "recipient.hashed", false, rdfc.Literal); err != nil {
+	if t, err = g.one(r, obi+"hashed", "recipient.hashed", false, rdfc.Literal); err != nil {
 		return err
 	}
 	switch {
