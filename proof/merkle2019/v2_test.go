@@ -433,3 +433,36 @@ func FuzzParseV2IssuerKeys(f *testing.F) {
 		}
 	})
 }
+
+// TestLoaderV2Contexts: LoaderV2 serves the Open Badges 2.0 context as
+// Blockcerts hashes with it (targetFramework is schema:targetFramework,
+// not 1EdTech's schema:educationalFramework) under both URLs, and the v2
+// and 2.0-alpha contexts under their aliases; a targetHash over an
+// alignment covers schema:targetFramework.
+func TestLoaderV2Contexts(t *testing.T) {
+	l, err := merkle2019.LoaderV2()
+	require.NoError(t, err)
+	for _, u := range []string{merkle2019.ContextOpenBadgesV2, "https://openbadgespec.org/v2/context.json"} {
+		b, err := l.Document(u)
+		require.NoError(t, err, u)
+		var c struct {
+			Context map[string]any `json:"@context"`
+		}
+		require.NoError(t, json.Unmarshal(b, &c), u)
+		require.Equal(t, "schema:targetFramework", c.Context["targetFramework"].(map[string]any)["@id"], u)
+	}
+	for _, u := range []string{merkle2019.ContextV2, "https://w3id.org/blockcerts/schema/2.0/context.json", "https://www.blockcerts.org/schema/2.0/context.json",
+		merkle2019.ContextV2Alpha, "https://www.blockcerts.org/schema/2.0-alpha/context.json"} {
+		require.True(t, l.Has(u), u)
+	}
+
+	h, err := merkle2019.NewHasher(l)
+	require.NoError(t, err)
+	m := editMap(t, readCVJ(t, "certs/v2/testnet-valid-2.0.json"), func(m map[string]any) {
+		delete(m, "signature")
+		m["badge"].(map[string]any)["alignment"] = []any{map[string]any{"targetName": "x", "targetUrl": "https://example.org/a", "targetFramework": "F"}}
+	})
+	_, nq, err := h.TargetHash(m, -1)
+	require.NoError(t, err)
+	require.Contains(t, string(nq), `<http://schema.org/targetFramework> "F"`)
+}
