@@ -262,7 +262,7 @@ func TestCertVerifierJSFixtures(t *testing.T) {
 	require.Positive(t, rejected)
 }
 
-// TestCertVerifierJSOversize: the one cert-verifier-js certificate over
+// TestCertVerifierJSV2Oversize: the one cert-verifier-js certificate over
 // the 1 MiB input limit is refused at parse, naming the limit (it is not
 // copied; README.md says why). A certificate of that size is built here.
 func TestCertVerifierJSV2Oversize(t *testing.T) {

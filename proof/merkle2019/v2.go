@@ -244,8 +244,9 @@ func VerifyV2Path(doc []byte) (*V2Proof, error) {
 
 // V2Result is the outcome of [Verifier.VerifyV2]: the Result (Level,
 // Reason, Anchor, IssuingAddress, TxTime, ...; its ProofValue holds the
-// receipt's hashes, path and first anchor) and the certificate's V2Proof
-// (nil when the receipt did not parse).
+// receipt's hashes, path and first anchor) and the certificate's V2Proof,
+// which is nil unless the targetHash, on-chain root and path checks
+// passed (a later issuer or level failure keeps it).
 type V2Result struct {
 	Result
 	V2 *V2Proof
