@@ -239,11 +239,26 @@ func FuzzRoutes(f *testing.F) {
 			f.Add(uint8(r), seed)
 		}
 	}
-	s := newService(f, serviceOptions{})
+	for _, seed := range []string{`{"credential_configuration_id": "plain_ldp_vc", "proofs": {"jwt": ["e30.e30.AA"]}}`,
+		`{"format": "ldp_vc", "proof": {"proof_type": "jwt", "jwt": "eyJhbGciOiJFZERTQSJ9.e30."}}`,
+		"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code&pre-authorized_code=x&tx_code=1", "a=%zz"} {
+		for r := 5; r < 9; r++ {
+			f.Add(uint8(r), seed)
+		}
+	}
+	s := newService(f, serviceOptions{oid4vci: &vcapi.OID4VCI{}})
 	f.Fuzz(func(t *testing.T, route uint8, body string) {
-		paths := []string{"/issuers/plain/credentials/issue", "/issuers/school/credentials/status", "/credentials/verify", "/presentations/verify", "/credentials/derive"}
-		req := httptest.NewRequest(http.MethodPost, paths[int(route)%len(paths)], strings.NewReader(body))
+		paths := []string{"/issuers/plain/credentials/issue", "/issuers/school/credentials/status", "/credentials/verify", "/presentations/verify", "/credentials/derive",
+			"/issuers/plain/offers", "/oid4vci/token", "/oid4vci/credential", "/oid4vci/nonce"}
+		path := paths[int(route)%len(paths)]
+		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
+		switch path {
+		case "/oid4vci/token":
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		case "/oid4vci/credential":
+			req.Header.Set("Authorization", "Bearer "+body)
+		}
 		w := httptest.NewRecorder()
 		s.h.ServeHTTP(w, req)
 		if w.Code >= 500 && w.Code != http.StatusServiceUnavailable {

@@ -49,6 +49,9 @@ type Config struct {
 	Limits Limits
 	// Clock is the time used for issuing and verifying; nil is time.Now.
 	Clock func() time.Time
+	// OID4VCI, if set, serves OpenID for Verifiable Credential Issuance
+	// 1.0 (pre-authorized code flow) for every issuer; it needs Store.
+	OID4VCI *OID4VCI
 }
 
 // Issuer is one issuing identity of the service.
@@ -118,6 +121,7 @@ type Handler struct {
 	mux      *http.ServeMux
 	sd       *ecdsasd2023.Suite // the holder's derivations
 	metrics  metrics
+	oid      *oidState
 	closeMu  sync.Mutex
 	closed   bool
 }
@@ -176,6 +180,10 @@ func New(ctx context.Context, cfg Config) (*Handler, error) {
 		}
 	}
 	sort.Strings(h.names)
+	if err := h.setupOID4VCI(); err != nil {
+		h.Close(ctx)
+		return nil, err
+	}
 	h.routes()
 	return h, nil
 }
@@ -223,6 +231,7 @@ func (h *Handler) routes() {
 	for path := range h.paths {
 		m.HandleFunc("GET "+path, h.serveList)
 	}
+	h.oidRoutes(m)
 	h.mux = m
 }
 

@@ -44,6 +44,8 @@ type serviceOptions struct {
 	policy []microcred.PolicyOption
 	clock  func() time.Time
 	limits vcapi.Limits
+	// oid4vci serves OpenID4VCI at the test server's address.
+	oid4vci *vcapi.OID4VCI
 }
 
 func newService(t testing.TB, o serviceOptions) *service {
@@ -75,6 +77,9 @@ func newService(t testing.TB, o serviceOptions) *service {
 	s := &service{st: st, key: key, p256: p256, other: other}
 	srv := httptest.NewUnstartedServer(nil)
 	s.list = "http://" + srv.Listener.Addr().String() + "/status/school/1"
+	if o.oid4vci != nil {
+		o.oid4vci.Issuer = "http://" + srv.Listener.Addr().String()
+	}
 	h, err := vcapi.New(ctx, vcapi.Config{
 		Issuers: []vcapi.Issuer{
 			{Name: "plain", Signer: key, Suite: rdfc},
@@ -83,11 +88,12 @@ func newService(t testing.TB, o serviceOptions) *service {
 			{Name: "other", Signer: other, Suite: rdfc},
 		},
 		Store:   st,
-		Trusted: microcred.Trusted{Resolver: methods, Suites: []proof.Suite{rdfc, sd, eddsa2022.NewJCS()}},
+		Trusted: microcred.Trusted{Resolver: methods, Suites: []proof.Suite{rdfc, sd, eddsa2022.NewJCS()}, AcceptJWT: true},
 		Policy:  policy,
 		Auth:    o.auth,
 		Clock:   o.clock,
 		Limits:  o.limits,
+		OID4VCI: o.oid4vci,
 	})
 	require.NoError(t, err)
 	s.h = h
