@@ -246,10 +246,14 @@ func FuzzRoutes(f *testing.F) {
 			f.Add(uint8(r), seed)
 		}
 	}
-	s := newService(f, serviceOptions{oid4vci: &vcapi.OID4VCI{}})
+	f.Add(uint8(9), `{"verifiablePresentation": {"@context": ["https://www.w3.org/2018/credentials/v1"], "type": ["VerifiablePresentation"], "proof": {"type": "Ed25519Signature2020"}}}`)
+	f.Add(uint8(10), `{"credential": {"credentialSubject": {}}}`)
+	s := newService(f, serviceOptions{oid4vci: &vcapi.OID4VCI{}, exchanges: &vcapi.Exchanges{MaxPosts: 1 << 30, TTL: 24 * time.Hour}})
+	ex, err := s.h.CreateExchange(context.Background(), vcapi.ExchangeRequest{Issuer: "plain", Credential: []byte(badge(s.key.DID().String()))})
+	require.NoError(f, err)
 	f.Fuzz(func(t *testing.T, route uint8, body string) {
 		paths := []string{"/issuers/plain/credentials/issue", "/issuers/school/credentials/status", "/credentials/verify", "/presentations/verify", "/credentials/derive",
-			"/issuers/plain/offers", "/oid4vci/token", "/oid4vci/credential", "/oid4vci/nonce"}
+			"/issuers/plain/offers", "/oid4vci/token", "/oid4vci/credential", "/oid4vci/nonce", "/exchanges/" + ex.ID, "/issuers/plain/exchanges"}
 		path := paths[int(route)%len(paths)]
 		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")

@@ -52,6 +52,9 @@ type Config struct {
 	// OID4VCI, if set, serves OpenID for Verifiable Credential Issuance
 	// 1.0 (pre-authorized code flow) for every issuer; it needs Store.
 	OID4VCI *OID4VCI
+	// Exchanges, if set, serves VC-API exchanges (DID authentication,
+	// then the credential) for every issuer; it needs Store.
+	Exchanges *Exchanges
 }
 
 // Issuer is one issuing identity of the service.
@@ -122,6 +125,7 @@ type Handler struct {
 	sd       *ecdsasd2023.Suite // the holder's derivations
 	metrics  metrics
 	oid      *oidState
+	ex       *exState
 	closeMu  sync.Mutex
 	closed   bool
 }
@@ -184,6 +188,10 @@ func New(ctx context.Context, cfg Config) (*Handler, error) {
 		h.Close(ctx)
 		return nil, err
 	}
+	if err := h.setupExchanges(); err != nil {
+		h.Close(ctx)
+		return nil, err
+	}
 	h.routes()
 	return h, nil
 }
@@ -232,6 +240,7 @@ func (h *Handler) routes() {
 		m.HandleFunc("GET "+path, h.serveList)
 	}
 	h.oidRoutes(m)
+	h.exchangeRoutes(m)
 	h.mux = m
 }
 
