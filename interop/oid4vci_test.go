@@ -32,7 +32,7 @@ func startOID4VCI(t *testing.T, e *env) (base string, dids map[string]string) {
 	ln.Close()
 	cfg := fmt.Sprintf(`{"listen": %q, "store": "oid4vci.db", "auth": {"none": true},
   "issuers": [{"name": "ed", "key": %q, "suite": "eddsa-rdfc-2022"}, {"name": "p256", "key": %q, "suite": "ecdsa-rdfc-2019"}],
-  "verifier": {"anyIssuer": true}, "oid4vci": {"offerTTL": "5m"}}`, addr, edKey, p256Key)
+  "verifier": {"anyIssuer": true}, "oid4vci": {"offerTTL": "5m"}, "exchanges": {"ttl": "2s"}}`, addr, edKey, p256Key)
 	cmd := exec.Command(e.bin, "serve", "--config", e.write(t, "oid4vci.json", []byte(cfg)), "--log-level", "warn")
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)

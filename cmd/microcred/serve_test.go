@@ -147,6 +147,8 @@ func TestServeConfigRefusals(t *testing.T) {
 		"oid4vci issuer not derivable":    {`{"listen": "127.0.0.1:0", "store": "s.db", "auth": {"none": true}, "issuers": [{"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true}, "oid4vci": {}}`, "oid4vci.issuer: missing"},
 		"oid4vci plain http off loopback": {`{"listen": "127.0.0.1:0", "store": "s.db", "auth": {"none": true}, "issuers": [{"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true}, "oid4vci": {"issuer": "http://school.example"}}`, "want https"},
 		"oid4vci bad ttl":                 {`{"listen": "127.0.0.1:0", "store": "s.db", "auth": {"none": true}, "issuers": [{"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true}, "oid4vci": {"issuer": "https://school.example", "offerTTL": "later"}}`, "oid4vci.offerTTL"},
+		"exchanges bad ttl":               {`{"listen": "127.0.0.1:0", "store": "s.db", "auth": {"none": true}, "issuers": [{"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true}, "exchanges": {"baseURL": "https://school.example", "ttl": "-1m"}}`, "exchanges.ttl"},
+		"exchanges base not derivable":    {`{"listen": "127.0.0.1:0", "store": "s.db", "auth": {"none": true}, "issuers": [{"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true}, "exchanges": {}}`, "exchanges.baseURL: missing"},
 		"list path on a route":            {`{"store": "s.db", "auth": {"none": true}, "issuers": [{"name": "a", "key": "ed.json", "statusList": {"url": "https://x.example/credentials/verify"}}], "verifier": {"anyIssuer": true}}`, "shadow"},
 	} {
 		path := writeFile(t, f.dir, "bad.json", []byte(c.cfg))
