@@ -273,3 +273,18 @@ func FuzzRoutes(f *testing.F) {
 		}
 	})
 }
+
+// TestOptionNamesAreCaseSensitive: encoding/json matches member names
+// case-insensitively; an option spelt in another case is refused, not read
+// as the option.
+func TestOptionNamesAreCaseSensitive(t *testing.T) {
+	s := newService(t, serviceOptions{})
+	for _, opts := range []string{`{"CredentialId": "urn:uuid:7a4f0d1e-0000-4000-8000-000000000001"}`, `{"credentialid": "urn:uuid:7a4f0d1e-0000-4000-8000-000000000001"}`} {
+		a := s.post(t, "/issuers/plain/credentials/issue", `{"credential": `+s.credential(s.key, "")+`, "options": `+opts+`}`)
+		assert.Equal(t, http.StatusBadRequest, a.code, "%s: %s", opts, a.body)
+		assert.Contains(t, string(a.body), "unknown field", opts)
+	}
+	a := s.post(t, "/credentials/verify", `{"verifiableCredential": {}, "options": {"Checks": ["proof"]}}`)
+	assert.Equal(t, http.StatusBadRequest, a.code)
+	assert.Contains(t, string(a.body), `unknown field \"Checks\"`)
+}
