@@ -326,6 +326,12 @@ func (h *Handler) info(w http.ResponseWriter, r *http.Request) {
 		out.Issuers = append(out.Issuers, ii)
 	}
 	out.Routes = []string{"POST /issuers/{name}/credentials/issue", "POST /issuers/{name}/credentials/status", "POST /credentials/verify", "POST /presentations/verify", "POST /credentials/derive", "GET /metrics"}
+	if h.oid != nil {
+		out.Routes = append(out.Routes, "POST /issuers/{name}/offers", "GET /.well-known/openid-credential-issuer", "GET /.well-known/oauth-authorization-server", "GET /oid4vci/offers/{id}", "POST /oid4vci/token", "POST /oid4vci/nonce", "POST /oid4vci/credential")
+	}
+	if h.ex != nil {
+		out.Routes = append(out.Routes, "POST /issuers/{name}/exchanges", "GET /exchanges/{id}", "POST /exchanges/{id}")
+	}
 	writeJSON(w, http.StatusOK, out)
 }
 
