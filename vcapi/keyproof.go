@@ -55,7 +55,7 @@ func verifyProofJWS(ctx context.Context, token string) (string, []byte, error) {
 	for i, a := range proofAlgs {
 		algs[i] = jose.SignatureAlgorithm(a)
 	}
-	jws, err := jose.ParseSigned(token, algs)
+	jws, err := jose.ParseSignedCompact(token, algs)
 	if err != nil {
 		return "", nil, fmt.Errorf("proof jwt: %v", err)
 	}

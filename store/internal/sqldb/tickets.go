@@ -76,12 +76,11 @@ func (s *DB) UseTicket(ctx context.Context, kind, id string, now time.Time) (*st
 		return nil, fmt.Errorf("%s: using a %s ticket: %w", s.d.Name, kind, err)
 	}
 	// Why not: missing, used or expired.
-	t, err = s.Ticket(ctx, kind, id, now)
-	if err == nil {
-		// Used or expired between the two statements is still one of those.
-		return nil, fmt.Errorf("%w: %s ticket", store.ErrTicketUsed, kind)
+	if _, err := s.Ticket(ctx, kind, id, now); err != nil {
+		return nil, err
 	}
-	return nil, err
+	// Usable now, so it was used (or expired) between the two statements.
+	return nil, fmt.Errorf("%w: %s ticket", store.ErrTicketUsed, kind)
 }
 
 // AttemptTicket implements store.Tickets.
