@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/onchaincert/microcred"
+	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/proof/legacy"
 	"github.com/onchaincert/microcred/store"
@@ -140,6 +141,7 @@ func TestExchangeLCWFlow(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, recs, 1)
 	assert.Equal(t, "exchange:school", recs[0].Ref)
+	assert.Equal(t, anchor.Leaf(cred), recs[0].LeafHash, "the wallet got the exact bytes signed and logged")
 
 	// Reused: the same presentation again, or a fresh start.
 	a = w.answer(t, s, endpoint, w.presentation(t, req.Challenge, req.Domain))

@@ -741,17 +741,21 @@ func (h *Handler) credential(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusServiceUnavailable, "server_error", "the credential could not be issued")
 		return
 	}
-	var cred json.RawMessage = signed
+	// The credential goes out as the exact bytes signed (and logged),
+	// never re-encoded.
+	cred := signed
 	if format == formatJWT {
 		cred, _ = json.Marshal(string(signed))
 	}
-	out := map[string]any{"credentials": []map[string]json.RawMessage{{"credential": cred}}}
+	out := make([]byte, 0, len(cred)+64)
 	if req.Format != "" {
 		// The drafts' answer: one credential, its format.
-		out = map[string]any{"credential": cred, "format": format}
+		out = append(append(append(out, `{"credential":`...), cred...), `,"format":"`+format+`"}`...)
+	} else {
+		out = append(append(append(out, `{"credentials":[{"credential":`...), cred...), `}]}`...)
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, out)
+	writeRaw(w, http.StatusOK, "application/json", append(out, '\n'))
 }
 
 // deliver signs unsigned for a wallet in format (an embedded proof, or a

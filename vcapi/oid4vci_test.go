@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/onchaincert/microcred"
+	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/did/didjwk"
 	"github.com/onchaincert/microcred/did/didkey"
@@ -181,7 +182,11 @@ func TestOID4VCIPreAuthorizedFlow(t *testing.T) {
 	as := s.get(t, "/.well-known/oauth-authorization-server").json(t)
 	assert.Equal(t, s.URL+"/oid4vci/token", as["token_endpoint"])
 
-	offer := s.offer(t, "school", badge(s.key.DID().String()), `{"learner": "alice@example.edu"}`)
+	// A name with characters encoding/json would escape: what is sent must
+	// be the signed bytes, not a re-encoding.
+	tmpl := strings.Replace(badge(s.key.DID().String()), `"name": "Intro to Data Integrity",`, `"name": "Signing & <verifying>",`, 1)
+	require.Contains(t, tmpl, "<verifying>")
+	offer := s.offer(t, "school", tmpl, `{"learner": "alice@example.edu"}`)
 	assert.Equal(t, []any{"school_ldp_vc", "school_jwt_vc_json"}, offer["credential_offer"].(map[string]any)["credential_configuration_ids"])
 	assert.True(t, strings.HasPrefix(offer["deepLink"].(string), "openid-credential-offer://?credential_offer=%7B"))
 	// By reference: the same offer object.
@@ -265,6 +270,10 @@ func TestOID4VCIPreAuthorizedFlow(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, recs, 2)
 	assert.Equal(t, "oid4vci:school", recs[0].Ref)
+	// The wallet got the exact bytes that were signed and logged.
+	leaves := [][]byte{recs[0].LeafHash, recs[1].LeafHash}
+	assert.Contains(t, leaves, anchor.Leaf(signed))
+	assert.Contains(t, leaves, anchor.Leaf([]byte(token)))
 }
 
 // TestOID4VCIKeyProofChecks: each corrupted key proof is refused, naming
