@@ -14,6 +14,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -205,6 +206,11 @@ type OfferRequest struct {
 	// credentialSubject is one object without an id: the holder's DID is
 	// written there when the wallet redeems the offer).
 	Credential []byte
+	// Signed, instead of Credential, is a credential already signed by
+	// Issuer's key (an embedded proof; offered as ldp_vc). It is verified
+	// here, and delivered as is, only to a wallet whose key proof is made
+	// by one of its credentialSubject ids.
+	Signed []byte
 	// Formats are the formats offered, ldp_vc and/or jwt_vc_json; none
 	// means both (jwt_vc_json only where the issuer's key has a JWS alg).
 	Formats []string
@@ -240,7 +246,9 @@ type grant struct {
 	Issuer     string          `json:"issuer"`
 	Configs    []string        `json:"configs"`
 	Credential json.RawMessage `json:"credential"`
-	TxCode     string          `json:"txCode,omitempty"` // SHA-256 hex
+	Signed     []byte          `json:"signed,omitempty"`   // base64: kept byte for byte
+	Subjects   []string        `json:"subjects,omitempty"` // of Signed, from its verified bytes
+	TxCode     string          `json:"txCode,omitempty"`   // SHA-256 hex
 	Learner    string          `json:"learner,omitempty"`
 	Offer      string          `json:"offer"`
 }
@@ -260,15 +268,40 @@ func (h *Handler) CreateOffer(ctx context.Context, req OfferRequest) (*Offer, er
 	if is == nil {
 		return nil, fmt.Errorf("vcapi: offer: issuer: no issuer %q", req.Issuer)
 	}
-	if len(req.Credential) > maxTemplateBytes {
-		return nil, fmt.Errorf("vcapi: offer: credential: %d bytes (at most %d)", len(req.Credential), maxTemplateBytes)
-	}
-	probe, err := bindSubject(req.Credential, "did:example:holder")
-	if err != nil {
-		return nil, fmt.Errorf("vcapi: offer: credential: %w", err)
-	}
-	if _, err := is.plain.Issue(ctx, probe); err != nil {
-		return nil, fmt.Errorf("vcapi: offer: credential: cannot be issued: %w", err)
+	var subjects []string
+	switch {
+	case (req.Credential == nil) == (req.Signed == nil):
+		return nil, errors.New("vcapi: offer: give one of credential (a template) and verifiableCredential (signed)")
+	case len(req.Credential) > maxTemplateBytes || len(req.Signed) > maxTemplateBytes:
+		return nil, fmt.Errorf("vcapi: offer: credential: %d bytes (at most %d)", max(len(req.Credential), len(req.Signed)), maxTemplateBytes)
+	case req.Signed != nil:
+		if t := bytes.TrimSpace(req.Signed); len(t) == 0 || t[0] != '{' {
+			return nil, errors.New("vcapi: offer: verifiableCredential: want a JSON object with an embedded proof (offered as ldp_vc)")
+		}
+		// What the wallet gets must verify now, be this issuer's, and name
+		// the subjects that may receive it (read from the verified bytes).
+		res, err := h.verifier.Verify(ctx, req.Signed, h.cfg.Policy)
+		if err != nil {
+			return nil, fmt.Errorf("vcapi: offer: verifiableCredential: %w", err)
+		}
+		if iss := res.Credential.Issuer().ID; iss != is.did {
+			return nil, fmt.Errorf("vcapi: offer: verifiableCredential: issuer %q is not issuer %s's DID %s", iss, is.name, is.did)
+		}
+		if subjects = res.Credential.SubjectIDs(); len(subjects) == 0 {
+			return nil, errors.New("vcapi: offer: verifiableCredential: credentialSubject has no id, so no wallet key can be bound to it (offer a template instead)")
+		}
+		if len(req.Formats) > 0 && (len(req.Formats) != 1 || req.Formats[0] != formatLDP) {
+			return nil, fmt.Errorf("vcapi: offer: formats: %v: a signed credential is offered as it is, ldp_vc", req.Formats)
+		}
+		req.Formats = []string{formatLDP}
+	default:
+		probe, err := bindSubject(req.Credential, "did:example:holder")
+		if err != nil {
+			return nil, fmt.Errorf("vcapi: offer: credential: %w", err)
+		}
+		if _, err := is.plain.Issue(ctx, probe); err != nil {
+			return nil, fmt.Errorf("vcapi: offer: credential: cannot be issued: %w", err)
+		}
 	}
 	formats := req.Formats
 	if len(formats) == 0 {
@@ -295,7 +328,7 @@ func (h *Handler) CreateOffer(ctx context.Context, req OfferRequest) (*Offer, er
 	}
 	now := h.cfg.Clock()
 	expires := now.Add(h.oid.cfg.OfferTTL)
-	g := grant{Issuer: is.name, Configs: configs, Credential: req.Credential, Learner: req.Learner, Offer: randomToken(16)}
+	g := grant{Issuer: is.name, Configs: configs, Credential: req.Credential, Signed: req.Signed, Subjects: subjects, Learner: req.Learner, Offer: randomToken(16)}
 	var txCode string
 	if req.TxCode > 0 {
 		txCode = randomDigits(req.TxCode)
@@ -391,12 +424,18 @@ func (h *Handler) createOfferRoute(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	body, eb := readBody(r, h.cfg.Limits.MaxBody, "credential", "options")
+	body, eb := readBody(r, h.cfg.Limits.MaxBody, "credential", "verifiableCredential", "options")
 	if eb != nil {
 		writeProblem(w, eb.code, eb.p)
 		return
 	}
-	cred, eb := body.object("credential", true)
+	_, hasSigned := body["verifiableCredential"]
+	cred, eb := body.object("credential", !hasSigned)
+	if eb != nil {
+		writeProblem(w, eb.code, eb.p)
+		return
+	}
+	signed, eb := body.object("verifiableCredential", false)
 	if eb != nil {
 		writeProblem(w, eb.code, eb.p)
 		return
@@ -406,7 +445,7 @@ func (h *Handler) createOfferRoute(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, eb.code, eb.p)
 		return
 	}
-	o, err := h.CreateOffer(r.Context(), OfferRequest{Issuer: is.name, Credential: cred, Formats: opts.Formats, TxCode: opts.TxCode, Learner: opts.Learner})
+	o, err := h.CreateOffer(r.Context(), OfferRequest{Issuer: is.name, Credential: cred, Signed: signed, Formats: opts.Formats, TxCode: opts.TxCode, Learner: opts.Learner})
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || strings.Contains(err.Error(), ": storing ") {
 			h.log.Error("vcapi: creating an offer", "err", err)
@@ -704,6 +743,11 @@ func (h *Handler) credential(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusBadRequest, "invalid_proof", err.Error())
 		return
 	}
+	// A signed credential goes only to one of its subjects.
+	if g.Signed != nil && !slices.Contains(g.Subjects, holder) {
+		oauthError(w, http.StatusBadRequest, "invalid_proof", fmt.Sprintf("proof jwt: the key's DID %s is not a credentialSubject id of the offered credential", holder))
+		return
+	}
 	// The nonce is single use; a replayed proof fails here.
 	if _, err := st.UseTicket(ctx, kindNonce, nonce, now); err != nil {
 		if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrTicketUsed) || errors.Is(err, store.ErrTicketExpired) {
@@ -730,16 +774,20 @@ func (h *Handler) credential(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusServiceUnavailable, "server_error", "the delivery could not be logged")
 		return
 	}
-	unsigned, err := bindSubject(g.Credential, holder)
-	if err != nil {
-		oauthError(w, http.StatusInternalServerError, "server_error", "the offered credential could not be bound")
-		return
-	}
-	signed, err := h.deliver(ctx, is, format, unsigned, g.Learner, "oid4vci:"+is.name)
-	if err != nil {
-		h.log.Error("vcapi: issuing an offered credential", "err", err, "issuer", is.name)
-		oauthError(w, http.StatusServiceUnavailable, "server_error", "the credential could not be issued")
-		return
+	var signed []byte
+	if g.Signed != nil {
+		signed = g.Signed
+	} else {
+		unsigned, err := bindSubject(g.Credential, holder)
+		if err != nil {
+			oauthError(w, http.StatusInternalServerError, "server_error", "the offered credential could not be bound")
+			return
+		}
+		if signed, err = h.deliver(ctx, is, format, unsigned, g.Learner, "oid4vci:"+is.name); err != nil {
+			h.log.Error("vcapi: issuing an offered credential", "err", err, "issuer", is.name)
+			oauthError(w, http.StatusServiceUnavailable, "server_error", "the credential could not be issued")
+			return
+		}
 	}
 	// The credential goes out as the exact bytes signed (and logged),
 	// never re-encoded.

@@ -551,3 +551,55 @@ func openStore(t *testing.T) store.Store {
 	t.Cleanup(func() { st.Close() })
 	return st
 }
+
+// TestOID4VCISignedOffer: an already signed credential is offered as it
+// is, verified at offer time, and delivered only to a wallet whose key is
+// its subject's; a tampered one, another issuer's or one without a
+// subject id is refused when offered.
+func TestOID4VCISignedOffer(t *testing.T) {
+	s := newService(t, serviceOptions{oid4vci: &vcapi.OID4VCI{}})
+	w := newWallet(t, s)
+	subject := strings.Replace(badge(s.key.DID().String()), `"credentialSubject": {`, `"credentialSubject": {"id": "`+w.key.DID().String()+`", `, 1)
+	signed := s.issue(t, "plain", subject)
+
+	for name, c := range map[string]struct{ vc, want string }{
+		"tampered":      {strings.Replace(string(signed), "Intro to Data Integrity", "Intro to Data Integrity!", 1), "verifiableCredential"},
+		"other issuer":  {string(s.issue(t, "other", strings.Replace(subject, s.key.DID().String(), s.other.DID().String(), 1))), "issuer is not trusted"},
+		"no subject id": {string(s.issue(t, "plain", badge(s.key.DID().String()))), "no id"},
+	} {
+		a := s.post(t, "/issuers/plain/offers", `{"verifiableCredential": `+c.vc+`}`)
+		assert.Equal(t, http.StatusBadRequest, a.code, "%s: %s", name, a.body)
+		assert.Contains(t, string(a.body), c.want, name)
+	}
+	a := s.post(t, "/issuers/plain/offers", `{"verifiableCredential": `+string(signed)+`, "credential": `+badge(s.key.DID().String())+`}`)
+	assert.Equal(t, http.StatusBadRequest, a.code, "both a template and a signed credential")
+
+	offerSigned := func() string {
+		a := s.post(t, "/issuers/plain/offers", `{"verifiableCredential": `+string(signed)+`}`)
+		require.Equal(t, http.StatusCreated, a.code, "%s", a.body)
+		m := a.json(t)
+		assert.Equal(t, []any{"plain_ldp_vc"}, m["credential_offer"].(map[string]any)["credential_configuration_ids"])
+		tok := s.redeem(t, preAuthCode(t, m), "")
+		require.Equal(t, http.StatusOK, tok.code)
+		return tok.json(t)["access_token"].(string)
+	}
+	// Another wallet's key: refused, and the token can still be used by the subject.
+	access := offerSigned()
+	intruder := newWallet(t, s)
+	_, ipriv, err := ed25519.GenerateKey(nil)
+	require.NoError(t, err)
+	intruder.priv = ipriv
+	a = s.requestCredential(t, access, credBody("plain_ldp_vc", intruder.proof(t, proofSpec{nonce: s.freshNonce(t), embedJWK: true})))
+	require.Equal(t, http.StatusBadRequest, a.code)
+	assert.Contains(t, oauthErr(t, a), "not a credentialSubject id")
+	a = s.requestCredential(t, access, credBody("plain_ldp_vc", w.proof(t, proofSpec{nonce: s.freshNonce(t)})))
+	require.Equal(t, http.StatusOK, a.code, "%s", a.body)
+	var out struct {
+		Credentials []struct {
+			Credential json.RawMessage `json:"credential"`
+		} `json:"credentials"`
+	}
+	require.NoError(t, json.Unmarshal(a.body, &out))
+	require.Len(t, out.Credentials, 1)
+	assert.Equal(t, string(signed), string(out.Credentials[0].Credential), "delivered byte for byte")
+}
