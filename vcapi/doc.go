@@ -81,6 +81,11 @@
 //
 // # Delivering to wallets
 //
+// An offer may instead hold a credential already signed by the issuer
+// ({"verifiableCredential": …}): it is verified when offered and sent byte
+// for byte, only to a wallet whose key proof is made by one of its
+// credentialSubject ids (read from the verified bytes).
+//
 // An offer or an exchange holds an unsigned template whose one
 // credentialSubject has no id; the credential is signed when the wallet
 // has proved control of a key, with that key's DID as credentialSubject.id,
