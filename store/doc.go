@@ -10,6 +10,13 @@
 // microcred.WithStatusAllocator), [Log] (microcred.BatchOptions.Log),
 // [Lists] and [Runs] (the microcred command's batch and status).
 //
+// [Tickets] hold the short-lived, single-use state of delivering
+// credentials to wallets (package vcapi's OpenID4VCI offers, codes,
+// tokens and nonces, and its VC-API exchanges): each expires on the
+// caller's clock, [Tickets.UseTicket] succeeds once across processes (one
+// conditional UPDATE), and [Tickets.AttemptTicket] counts attempts
+// against a budget.
+//
 // # Index allocation
 //
 // An index of a list is reserved once, ever: [Allocator.Reserve] reads and

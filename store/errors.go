@@ -27,6 +27,14 @@ var (
 	ErrInvalid = errors.New("store: invalid argument")
 	// ErrTooMany: a query matches more records than its limit.
 	ErrTooMany = errors.New("store: too many records")
+	// ErrTicketExists: a ticket of this kind and id is already stored.
+	ErrTicketExists = errors.New("store: ticket exists")
+	// ErrTicketExpired: the ticket's expiry has passed.
+	ErrTicketExpired = errors.New("store: ticket expired")
+	// ErrTicketUsed: the ticket was used already (single use).
+	ErrTicketUsed = errors.New("store: ticket already used")
+	// ErrTooManyAttempts: the ticket's attempt budget is spent.
+	ErrTooManyAttempts = errors.New("store: too many attempts")
 )
 
 // RunMismatchError names the parts of a batch run's fingerprint that

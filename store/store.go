@@ -177,6 +177,7 @@ type Store interface {
 	Lists
 	Log
 	Runs
+	Tickets
 	Close() error
 }
 

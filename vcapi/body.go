@@ -8,6 +8,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
+	"slices"
+	"strings"
 
 	"github.com/onchaincert/microcred/internal/jsonedit"
 	"github.com/onchaincert/microcred/internal/strictjson"
@@ -154,12 +157,55 @@ func (ms members) decode(name string, v any) *errBody {
 	if eb != nil || data == nil {
 		return eb
 	}
+	if err := exactMembers(data, jsonNames(v)...); err != nil {
+		return bad("%s: %v", name, err)
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return bad("%s: %v", name, err)
 	}
 	return nil
+}
+
+// exactMembers refuses an object member whose name is not one of allowed,
+// spelt exactly: encoding/json matches names case-insensitively, so
+// without this {"Aud": …} would be read as aud.
+func exactMembers(data []byte, allowed ...string) error {
+	ms, err := jsonedit.Members(data)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if !slices.Contains(allowed, m.Name) {
+			return fmt.Errorf("unknown field %q (known: %v)", m.Name, allowed)
+		}
+	}
+	return nil
+}
+
+// jsonNames are the member names of the struct v points to.
+func jsonNames(v any) []string {
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	var names []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		names = append(names, name)
+	}
+	return names
 }
 
 func jsonKind(v []byte) string {

@@ -14,6 +14,24 @@
 //	GET  <path of each hosted status list>   the signed list, with ETag and Cache-Control
 //	GET  /metrics                            counters in the Prometheus text format
 //
+// With Config.OID4VCI (OpenID for Verifiable Credential Issuance 1.0,
+// pre-authorized code flow):
+//
+//	POST /issuers/{name}/offers                  201 an offer for a template (authenticated; Handler.CreateOffer)
+//	GET  /.well-known/openid-credential-issuer   issuer metadata: {name}_ldp_vc and {name}_jwt_vc_json per issuer
+//	GET  /.well-known/oauth-authorization-server the token endpoint, pre-authorized code grant only
+//	GET  /oid4vci/offers/{id}                    the offer by reference (credential_offer_uri)
+//	POST /oid4vci/token                          form: pre-authorized_code [, tx_code] → access token, c_nonce
+//	POST /oid4vci/nonce                          a fresh c_nonce
+//	POST /oid4vci/credential                     Bearer token + one jwt key proof → the credential
+//
+// With Config.Exchanges (VC-API exchanges as the DCC Learner Credential
+// Wallet speaks them):
+//
+//	POST /issuers/{name}/exchanges   201 an exchange for a template: URL, ?iuv=1 interaction URL, LCW deep links
+//	GET  /exchanges/{id}             {"protocols": {"vcapi": …}}
+//	POST /exchanges/{id}             {} → the DIDAuthentication request; {"verifiablePresentation"} → the credential
+//
 // A failed verification answers 400, not 200 with verified false: that is
 // what the W3C suites and the VC API's verifier tests expect, and a client
 // that only looks at the status code cannot mistake a failure for a pass.
@@ -60,6 +78,44 @@
 // Verify and derive are open, as verifiers are. Handlers recover from panics
 // (answering 500 and logging the stack) so one request cannot take the
 // service down, and errors never carry key material.
+//
+// # Delivering to wallets
+//
+// An offer may instead hold a credential already signed by the issuer
+// ({"verifiableCredential": …}): it is verified when offered and sent byte
+// for byte, only to a wallet whose key proof is made by one of its
+// credentialSubject ids (read from the verified bytes).
+//
+// An offer or an exchange holds an unsigned template whose one
+// credentialSubject has no id; the credential is signed when the wallet
+// has proved control of a key, with that key's DID as credentialSubject.id,
+// and its record is committed to the issued-credential log (Ref
+// "oid4vci:{name}" or "exchange:{name}", the learner given at creation)
+// before it is sent. The state lives in the Store as tickets
+// (store.Tickets): the pre-authorized code, the access token and the
+// transaction code are stored as SHA-256 digests; codes, nonces and
+// exchanges are single use by one conditional UPDATE, so of concurrent
+// redemptions, in any number of processes, one wins.
+//
+// OpenID4VCI key proofs are checked as Appendix F.1 asks: typ
+// openid4vci-proof+jwt, alg EdDSA, ES256 or ES384 (never none), exactly one
+// of jwk (the holder is its did:jwk) and kid (a did:key or did:jwk URL,
+// resolved offline, under authentication), no other header member, the
+// signature by go-jose, aud the credential issuer, iat within ProofSkew,
+// nonce one this service issued and nobody used (a replayed proof fails);
+// claims are strict JSON with their names matched exactly. An access
+// token gets each offered configuration once; a pre-authorized code allows
+// TxCodeAttempts guesses of its transaction code and then is spent. The
+// wire format follows 1.0 (credential_configuration_id, proofs, answer
+// credentials[]) and still reads the draft-13 request (format, proof) that
+// deployed wallets send, answering it in the draft's form.
+//
+// An exchange's presentation is verified with the verifier's presentation
+// check for the authentication purpose with the exchange's challenge and
+// this service's host as domain; its holder (who must control the signing
+// key, a did:key or did:jwk) receives the credential. Every POST counts
+// against Exchanges.MaxPosts; a failed presentation leaves the exchange
+// open, a completed one answers 409, an expired one 410.
 //
 // # Offline use
 //

@@ -239,11 +239,30 @@ func FuzzRoutes(f *testing.F) {
 			f.Add(uint8(r), seed)
 		}
 	}
-	s := newService(f, serviceOptions{})
+	for _, seed := range []string{`{"credential_configuration_id": "plain_ldp_vc", "proofs": {"jwt": ["e30.e30.AA"]}}`,
+		`{"format": "ldp_vc", "proof": {"proof_type": "jwt", "jwt": "eyJhbGciOiJFZERTQSJ9.e30."}}`,
+		"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code&pre-authorized_code=x&tx_code=1", "a=%zz"} {
+		for r := 5; r < 9; r++ {
+			f.Add(uint8(r), seed)
+		}
+	}
+	f.Add(uint8(9), `{"verifiablePresentation": {"@context": ["https://www.w3.org/2018/credentials/v1"], "type": ["VerifiablePresentation"], "proof": {"type": "Ed25519Signature2020"}}}`)
+	f.Add(uint8(10), `{"credential": {"credentialSubject": {}}}`)
+	s := newService(f, serviceOptions{oid4vci: &vcapi.OID4VCI{}, exchanges: &vcapi.Exchanges{MaxPosts: 1 << 30, TTL: 24 * time.Hour}})
+	ex, err := s.h.CreateExchange(context.Background(), vcapi.ExchangeRequest{Issuer: "plain", Credential: []byte(badge(s.key.DID().String()))})
+	require.NoError(f, err)
 	f.Fuzz(func(t *testing.T, route uint8, body string) {
-		paths := []string{"/issuers/plain/credentials/issue", "/issuers/school/credentials/status", "/credentials/verify", "/presentations/verify", "/credentials/derive"}
-		req := httptest.NewRequest(http.MethodPost, paths[int(route)%len(paths)], strings.NewReader(body))
+		paths := []string{"/issuers/plain/credentials/issue", "/issuers/school/credentials/status", "/credentials/verify", "/presentations/verify", "/credentials/derive",
+			"/issuers/plain/offers", "/oid4vci/token", "/oid4vci/credential", "/oid4vci/nonce", "/exchanges/" + ex.ID, "/issuers/plain/exchanges"}
+		path := paths[int(route)%len(paths)]
+		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
+		switch path {
+		case "/oid4vci/token":
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		case "/oid4vci/credential":
+			req.Header.Set("Authorization", "Bearer "+body)
+		}
 		w := httptest.NewRecorder()
 		s.h.ServeHTTP(w, req)
 		if w.Code >= 500 && w.Code != http.StatusServiceUnavailable {
@@ -253,4 +272,19 @@ func FuzzRoutes(f *testing.F) {
 			t.Fatalf("%s %q: not JSON: %s", req.URL.Path, body, w.Body)
 		}
 	})
+}
+
+// TestOptionNamesAreCaseSensitive: encoding/json matches member names
+// case-insensitively; an option spelt in another case is refused, not read
+// as the option.
+func TestOptionNamesAreCaseSensitive(t *testing.T) {
+	s := newService(t, serviceOptions{})
+	for _, opts := range []string{`{"CredentialId": "urn:uuid:7a4f0d1e-0000-4000-8000-000000000001"}`, `{"credentialid": "urn:uuid:7a4f0d1e-0000-4000-8000-000000000001"}`} {
+		a := s.post(t, "/issuers/plain/credentials/issue", `{"credential": `+s.credential(s.key, "")+`, "options": `+opts+`}`)
+		assert.Equal(t, http.StatusBadRequest, a.code, "%s: %s", opts, a.body)
+		assert.Contains(t, string(a.body), "unknown field", opts)
+	}
+	a := s.post(t, "/credentials/verify", `{"verifiableCredential": {}, "options": {"Checks": ["proof"]}}`)
+	assert.Equal(t, http.StatusBadRequest, a.code)
+	assert.Contains(t, string(a.body), `unknown field \"Checks\"`)
 }

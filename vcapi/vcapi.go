@@ -49,6 +49,12 @@ type Config struct {
 	Limits Limits
 	// Clock is the time used for issuing and verifying; nil is time.Now.
 	Clock func() time.Time
+	// OID4VCI, if set, serves OpenID for Verifiable Credential Issuance
+	// 1.0 (pre-authorized code flow) for every issuer; it needs Store.
+	OID4VCI *OID4VCI
+	// Exchanges, if set, serves VC-API exchanges (DID authentication,
+	// then the credential) for every issuer; it needs Store.
+	Exchanges *Exchanges
 }
 
 // Issuer is one issuing identity of the service.
@@ -118,6 +124,8 @@ type Handler struct {
 	mux      *http.ServeMux
 	sd       *ecdsasd2023.Suite // the holder's derivations
 	metrics  metrics
+	oid      *oidState
+	ex       *exState
 	closeMu  sync.Mutex
 	closed   bool
 }
@@ -176,6 +184,14 @@ func New(ctx context.Context, cfg Config) (*Handler, error) {
 		}
 	}
 	sort.Strings(h.names)
+	if err := h.setupOID4VCI(); err != nil {
+		h.Close(ctx)
+		return nil, err
+	}
+	if err := h.setupExchanges(); err != nil {
+		h.Close(ctx)
+		return nil, err
+	}
 	h.routes()
 	return h, nil
 }
@@ -223,6 +239,8 @@ func (h *Handler) routes() {
 	for path := range h.paths {
 		m.HandleFunc("GET "+path, h.serveList)
 	}
+	h.oidRoutes(m)
+	h.exchangeRoutes(m)
 	h.mux = m
 }
 
@@ -308,6 +326,12 @@ func (h *Handler) info(w http.ResponseWriter, r *http.Request) {
 		out.Issuers = append(out.Issuers, ii)
 	}
 	out.Routes = []string{"POST /issuers/{name}/credentials/issue", "POST /issuers/{name}/credentials/status", "POST /credentials/verify", "POST /presentations/verify", "POST /credentials/derive", "GET /metrics"}
+	if h.oid != nil {
+		out.Routes = append(out.Routes, "POST /issuers/{name}/offers", "GET /.well-known/openid-credential-issuer", "GET /.well-known/oauth-authorization-server", "GET /oid4vci/offers/{id}", "POST /oid4vci/token", "POST /oid4vci/nonce", "POST /oid4vci/credential")
+	}
+	if h.ex != nil {
+		out.Routes = append(out.Routes, "POST /issuers/{name}/exchanges", "GET /exchanges/{id}", "POST /exchanges/{id}")
+	}
 	writeJSON(w, http.StatusOK, out)
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/ecdsasd2023"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
+	"github.com/onchaincert/microcred/proof/legacy"
 	"github.com/onchaincert/microcred/store"
 	"github.com/onchaincert/microcred/store/sqlite"
 	"github.com/onchaincert/microcred/vc/contexts"
@@ -44,6 +45,10 @@ type serviceOptions struct {
 	policy []microcred.PolicyOption
 	clock  func() time.Time
 	limits vcapi.Limits
+	// oid4vci serves OpenID4VCI at the test server's address.
+	oid4vci *vcapi.OID4VCI
+	// exchanges serves VC-API exchanges at the test server's address.
+	exchanges *vcapi.Exchanges
 }
 
 func newService(t testing.TB, o serviceOptions) *service {
@@ -62,6 +67,8 @@ func newService(t testing.TB, o serviceOptions) *service {
 	require.NoError(t, err)
 	sd, err := ecdsasd2023.New(contexts.Default())
 	require.NoError(t, err)
+	ed2020, err := legacy.NewEd25519Signature2020(contexts.Default())
+	require.NoError(t, err)
 	methods, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
 	require.NoError(t, err)
 	if o.auth == nil {
@@ -75,6 +82,12 @@ func newService(t testing.TB, o serviceOptions) *service {
 	s := &service{st: st, key: key, p256: p256, other: other}
 	srv := httptest.NewUnstartedServer(nil)
 	s.list = "http://" + srv.Listener.Addr().String() + "/status/school/1"
+	if o.exchanges != nil {
+		o.exchanges.BaseURL = "http://" + srv.Listener.Addr().String()
+	}
+	if o.oid4vci != nil {
+		o.oid4vci.Issuer = "http://" + srv.Listener.Addr().String()
+	}
 	h, err := vcapi.New(ctx, vcapi.Config{
 		Issuers: []vcapi.Issuer{
 			{Name: "plain", Signer: key, Suite: rdfc},
@@ -82,12 +95,14 @@ func newService(t testing.TB, o serviceOptions) *service {
 			{Name: "sd", Signer: p256, Suite: sd},
 			{Name: "other", Signer: other, Suite: rdfc},
 		},
-		Store:   st,
-		Trusted: microcred.Trusted{Resolver: methods, Suites: []proof.Suite{rdfc, sd, eddsa2022.NewJCS()}},
-		Policy:  policy,
-		Auth:    o.auth,
-		Clock:   o.clock,
-		Limits:  o.limits,
+		Store:     st,
+		Trusted:   microcred.Trusted{Resolver: methods, Suites: []proof.Suite{rdfc, sd, eddsa2022.NewJCS(), ed2020}, AcceptJWT: true},
+		Policy:    policy,
+		Auth:      o.auth,
+		Clock:     o.clock,
+		Limits:    o.limits,
+		OID4VCI:   o.oid4vci,
+		Exchanges: o.exchanges,
 	})
 	require.NoError(t, err)
 	s.h = h

@@ -45,7 +45,9 @@ import (
 //	  "auth": {"none": true},                   // loopback only; or {"tokens": [...]} / {"oauth2": {...}}
 //	  "issuers": [{"name": "school", "key": "ed.json", "suite": "eddsa-rdfc-2022",
 //	               "statusList": {"purpose": "revocation", "url": "https://127.0.0.1:40443/status/school/1"}}],
-//	  "verifier": {"anyIssuer": true}          // or {"trustIssuers": ["did:..."]}
+//	  "verifier": {"anyIssuer": true},         // or {"trustIssuers": ["did:..."]}
+//	  "oid4vci": {"issuer": "https://127.0.0.1:40443", "offerTTL": "15m"},  // optional: OpenID4VCI
+//	  "exchanges": {"baseURL": "https://127.0.0.1:40443", "ttl": "15m", "maxPosts": 10}  // optional: VC-API exchanges
 //	}
 type serveConfig struct {
 	Listen   string          `json:"listen,omitempty"`
@@ -56,6 +58,94 @@ type serveConfig struct {
 	MaxBody int64 `json:"maxBody,omitempty"`
 	// Timeouts bound slow clients and slow work (Go durations: "5s").
 	Timeouts *timeoutsConfig `json:"timeouts,omitempty"`
+	// OID4VCI, if present, serves OpenID4VCI (pre-authorized code flow).
+	OID4VCI *oid4vciConfig `json:"oid4vci,omitempty"`
+	// Exchanges, if present, serves VC-API exchanges for wallets.
+	Exchanges *exchangesConfig `json:"exchanges,omitempty"`
+}
+
+// exchangesConfig is vcapi.Exchanges in the config file; baseURL defaults
+// as oid4vci.issuer does.
+type exchangesConfig struct {
+	BaseURL  string `json:"baseURL,omitempty"`
+	TTL      string `json:"ttl,omitempty"`
+	MaxPosts int    `json:"maxPosts,omitempty"`
+}
+
+func (e *exchangesConfig) options(listen string, tls bool) (*vcapi.Exchanges, error) {
+	out := &vcapi.Exchanges{BaseURL: e.BaseURL, MaxPosts: e.MaxPosts}
+	if out.BaseURL == "" {
+		base, err := listenURL(listen, tls)
+		if err != nil {
+			return nil, errors.New("config: exchanges.baseURL: missing (the listen address names no host and port to derive it from)")
+		}
+		out.BaseURL = base
+	}
+	if e.TTL != "" {
+		d, err := time.ParseDuration(e.TTL)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("config: exchanges.ttl %q: want a positive Go duration such as 15m", e.TTL)
+		}
+		out.TTL = d
+	}
+	if e.MaxPosts < 0 {
+		return nil, fmt.Errorf("config: exchanges.maxPosts %d: want a positive number", e.MaxPosts)
+	}
+	return out, nil
+}
+
+// listenURL is the URL of a listen address that names its host and port.
+func listenURL(listen string, tls bool) (string, error) {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil || port == "0" || host == "" {
+		return "", errors.New("no host and port")
+	}
+	scheme := "http"
+	if tls {
+		scheme = "https"
+	}
+	return scheme + "://" + net.JoinHostPort(host, port), nil
+}
+
+// oid4vciConfig is vcapi.OID4VCI in the config file: durations as Go
+// durations ("15m"), the issuer identifier by default the listen address
+// (when it names a port) under http, or https with tls.
+type oid4vciConfig struct {
+	Issuer         string `json:"issuer,omitempty"`
+	OfferTTL       string `json:"offerTTL,omitempty"`
+	TokenTTL       string `json:"tokenTTL,omitempty"`
+	NonceTTL       string `json:"nonceTTL,omitempty"`
+	ProofSkew      string `json:"proofSkew,omitempty"`
+	TxCodeAttempts int    `json:"txCodeAttempts,omitempty"`
+}
+
+// options returns the vcapi options of o.
+func (o *oid4vciConfig) options(listen string, tls bool) (*vcapi.OID4VCI, error) {
+	out := &vcapi.OID4VCI{Issuer: o.Issuer, TxCodeAttempts: o.TxCodeAttempts}
+	if out.Issuer == "" {
+		base, err := listenURL(listen, tls)
+		if err != nil {
+			return nil, errors.New("config: oid4vci.issuer: missing (the listen address names no host and port to derive it from)")
+		}
+		out.Issuer = base
+	}
+	for _, f := range []struct {
+		name, v string
+		d       *time.Duration
+	}{{"offerTTL", o.OfferTTL, &out.OfferTTL}, {"tokenTTL", o.TokenTTL, &out.TokenTTL}, {"nonceTTL", o.NonceTTL, &out.NonceTTL}, {"proofSkew", o.ProofSkew, &out.ProofSkew}} {
+		if f.v == "" {
+			continue
+		}
+		d, err := time.ParseDuration(f.v)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("config: oid4vci.%s %q: want a positive Go duration such as 10m", f.name, f.v)
+		}
+		*f.d = d
+	}
+	if o.TxCodeAttempts < 0 {
+		return nil, fmt.Errorf("config: oid4vci.txCodeAttempts %d: want a positive number", o.TxCodeAttempts)
+	}
+	return out, nil
 }
 
 type timeoutsConfig struct {
@@ -420,6 +510,16 @@ func (c *config) vcapiConfig(auth vcapi.Authenticator, logger *slog.Logger) (vca
 			return cfg, err
 		}
 		cfg.StatusFetcher = f
+	}
+	if c.OID4VCI != nil {
+		if cfg.OID4VCI, err = c.OID4VCI.options(c.Listen, c.TLS != nil); err != nil {
+			return cfg, err
+		}
+	}
+	if c.Exchanges != nil {
+		if cfg.Exchanges, err = c.Exchanges.options(c.Listen, c.TLS != nil); err != nil {
+			return cfg, err
+		}
 	}
 	return cfg, nil
 }

@@ -135,16 +135,21 @@ func TestServeTLS(t *testing.T) {
 func TestServeConfigRefusals(t *testing.T) {
 	f := newServeFixture(t)
 	for name, c := range map[string]struct{ cfg, says string }{
-		"auth none off loopback": {`{"listen": "0.0.0.0:0", "store": "s.db", "auth": {"none": true}, "issuers": [{"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true}}`, "none is refused on 0.0.0.0:0"},
-		"no auth":                {`{"store": "s.db", "issuers": [{"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true}}`, "auth: missing"},
-		"two auths":              {`{"store": "s.db", "auth": {"none": true, "tokens": [{"name": "x", "sha256": "00"}]}, "issuers": [{"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true}}`, "exactly one"},
-		"bad token hash":         {`{"listen": "0.0.0.0:0", "store": "s.db", "auth": {"tokens": [{"name": "x", "sha256": "secret"}]}, "issuers": [{"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true}}`, "auth.tokens[0]"},
-		"no verifier policy":     {`{"store": "s.db", "auth": {"none": true}, "issuers": [{"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true, "trustIssuers": ["did:x"]}}`, "both given"},
-		"issuer without name":    {`{"store": "s.db", "auth": {"none": true}, "issuers": [{"key": "ed.json"}], "verifier": {"anyIssuer": true}}`, "issuers[0].name: missing"},
-		"issuer twice":           {`{"store": "s.db", "auth": {"none": true}, "issuers": [{"name": "a", "key": "ed.json"}, {"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true}}`, "listed twice"},
-		"unknown member":         {`{"store": "s.db", "auth": {"none": true}, "issuers": [{"name": "a", "key": "ed.json", "sute": "x"}], "verifier": {"anyIssuer": true}}`, "unknown field"},
-		"bad timeout":            {`{"store": "s.db", "auth": {"none": true}, "issuers": [{"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true}, "timeouts": {"read": "soon"}}`, "timeouts.read"},
-		"list path on a route":   {`{"store": "s.db", "auth": {"none": true}, "issuers": [{"name": "a", "key": "ed.json", "statusList": {"url": "https://x.example/credentials/verify"}}], "verifier": {"anyIssuer": true}}`, "shadow"},
+		"auth none off loopback":          {`{"listen": "0.0.0.0:0", "store": "s.db", "auth": {"none": true}, "issuers": [{"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true}}`, "none is refused on 0.0.0.0:0"},
+		"no auth":                         {`{"store": "s.db", "issuers": [{"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true}}`, "auth: missing"},
+		"two auths":                       {`{"store": "s.db", "auth": {"none": true, "tokens": [{"name": "x", "sha256": "00"}]}, "issuers": [{"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true}}`, "exactly one"},
+		"bad token hash":                  {`{"listen": "0.0.0.0:0", "store": "s.db", "auth": {"tokens": [{"name": "x", "sha256": "secret"}]}, "issuers": [{"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true}}`, "auth.tokens[0]"},
+		"no verifier policy":              {`{"store": "s.db", "auth": {"none": true}, "issuers": [{"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true, "trustIssuers": ["did:x"]}}`, "both given"},
+		"issuer without name":             {`{"store": "s.db", "auth": {"none": true}, "issuers": [{"key": "ed.json"}], "verifier": {"anyIssuer": true}}`, "issuers[0].name: missing"},
+		"issuer twice":                    {`{"store": "s.db", "auth": {"none": true}, "issuers": [{"name": "a", "key": "ed.json"}, {"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true}}`, "listed twice"},
+		"unknown member":                  {`{"store": "s.db", "auth": {"none": true}, "issuers": [{"name": "a", "key": "ed.json", "sute": "x"}], "verifier": {"anyIssuer": true}}`, "unknown field"},
+		"bad timeout":                     {`{"store": "s.db", "auth": {"none": true}, "issuers": [{"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true}, "timeouts": {"read": "soon"}}`, "timeouts.read"},
+		"oid4vci issuer not derivable":    {`{"listen": "127.0.0.1:0", "store": "s.db", "auth": {"none": true}, "issuers": [{"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true}, "oid4vci": {}}`, "oid4vci.issuer: missing"},
+		"oid4vci plain http off loopback": {`{"listen": "127.0.0.1:0", "store": "s.db", "auth": {"none": true}, "issuers": [{"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true}, "oid4vci": {"issuer": "http://school.example"}}`, "want https"},
+		"oid4vci bad ttl":                 {`{"listen": "127.0.0.1:0", "store": "s.db", "auth": {"none": true}, "issuers": [{"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true}, "oid4vci": {"issuer": "https://school.example", "offerTTL": "later"}}`, "oid4vci.offerTTL"},
+		"exchanges bad ttl":               {`{"listen": "127.0.0.1:0", "store": "s.db", "auth": {"none": true}, "issuers": [{"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true}, "exchanges": {"baseURL": "https://school.example", "ttl": "-1m"}}`, "exchanges.ttl"},
+		"exchanges base not derivable":    {`{"listen": "127.0.0.1:0", "store": "s.db", "auth": {"none": true}, "issuers": [{"name": "a", "key": "ed.json"}], "verifier": {"anyIssuer": true}, "exchanges": {}}`, "exchanges.baseURL: missing"},
+		"list path on a route":            {`{"store": "s.db", "auth": {"none": true}, "issuers": [{"name": "a", "key": "ed.json", "statusList": {"url": "https://x.example/credentials/verify"}}], "verifier": {"anyIssuer": true}}`, "shadow"},
 	} {
 		path := writeFile(t, f.dir, "bad.json", []byte(c.cfg))
 		res := runCLI(t, "serve", "--config", path)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -117,4 +118,27 @@ func (s *Store) Close() error { return s.db.Close() }
 // it to check that a newer schema is refused.
 func (s *Store) SetSchemaVersionForTest(ctx context.Context, version int) error {
 	return s.db.SetSchemaVersionForTest(ctx, version)
+}
+
+// PutTicket implements store.Tickets.
+func (s *Store) PutTicket(ctx context.Context, t store.Ticket) error { return s.db.PutTicket(ctx, t) }
+
+// Ticket implements store.Tickets.
+func (s *Store) Ticket(ctx context.Context, kind, id string, now time.Time) (*store.Ticket, error) {
+	return s.db.Ticket(ctx, kind, id, now)
+}
+
+// UseTicket implements store.Tickets.
+func (s *Store) UseTicket(ctx context.Context, kind, id string, now time.Time) (*store.Ticket, error) {
+	return s.db.UseTicket(ctx, kind, id, now)
+}
+
+// AttemptTicket implements store.Tickets.
+func (s *Store) AttemptTicket(ctx context.Context, kind, id string, now time.Time, max int) (*store.Ticket, error) {
+	return s.db.AttemptTicket(ctx, kind, id, now, max)
+}
+
+// PurgeTickets implements store.Tickets.
+func (s *Store) PurgeTickets(ctx context.Context, now time.Time) (int, error) {
+	return s.db.PurgeTickets(ctx, now)
 }

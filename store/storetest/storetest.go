@@ -69,6 +69,8 @@ func Run(t *testing.T, b Backend) {
 	t.Run("Reserve", func(t *testing.T) { testReserve(t, b) })
 	t.Run("Log", func(t *testing.T) { testLog(t, b) })
 	t.Run("Runs", func(t *testing.T) { testRuns(t, b) })
+	t.Run("Tickets", func(t *testing.T) { testTickets(t, b) })
+	t.Run("ConcurrentTicketUse", func(t *testing.T) { testConcurrentTicketUse(t, b) })
 	t.Run("RevocationIsolation", func(t *testing.T) { testRevocationIsolation(t, b) })
 	t.Run("ConcurrentListUpdates", func(t *testing.T) { testConcurrentListUpdates(t, b) })
 	t.Run("SchemaTooNew", func(t *testing.T) { testSchemaTooNew(t, b) })

@@ -75,6 +75,17 @@ var migrations = []string{
 	CREATE UNIQUE INDEX credentials_status ON credentials (list_url, list_index);
 	CREATE INDEX credentials_learner ON credentials (learner);
 	CREATE INDEX credentials_batch ON credentials (batch_id, seq)`,
+	// 2: delivery tickets (OpenID4VCI offers, codes, tokens, nonces; VC-API exchanges).
+	`CREATE TABLE tickets (
+		kind       TEXT NOT NULL,
+		id         TEXT NOT NULL,
+		data       {{blob}} NOT NULL,
+		expires_us {{int}} NOT NULL,
+		attempts   {{int}} NOT NULL,
+		used_us    {{int}},
+		PRIMARY KEY (kind, id)
+	);
+	CREATE INDEX tickets_expiry ON tickets (expires_us)`,
 }
 
 // SchemaVersion is the newest schema this code knows.
