@@ -326,13 +326,14 @@ func TestBtcRegtestAnchor(t *testing.T) {
 	assert.Equal(t, addr, sender)
 
 	// The receipt for credential 3, through JSON and back.
+	prevout := amount
 	rec, err := tree.Receipt(3, anchor.Anchor{
 		Chain: anchor.ChainBitcoinRegtest,
 		TxID:  nodeTxID,
 		RawTx: blk.Txs[idx].Bytes(),
 		// BIP 143 signatures commit to the spent amount: with it the
 		// receipt proves the sender.
-		PrevoutAmount: new(amount),
+		PrevoutAmount: &prevout,
 		TxIndex:       uint32(idx),
 		Branch:        branchBytes,
 		Headers:       headers,
