@@ -86,6 +86,7 @@ func receiptCmd(args []string, stdout, stderr io.Writer) error {
 	branchPath := fs.String("branch", "", "FILE: one hex value per line: the block merkle branch, leaf to root, internal byte order (Bitcoin) or the transactions-trie proof, root node first (Ethereum)")
 	headersPath := fs.String("headers", "", "FILE: one raw block header in hex per line: the anchor block (unless --block gives it), then its successors (L4)")
 	out := fs.String("out", "", "directory for the receipts (FILE.receipt.json per credential)")
+	shared := fs.Bool("shared-evidence", true, "write the transaction, branch and headers once, to DIR/"+evidenceFileName+", and per credential only its path and that file's SHA-256 (false: every receipt carries all the evidence)")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
@@ -181,6 +182,13 @@ func receiptCmd(args []string, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
+	if *shared {
+		opts := anchor.VerifyOptions{}
+		if isBitcoin(chain) {
+			opts.Floors, opts.LowerFloorsUnsafe = []anchor.Floor{{Chain: chain, MaxBits: powLimitBits(chain)}}, true
+		}
+		return writeSharedReceipts(b, an, *out, want, opts, stdout)
+	}
 	for i, name := range b.files {
 		r, err := b.tree.Receipt(uint64(i), an)
 		if err != nil {
@@ -269,6 +277,7 @@ func powLimitBits(c anchor.Chain) uint32 {
 // receiptOptions are verify's receipt flags.
 type receiptOptions struct {
 	path          string
+	evidence      string
 	checkpoints   stringList
 	floors        stringList
 	lowerFloors   bool
@@ -278,6 +287,7 @@ type receiptOptions struct {
 
 func (o *receiptOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.path, "receipt", "", "FILE: an anchor receipt (microcred receipt) of the one credential given; the credential's bytes must be its leaf, and the verdict requires its level")
+	fs.StringVar(&o.evidence, "evidence", "", "FILE: the batch's shared evidence that a slim --receipt references (default: the file it names, beside the receipt); its SHA-256 must be the one referenced")
 	fs.Var(&o.checkpoints, "checkpoint", "CHAIN:BLOCKHASH[:NBITS] a block you trust (repeatable); NBITS (Bitcoin, compact hex) optionally raises the difficulty floor for the headers checked against it")
 	fs.Var(&o.floors, "floor", "CHAIN:NBITS raise a Bitcoin chain's difficulty floor, the easiest compact target (hex) any header may have (built in: bitcoin-mainnet 1900ffff, testnet 1d00ffff, regtest 207fffff)")
 	fs.BoolVar(&o.lowerFloors, "lower-floor-unsafe", false, "let --floor go below the built-in floors (blocks before 2014); headers that easy can be forged on a laptop")
@@ -287,7 +297,7 @@ func (o *receiptOptions) register(fs *flag.FlagSet) {
 
 // used reports whether any flag beyond --receipt and --require-level was given.
 func (o *receiptOptions) used() bool {
-	return len(o.checkpoints) > 0 || len(o.floors) > 0 || o.lowerFloors || o.confirmations != 0
+	return len(o.checkpoints) > 0 || len(o.floors) > 0 || o.lowerFloors || o.confirmations != 0 || o.evidence != ""
 }
 
 // verifyOptions returns the trust options of the flags, checked as
@@ -415,7 +425,10 @@ func evalReceipt(cred []byte, o *receiptOptions) (*anchorReport, error) {
 		}
 	}
 	opts.Leaf = batchLeaf(cred)
-	a, err := r.Verify(opts)
+	a, err := verifyReceipt(r, o, opts)
+	if ue := (*usageError)(nil); errors.As(err, &ue) {
+		return nil, err
+	}
 	if err != nil {
 		if errors.Is(err, anchor.ErrLeafMismatch) {
 			err = fmt.Errorf("%w: the receipt is for other credential bytes", err)
