@@ -242,55 +242,66 @@ func (p *objParser) evidenceRef(v any) *EvidenceRef {
 }
 
 // VerifyEvidence verifies a slim receipt ([Tree.SharedReceipt]) with its
-// batch's shared evidence, given as the evidence file's exact bytes.
+// batch's shared evidence, given as the evidence file's exact bytes: it
+// is [Receipt.WithEvidence] and then [Receipt.Verify] of the result, so
+// the receipt is graded with the evidence's anchors exactly as a receipt
+// that carries them.
+//
+// Errors are those of WithEvidence and Verify. On any error the
+// Assurance is at LevelNone.
+func (r *Receipt) VerifyEvidence(evidence []byte, opts VerifyOptions) (*Assurance, error) {
+	full, err := r.WithEvidence(evidence)
+	if err != nil {
+		return &Assurance{Level: LevelNone, Anchor: -1, Reason: err}, err
+	}
+	return full.Verify(opts)
+}
+
+// WithEvidence returns the full receipt a slim receipt and its batch's
+// shared evidence make: the receipt's leaf, path and root with the
+// evidence's anchors. It checks nothing beyond the reference; verify the
+// result ([Receipt.Verify]).
 //
 // What is referenced is what is checked: the bytes must be at most
 // [MaxEvidenceBytes], their SHA-256 must be the receipt's
 // [EvidenceRef.SHA256], and those same bytes are then parsed
 // ([ParseEvidence]) and must be for the receipt's batch (same mode, root
-// and treeSize). The receipt is then graded with the evidence's anchors
-// exactly as [Receipt.Verify] grades a receipt that carries them.
+// and treeSize).
 //
-// Errors: those of Receipt.Verify; [ErrMalformedReceipt] for a receipt
-// that references no evidence; [ErrMalformedEvidence] for bytes over the
-// budget or not well formed; [ErrWrongEvidence] for evidence that is not
-// the one referenced or is for another batch. On any error the
-// Assurance is at LevelNone.
-func (r *Receipt) VerifyEvidence(evidence []byte, opts VerifyOptions) (*Assurance, error) {
-	fail := func(err error) (*Assurance, error) {
-		return &Assurance{Level: LevelNone, Anchor: -1, Reason: err}, err
-	}
+// Errors wrap [ErrMalformedReceipt] for a receipt that references no
+// evidence (or has anchors too), [ErrMalformedEvidence] for bytes over
+// the budget or not well formed, [ErrWrongEvidence] for evidence that is
+// not the one referenced or is for another batch.
+func (r *Receipt) WithEvidence(evidence []byte) (*Receipt, error) {
 	if r == nil {
-		return fail(fmt.Errorf("%w: nil receipt", ErrMalformedReceipt))
+		return nil, fmt.Errorf("%w: nil receipt", ErrMalformedReceipt)
 	}
 	if r.Evidence == nil {
-		return fail(fmt.Errorf("%w: the receipt references no shared evidence (verify it with Receipt.Verify)", ErrMalformedReceipt))
+		return nil, fmt.Errorf("%w: the receipt references no shared evidence (verify it with Receipt.Verify)", ErrMalformedReceipt)
 	}
 	if len(r.Anchors) > 0 {
-		return fail(fmt.Errorf("%w: a receipt has both anchors and shared evidence", ErrMalformedReceipt))
+		return nil, fmt.Errorf("%w: a receipt has both anchors and shared evidence", ErrMalformedReceipt)
 	}
 	// The budget is checked before anything else reads the bytes.
 	if len(evidence) > MaxEvidenceBytes {
-		return fail(fmt.Errorf("%w: %d bytes exceeds %d", ErrMalformedEvidence, len(evidence), MaxEvidenceBytes))
+		return nil, fmt.Errorf("%w: %d bytes exceeds %d", ErrMalformedEvidence, len(evidence), MaxEvidenceBytes)
 	}
 	sum := sha256.Sum256(evidence)
 	if !bytes.Equal(sum[:], r.Evidence.SHA256) {
-		return fail(fmt.Errorf("%w: evidence.sha256: the bytes given hash to %x, the receipt references %x", ErrWrongEvidence, sum[:], r.Evidence.SHA256))
+		return nil, fmt.Errorf("%w: evidence.sha256: the bytes given hash to %x, the receipt references %x", ErrWrongEvidence, sum[:], r.Evidence.SHA256)
 	}
 	e, err := ParseEvidence(evidence)
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
 	switch {
 	case e.Mode != r.Mode:
-		return fail(fmt.Errorf("%w: evidence mode %s, receipt mode %s", ErrWrongEvidence, e.Mode, r.Mode))
+		return nil, fmt.Errorf("%w: evidence mode %s, receipt mode %s", ErrWrongEvidence, e.Mode, r.Mode)
 	case !bytes.Equal(e.Root, r.Root):
-		return fail(fmt.Errorf("%w: evidence root %x, receipt root %x (another batch)", ErrWrongEvidence, e.Root, r.Root))
+		return nil, fmt.Errorf("%w: evidence root %x, receipt root %x (another batch)", ErrWrongEvidence, e.Root, r.Root)
 	case e.Size != r.Size:
-		return fail(fmt.Errorf("%w: evidence treeSize %d, receipt treeSize %d", ErrWrongEvidence, e.Size, r.Size))
+		return nil, fmt.Errorf("%w: evidence treeSize %d, receipt treeSize %d", ErrWrongEvidence, e.Size, r.Size)
 	}
-	full := *r
-	full.Evidence = nil
-	full.Anchors = e.Anchors
-	return full.Verify(opts)
+	return &Receipt{Version: r.Version, Mode: r.Mode, Leaf: bytes.Clone(r.Leaf), Index: r.Index, Size: r.Size,
+		Path: cloneList(r.Path), Root: bytes.Clone(r.Root), Anchors: e.Anchors}, nil
 }
