@@ -25,6 +25,9 @@ func FuzzParseReceipt(f *testing.F) {
 	js2, _ := json.Marshal(rr)
 	f.Add(js2)
 	f.Add([]byte(`{"version":1}`))
+	sb := newSharedBatch(f, 3, 1)
+	slim, _ := json.Marshal(sb.slim(f, 2))
+	f.Add(slim)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := ParseReceipt(data)
 		if err != nil {

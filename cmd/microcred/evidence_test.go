@@ -180,3 +180,52 @@ func BenchmarkReceiptBytes(b *testing.B) {
 		})
 	}
 }
+
+// Credentials in a subdirectory of the batch (as microcred batch writes
+// credentials/row-N.json): their receipts reference ../batch.evidence.json,
+// and verify finds it from there.
+func TestReceiptSharedEvidenceSubdirectory(t *testing.T) {
+	dir := t.TempDir()
+	batchDir := filepath.Join(dir, "batch")
+	require.NoError(t, os.MkdirAll(filepath.Join(batchDir, "credentials"), 0o755))
+	tree, err := anchor.NewTree(anchor.ModeRFC6962)
+	require.NoError(t, err)
+	m := batchManifest{Version: 1, Mode: anchor.ModeRFC6962.String()}
+	for i := range 3 {
+		name := fmt.Sprintf("credentials/row-%d.json", i)
+		data := []byte(fmt.Sprintf(`{"row":%d}`, i))
+		writeFile(t, batchDir, name, data)
+		_, err := tree.Append(batchLeaf(data))
+		require.NoError(t, err)
+		m.Files = append(m.Files, name)
+		m.Leaves = append(m.Leaves, hex.EncodeToString(batchLeaf(data)))
+	}
+	root, err := tree.Root()
+	require.NoError(t, err)
+	m.Root = hex.EncodeToString(root)
+	js, err := json.Marshal(m)
+	require.NoError(t, err)
+	writeFile(t, batchDir, batchManifestName, js)
+
+	out := filepath.Join(dir, "receipts")
+	r := runCLI(t, "receipt", "--batch", batchDir, "--chain", "mock", "--txid", "m", "--out", out)
+	require.Equal(t, 0, r.code, r.stderr)
+	rec := filepath.Join(out, "credentials", "row-1.json"+receiptSuffix)
+	data, err := os.ReadFile(rec)
+	require.NoError(t, err)
+	parsed, err := anchor.ParseReceipt(data)
+	require.NoError(t, err)
+	assert.Equal(t, "../"+evidenceFileName, parsed.Evidence.Name)
+	// Only the stamped bytes matter here (the credential is not signed):
+	// the library reads the evidence the receipt names and grades it.
+	evidence, err := os.ReadFile(filepath.Join(out, evidenceFileName))
+	require.NoError(t, err)
+	a, err := parsed.VerifyEvidence(evidence, anchor.VerifyOptions{Leaf: batchLeaf([]byte(`{"row":1}`))})
+	require.NoError(t, err)
+	assert.Equal(t, anchor.L0, a.Level)
+	assert.ErrorIs(t, a.Reason, anchor.ErrNoFinality, "a mock anchor, from the shared evidence")
+	got, found, err := readSharedEvidence("", rec, parsed.Evidence)
+	require.NoError(t, err)
+	require.True(t, found)
+	assert.Equal(t, evidence, got)
+}
