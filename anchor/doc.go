@@ -120,4 +120,17 @@
 // cert-issuer. The receipt format is this module's own (version 1; the
 // optional anchor member prevoutAmount was added later, and receipts
 // without it still read).
+//
+// # Shared evidence
+//
+// A batch's anchors (transaction, branch, headers) are the same for every
+// credential in it. [Tree.Evidence] writes them once as [Evidence], and
+// [Tree.SharedReceipt] gives each credential a slim receipt holding only
+// its leaf, path and root and an [EvidenceRef]: the SHA-256 of the
+// evidence file's exact bytes and its relative name.
+// [Receipt.VerifyEvidence] takes the evidence bytes, checks the budget
+// ([MaxEvidenceBytes]), the hash and that the evidence is for the
+// receipt's batch, and grades as [Receipt.Verify] does; the name is only
+// a hint for finding the file. Readers before this member refuse a slim
+// receipt (unknown member "evidence"), so it never verifies as anchorless.
 package anchor

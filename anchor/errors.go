@@ -32,6 +32,14 @@ var (
 	// ErrMalformedReceipt is wrapped by errors for receipt JSON that is not
 	// a well-formed receipt of a supported version.
 	ErrMalformedReceipt = errors.New("anchor: malformed receipt")
+	// ErrMalformedEvidence is wrapped by errors for shared evidence (or a
+	// reference to it) that is not well formed or is over its budget
+	// ([MaxEvidenceBytes]).
+	ErrMalformedEvidence = errors.New("anchor: malformed shared evidence")
+	// ErrWrongEvidence is wrapped by errors for shared evidence that is
+	// not the one a slim receipt references (another SHA-256), or is for
+	// another batch (another root, mode or tree size).
+	ErrWrongEvidence = errors.New("anchor: not the evidence the receipt references")
 	// ErrUnsupportedVersion is wrapped by errors for a receipt version this
 	// package does not read.
 	ErrUnsupportedVersion = errors.New("anchor: unsupported receipt version")

@@ -194,6 +194,15 @@ func (r *Receipt) Verify(opts VerifyOptions) (*Assurance, error) {
 		return fail(err)
 	}
 	a.Level = L0
+	if r.Evidence != nil {
+		// A slim receipt's anchors are in its batch's shared evidence.
+		if len(r.Anchors) > 0 {
+			a.Reason = fmt.Errorf("%w: a receipt has both anchors and shared evidence", ErrMalformedReceipt)
+		} else {
+			a.Reason = fmt.Errorf("%w: the anchors are in the shared evidence %q (Receipt.VerifyEvidence)", ErrNoEvidence, r.Evidence.Name)
+		}
+		return a, nil
+	}
 	if len(r.Anchors) == 0 {
 		a.Reason = ErrNoAnchor
 		return a, nil

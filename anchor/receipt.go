@@ -66,6 +66,11 @@ func (c Chain) Final() bool { return c == ChainBitcoinMainnet || c == ChainEther
 //	{"version":1, "mode":"rfc6962"|"blockcerts", "leaf":hex32, "index":n,
 //	 "treeSize":n, "path":[hex32…], "root":hex32, "anchors":[Anchor…]}
 //
+// A slim receipt ([Tree.SharedReceipt]) has "evidence":[EvidenceRef]
+// instead of "anchors": its anchors are in the batch's shared [Evidence],
+// and it is checked with [Receipt.VerifyEvidence]. A receipt has exactly
+// one of the two members.
+//
 // For mode "blockcerts" the path is the plain sibling list too; the sides
 // follow from index and treeSize ([Steps] gives the {left|right} form).
 type Receipt struct {
@@ -77,6 +82,10 @@ type Receipt struct {
 	Path    [][]byte
 	Root    []byte
 	Anchors []Anchor
+	// Evidence references the batch's shared evidence (a slim receipt,
+	// which then has no Anchors); nil for a receipt that carries its
+	// anchors.
+	Evidence *EvidenceRef
 }
 
 // Anchor is one on-chain anchor of the root and the evidence for it.
@@ -181,14 +190,15 @@ type anchorJSON struct {
 }
 
 type receiptJSON struct {
-	Version  int          `json:"version"`
-	Mode     string       `json:"mode"`
-	Leaf     string       `json:"leaf"`
-	Index    uint64       `json:"index"`
-	TreeSize uint64       `json:"treeSize"`
-	Path     []string     `json:"path"`
-	Root     string       `json:"root"`
-	Anchors  []anchorJSON `json:"anchors"`
+	Version  int              `json:"version"`
+	Mode     string           `json:"mode"`
+	Leaf     string           `json:"leaf"`
+	Index    uint64           `json:"index"`
+	TreeSize uint64           `json:"treeSize"`
+	Path     []string         `json:"path"`
+	Root     string           `json:"root"`
+	Anchors  *[]anchorJSON    `json:"anchors,omitempty"`
+	Evidence *evidenceRefJSON `json:"evidence,omitempty"`
 }
 
 func hexList(in [][]byte) []string {
@@ -205,9 +215,30 @@ func (r *Receipt) MarshalJSON() ([]byte, error) {
 	j := receiptJSON{
 		Version: r.Version, Mode: r.Mode.String(), Leaf: hex.EncodeToString(r.Leaf),
 		Index: r.Index, TreeSize: r.Size, Path: hexList(r.Path), Root: hex.EncodeToString(r.Root),
-		Anchors: []anchorJSON{},
 	}
-	for _, a := range r.Anchors {
+	if r.Evidence != nil {
+		if len(r.Anchors) > 0 {
+			return nil, fmt.Errorf("%w: a receipt has both anchors and shared evidence", ErrMalformedReceipt)
+		}
+		j.Evidence = &evidenceRefJSON{SHA256: hex.EncodeToString(r.Evidence.SHA256), Name: r.Evidence.Name}
+	} else {
+		anchors := anchorsJSON(r.Anchors)
+		j.Anchors = &anchors
+	}
+	out, err := json.Marshal(j)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := ParseReceipt(out); err != nil {
+		return nil, fmt.Errorf("marshaling receipt: %w", err)
+	}
+	return out, nil
+}
+
+// anchorsJSON returns the JSON form of anchors ([] for none).
+func anchorsJSON(anchors []Anchor) []anchorJSON {
+	out := []anchorJSON{}
+	for _, a := range anchors {
 		aj := anchorJSON{Chain: a.Chain, TxID: a.TxID, RawTx: hex.EncodeToString(a.RawTx), Amount: a.PrevoutAmount,
 			Branch: hexList(a.Branch), Headers: hexList(a.Headers)}
 		if len(a.Headers) > 0 {
@@ -220,16 +251,9 @@ func (r *Receipt) MarshalJSON() ([]byte, error) {
 		if len(a.Headers) == 0 {
 			aj.Headers = nil
 		}
-		j.Anchors = append(j.Anchors, aj)
+		out = append(out, aj)
 	}
-	out, err := json.Marshal(j)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := ParseReceipt(out); err != nil {
-		return nil, fmt.Errorf("marshaling receipt: %w", err)
-	}
-	return out, nil
+	return out
 }
 
 // ParseReceipt reads a receipt strictly: at most 1 MiB of strict JSON (no
@@ -237,8 +261,10 @@ func (r *Receipt) MarshalJSON() ([]byte, error) {
 // with the exact case, version [ReceiptVersion], a known mode and chain,
 // lowercase hex of the right lengths, integers that are exact, index <
 // treeSize, at most [MaxPath] path entries, [MaxAnchors] anchors and
-// [MaxAnchorHeaders] headers. It does not verify anything; call
-// [Receipt.Verify]. Errors wrap [ErrMalformedReceipt] or
+// [MaxAnchorHeaders] headers, and exactly one of anchors and evidence (an
+// [EvidenceRef] whose name follows its rules). It does not verify
+// anything; call [Receipt.Verify], or [Receipt.VerifyEvidence] for a
+// slim receipt. Errors wrap [ErrMalformedReceipt] or
 // [ErrUnsupportedVersion]; on error the receipt is nil.
 func ParseReceipt(data []byte) (*Receipt, error) {
 	v, err := strictjson.Decode(data, strictjson.Limits{MaxBytes: maxReceiptJSONLen, MaxDepth: 8})
@@ -253,12 +279,20 @@ func ParseReceipt(data []byte) (*Receipt, error) {
 	return r, nil
 }
 
-// objParser walks a strictjson value; the first error sticks.
-type objParser struct{ err error }
+// objParser walks a strictjson value; the first error sticks. It wraps
+// kind, ErrMalformedReceipt when nil.
+type objParser struct {
+	err  error
+	kind error
+}
 
 func (p *objParser) fail(format string, args ...any) {
 	if p.err == nil {
-		p.err = fmt.Errorf("%w: %s", ErrMalformedReceipt, fmt.Sprintf(format, args...))
+		kind := p.kind
+		if kind == nil {
+			kind = ErrMalformedReceipt
+		}
+		p.err = fmt.Errorf("%w: %s", kind, fmt.Sprintf(format, args...))
 	}
 }
 
@@ -341,7 +375,7 @@ func (p *objParser) list(v any, where string, max int) []any {
 }
 
 func (p *objParser) receipt(v any) *Receipt {
-	m := p.object(v, "receipt", []string{"version", "mode", "leaf", "index", "treeSize", "path", "root", "anchors"}, nil)
+	m := p.object(v, "receipt", []string{"version", "mode", "leaf", "index", "treeSize", "path", "root"}, []string{"anchors", "evidence"})
 	if p.err != nil {
 		return nil
 	}
@@ -368,9 +402,18 @@ func (p *objParser) receipt(v any) *Receipt {
 		r.Path[i] = p.hexBytes(e, fmt.Sprintf("path[%d]", i), HashSize, HashSize)
 	}
 	r.Root = p.hexBytes(m["root"], "root", HashSize, HashSize)
-	anchors := p.list(m["anchors"], "anchors", MaxAnchors)
-	for i, a := range anchors {
-		r.Anchors = append(r.Anchors, p.anchor(a, fmt.Sprintf("anchors[%d]", i)))
+	an, hasAnchors := m["anchors"]
+	ev, hasEvidence := m["evidence"]
+	switch {
+	case hasAnchors == hasEvidence:
+		p.fail("receipt must have exactly one of anchors and evidence")
+	case hasEvidence:
+		r.Evidence = p.evidenceRef(ev)
+	default:
+		anchors := p.list(an, "anchors", MaxAnchors)
+		for i, a := range anchors {
+			r.Anchors = append(r.Anchors, p.anchor(a, fmt.Sprintf("anchors[%d]", i)))
+		}
 	}
 	if p.err != nil {
 		return nil

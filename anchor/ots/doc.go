@@ -92,4 +92,11 @@
 // transaction commits the calendar's aggregate, not the batch root, which
 // anchor's L2 rule requires. [VerifyReceipt] checks a receipt to L0 and a
 // proof of its root instead.
+//
+// The other way, [FromReceipt] turns a Bitcoin receipt into a standard
+// proof of the credential's leaf: the ops of the batch tree, the anchor
+// transaction and the block's merkle branch, and a Bitcoin attestation at
+// the height the caller gives. [Proof.Verify] grades it by the same
+// engine as the receipt, and the OpenTimestamps JavaScript client reads
+// it (interop/ots_test.go).
 package ots

@@ -19,7 +19,7 @@ import (
 )
 
 // k1Key writes the secp256k1 key of seedHex and returns its path and DID.
-func k1Key(t *testing.T, dir string) (string, string) {
+func k1Key(t testing.TB, dir string) (string, string) {
 	t.Helper()
 	p := filepath.Join(dir, "k1.json")
 	r := runCLI(t, "key", "generate", "--type", "secp256k1", "--seed", seedHex, "--out", p)
@@ -194,7 +194,7 @@ func TestBatchRootReceiptVerify(t *testing.T) {
 	r = runCLI(t, "receipt", "--batch", batchDir, "--chain", "bitcoin-regtest", "--txid", txid, "--block", blockPath, "--prevout-amount", "49999", "--out", out)
 	assert.Equal(t, 1, r.code, "a wrong amount: the signature does not verify")
 	assert.Contains(t, r.stderr, "invalid signature")
-	r = runCLI(t, "receipt", "--batch", batchDir, "--chain", "bitcoin-regtest", "--txid", txid, "--block", blockPath, "--prevout-amount", "50000", "--out", out)
+	r = runCLI(t, "receipt", "--batch", batchDir, "--chain", "bitcoin-regtest", "--txid", txid, "--block", blockPath, "--prevout-amount", "50000", "--shared-evidence=false", "--out", out)
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, 3, strings.Count(r.stdout, " L3\n"), r.stdout)
 
@@ -308,7 +308,7 @@ func TestReceiptEvidence(t *testing.T) {
 	assert.Contains(t, r.stderr, "does not hold")
 	// The right one reaches L2.
 	goodTx, goodID := build(rootHex)
-	r = runCLI(t, "receipt", "--batch", batchDir, "--chain", "bitcoin-regtest", "--txid", goodID, "--raw-tx", goodTx, "--prevout-amount", "50000", "--out", filepath.Join(dir, "l2"))
+	r = runCLI(t, "receipt", "--batch", batchDir, "--chain", "bitcoin-regtest", "--txid", goodID, "--raw-tx", goodTx, "--prevout-amount", "50000", "--shared-evidence=false", "--out", filepath.Join(dir, "l2"))
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, 3, strings.Count(r.stdout, " L2\n"), r.stdout)
 	l2 := filepath.Join(dir, "l2", "cred0.json"+receiptSuffix)
@@ -383,7 +383,7 @@ func TestBatchReceiptUsageErrors(t *testing.T) {
 
 // regtestBlock returns a raw block in hex holding the transactions
 // (hex) given, whose header meets regtest's proof of work.
-func regtestBlock(t *testing.T, txs ...string) string {
+func regtestBlock(t testing.TB, txs ...string) string {
 	t.Helper()
 	var ids []btc.Hash
 	var body []byte

@@ -108,6 +108,11 @@ microcred receipt --refresh --rpc URL [--wait N] RECEIPT.json...`,
 			run: func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				return receiptCmd(ctx, args, stdout, stderr)
 			}},
+		{name: "ots", summary: "verify OpenTimestamps proofs offline; convert a Bitcoin receipt into a .ots file", subs: []string{"verify", "upgrade-from-receipt"},
+			usage: otsUsage, details: otsDetails,
+			run: func(_ context.Context, args []string, stdout, stderr io.Writer) error {
+				return otsCmd(args, stdout, stderr)
+			}},
 		{name: "blockcerts", summary: "issue Blockcerts v3 certificates with MerkleProof2019 proofs",
 			usage: `microcred blockcerts --key K.json --chain mocknet|bitcoin-regtest|bitcoin-testnet|bitcoin-mainnet|ethereum-sepolia|ethereum-mainnet
                [--anchor-tx TXID [--root HEX]] [--created RFC3339] [--issuer-profile URL [--key-created RFC3339]] [--set-issuer] --out DIR IN.json...`,

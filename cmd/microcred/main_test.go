@@ -24,14 +24,14 @@ type cli struct {
 	stdout, stderr string
 }
 
-func runCLI(t *testing.T, args ...string) cli {
+func runCLI(t testing.TB, args ...string) cli {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := run(context.Background(), args, &out, &errb)
 	return cli{code, out.String(), errb.String()}
 }
 
-func writeFile(t *testing.T, dir, name string, data []byte) string {
+func writeFile(t testing.TB, dir, name string, data []byte) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	require.NoError(t, os.WriteFile(p, data, 0o644))

@@ -89,6 +89,7 @@ func receiptCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	out := fs.String("out", "", "directory for the receipts (FILE.receipt.json per credential)")
 	var wf waitFlags // --rpc, --wait, --refresh, --checkpoint (rpccmd.go)
 	wf.register(fs)
+	shared := fs.Bool("shared-evidence", true, "write the transaction, branch and headers once, to DIR/"+evidenceFileName+", and per credential only its path and that file's SHA-256 (false: every receipt carries all the evidence)")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
@@ -201,6 +202,13 @@ func receiptCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
+	if *shared {
+		opts := anchor.VerifyOptions{Checkpoints: selfCheck}
+		if isBitcoin(chain) {
+			opts.Floors, opts.LowerFloorsUnsafe = []anchor.Floor{{Chain: chain, MaxBits: powLimitBits(chain)}}, true
+		}
+		return writeSharedReceipts(b, an, *out, want, opts, stdout)
+	}
 	for i, name := range b.files {
 		r, err := b.tree.Receipt(uint64(i), an)
 		if err != nil {
@@ -289,6 +297,7 @@ func powLimitBits(c anchor.Chain) uint32 {
 // receiptOptions are verify's receipt flags.
 type receiptOptions struct {
 	path          string
+	evidence      string
 	checkpoints   stringList
 	floors        stringList
 	lowerFloors   bool
@@ -298,6 +307,7 @@ type receiptOptions struct {
 
 func (o *receiptOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.path, "receipt", "", "FILE: an anchor receipt (microcred receipt) of the one credential given; the credential's bytes must be its leaf, and the verdict requires its level")
+	fs.StringVar(&o.evidence, "evidence", "", "FILE: the batch's shared evidence that a slim --receipt references (default: the file it names, beside the receipt); its SHA-256 must be the one referenced")
 	fs.Var(&o.checkpoints, "checkpoint", "CHAIN:BLOCKHASH[:NBITS] a block you trust (repeatable); NBITS (Bitcoin, compact hex) optionally raises the difficulty floor for the headers checked against it")
 	fs.Var(&o.floors, "floor", "CHAIN:NBITS raise a Bitcoin chain's difficulty floor, the easiest compact target (hex) any header may have (built in: bitcoin-mainnet 1900ffff, testnet 1d00ffff, regtest 207fffff)")
 	fs.BoolVar(&o.lowerFloors, "lower-floor-unsafe", false, "let --floor go below the built-in floors (blocks before 2014); headers that easy can be forged on a laptop")
@@ -307,7 +317,7 @@ func (o *receiptOptions) register(fs *flag.FlagSet) {
 
 // used reports whether any flag beyond --receipt and --require-level was given.
 func (o *receiptOptions) used() bool {
-	return len(o.checkpoints) > 0 || len(o.floors) > 0 || o.lowerFloors || o.confirmations != 0
+	return len(o.checkpoints) > 0 || len(o.floors) > 0 || o.lowerFloors || o.confirmations != 0 || o.evidence != ""
 }
 
 // verifyOptions returns the trust options of the flags, checked as
@@ -436,7 +446,10 @@ func evalReceipt(cred []byte, o *receiptOptions) (*anchorReport, error) {
 		}
 	}
 	opts.Leaf = batchLeaf(cred)
-	a, err := r.Verify(opts)
+	a, err := verifyReceipt(r, o, opts)
+	if ue := (*usageError)(nil); errors.As(err, &ue) {
+		return nil, err
+	}
 	if err != nil {
 		if errors.Is(err, anchor.ErrLeafMismatch) {
 			err = fmt.Errorf("%w: the receipt is for other credential bytes", err)

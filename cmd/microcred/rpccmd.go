@@ -10,14 +10,17 @@ package main
 // it is written.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/big"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -180,7 +183,11 @@ func receiptRefresh(ctx context.Context, w *waitFlags, files []string, stdout, s
 	if err != nil {
 		return err
 	}
+	done := map[string]bool{} // slim receipts already rewritten with their evidence
 	for _, path := range files {
+		if done[filepath.Clean(path)] {
+			continue
+		}
 		data, err := readSmallFile(path, "receipt")
 		if err != nil {
 			return err
@@ -189,57 +196,19 @@ func receiptRefresh(ctx context.Context, w *waitFlags, files []string, stdout, s
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		self := cps
-		for i := range r.Anchors {
-			an := &r.Anchors[i]
-			if len(an.Headers) == 0 {
-				return fmt.Errorf("%s: anchor %d has no block header to refresh from (write it with receipt --rpc --wait)", path, i)
+		if r.Evidence != nil {
+			if err := refreshShared(ctx, w, path, r, limit, cps, done, stdout, stderr); err != nil {
+				return err
 			}
-			var added int
-			switch {
-			case isBitcoin(an.Chain):
-				c, err := w.rpc.client("1.0")
-				if err != nil {
-					return err
-				}
-				n := &btcNode{c: c}
-				if err := n.checkChain(ctx, an.Chain); err != nil {
-					return err
-				}
-				if added, err = n.extend(ctx, an, limit); err != nil {
-					return fmt.Errorf("%s: %w", path, err)
-				}
-			case isEthereum(an.Chain):
-				c, err := w.rpc.client("2.0")
-				if err != nil {
-					return err
-				}
-				n := &ethNode{c: c}
-				if _, err := n.checkChain(ctx, an.Chain); err != nil {
-					return err
-				}
-				tip, n2, err := n.extend(ctx, an, limit)
-				if err != nil {
-					return fmt.Errorf("%s: %w", path, err)
-				}
-				added = n2
-				self = append(self, anchor.Checkpoint{Chain: an.Chain, BlockHash: tip})
-				fmt.Fprintf(stderr, "%s: trusted for the self-check: the node's block %s; verify with --checkpoint %s:%s\n", path, tip, an.Chain, tip)
-			default:
-				return fmt.Errorf("%s: anchor %d on %s cannot be refreshed", path, i, an.Chain)
-			}
-			fmt.Fprintf(stderr, "%s: anchor %d: %d new headers, %d in all\n", path, i, added, len(an.Headers))
+			continue
 		}
-		opts := anchor.VerifyOptions{Leaf: r.Leaf, Checkpoints: self}
-		if c := r.Anchors[0].Chain; isBitcoin(c) {
-			opts.Floors, opts.LowerFloorsUnsafe = []anchor.Floor{{Chain: c, MaxBits: powLimitBits(c)}}, true
+		self, err := w.extendAnchors(ctx, path, r.Anchors, limit, cps, stderr)
+		if err != nil {
+			return err
 		}
-		a, err := r.Verify(opts)
+		a, err := checkRefreshed(r, self)
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
-		}
-		if a.Level < anchor.L3 {
-			return fmt.Errorf("%s: the refreshed receipt does not hold (reached %s): %w", path, a.Level, a.Reason)
 		}
 		out, err := json.MarshalIndent(r, "", "  ")
 		if err != nil {
@@ -251,6 +220,175 @@ func receiptRefresh(ctx context.Context, w *waitFlags, files []string, stdout, s
 		fmt.Fprintf(stdout, "%s %s confirmations %d\n", path, a.Level, a.Confirmations)
 	}
 	return nil
+}
+
+// refreshShared refreshes a slim receipt's shared evidence: the newer
+// headers go into the batch's evidence file once, and every slim receipt
+// that referenced the old evidence (the one given, and every other
+// *.receipt.json under the evidence file's directory) is rewritten to
+// reference the new bytes. Leaving one behind would break it: its
+// reference is the old evidence's SHA-256. Everything is built and
+// checked before anything is written.
+func refreshShared(ctx context.Context, w *waitFlags, path string, r *anchor.Receipt, limit int, cps []anchor.Checkpoint, done map[string]bool, stdout, stderr io.Writer) error {
+	old, found, err := readSharedEvidence("", path, r.Evidence)
+	if err != nil || !found {
+		if err == nil {
+			err = errors.New("shared evidence not found")
+		}
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	full, err := r.WithEvidence(old)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	evPath := filepath.Join(filepath.Dir(path), filepath.FromSlash(r.Evidence.Name))
+	self, err := w.extendAnchors(ctx, evPath, full.Anchors, limit, cps, stderr)
+	if err != nil {
+		return err
+	}
+	ev, err := anchor.ParseEvidence(old)
+	if err != nil {
+		return fmt.Errorf("%s: %w", evPath, err)
+	}
+	ev.Anchors = full.Anchors
+	fresh, err := json.MarshalIndent(ev, "", "  ")
+	if err != nil {
+		return err
+	}
+	fresh = append(fresh, '\n')
+
+	// The receipts that reference the old evidence: the one given and
+	// every other one under the evidence file's directory.
+	oldSum := r.Evidence.SHA256
+	type rewrite struct {
+		path string
+		js   []byte
+		a    *anchor.Assurance
+	}
+	var rewrites []rewrite
+	add := func(p string, rc *anchor.Receipt) error {
+		ref, err := anchor.NewEvidenceRef(fresh, rc.Evidence.Name)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		rc.Evidence = &ref
+		full, err := rc.WithEvidence(fresh)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		a, err := checkRefreshed(full, self)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		js, err := json.MarshalIndent(rc, "", "  ")
+		if err != nil {
+			return err
+		}
+		rewrites = append(rewrites, rewrite{p, append(js, '\n'), a})
+		return nil
+	}
+	if err := add(path, r); err != nil {
+		return err
+	}
+	evAbs, _ := filepath.Abs(evPath)
+	walkErr := filepath.WalkDir(filepath.Dir(evPath), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, receiptSuffix) || filepath.Clean(p) == filepath.Clean(path) {
+			return err
+		}
+		data, err := readSmallFile(p, "receipt")
+		if err != nil {
+			return nil // not ours to judge: left as it is
+		}
+		rc, err := anchor.ParseReceipt(data)
+		if err != nil || rc.Evidence == nil || !bytes.Equal(rc.Evidence.SHA256, oldSum) {
+			return nil
+		}
+		if ref, _ := filepath.Abs(filepath.Join(filepath.Dir(p), filepath.FromSlash(rc.Evidence.Name))); ref != evAbs {
+			return nil
+		}
+		return add(p, rc)
+	})
+	if walkErr != nil {
+		return walkErr
+	}
+	if err := writeFileAtomic(evPath, fresh); err != nil {
+		return err
+	}
+	for _, rw := range rewrites {
+		if err := writeFileAtomic(rw.path, rw.js); err != nil {
+			return err
+		}
+		done[filepath.Clean(rw.path)] = true
+		fmt.Fprintf(stdout, "%s %s confirmations %d\n", rw.path, rw.a.Level, rw.a.Confirmations)
+	}
+	fmt.Fprintf(stdout, "%s shared evidence refreshed (%d receipts reference it)\n", evPath, len(rewrites))
+	return nil
+}
+
+// extendAnchors appends the node's newer linked headers to each anchor
+// (where names the file in messages) and returns the checkpoints the
+// self-check may trust: those given, and for Ethereum the node's tip.
+func (w *waitFlags) extendAnchors(ctx context.Context, where string, anchors []anchor.Anchor, limit int, cps []anchor.Checkpoint, stderr io.Writer) ([]anchor.Checkpoint, error) {
+	self := append([]anchor.Checkpoint(nil), cps...)
+	for i := range anchors {
+		an := &anchors[i]
+		if len(an.Headers) == 0 {
+			return nil, fmt.Errorf("%s: anchor %d has no block header to refresh from (write it with receipt --rpc --wait)", where, i)
+		}
+		var added int
+		switch {
+		case isBitcoin(an.Chain):
+			c, err := w.rpc.client("1.0")
+			if err != nil {
+				return nil, err
+			}
+			n := &btcNode{c: c}
+			if err := n.checkChain(ctx, an.Chain); err != nil {
+				return nil, err
+			}
+			if added, err = n.extend(ctx, an, limit); err != nil {
+				return nil, fmt.Errorf("%s: %w", where, err)
+			}
+		case isEthereum(an.Chain):
+			c, err := w.rpc.client("2.0")
+			if err != nil {
+				return nil, err
+			}
+			n := &ethNode{c: c}
+			if _, err := n.checkChain(ctx, an.Chain); err != nil {
+				return nil, err
+			}
+			tip, n2, err := n.extend(ctx, an, limit)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", where, err)
+			}
+			added = n2
+			self = append(self, anchor.Checkpoint{Chain: an.Chain, BlockHash: tip})
+			fmt.Fprintf(stderr, "%s: trusted for the self-check: the node's block %s; verify with --checkpoint %s:%s\n", where, tip, an.Chain, tip)
+		default:
+			return nil, fmt.Errorf("%s: anchor %d on %s cannot be refreshed", where, i, an.Chain)
+		}
+		fmt.Fprintf(stderr, "%s: anchor %d: %d new headers, %d in all\n", where, i, added, len(an.Headers))
+	}
+	return self, nil
+}
+
+// checkRefreshed verifies a refreshed full receipt as the writer checks
+// one: the evidence must hold to L3 (any floor down to the chain's
+// proof-of-work limit; the verifier decides what the work is worth).
+func checkRefreshed(r *anchor.Receipt, self []anchor.Checkpoint) (*anchor.Assurance, error) {
+	opts := anchor.VerifyOptions{Leaf: r.Leaf, Checkpoints: self}
+	if c := r.Anchors[0].Chain; isBitcoin(c) {
+		opts.Floors, opts.LowerFloorsUnsafe = []anchor.Floor{{Chain: c, MaxBits: powLimitBits(c)}}, true
+	}
+	a, err := r.Verify(opts)
+	if err != nil {
+		return nil, err
+	}
+	if a.Level < anchor.L3 {
+		return nil, fmt.Errorf("the refreshed receipt does not hold (reached %s): %w", a.Level, a.Reason)
+	}
+	return a, nil
 }
 
 // parseQuantity reads an Ethereum JSON-RPC quantity ("0x1a"): hex
