@@ -9,6 +9,8 @@ package interop_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -146,14 +148,25 @@ func cliBatch(t *testing.T, e *env, tag string) (dir, root string, creds []strin
 }
 
 // tamperReceipt writes a copy of a receipt with one hex digit of the
-// given anchor member flipped.
+// given anchor member flipped. For a slim receipt the member is flipped in
+// a copy of its shared evidence, and the copied receipt references the
+// tampered bytes by their SHA-256, as a forger rewriting both would: what
+// must then refuse it is the evidence itself, not a stale digest.
 func tamperReceipt(t *testing.T, e *env, path, member string, at int) string {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
 	var m map[string]any
 	require.NoError(t, json.Unmarshal(data, &m))
-	an := m["anchors"].([]any)[0].(map[string]any)
+	holder, evName := m, ""
+	if ref, ok := m["evidence"].(map[string]any); ok {
+		evName = ref["name"].(string)
+		evData, err := os.ReadFile(filepath.Join(filepath.Dir(path), filepath.FromSlash(evName)))
+		require.NoError(t, err)
+		holder = map[string]any{}
+		require.NoError(t, json.Unmarshal(evData, &holder))
+	}
+	an := holder["anchors"].([]any)[0].(map[string]any)
 	flip := func(s string) string {
 		b := []byte(s)
 		if b[at] == '0' {
@@ -171,9 +184,20 @@ func tamperReceipt(t *testing.T, e *env, path, member string, at int) string {
 	default:
 		t.Fatalf("receipt member %s: %T", member, v)
 	}
+	dir, err := os.MkdirTemp(e.dir, "tampered-"+member+"-")
+	require.NoError(t, err)
+	if evName != "" {
+		evOut, err := json.Marshal(holder)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, filepath.Base(evName)), evOut, 0o644))
+		sum := sha256.Sum256(evOut)
+		m["evidence"] = map[string]any{"sha256": hex.EncodeToString(sum[:]), "name": filepath.Base(evName)}
+	}
 	out, err := json.Marshal(m)
 	require.NoError(t, err)
-	return e.write(t, "tampered-"+member+"-"+filepath.Base(path), out)
+	rec := filepath.Join(dir, filepath.Base(path))
+	require.NoError(t, os.WriteFile(rec, out, 0o644))
+	return rec
 }
 
 func TestBtcRegtestTwoCommandAnchor(t *testing.T) {
@@ -268,6 +292,13 @@ func TestBtcRegtestTwoCommandAnchor(t *testing.T) {
 			require.Equal(t, 0, code, errOut)
 			assert.Contains(t, out, "confirmations 8")
 			out, _, code = run(t, e.bin, "verify", "--any-issuer", "--receipt", rec, "--require-level", "L3", creds[1])
+			require.Equal(t, 0, code, out)
+			assert.Contains(t, out, "confirmations: 8")
+			// The shared evidence was refreshed once: the batch's other
+			// receipts, not named on the command line, reference the new
+			// bytes and verify with the new confirmations too.
+			other := filepath.Join(receipts, filepath.Base(creds[0])+".receipt.json")
+			out, _, code = run(t, e.bin, "verify", "--any-issuer", "--receipt", other, "--require-level", "L3", creds[0])
 			require.Equal(t, 0, code, out)
 			assert.Contains(t, out, "confirmations: 8")
 		})
