@@ -9,6 +9,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
@@ -107,6 +108,9 @@ type Checks struct {
 	// address, a URL, a telephone number or an id, as the assertion's
 	// recipient.type says).
 	Recipient string
+	// IgnoreRevocationUnsafe skips the status step (revocationList and a
+	// hosted assertion's revoked flag).
+	IgnoreRevocationUnsafe bool
 }
 
 // Result is the report of one verification.
@@ -183,6 +187,9 @@ func (v *Verifier) Verify(ctx context.Context, input []byte, c Checks) (*Result,
 	res.add(StepIssuer, detail, err)
 
 	detail, applies, err := v.revocation(ctx, b)
+	if c.IgnoreRevocationUnsafe {
+		detail, applies = "revocation not checked (IgnoreRevocationUnsafe)", false
+	}
 	if !applies {
 		res.Steps = append(res.Steps, Step{Name: StepStatus, Skipped: true, Detail: detail, Err: errors.New("ob2: " + detail)})
 	} else {
@@ -220,6 +227,43 @@ func IsJWS(s []byte) bool {
 		}
 	}
 	return true
+}
+
+// Detect reports whether input looks like an OB 2.0 assertion: an
+// http(s) URL (a hosted assertion's id), a JSON object whose @context is
+// or starts with [ContextV2], or a compact JWS whose payload is one. It
+// only sniffs; [Verifier.Verify] decides.
+func Detect(input []byte) bool {
+	t := bytes.TrimSpace(input)
+	if len(t) > limits.MaxCredentialBytes {
+		return false
+	}
+	if isURL(t) {
+		return true
+	}
+	if IsJWS(t) {
+		parts := bytes.Split(t, []byte("."))
+		p, err := base64.RawURLEncoding.DecodeString(string(parts[1]))
+		if err != nil {
+			return false
+		}
+		t = bytes.TrimSpace(p)
+	}
+	if len(t) == 0 || t[0] != '{' || !bytes.Contains(t, []byte(ContextV2)) {
+		return false
+	}
+	var head struct {
+		Context json.RawMessage `json:"@context"`
+	}
+	if json.Unmarshal(t, &head) != nil {
+		return false
+	}
+	var one string
+	if json.Unmarshal(head.Context, &one) == nil {
+		return one == ContextV2
+	}
+	var many []json.RawMessage
+	return json.Unmarshal(head.Context, &many) == nil && len(many) > 0 && json.Unmarshal(many[0], &one) == nil && one == ContextV2
 }
 
 // isURL reports whether s is one absolute http(s) URL.
