@@ -782,7 +782,7 @@ func dryRunRow(ctx context.Context, key signingKey, opts []microcred.IssuerOptio
 	if err != nil {
 		return fmt.Errorf("row %d (dry run): %w", row.Line, err)
 	}
-	v, err := offlineVerifier(now.Add(time.Minute), lists, nil)
+	v, err := offlineVerifier(now.Add(time.Minute), lists, nil, nil)
 	if err != nil {
 		return err
 	}

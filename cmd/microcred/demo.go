@@ -96,7 +96,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	fmt.Fprintln(stdout, "== 4. An employer verifies the badge image offline (no network, embedded contexts, did:key)")
-	v, err := offlineVerifier(now, nil, nil)
+	v, err := offlineVerifier(now, nil, nil, nil)
 	if err != nil {
 		return err
 	}

@@ -243,7 +243,7 @@ func statusCheck(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	// The list is verified like any credential: proof, issuer's key, dates.
-	v, err := offlineVerifier(now, status.StaticFetcher{}, nil)
+	v, err := offlineVerifier(now, status.StaticFetcher{}, nil, nil)
 	if err != nil {
 		return err
 	}

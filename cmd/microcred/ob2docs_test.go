@@ -1,0 +1,61 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/onchaincert/microcred/ob2/ob2test"
+)
+
+const ob2Cases = "../../testdata/ob2"
+
+// ob2Args are verify's flags for one OB 2.0 case: its clock, its
+// issuer trusted, and each document as --ob2-doc URL=FILE.
+func ob2Args(v *ob2test.Vector) []string {
+	args := []string{"verify", "--now", v.Now, "--trust", "https://example.org/organization.json"}
+	for u, f := range v.Docs {
+		args = append(args, "--ob2-doc", u+"="+filepath.Join(ob2Cases, "cases", v.Name, f))
+	}
+	return args
+}
+
+func ob2Case(t *testing.T, name string) *ob2test.Vector {
+	for _, v := range ob2test.Load(t, ob2Cases) {
+		if v.Name == name {
+			return &v
+		}
+	}
+	t.Fatalf("no case %s", name)
+	return nil
+}
+
+// TestVerifyOB2CLI: verify takes an OB 2.0 signed badge baked in a PNG
+// with its documents from --ob2-doc, and refuses a revoked one at the
+// status check; without --ob2-doc the parse check names the flag's
+// option.
+func TestVerifyOB2CLI(t *testing.T) {
+	dir := t.TempDir()
+	v := ob2Case(t, "signed-baked-png")
+	png := writeFile(t, dir, "badge.png", v.Input(t))
+	r := runCLI(t, append(ob2Args(v), png)...)
+	require.Equal(t, 0, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	assert.Contains(t, r.stdout, "RS256 JWS by http://example.org/key1")
+	assert.Contains(t, r.stdout, "baked in a PNG")
+
+	r = runCLI(t, "verify", "--now", v.Now, "--trust", "https://example.org/organization.json", png)
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stdout, "WithOB2Documents")
+
+	v = ob2Case(t, "signed-revoked-with-reason")
+	jws := writeFile(t, dir, "revoked.jws", v.Input(t))
+	r = runCLI(t, append(ob2Args(v), jws)...)
+	assert.Equal(t, 1, r.code)
+	assert.True(t, strings.Contains(r.stdout, "status") && strings.Contains(r.stdout, "A good reason, for sure"), "the report says why: %s", r.stdout)
+
+	r = runCLI(t, "verify", "--ob2-doc", "no-equals-sign", jws)
+	assert.Equal(t, 2, r.code, "a malformed --ob2-doc is a usage error")
+}
