@@ -186,3 +186,9 @@ func BakeSVG(text []byte) []byte {
 	}
 	return []byte(`<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org" width="10" height="10">` + el + `<circle r="4"/></svg>`)
 }
+
+// Payload returns the bytes a signing case signs.
+func (v *Vector) Payload(t testing.TB) []byte {
+	t.Helper()
+	return v.read(t, v.In.Sign)
+}
