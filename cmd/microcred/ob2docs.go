@@ -41,6 +41,15 @@ func (f ob2DocFlags) options() ([]microcred.VerifierOption, error) {
 	if len(f) == 0 {
 		return nil, nil
 	}
+	docs, err := f.documents()
+	if err != nil {
+		return nil, err
+	}
+	return []microcred.VerifierOption{microcred.WithOB2Documents(docs)}, nil
+}
+
+// documents reads the files, keyed by URL.
+func (f ob2DocFlags) documents() (ob2.Documents, error) {
 	docs := ob2.Documents{}
 	for _, v := range f {
 		u, file, _ := strings.Cut(v, "=")
@@ -50,5 +59,5 @@ func (f ob2DocFlags) options() ([]microcred.VerifierOption, error) {
 		}
 		docs[u] = data
 	}
-	return []microcred.VerifierOption{microcred.WithOB2Documents(docs)}, nil
+	return docs, nil
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -58,4 +60,46 @@ func TestVerifyOB2CLI(t *testing.T) {
 
 	r = runCLI(t, "verify", "--ob2-doc", "no-equals-sign", jws)
 	assert.Equal(t, 2, r.code, "a malformed --ob2-doc is a usage error")
+}
+
+// TestMigrateCLI: migrate verifies an OB 2.0 badge and writes an OB 3.0
+// credential that verify accepts from the migrating issuer; a revoked
+// badge is refused, and migrated only with --unsafe-unverified.
+func TestMigrateCLI(t *testing.T) {
+	dir := t.TempDir()
+	keyPath := filepath.Join(dir, "key.json")
+	r := runCLI(t, "key", "generate", "--type", "ed25519", "--out", keyPath)
+	require.Equal(t, 0, r.code, r.stderr)
+	var kf struct {
+		DID string `json:"did"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(readFileT(t, keyPath)), &kf))
+	require.NotEmpty(t, kf.DID)
+
+	v := ob2Case(t, "signed-baked-png")
+	png := writeFile(t, dir, "badge.png", v.Input(t))
+	out := filepath.Join(dir, "out")
+	args := append([]string{"migrate", "--key", keyPath, "--out", out}, ob2Args(v)[1:]...)
+	r = runCLI(t, append(args, png)...)
+	require.Equal(t, 0, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	migrated := filepath.Join(out, "badge.json")
+	r = runCLI(t, "verify", "--trust", kf.DID, migrated)
+	assert.Equal(t, 0, r.code, "the migrated credential verifies: %s", r.stdout)
+	assert.Contains(t, readFileT(t, migrated), "verified by the migrating issuer")
+
+	v = ob2Case(t, "signed-revoked-by-id")
+	jws := writeFile(t, dir, "revoked.jws", v.Input(t))
+	args = append([]string{"migrate", "--key", keyPath, "--out", out}, ob2Args(v)[1:]...)
+	r = runCLI(t, append(args, jws)...)
+	assert.Equal(t, 1, r.code, "a revoked badge is not migrated: %s", r.stdout)
+	assert.Contains(t, r.stdout, "NOT migrated")
+	r = runCLI(t, append(append(args, "--unsafe-unverified"), jws)...)
+	require.Equal(t, 0, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	assert.Contains(t, readFileT(t, filepath.Join(out, "revoked.json")), "NOT verified by the migrating issuer")
+}
+
+func readFileT(t *testing.T, path string) string {
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return string(data)
 }
