@@ -222,6 +222,8 @@ func (a *Assertion) validate() error {
 		return fmt.Errorf("%w: assertion: issuedOn: missing", ErrMalformed)
 	case len(a.Verification.Type) == 0:
 		return fmt.Errorf("%w: assertion: verification.type: missing", ErrMalformed)
+	case a.Verification.Type.has("MerkleProofVerification2017"):
+		return fmt.Errorf("%w: assertion: verification.type: a Blockcerts v2 certificate (MerkleProofVerification2017), not an OB 2.0 hosted or signed badge", ErrMalformed)
 	case !a.Verification.hosted() && !a.Verification.signed():
 		return fmt.Errorf("%w: assertion: verification.type: %q is neither hosted nor signed", ErrMalformed, []string(a.Verification.Type))
 	}

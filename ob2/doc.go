@@ -31,6 +31,10 @@
 //   - recipient (when [Checks].Recipient is set): the identity matches
 //     recipient.identity, plain or hashed (sha256$ or md5$, with the salt).
 //
+// A baked SVG whose <openbadges:assertion> has both a verify attribute and
+// a CDATA copy is read from the verify attribute, where OB 2.0 says the
+// badge is checked; the copy is ignored.
+//
 // # Security considerations
 //
 // What is signed is what is checked: for a signed assertion every field

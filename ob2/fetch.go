@@ -3,6 +3,8 @@ package ob2
 import (
 	"context"
 	"fmt"
+
+	"github.com/onchaincert/microcred/did/didweb"
 )
 
 // Fetcher returns the document at a URL. didweb.HTTPFetcher is one that
@@ -17,7 +19,10 @@ type Fetcher interface {
 // URL they are published at. It fetches nothing.
 type Documents map[string][]byte
 
-var _ Fetcher = Documents(nil)
+var (
+	_ Fetcher = Documents(nil)
+	_ Fetcher = (*didweb.HTTPFetcher)(nil)
+)
 
 // Fetch implements [Fetcher]; a URL with no document is an error wrapping
 // [ErrNotFound].

@@ -19,7 +19,8 @@ const ob2Namespace = "http://openbadges.org"
 // keyword exactly "openbadges", uncompressed; an SVG
 // <openbadges:assertion> element in the namespace http://openbadges.org
 // with a verify attribute (a URL or a JWS) or one CDATA section holding
-// the JSON assertion. Anything else is an error wrapping [ErrMalformed];
+// the JSON assertion (with both, the verify attribute is read). Anything
+// else is an error wrapping [ErrMalformed];
 // an image with an OB 3.0 credential only, or none, is [ErrNotBaked].
 func ExtractOB2(img []byte) ([]byte, error) {
 	if len(img) > MaxImageBytes {
