@@ -103,3 +103,34 @@ func readFileT(t *testing.T, path string) string {
 	require.NoError(t, err)
 	return string(data)
 }
+
+// TestMigrateCLIBatch: migrate takes a directory of badges and a CSV of
+// assertion URLs and files (with a header row), one output per badge.
+func TestMigrateCLIBatch(t *testing.T) {
+	dir := t.TempDir()
+	keyPath := filepath.Join(dir, "key.json")
+	require.Equal(t, 0, runCLI(t, "key", "generate", "--type", "ed25519", "--out", keyPath).code)
+
+	hosted, signed := ob2Case(t, "hosted-url"), ob2Case(t, "signed-rs256")
+	args := []string{"migrate", "--key", keyPath, "--now", signed.Now, "--trust", "https://example.org/organization.json"}
+	for _, v := range []*ob2test.Vector{hosted, signed} {
+		for u, f := range v.Docs {
+			args = append(args, "--ob2-doc", u+"="+filepath.Join(ob2Cases, "cases", v.Name, f))
+		}
+	}
+	badges := filepath.Join(dir, "badges")
+	require.NoError(t, os.MkdirAll(badges, 0o755))
+	writeFile(t, badges, "a.jws", signed.Input(t))
+	writeFile(t, badges, "b.txt", hosted.Input(t))
+	writeFile(t, dir, "c.jws", signed.Input(t))
+	list := writeFile(t, dir, "list.csv", []byte("assertion,note\n"+hosted.In.URL+",hosted\nc.jws,signed\n"))
+
+	out := filepath.Join(dir, "out")
+	r := runCLI(t, append(args, "--out", out, badges, list)...)
+	require.Equal(t, 0, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	for _, name := range []string{"a", "b", "list-2", "list-3"} {
+		assert.FileExists(t, filepath.Join(out, name+".json"))
+	}
+	assert.NoFileExists(t, filepath.Join(out, "list-1.json"), "the header row is skipped")
+	assert.Equal(t, 4, strings.Count(r.stdout, "migrated to"))
+}
