@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/ob2"
 	"github.com/onchaincert/microcred/vc/bake"
+	"github.com/onchaincert/microcred/vc/contexts"
 )
 
 // WithOB2Documents lets the Verifier verify Open Badges 2.0 assertions,
@@ -22,13 +24,23 @@ func WithOB2Documents(f ob2.Fetcher) VerifierOption {
 		if f == nil {
 			return errors.New("microcred: WithOB2Documents(nil)")
 		}
-		v, err := ob2.NewVerifier(ob2.Options{Fetcher: f, Loader: c.loader})
-		if err != nil {
-			return err
-		}
-		c.ob2 = v
+		c.ob2 = &ob2State{fetch: f}
 		return nil
 	})
+}
+
+// ob2State is the OB 2.0 verifier of one Verifier, built on first use
+// with the Verifier's contexts (whatever the order of the options).
+type ob2State struct {
+	fetch ob2.Fetcher
+	once  sync.Once
+	v     *ob2.Verifier
+	err   error
+}
+
+func (s *ob2State) verifier(l *contexts.Loader) (*ob2.Verifier, error) {
+	s.once.Do(func() { s.v, s.err = ob2.NewVerifier(ob2.Options{Fetcher: s.fetch, Loader: l}) })
+	return s.v, s.err
 }
 
 // isOB2 reports whether input is an OB 2.0 badge: a baked image whose
@@ -64,7 +76,12 @@ func (v *Verifier) verifyOB2(ctx context.Context, run *runner, input []byte, pol
 		container = " baked in a " + k.String()
 		input = text
 	}
-	out, _ := v.cfg.ob2.Verify(ctx, input, ob2.Checks{
+	ov, err := v.cfg.ob2.verifier(v.cfg.loader)
+	if err != nil {
+		run.fail(CheckParse, err)
+		return res, run.finish(rest...)
+	}
+	out, _ := ov.Verify(ctx, input, ob2.Checks{
 		Now:                    res.At,
 		Skew:                   v.cfg.skew,
 		Recipient:              policy.recipient,

@@ -13,7 +13,6 @@ import (
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/internal/vcinternal"
-	"github.com/onchaincert/microcred/ob2"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/ecdsasd2023"
 	"github.com/onchaincert/microcred/proof/vcjwt"
@@ -56,7 +55,7 @@ type verifierConfig struct {
 	receipts    ReceiptSource
 	checkpoints []anchor.Checkpoint
 
-	ob2 *ob2.Verifier // WithOB2Documents; see ob2check.go
+	ob2 *ob2State // WithOB2Documents; see ob2check.go
 }
 
 // WithContexts sets the JSON-LD contexts JWT credentials are checked

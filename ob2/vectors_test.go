@@ -97,3 +97,22 @@ func TestVectorMutations(t *testing.T) {
 		})
 	}
 }
+
+// TestDetect: what the microcred Verifier hands to this package.
+func TestDetect(t *testing.T) {
+	for in, want := range map[string]bool{
+		"https://example.org/a.json":                                                                 true,
+		"http://example.org/a.json":                                                                  true,
+		`{"@context":"https://w3id.org/openbadges/v2","type":"Assertion"}`:                           true,
+		`{"@context":["https://w3id.org/openbadges/v2","https://w3id.org/openbadges/extensions/x"]}`: true,
+		`{"@context":["https://www.w3.org/ns/credentials/v2","https://w3id.org/openbadges/v2"]}`:     false,
+		`{"@context":["https://w3id.org/openbadges/v2","https://w3id.org/blockcerts/v2"],"signature":{"type":["MerkleProof2017","Extension"]}}`: false,
+		`{"@context":"https://w3id.org/openbadges/v1"}`: false,
+		"ftp://example.org/a":                           false,
+		"https://example.org/a b":                       false,
+		"eyJhbGciOiJSUzI1NiJ9.eyJAY29udGV4dCI6Imh0dHBzOi8vdzNpZC5vcmcvb3BlbmJhZGdlcy92MiJ9.c2ln": true,
+		"eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ4In0.c2ln":                                              false,
+	} {
+		assert.Equal(t, want, ob2.Detect([]byte(in)), "%s", in)
+	}
+}

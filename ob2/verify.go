@@ -231,8 +231,9 @@ func IsJWS(s []byte) bool {
 
 // Detect reports whether input looks like an OB 2.0 assertion: an
 // http(s) URL (a hosted assertion's id), a JSON object whose @context is
-// or starts with [ContextV2], or a compact JWS whose payload is one. It
-// only sniffs; [Verifier.Verify] decides.
+// or starts with [ContextV2], or a compact JWS whose payload is one; a
+// Blockcerts v2 certificate (MerkleProof2017) is not. It only sniffs;
+// [Verifier.Verify] decides.
 func Detect(input []byte) bool {
 	t := bytes.TrimSpace(input)
 	if len(t) > limits.MaxCredentialBytes {
@@ -250,6 +251,12 @@ func Detect(input []byte) bool {
 		t = bytes.TrimSpace(p)
 	}
 	if len(t) == 0 || t[0] != '{' || !bytes.Contains(t, []byte(ContextV2)) {
+		return false
+	}
+	// Blockcerts v2 certificates are OB 2.0 assertions secured by a
+	// MerkleProof2017 receipt: not hosted or signed badges, and read by
+	// the Blockcerts verifier (anchor/merkle2019), not here.
+	if bytes.Contains(t, []byte("MerkleProof2017")) || bytes.Contains(t, []byte("MerkleProofVerification2017")) {
 		return false
 	}
 	var head struct {
