@@ -26,12 +26,17 @@
 // [Verifier.Verify] runs, in order: parse (JSON with embedded proofs, a
 // compact JWT, or a PNG/SVG badge carrying either), schema (what
 // credentialSchema names, and an OB 3.0 credential's type schema, see
-// openbadges.Schemas.For), proof, issuer,
+// openbadges.Schemas.For), proof (a configured Data Integrity suite, a
+// JWT, or with [WithBlockcerts] a Blockcerts MerkleProof2019 proof), issuer
+// (for Blockcerts: the anchor transaction's sender is a key of the issuer,
+// valid at the anchor's time),
 // disclosure (only for selectively disclosed credentials), refresh (only
 // with [WithRefresher], at most once), status, validity,
 // endorsements, anchor (with [WithReceipts] or when the policy says
 // [RequireAnchor]: the credential's Merkle receipt graded L0–L4, see
-// package anchor), then the recipient and custom checks.
+// package anchor; for a Blockcerts credential always, its anchor's level,
+// L1 required unless the policy says otherwise), then the recipient and
+// custom checks.
 //
 // An Open Badges 2.0 badge (a JSON or JWS assertion, a hosted
 // assertion's URL, or a PNG/SVG with one baked in) is verified by package

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/onchaincert/microcred/anchor"
+	"github.com/onchaincert/microcred/anchor/merkle2019"
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/internal/vcinternal"
@@ -54,6 +55,7 @@ type verifierConfig struct {
 
 	receipts    ReceiptSource
 	checkpoints []anchor.Checkpoint
+	blockcerts  *blockcertsConfig
 
 	ob2 *ob2State // WithOB2Documents; see ob2check.go
 }
@@ -139,9 +141,6 @@ func NewVerifier(t Trusted, opts ...VerifierOption) (*Verifier, error) {
 	if t.Resolver == nil {
 		return nil, errors.New("microcred: Trusted.Resolver is required")
 	}
-	if len(t.Suites) == 0 && !t.AcceptJWT {
-		return nil, errors.New("microcred: Trusted.Suites must name at least one proof suite (or AcceptJWT)")
-	}
 	for i, s := range t.Suites {
 		if s == nil {
 			return nil, fmt.Errorf("microcred: Trusted.Suites[%d] is nil", i)
@@ -157,6 +156,20 @@ func NewVerifier(t Trusted, opts ...VerifierOption) (*Verifier, error) {
 			return nil, errors.New("microcred: nil option")
 		}
 		if err := o.applyVerifier(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if len(t.Suites) == 0 && !t.AcceptJWT && cfg.blockcerts == nil {
+		return nil, errors.New("microcred: Trusted.Suites must name at least one proof suite (or AcceptJWT, or WithBlockcerts)")
+	}
+	if bc := cfg.blockcerts; bc != nil {
+		// The MerkleProof2019 engine: it climbs as far as the evidence
+		// goes (Require L0); the anchor step applies the policy's level.
+		if bc.engine, err = merkle2019.NewVerifier(merkle2019.Options{
+			Transactions: bc.tx,
+			Keys:         &blockcertsKeys{bc: bc, resolver: t.Resolver},
+			Require:      anchor.L0,
+		}); err != nil {
 			return nil, err
 		}
 	}
@@ -338,7 +351,9 @@ func NewPolicy(opts ...PolicyOption) (Policy, error) {
 // suite's proof verifies, made with a key listed for assertionMethod in its
 // controller's DID document; canonicalization in safe mode), issuer (that
 // controller is the credential's issuer, and the issuer is trusted by
-// policy), validity (validFrom/validUntil, or issuanceDate/expirationDate
+// policy; for a Blockcerts MerkleProof2019 proof, see [WithBlockcerts]:
+// the Merkle path in the proof step, the anchor sender as a key of the
+// issuer in the issuer step, the level in the anchor step), validity (validFrom/validUntil, or issuanceDate/expirationDate
 // for VCDM 1.1, against the clock with the configured skew).
 func (v *Verifier) Verify(ctx context.Context, input []byte, policy Policy) (*Result, error) {
 	return v.verify(ctx, input, policy, 0, false)
@@ -427,9 +442,16 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 	// an OB 3.0 credential must also pass its type's 1EdTech schema.
 	v.checkSchema(run, cred, decoded, policy)
 
-	// proof
+	// proof: a Data Integrity suite's, a JWT's, or a Blockcerts
+	// MerkleProof2019 (the Merkle path from the credential's hash to the
+	// anchored root; the anchor is graded in the issuer and anchor steps).
 	var signer *proof.ProofResult
-	if isJWT {
+	var bcOut *blockcertsOutcome
+	if !isJWT && isBlockcerts(decoded) {
+		if bcOut, signer = v.verifyBlockcertsProof(ctx, run, credBytes); bcOut == nil {
+			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
+		}
+	} else if isJWT {
 		jres, err := vcjwt.Verify(ctx, string(trimmed), vcjwt.VerifyOptions{Resolver: v.trusted.Resolver, Now: now, ClockSkew: v.cfg.skew})
 		if err != nil {
 			run.fail(CheckProof, err)
@@ -462,7 +484,9 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 	ok := signer
 
 	// issuer: the key's controller is the issuer, and the issuer is trusted.
-	if err := checkIssuer(cred.Issuer().ID, ok, policy); err != nil {
+	if bcOut != nil {
+		checkBlockcertsIssuer(run, cred.Issuer().ID, bcOut, policy)
+	} else if err := checkIssuer(cred.Issuer().ID, ok, policy); err != nil {
 		if policy.unboundKey && errors.Is(err, ErrIssuerMismatch) {
 			run.pass(CheckIssuer, fmt.Sprintf("NOT the issuer's key (UnboundIssuerKeyUnsafe): %v; the signature holds, but nothing says the issuer made it", err))
 		} else {
@@ -485,8 +509,12 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 		}
 	}
 
-	// status: revocation and suspension, from lists the issuer signed.
-	v.checkStatus(ctx, run, cred, policy, depth)
+	// status: revocation and suspension, from lists the issuer signed (a
+	// Blockcerts credential without credentialStatus: its issuer
+	// profile's revocation list).
+	if bcOut == nil || !v.checkBlockcertsRevocation(ctx, run, cred, policy, depth) {
+		v.checkStatus(ctx, run, cred, policy, depth)
+	}
 
 	// validity window
 	if err := checkValidity(cred, now, v.cfg.skew); err != nil {
@@ -497,7 +525,12 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 
 	// endorsements, then recipient and custom checks
 	v.checkEndorsements(ctx, run, cred, depth)
-	if depth == 0 {
+	if bcOut != nil {
+		v.checkBlockcertsAnchor(run, bcOut, policy)
+		if depth == 0 {
+			v.runCustom(ctx, run, cred, policy)
+		}
+	} else if depth == 0 {
 		v.checkAnchor(ctx, run, trimmed, policy)
 		v.runCustom(ctx, run, cred, policy)
 	}

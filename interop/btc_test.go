@@ -67,6 +67,12 @@ func freePort(t *testing.T) int {
 // coinbase outputs paid to miningAddr.
 func startBtcd(t *testing.T, miningAddr string) *btcdNode {
 	t.Helper()
+	return startBtcdWith(t, "--miningaddr="+miningAddr)
+}
+
+// startBtcdWith is startBtcd with other flags (mining addresses, indexes).
+func startBtcdWith(t *testing.T, extra ...string) *btcdNode {
+	t.Helper()
 	bin, err := filepath.Abs(filepath.Join(".bin", "btcd"))
 	require.NoError(t, err)
 	if _, err := os.Stat(bin); err != nil {
@@ -84,19 +90,18 @@ func startBtcd(t *testing.T, miningAddr string) *btcdNode {
 	n.url = "http://127.0.0.1:" + strconv.Itoa(rpcPort)
 	out, err := os.Create(n.log)
 	require.NoError(t, err)
-	n.cmd = exec.Command(bin,
-		"--configfile="+conf,
+	n.cmd = exec.Command(bin, append([]string{
+		"--configfile=" + conf,
 		"--regtest",
-		"--datadir="+filepath.Join(dir, "data"),
-		"--logdir="+filepath.Join(dir, "logs"),
-		"--listen=127.0.0.1:"+strconv.Itoa(p2pPort),
-		"--rpclisten=127.0.0.1:"+strconv.Itoa(rpcPort),
+		"--datadir=" + filepath.Join(dir, "data"),
+		"--logdir=" + filepath.Join(dir, "logs"),
+		"--listen=127.0.0.1:" + strconv.Itoa(p2pPort),
+		"--rpclisten=127.0.0.1:" + strconv.Itoa(rpcPort),
 		"--notls",
-		"--rpcuser="+n.user,
-		"--rpcpass="+n.pass,
+		"--rpcuser=" + n.user,
+		"--rpcpass=" + n.pass,
 		"--nodnsseed",
-		"--miningaddr="+miningAddr,
-	)
+	}, extra...)...)
 	n.cmd.Stdout, n.cmd.Stderr = out, out
 	require.NoError(t, n.cmd.Start())
 	go func() { n.done <- n.cmd.Wait(); out.Close() }()

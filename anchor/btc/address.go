@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+
+	"github.com/onchaincert/microcred/internal/base58"
 	//lint:ignore SA1019 Bitcoin's HASH160 is defined with RIPEMD-160; there is no substitute.
 	"golang.org/x/crypto/ripemd160"
 )
@@ -71,12 +73,65 @@ func Hash160(b []byte) [20]byte {
 	return out
 }
 
-// Address is a native segwit version 0 pay-to-witness-public-key-hash
-// (P2WPKH) address on one network. The zero value is not an address.
+// Address is a pay-to-public-key-hash address on one network: a native
+// segwit version 0 P2WPKH address (bech32, [NewAddress], [ParseAddress]),
+// or a legacy P2PKH address (base58check, [NewP2PKHAddress],
+// [ParseP2PKHAddress]), the form Blockcerts compares an issuer's key
+// with. The zero value is not an address.
 type Address struct {
-	net  Network
-	hash [20]byte
+	net   Network
+	hash  [20]byte
+	p2pkh bool
 }
+
+// P2PKH version bytes of base58check addresses; regtest uses testnet's,
+// as Bitcoin Core and btcd do.
+const (
+	p2pkhVersionMainnet = 0x00
+	p2pkhVersionTestnet = 0x6f
+)
+
+// NewP2PKHAddress returns the legacy P2PKH address for a 20-byte public
+// key hash on net. An unknown network wraps [ErrInvalidAddress].
+func NewP2PKHAddress(net Network, pubKeyHash [20]byte) (Address, error) {
+	if net.HRP() == "" {
+		return Address{}, fmt.Errorf("%w: unknown network %d", ErrInvalidAddress, net)
+	}
+	return Address{net: net, hash: pubKeyHash, p2pkh: true}, nil
+}
+
+// ParseP2PKHAddress parses a base58check P2PKH address ("1…" on mainnet,
+// "m…" or "n…" on testnet and regtest) for net: base58check cannot tell
+// testnet from regtest, so the caller names the network, and a version
+// byte that is not net's is refused. Errors wrap [ErrInvalidAddress]; on
+// error the Address is zero.
+func ParseP2PKHAddress(net Network, s string) (Address, error) {
+	if net.HRP() == "" {
+		return Address{}, fmt.Errorf("%w: unknown network %d", ErrInvalidAddress, net)
+	}
+	if len(s) > 40 {
+		return Address{}, fmt.Errorf("%w: %d characters is too long for a P2PKH address", ErrInvalidAddress, len(s))
+	}
+	b, err := base58.Decode(s)
+	if err != nil || len(b) != 25 {
+		return Address{}, fmt.Errorf("%w: %q is not base58check of 25 bytes", ErrInvalidAddress, s)
+	}
+	sum := DoubleSHA256(b[:21])
+	if !bytes.Equal(sum[:4], b[21:]) {
+		return Address{}, fmt.Errorf("%w: %q: base58check checksum mismatch", ErrInvalidAddress, s)
+	}
+	want := byte(p2pkhVersionTestnet)
+	if net == Mainnet {
+		want = p2pkhVersionMainnet
+	}
+	if b[0] != want {
+		return Address{}, fmt.Errorf("%w: %q has version byte 0x%02x, a %s P2PKH address has 0x%02x", ErrInvalidAddress, s, b[0], net, want)
+	}
+	return Address{net: net, hash: [20]byte(b[1:21]), p2pkh: true}, nil
+}
+
+// P2PKH reports whether the address is a legacy P2PKH address.
+func (a Address) P2PKH() bool { return a.p2pkh }
 
 // NewAddress returns the P2WPKH address for a 20-byte public key hash on
 // net. An unknown network wraps [ErrInvalidAddress].
@@ -132,10 +187,18 @@ func ParseAddress(s string) (Address, error) {
 }
 
 // String returns the lowercase bech32 form, which [ParseAddress] reads
-// back; "" for the zero Address.
+// back, or for a P2PKH address the base58check form, which
+// [ParseP2PKHAddress] reads back; "" for the zero Address.
 func (a Address) String() string {
 	if a.net.HRP() == "" {
 		return ""
+	}
+	if a.p2pkh {
+		version := byte(p2pkhVersionTestnet)
+		if a.net == Mainnet {
+			version = p2pkhVersionMainnet
+		}
+		return base58Check(version, a.hash)
 	}
 	s, err := EncodeSegwit(a.net.HRP(), 0, a.hash[:])
 	if err != nil {
@@ -150,8 +213,15 @@ func (a Address) Network() Network { return a.net }
 // PubKeyHash returns the 20-byte HASH160 the address pays to.
 func (a Address) PubKeyHash() [20]byte { return a.hash }
 
-// PkScript returns the output script OP_0 PUSH20 hash (0014‖hash).
-func (a Address) PkScript() []byte { return p2wpkhScript(a.hash) }
+// PkScript returns the output script: OP_0 PUSH20 hash (0014‖hash) for
+// P2WPKH, OP_DUP OP_HASH160 PUSH20 hash OP_EQUALVERIFY OP_CHECKSIG
+// (76a914‖hash‖88ac) for P2PKH.
+func (a Address) PkScript() []byte {
+	if a.p2pkh {
+		return P2WPKHScriptCode(a.hash)
+	}
+	return p2wpkhScript(a.hash)
+}
 
 func p2wpkhScript(h [20]byte) []byte {
 	return append([]byte{0x00, 0x14}, h[:]...)
@@ -174,4 +244,13 @@ func IsP2WPKH(script []byte) ([20]byte, bool) {
 		return [20]byte{}, false
 	}
 	return [20]byte(script[2:]), true
+}
+
+// IsP2PKH reports whether script is a P2PKH output script
+// (76a914‖hash‖88ac) and returns its public key hash.
+func IsP2PKH(script []byte) ([20]byte, bool) {
+	if len(script) != 25 || !bytes.HasPrefix(script, []byte{0x76, 0xa9, 0x14}) || !bytes.HasSuffix(script, []byte{0x88, 0xac}) {
+		return [20]byte{}, false
+	}
+	return [20]byte(script[3:23]), true
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
 )
 
 // Limits and policy values used by [BuildAnchorTx].
@@ -17,6 +18,8 @@ const (
 	// at its default dust relay fee of 3 sat/vB (GetDustThreshold: (31 +
 	// 67.75) vbytes × 3).
 	DustP2WPKH = 294
+	// DustP2PKH is the same for a P2PKH output: (34 + 148) vbytes × 3.
+	DustP2PKH = 546
 	// MaxStandardTxWeight is the largest transaction weight nodes relay.
 	MaxStandardTxWeight = 400_000
 
@@ -27,10 +30,13 @@ const (
 	// a low-S DER signature (at most 71 bytes) plus its hash type, and a
 	// 33-byte key, each with a length byte.
 	maxP2WPKHWitness = 1 + 1 + 72 + 1 + 33
+	// maxP2PKHScriptSig bounds one P2PKH input's scriptSig: a push of the
+	// signature and its hash type, a push of the 33-byte key.
+	maxP2PKHScriptSig = 1 + 72 + 1 + 33
 )
 
-// UTXO is an unspent P2WPKH output, paying to the signing key, that the
-// anchor transaction spends.
+// UTXO is an unspent output, paying to the signing key's address of the
+// kind [AnchorParams].Spend names, that the anchor transaction spends.
 type UTXO struct {
 	// TxID is the transaction holding the output, in internal byte
 	// order; [ParseHash] reads the display form RPCs and explorers show.
@@ -47,13 +53,18 @@ type UTXO struct {
 type AnchorParams struct {
 	// Network is the network of Change (and of the key's address).
 	Network Network
-	// Key signs every input; each UTXO must pay to its P2WPKH address.
+	// Key signs every input; each UTXO must pay to its address of kind
+	// Spend.
 	Key *secp256k1.PrivateKey
+	// Spend is [SpendP2WPKH] (also the zero value) or [SpendP2PKH]: the
+	// kind of output every input spends, hence how it is signed.
+	Spend SpendKind
 	// Inputs are the outputs to spend, in order; at least one.
 	Inputs []UTXO
 	// Root is the 32-byte batch root the OP_RETURN output carries.
 	Root []byte
-	// Change receives the inputs' total minus the fee.
+	// Change receives the inputs' total minus the fee: a P2WPKH or P2PKH
+	// address on Network.
 	Change Address
 	// FeeRate is in satoshis per 1000 virtual bytes (Bitcoin Core's
 	// sat/kvB; 1000 is 1 sat/vB), from 1 to [MaxFeeRate].
@@ -62,25 +73,29 @@ type AnchorParams struct {
 	LockTime uint32
 }
 
-// BuildAnchorTx builds and signs, offline, a version 2 segwit
-// transaction that spends p.Inputs with p.Key and has two outputs:
+// BuildAnchorTx builds and signs, offline, a version 2 transaction that
+// spends p.Inputs with p.Key and has two outputs:
 //
-//	0: the change, to p.Change (P2WPKH)
+//	0: the change, to p.Change (P2WPKH or P2PKH)
 //	1: value 0, OP_RETURN OP_PUSHBYTES_32 root (6a20‖root), the
 //	   Blockcerts position (last)
 //
 // Each input has nSequence 0xfffffffd (replaceable, BIP 125) and a
-// P2WPKH witness: a low-S, strict-DER, RFC 6979 deterministic ECDSA
-// signature with SIGHASH_ALL over the BIP 143 digest, and the key's
-// compressed public key. The fee is the fee rate times an upper bound of
-// the virtual size (every signature counted at its longest), rounded up,
-// so the rate is met or slightly exceeded.
+// low-S, strict-DER, RFC 6979 deterministic ECDSA signature with
+// SIGHASH_ALL. With p.Spend [SpendP2WPKH] the transaction is segwit and
+// each input has a P2WPKH witness (the signature over the BIP 143 digest,
+// and the key's compressed public key); with [SpendP2PKH] it has no
+// witness and each scriptSig is <signature> <compressed pubkey>, the
+// signature over the legacy digest ([LegacySigHash]). The fee is the fee
+// rate times an upper bound of the virtual size (every signature counted
+// at its longest), rounded up, so the rate is met or slightly exceeded.
 //
 // Before returning, the serialization is read back with [ParseTx] and
-// every input is checked with [VerifyP2WPKHInput]. Errors wrap
-// [ErrInvalidParams] (missing or out-of-range parameters, duplicate
-// inputs, network mismatch) or [ErrInsufficientFunds] (the change would
-// be below [DustP2WPKH]); nothing about the key is quoted.
+// every input is checked with [VerifyInputSigner] against the key.
+// Errors wrap [ErrInvalidParams] (missing or out-of-range parameters,
+// duplicate inputs, network mismatch) or [ErrInsufficientFunds] (the
+// change would be below [DustP2WPKH], or [DustP2PKH] for a P2PKH change);
+// nothing about the key is quoted.
 func BuildAnchorTx(p AnchorParams) (*Tx, error) {
 	bad := func(format string, args ...any) (*Tx, error) {
 		return nil, fmt.Errorf("%w: %s", ErrInvalidParams, fmt.Sprintf(format, args...))
@@ -91,6 +106,14 @@ func BuildAnchorTx(p AnchorParams) (*Tx, error) {
 	if p.Key == nil || p.Key.Key.IsZero() {
 		return bad("no private key")
 	}
+	spend := p.Spend
+	if spend == 0 {
+		spend = SpendP2WPKH
+	}
+	if spend != SpendP2WPKH && spend != SpendP2PKH {
+		return bad("spend kind %s: only p2wpkh and p2pkh inputs are built", spend)
+	}
+	segwit := spend == SpendP2WPKH
 	if len(p.Root) != 32 {
 		return bad("root has %d bytes, want 32", len(p.Root))
 	}
@@ -127,7 +150,7 @@ func BuildAnchorTx(p AnchorParams) (*Tx, error) {
 	}
 
 	pub := p.Key.PubKey().SerializeCompressed()
-	tx := &Tx{Version: 2, LockTime: p.LockTime, witness: true}
+	tx := &Tx{Version: 2, LockTime: p.LockTime, witness: segwit}
 	tx.Inputs = make([]TxIn, len(p.Inputs))
 	for i, u := range p.Inputs {
 		tx.Inputs[i] = TxIn{PrevTxID: u.TxID, PrevIndex: u.Vout, Sequence: anchorSequence}
@@ -139,40 +162,67 @@ func BuildAnchorTx(p AnchorParams) (*Tx, error) {
 	}
 
 	// Fee: weight = 4 × stripped size + witness bytes (marker, flag and
-	// each input's witness, BIP 141); vsize = ⌈weight / 4⌉.
+	// each input's witness, BIP 141); vsize = ⌈weight / 4⌉. A P2PKH
+	// scriptSig is in the stripped size (its length byte is already
+	// counted: 107 < 0xfd).
 	stripped := len(serializeTx(tx, false))
 	weight := 4*stripped + 2 + len(tx.Inputs)*maxP2WPKHWitness
+	if !segwit {
+		weight = 4 * (stripped + len(tx.Inputs)*maxP2PKHScriptSig)
+	}
 	if weight > MaxStandardTxWeight {
 		return bad("transaction weight %d exceeds %d", weight, MaxStandardTxWeight)
 	}
 	vsize := int64((weight + 3) / 4)
 	fee := (vsize*p.FeeRate + 999) / 1000
 	change := total - fee
-	if change < DustP2WPKH {
+	dust := int64(DustP2WPKH)
+	if p.Change.P2PKH() {
+		dust = DustP2PKH
+	}
+	if change < dust {
 		return nil, fmt.Errorf("%w: inputs hold %d sat, fee is %d sat, change would be %d (dust limit %d)",
-			ErrInsufficientFunds, total, fee, change, DustP2WPKH)
+			ErrInsufficientFunds, total, fee, change, dust)
 	}
 	tx.Outputs[0].Value = change
 
-	// BIP 143: sign every input with SIGHASH_ALL.
-	h := newSigHasher(tx)
-	for i, u := range p.Inputs {
-		tx.Inputs[i].Witness = signP2WPKH(h, i, p.Key, pub, u.Amount)
+	// Sign every input with SIGHASH_ALL: BIP 143 for P2WPKH, the legacy
+	// digest for P2PKH (which blanks every other scriptSig, so the order
+	// of signing does not matter).
+	if segwit {
+		h := newSigHasher(tx)
+		for i, u := range p.Inputs {
+			tx.Inputs[i].Witness = signP2WPKH(h, i, p.Key, pub, u.Amount)
+		}
+	} else {
+		sigs := make([][]byte, len(tx.Inputs))
+		for i := range tx.Inputs {
+			digest, err := LegacySigHash(tx, i, P2WPKHScriptCode(Hash160(pub)), SigHashAll)
+			if err != nil {
+				return nil, err
+			}
+			sigs[i] = append(ecdsa.Sign(p.Key, digest[:]).Serialize(), byte(SigHashAll))
+		}
+		for i := range tx.Inputs {
+			var w writer
+			w.varBytes(sigs[i])
+			w.varBytes(pub)
+			tx.Inputs[i].ScriptSig = w.b
+		}
 	}
 
 	// Read back what we wrote and check every signature, so a bug here
 	// can never produce a transaction that would not verify.
-	out, err := ParseTx(serializeTx(tx, true))
+	out, err := ParseTx(serializeTx(tx, segwit))
 	if err != nil {
 		return nil, fmt.Errorf("parsing the built transaction: %w", err)
 	}
-	back := newSigHasher(out)
 	for i, u := range p.Inputs {
-		got, err := verifyP2WPKH(back, i, u.Amount)
+		got, err := VerifyInputSigner(out, i, u.Amount)
 		if err != nil {
 			return nil, fmt.Errorf("verifying the built transaction: %w", err)
 		}
-		if !bytes.Equal(got, pub) {
+		if got.Kind != spend || !bytes.Equal(got.PubKey, pub) {
 			return nil, fmt.Errorf("verifying the built transaction: input %d: %w", i, ErrInvalidSignature)
 		}
 	}

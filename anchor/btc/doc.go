@@ -5,15 +5,17 @@
 // merkle roots; and chains of headers from a trusted checkpoint.
 //
 // It also writes anchors: [BuildAnchorTx] builds and signs, offline, a
-// segwit transaction spending P2WPKH outputs of one key to a P2WPKH
-// change [Address] and an OP_RETURN output carrying the 32-byte batch
-// root. [VerifyP2WPKHInput] checks such an input's BIP 143 signature
+// transaction spending P2WPKH (segwit) or P2PKH (legacy, the form
+// mainnet Blockcerts compares the issuer's key with) outputs of one key
+// to a change [Address] and an OP_RETURN output carrying the 32-byte
+// batch root. [VerifyP2WPKHInput] checks such an input's BIP 143 signature
 // against the prevout amount and returns the public key that signed it;
 // [VerifyInputSigner] does the same for P2WPKH, P2SH-P2WPKH and legacy
 // P2PKH inputs ([LegacySigHash]), which is how package anchor proves an
 // anchor's sender at level L2; [ParseAddress]
 // and [Address.String] read and write bech32 P2WPKH addresses (BIP 173)
-// for [Mainnet], [Testnet] and [Regtest].
+// for [Mainnet], [Testnet] and [Regtest]; [ParseP2PKHAddress] and
+// [NewP2PKHAddress] the base58check P2PKH ones.
 //
 // Byte order: a [Hash] holds bytes in internal order (as hashed and
 // serialized); [Hash.String] and [ParseHash] use the byte-reversed display
@@ -35,7 +37,9 @@
 // under it: witnesses are outside the txid, so anyone can swap another
 // key into a copy of a transaction without changing its id. The digest
 // commits to the prevout amount, so [BuildAnchorTx] given a wrong amount
-// produces a transaction nodes reject, never one that overpays. Private
+// for a P2WPKH input produces a transaction nodes reject, never one that
+// overpays; a legacy P2PKH signature does not, so a P2PKH input's amount
+// must be right (an understated one goes to the miner as fee). Private
 // keys are never formatted into errors.
 //
 // Merkle proofs in Bitcoin have two known ambiguities, and both are

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -18,11 +19,12 @@ import (
 	"github.com/onchaincert/microcred/did/didkey"
 )
 
-// anchorCmd builds anchor transactions offline: it signs, it never
-// broadcasts. Broadcasting is the caller's (bitcoin-cli
-// sendrawtransaction, eth_sendRawTransaction).
-func anchorCmd(args []string, stdout, stderr io.Writer) error {
-	const u = "usage: microcred anchor address|btc build|eth build ..."
+// anchorCmd builds anchor transactions: build signs offline and never
+// broadcasts (that is the caller's: bitcoin-cli sendrawtransaction,
+// eth_sendRawTransaction); send does both through a node the user runs
+// (rpcsend.go).
+func anchorCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	const u = "usage: microcred anchor address|btc build|btc send|eth build|eth send ..."
 	if len(args) == 0 {
 		return usagef(u)
 	}
@@ -33,6 +35,10 @@ func anchorCmd(args []string, stdout, stderr io.Writer) error {
 		return anchorBTCBuild(args[2:], stdout, stderr)
 	case args[0] == "eth" && len(args) > 1 && args[1] == "build":
 		return anchorETHBuild(args[2:], stdout, stderr)
+	case args[0] == "btc" && len(args) > 1 && args[1] == "send":
+		return anchorBTCSend(ctx, args[2:], stdout, stderr)
+	case args[0] == "eth" && len(args) > 1 && args[1] == "send":
+		return anchorETHSend(ctx, args[2:], stdout, stderr)
 	}
 	return usagef(u)
 }
@@ -84,6 +90,7 @@ func anchorAddress(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("anchor address", stderr)
 	keyPath := fs.String("key", "", "secp256k1 key file")
 	network := fs.String("network", "", "mainnet, testnet or regtest")
+	spend := fs.String("spend", "p2wpkh", "p2wpkh (bech32) or p2pkh (legacy base58, the address Blockcerts compares the issuer's key with)")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
@@ -94,11 +101,17 @@ func anchorAddress(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if *spend != "p2wpkh" && *spend != "p2pkh" {
+		return usagef("--spend wants p2wpkh or p2pkh, got %q", *spend)
+	}
 	key, err := loadSecp256k1(*keyPath)
 	if err != nil {
 		return err
 	}
 	addr, err := btc.AddressFromPubKey(net, key.PubKey().SerializeCompressed())
+	if *spend == "p2pkh" {
+		addr, err = btc.NewP2PKHAddress(net, btc.Hash160(key.PubKey().SerializeCompressed()))
+	}
 	if err != nil {
 		return err
 	}

@@ -84,14 +84,17 @@ func commandTable() []command {
 			usage: serveUsage, details: serveDetails, run: serveCmd},
 		{name: "batch", summary: "issue one credential per row of a CSV or JSON Lines file",
 			usage: strings.TrimPrefix(batchUsage, "usage: "), run: batchCmd},
-		{name: "anchor", summary: "build anchor transactions offline (signed, never broadcast)", subs: []string{"address", "btc build", "eth build"},
-			usage: `microcred anchor address --key K.json --network mainnet|testnet|regtest
+		{name: "anchor", summary: "build anchor transactions offline, or send them through a node you run", subs: []string{"address", "btc build", "btc send", "eth build", "eth send"},
+			usage: `microcred anchor address --key K.json --network mainnet|testnet|regtest [--spend p2wpkh|p2pkh]
 microcred anchor btc build --key K.json --network mainnet|testnet|regtest --utxo TXID:VOUT:AMOUNT_SATS [--utxo ...]
                --root HEX --change ADDR [--fee-rate SATS_PER_KVB]
 microcred anchor eth build --key K.json --chain-id N --nonce N (--max-fee WEI --max-priority-fee WEI | --legacy --gas-price WEI)
-               [--gas-limit N] --root HEX`,
-			run: func(_ context.Context, args []string, stdout, stderr io.Writer) error {
-				return anchorCmd(args, stdout, stderr)
+               [--gas-limit N] --root HEX
+microcred anchor btc send --rpc URL [--rpc-cookie FILE | --rpc-user U] --key K.json --root HEX [--network N]
+               [--spend p2wpkh|p2pkh] [--utxo TXID:VOUT:SATS ...] [--change ADDR] [--fee-rate SATS_PER_KVB]
+microcred anchor eth send --rpc URL --key K.json --root HEX [--chain-id N] [--legacy] [--max-fee-cap WEI]`,
+			run: func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+				return anchorCmd(ctx, args, stdout, stderr)
 			}},
 		{name: "batch-root", summary: "collect signed files into a batch directory and print its Merkle root",
 			usage: `microcred batch-root --out DIR FILE...`,
@@ -100,13 +103,16 @@ microcred anchor eth build --key K.json --chain-id N --nonce N (--max-fee WEI --
 			}},
 		{name: "receipt", summary: "write each credential's anchor receipt for a batch",
 			usage: `microcred receipt --batch DIR --chain bitcoin-mainnet|bitcoin-testnet|bitcoin-regtest|ethereum-mainnet|ethereum-sepolia|ethereum-dev|mock
-               --txid TXID [--raw-tx FILE] [--block FILE | --tx-index N [--branch FILE] --headers FILE] [--headers FILE] --out DIR`,
-			run: func(_ context.Context, args []string, stdout, stderr io.Writer) error {
-				return receiptCmd(args, stdout, stderr)
+               --txid TXID [--raw-tx FILE] [--block FILE | --tx-index N [--branch FILE] --headers FILE] [--headers FILE]
+               [--checkpoint CHAIN:HASH] --out DIR
+microcred receipt --batch DIR --chain CHAIN --txid TXID --rpc URL [--wait N] [--timeout D] --out DIR
+microcred receipt --refresh --rpc URL [--wait N] RECEIPT.json...`,
+			run: func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+				return receiptCmd(ctx, args, stdout, stderr)
 			}},
 		{name: "blockcerts", summary: "issue Blockcerts v3 certificates with MerkleProof2019 proofs",
-			usage: `microcred blockcerts --key K.json --chain mocknet|bitcoin-testnet|bitcoin-mainnet|ethereum-sepolia|ethereum-mainnet
-               [--anchor-tx TXID [--root HEX]] [--created RFC3339] [--set-issuer] --out DIR IN.json...`,
+			usage: `microcred blockcerts --key K.json --chain mocknet|bitcoin-regtest|bitcoin-testnet|bitcoin-mainnet|ethereum-sepolia|ethereum-mainnet
+               [--anchor-tx TXID [--root HEX]] [--created RFC3339] [--issuer-profile URL [--key-created RFC3339]] [--set-issuer] --out DIR IN.json...`,
 			run: func(_ context.Context, args []string, stdout, stderr io.Writer) error {
 				return blockcertsCmd(args, stdout, stderr)
 			}},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -74,7 +75,7 @@ func readHexLines(flagName, path string) ([][]byte, error) {
 	return out, nil
 }
 
-func receiptCmd(args []string, stdout, stderr io.Writer) error {
+func receiptCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("receipt", stderr)
 	batchDir := fs.String("batch", "", "batch directory written by batch-root")
 	chainName := fs.String("chain", "", "bitcoin-mainnet|bitcoin-testnet|bitcoin-regtest|ethereum-mainnet|ethereum-sepolia|ethereum-dev|mock")
@@ -86,8 +87,13 @@ func receiptCmd(args []string, stdout, stderr io.Writer) error {
 	branchPath := fs.String("branch", "", "FILE: one hex value per line: the block merkle branch, leaf to root, internal byte order (Bitcoin) or the transactions-trie proof, root node first (Ethereum)")
 	headersPath := fs.String("headers", "", "FILE: one raw block header in hex per line: the anchor block (unless --block gives it), then its successors (L4)")
 	out := fs.String("out", "", "directory for the receipts (FILE.receipt.json per credential)")
+	var wf waitFlags // --rpc, --wait, --refresh, --checkpoint (rpccmd.go)
+	wf.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
+	}
+	if wf.refresh {
+		return receiptRefresh(ctx, &wf, fs.Args(), stdout, stderr)
 	}
 	if fs.NArg() != 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
@@ -125,6 +131,20 @@ func receiptCmd(args []string, stdout, stderr io.Writer) error {
 	}
 
 	an := anchor.Anchor{Chain: chain, TxID: *txid}
+	selfCheck, err := wf.selfCheckpoints()
+	if err != nil {
+		return err
+	}
+	if wf.used() {
+		if *rawTxPath != "" || *blockPath != "" || *branchPath != "" || *headersPath != "" || *txIndex >= 0 || amountSet {
+			return usagef("--rpc fetches the evidence: it excludes --raw-tx, --block, --tx-index, --branch, --headers and --prevout-amount")
+		}
+		var cps []anchor.Checkpoint
+		if an, cps, err = wf.rpcEvidence(ctx, chain, *txid, stderr); err != nil {
+			return err
+		}
+		selfCheck = append(selfCheck, cps...)
+	}
 	if *rawTxPath != "" {
 		if an.RawTx, err = readHexFile("raw-tx", *rawTxPath); err != nil {
 			return err
@@ -153,7 +173,7 @@ func receiptCmd(args []string, stdout, stderr io.Writer) error {
 		}
 		amount := *prevoutAmount
 		an.PrevoutAmount = &amount
-	} else if isBitcoin(chain) && an.RawTx != nil {
+	} else if isBitcoin(chain) && an.RawTx != nil && an.PrevoutAmount == nil {
 		// Without the amount a segwit sender cannot be proven, and the
 		// receipt would stop at L1 whatever else it carries.
 		if tx, err := btc.ParseTx(an.RawTx); err == nil && len(tx.Inputs[0].Witness) > 0 {
@@ -188,7 +208,7 @@ func receiptCmd(args []string, stdout, stderr io.Writer) error {
 		}
 		// The writer checks the evidence, not its worth: any floor down
 		// to the chain's proof-of-work limit, as the verifier will decide.
-		opts := anchor.VerifyOptions{Leaf: r.Leaf}
+		opts := anchor.VerifyOptions{Leaf: r.Leaf, Checkpoints: selfCheck}
 		if isBitcoin(chain) {
 			opts.Floors, opts.LowerFloorsUnsafe = []anchor.Floor{{Chain: chain, MaxBits: powLimitBits(chain)}}, true
 		}
@@ -383,6 +403,7 @@ type anchorReport struct {
 	required      bool
 	min           anchor.Level
 	ok            bool
+	blockcerts    bool // a MerkleProof2019 anchor, graded from --blockcerts-tx data
 }
 
 // evalReceipt verifies that the receipt at o.path holds the credential
@@ -478,7 +499,11 @@ func (a *anchorReport) warnings() []string {
 			"give --checkpoint %s:HASH of a later block you trust (from a node you run)", log2(a.work), workFloat(a.work), a.chain))
 	}
 	if errors.Is(a.reason, anchor.ErrSenderUnproven) && errors.Is(a.reason, btc.ErrAmountRequired) {
-		out = append(out, "hint: the receipt has no prevoutAmount, so its segwit sender cannot be proven; write it again with microcred receipt --prevout-amount SATS")
+		if a.blockcerts {
+			out = append(out, "hint: the --blockcerts-tx data has no prevoutAmount, so its segwit sender cannot be proven; add \"prevoutAmount\": SATS (the value of the output input 0 spends)")
+		} else {
+			out = append(out, "hint: the receipt has no prevoutAmount, so its segwit sender cannot be proven; write it again with microcred receipt --prevout-amount SATS")
+		}
 	}
 	return out
 }

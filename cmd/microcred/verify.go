@@ -88,7 +88,7 @@ const verifyUsage = `microcred verify (--trust ID... | --trust-file FILE... | --
                  [--status-list URL=FILE]... [--did-doc FILE]... [--key-doc https://URL=FILE]... [--ob2-doc URL=FILE]... FILE...
 microcred verify ... --receipt R.json [--checkpoint CHAIN:BLOCKHASH[:NBITS]]... [--floor CHAIN:NBITS]... [--require-level L0..L4] [--confirmations N] FILE
 microcred verify ... --challenge C [--domain D] PRESENTATION
-microcred verify ... [--issuer-profile FILE] [--blockcerts-tx FILE] [--require-level L0..L2] CERT.json   (MerkleProof2019)`
+microcred verify ... [--issuer-profile FILE]... [--blockcerts-tx FILE]... [--require-level L0..L2] CERT.json|.png|.svg   (MerkleProof2019)`
 
 var verifyDetails = fmt.Sprintf(`Verifies each FILE offline: a credential or presentation with embedded proofs (JSON), a
 compact JWT, or a PNG or SVG badge with one baked in. Inputs are read up to %d bytes
@@ -144,8 +144,6 @@ type verifyEnv struct {
 	trusted []string
 	pres    microcred.PresentationOptions
 	ro      *receiptOptions
-	bcTx    string
-	bcProf  string
 }
 
 func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -177,8 +175,9 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.Var(&ob2Docs, "ob2-doc", "URL=FILE: a local copy of a document an Open Badges 2.0 badge refers to (hosted assertion, BadgeClass, Issuer, CryptographicKey, RevocationList), by its URL (repeatable); nothing is fetched")
 	var ro receiptOptions
 	ro.register(fs)
-	bcProfile := fs.String("issuer-profile", "", "FILE: the Blockcerts issuer profile a MerkleProof2019 proof's verificationMethod names (nothing is fetched)")
-	bcTx := fs.String("blockcerts-tx", "", "FILE: the anchor transaction's data for a MerkleProof2019 credential (remoteHash, issuingAddress, time[, rawTx])")
+	var bcProfiles, bcTxs stringList
+	fs.Var(&bcProfiles, "issuer-profile", "FILE: a Blockcerts issuer profile a MerkleProof2019 proof's verificationMethod names (repeatable; nothing is fetched)")
+	fs.Var(&bcTxs, "blockcerts-tx", "FILE: a MerkleProof2019 anchor transaction's data (remoteHash, issuingAddress, time[, rawTx, prevoutAmount, anchor]; repeatable, each with its anchor)")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
@@ -211,7 +210,9 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	var inputs []string
 	inputs = append(inputs, files...)
 	inputs = append(inputs, trustFiles...)
-	inputs = append(inputs, ro.path, *bcProfile, *bcTx)
+	inputs = append(inputs, ro.path)
+	inputs = append(inputs, bcProfiles...)
+	inputs = append(inputs, bcTxs...)
 	for _, l := range lists {
 		_, file, _ := strings.Cut(l, "=")
 		inputs = append(inputs, file)
@@ -225,7 +226,7 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 
-	env := &verifyEnv{now: now, ro: &ro, bcTx: *bcTx, bcProf: *bcProfile, pres: microcred.PresentationOptions{Challenge: *challenge, Domain: *domain}}
+	env := &verifyEnv{now: now, ro: &ro, pres: microcred.PresentationOptions{Challenge: *challenge, Domain: *domain}}
 	var popts []microcred.PolicyOption
 	for _, id := range trust {
 		if err := checkIssuerID(id); err != nil {
@@ -265,6 +266,12 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if len(allowWithheld) > 0 {
 		popts = append(popts, microcred.AllowWithheldUnsafe(allowWithheld...))
+	}
+	if ro.requireLevel != "" && ro.path == "" {
+		// Without --receipt, the level is the one a MerkleProof2019
+		// anchor reaches, graded by the verifier's anchor step.
+		min, _ := ro.level(anchor.L1)
+		popts = append(popts, microcred.RequireAnchor(min))
 	}
 	var err error
 	if env.policy, err = microcred.NewPolicy(popts...); err != nil {
@@ -307,11 +314,15 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		httpDocs[u] = data
 	}
+	bc, err := blockcertsEvidence(bcTxs, bcProfiles, didDocs)
+	if err != nil {
+		return err
+	}
 	ob2Opts, err := ob2Docs.options()
 	if err != nil {
 		return err
 	}
-	if env.v, err = offlineVerifier(now, fetcher, webDocs, httpDocs, ob2Opts...); err != nil {
+	if env.v, err = offlineVerifier(now, fetcher, webDocs, httpDocs, append(ob2Opts, microcred.WithBlockcerts(bc))...); err != nil {
 		return err
 	}
 
@@ -449,15 +460,6 @@ func (e *verifyEnv) verifyFile(ctx context.Context, file string) *fileReport {
 	if err != nil {
 		return &fileReport{file: file, readErr: err}
 	}
-	if hasMerkleProof2019(input) {
-		return e.verifyBlockcerts(ctx, file, input)
-	}
-	if e.bcTx != "" {
-		return &fileReport{file: file, readErr: usagef("--blockcerts-tx is for credentials with a MerkleProof2019 proof")}
-	}
-	if e.ro.requireLevel != "" && e.ro.path == "" {
-		return &fileReport{file: file, readErr: usagef("--require-level needs --receipt (or a MerkleProof2019 credential)")}
-	}
 	if isPresentation(input) {
 		if e.ro.path != "" {
 			// Never silently unchecked: a receipt is a credential's.
@@ -487,12 +489,30 @@ func (e *verifyEnv) verifyFile(ctx context.Context, file string) *fileReport {
 	res, verr := e.v.Verify(ctx, input, e.policy)
 	rep := e.credentialReport(file, res, input)
 	rep.verified = verr == nil
+	if pc, _ := res.Check(microcred.CheckProof); e.ro.requireLevel != "" && e.ro.path == "" && pc.Outcome == microcred.Passed && res.Anchor == nil {
+		// Nothing graded an anchor: the credential is not a Blockcerts one.
+		return &fileReport{file: file, readErr: usagef("--require-level needs --receipt (or a MerkleProof2019 credential)")}
+	}
+	if a := res.Anchor; a != nil {
+		// The anchor the verifier graded itself (a MerkleProof2019 proof's).
+		ac, _ := res.Check(microcred.CheckAnchor)
+		min, _ := e.ro.level(anchor.L1)
+		rep.anchor = &anchorReport{level: a.Level, chain: a.Chain, noFinality: a.NoFinality, sender: a.Sender, reason: a.Reason,
+			required: true, min: min, ok: ac.Outcome == microcred.Passed, blockcerts: true}
+		if ac.Outcome == microcred.Failed {
+			rep.anchor.reason = ac.Err
+		}
+	}
 	if e.ro.path != "" {
 		a, err := evalReceipt(input, e.ro)
 		if err != nil {
 			return &fileReport{file: file, readErr: err}
 		}
-		rep.anchor = a
+		if rep.anchor != nil {
+			rep.receipt = a // beside the MerkleProof2019 anchor
+		} else {
+			rep.anchor = a
+		}
 		rep.verified = rep.verified && a.ok
 	}
 	var we *microcred.WithheldError

@@ -1,0 +1,604 @@
+package microcred
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+
+	"github.com/onchaincert/microcred/anchor"
+	"github.com/onchaincert/microcred/anchor/merkle2019"
+	"github.com/onchaincert/microcred/did"
+	"github.com/onchaincert/microcred/internal/strictjson"
+	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/vc"
+	"github.com/onchaincert/microcred/vc/status"
+)
+
+// ErrNoBlockcerts: a credential has a Blockcerts proof (MerkleProof2019)
+// and the verifier was built without [WithBlockcerts].
+var ErrNoBlockcerts = errors.New("microcred: Blockcerts credential and no Blockcerts evidence configured (WithBlockcerts)")
+
+// Blockcerts is the offline evidence a [Verifier] checks Blockcerts
+// credentials (MerkleProof2019 proofs) against: what Blockcerts' own
+// verifier would fetch from block explorers, issuer profile URLs and DID
+// resolvers, supplied by the caller. Nothing is fetched.
+type Blockcerts struct {
+	// Transactions supplies each anchor's transaction data (the root it
+	// carries, its sender, its time, optionally the raw Bitcoin
+	// transaction and the prevout amount). Without data for an anchor, a
+	// credential reaches L0 only, which binds it to no issuer.
+	Transactions merkle2019.TxSource
+	// IssuerProfiles are Blockcerts issuer profiles (JSON), keyed by
+	// their URL, which must be the profile's id. A proof whose
+	// verificationMethod is URL#fragment is checked against the profile's
+	// verificationMethod and publicKey lists.
+	IssuerProfiles map[string][]byte
+	// DIDDocuments are DID documents (JSON) of any method (did:ion, …),
+	// keyed by their DID, which must be the document's id. A DID not
+	// listed here is resolved with Trusted.Resolver (did:key, …).
+	DIDDocuments map[string][]byte
+}
+
+// WithBlockcerts makes the verifier accept Blockcerts credentials: a
+// MerkleProof2019 proof is one more proof mechanism of [Verifier.Verify],
+// with the same parse, schema, issuer, status, validity and anchor steps
+// as every other credential.
+//
+// The proof step recomputes the targetHash and folds the Merkle path to
+// merkleRoot (L0). The issuer step requires the anchor transaction's
+// sender to be a key of the credential's issuer: the proof's
+// verificationMethod must be in the issuer's profile or DID document,
+// its issuing address must be the sender (for a raw Bitcoin transaction,
+// the key whose input signature verifies), and the key must have been
+// created before the transaction and not revoked or expired at its time;
+// then the policy's trust list applies to the issuer id. The anchor step
+// reports the level reached (L1 with transaction data, L2 with the raw
+// Bitcoin transaction) and requires [RequireAnchor]'s level, L1 when the
+// policy names none: a mocknet anchor (L0) never verifies under a policy
+// that does not say UnboundIssuerKeyUnsafe.
+//
+// The verification method is looked up in the DID document's
+// verificationMethod list and must be controlled by the DID; as in
+// Blockcerts, the relationship it is listed under is not read (the did:ion
+// documents Blockcerts issues list the anchoring key under authentication
+// only): what binds it is that its address sent the anchor transaction.
+//
+// A profile or DID document that does not parse, or whose id is not its
+// key, is a construction error.
+func WithBlockcerts(b Blockcerts) VerifierOption {
+	return verifierOptionFunc(func(c *verifierConfig) error {
+		bc := &blockcertsConfig{profiles: map[string]*issuerProfile{}, dids: map[string]*didEntry{}}
+		for url, data := range b.IssuerProfiles {
+			p, err := parseIssuerProfile(data)
+			if err != nil {
+				return fmt.Errorf("microcred: WithBlockcerts: issuer profile %s: %w", url, err)
+			}
+			if p.id != url {
+				return fmt.Errorf("microcred: WithBlockcerts: issuer profile %s has id %q", url, p.id)
+			}
+			bc.profiles[url] = p
+		}
+		for id, data := range b.DIDDocuments {
+			e, err := parseDIDEntry(data)
+			if err != nil {
+				return fmt.Errorf("microcred: WithBlockcerts: DID document %s: %w", id, err)
+			}
+			if e.doc.ID != id {
+				return fmt.Errorf("microcred: WithBlockcerts: DID document %s has id %q", id, e.doc.ID)
+			}
+			bc.dids[id] = e
+		}
+		bc.tx = b.Transactions
+		c.blockcerts = bc
+		return nil
+	})
+}
+
+// blockcertsConfig is WithBlockcerts' evidence, parsed.
+type blockcertsConfig struct {
+	tx       merkle2019.TxSource
+	profiles map[string]*issuerProfile
+	dids     map[string]*didEntry
+	engine   *merkle2019.Verifier // built in NewVerifier, with the resolver
+}
+
+// issuerProfile is the part of a Blockcerts issuer profile the issuer
+// step reads.
+type issuerProfile struct {
+	id string
+	// revocationList is the URL of the profile's Blockcerts revocation
+	// list (revokedAssertions), for credentials without credentialStatus.
+	revocationList string
+	methods        []did.VerificationMethod
+	windows        map[string]keyWindow // by lowercase issuing address
+}
+
+// keyWindow bounds when a key may anchor (Blockcerts'
+// ensureValidIssuingKey): zero means unbounded.
+type keyWindow struct {
+	created, revoked, expires time.Time
+}
+
+type didEntry struct {
+	doc      *did.Document
+	windows  map[string]keyWindow // by absolute verification method id
+	profiles []string             // IssuerProfile service endpoints
+}
+
+func parseIssuerProfile(data []byte) (*issuerProfile, error) {
+	if err := strictjson.Check(data, strictjson.Limits{}); err != nil {
+		return nil, err
+	}
+	var raw struct {
+		ID                 string                   `json:"id"`
+		RevocationList     string                   `json:"revocationList"`
+		PublicKey          []windowJSON             `json:"publicKey"`
+		VerificationMethod []did.VerificationMethod `json:"verificationMethod"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, err
+	}
+	if raw.ID == "" {
+		return nil, errors.New("id: missing")
+	}
+	p := &issuerProfile{id: raw.ID, revocationList: raw.RevocationList, methods: raw.VerificationMethod, windows: map[string]keyWindow{}}
+	for i, k := range raw.PublicKey {
+		addr, ok := strings.CutPrefix(k.ID, "ecdsa-koblitz-pubkey:")
+		if !ok {
+			continue // another kind of key: not an anchoring address
+		}
+		w, err := k.window()
+		if err != nil {
+			return nil, fmt.Errorf("publicKey[%d]: %w", i, err)
+		}
+		p.windows[strings.ToLower(addr)] = w
+	}
+	return p, nil
+}
+
+// windowJSON is a key entry with Blockcerts' validity members.
+type windowJSON struct {
+	ID      string `json:"id"`
+	Created string `json:"created"`
+	Revoked string `json:"revoked"`
+	Expires string `json:"expires"`
+}
+
+// narrow returns the window both w and o allow: the later creation, the
+// earlier revocation and expiry (zero is unbounded).
+func (w keyWindow) narrow(o keyWindow) keyWindow {
+	if o.created.After(w.created) {
+		w.created = o.created
+	}
+	for _, p := range []struct{ dst, src *time.Time }{{&w.revoked, &o.revoked}, {&w.expires, &o.expires}} {
+		if !p.src.IsZero() && (p.dst.IsZero() || p.src.Before(*p.dst)) {
+			*p.dst = *p.src
+		}
+	}
+	return w
+}
+
+func (k windowJSON) window() (keyWindow, error) {
+	var w keyWindow
+	for _, f := range []struct {
+		name, s string
+		dst     *time.Time
+	}{{"created", k.Created, &w.created}, {"revoked", k.Revoked, &w.revoked}, {"expires", k.Expires, &w.expires}} {
+		if f.s == "" {
+			continue
+		}
+		t, err := parseProfileTime(f.s)
+		if err != nil {
+			return keyWindow{}, fmt.Errorf("%s: %w", f.name, err)
+		}
+		*f.dst = t
+	}
+	return w, nil
+}
+
+// parseProfileTime reads RFC 3339, and the zone-less ISO 8601 times
+// cert-issuer writes (read as UTC).
+func parseProfileTime(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse("2006-01-02T15:04:05.999999999", s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time", s)
+	}
+	return t, nil
+}
+
+func parseDIDEntry(data []byte) (*didEntry, error) {
+	doc, err := did.ParseDocument(data)
+	if err != nil {
+		return nil, err
+	}
+	var raw struct {
+		VerificationMethod []windowJSON `json:"verificationMethod"`
+		Service            []struct {
+			Type            string          `json:"type"`
+			ServiceEndpoint json.RawMessage `json:"serviceEndpoint"`
+		} `json:"service"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, err
+	}
+	e := &didEntry{doc: doc, windows: map[string]keyWindow{}}
+	for i, vm := range raw.VerificationMethod {
+		w, err := vm.window()
+		if err != nil {
+			return nil, fmt.Errorf("verificationMethod[%d]: %w", i, err)
+		}
+		if m, err := doc.Method(vm.ID); err == nil {
+			e.windows[m.ID] = w
+		}
+	}
+	for _, s := range raw.Service {
+		var url string
+		if s.Type == "IssuerProfile" && json.Unmarshal(s.ServiceEndpoint, &url) == nil {
+			e.profiles = append(e.profiles, url)
+		}
+	}
+	return e, nil
+}
+
+// blockcertsKeys is the merkle2019.KeySource of a Verifier: it resolves
+// a proof's verificationMethod in the supplied profiles and DID
+// documents, then Trusted.Resolver.
+type blockcertsKeys struct {
+	bc       *blockcertsConfig
+	resolver did.Resolver
+}
+
+var _ merkle2019.KeySource = (*blockcertsKeys)(nil)
+
+// IssuerKeys implements merkle2019.KeySource.
+func (k *blockcertsKeys) IssuerKeys(ctx context.Context, vm string, b merkle2019.Blink) ([]merkle2019.IssuerKey, error) {
+	owner, _, _ := strings.Cut(vm, "#")
+	var (
+		pub     *secp256k1.PublicKey
+		windows []map[string]keyWindow // profile windows, by address
+		vmWin   *keyWindow
+		err     error
+	)
+	if p, ok := k.bc.profiles[owner]; ok {
+		if pub, err = profileKey(p, vm); err != nil {
+			return nil, err
+		}
+		windows = append(windows, p.windows)
+	} else if strings.HasPrefix(owner, "did:") {
+		var doc *did.Document
+		if e, ok := k.bc.dids[owner]; ok {
+			doc = e.doc
+			if w, ok := e.windows[vm]; ok {
+				vmWin = &w
+			}
+			for _, url := range e.profiles {
+				p, ok := k.bc.profiles[url]
+				if !ok {
+					return nil, fmt.Errorf("the DID document of %s names the issuer profile %s (service IssuerProfile), which was not supplied (nothing is fetched)", owner, url)
+				}
+				windows = append(windows, p.windows)
+			}
+		} else {
+			d, err := did.Parse(owner)
+			if err != nil {
+				return nil, fmt.Errorf("verificationMethod %q: %w", vm, err)
+			}
+			if doc, err = k.resolver.Resolve(ctx, d); err != nil {
+				return nil, fmt.Errorf("resolving %s: %w", owner, err)
+			}
+			if doc.ID != owner {
+				return nil, fmt.Errorf("resolving %s returned the document of %s", owner, doc.ID)
+			}
+		}
+		m, err := doc.Method(vm)
+		if err != nil {
+			return nil, err
+		}
+		if m.Controller != owner {
+			return nil, fmt.Errorf("verification method %s is controlled by %q, not %s", vm, m.Controller, owner)
+		}
+		if pub, err = secp256k1Key(m); err != nil {
+			return nil, err
+		}
+	} else {
+		return nil, fmt.Errorf("verificationMethod %q: no issuer profile or DID document of %s was supplied (WithBlockcerts; nothing is fetched)", vm, owner)
+	}
+	if b.Chain == "mocknet" {
+		return nil, nil
+	}
+	addr, err := merkle2019.IssuingAddress(pub.SerializeCompressed(), b)
+	if err != nil {
+		return nil, err
+	}
+	key := merkle2019.IssuerKey{Address: addr, PublicKey: pub.SerializeCompressed()}
+	// Every window that applies bounds the key: the verification
+	// method's own, and the profile's entry for its address.
+	var w keyWindow
+	if vmWin != nil {
+		w = *vmWin
+	}
+	for _, ws := range windows {
+		pw, ok := ws[strings.ToLower(addr)]
+		if !ok {
+			// ensureValidIssuingKey: the profile lists the address it
+			// anchors from, with the key's validity window.
+			return nil, fmt.Errorf("%w: the issuer profile does not list the issuing address %s of %s in publicKey", merkle2019.ErrIssuerMismatch, addr, vm)
+		}
+		w = w.narrow(pw)
+	}
+	key.Created, key.Revoked, key.Expires = w.created, w.revoked, w.expires
+	return []merkle2019.IssuerKey{key}, nil
+}
+
+// profileKey returns the secp256k1 key of the profile's verification
+// method vm (absolute, or a fragment relative to the profile).
+func profileKey(p *issuerProfile, vm string) (*secp256k1.PublicKey, error) {
+	for i := range p.methods {
+		m := &p.methods[i]
+		if m.ID != vm && p.id+m.ID != vm {
+			continue
+		}
+		if m.Controller != "" && m.Controller != p.id {
+			return nil, fmt.Errorf("verification method %s is controlled by %q, not the profile %s", vm, m.Controller, p.id)
+		}
+		return secp256k1Key(m)
+	}
+	return nil, fmt.Errorf("the issuer profile %s has no verificationMethod %q", p.id, vm)
+}
+
+// secp256k1Key decodes a secp256k1 verification method: a JWK, or a
+// multibase key (Multikey or the secp256k1 2019 type).
+func secp256k1Key(m *did.VerificationMethod) (*secp256k1.PublicKey, error) {
+	var (
+		pub any
+		err error
+	)
+	switch {
+	case len(m.PublicKeyJwk) > 0:
+		pub, err = did.ParseJWK(m.PublicKeyJwk)
+	case m.PublicKeyMultibase != "":
+		mm := *m
+		mm.Type = "Multikey"
+		pub, err = mm.PublicKey()
+	default:
+		err = errors.New("no publicKeyJwk or publicKeyMultibase")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("verification method %s: %w", m.ID, err)
+	}
+	k, ok := pub.(*secp256k1.PublicKey)
+	if !ok {
+		return nil, fmt.Errorf("verification method %s is a %T key, not secp256k1", m.ID, pub)
+	}
+	return k, nil
+}
+
+// blockcertsOutcome is what the proof step of a Blockcerts credential
+// established, for the issuer and anchor steps.
+type blockcertsOutcome struct {
+	res *merkle2019.Result
+	// anchorErr is a contradiction in the anchor evidence (StepAnchor);
+	// issuerErr a sender that is not a valid key of the issuer.
+	anchorErr, issuerErr error
+}
+
+// isBlockcerts reports whether the decoded credential carries a
+// Blockcerts proof. MerkleProof2019 is the one form read today; a second
+// hashing mode (Blockcerts v2 MerkleProof2017, its "signature" member)
+// plugs in here and in verifyBlockcertsProof.
+func isBlockcerts(decoded map[string]any) bool {
+	return merkle2019.HasProof(decoded)
+}
+
+// verifyBlockcertsProof runs the proof step of a Blockcerts credential.
+// It returns nil (having recorded the failure) when the proof itself
+// does not hold.
+func (v *Verifier) verifyBlockcertsProof(ctx context.Context, run *runner, credBytes []byte) (*blockcertsOutcome, *proof.ProofResult) {
+	if v.cfg.blockcerts == nil {
+		run.fail(CheckProof, ErrNoBlockcerts)
+		return nil, nil
+	}
+	mres, err := v.cfg.blockcerts.engine.Verify(ctx, credBytes)
+	out := &blockcertsOutcome{res: mres}
+	var se *merkle2019.StepError
+	if err != nil {
+		if !errors.As(err, &se) {
+			run.fail(CheckProof, err)
+			return nil, nil
+		}
+		switch se.Step {
+		case merkle2019.StepAnchor:
+			out.anchorErr = err
+		case merkle2019.StepIssuer:
+			out.issuerErr = err
+		default:
+			run.fail(CheckProof, err)
+			return nil, nil
+		}
+	}
+	// From here the proof holds: targetHash recomputed, path folds to
+	// merkleRoot (L0). What the anchor adds is for the issuer and anchor
+	// steps.
+	run.pass(CheckProof, fmt.Sprintf("%s by %s, anchor %s, Merkle path intact (L0; anchor graded below)", merkle2019.Type, mres.VerificationMethod, mres.Anchor))
+	pr := &proof.ProofResult{Proof: &proof.Proof{Type: merkle2019.Type, VerificationMethod: mres.VerificationMethod}}
+	return out, pr
+}
+
+// checkBlockcertsIssuer is the issuer step of a Blockcerts credential.
+// The binding is the anchor's: a sender matched to a key of the issuer
+// (L1 or more), the key named by the proof, in the issuer's own profile
+// or DID document.
+func checkBlockcertsIssuer(run *runner, issuer string, out *blockcertsOutcome, policy Policy) {
+	mres := out.res
+	owner, _, _ := strings.Cut(mres.VerificationMethod, "#")
+	var err error
+	switch {
+	case issuer == "":
+		err = errors.New("microcred: credential has no issuer id")
+	case owner != issuer:
+		err = fmt.Errorf("%w: key %s is not in the issuer %q's profile or DID document", ErrIssuerMismatch, mres.VerificationMethod, issuer)
+	case out.issuerErr != nil:
+		err = fmt.Errorf("%w: %w", ErrIssuerMismatch, out.issuerErr)
+	case out.anchorErr != nil:
+		err = fmt.Errorf("%w: the anchor evidence does not hold (see the anchor check), so no sender binds the credential to the issuer", ErrIssuerMismatch)
+	case mres.Level < anchor.L1:
+		err = fmt.Errorf("%w: the anchor reached %s (%v): no transaction sender binds the credential to a key of the issuer", ErrIssuerMismatch, mres.Level, mres.Reason)
+	}
+	if err != nil {
+		if policy.unboundKey && errors.Is(err, ErrIssuerMismatch) {
+			run.pass(CheckIssuer, fmt.Sprintf("NOT bound to the issuer (UnboundIssuerKeyUnsafe): %v", err))
+			return
+		}
+		run.fail(CheckIssuer, err)
+		return
+	}
+	switch {
+	case policy.noIssuer:
+		run.fail(CheckIssuer, fmt.Errorf("%w: %q (the policy trusts no issuer)", ErrUntrustedIssuer, issuer))
+	case !policy.anyIssuer && !policy.issuers[issuer]:
+		run.fail(CheckIssuer, fmt.Errorf("%w: %q", ErrUntrustedIssuer, issuer))
+	default:
+		what := "a trusted issuer"
+		if policy.anyIssuer {
+			what = "the issuer; issuer not checked against a trust list (AnyIssuerUnsafe)"
+		}
+		detail := fmt.Sprintf("anchor sender %s is key %s of %s", senderOf(mres), mres.VerificationMethod, what)
+		if k := mres.IssuerKey; k != nil && !k.Created.IsZero() {
+			detail += fmt.Sprintf(", created %s before the transaction at %s", k.Created.UTC().Format(time.RFC3339), mres.TxTime.UTC().Format(time.RFC3339))
+		}
+		run.pass(CheckIssuer, detail)
+	}
+}
+
+func senderOf(r *merkle2019.Result) string {
+	if r.IssuerKey != nil {
+		return r.IssuerKey.Address
+	}
+	return r.IssuingAddress
+}
+
+// checkBlockcertsAnchor is the anchor step of a Blockcerts credential:
+// the level the MerkleProof2019 anchor reached, against RequireAnchor's
+// level or L1.
+func (v *Verifier) checkBlockcertsAnchor(run *runner, out *blockcertsOutcome, policy Policy) {
+	mres := out.res
+	a := &anchor.Assurance{Level: mres.Level, Chain: mres.Chain, NoFinality: mres.NoFinality, Reason: mres.Reason,
+		SenderPublicKey: mres.SenderPublicKey}
+	if mres.Level >= anchor.L1 {
+		a.Sender = senderOf(mres)
+	}
+	run.res.Anchor = a
+	if out.anchorErr != nil {
+		run.fail(CheckAnchor, out.anchorErr)
+		return
+	}
+	min := policy.anchorLevel
+	if min == anchor.LevelNone {
+		min = anchor.L1
+	}
+	if min > anchor.L2 {
+		run.fail(CheckAnchor, fmt.Errorf("%w: the policy requires %s and a MerkleProof2019 anchor carries no block evidence (at most L2)", anchor.ErrInsufficientAssurance, min))
+		return
+	}
+	if err := a.Require(min); err != nil {
+		run.fail(CheckAnchor, err)
+		return
+	}
+	run.pass(CheckAnchor, fmt.Sprintf("%s (Blockcerts %s)", describeAssurance(a), mres.Anchor))
+}
+
+// maxRevokedAssertions bounds the entries read from a Blockcerts
+// revocation list.
+const maxRevokedAssertions = 1 << 20
+
+// issuerRevocationList returns the revocation list URL of the issuer's
+// profile: the profile itself, or the IssuerProfile a supplied DID
+// document names. "" when there is none.
+func (bc *blockcertsConfig) issuerRevocationList(issuer string) string {
+	if p, ok := bc.profiles[issuer]; ok {
+		return p.revocationList
+	}
+	if e, ok := bc.dids[issuer]; ok {
+		for _, url := range e.profiles {
+			if p, ok := bc.profiles[url]; ok && p.revocationList != "" {
+				return p.revocationList
+			}
+		}
+	}
+	return ""
+}
+
+// checkBlockcertsRevocation is the status step of a Blockcerts credential
+// without credentialStatus whose issuer profile names a revocationList
+// (Blockcerts' checkRevokedStatus): the list, from the status fetcher
+// under that URL, must not list the credential's id among its
+// revokedAssertions. The list carries no proof (Blockcerts serves it
+// over HTTPS), so the fetcher the caller configured vouches for it. It
+// reports whether it ran.
+func (v *Verifier) checkBlockcertsRevocation(ctx context.Context, run *runner, cred *vc.Credential, policy Policy, depth int) bool {
+	bc := v.cfg.blockcerts
+	if bc == nil || len(cred.Status()) > 0 || depth > 0 {
+		return false
+	}
+	url := bc.issuerRevocationList(cred.Issuer().ID)
+	if url == "" {
+		return false
+	}
+	switch {
+	case policy.ignoreStatus:
+		run.skip(CheckStatus, errors.New("microcred: status not checked (IgnoreStatusUnsafe)"))
+		return true
+	case v.cfg.status == nil:
+		run.fail(CheckStatus, fmt.Errorf("microcred: the issuer profile names the revocation list %s and no status fetcher is configured (WithStatusFetcher)", url))
+		return true
+	}
+	data, err := v.cfg.status.Fetch(ctx, url)
+	if err != nil {
+		run.fail(CheckStatus, fmt.Errorf("%w: %s: %w", status.ErrNoList, url, err))
+		return true
+	}
+	if err := strictjson.Check(data, strictjson.Limits{}); err != nil {
+		run.fail(CheckStatus, fmt.Errorf("%w: revocation list %s: %w", status.ErrInvalidList, url, err))
+		return true
+	}
+	var list struct {
+		Type              json.RawMessage `json:"type"`
+		RevokedAssertions []struct {
+			ID               string `json:"id"`
+			RevocationReason string `json:"revocationReason"`
+		} `json:"revokedAssertions"`
+	}
+	if err := json.Unmarshal(data, &list); err != nil || list.RevokedAssertions == nil {
+		run.fail(CheckStatus, fmt.Errorf("%w: revocation list %s: revokedAssertions: missing or not a list", status.ErrInvalidList, url))
+		return true
+	}
+	if len(list.RevokedAssertions) > maxRevokedAssertions {
+		run.fail(CheckStatus, fmt.Errorf("%w: revocation list %s: more than %d revokedAssertions", status.ErrInvalidList, url, maxRevokedAssertions))
+		return true
+	}
+	id := cred.ID()
+	if id == "" {
+		run.fail(CheckStatus, fmt.Errorf("%w: the credential has no id to look up in the revocation list %s", status.ErrInvalidList, url))
+		return true
+	}
+	for _, r := range list.RevokedAssertions {
+		if r.ID == id {
+			reason := ""
+			if r.RevocationReason != "" {
+				reason = fmt.Sprintf(" (%q)", r.RevocationReason)
+			}
+			run.fail(CheckStatus, fmt.Errorf("%w: listed in the Blockcerts revocation list %s%s", status.ErrRevoked, url, reason))
+			return true
+		}
+	}
+	run.pass(CheckStatus, fmt.Sprintf("not in the Blockcerts revocation list %s (%d entries; an unsigned list, as the fetcher supplied it)", url, len(list.RevokedAssertions)))
+	return true
+}
