@@ -51,7 +51,11 @@ func TestVerifyOB2Vectors(t *testing.T) {
 			if v.Recipient != "" && (v.Valid() || v.FailingStep() != microcred.CheckParse && v.FailingStep() != microcred.CheckProof) {
 				want = append(want, microcred.CheckRecipient)
 			}
-			assert.Equal(t, want, names, "the checks of an OB 3.0 report, in order")
+			if v.Valid() || v.FailingStep() != microcred.CheckParse {
+				// (An input refused at parse as not OB 2.0 at all, an OB
+				// 1.x assertion, gets the OB 3.0 pipeline's report.)
+				assert.Equal(t, want, names, "the checks of an OB 3.0 report, in order")
+			}
 			if v.Valid() {
 				require.NoError(t, err, "%s (%s)", v.Name, v.Source)
 				assert.True(t, res.Verified)

@@ -211,5 +211,16 @@ case("context-not-v2", VC, "InitializationTests::test_verify_function", "invalid
 a = copy.deepcopy(A0); a["unknownTerm"] = "not defined by the context"
 case("context-undefined-term", VC, "InitializationTests::test_verify_function", "invalid: parse", hosted_docs(a), {"url": a["id"]}, note="safe mode: a member the context does not define")
 
+# --- input forms (test_input.py) and legacy versions (test_legacy_versions.py)
+a = copy.deepcopy(A0); a["id"] = a["badge"] = "urn:org:example:badges:robotics:beth"
+case("json-urn-id", "tests/test_input.py", "InputTaskTests::test_input_jsonld_type_detection_preserves_json", "invalid: parse",
+     [(B0["id"], B0), (I0["id"], I0)], {"json": a},
+     note="a hosted assertion whose id is not a URL: the validator reads it as JSON and its hosted-origin task then fails; here the hosted copy cannot be had, so parse fails")
+LEGACY = "tests/test_legacy_versions.py"
+a = {"@context": "https://w3id.org/openbadges/v1", "uid": "abc123", "recipient": {"type": "email", "hashed": False, "identity": "nobody@example.org"},
+     "badge": B0["id"], "verify": {"type": "hosted", "url": A0["id"]}, "issuedOn": "2016-12-31T23:59:59Z"}
+case("legacy-1-1-assertion", LEGACY, "V1_1DetectionAndUpgradesTests::test_can_detect_v1_based_on_context", "invalid: parse", [(A0["id"], a), (B0["id"], B0), (I0["id"], I0)], {"json": a},
+     note="DIVERGES: the validator upgrades OB 1.x assertions to 2.0 and verifies them; microcred reads OB 2.0 only (an OB 1.x assertion is refused at parse, naming its context)")
+
 json.dump(cases, open("cases.json", "w"), indent=1)
 print(len(cases), "cases")
