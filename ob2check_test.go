@@ -76,12 +76,14 @@ func TestVerifyOB2Vectors(t *testing.T) {
 // errors a caller branches on.
 func TestVerifyOB2Hostile(t *testing.T) {
 	for name, want := range map[string]error{
-		"hosted-origin-mismatch":    ob2.ErrHostedMismatch,
-		"hosted-id-not-its-url":     ob2.ErrHostedMismatch,
-		"signed-key-owner-mismatch": microcred.ErrIssuerMismatch,
-		"recipient-wrong-salt":      microcred.ErrWrongRecipient,
-		"signed-revoked-by-id":      microcred.ErrRevoked,
-		"hosted-revoked":            microcred.ErrRevoked,
+		"hosted-origin-mismatch":        ob2.ErrHostedMismatch,
+		"hosted-id-not-its-url":         ob2.ErrHostedMismatch,
+		"signed-key-owner-mismatch":     microcred.ErrIssuerMismatch,
+		"recipient-wrong-salt":          microcred.ErrWrongRecipient,
+		"signed-revoked-by-id":          microcred.ErrRevoked,
+		"hosted-revoked":                microcred.ErrRevoked,
+		"signed-embedded-issuer-forged": microcred.ErrIssuerMismatch,
+		"hosted-embedded-issuer-forged": ob2.ErrHostedMismatch,
 	} {
 		t.Run(name, func(t *testing.T) {
 			var v *ob2test.Vector

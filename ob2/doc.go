@@ -12,7 +12,10 @@
 //     embedded in vc/contexts) first, and passes the same JSON-LD safe
 //     mode as OB 3.0 (every member and type defined); the assertion's
 //     required fields; the BadgeClass and Issuer, embedded or supplied by
-//     URL, whose document must carry that URL as its id.
+//     URL, whose document must carry that URL as its id. The Issuer
+//     profile, which says which keys and origins are the issuer's, is
+//     always the document supplied for the issuer's id, even when the
+//     BadgeClass embeds a copy.
 //   - proof: a signed assertion (verification.type signed) must come as a
 //     JWS, verified with go-jose against the CryptographicKey document
 //     verification.creator names (RS256, the algorithm OB 2.0 requires,

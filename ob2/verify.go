@@ -355,7 +355,14 @@ func (v *Verifier) load(ctx context.Context, input []byte) (*Badge, error) {
 	if err := b.BadgeClass.validate(); err != nil {
 		return nil, err
 	}
-	if err := v.related(ctx, b.BadgeClass.Issuer, &b.Issuer, "issuer"); err != nil {
+	// The issuer's profile says which keys and origins are the issuer's,
+	// so it is always the document at the issuer's id, never a copy
+	// embedded in what the assertion's signer or host controls.
+	iss, err := issuerID(b.BadgeClass.Issuer)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := v.document(ctx, iss, &b.Issuer, "issuer"); err != nil {
 		return nil, err
 	}
 	if err := b.Issuer.validate(); err != nil {
@@ -394,6 +401,26 @@ func (v *Verifier) related(ctx context.Context, raw json.RawMessage, dst any, wh
 	}
 	_, err := v.document(ctx, u, dst, what)
 	return err
+}
+
+// issuerID reads a BadgeClass's issuer: its URL, or the id of an
+// embedded profile.
+func issuerID(raw json.RawMessage) (string, error) {
+	raw = bytes.TrimSpace(raw)
+	var id string
+	if len(raw) > 0 && raw[0] == '{' {
+		var p struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(raw, &p) != nil || p.ID == "" {
+			return "", fmt.Errorf("%w: badge: issuer: an embedded profile without an id", ErrMalformed)
+		}
+		return p.ID, nil
+	}
+	if json.Unmarshal(raw, &id) != nil || id == "" {
+		return "", fmt.Errorf("%w: badge: issuer: neither an object nor a URL", ErrMalformed)
+	}
+	return id, nil
 }
 
 // document fetches the document at u, decodes it into dst and checks the

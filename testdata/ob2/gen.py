@@ -222,11 +222,34 @@ a = {"@context": "https://w3id.org/openbadges/v1", "uid": "abc123", "recipient":
 case("legacy-1-1-assertion", LEGACY, "V1_1DetectionAndUpgradesTests::test_can_detect_v1_based_on_context", "invalid: parse", [(A0["id"], a), (B0["id"], B0), (I0["id"], I0)], {"json": a},
      note="DIVERGES: the validator upgrades OB 1.x assertions to 2.0 and verifies them; microcred reads OB 2.0 only (an OB 1.x assertion is refused at parse, naming its context)")
 
+# --- forged issuer profiles embedded in what the attacker controls (microcred additions)
+a, docs = signed_world()
+forged_issuer = dict(copy.deepcopy(I0), publicKey="https://evil.example/key")
+del forged_issuer["@context"]
+forged_badge = dict(copy.deepcopy(B0), issuer=forged_issuer)
+del forged_badge["@context"]
+a["badge"] = forged_badge
+a["verification"]["creator"] = "https://evil.example/key"
+evil_key = {"@context": CTX, "id": "https://evil.example/key", "type": "CryptographicKey", "owner": I0["id"], "publicKeyPem": PUB["other-rsa2048"]}
+case("signed-embedded-issuer-forged", SV, "JwsVerificationTests::test_can_verify_key_ownership", "invalid: issuer",
+     docs + [(evil_key["id"], evil_key)], {"sign": a, "key": "other-rsa2048", "alg": "RS256"},
+     note="hostile: a stranger signs with their own key and embeds an issuer profile that lists it; the issuer's own profile (at its id) does not")
+a = copy.deepcopy(A0)
+a["id"] = "https://evil.example/a"
+fi = dict(copy.deepcopy(I0), verification={"allowedOrigins": "evil.example"})
+del fi["@context"]
+fb = dict(copy.deepcopy(B0), issuer=fi)
+del fb["@context"]
+a["badge"] = fb
+case("hosted-embedded-issuer-forged", VL, "VerificationObjectValiationTests::test_hosted_verification_object_in_assertion", "invalid: issuer",
+     [(a["id"], a), (I0["id"], I0)], {"url": a["id"]},
+     note="hostile: an assertion hosted off the issuer's origin embeds an issuer profile whose policy allows that origin; the issuer's own profile does not")
+
 # Rows that follow a validator test's setup but not one of its verdicts.
 ADDITIONS = {"hosted-baked-png-url", "hosted-baked-svg-url", "signed-baked-png", "signed-baked-svg", "signed-other-key",
              "signed-revocation-list-others", "recipient-md5", "recipient-hashed-other-email", "recipient-plain-other",
              "recipient-wrong-salt", "hosted-origin-mismatch", "hosted-revoked", "context-not-v2", "context-undefined-term",
-             "signed-key-owner-mismatch"}
+             "signed-key-owner-mismatch", "signed-embedded-issuer-forged", "hosted-embedded-issuer-forged"}
 for c in cases:
     if c["name"] in ADDITIONS and "microcred addition" not in c.get("note", ""):
         c["note"] = (c.get("note", "") + " (microcred addition)").strip()
