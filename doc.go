@@ -13,7 +13,8 @@
 // The layers below are usable on their own: vc (the data model, strict
 // parsing), vc/contexts (the embedded JSON-LD contexts and offline loader),
 // vc/openbadges (OB 3.0 model, builders, JSON Schemas), vc/clr (CLR 2.0),
-// vc/status (Bitstring Status List), vc/bake (PNG and SVG badges), did, did/didkey and did/didjwk (DIDs
+// vc/status (Bitstring Status List), vc/bake (PNG and SVG badges), ob2
+// (Open Badges 2.0 assertions, which Verify dispatches to), did, did/didkey and did/didjwk (DIDs
 // and keys), proof (the Data Integrity core: sign, verify, purposes, proof
 // sets and chains), proof/eddsa2022, proof/ecdsa2019, proof/legacy
 // (Ed25519Signature2020) and proof/vcjwt (VC-JOSE-COSE and the OB 3.0
@@ -36,6 +37,15 @@
 // package anchor; for a Blockcerts credential always, its anchor's level,
 // L1 required unless the policy says otherwise), then the recipient and
 // custom checks.
+//
+// An Open Badges 2.0 badge (a JSON or JWS assertion, a hosted
+// assertion's URL, or a PNG/SVG with one baked in) is verified by package
+// ob2 with the documents [WithOB2Documents] supplies, and reported with
+// the same checks: parse, schema (not applicable), proof, issuer (the key
+// or origin binding, then the policy's trust), status, validity and
+// recipient; Result.OB2 holds the verified badge. A policy that requires
+// an anchor, and custom checkers (which read OB 3.0 credentials), fail
+// such a badge rather than pass it unchecked.
 //
 // # Verification contract
 //

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onchaincert/microcred/ob2"
 	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/status"
 )
@@ -76,6 +77,9 @@ type Result struct {
 	// Credential is the credential parsed from the verified bytes; nil
 	// unless Verified.
 	Credential *vc.Credential
+	// OB2 is the Open Badges 2.0 badge verified, when the input was one
+	// (and Credential is then nil); nil unless Verified.
+	OB2 *ob2.Badge
 	// Issuer is the credential's issuer id, as read from the input (set
 	// even when verification fails, for reporting).
 	Issuer string

@@ -56,6 +56,8 @@ type verifierConfig struct {
 	receipts    ReceiptSource
 	checkpoints []anchor.Checkpoint
 	blockcerts  *blockcertsConfig
+
+	ob2 *ob2State // WithOB2Documents; see ob2check.go
 }
 
 // WithContexts sets the JSON-LD contexts JWT credentials are checked
@@ -367,6 +369,11 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 	if !policy.valid {
 		run.fail(CheckParse, errors.New("microcred: zero Policy: build one with NewPolicy"))
 		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
+	}
+
+	// An Open Badges 2.0 badge is verified by package ob2 (ob2check.go).
+	if depth == 0 && isOB2(input) {
+		return v.verifyOB2(ctx, run, input, policy)
 	}
 
 	// parse: the input is a JSON credential with embedded proofs, a

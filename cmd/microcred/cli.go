@@ -60,6 +60,8 @@ func commandTable() []command {
 			run:     sign},
 		{name: "verify", summary: "verify credentials, presentations and baked badges offline",
 			usage: verifyUsage, details: verifyDetails, run: verify},
+		{name: "migrate", summary: "verify Open Badges 2.0 badges and reissue them as OB 3.0 credentials",
+			usage: migrateUsage, details: migrateDetails, run: migrateCmd},
 		{name: "derive", summary: "disclose chosen members of an ecdsa-sd-2023 credential (the holder's step)",
 			usage: `microcred derive --reveal POINTER... BASE.json|-`, run: func(_ context.Context, args []string, stdout, stderr io.Writer) error {
 				return derive(args, stdout, stderr)

@@ -85,7 +85,7 @@ func verifySuites() ([]proof.Suite, error) {
 }
 
 const verifyUsage = `microcred verify (--trust ID... | --trust-file FILE... | --any-issuer) [--now RFC3339] [--json]
-                 [--status-list URL=FILE]... [--did-doc FILE]... [--key-doc https://URL=FILE]... FILE...
+                 [--status-list URL=FILE]... [--did-doc FILE]... [--key-doc https://URL=FILE]... [--ob2-doc URL=FILE]... FILE...
 microcred verify ... --receipt R.json [--checkpoint CHAIN:BLOCKHASH[:NBITS]]... [--floor CHAIN:NBITS]... [--require-level L0..L4] [--confirmations N] FILE
 microcred verify ... --challenge C [--domain D] PRESENTATION
 microcred verify ... [--issuer-profile FILE]... [--blockcerts-tx FILE]... [--require-level L0..L2] CERT.json|.png|.svg   (MerkleProof2019)`
@@ -103,6 +103,12 @@ them, which nothing verifies), and the flag that would trust them.
 
 An OB 3.0 credential is checked against its type's 1EdTech JSON Schema even when it names
 none; the report says which schema.
+
+Open Badges 2.0 badges are verified too: a JSON assertion, a signed one (compact JWS), a
+file holding a hosted assertion's URL, or a PNG or SVG with one baked in. The documents
+they refer to (the hosted assertion at its id, BadgeClass, Issuer, CryptographicKey,
+RevocationList) are given with --ob2-doc URL=FILE; nothing is fetched. --trust takes the
+issuer profile's URL; the report has the same checks.
 
 One report per file, and a summary line for several files; --json writes one JSON object
 per file, one per line, with the trust decision ("trust": trusted, untrusted, any-issuer,
@@ -165,6 +171,8 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.Var(&didDocs, "did-doc", "FILE: a local did:web DID document (repeatable); did:web is never fetched")
 	var keyDocs stringList
 	fs.Var(&keyDocs, "key-doc", "URL=FILE: a local copy of the https controller or key document at URL, for verification methods that are https URLs (repeatable); nothing is fetched")
+	var ob2Docs ob2DocFlags
+	fs.Var(&ob2Docs, "ob2-doc", "URL=FILE: a local copy of a document an Open Badges 2.0 badge refers to (hosted assertion, BadgeClass, Issuer, CryptographicKey, RevocationList), by its URL (repeatable); nothing is fetched")
 	var ro receiptOptions
 	ro.register(fs)
 	var bcProfiles, bcTxs stringList
@@ -213,6 +221,7 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		_, file, _ := strings.Cut(kd, "=")
 		inputs = append(inputs, file)
 	}
+	inputs = append(inputs, ob2Docs.files()...)
 	if err := stdinOnce(append(inputs, didDocs...)...); err != nil {
 		return err
 	}
@@ -309,7 +318,11 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	if env.v, err = offlineVerifier(now, fetcher, webDocs, httpDocs, microcred.WithBlockcerts(bc)); err != nil {
+	ob2Opts, err := ob2Docs.options()
+	if err != nil {
+		return err
+	}
+	if env.v, err = offlineVerifier(now, fetcher, webDocs, httpDocs, append(ob2Opts, microcred.WithBlockcerts(bc))...); err != nil {
 		return err
 	}
 
@@ -524,6 +537,8 @@ func (e *verifyEnv) credentialReport(file string, res *microcred.Result, input [
 	rep := &fileReport{file: file, res: res, verified: res.Verified}
 	if res.Credential != nil {
 		rep.name = issuerName(res.Credential)
+	} else if res.OB2 != nil {
+		rep.name = res.OB2.Issuer.Name
 	} else if input != nil {
 		rep.name = unsafeClaimedIssuerName(input)
 	}

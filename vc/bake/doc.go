@@ -26,7 +26,8 @@
 // not, and those type names in another letter case) whose keyword is
 // "openbadgecredential" or the OB 2.0 "openbadges", compared without
 // regard to ASCII case and to surrounding white space. Two carriers are
-// [ErrMultiple]; an OB 2.0 one alone is [ErrOB2]; an OB 3.0 one that is
+// [ErrMultiple]; an OB 2.0 one alone is [ErrOB2] (read it with
+// [ExtractOB2]); an OB 3.0 one that is
 // not an uncompressed iTXt chunk with the keyword exactly
 // "openbadgecredential" is [ErrMalformed] (the spec: "Compression MUST
 // NOT be used"). Nothing is ever decompressed, so a zTXt or compressed
