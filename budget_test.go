@@ -164,12 +164,20 @@ func TestWorkBudgets(t *testing.T) {
 			data, err := json.Marshal(c.build())
 			require.NoError(t, err)
 			require.Less(t, len(data), limits.MaxCredentialBytes, "under the input limit, so the budgets are what stops it")
-			start := time.Now()
-			res, err := v.Verify(context.Background(), data, policy)
-			took := time.Since(start)
-			assert.ErrorIs(t, err, c.want)
-			assert.False(t, res.Verified)
-			assert.Less(t, took, budgetLimit*raceFactor, "refused in %v", took)
+			// The fastest of up to three runs must be within the budget: a
+			// quadratic path takes tens of seconds every time, while other
+			// tests running in parallel on a loaded machine only slow one run.
+			var took time.Duration
+			for run := 0; run < 3 && (run == 0 || took >= budgetLimit*raceFactor); run++ {
+				start := time.Now()
+				res, err := v.Verify(context.Background(), data, policy)
+				if d := time.Since(start); run == 0 || d < took {
+					took = d
+				}
+				assert.ErrorIs(t, err, c.want)
+				assert.False(t, res.Verified)
+			}
+			assert.Less(t, took, budgetLimit*raceFactor, "refused in %v (fastest run)", took)
 			t.Logf("%d bytes refused in %v: %.200v", len(data), took, err)
 		})
 	}
