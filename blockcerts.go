@@ -425,7 +425,7 @@ func isBlockcerts(decoded map[string]any) bool {
 // verifyBlockcertsProof runs the proof step of a Blockcerts credential.
 // It returns nil (having recorded the failure) when the proof itself
 // does not hold.
-func (v *Verifier) verifyBlockcertsProof(ctx context.Context, run *runner, credBytes []byte) (*blockcertsOutcome, *proof.ProofResult) {
+func (v *Verifier) verifyBlockcertsProof(ctx context.Context, run *runner, credBytes []byte, cred *vc.Credential) (*blockcertsOutcome, *proof.ProofResult) {
 	if v.cfg.blockcerts == nil {
 		run.fail(CheckProof, ErrNoBlockcerts)
 		return nil, nil
@@ -445,6 +445,16 @@ func (v *Verifier) verifyBlockcertsProof(ctx context.Context, run *runner, credB
 			out.issuerErr = err
 		default:
 			run.fail(CheckProof, err)
+			return nil, nil
+		}
+	}
+	// validateDateFormat: in a VCDM 2.0 credential the proof's created is
+	// a dateTimeStamp (RFC 3339 with a time zone), as VCDM 2.0 and
+	// cert-verifier-js require; VCDM 1.1 Blockcerts certificates carry
+	// cert-issuer's zone-less form, which Blockcerts accepts.
+	if cred.Version() == vc.V2 {
+		if _, err := time.Parse(time.RFC3339Nano, mres.Created); err != nil {
+			run.fail(CheckProof, fmt.Errorf("%w: created: %q is not an RFC 3339 date-time with a time zone (VCDM 2.0 dateTimeStamp)", merkle2019.ErrMalformedProof, mres.Created))
 			return nil, nil
 		}
 	}

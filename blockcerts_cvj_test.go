@@ -2,6 +2,7 @@ package microcred_test
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -88,6 +89,29 @@ func cvjCheckOf(t *testing.T, cvjCheck string) string {
 	}
 	t.Fatalf("unknown cert-verifier-js check %q", cvjCheck)
 	return ""
+}
+
+// cvjReason is the error the mapped check must fail with for a
+// cert-verifier-js check: the same reason, not only the same check.
+func cvjReason(t *testing.T, cvjCheck string) error {
+	switch cvjCheck {
+	case "compareHashes":
+		return merkle2019.ErrTargetHashMismatch
+	case "checkReceipt":
+		return merkle2019.ErrMerkleRootMismatch
+	case "checkMerkleRoot":
+		return merkle2019.ErrOnChainRootMismatch
+	case "validateDateFormat":
+		return merkle2019.ErrMalformedProof
+	case "checkAuthenticity", "compareIssuingAddress", "controlVerificationMethod":
+		return microcred.ErrIssuerMismatch
+	case "ensureValidityPeriodStarted":
+		return microcred.ErrNotYetValid
+	case "checkExpiresDate":
+		return microcred.ErrExpired
+	}
+	t.Fatalf("no reason for cert-verifier-js check %q", cvjCheck)
+	return nil
 }
 
 // cvjLookForTx answers every lookup with the row's transaction data, as
@@ -256,6 +280,7 @@ func TestBlockcertsCertVerifierJS(t *testing.T) {
 			got := "pass"
 			if err != nil {
 				got = firstFailed(t, res)
+				t.Logf("%s: %v", got, err)
 			}
 			if r.differs != "-" {
 				// differs: "<check>: <reason>"
@@ -291,6 +316,12 @@ func TestBlockcertsCertVerifierJS(t *testing.T) {
 				assert.False(t, res.Verified)
 				assert.Nil(t, res.Credential)
 				require.Equal(t, want, got, "row %s: cert-verifier-js fails it at %s: %v", r.id, r.cvjCheck, err)
+				if r.cvjCheck == "checkRevokedStatus" {
+					// revoked or suspended, as the list says
+					require.True(t, errors.Is(err, status.ErrRevoked) || errors.Is(err, status.ErrSuspended), "row %s: %v", r.id, err)
+				} else {
+					require.ErrorIs(t, err, cvjReason(t, r.cvjCheck), "row %s", r.id)
+				}
 				matched++
 			}
 		})

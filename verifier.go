@@ -453,7 +453,7 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 	var signer *proof.ProofResult
 	var bcOut *blockcertsOutcome
 	if !isJWT && isBlockcerts(decoded) {
-		if bcOut, signer = v.verifyBlockcertsProof(ctx, run, credBytes); bcOut == nil {
+		if bcOut, signer = v.verifyBlockcertsProof(ctx, run, credBytes, cred); bcOut == nil {
 			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 		}
 	} else if isJWT {
