@@ -105,7 +105,7 @@ func (v *Verifier) verifyBlockcertsV2(ctx context.Context, run *runner, data []b
 	p := r2.V2
 	res.Issuer, res.VerificationMethod = p.IssuerProfile, p.IssuerProfile
 	detail := fmt.Sprintf("%s, anchor %s, targetHash recomputed, Merkle path intact (L0; anchor graded below)", merkle2019.TypeV2, r2.Anchor)
-	if r2.IssuingAddress != "" || r2.Level > 0 {
+	if r2.IssuingAddress != "" || !r2.TxTime.IsZero() {
 		detail = fmt.Sprintf("%s, anchor %s, targetHash recomputed, the transaction's root is merkleRoot, Merkle path intact", merkle2019.TypeV2, r2.Anchor)
 	}
 	run.pass(CheckProof, detail)

@@ -13,22 +13,39 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestVerifyCertVerifierJS: cert-verifier-js's own certificates (a v2
-// MerkleProof2017 one on Bitcoin mainnet and one on Ethereum, v3 ones
-// with an issuer profile and with a did:ion DID document) verify with
+// TestVerifyCertVerifierJS: cert-verifier-js's own certificates that it
+// accepts and microcred does too (EXPECT.tsv: every valid row without a
+// differs mark; v2 MerkleProof2017 on Bitcoin mainnet, Ethereum, mocknet
+// and regtest, v3 with an issuer profile, a did:ion DID document, and on
+// mocknet) verify with
 // microcred verify and the flags that supply what cert-verifier-js
 // fetches: --issuer-profile, --did-doc, --blockcerts-tx, --status-list
 // URL=FILE (revocation lists too); baked into a PNG with microcred bake,
 // the verdict is the same. With the transaction data of another anchor,
-// or without the issuer's profile, each fails.
+// or without the issuer's profile, each fails; a mocknet or regtest one
+// (L0, no transaction data) verifies only with --unbound-issuer-key-unsafe.
 func TestVerifyCertVerifierJS(t *testing.T) {
 	const dir = "../../testdata/blockcerts/"
 	v3List := "https://www.blockcerts.org/samples/3.0/revocation-list-blockcerts.json=" + dir + "status/v3-revocation-list.json"
+	v2List := "https://www.blockcerts.org/samples/2.0/revocation-list-testnet.json=" + dir + "status/v2-testnet-revocation-list.json"
 	cases := []struct {
 		row, cert, issuer, tx, wrongTx string
 		profiles, dids, lists          []string
 		ignoreStatus                   bool
 	}{
+		// Mocknet and regtest without transaction data: L0, bound to no
+		// issuer; they verify only under --any-issuer
+		// --unbound-issuer-key-unsafe --require-level L0 (issuer "").
+		{row: "v2-mocknet-valid", cert: "certs/v2/mocknet-valid-2.0.json",
+			profiles: []string{"profiles/v2-testnet-issuer-profile.json"}, lists: []string{v2List}},
+		{row: "v2-regtest-valid", cert: "certs/v2/regtest-valid-2.0.json",
+			profiles: []string{"profiles/v2-testnet-issuer-profile.json"}, lists: []string{v2List}},
+		{row: "v3-mocknet-valid", cert: "certs/v3/mocknet-v3-valid.json", ignoreStatus: true,
+			profiles: []string{"profiles/hyland-issuer-profile-secp256k1.json", "profiles/hyland-issuer-profile-mocknet-merkleproof2019.json"}},
+		{row: "v3-mocknet-data-integrity-proof", cert: "certs/v3/mocknet-vc-v2-data-integrity-proof.json",
+			profiles: []string{"profiles/issuer-blockcerts.json"}, lists: []string{v3List}},
+		{row: "v3-mocknet-validfrom-valid", cert: "certs/v3/mocknet-vc-v2-validFrom-valid.json",
+			profiles: []string{"profiles/issuer-blockcerts.json"}, lists: []string{v3List}},
 		{row: "v2-mainnet-valid", cert: "certs/v2/mainnet-valid-2.0.json",
 			issuer:   "https://blockcerts.learningmachine.com/issuer/5a4fe9931f607f0f3452a65e.json",
 			profiles: []string{"profiles/issuer-profile-mainnet-example.json"}, tx: "tx/v2-mainnet-valid.json", wrongTx: "tx/v2-mainnet-revoked.json",
@@ -56,7 +73,15 @@ func TestVerifyCertVerifierJS(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.row, func(t *testing.T) {
 			args := func(tx string, withProfiles bool) []string {
-				a := []string{"verify", "--now", "2025-06-01T12:00:00Z", "--trust", c.issuer, "--blockcerts-tx", dir + tx}
+				a := []string{"verify", "--now", "2025-06-01T12:00:00Z"}
+				if c.issuer == "" {
+					a = append(a, "--any-issuer", "--require-level", "L0")
+					if withProfiles {
+						a = append(a, "--unbound-issuer-key-unsafe")
+					}
+				} else {
+					a = append(a, "--trust", c.issuer, "--blockcerts-tx", dir+tx)
+				}
 				if withProfiles {
 					for _, p := range c.profiles {
 						a = append(a, "--issuer-profile", dir+p)
@@ -84,6 +109,15 @@ func TestVerifyCertVerifierJS(t *testing.T) {
 				r := runCLI(t, append(args(c.tx, true), f)...)
 				require.Equal(t, 0, r.code, "%s: %s", f, r.stdout+r.stderr)
 				assert.Contains(t, r.stdout, "VERIFIED")
+				if c.issuer == "" {
+					assert.Regexp(t, `issuer +passed +NOT bound to the issuer`, r.stdout, f)
+					assert.Contains(t, r.stdout, "level L0", f)
+					// Without --unbound-issuer-key-unsafe, L0 binds no issuer.
+					r = runCLI(t, append(args("", false), f)...)
+					assert.Equal(t, 1, r.code, "%s without --unbound-issuer-key-unsafe: %s", f, r.stdout+r.stderr)
+					assert.Regexp(t, `issuer +failed`, r.stdout, f)
+					continue
+				}
 				assert.Regexp(t, `issuer +passed +anchor sender`, r.stdout, f)
 				assert.Contains(t, r.stdout, "level L1", f)
 				if strings.HasPrefix(c.row, "v2-") {
