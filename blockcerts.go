@@ -539,7 +539,7 @@ func (v *Verifier) checkBlockcertsAnchor(run *runner, out *blockcertsOutcome, po
 		min = anchor.L1
 	}
 	if min > anchor.L2 {
-		run.fail(CheckAnchor, fmt.Errorf("%w: the policy requires %s and a MerkleProof2019 anchor carries no block evidence (at most L2)", anchor.ErrInsufficientAssurance, min))
+		run.fail(CheckAnchor, fmt.Errorf("%w: the policy requires %s and a Blockcerts anchor carries no block evidence (at most L2)", anchor.ErrInsufficientAssurance, min))
 		return
 	}
 	if err := a.Require(min); err != nil {
@@ -641,5 +641,4 @@ func (v *Verifier) checkRevocationList(ctx context.Context, run *runner, url, id
 		}
 	}
 	run.pass(CheckStatus, fmt.Sprintf("not in the Blockcerts revocation list %s (%d entries; an unsigned list, as the fetcher supplied it)", url, len(list.RevokedAssertions)))
-	return
 }

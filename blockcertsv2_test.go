@@ -8,6 +8,8 @@ import (
 	"errors"
 	"image"
 	"image/png"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -223,4 +225,40 @@ func TestBlockcertsV2Expires(t *testing.T) {
 	require.NoError(t, err)
 	res, err = v.Verify(ctx, baked, p)
 	failedAt(t, res, err, microcred.CheckValidity)
+}
+
+// FuzzVerifyBlockcertsV2: Verifier.Verify on mutated Blockcerts v2
+// certificates never panics and keeps its contract: a Result with every
+// check, err == nil iff Verified, and never a Credential (a v2
+// certificate is not a VC).
+func FuzzVerifyBlockcertsV2(f *testing.F) {
+	for _, name := range []string{"certs/v2/testnet-revoked-key-2.0.json", "certs/v2/testnet-valid-v1-issuer-2.0.json"} {
+		data, err := os.ReadFile(filepath.Join(cvjDir, name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(`{"signature":{"type":"MerkleProof2017","targetHash":"00","merkleRoot":"00","anchors":[]}}`))
+	f.Add([]byte(`{"@context":"https://w3id.org/openbadges/v2","type":"Assertion","signature":{"type":["MerkleProof2017","Extension"],"targetHash":"` + strings.Repeat("0", 64) + `","merkleRoot":"` + strings.Repeat("0", 64) + `","anchors":[{"sourceId":"x","type":"Mock","chain":"mockchain"}]}}`))
+	p, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe(), microcred.UnboundIssuerKeyUnsafe(), microcred.RequireAnchor(anchor.L0))
+	if err != nil {
+		f.Fatal(err)
+	}
+	profile, err := os.ReadFile(filepath.Join(cvjDir, "profiles/issuer-blockcerts-v2a.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	v := newVerifier(f, checkAt, microcred.WithBlockcerts(microcred.Blockcerts{
+		IssuerProfiles: map[string][]byte{"https://w3id.org/blockcerts/samples/2.0-alpha/issuerTestnet.json": profile},
+	}), microcred.WithStatusFetcher(status.StaticFetcher{}))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := v.Verify(context.Background(), data, p)
+		if res == nil || len(res.Checks) == 0 || (err == nil) != res.Verified {
+			t.Fatalf("contract broken: %v, %+v", err, res)
+		}
+		if isV2 := merkle2019.IsV2(data); isV2 && res.Credential != nil {
+			t.Fatalf("a v2 certificate returned a Credential")
+		}
+	})
 }
