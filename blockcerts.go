@@ -36,7 +36,10 @@ type Blockcerts struct {
 	// IssuerProfiles are Blockcerts issuer profiles (JSON), keyed by
 	// their URL, which must be the profile's id. A proof whose
 	// verificationMethod is URL#fragment is checked against the profile's
-	// verificationMethod and publicKey lists.
+	// verificationMethod and publicKey lists. A Blockcerts v2
+	// certificate is checked against the profile at its signed
+	// badge.issuer id: its publicKey (publicKeys) list, or a v1
+	// profile's issuerKeys (merkle2019.ParseV2IssuerKeys).
 	IssuerProfiles map[string][]byte
 	// DIDDocuments are DID documents (JSON) of any method (did:ion, …),
 	// keyed by their DID, which must be the document's id. A DID not
@@ -47,7 +50,9 @@ type Blockcerts struct {
 // WithBlockcerts makes the verifier accept Blockcerts credentials: a
 // MerkleProof2019 proof is one more proof mechanism of [Verifier.Verify],
 // with the same parse, schema, issuer, status, validity and anchor steps
-// as every other credential.
+// as every other credential. Blockcerts v2 certificates (MerkleProof2017
+// receipts on Open Badges 2.0 assertions) run the same steps too; see
+// [Verifier.Verify].
 //
 // The proof step recomputes the targetHash and folds the Merkle path to
 // merkleRoot (L0). The issuer step requires the anchor transaction's

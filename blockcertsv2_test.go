@@ -262,3 +262,33 @@ func FuzzVerifyBlockcertsV2(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkVerifier_VerifyBlockcertsV2: cert-verifier-js's v2 mainnet
+// certificate (107 KB) through the whole pipeline (URDNA2015 targetHash,
+// on-chain root, path, issuer profile key window, revocation list),
+// offline.
+func BenchmarkVerifier_VerifyBlockcertsV2(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join(cvjDir, v2Cert))
+	if err != nil {
+		b.Fatal(err)
+	}
+	profile, err := os.ReadFile(filepath.Join(cvjDir, "profiles/issuer-profile-mainnet-example.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	list, err := os.ReadFile(filepath.Join(cvjDir, "status/v2-revocation-list.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	v := newVerifier(b, checkAt, microcred.WithBlockcerts(microcred.Blockcerts{
+		Transactions:   &cvjLookForTx{tx: &merkle2019.TxData{RemoteHash: v2Root, IssuingAddress: v2Sender, Time: v2TxTime}},
+		IssuerProfiles: map[string][]byte{v2ProfileURL: profile},
+	}), microcred.WithStatusFetcher(status.StaticFetcher{v2ListURL: list}))
+	p := trust(b, v2ProfileURL)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := v.Verify(context.Background(), data, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
