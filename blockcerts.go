@@ -36,7 +36,10 @@ type Blockcerts struct {
 	// IssuerProfiles are Blockcerts issuer profiles (JSON), keyed by
 	// their URL, which must be the profile's id. A proof whose
 	// verificationMethod is URL#fragment is checked against the profile's
-	// verificationMethod and publicKey lists.
+	// verificationMethod and publicKey lists. A Blockcerts v2
+	// certificate is checked against the profile at its signed
+	// badge.issuer id: its publicKey (publicKeys) list, or a v1
+	// profile's issuerKeys (merkle2019.ParseV2IssuerKeys).
 	IssuerProfiles map[string][]byte
 	// DIDDocuments are DID documents (JSON) of any method (did:ion, …),
 	// keyed by their DID, which must be the document's id. A DID not
@@ -47,7 +50,9 @@ type Blockcerts struct {
 // WithBlockcerts makes the verifier accept Blockcerts credentials: a
 // MerkleProof2019 proof is one more proof mechanism of [Verifier.Verify],
 // with the same parse, schema, issuer, status, validity and anchor steps
-// as every other credential.
+// as every other credential. Blockcerts v2 certificates (MerkleProof2017
+// receipts on Open Badges 2.0 assertions) run the same steps too; see
+// [Verifier.Verify].
 //
 // The proof step recomputes the targetHash and folds the Merkle path to
 // merkleRoot (L0). The issuer step requires the anchor transaction's
@@ -68,8 +73,10 @@ type Blockcerts struct {
 // documents Blockcerts issues list the anchoring key under authentication
 // only): what binds it is that its address sent the anchor transaction.
 //
-// A profile or DID document that does not parse, or whose id is not its
-// key, is a construction error.
+// A profile that does not parse, or a profile or DID document whose id
+// is not its key, is a construction error. A DID document that is not
+// valid DID Core binds no key: a credential whose key it would hold fails
+// the issuer check, with the document's error.
 func WithBlockcerts(b Blockcerts) VerifierOption {
 	return verifierOptionFunc(func(c *verifierConfig) error {
 		bc := &blockcertsConfig{profiles: map[string]*issuerProfile{}, dids: map[string]*didEntry{}}
@@ -81,12 +88,24 @@ func WithBlockcerts(b Blockcerts) VerifierOption {
 			if p.id != url {
 				return fmt.Errorf("microcred: WithBlockcerts: issuer profile %s has id %q", url, p.id)
 			}
+			p.v2Keys, p.v2Err = merkle2019.ParseV2IssuerKeys(data)
 			bc.profiles[url] = p
 		}
 		for id, data := range b.DIDDocuments {
 			e, err := parseDIDEntry(data)
 			if err != nil {
-				return fmt.Errorf("microcred: WithBlockcerts: DID document %s: %w", id, err)
+				// A document that is not valid DID Core (say, a verification
+				// method without a controller) binds no key: the issuer
+				// check of a credential that needs it fails, naming why.
+				// Its id must still be its key.
+				var head struct {
+					ID string `json:"id"`
+				}
+				if json.Unmarshal(data, &head) != nil || head.ID != id {
+					return fmt.Errorf("microcred: WithBlockcerts: DID document %s: %w", id, err)
+				}
+				bc.dids[id] = &didEntry{err: err}
+				continue
 			}
 			if e.doc.ID != id {
 				return fmt.Errorf("microcred: WithBlockcerts: DID document %s has id %q", id, e.doc.ID)
@@ -105,6 +124,7 @@ type blockcertsConfig struct {
 	profiles map[string]*issuerProfile
 	dids     map[string]*didEntry
 	engine   *merkle2019.Verifier // built in NewVerifier, with the resolver
+	engineV2 *merkle2019.Verifier // Blockcerts v2: keys from the issuer profile
 }
 
 // issuerProfile is the part of a Blockcerts issuer profile the issuer
@@ -116,6 +136,11 @@ type issuerProfile struct {
 	revocationList string
 	methods        []did.VerificationMethod
 	windows        map[string]keyWindow // by lowercase issuing address
+	// v2Keys are the keys a Blockcerts v2 certificate is checked against
+	// (merkle2019.ParseV2IssuerKeys: publicKey, publicKeys, or a v1
+	// profile's issuerKeys); v2Err says why the profile has none.
+	v2Keys []merkle2019.IssuerKey
+	v2Err  error
 }
 
 // keyWindow bounds when a key may anchor (Blockcerts'
@@ -125,6 +150,7 @@ type keyWindow struct {
 }
 
 type didEntry struct {
+	err      error // the document does not parse: it binds no key
 	doc      *did.Document
 	windows  map[string]keyWindow // by absolute verification method id
 	profiles []string             // IssuerProfile service endpoints
@@ -275,6 +301,9 @@ func (k *blockcertsKeys) IssuerKeys(ctx context.Context, vm string, b merkle2019
 	} else if strings.HasPrefix(owner, "did:") {
 		var doc *did.Document
 		if e, ok := k.bc.dids[owner]; ok {
+			if e.err != nil {
+				return nil, fmt.Errorf("%w: the supplied DID document of %s is not valid: %w", merkle2019.ErrIssuerMismatch, owner, e.err)
+			}
 			doc = e.doc
 			if w, ok := e.windows[vm]; ok {
 				vmWin = &w
@@ -391,9 +420,9 @@ type blockcertsOutcome struct {
 }
 
 // isBlockcerts reports whether the decoded credential carries a
-// Blockcerts proof. MerkleProof2019 is the one form read today; a second
-// hashing mode (Blockcerts v2 MerkleProof2017, its "signature" member)
-// plugs in here and in verifyBlockcertsProof.
+// Blockcerts MerkleProof2019 proof. Blockcerts v2 certificates
+// (MerkleProof2017, a "signature" member on an Open Badges 2.0
+// Assertion) are not VCs and take their own path, verifyBlockcertsV2.
 func isBlockcerts(decoded map[string]any) bool {
 	return merkle2019.HasProof(decoded)
 }
@@ -401,7 +430,7 @@ func isBlockcerts(decoded map[string]any) bool {
 // verifyBlockcertsProof runs the proof step of a Blockcerts credential.
 // It returns nil (having recorded the failure) when the proof itself
 // does not hold.
-func (v *Verifier) verifyBlockcertsProof(ctx context.Context, run *runner, credBytes []byte) (*blockcertsOutcome, *proof.ProofResult) {
+func (v *Verifier) verifyBlockcertsProof(ctx context.Context, run *runner, credBytes []byte, cred *vc.Credential) (*blockcertsOutcome, *proof.ProofResult) {
 	if v.cfg.blockcerts == nil {
 		run.fail(CheckProof, ErrNoBlockcerts)
 		return nil, nil
@@ -421,6 +450,16 @@ func (v *Verifier) verifyBlockcertsProof(ctx context.Context, run *runner, credB
 			out.issuerErr = err
 		default:
 			run.fail(CheckProof, err)
+			return nil, nil
+		}
+	}
+	// validateDateFormat: in a VCDM 2.0 credential the proof's created is
+	// a dateTimeStamp (RFC 3339 with a time zone), as VCDM 2.0 and
+	// cert-verifier-js require; VCDM 1.1 Blockcerts certificates carry
+	// cert-issuer's zone-less form, which Blockcerts accepts.
+	if cred.Version() == vc.V2 {
+		if _, err := time.Parse(time.RFC3339Nano, mres.Created); err != nil {
+			run.fail(CheckProof, fmt.Errorf("%w: created: %q is not an RFC 3339 date-time with a time zone (VCDM 2.0 dateTimeStamp)", merkle2019.ErrMalformedProof, mres.Created))
 			return nil, nil
 		}
 	}
@@ -505,7 +544,7 @@ func (v *Verifier) checkBlockcertsAnchor(run *runner, out *blockcertsOutcome, po
 		min = anchor.L1
 	}
 	if min > anchor.L2 {
-		run.fail(CheckAnchor, fmt.Errorf("%w: the policy requires %s and a MerkleProof2019 anchor carries no block evidence (at most L2)", anchor.ErrInsufficientAssurance, min))
+		run.fail(CheckAnchor, fmt.Errorf("%w: the policy requires %s and a Blockcerts anchor carries no block evidence (at most L2)", anchor.ErrInsufficientAssurance, min))
 		return
 	}
 	if err := a.Require(min); err != nil {
@@ -526,7 +565,7 @@ func (bc *blockcertsConfig) issuerRevocationList(issuer string) string {
 	if p, ok := bc.profiles[issuer]; ok {
 		return p.revocationList
 	}
-	if e, ok := bc.dids[issuer]; ok {
+	if e, ok := bc.dids[issuer]; ok && e.err == nil {
 		for _, url := range e.profiles {
 			if p, ok := bc.profiles[url]; ok && p.revocationList != "" {
 				return p.revocationList
@@ -552,22 +591,30 @@ func (v *Verifier) checkBlockcertsRevocation(ctx context.Context, run *runner, c
 	if url == "" {
 		return false
 	}
+	v.checkRevocationList(ctx, run, url, cred.ID(), policy)
+	return true
+}
+
+// checkRevocationList is Blockcerts' checkRevokedStatus against the
+// unsigned revocation list at url, from the status fetcher: the
+// credential's id must not be among its revokedAssertions.
+func (v *Verifier) checkRevocationList(ctx context.Context, run *runner, url, id string, policy Policy) {
 	switch {
 	case policy.ignoreStatus:
 		run.skip(CheckStatus, errors.New("microcred: status not checked (IgnoreStatusUnsafe)"))
-		return true
+		return
 	case v.cfg.status == nil:
-		run.fail(CheckStatus, fmt.Errorf("microcred: the issuer profile names the revocation list %s and no status fetcher is configured (WithStatusFetcher)", url))
-		return true
+		run.fail(CheckStatus, fmt.Errorf("microcred: the revocation list %s applies and no status fetcher is configured (WithStatusFetcher)", url))
+		return
 	}
 	data, err := v.cfg.status.Fetch(ctx, url)
 	if err != nil {
 		run.fail(CheckStatus, fmt.Errorf("%w: %s: %w", status.ErrNoList, url, err))
-		return true
+		return
 	}
 	if err := strictjson.Check(data, strictjson.Limits{}); err != nil {
 		run.fail(CheckStatus, fmt.Errorf("%w: revocation list %s: %w", status.ErrInvalidList, url, err))
-		return true
+		return
 	}
 	var list struct {
 		Type              json.RawMessage `json:"type"`
@@ -578,16 +625,15 @@ func (v *Verifier) checkBlockcertsRevocation(ctx context.Context, run *runner, c
 	}
 	if err := json.Unmarshal(data, &list); err != nil || list.RevokedAssertions == nil {
 		run.fail(CheckStatus, fmt.Errorf("%w: revocation list %s: revokedAssertions: missing or not a list", status.ErrInvalidList, url))
-		return true
+		return
 	}
 	if len(list.RevokedAssertions) > maxRevokedAssertions {
 		run.fail(CheckStatus, fmt.Errorf("%w: revocation list %s: more than %d revokedAssertions", status.ErrInvalidList, url, maxRevokedAssertions))
-		return true
+		return
 	}
-	id := cred.ID()
-	if id == "" {
+	if id == "" || strings.HasPrefix(id, "_:") {
 		run.fail(CheckStatus, fmt.Errorf("%w: the credential has no id to look up in the revocation list %s", status.ErrInvalidList, url))
-		return true
+		return
 	}
 	for _, r := range list.RevokedAssertions {
 		if r.ID == id {
@@ -596,9 +642,8 @@ func (v *Verifier) checkBlockcertsRevocation(ctx context.Context, run *runner, c
 				reason = fmt.Sprintf(" (%q)", r.RevocationReason)
 			}
 			run.fail(CheckStatus, fmt.Errorf("%w: listed in the Blockcerts revocation list %s%s", status.ErrRevoked, url, reason))
-			return true
+			return
 		}
 	}
 	run.pass(CheckStatus, fmt.Sprintf("not in the Blockcerts revocation list %s (%d entries; an unsigned list, as the fetcher supplied it)", url, len(list.RevokedAssertions)))
-	return true
 }

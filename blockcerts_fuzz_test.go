@@ -10,7 +10,7 @@ import (
 // services) never panic, return nothing with an error, and a profile
 // they accept has an id.
 func FuzzParseIssuerProfile(f *testing.F) {
-	for _, name := range []string{"issuer-blockcerts.json", "did-ion-EiA_Z6LQILbB2zj_eVrqfQ2xDm4HNqeJUw5Kj2Z7bFOOeQ.json", "v3-revocation-list.json"} {
+	for _, name := range []string{"profiles/issuer-blockcerts.json", "profiles/issuer-blockcerts-v2a.json", "profiles/issuer-blockcerts-v1.json", "did/did-ion-EiA_Z6LQILbB2zj_eVrqfQ2xDm4HNqeJUw5Kj2Z7bFOOeQ.json", "status/v3-revocation-list.json"} {
 		data, err := os.ReadFile("testdata/blockcerts/" + name)
 		if err != nil {
 			f.Fatal(err)

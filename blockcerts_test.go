@@ -478,7 +478,7 @@ func TestBlockcertsDIDIon(t *testing.T) {
 		require.NoError(t, err)
 		return b
 	}
-	cert := read("testnet-v3-did.json")
+	cert := read("certs/v3/testnet-v3-did.json")
 	txTime := time.Date(2022, 4, 5, 18, 45, 30, 0, time.UTC)
 	tx := &merkle2019.TxData{RemoteHash: "68df661ae14f926878aabbe5ca33e46376e8bfb397c1364c2f1fa653ecd8b4b6",
 		IssuingAddress: "mgdWjvq4RYAAP5goUNagTRMx7Xw534S5am", Time: txTime}
@@ -489,19 +489,21 @@ func TestBlockcertsDIDIon(t *testing.T) {
 	evidence := func(doc []byte) microcred.Blockcerts {
 		return microcred.Blockcerts{
 			Transactions:   merkle2019.StaticTx{bl.String(): tx},
-			IssuerProfiles: map[string][]byte{"https://www.blockcerts.org/samples/3.0/issuer-blockcerts.json": read("issuer-blockcerts.json")},
+			IssuerProfiles: map[string][]byte{"https://www.blockcerts.org/samples/3.0/issuer-blockcerts.json": read("profiles/issuer-blockcerts.json")},
 			DIDDocuments:   map[string][]byte{ion: doc},
 		}
 	}
-	// cert-verifier-js's modified document has an empty controller, which
-	// is refused when the verifier is built; with the controller set, it
-	// is the other key that fails, at the issuer check.
-	modified := read("modified-key-did-ion-EiA_Z6LQILbB2zj_eVrqfQ2xDm4HNqeJUw5Kj2Z7bFOOeQ.json")
-	_, err = microcred.NewVerifier(microcred.Trusted{Resolver: did.ResolverFunc(func(context.Context, did.DID) (*did.Document, error) { return nil, did.ErrNotFound })},
-		microcred.WithBlockcerts(evidence(modified)))
+	// cert-verifier-js's modified document has an empty controller: it
+	// binds no key, and the issuer check fails naming the document's
+	// error; with the controller set, it is the other key that fails, at
+	// the issuer check.
+	modified := read("did/modified-key-did-ion-EiA_Z6LQILbB2zj_eVrqfQ2xDm4HNqeJUw5Kj2Z7bFOOeQ.json")
+	res, err := newVerifier(t, checkAt, microcred.WithBlockcerts(evidence(modified))).Verify(ctx, cert, policy)
+	failedAt(t, res, err, microcred.CheckIssuer)
 	assert.ErrorIs(t, err, did.ErrInvalidDocument)
+	assert.ErrorIs(t, err, merkle2019.ErrIssuerMismatch)
 	modified = bytes.Replace(modified, []byte(`"controller": ""`), []byte(`"controller": "`+ion+`"`), 1)
-	original := read("did-ion-EiA_Z6LQILbB2zj_eVrqfQ2xDm4HNqeJUw5Kj2Z7bFOOeQ.json")
+	original := read("did/did-ion-EiA_Z6LQILbB2zj_eVrqfQ2xDm4HNqeJUw5Kj2Z7bFOOeQ.json")
 	// The same document with the key marked expired before the anchor
 	// (the verification method's own expires; the profile's entry has
 	// none): the narrower window applies.
@@ -512,7 +514,7 @@ func TestBlockcertsDIDIon(t *testing.T) {
 		ok := doc == "cvj"
 		t.Run(doc, func(t *testing.T) {
 			v := newVerifier(t, checkAt, microcred.WithBlockcerts(evidence(d)), microcred.WithStatusFetcher(status.StaticFetcher{
-				"https://www.blockcerts.org/samples/3.0/revocation-list-blockcerts.json": read("v3-revocation-list.json")}))
+				"https://www.blockcerts.org/samples/3.0/revocation-list-blockcerts.json": read("status/v3-revocation-list.json")}))
 			res, err := v.Verify(ctx, cert, policy)
 			if ok {
 				require.NoError(t, err, "%+v", res.Checks)
@@ -614,9 +616,9 @@ func TestBlockcertsCVJFixtures(t *testing.T) {
 		file, remoteHash, sender, time string
 		check                          string // "" verifies; else the first failed check
 	}{
-		{"ethereum-sepolia-v3.json", "b2c64ed78cccda992431c265a1d0bb657e8cefd14b1ef15ceadcc697c566994f", "0x40cf9b7db6fcc742ad0a76b8588c7f8de2b54a60", "2022-11-02T02:33:24Z", ""},
-		{"cert-rl-status-list-2021.json", "1c10497bdbc9e1812ada342c1e2a1c4d60c2f263f195116a804a98e6e8288b6c", "mgdWjvq4RYAAP5goUNagTRMx7Xw534S5am", "2023-03-30T13:13:13Z", microcred.CheckStatus},
-		{"testnet-v3--tampered.json", "68df661ae14f926878aabbe5ca33e46376e8bfb397c1364c2f1fa653ecd8b4b6", "mgdWjvq4RYAAP5goUNagTRMx7Xw534S5am", "2022-04-05T18:45:30Z", microcred.CheckParse},
+		{"certs/v3/ethereum-sepolia-v3.json", "b2c64ed78cccda992431c265a1d0bb657e8cefd14b1ef15ceadcc697c566994f", "0x40cf9b7db6fcc742ad0a76b8588c7f8de2b54a60", "2022-11-02T02:33:24Z", ""},
+		{"certs/v3/cert-rl-status-list-2021.json", "1c10497bdbc9e1812ada342c1e2a1c4d60c2f263f195116a804a98e6e8288b6c", "mgdWjvq4RYAAP5goUNagTRMx7Xw534S5am", "2023-03-30T13:13:13Z", microcred.CheckStatus},
+		{"certs/v3/testnet-v3--tampered.json", "68df661ae14f926878aabbe5ca33e46376e8bfb397c1364c2f1fa653ecd8b4b6", "mgdWjvq4RYAAP5goUNagTRMx7Xw534S5am", "2022-04-05T18:45:30Z", microcred.CheckParse},
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			cert := read(c.file)
@@ -635,12 +637,12 @@ func TestBlockcertsCVJFixtures(t *testing.T) {
 			v, err := microcred.NewVerifier(microcred.Trusted{Resolver: r, Suites: []proof.Suite{secp2019}},
 				microcred.WithClock(func() time.Time { return checkAt }),
 				microcred.WithStatusFetcher(status.StaticFetcher{
-					"https://www.blockcerts.org/samples/3.0/revocation-list-blockcerts.json": read("v3-revocation-list.json"),
-					"https://www.blockcerts.org/samples/3.0/status-list-2021.json":           read("blockcerts-status-list-2021.json"),
+					"https://www.blockcerts.org/samples/3.0/revocation-list-blockcerts.json": read("status/v3-revocation-list.json"),
+					"https://www.blockcerts.org/samples/3.0/status-list-2021.json":           read("status/blockcerts-status-list-2021.json"),
 				}),
 				microcred.WithBlockcerts(microcred.Blockcerts{
 					Transactions:   merkle2019.StaticTx{pv.Anchors[0].String(): {RemoteHash: c.remoteHash, IssuingAddress: c.sender, Time: tm}},
-					IssuerProfiles: map[string][]byte{profileURL: read("issuer-blockcerts.json")},
+					IssuerProfiles: map[string][]byte{profileURL: read("profiles/issuer-blockcerts.json")},
 				}))
 			require.NoError(t, err)
 			p, err := microcred.NewPolicy(microcred.TrustIssuers(profileURL), microcred.TrustStatusListIssuers(listKey))

@@ -27,7 +27,8 @@
 // compact JWT, or a PNG/SVG badge carrying either), schema (what
 // credentialSchema names, and an OB 3.0 credential's type schema, see
 // openbadges.Schemas.For), proof (a configured Data Integrity suite, a
-// JWT, or with [WithBlockcerts] a Blockcerts MerkleProof2019 proof), issuer
+// JWT, or with [WithBlockcerts] a Blockcerts MerkleProof2019 proof or a
+// Blockcerts v2 MerkleProof2017 receipt), issuer
 // (for Blockcerts: the anchor transaction's sender is a key of the issuer,
 // valid at the anchor's time),
 // disclosure (only for selectively disclosed credentials), refresh (only
@@ -46,6 +47,13 @@
 // recipient; Result.OB2 holds the verified badge. A policy that requires
 // an anchor, and custom checkers (which read OB 3.0 credentials), fail
 // such a badge rather than pass it unchecked.
+//
+// A Blockcerts v2 certificate (an Open Badges 2.0 Assertion with a
+// MerkleProof2017 "signature") is not a VC: it runs the same checks under
+// the same names (schema and endorsements Skipped; status from the
+// revocationList it or its issuer profile names; validity from its signed
+// expires; the recipient and custom checks, which read a VC, fail), and
+// its Result has a nil Credential and the issuer profile URL as Issuer.
 //
 // # Verification contract
 //

@@ -172,6 +172,13 @@ func NewVerifier(t Trusted, opts ...VerifierOption) (*Verifier, error) {
 		}); err != nil {
 			return nil, err
 		}
+		if bc.engineV2, err = merkle2019.NewVerifier(merkle2019.Options{
+			Transactions: bc.tx,
+			Keys:         v2ProfileKeys{bc: bc},
+			Require:      anchor.L0,
+		}); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.jsonld, err = canon.NewRDFC(canon.Options{Loader: cfg.loader}); err != nil {
 		return nil, err
@@ -409,6 +416,11 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 		run.fail(CheckParse, fmt.Errorf("%w: expected a JSON credential, a compact JWT, or a baked PNG or SVG", ErrUnsupportedFormat))
 		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 	}
+	if !isJWT && depth == 0 && isBlockcertsV2(credBytes) {
+		// A Blockcerts v2 certificate: an Open Badges 2.0 Assertion with
+		// a MerkleProof2017 receipt, not a VC.
+		return v.verifyBlockcertsV2(ctx, run, credBytes, container, policy, now)
+	}
 	parsed, decoded, err := vcinternal.ParseCredential(credBytes)
 	if err != nil {
 		if !isJWT && vcjwt.IsJSONSerialization(credBytes) {
@@ -448,7 +460,7 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 	var signer *proof.ProofResult
 	var bcOut *blockcertsOutcome
 	if !isJWT && isBlockcerts(decoded) {
-		if bcOut, signer = v.verifyBlockcertsProof(ctx, run, credBytes); bcOut == nil {
+		if bcOut, signer = v.verifyBlockcertsProof(ctx, run, credBytes, cred); bcOut == nil {
 			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 		}
 	} else if isJWT {

@@ -31,11 +31,11 @@ func readExpect(t testing.TB) []cvjRow {
 	b, err := os.ReadFile(filepath.Join(cvjDir, "EXPECT.tsv"))
 	require.NoError(t, err)
 	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
-	require.Equal(t, "row\tfile\tversion\tverdict\tcvj_check\tmicrocred_step\ttx\tprofiles\tstatus\tcvj_test\tcvj_message", lines[0])
+	require.Equal(t, "row\tfile\tversion\tverdict\tcvj_check\tmicrocred_step\ttx\tprofiles\tstatus\tcvj_test\tcvj_message\tdiffers", lines[0])
 	var rows []cvjRow
 	for _, l := range lines[1:] {
 		f := strings.Split(l, "\t")
-		require.Len(t, f, 11, "EXPECT.tsv line %q", l)
+		require.Len(t, f, 12, "EXPECT.tsv line %q", l)
 		r := cvjRow{id: f[0], file: f[1], version: f[2], verdict: f[3], cvjCheck: f[4], step: f[5], tx: f[6]}
 		if f[7] != "-" {
 			r.profiles = strings.Split(f[7], ",")

@@ -45,6 +45,28 @@
 // use [anchor.Receipt] for them. Options.Require says which level is
 // accepted; its zero value means L1.
 //
+// # Blockcerts v2 (MerkleProof2017)
+//
+// A Blockcerts v2 certificate is an Open Badges 2.0 Assertion whose
+// "signature" member is the Merkle receipt (type MerkleProof2017:
+// targetHash, merkleRoot, proof as a list of left/right steps, anchors
+// with sourceId, type and chain). [IsV2] recognises one; [VerifyV2Path]
+// checks its hash and path offline, and [Verifier.VerifyV2] runs the
+// whole receipt in cert-verifier-js's v2 order: the certificate without
+// "signature", normalized with URDNA2015 over [LoaderV2]'s contexts,
+// hashes to targetHash; the transaction's root is merkleRoot; the path
+// folds targetHash to merkleRoot; the sender is a key of the issuer
+// profile ([ParseV2IssuerKeys]: the v2 publicKey list with created,
+// revoked and expires, or a v1 profile's issuerKeys) at the transaction
+// time; then the level. A v2 certificate names no key: an Options.Keys
+// source is asked with the issuer profile URL (badge.issuer id). The
+// fields other checks need ([V2Proof]: the assertion id, the issuer
+// profile URL, revocationList, issuedOn, expires, the recipient) are read
+// from the canonical N-Quads the targetHash covers, never from JSON
+// members. Revocation and expiry are the caller's checks; package
+// microcred's Verifier runs them. This package never issues v2
+// certificates.
+//
 // # Issuing
 //
 // [Batch] hashes credentials ([Batch.Add]) into a Blockcerts-mode
@@ -109,7 +131,8 @@
 // # Offline use
 //
 // Contexts come only from the embedded loader ([Loader]: vc/contexts plus
-// the Blockcerts v3.0-alpha and v3.0-beta contexts); transaction data
+// the Blockcerts v3.0-alpha and v3.0-beta contexts; [LoaderV2] adds the
+// Blockcerts v2 and Open Badges 2.0 contexts); transaction data
 // and issuer keys come from the caller. Nothing here reaches a network.
 //
 // # Compatibility

@@ -44,6 +44,10 @@ var (
 	// ErrUnsupportedAnchor: a blink names a chain or network this package
 	// does not know, or a txid form it cannot encode.
 	ErrUnsupportedAnchor = errors.New("merkle2019: unsupported anchor")
+	// ErrMalformedV2Signature: the "signature" member of a Blockcerts v2
+	// certificate is not a well-formed MerkleProof2017 receipt, or the
+	// certificate lacks a field the receipt's checks need.
+	ErrMalformedV2Signature = errors.New("merkle2019: malformed Blockcerts v2 signature")
 )
 
 // Step names a verification step, in the order [Verify] runs them.

@@ -5,7 +5,6 @@ import (
 	"context"
 	_ "embed"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -32,11 +31,6 @@ const (
 	ContextV2Alpha      = "https://w3id.org/blockcerts/schema/2.0-alpha/context.json"
 	ContextOpenBadgesV2 = "https://w3id.org/openbadges/v2"
 )
-
-// ErrMalformedV2Signature: the "signature" member of a Blockcerts v2
-// certificate is not a well-formed MerkleProof2017 receipt, or the
-// certificate lacks a field the receipt's checks need.
-var ErrMalformedV2Signature = errors.New("merkle2019: malformed Blockcerts v2 signature")
 
 var (
 	//go:embed contexts/blockcerts-v2.0-alpha.json
@@ -258,7 +252,9 @@ type V2Result struct {
 // root against merkleRoot (checkMerkleRoot; StepAnchor), the path
 // (checkReceipt; StepMerkleRoot), then the sender against
 // Options.IssuerKeys at the transaction time (checkAuthenticity;
-// StepIssuer) and the level against Options.Require (StepLevel). Mock
+// StepIssuer; an Options.Keys source is asked with the issuer profile
+// URL, V2Proof.IssuerProfile) and the level against Options.Require
+// (StepLevel). Mock
 // anchors stop at L0 as for v3; a regtest anchor reaches L1 only with
 // transaction data (cert-verifier-js skips every chain step for it).
 // With a nil Options.Loader the hash uses [LoaderV2]; a caller's loader
@@ -325,6 +321,9 @@ func verifyV2(ctx context.Context, h *Hasher, doc []byte, v *Verifier) (*V2Proof
 		return fail(StepTargetHash, err)
 	}
 	p.TargetHash = local
+	// The keys of a v2 issuer are those of its profile: a KeySource is
+	// asked with the profile URL the signed graph names.
+	res.VerificationMethod = p.IssuerProfile
 
 	// checkMerkleRoot comes before checkReceipt in Blockcerts' v2 order:
 	// the caller's remote hash against merkleRoot.

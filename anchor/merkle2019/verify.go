@@ -196,7 +196,11 @@ type Result struct {
 	Chain      anchor.Chain
 	NoFinality bool
 	// VerificationMethod and Created are the proof's members: the key the
-	// issuer claims, which the caller resolves to IssuerKeys.
+	// issuer claims, which the caller resolves to IssuerKeys. For a
+	// Blockcerts v2 certificate ([Verifier.VerifyV2]), which names no key,
+	// VerificationMethod is the issuer profile URL (badge.issuer id, read
+	// from the signed graph) whose publicKey list holds the issuer's keys:
+	// the string a [KeySource] is asked with; Created is empty.
 	VerificationMethod string
 	Created            string
 	// IssuingAddress and TxTime come from the caller's TxData.

@@ -88,7 +88,7 @@ const verifyUsage = `microcred verify (--trust ID... | --trust-file FILE... | --
                  [--status-list URL=FILE]... [--did-doc FILE]... [--key-doc https://URL=FILE]... [--ob2-doc URL=FILE]... FILE...
 microcred verify ... --receipt R.json [--checkpoint CHAIN:BLOCKHASH[:NBITS]]... [--floor CHAIN:NBITS]... [--require-level L0..L4] [--confirmations N] FILE
 microcred verify ... --challenge C [--domain D] PRESENTATION
-microcred verify ... [--issuer-profile FILE]... [--blockcerts-tx FILE]... [--require-level L0..L2] CERT.json|.png|.svg   (MerkleProof2019)`
+microcred verify ... [--issuer-profile FILE]... [--blockcerts-tx FILE]... [--require-level L0..L2] CERT.json|.png|.svg   (Blockcerts v3 and v2)`
 
 var verifyDetails = fmt.Sprintf(`Verifies each FILE offline: a credential or presentation with embedded proofs (JSON), a
 compact JWT, or a PNG or SVG badge with one baked in. Inputs are read up to %d bytes
@@ -160,6 +160,7 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	var listIssuers stringList
 	fs.Var(&listIssuers, "trust-status-issuer", "DID whose status lists are accepted for other issuers' credentials (repeatable)")
 	ignoreStatus := fs.Bool("ignore-status-unsafe", false, "do not check revocation/suspension status")
+	unbound := fs.Bool("unbound-issuer-key-unsafe", false, "accept a credential whose key or anchor binds it to no issuer, e.g. a Blockcerts mocknet anchor (L0; with --any-issuer and --require-level L0)")
 	ignoreTypeSchema := fs.Bool("ignore-type-schema-unsafe", false, "do not check an OB 3.0 credential against its type's 1EdTech JSON Schema when it names none (schemas its credentialSchema names are still checked)")
 	var requireDisclosure stringList
 	fs.Var(&requireDisclosure, "require-disclosure", "MEMBER: a selectively disclosed (ecdsa-sd-2023) credential must disclose this top-level member, e.g. validFrom (repeatable; validUntil and credentialStatus are required by default)")
@@ -176,8 +177,8 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	var ro receiptOptions
 	ro.register(fs)
 	var bcProfiles, bcTxs stringList
-	fs.Var(&bcProfiles, "issuer-profile", "FILE: a Blockcerts issuer profile a MerkleProof2019 proof's verificationMethod names (repeatable; nothing is fetched)")
-	fs.Var(&bcTxs, "blockcerts-tx", "FILE: a MerkleProof2019 anchor transaction's data (remoteHash, issuingAddress, time[, rawTx, prevoutAmount, anchor]; repeatable, each with its anchor)")
+	fs.Var(&bcProfiles, "issuer-profile", "FILE: a Blockcerts issuer profile: the one a MerkleProof2019 proof's verificationMethod names, or a v2 certificate's badge.issuer (repeatable; nothing is fetched)")
+	fs.Var(&bcTxs, "blockcerts-tx", "FILE: a Blockcerts (MerkleProof2019 or v2) anchor transaction's data (remoteHash, issuingAddress, time[, rawTx, prevoutAmount, anchor]; repeatable, each with its anchor)")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
@@ -251,6 +252,9 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	default:
 		env.mode = trustNone
 		popts = append(popts, microcred.TrustNoIssuer())
+	}
+	if *unbound {
+		popts = append(popts, microcred.UnboundIssuerKeyUnsafe())
 	}
 	if *ignoreStatus {
 		popts = append(popts, microcred.IgnoreStatusUnsafe())
