@@ -41,6 +41,16 @@ type Blockcerts struct {
 	// badge.issuer id: its publicKey (publicKeys) list, or a v1
 	// profile's issuerKeys (merkle2019.ParseV2IssuerKeys).
 	IssuerProfiles map[string][]byte
+	// IssuerProfilesAt are Blockcerts issuer profiles (JSON) keyed by the
+	// URL they were fetched from, which the caller vouches for: a
+	// profile's authority is where it came from, so it is the profile of
+	// the issuer at that URL even when its own id names another URL
+	// (Blockcerts hosts serve profiles whose id is a w3id.org alias of the
+	// URL, or an older location). The issuer check then notes the
+	// difference ("profile served at X names itself Y"); the profile is
+	// not also taken as the profile of its own id. A URL may not be in
+	// both IssuerProfiles and IssuerProfilesAt.
+	IssuerProfilesAt map[string][]byte
 	// DIDDocuments are DID documents (JSON) of any method (did:ion, …),
 	// keyed by their DID, which must be the document's id. A DID not
 	// listed here is resolved with Trusted.Resolver (did:key, …).
@@ -91,6 +101,23 @@ func WithBlockcerts(b Blockcerts) VerifierOption {
 			p.v2Keys, p.v2Err = merkle2019.ParseV2IssuerKeys(data)
 			bc.profiles[url] = p
 		}
+		for url, data := range b.IssuerProfilesAt {
+			if _, ok := b.IssuerProfiles[url]; ok {
+				return fmt.Errorf("microcred: WithBlockcerts: issuer profile %s is in both IssuerProfiles and IssuerProfilesAt", url)
+			}
+			if url == "" {
+				return errors.New("microcred: WithBlockcerts: IssuerProfilesAt: empty URL")
+			}
+			p, err := parseIssuerProfile(data)
+			if err != nil {
+				return fmt.Errorf("microcred: WithBlockcerts: issuer profile served at %s: %w", url, err)
+			}
+			if p.id != url {
+				p.id, p.selfID = url, p.id
+			}
+			p.v2Keys, p.v2Err = merkle2019.ParseV2IssuerKeys(data)
+			bc.profiles[url] = p
+		}
 		for id, data := range b.DIDDocuments {
 			e, err := parseDIDEntry(data)
 			if err != nil {
@@ -130,7 +157,12 @@ type blockcertsConfig struct {
 // issuerProfile is the part of a Blockcerts issuer profile the issuer
 // step reads.
 type issuerProfile struct {
+	// id is the URL the profile is the issuer's profile of: its own id,
+	// or the URL it was served at (IssuerProfilesAt).
 	id string
+	// selfID is, for a profile served at id, the other id it names
+	// itself by; "" when it names itself id.
+	selfID string
 	// revocationList is the URL of the profile's Blockcerts revocation
 	// list (revokedAssertions), for credentials without credentialStatus.
 	revocationList string
@@ -372,10 +404,13 @@ func (k *blockcertsKeys) IssuerKeys(ctx context.Context, vm string, b merkle2019
 func profileKey(p *issuerProfile, vm string) (*secp256k1.PublicKey, error) {
 	for i := range p.methods {
 		m := &p.methods[i]
-		if m.ID != vm && p.id+m.ID != vm {
+		// A profile served at id whose methods are named under its own
+		// id selfID: selfID#frag is id#frag.
+		served := p.selfID != "" && strings.HasPrefix(m.ID, p.selfID+"#") && p.id+strings.TrimPrefix(m.ID, p.selfID) == vm
+		if m.ID != vm && p.id+m.ID != vm && !served {
 			continue
 		}
-		if m.Controller != "" && m.Controller != p.id {
+		if m.Controller != "" && m.Controller != p.id && (p.selfID == "" || m.Controller != p.selfID) {
 			return nil, fmt.Errorf("verification method %s is controlled by %q, not the profile %s", vm, m.Controller, p.id)
 		}
 		return secp256k1Key(m)
@@ -417,6 +452,8 @@ type blockcertsOutcome struct {
 	// anchorErr is a contradiction in the anchor evidence (StepAnchor);
 	// issuerErr a sender that is not a valid key of the issuer.
 	anchorErr, issuerErr error
+	// note is added to the issuer check's detail (servedNote).
+	note string
 }
 
 // isBlockcerts reports whether the decoded credential carries a
@@ -466,6 +503,8 @@ func (v *Verifier) verifyBlockcertsProof(ctx context.Context, run *runner, credB
 	// From here the proof holds: targetHash recomputed, path folds to
 	// merkleRoot (L0). What the anchor adds is for the issuer and anchor
 	// steps.
+	owner, _, _ := strings.Cut(mres.VerificationMethod, "#")
+	out.note = v.cfg.blockcerts.servedNote(owner)
 	run.pass(CheckProof, fmt.Sprintf("%s by %s, anchor %s, Merkle path intact (L0; anchor graded below)", merkle2019.Type, mres.VerificationMethod, mres.Anchor))
 	pr := &proof.ProofResult{Proof: &proof.Proof{Type: merkle2019.Type, VerificationMethod: mres.VerificationMethod}}
 	return out, pr
@@ -513,8 +552,17 @@ func checkBlockcertsIssuer(run *runner, issuer string, out *blockcertsOutcome, p
 		if k := mres.IssuerKey; k != nil && !k.Created.IsZero() {
 			detail += fmt.Sprintf(", created %s before the transaction at %s", k.Created.UTC().Format(time.RFC3339), mres.TxTime.UTC().Format(time.RFC3339))
 		}
-		run.pass(CheckIssuer, detail)
+		run.pass(CheckIssuer, detail+out.note)
 	}
+}
+
+// servedNote is the issuer check's note for the profile at url when it
+// was served there under another id (IssuerProfilesAt); "" otherwise.
+func (bc *blockcertsConfig) servedNote(url string) string {
+	if p, ok := bc.profiles[url]; ok && p.selfID != "" {
+		return fmt.Sprintf("; profile served at %s names itself %s (IssuerProfilesAt: its authority is where it came from)", url, p.selfID)
+	}
+	return ""
 }
 
 func senderOf(r *merkle2019.Result) string {

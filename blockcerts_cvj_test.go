@@ -39,6 +39,14 @@ type cvjRow struct {
 	profiles, status                                        []string
 }
 
+// cvjServed splits a profiles entry "file@URL" (the test serves the file
+// at URL, whatever id it names itself by) into its parts; at is "" for a
+// plain file, supplied under its own id.
+func cvjServed(entry string) (file, at string) {
+	file, at, _ = strings.Cut(entry, "@")
+	return file, at
+}
+
 func readCVJRows(t *testing.T) []cvjRow {
 	b, err := os.ReadFile(filepath.Join(cvjDir, "EXPECT.tsv"))
 	require.NoError(t, err)
@@ -177,9 +185,14 @@ func cvjIssuer(t *testing.T, doc []byte, version string) string {
 // and DID documents (each under its own id), its transaction data, its
 // status lists, and the clock at checkAt.
 func cvjVerifier(t *testing.T, r cvjRow) (*microcred.Verifier, *cvjLookForTx, *cvjStatus) {
-	bc := microcred.Blockcerts{IssuerProfiles: map[string][]byte{}, DIDDocuments: map[string][]byte{}}
-	for _, name := range r.profiles {
+	bc := microcred.Blockcerts{IssuerProfiles: map[string][]byte{}, IssuerProfilesAt: map[string][]byte{}, DIDDocuments: map[string][]byte{}}
+	for _, entry := range r.profiles {
+		name, at := cvjServed(entry)
 		b := readCVJFile(t, name)
+		if at != "" {
+			bc.IssuerProfilesAt[at] = b
+			continue
+		}
 		var d struct {
 			ID string `json:"id"`
 		}
@@ -216,13 +229,7 @@ func cvjVerifier(t *testing.T, r cvjRow) (*microcred.Verifier, *cvjLookForTx, *c
 			lists.byID[l.ID] = b
 		}
 	}
-	res, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
-	require.NoError(t, err)
-	secp2019, err := legacy.NewEcdsaSecp256k1Signature2019(contexts.Default())
-	require.NoError(t, err)
-	rdfc, err := eddsa2022.NewRDFC(contexts.Default())
-	require.NoError(t, err)
-	v, err := microcred.NewVerifier(microcred.Trusted{Resolver: res, Suites: []proof.Suite{secp2019, rdfc}},
+	v, err := microcred.NewVerifier(cvjTrusted(t),
 		microcred.WithClock(func() time.Time { return checkAt }),
 		microcred.WithStatusFetcher(lists),
 		microcred.WithBlockcerts(bc))
@@ -230,11 +237,26 @@ func cvjVerifier(t *testing.T, r cvjRow) (*microcred.Verifier, *cvjLookForTx, *c
 	return v, src, lists
 }
 
+// cvjTrusted is the trust of the cert-verifier-js rows: did:key, and the
+// suites of the signatures they carry beside MerkleProof2019 (the legacy
+// EcdsaSecp256k1Signature2019 of the chained-proof row, eddsa-rdfc-2022).
+func cvjTrusted(t testing.TB) microcred.Trusted {
+	t.Helper()
+	res, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
+	require.NoError(t, err)
+	secp2019, err := legacy.NewEcdsaSecp256k1Signature2019(contexts.Default())
+	require.NoError(t, err)
+	rdfc, err := eddsa2022.NewRDFC(contexts.Default())
+	require.NoError(t, err)
+	return microcred.Trusted{Resolver: res, Suites: []proof.Suite{secp2019, rdfc}}
+}
+
 // TestBlockcertsCertVerifierJS runs every row of testdata/blockcerts/
 // EXPECT.tsv — cert-verifier-js's own test certificates, v2
 // (MerkleProof2017) and v3 (MerkleProof2019) — through Verifier.Verify,
 // offline, with the profiles, DID documents, transaction data and lists
-// its test serves (each profile and DID document under its own id), at checkAt (2025-06-01, after every anchor and key
+// its test serves (each profile and DID document under its own id, or a
+// profile under the URL the test serves it at: IssuerProfilesAt), at checkAt (2025-06-01, after every anchor and key
 // creation; the expiry and not-yet-valid rows hold at that date as on the
 // day cert-verifier-js's tests run). Every certificate cert-verifier-js
 // accepts must verify, every one it rejects must fail with the mapped
@@ -292,6 +314,12 @@ func TestBlockcertsCertVerifierJS(t *testing.T) {
 				differs++
 				return
 			}
+			for _, entry := range r.profiles {
+				if _, at := cvjServed(entry); at != "" && res.Checks != nil && outcomes(res)[microcred.CheckIssuer] == microcred.Passed {
+					// the difference is noted, not hidden
+					assert.Contains(t, checkDetail(res, microcred.CheckIssuer), "profile served at "+at+" names itself ")
+				}
+			}
 			switch r.verdict {
 			case "valid":
 				valid++
@@ -331,6 +359,16 @@ func TestBlockcertsCertVerifierJS(t *testing.T) {
 	require.Equal(t, len(rows), valid+invalid+differs)
 	require.Positive(t, valid)
 	require.Positive(t, invalid)
+}
+
+// checkDetail returns the detail of res's check named name.
+func checkDetail(res *microcred.Result, name string) string {
+	for _, c := range res.Checks {
+		if c.Check == name {
+			return c.Detail
+		}
+	}
+	return ""
 }
 
 // firstFailed names the first failed check of res.

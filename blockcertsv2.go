@@ -27,8 +27,9 @@ import (
 //	          the path, as cert-verifier-js orders them), checkReceipt
 //	issuer    checkAuthenticity: the transaction's sender is a key of the
 //	          issuer profile the certificate names (WithBlockcerts'
-//	          IssuerProfiles, under that URL), valid at the transaction
-//	          time; then the policy's trust list, over the profile URL
+//	          IssuerProfiles under that URL, or IssuerProfilesAt served
+//	          at it), valid at the transaction time; then the policy's
+//	          trust list, over the profile URL
 //	status    checkRevokedStatus: the revocationList the signed
 //	          certificate names, else the profile's, from the status
 //	          fetcher; the assertion id must not be among revokedAssertions
@@ -103,6 +104,7 @@ func (v *Verifier) verifyBlockcertsV2(ctx context.Context, run *runner, data []b
 		return res, run.finish(later...)
 	}
 	p := r2.V2
+	out.note = bc.servedNote(p.IssuerProfile)
 	res.Issuer, res.VerificationMethod = p.IssuerProfile, p.IssuerProfile
 	detail := fmt.Sprintf("%s, anchor %s, targetHash recomputed, Merkle path intact (L0; anchor graded below)", merkle2019.TypeV2, r2.Anchor)
 	if r2.IssuingAddress != "" || !r2.TxTime.IsZero() {

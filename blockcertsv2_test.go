@@ -46,6 +46,9 @@ type v2Setup struct {
 	list    []byte
 	noList  bool
 	opts    []microcred.VerifierOption
+	// servedAt supplies the profile as served at its URL
+	// (IssuerProfilesAt) instead of under its id.
+	servedAt bool
 }
 
 func (s v2Setup) verify(t *testing.T, input []byte, p microcred.Policy) (*microcred.Result, error) {
@@ -63,6 +66,9 @@ func (s v2Setup) verify(t *testing.T, input []byte, p microcred.Policy) (*microc
 		profile = readCVJFile(t, "profiles/issuer-profile-mainnet-example.json")
 	}
 	bc.IssuerProfiles[v2ProfileURL] = profile
+	if s.servedAt {
+		bc.IssuerProfiles, bc.IssuerProfilesAt = nil, bc.IssuerProfiles
+	}
 	lists := status.StaticFetcher{}
 	if !s.noList {
 		lists[v2ListURL] = s.list

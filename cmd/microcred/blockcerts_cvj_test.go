@@ -19,7 +19,8 @@ import (
 // and regtest, v3 with an issuer profile, a did:ion DID document, and on
 // mocknet) verify with
 // microcred verify and the flags that supply what cert-verifier-js
-// fetches: --issuer-profile, --did-doc, --blockcerts-tx, --status-list
+// fetches: --issuer-profile (FILE, or URL=FILE for a profile its test
+// serves at a URL other than its id), --did-doc, --blockcerts-tx, --status-list
 // URL=FILE (revocation lists too); baked into a PNG with microcred bake,
 // the verdict is the same. With the transaction data of another anchor,
 // or without the issuer's profile, each fails; a mocknet or regtest one
@@ -61,6 +62,16 @@ func TestVerifyCertVerifierJS(t *testing.T) {
 			issuer:   "https://www.blockcerts.org/samples/3.0/issuer-blockcerts.json",
 			profiles: []string{"profiles/issuer-blockcerts.json"}, tx: "tx/v3-ethereum-sepolia.json", wrongTx: "tx/v3-proof-chain-secp256k1.json",
 			lists: []string{v3List}},
+		// Profiles cert-verifier-js's test serves at the certificate's
+		// issuer URL, whose own id is another URL: URL=FILE.
+		{row: "v2-testnet-valid", cert: "certs/v2/testnet-valid-2.0.json",
+			issuer:   "https://www.blockcerts.org/samples/2.0/issuer-testnet.json",
+			profiles: []string{"https://www.blockcerts.org/samples/2.0/issuer-testnet.json=profiles/issuer-blockcerts-v2a.json"},
+			tx:       "tx/v2-testnet-valid.json", wrongTx: "tx/v2-testnet-valid-v1-issuer.json", ignoreStatus: true},
+		{row: "v2-testnet-valid-v1-issuer", cert: "certs/v2/testnet-valid-v1-issuer-2.0.json",
+			issuer:   "https://www.blockcerts.org/mockissuer/issuer/issuerTestnet_v1.json",
+			profiles: []string{"https://www.blockcerts.org/mockissuer/issuer/issuerTestnet_v1.json=profiles/issuer-blockcerts-v1.json"},
+			tx:       "tx/v2-testnet-valid-v1-issuer.json", wrongTx: "tx/v2-testnet-valid.json", ignoreStatus: true},
 		{row: "v3-testnet-did", cert: "certs/v3/testnet-v3-did.json",
 			issuer:   "did:ion:EiA_Z6LQILbB2zj_eVrqfQ2xDm4HNqeJUw5Kj2Z7bFOOeQ",
 			profiles: []string{"profiles/issuer-blockcerts.json"}, dids: []string{"did/did-ion-EiA_Z6LQILbB2zj_eVrqfQ2xDm4HNqeJUw5Kj2Z7bFOOeQ.json"},
@@ -72,7 +83,7 @@ func TestVerifyCertVerifierJS(t *testing.T) {
 	img := writeFile(t, tmp, "badge.png", buf.Bytes())
 	for _, c := range cases {
 		t.Run(c.row, func(t *testing.T) {
-			args := func(tx string, withProfiles bool) []string {
+			args := func(tx string, withProfiles bool, unserved ...bool) []string {
 				a := []string{"verify", "--now", "2025-06-01T12:00:00Z"}
 				if c.issuer == "" {
 					a = append(a, "--any-issuer", "--require-level", "L0")
@@ -84,7 +95,13 @@ func TestVerifyCertVerifierJS(t *testing.T) {
 				}
 				if withProfiles {
 					for _, p := range c.profiles {
-						a = append(a, "--issuer-profile", dir+p)
+						if url, file, ok := strings.Cut(p, "="); ok && len(unserved) == 0 {
+							a = append(a, "--issuer-profile", url+"="+dir+file)
+						} else if ok {
+							a = append(a, "--issuer-profile", dir+file)
+						} else {
+							a = append(a, "--issuer-profile", dir+p)
+						}
 					}
 				}
 				for _, d := range c.dids {
@@ -120,6 +137,14 @@ func TestVerifyCertVerifierJS(t *testing.T) {
 				}
 				assert.Regexp(t, `issuer +passed +anchor sender`, r.stdout, f)
 				assert.Contains(t, r.stdout, "level L1", f)
+				if url, _, served := strings.Cut(c.profiles[0], "="); served {
+					assert.Contains(t, r.stdout, "profile served at "+url+" names itself ", f)
+					// The same file without its URL is the profile of its
+					// own id, another issuer.
+					r := runCLI(t, append(args(c.tx, true, true), f)...)
+					assert.Equal(t, 1, r.code, "%s, profile without URL: %s", f, r.stdout+r.stderr)
+					assert.Regexp(t, `issuer +failed`, r.stdout, f)
+				}
 				if strings.HasPrefix(c.row, "v2-") {
 					assert.Regexp(t, `proof +passed +MerkleProof2017`, r.stdout, f)
 				}

@@ -395,6 +395,15 @@ func (s *cliTxSource) Transaction(_ context.Context, b merkle2019.Blink) (*merkl
 	return s.any, nil
 }
 
+// issuerProfileArg splits an --issuer-profile value: "URL=FILE" (URL an
+// http or https URL, up to the first "=") or "FILE" (url "").
+func issuerProfileArg(arg string) (url, file string) {
+	if u, f, ok := strings.Cut(arg, "="); ok && (strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")) {
+		return u, f
+	}
+	return "", arg
+}
+
 // blockcertsEvidence reads the --blockcerts-tx, --issuer-profile and
 // --did-doc files into the verifier's Blockcerts evidence.
 func blockcertsEvidence(txFiles, profileFiles, didDocs []string) (microcred.Blockcerts, error) {
@@ -414,10 +423,23 @@ func blockcertsEvidence(txFiles, profileFiles, didDocs []string) (microcred.Bloc
 		}
 	}
 	bc := microcred.Blockcerts{Transactions: src, IssuerProfiles: map[string][]byte{}, DIDDocuments: map[string][]byte{}}
-	for _, path := range profileFiles {
+	for _, arg := range profileFiles {
+		url, path := issuerProfileArg(arg)
 		data, err := readSmallFile(path, "--issuer-profile")
 		if err != nil {
 			return microcred.Blockcerts{}, err
+		}
+		if url != "" {
+			// served at url: the library checks it parses, and notes an
+			// id that differs.
+			if bc.IssuerProfilesAt == nil {
+				bc.IssuerProfilesAt = map[string][]byte{}
+			}
+			if _, dup := bc.IssuerProfilesAt[url]; dup {
+				return microcred.Blockcerts{}, usagef("--issuer-profile %s: two profiles served at %s", arg, url)
+			}
+			bc.IssuerProfilesAt[url] = data
+			continue
 		}
 		var p struct {
 			ID string `json:"id"`

@@ -88,7 +88,7 @@ const verifyUsage = `microcred verify (--trust ID... | --trust-file FILE... | --
                  [--status-list URL=FILE]... [--did-doc FILE]... [--key-doc https://URL=FILE]... [--ob2-doc URL=FILE]... FILE...
 microcred verify ... --receipt R.json [--checkpoint CHAIN:BLOCKHASH[:NBITS]]... [--floor CHAIN:NBITS]... [--require-level L0..L4] [--confirmations N] FILE
 microcred verify ... --challenge C [--domain D] PRESENTATION
-microcred verify ... [--issuer-profile FILE]... [--blockcerts-tx FILE]... [--require-level L0..L2] CERT.json|.png|.svg   (Blockcerts v3 and v2)`
+microcred verify ... [--issuer-profile [URL=]FILE]... [--blockcerts-tx FILE]... [--require-level L0..L2] CERT.json|.png|.svg   (Blockcerts v3 and v2)`
 
 var verifyDetails = fmt.Sprintf(`Verifies each FILE offline: a credential or presentation with embedded proofs (JSON), a
 compact JWT, or a PNG or SVG badge with one baked in. Inputs are read up to %d bytes
@@ -177,7 +177,7 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	var ro receiptOptions
 	ro.register(fs)
 	var bcProfiles, bcTxs stringList
-	fs.Var(&bcProfiles, "issuer-profile", "FILE: a Blockcerts issuer profile: the one a MerkleProof2019 proof's verificationMethod names, or a v2 certificate's badge.issuer (repeatable; nothing is fetched)")
+	fs.Var(&bcProfiles, "issuer-profile", "FILE or URL=FILE: a Blockcerts issuer profile: the one a MerkleProof2019 proof's verificationMethod names, or a v2 certificate's badge.issuer. FILE is the profile of the id it names; URL=FILE says FILE was fetched from the http(s) URL, whose profile it then is even if its id differs (the report notes it) (repeatable; nothing is fetched)")
 	fs.Var(&bcTxs, "blockcerts-tx", "FILE: a Blockcerts (MerkleProof2019 or v2) anchor transaction's data (remoteHash, issuingAddress, time[, rawTx, prevoutAmount, anchor]; repeatable, each with its anchor)")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
@@ -212,7 +212,10 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	inputs = append(inputs, files...)
 	inputs = append(inputs, trustFiles...)
 	inputs = append(inputs, ro.path)
-	inputs = append(inputs, bcProfiles...)
+	for _, p := range bcProfiles {
+		_, file := issuerProfileArg(p)
+		inputs = append(inputs, file)
+	}
 	inputs = append(inputs, bcTxs...)
 	for _, l := range lists {
 		_, file, _ := strings.Cut(l, "=")

@@ -1,0 +1,82 @@
+package microcred_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/onchaincert/microcred"
+	"github.com/onchaincert/microcred/anchor/merkle2019"
+)
+
+// cert-verifier-js's testnet v2 certificate (testnet-v2-valid.test.ts):
+// its issuer is the URL its test serves issuer-blockcerts-v2a.json at,
+// and that profile names itself by a w3id.org alias.
+const (
+	servedCert    = "certs/v2/testnet-valid-2.0.json"
+	servedProfile = "profiles/issuer-blockcerts-v2a.json"
+	servedAt      = "https://www.blockcerts.org/samples/2.0/issuer-testnet.json"
+	servedSelfID  = "https://w3id.org/blockcerts/samples/2.0-alpha/issuerTestnet.json"
+)
+
+func servedVerify(t *testing.T, bc microcred.Blockcerts) (*microcred.Result, error) {
+	t.Helper()
+	bc.Transactions = &cvjLookForTx{tx: &merkle2019.TxData{
+		RemoteHash:     "f029b45bb1a7b1f0b970f6de35344b73cccd16177b4c037acbc2541c7fc27078",
+		IssuingAddress: "msBCHdwaQ7N2ypBYupkp6uNxtr9Pg76imj",
+		Time:           time.Date(2017, 6, 29, 22, 10, 29, 0, time.UTC),
+	}}
+	v := newVerifier(t, checkAt, microcred.WithBlockcerts(bc))
+	p, err := microcred.NewPolicy(microcred.TrustIssuers(servedAt), microcred.IgnoreStatusUnsafe())
+	require.NoError(t, err)
+	return v.Verify(context.Background(), readCVJFile(t, servedCert), p)
+}
+
+// TestBlockcertsIssuerProfilesAt: a profile the caller says it fetched
+// from URL X is the profile of issuer X even when its id is another URL,
+// and the issuer check says so; a profile supplied without a URL is
+// still the profile of its own id only, and a profile served at one URL
+// is no profile of another.
+func TestBlockcertsIssuerProfilesAt(t *testing.T) {
+	profile := readCVJFile(t, servedProfile)
+
+	t.Run("served at the issuer URL", func(t *testing.T) {
+		res, err := servedVerify(t, microcred.Blockcerts{IssuerProfilesAt: map[string][]byte{servedAt: profile}})
+		require.NoError(t, err, "%+v", res.Checks)
+		assert.Contains(t, checkDetail(res, microcred.CheckIssuer), "profile served at "+servedAt+" names itself "+servedSelfID)
+		assert.Equal(t, servedAt, res.Issuer)
+	})
+	t.Run("keyed by its own id, another issuer", func(t *testing.T) {
+		res, err := servedVerify(t, microcred.Blockcerts{IssuerProfiles: map[string][]byte{servedSelfID: profile}})
+		require.Error(t, err)
+		assert.Equal(t, microcred.CheckIssuer, firstFailed(t, res))
+		assert.ErrorIs(t, err, microcred.ErrIssuerMismatch)
+		assert.ErrorContains(t, err, "no issuer profile "+servedAt+" was supplied")
+	})
+	t.Run("served at another URL", func(t *testing.T) {
+		res, err := servedVerify(t, microcred.Blockcerts{IssuerProfilesAt: map[string][]byte{servedSelfID: profile}})
+		require.Error(t, err)
+		assert.Equal(t, microcred.CheckIssuer, firstFailed(t, res))
+		assert.ErrorIs(t, err, microcred.ErrIssuerMismatch)
+	})
+	t.Run("served at its own id: no note", func(t *testing.T) {
+		p, err := microcred.NewPolicy(microcred.TrustIssuers(v2ProfileURL))
+		require.NoError(t, err)
+		res, err := v2Setup{servedAt: true}.verify(t, readCVJFile(t, v2Cert), p)
+		require.NoError(t, err, "%+v", res.Checks)
+		assert.NotContains(t, checkDetail(res, microcred.CheckIssuer), "served at")
+	})
+	t.Run("construction", func(t *testing.T) {
+		for name, bc := range map[string]microcred.Blockcerts{
+			"in both maps": {IssuerProfiles: map[string][]byte{servedSelfID: profile}, IssuerProfilesAt: map[string][]byte{servedSelfID: profile}},
+			"empty URL":    {IssuerProfilesAt: map[string][]byte{"": profile}},
+			"not JSON":     {IssuerProfilesAt: map[string][]byte{servedAt: []byte("{")}},
+		} {
+			_, err := microcred.NewVerifier(cvjTrusted(t), microcred.WithBlockcerts(bc))
+			require.ErrorContains(t, err, "microcred: WithBlockcerts: ", name)
+		}
+	})
+}
