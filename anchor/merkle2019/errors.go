@@ -13,6 +13,9 @@ var (
 	// of the wrong form, or the document has no (or more than one)
 	// MerkleProof2019 proof.
 	ErrMalformedProof = errors.New("merkle2019: malformed proof")
+	// ErrPreviousProof: a chained MerkleProof2019 proof's previousProof is
+	// not the proof before it in the proof list (or there is none).
+	ErrPreviousProof = errors.New("merkle2019: previousProof is not the proof before it")
 	// ErrUnmappedField: the credential has a member its contexts do not
 	// define, which the targetHash would not cover (Blockcerts' fallback
 	// @vocab check).

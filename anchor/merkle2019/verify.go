@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -188,6 +189,10 @@ type Result struct {
 	ProofValue *ProofValue
 	// TargetHash is the hash computed from the credential.
 	TargetHash []byte
+	// ProofIndex is the MerkleProof2019 proof's position in the proof
+	// list (0 for a single proof object). The targetHash covers the
+	// credential with the proofs before it.
+	ProofIndex int
 	// Anchor is the anchor checked: the first of the proofValue, as
 	// Blockcerts does.
 	Anchor Blink
@@ -230,7 +235,8 @@ func Verify(ctx context.Context, doc []byte, opts Options) (*Result, error) {
 // *StepError naming the step, wrapping the cause:
 //
 //   - StepParse: not a strict JSON object, no or several MerkleProof2019
-//     proofs, a proof member missing ([ErrMalformedProof]);
+//     proofs, a proof member missing ([ErrMalformedProof]), a previousProof
+//     that is not the proof before it ([ErrPreviousProof]);
 //   - StepProofValue: [ErrMalformedProofValue];
 //   - StepTargetHash: the credential cannot be hashed safely (canon
 //     errors, [ErrUnmappedField]) or its hash is not targetHash
@@ -266,6 +272,7 @@ func (v *Verifier) Verify(ctx context.Context, doc []byte) (*Result, error) {
 		return fail(StepParse, err)
 	}
 	res.VerificationMethod, res.Created = p.verificationMethod, p.created
+	res.ProofIndex = index
 
 	// From the spec (LD Merkle Proof 2019; cvj LDMerkleProof2019): decode
 	// the proofValue.
@@ -589,7 +596,46 @@ func findProof(doc map[string]any) (*proofRef, int, error) {
 	if _, isList := doc["proof"].([]any); !isList {
 		index = 0
 	}
+	if err := checkPreviousProof(found, list, index, doc["proof"]); err != nil {
+		return nil, 0, err
+	}
 	return ref, index, nil
+}
+
+// checkPreviousProof checks the chain a MerkleProof2019 proof claims
+// (ChainedProof2021, or a Data Integrity previousProof): its
+// previousProof must be the proof just before it in the list — the
+// whole proof object (ChainedProof2021's form) or that proof's id (Data
+// Integrity's). The targetHash covers the proofs before it
+// ([Hasher.TargetHash]), so a chained proof anchors the credential with
+// the proof it names; a previousProof that names another proof, or none
+// in the list, would claim a chain the hash does not cover. A
+// ChainedProof2021 must name one.
+func checkPreviousProof(p map[string]any, list []any, index int, proof any) error {
+	prevRef, has := p["previousProof"]
+	if !has {
+		if p["type"] == "ChainedProof2021" {
+			return fmt.Errorf("%w: a ChainedProof2021 has no previousProof", ErrPreviousProof)
+		}
+		return nil
+	}
+	if _, isList := proof.([]any); !isList || index < 1 {
+		return fmt.Errorf("%w: previousProof is set and no proof precedes this one in the proof list", ErrPreviousProof)
+	}
+	prev, _ := list[index-1].(map[string]any)
+	switch ref := prevRef.(type) {
+	case map[string]any:
+		if !reflect.DeepEqual(ref, prev) {
+			return fmt.Errorf("%w: previousProof is not proof %d, the one before it", ErrPreviousProof, index-1)
+		}
+	case string:
+		if id, _ := prev["id"].(string); ref == "" || id != ref {
+			return fmt.Errorf("%w: previousProof %q is not the id of proof %d, the one before it", ErrPreviousProof, ref, index-1)
+		}
+	default:
+		return fmt.Errorf("%w: previousProof is not an object or a string", ErrPreviousProof)
+	}
+	return nil
 }
 
 // HasProof reports whether the decoded document doc has a
