@@ -173,6 +173,11 @@ type issuerProfile struct {
 	// profile's issuerKeys); v2Err says why the profile has none.
 	v2Keys []merkle2019.IssuerKey
 	v2Err  error
+	// doc is the profile read as a controller document, for signatures
+	// beside a MerkleProof2019 whose verification method is a key of the
+	// profile (blockcertsResolver); docErr says why it is none.
+	doc    *did.Document
+	docErr error
 }
 
 // keyWindow bounds when a key may anchor (Blockcerts'
@@ -205,6 +210,7 @@ func parseIssuerProfile(data []byte) (*issuerProfile, error) {
 		return nil, errors.New("id: missing")
 	}
 	p := &issuerProfile{id: raw.ID, revocationList: raw.RevocationList, methods: raw.VerificationMethod, windows: map[string]keyWindow{}}
+	p.doc, p.docErr = did.ParseControllerDocument(data)
 	for i, k := range raw.PublicKey {
 		addr, ok := strings.CutPrefix(k.ID, "ecdsa-koblitz-pubkey:")
 		if !ok {
@@ -399,6 +405,47 @@ func (k *blockcertsKeys) IssuerKeys(ctx context.Context, vm string, b merkle2019
 	return []merkle2019.IssuerKey{key}, nil
 }
 
+// blockcertsResolver resolves the verification methods of the
+// signatures in a Blockcerts credential's proof set: DIDs from the
+// supplied DID documents, https keys from the supplied issuer profiles
+// (as controller documents, under the URL they are the profile of), then
+// Trusted.Resolver. The evidence the MerkleProof2019's key is looked up
+// in serves its proof set's signatures too; nothing is fetched.
+type blockcertsResolver struct {
+	bc   *blockcertsConfig
+	base did.Resolver
+}
+
+var (
+	_ did.Resolver           = blockcertsResolver{}
+	_ did.ControllerResolver = blockcertsResolver{}
+)
+
+// Resolve implements did.Resolver.
+func (r blockcertsResolver) Resolve(ctx context.Context, d did.DID) (*did.Document, error) {
+	if e, ok := r.bc.dids[d.String()]; ok {
+		if e.err != nil {
+			return nil, &did.ResolutionError{DID: d.String(), Code: did.CodeInvalidDIDDocument, Err: e.err}
+		}
+		return e.doc, nil
+	}
+	return r.base.Resolve(ctx, d)
+}
+
+// ResolveController implements did.ControllerResolver.
+func (r blockcertsResolver) ResolveController(ctx context.Context, url string) (*did.Document, error) {
+	if p, ok := r.bc.profiles[url]; ok {
+		if p.docErr != nil {
+			return nil, &did.ResolutionError{DID: url, Code: did.CodeInvalidDIDDocument, Err: fmt.Errorf("the issuer profile as a controller document: %w", p.docErr)}
+		}
+		return p.doc, nil
+	}
+	if cr, ok := r.base.(did.ControllerResolver); ok {
+		return cr.ResolveController(ctx, url)
+	}
+	return nil, &did.ResolutionError{DID: url, Code: did.CodeNotFound, Err: fmt.Errorf("%w: no issuer profile %s was supplied (WithBlockcerts; nothing is fetched)", did.ErrNotFound, url)}
+}
+
 // profileKey returns the secp256k1 key of the profile's verification
 // method vm (absolute, or a fragment relative to the profile).
 func profileKey(p *issuerProfile, vm string) (*secp256k1.PublicKey, error) {
@@ -454,6 +501,14 @@ type blockcertsOutcome struct {
 	anchorErr, issuerErr error
 	// note is added to the issuer check's detail (servedNote).
 	note string
+	// others is the verification of the proof set's other proofs (nil
+	// when the MerkleProof2019 is the only proof); signed is the one of
+	// them made by a key of the issuer, if any. With signed, that
+	// signature binds the issuer (the regular issuer check) and the
+	// MerkleProof2019 only anchors: its sender must be proven to be the
+	// key its own verificationMethod names, or the anchor check fails.
+	others *proof.Result
+	signed *proof.ProofResult
 }
 
 // isBlockcerts reports whether the decoded credential carries a
@@ -467,7 +522,7 @@ func isBlockcerts(decoded map[string]any) bool {
 // verifyBlockcertsProof runs the proof step of a Blockcerts credential.
 // It returns nil (having recorded the failure) when the proof itself
 // does not hold.
-func (v *Verifier) verifyBlockcertsProof(ctx context.Context, run *runner, credBytes []byte, cred *vc.Credential) (*blockcertsOutcome, *proof.ProofResult) {
+func (v *Verifier) verifyBlockcertsProof(ctx context.Context, run *runner, credBytes []byte, decoded map[string]any, cred *vc.Credential) (*blockcertsOutcome, *proof.ProofResult) {
 	if v.cfg.blockcerts == nil {
 		run.fail(CheckProof, ErrNoBlockcerts)
 		return nil, nil
@@ -500,14 +555,62 @@ func (v *Verifier) verifyBlockcertsProof(ctx context.Context, run *runner, credB
 			return nil, nil
 		}
 	}
-	// From here the proof holds: targetHash recomputed, path folds to
-	// merkleRoot (L0). What the anchor adds is for the issuer and anchor
-	// steps.
+	// From here the Merkle proof holds: targetHash recomputed (over the
+	// credential and the proofs before it), path folds to merkleRoot
+	// (L0). What the anchor adds is for the issuer and anchor steps.
 	owner, _, _ := strings.Cut(mres.VerificationMethod, "#")
 	out.note = v.cfg.blockcerts.servedNote(owner)
-	run.pass(CheckProof, fmt.Sprintf("%s by %s, anchor %s, Merkle path intact (L0; anchor graded below)", merkle2019.Type, mres.VerificationMethod, mres.Anchor))
+	merkleDetail := fmt.Sprintf("%s by %s, anchor %s, Merkle path intact (L0; anchor graded below)", merkle2019.Type, mres.VerificationMethod, mres.Anchor)
 	pr := &proof.ProofResult{Proof: &proof.Proof{Type: merkle2019.Type, VerificationMethod: mres.VerificationMethod}}
+
+	// The proof set's other proofs (a signature the MerkleProof2019
+	// chains to, say) verify through the regular suites, as a proof set
+	// of any credential: at least one must, or the proof check fails.
+	others, ok := otherProofs(decoded, mres.ProofIndex)
+	if !ok {
+		run.pass(CheckProof, merkleDetail)
+		return out, pr
+	}
+	pres, err := proof.VerifyDocument(ctx, others, proof.VerifyOptions{
+		Suites:    v.trusted.Suites,
+		Resolver:  blockcertsResolver{bc: v.cfg.blockcerts, base: v.trusted.Resolver},
+		Purpose:   proof.AssertionMethod,
+		Now:       v.cfg.clock(),
+		ClockSkew: v.cfg.skew,
+	})
+	if err != nil {
+		run.fail(CheckProof, fmt.Errorf("microcred: the proofs beside the %s: %w", merkle2019.Type, err))
+		return nil, nil
+	}
+	out.others = pres
+	sig := issuerProof(pres, cred.Issuer().ID)
+	if sig.Controller == cred.Issuer().ID && sig.Method != nil && sig.Method.Controller == cred.Issuer().ID {
+		out.signed = sig
+		pr = sig
+	}
+	chained := ""
+	if mres.ProofIndex > 0 {
+		chained = fmt.Sprintf(" chained to proof %d", mres.ProofIndex-1)
+	}
+	run.pass(CheckProof, fmt.Sprintf("%s by %s; %s%s", suiteName(sig), sig.Proof.VerificationMethod, merkleDetail, chained))
 	return out, pr
+}
+
+// otherProofs returns decoded with the proof at index taken out of its
+// proof list, and false when no other proof remains.
+func otherProofs(decoded map[string]any, index int) (map[string]any, bool) {
+	list, ok := decoded["proof"].([]any)
+	if !ok || len(list) < 2 || index < 0 || index >= len(list) {
+		return nil, false
+	}
+	rest := make([]any, 0, len(list)-1)
+	rest = append(append(rest, list[:index]...), list[index+1:]...)
+	d := make(map[string]any, len(decoded))
+	for k, val := range decoded {
+		d[k] = val
+	}
+	d["proof"] = rest
+	return d, true
 }
 
 // checkBlockcertsIssuer is the issuer step of a Blockcerts credential.
@@ -521,6 +624,8 @@ func checkBlockcertsIssuer(run *runner, issuer string, out *blockcertsOutcome, p
 	switch {
 	case issuer == "":
 		err = errors.New("microcred: credential has no issuer id")
+	case owner != issuer && out.others != nil:
+		err = fmt.Errorf("%w: no proof of the set is by a key of the issuer %q: the signature verified is by %s, and the %s is by %s", ErrIssuerMismatch, issuer, issuerProof(out.others, issuer).Proof.VerificationMethod, merkle2019.Type, mres.VerificationMethod)
 	case owner != issuer:
 		err = fmt.Errorf("%w: key %s is not in the issuer %q's profile or DID document", ErrIssuerMismatch, mres.VerificationMethod, issuer)
 	case out.issuerErr != nil:
@@ -587,6 +692,21 @@ func (v *Verifier) checkBlockcertsAnchor(run *runner, out *blockcertsOutcome, po
 		run.fail(CheckAnchor, out.anchorErr)
 		return
 	}
+	by := ""
+	if out.signed != nil {
+		// An anchoring proof: the issuer is bound by its signature; the
+		// anchor holds only if its sender is the key the Merkle proof
+		// names (resolved, valid at the transaction time).
+		if out.issuerErr != nil {
+			run.fail(CheckAnchor, fmt.Errorf("%w: the %s is by %s, and its anchor's sender is not proven to be that key: %w", anchor.ErrInsufficientAssurance, merkle2019.Type, mres.VerificationMethod, out.issuerErr))
+			return
+		}
+		by = fmt.Sprintf("anchored by %s", mres.VerificationMethod)
+		if mres.Level >= anchor.L1 {
+			by += " (sender " + senderOf(mres) + ")"
+		}
+		by += fmt.Sprintf(" at %s: ", mres.Level)
+	}
 	min := policy.anchorLevel
 	if min == anchor.LevelNone {
 		min = anchor.L1
@@ -599,7 +719,7 @@ func (v *Verifier) checkBlockcertsAnchor(run *runner, out *blockcertsOutcome, po
 		run.fail(CheckAnchor, err)
 		return
 	}
-	run.pass(CheckAnchor, fmt.Sprintf("%s (Blockcerts %s)", describeAssurance(a), mres.Anchor))
+	run.pass(CheckAnchor, fmt.Sprintf("%s%s (Blockcerts %s)", by, describeAssurance(a), mres.Anchor))
 }
 
 // maxRevokedAssertions bounds the entries read from a Blockcerts

@@ -460,7 +460,7 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 	var signer *proof.ProofResult
 	var bcOut *blockcertsOutcome
 	if !isJWT && isBlockcerts(decoded) {
-		if bcOut, signer = v.verifyBlockcertsProof(ctx, run, credBytes, cred); bcOut == nil {
+		if bcOut, signer = v.verifyBlockcertsProof(ctx, run, credBytes, decoded, cred); bcOut == nil {
 			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
 		}
 	} else if isJWT {
@@ -496,7 +496,7 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 	ok := signer
 
 	// issuer: the key's controller is the issuer, and the issuer is trusted.
-	if bcOut != nil {
+	if bcOut != nil && bcOut.signed == nil {
 		checkBlockcertsIssuer(run, cred.Issuer().ID, bcOut, policy)
 	} else if err := checkIssuer(cred.Issuer().ID, ok, policy); err != nil {
 		if policy.unboundKey && errors.Is(err, ErrIssuerMismatch) {

@@ -69,6 +69,31 @@ func (vm *VerificationMethod) PublicKey() (crypto.PublicKey, error) {
 			return nil, fmt.Errorf("%w: %s: %w", ErrInvalidKey, vm.ID, err)
 		}
 		return pub, nil
+	case "EcdsaSecp256k1VerificationKey2019":
+		// The secp256k1 type of the DID spec registries (Blockcerts
+		// issuer profiles, EcdsaSecp256k1Signature2019 keys): a JWK or a
+		// multibase key, which must be a secp256k1 key.
+		var (
+			pub crypto.PublicKey
+			err error
+		)
+		switch {
+		case len(vm.PublicKeyJwk) > 0 && vm.PublicKeyMultibase != "":
+			return nil, fmt.Errorf("%w: %s has both publicKeyJwk and publicKeyMultibase", ErrInvalidKey, vm.ID)
+		case len(vm.PublicKeyJwk) > 0:
+			pub, err = ParseJWK(vm.PublicKeyJwk)
+		case vm.PublicKeyMultibase != "":
+			pub, err = multikey.DecodePublic(vm.PublicKeyMultibase)
+		default:
+			return nil, fmt.Errorf("%w: %s has no publicKeyJwk or publicKeyMultibase", ErrInvalidKey, vm.ID)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %w", ErrInvalidKey, vm.ID, err)
+		}
+		if _, ok := pub.(*secp256k1.PublicKey); !ok {
+			return nil, fmt.Errorf("%w: %s: EcdsaSecp256k1VerificationKey2019 holds a %T", ErrInvalidKey, vm.ID, pub)
+		}
+		return pub, nil
 	}
 	return nil, fmt.Errorf("%w: %s: unsupported verification method type %q", ErrInvalidKey, vm.ID, vm.Type)
 }
