@@ -16,8 +16,8 @@ import (
 // TestVerifyCertVerifierJS: cert-verifier-js's own certificates that it
 // accepts and microcred does too (EXPECT.tsv: every valid row without a
 // differs mark; v2 MerkleProof2017 on Bitcoin mainnet, Ethereum, mocknet
-// and regtest, v3 with an issuer profile, a did:ion DID document, and on
-// mocknet) verify with
+// and regtest, v3 with an issuer profile, a did:ion DID document, signed
+// by the issuer and anchored by a did:ion key, and on mocknet) verify with
 // microcred verify and the flags that supply what cert-verifier-js
 // fetches: --issuer-profile (FILE, or URL=FILE for a profile its test
 // serves at a URL other than its id), --did-doc, --blockcerts-tx, --status-list
@@ -33,16 +33,24 @@ func TestVerifyCertVerifierJS(t *testing.T) {
 		row, cert, issuer, tx, wrongTx string
 		profiles, dids, lists          []string
 		ignoreStatus                   bool
+		// anchoredBy: the issuer's signature binds it, and the
+		// MerkleProof2019 is a third party's anchor, by this key.
+		anchoredBy string
+		// signedBy: the issuer's key whose signature of the proof set
+		// binds it (a mocknet row).
+		signedBy string
 	}{
 		// Mocknet and regtest without transaction data: L0, bound to no
-		// issuer; they verify only under --any-issuer
-		// --unbound-issuer-key-unsafe --require-level L0 (issuer "").
+		// issuer unless the issuer also signed; they verify only under
+		// --any-issuer (--unbound-issuer-key-unsafe) --require-level L0
+		// (issuer "").
 		{row: "v2-mocknet-valid", cert: "certs/v2/mocknet-valid-2.0.json",
 			profiles: []string{"profiles/v2-testnet-issuer-profile.json"}, lists: []string{v2List}},
 		{row: "v2-regtest-valid", cert: "certs/v2/regtest-valid-2.0.json",
 			profiles: []string{"profiles/v2-testnet-issuer-profile.json"}, lists: []string{v2List}},
 		{row: "v3-mocknet-valid", cert: "certs/v3/mocknet-v3-valid.json", ignoreStatus: true,
-			profiles: []string{"profiles/hyland-issuer-profile-secp256k1.json", "profiles/hyland-issuer-profile-mocknet-merkleproof2019.json"}},
+			profiles: []string{"profiles/hyland-issuer-profile-secp256k1.json", "profiles/hyland-issuer-profile-mocknet-merkleproof2019.json"},
+			signedBy: "https://issuer.dev.hylandcredentials.com/93d02af5-8683-452a-a79c-959deae72495/issuer_profile.json#ckKpEaMGujwETK7Zpp8Rw6w9gTjmSbR5pZomLdxStq6j"},
 		{row: "v3-mocknet-data-integrity-proof", cert: "certs/v3/mocknet-vc-v2-data-integrity-proof.json",
 			profiles: []string{"profiles/issuer-blockcerts.json"}, lists: []string{v3List}},
 		{row: "v3-mocknet-validfrom-valid", cert: "certs/v3/mocknet-vc-v2-validFrom-valid.json",
@@ -72,6 +80,12 @@ func TestVerifyCertVerifierJS(t *testing.T) {
 			issuer:   "https://www.blockcerts.org/mockissuer/issuer/issuerTestnet_v1.json",
 			profiles: []string{"https://www.blockcerts.org/mockissuer/issuer/issuerTestnet_v1.json=profiles/issuer-blockcerts-v1.json"},
 			tx:       "tx/v2-testnet-valid-v1-issuer.json", wrongTx: "tx/v2-testnet-valid.json", ignoreStatus: true},
+		// Signed by the issuer's did:key, anchored by a did:ion key.
+		{row: "v3-proof-chain-secp256k1", cert: "certs/v3/proof-chain-example-secp256k1.json",
+			issuer:   "did:key:zQ3shQHqLdkCacGpenXzbXZLqBbDeKfxgbxJgDSi1hoajzzg8",
+			profiles: []string{"profiles/issuer-blockcerts.json"}, dids: []string{"did/did-ion-EiA_Z6LQILbB2zj_eVrqfQ2xDm4HNqeJUw5Kj2Z7bFOOeQ.json"},
+			tx: "tx/v3-proof-chain-secp256k1.json", wrongTx: "tx/v3-testnet-did.json", ignoreStatus: true,
+			anchoredBy: "did:ion:EiA_Z6LQILbB2zj_eVrqfQ2xDm4HNqeJUw5Kj2Z7bFOOeQ#key-1"},
 		{row: "v3-testnet-did", cert: "certs/v3/testnet-v3-did.json",
 			issuer:   "did:ion:EiA_Z6LQILbB2zj_eVrqfQ2xDm4HNqeJUw5Kj2Z7bFOOeQ",
 			profiles: []string{"profiles/issuer-blockcerts.json"}, dids: []string{"did/did-ion-EiA_Z6LQILbB2zj_eVrqfQ2xDm4HNqeJUw5Kj2Z7bFOOeQ.json"},
@@ -126,6 +140,18 @@ func TestVerifyCertVerifierJS(t *testing.T) {
 				r := runCLI(t, append(args(c.tx, true), f)...)
 				require.Equal(t, 0, r.code, "%s: %s", f, r.stdout+r.stderr)
 				assert.Contains(t, r.stdout, "VERIFIED")
+				if c.issuer == "" && c.signedBy != "" {
+					// The issuer's signature binds it; the mocknet
+					// anchor is L0, as the policy allows.
+					assert.Regexp(t, `issuer +passed +key controlled by the issuer`, r.stdout, f)
+					assert.Contains(t, r.stdout, "EcdsaSecp256k1Signature2019 by "+c.signedBy, f)
+					assert.Contains(t, r.stdout, "level L0", f)
+					// Without the issuer's profile, its key is unknown.
+					r = runCLI(t, append(args("", false), f)...)
+					assert.Equal(t, 1, r.code, "%s without --issuer-profile: %s", f, r.stdout+r.stderr)
+					assert.Regexp(t, `proof +failed`, r.stdout, f)
+					continue
+				}
 				if c.issuer == "" {
 					assert.Regexp(t, `issuer +passed +NOT bound to the issuer`, r.stdout, f)
 					assert.Contains(t, r.stdout, "level L0", f)
@@ -135,7 +161,12 @@ func TestVerifyCertVerifierJS(t *testing.T) {
 					assert.Regexp(t, `issuer +failed`, r.stdout, f)
 					continue
 				}
-				assert.Regexp(t, `issuer +passed +anchor sender`, r.stdout, f)
+				if c.anchoredBy != "" {
+					assert.Regexp(t, `issuer +passed +key controlled by a trusted issuer`, r.stdout, f)
+					assert.Contains(t, r.stdout, "anchored by "+c.anchoredBy, f)
+				} else {
+					assert.Regexp(t, `issuer +passed +anchor sender`, r.stdout, f)
+				}
 				assert.Contains(t, r.stdout, "level L1", f)
 				if url, _, served := strings.Cut(c.profiles[0], "="); served {
 					assert.Contains(t, r.stdout, "profile served at "+url+" names itself ", f)
