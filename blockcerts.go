@@ -65,17 +65,33 @@ type Blockcerts struct {
 // [Verifier.Verify].
 //
 // The proof step recomputes the targetHash and folds the Merkle path to
-// merkleRoot (L0). The issuer step requires the anchor transaction's
-// sender to be a key of the credential's issuer: the proof's
-// verificationMethod must be in the issuer's profile or DID document,
+// merkleRoot (L0), and verifies the proof set's other proofs, if any,
+// with Trusted.Suites (at least one must verify; their verification
+// methods resolve through the supplied DID documents and issuer profiles,
+// then Trusted.Resolver). A MerkleProof2019 after other proofs covers
+// them (its targetHash hashes the credential with the proofs before it),
+// and its previousProof, if any, must be the proof just before it.
+//
+// When one of those proofs is by a key of the issuer, that signature
+// binds the issuer (the issuer step is that of any signed credential) and
+// the MerkleProof2019 is an anchoring proof, by whichever key it names (a
+// third party's, as ChainedProof2021 credentials have): the anchor step
+// then also requires the transaction's sender to be that key, resolved
+// and valid at the transaction time as below, and reports who anchored
+// it. Otherwise the anchor binds the issuer: the issuer step requires the
+// anchor transaction's sender to be a key of the credential's issuer:
+// the proof's verificationMethod must be in the issuer's profile or DID
+// document,
 // its issuing address must be the sender (for a raw Bitcoin transaction,
 // the key whose input signature verifies), and the key must have been
 // created before the transaction and not revoked or expired at its time;
 // then the policy's trust list applies to the issuer id. The anchor step
 // reports the level reached (L1 with transaction data, L2 with the raw
 // Bitcoin transaction) and requires [RequireAnchor]'s level, L1 when the
-// policy names none: a mocknet anchor (L0) never verifies under a policy
-// that does not say UnboundIssuerKeyUnsafe.
+// policy names none. A mocknet anchor (L0) binds no issuer: a credential
+// bound only by its anchor never verifies under a policy that does not
+// say UnboundIssuerKeyUnsafe (one the issuer signed needs RequireAnchor
+// at L0).
 //
 // The verification method is looked up in the DID document's
 // verificationMethod list and must be controlled by the DID; as in
@@ -83,8 +99,9 @@ type Blockcerts struct {
 // documents Blockcerts issues list the anchoring key under authentication
 // only): what binds it is that its address sent the anchor transaction.
 //
-// A profile that does not parse, or a profile or DID document whose id
-// is not its key, is a construction error. A DID document that is not
+// A profile that does not parse, a profile in IssuerProfiles or a DID
+// document whose id is not its key, or a URL in both IssuerProfiles and
+// IssuerProfilesAt, is a construction error. A DID document that is not
 // valid DID Core binds no key: a credential whose key it would hold fails
 // the issuer check, with the document's error.
 func WithBlockcerts(b Blockcerts) VerifierOption {

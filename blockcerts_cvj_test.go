@@ -354,11 +354,26 @@ func TestBlockcertsCertVerifierJS(t *testing.T) {
 			}
 		})
 	}
-	t.Logf("cert-verifier-js certificates: accepted %d/%d valid, rejected at the matching check %d/%d invalid, differing by design %d (of %d rows)",
-		accepted, valid, matched, invalid, differs, len(rows))
+	cvjValid, cvjInvalid := 0, 0
+	for _, r := range rows {
+		if r.verdict == "valid" {
+			cvjValid++
+		} else {
+			cvjInvalid++
+		}
+	}
+	t.Logf("cert-verifier-js certificates: accepted %d of the %d it accepts, rejected at the matching check %d of the %d it rejects, differing by design %d (of %d rows)",
+		accepted, cvjValid, matched, cvjInvalid, differs, len(rows))
 	require.Equal(t, len(rows), valid+invalid+differs)
-	require.Positive(t, valid)
-	require.Positive(t, invalid)
+	// The counts README.md states: of the 13 certificates cert-verifier-js
+	// accepts, only the custom-context one is refused (by design); of the
+	// 16 it rejects, 12 fail at the matching check for its reason and 4
+	// at a check named in the differs column.
+	assert.Equal(t, 13, cvjValid)
+	assert.Equal(t, 12, accepted)
+	assert.Equal(t, 16, cvjInvalid)
+	assert.Equal(t, 12, matched)
+	assert.Equal(t, 5, differs)
 }
 
 // checkDetail returns the detail of res's check named name.

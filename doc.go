@@ -29,8 +29,9 @@
 // openbadges.Schemas.For), proof (a configured Data Integrity suite, a
 // JWT, or with [WithBlockcerts] a Blockcerts MerkleProof2019 proof or a
 // Blockcerts v2 MerkleProof2017 receipt), issuer
-// (for Blockcerts: the anchor transaction's sender is a key of the issuer,
-// valid at the anchor's time),
+// (for Blockcerts: a signature of the proof set by the issuer's key, the
+// MerkleProof2019 then anchoring it; else the anchor transaction's sender
+// is a key of the issuer, valid at the anchor's time),
 // disclosure (only for selectively disclosed credentials), refresh (only
 // with [WithRefresher], at most once), status, validity,
 // endorsements, anchor (with [WithReceipts] or when the policy says
