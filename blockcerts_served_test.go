@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/onchaincert/microcred"
+	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/anchor/merkle2019"
 )
 
@@ -79,4 +80,44 @@ func TestBlockcertsIssuerProfilesAt(t *testing.T) {
 			require.ErrorContains(t, err, "microcred: WithBlockcerts: ", name)
 		}
 	})
+}
+
+// TestBlockcertsProfileSignatureKeys: the signature beside the
+// MerkleProof2019 of cert-verifier-js's mocknet certificate is by a key of
+// the issuer's profile, which the verifier reads from the supplied
+// profile (as a controller document). Served at its own URL it verifies,
+// and its issuer is bound by that signature; served at another URL, or
+// absent, the key is nowhere and the proof check fails.
+func TestBlockcertsProfileSignatureKeys(t *testing.T) {
+	const (
+		sigProfile = "profiles/hyland-issuer-profile-secp256k1.json"
+		sigURL     = "https://issuer.dev.hylandcredentials.com/93d02af5-8683-452a-a79c-959deae72495/issuer_profile.json"
+		anchorProf = "profiles/hyland-issuer-profile-mocknet-merkleproof2019.json"
+	)
+	doc := readCVJFile(t, "certs/v3/mocknet-v3-valid.json")
+	p, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe(), microcred.RequireAnchor(anchor.L0), microcred.IgnoreStatusUnsafe())
+	require.NoError(t, err)
+	for name, c := range map[string]struct {
+		profiles []string
+		ok       bool
+	}{
+		"under its id":          {[]string{sigProfile, anchorProf}, true},
+		"served at its own URL": {[]string{sigProfile + "@" + sigURL, anchorProf}, true},
+		"served at another URL": {[]string{sigProfile + "@https://issuer.example/elsewhere.json", anchorProf}, false},
+		"absent":                {[]string{anchorProf}, false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			v, _, _ := cvjVerifier(t, cvjRow{id: name, tx: "-", profiles: c.profiles})
+			res, err := v.Verify(context.Background(), doc, p)
+			if !c.ok {
+				failedAt(t, res, err, microcred.CheckProof)
+				assert.ErrorContains(t, err, sigURL)
+				return
+			}
+			require.NoError(t, err, "%+v", res.Checks)
+			// bound by the signature, not passed as unbound
+			assert.Equal(t, "key controlled by the issuer; issuer not checked against a trust list (AnyIssuerUnsafe)", checkDetail(res, microcred.CheckIssuer))
+			assert.Contains(t, checkDetail(res, microcred.CheckAnchor), "anchored by https://issuer.dev.hylandcredentials.com/61e6c3fc-5779-4a6d-b05f-fdd10fdac5f0/issuer_profile.json#mocknet-public-key at L0")
+		})
+	}
 }
