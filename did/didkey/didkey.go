@@ -19,7 +19,6 @@ import (
 
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/internal/multikey"
-	"github.com/onchaincert/microcred/proof"
 )
 
 // KeyType is a did:key key type.
@@ -51,7 +50,9 @@ func (t KeyType) SecretCodec() multikey.Codec {
 // ErrUnsupportedKeyType is wrapped for key types other than the four above.
 var ErrUnsupportedKeyType = errors.New("didkey: unsupported key type")
 
-// Key is a did:key private key. It implements proof.Signer.
+// Key is a did:key private key. It has the method set of proof.Signer
+// (VerificationMethod, Public, Sign), so it signs proofs without this
+// package importing proof.
 type Key struct {
 	typ  KeyType
 	did  did.DID
@@ -62,8 +63,6 @@ type Key struct {
 	k1   *secp256k1.PrivateKey
 	priv []byte // seed (Ed25519) or scalar
 }
-
-var _ proof.Signer = (*Key)(nil)
 
 // Generate returns a fresh key of type t from crypto/rand.
 func Generate(t KeyType) (*Key, error) {
