@@ -94,3 +94,30 @@ func TestNoUpwardImportIntoProof(t *testing.T) {
 		t.Errorf("upward import: %s", e)
 	}
 }
+
+// proofToVC lists the imports from proof/... into vc/... that remain, each
+// with its reason. Suites take a proof.ContextLoader, so no suite needs
+// vc/contexts to be built; what is left is the default for callers who
+// pass no loader, and VC-JWT, which is a credential format.
+var proofToVC = map[string]string{
+	"proof/internal/dicore -> vc/contexts": "the JCS suites (NewJCS takes no loader) check JSON-LD safety against the embedded contexts",
+	"proof/vcjwt -> vc":                    "a VC-JWT payload is a credential or presentation: vcjwt parses it with vc",
+	"proof/vcjwt -> vc/contexts":           "Sign checks the credential against the embedded contexts unless WithLoader is given",
+}
+
+// TestProofDoesNotImportVC: proof and its suites depend on vc only through
+// the edges listed in proofToVC.
+func TestProofDoesNotImportVC(t *testing.T) {
+	got := map[string]bool{}
+	for _, e := range edges(listModule(t), in("proof"), in("vc")) {
+		got[e] = true
+		if _, ok := proofToVC[e]; !ok {
+			t.Errorf("proof imports vc: %s (suites take a proof.ContextLoader instead)", e)
+		}
+	}
+	for e := range proofToVC {
+		if !got[e] {
+			t.Errorf("proofToVC lists %s, which no longer exists: remove it", e)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -198,25 +199,37 @@ func checkPayload(payload []byte) error {
 // SignOption configures Sign.
 type SignOption func(*signConfig)
 
-type signConfig struct{ loader *contexts.Loader }
+type signConfig struct{ loader proof.ContextLoader }
 
 // WithLoader checks the credential against the contexts of l instead of
-// the embedded set.
-func WithLoader(l *contexts.Loader) SignOption { return func(c *signConfig) { c.loader = l } }
+// the embedded set (contexts.Default()).
+func WithLoader(l proof.ContextLoader) SignOption { return func(c *signConfig) { c.loader = l } }
 
 // checkers caches one safe-mode checker per context loader (its compiled
 // contexts are what make the check cheap).
-var checkers sync.Map // *contexts.Loader -> *canon.RDFC
+var checkers sync.Map // proof.ContextLoader -> *canon.RDFC
 
 // checkSafe runs JSON-LD safe mode over doc.
-func checkSafe(l *contexts.Loader, doc []byte) error {
-	ci, ok := checkers.Load(l)
+func checkSafe(l proof.ContextLoader, doc []byte) error {
+	if l == nil {
+		return errors.New("vcjwt: nil context loader")
+	}
+	// Only a comparable loader can key the cache; any other is used uncached.
+	comparable := reflect.TypeOf(l).Comparable()
+	var ci any
+	ok := false
+	if comparable {
+		ci, ok = checkers.Load(l)
+	}
 	if !ok {
 		c, err := canon.NewRDFC(canon.Options{Loader: l})
 		if err != nil {
 			return err
 		}
-		ci, _ = checkers.LoadOrStore(l, c)
+		ci = c
+		if comparable {
+			ci, _ = checkers.LoadOrStore(l, c)
+		}
 	}
 	v, err := strictjson.Decode(doc, strictjson.Limits{})
 	if err != nil {
