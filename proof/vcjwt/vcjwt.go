@@ -12,10 +12,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
@@ -23,7 +21,6 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/onchaincert/microcred/did"
-	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/internal/limits"
 	"github.com/onchaincert/microcred/internal/strictjson"
 	"github.com/onchaincert/microcred/proof"
@@ -205,38 +202,18 @@ type signConfig struct{ loader proof.ContextLoader }
 // the embedded set (contexts.Default()).
 func WithLoader(l proof.ContextLoader) SignOption { return func(c *signConfig) { c.loader = l } }
 
-// checkers caches one safe-mode checker per context loader (its compiled
-// contexts are what make the check cheap).
-var checkers sync.Map // proof.ContextLoader -> *canon.RDFC
-
 // checkSafe runs JSON-LD safe mode over doc.
 func checkSafe(l proof.ContextLoader, doc []byte) error {
-	if l == nil {
-		return errors.New("vcjwt: nil context loader")
-	}
-	// Only a comparable loader can key the cache; any other is used uncached.
-	comparable := reflect.TypeOf(l).Comparable()
-	var ci any
-	ok := false
-	if comparable {
-		ci, ok = checkers.Load(l)
-	}
-	if !ok {
-		c, err := canon.NewRDFC(canon.Options{Loader: l})
-		if err != nil {
-			return err
-		}
-		ci = c
-		if comparable {
-			ci, _ = checkers.LoadOrStore(l, c)
-		}
+	c, err := checkers.get(l)
+	if err != nil {
+		return err
 	}
 	v, err := strictjson.Decode(doc, strictjson.Limits{})
 	if err != nil {
 		return err
 	}
 	m, _ := v.(map[string]any)
-	if err := ci.(*canon.RDFC).Check(m); err != nil {
+	if err := c.Check(m); err != nil {
 		return fmt.Errorf("vcjwt: %w", err)
 	}
 	return nil
