@@ -17,6 +17,8 @@ const module = "github.com/onchaincert/microcred"
 // an edge here.
 type pkg struct {
 	ImportPath string
+	Name       string
+	Doc        string
 	Dir        string
 	GoFiles    []string
 	Imports    []string
@@ -26,7 +28,7 @@ type pkg struct {
 // separate interop module).
 func listModule(t *testing.T) []pkg {
 	t.Helper()
-	cmd := exec.Command("go", "list", "-e", "-json=ImportPath,Dir,GoFiles,Imports", module+"/...")
+	cmd := exec.Command("go", "list", "-e", "-json=ImportPath,Name,Doc,Dir,GoFiles,Imports", module+"/...")
 	cmd.Dir = "../.."
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
