@@ -25,7 +25,7 @@ import (
 	"time"
 
 	"github.com/onchaincert/microcred/anchor"
-	"github.com/onchaincert/microcred/internal/jsonrpc"
+	"github.com/onchaincert/microcred/cmd/microcred/internal/jsonrpc"
 )
 
 // rpcPasswordEnv holds the RPC password with --rpc-user (a password in

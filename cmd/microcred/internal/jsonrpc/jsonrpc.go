@@ -14,8 +14,9 @@
 //
 // # Offline use
 //
-// Only the command-line tool uses this package, and only when the user
-// names a node (--rpc URL); no library path imports it.
+// Only the command-line tool uses this package (it lives under
+// cmd/microcred, so Go's internal rule keeps library packages out), and
+// only when the user names a node (--rpc URL).
 package jsonrpc
 
 import (
