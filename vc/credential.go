@@ -63,7 +63,7 @@ type Credential struct {
 // ParseCredential parses a VCDM 2.0 or 1.1 credential.
 //
 // data must pass strictjson.Check with the default limits (one JSON value,
-// valid UTF-8, no duplicate keys, at most limits.MaxCredentialBytes and
+// valid UTF-8, no duplicate keys, at most [MaxCredentialBytes] and
 // limits.MaxDepth) and be an object with: @context whose first item is
 // [ContextV2] or [ContextV1]; a type that includes VerifiableCredential;
 // an issuer that is a URL or an object whose id is a URL; a

@@ -20,7 +20,7 @@
 //
 // All input is untrusted. Duplicate member names (also when spelled with
 // different escapes, "issuer" and "\u0069ssuer"), invalid UTF-8, unpaired
-// surrogate escapes, more than internal/limits.MaxCredentialBytes, nesting
+// surrogate escapes, more than [MaxCredentialBytes] bytes, nesting
 // deeper than internal/limits.MaxDepth and more than
 // internal/limits.MaxProofs proofs are errors (see internal/strictjson), so
 // every reader of accepted bytes sees one document. Member names match

@@ -29,11 +29,27 @@ const (
 
 // Attestation tags (python-opentimestamps core/notary.py, core/dubious/notary.py).
 var (
-	TagBitcoin  = [8]byte{0x05, 0x88, 0x96, 0x0d, 0x73, 0xd7, 0x19, 0x01}
-	TagLitecoin = [8]byte{0x06, 0x86, 0x9a, 0x0d, 0x73, 0xd7, 0x1b, 0x45}
-	TagEthereum = [8]byte{0x30, 0xfe, 0x80, 0x87, 0xb5, 0xc7, 0xea, 0xd7}
-	TagPending  = [8]byte{0x83, 0xdf, 0xe3, 0x0d, 0x2e, 0xf9, 0x0c, 0x8e}
+	tagBitcoin  = [8]byte{0x05, 0x88, 0x96, 0x0d, 0x73, 0xd7, 0x19, 0x01}
+	tagLitecoin = [8]byte{0x06, 0x86, 0x9a, 0x0d, 0x73, 0xd7, 0x1b, 0x45}
+	tagEthereum = [8]byte{0x30, 0xfe, 0x80, 0x87, 0xb5, 0xc7, 0xea, 0xd7}
+	tagPending  = [8]byte{0x83, 0xdf, 0xe3, 0x0d, 0x2e, 0xf9, 0x0c, 0x8e}
 )
+
+// Tag returns the 8-byte tag that introduces an attestation of kind k in
+// the binary format, and false for [Unknown], which has no tag of its own.
+func (k AttestationKind) Tag() ([8]byte, bool) {
+	switch k {
+	case Bitcoin:
+		return tagBitcoin, true
+	case Litecoin:
+		return tagLitecoin, true
+	case Ethereum:
+		return tagEthereum, true
+	case Pending:
+		return tagPending, true
+	}
+	return [8]byte{}, false
+}
 
 // String returns "bitcoin", "litecoin", "ethereum", "pending" or "unknown".
 func (k AttestationKind) String() string {
@@ -52,13 +68,13 @@ func (k AttestationKind) String() string {
 
 func kindOfTag(tag [8]byte) AttestationKind {
 	switch tag {
-	case TagBitcoin:
+	case tagBitcoin:
 		return Bitcoin
-	case TagLitecoin:
+	case tagLitecoin:
 		return Litecoin
-	case TagEthereum:
+	case tagEthereum:
 		return Ethereum
-	case TagPending:
+	case tagPending:
 		return Pending
 	}
 	return Unknown

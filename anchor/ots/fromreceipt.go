@@ -127,7 +127,7 @@ func FromReceipt(r *anchor.Receipt, height uint64) (*Proof, error) {
 	}
 
 	// The tree: one chain of ops ending at the attestation.
-	last := &Node{Edges: []Edge{{Attestation: &Attestation{Kind: Bitcoin, Tag: TagBitcoin, Height: height}}}}
+	last := &Node{Edges: []Edge{{Attestation: &Attestation{Kind: Bitcoin, Tag: tagBitcoin, Height: height}}}}
 	node := last
 	for i := len(ops) - 1; i >= 0; i-- {
 		node = &Node{Edges: []Edge{{Op: ops[i], Next: node}}}

@@ -477,7 +477,7 @@ func TestMutations(t *testing.T) {
 func TestParseLimits(t *testing.T) {
 	hdr := append(append([]byte(nil), ots.Magic...), 0x01, byte(ots.OpSHA256))
 	hdr = append(hdr, make([]byte, 32)...)
-	bitcoin := append([]byte{0x00}, ots.TagBitcoin[:]...)
+	bitcoin := append([]byte{0x00}, tagBytes(ots.Bitcoin)...)
 	bitcoin = append(bitcoin, 0x01, 0x01)
 	cases := []struct {
 		name string
@@ -492,9 +492,9 @@ func TestParseLimits(t *testing.T) {
 		{"empty append", append([]byte{0xf0, 0x00}, bitcoin...), ots.ErrMalformed},
 		{"append too long", append([]byte{0xf0, 0x81, 0x20}, make([]byte, 4097)...), ots.ErrLimit},
 		{"non-minimal varuint", append([]byte{0xf0, 0x81, 0x00, 0xaa}, bitcoin...), ots.ErrMalformed},
-		{"height payload with trailing byte", append(append([]byte{0x00}, ots.TagBitcoin[:]...), 0x02, 0x01, 0x00), ots.ErrMalformed},
-		{"uri with space", append(append([]byte{0x00}, ots.TagPending[:]...), 0x03, 0x02, 'a', ' '), ots.ErrMalformed},
-		{"payload too long", append(append([]byte{0x00}, ots.TagPending[:]...), 0x81, 0x40), ots.ErrLimit},
+		{"height payload with trailing byte", append(append([]byte{0x00}, tagBytes(ots.Bitcoin)...), 0x02, 0x01, 0x00), ots.ErrMalformed},
+		{"uri with space", append(append([]byte{0x00}, tagBytes(ots.Pending)...), 0x03, 0x02, 'a', ' '), ots.ErrMalformed},
+		{"payload too long", append(append([]byte{0x00}, tagBytes(ots.Pending)...), 0x81, 0x40), ots.ErrLimit},
 	}
 	deep := []byte{}
 	for range ots.MaxDepth {
@@ -576,8 +576,8 @@ func TestVerifyReceipt(t *testing.T) {
 			Op: ots.Op{Kind: ots.OpAppend, Arg: []byte("tx-suffix")}, Next: &ots.Node{Edges: []ots.Edge{{
 				Op: ots.Op{Kind: ots.OpSHA256}, Next: &ots.Node{Edges: []ots.Edge{{
 					Op: ots.Op{Kind: ots.OpSHA256}, Next: &ots.Node{Edges: []ots.Edge{
-						{Attestation: &ots.Attestation{Kind: ots.Pending, Tag: ots.TagPending, URI: "https://alice.btc.calendar.opentimestamps.org"}},
-						{Attestation: &ots.Attestation{Kind: ots.Bitcoin, Tag: ots.TagBitcoin, Height: 7}},
+						{Attestation: &ots.Attestation{Kind: ots.Pending, Tag: tagOf(ots.Pending), URI: "https://alice.btc.calendar.opentimestamps.org"}},
+						{Attestation: &ots.Attestation{Kind: ots.Bitcoin, Tag: tagOf(ots.Bitcoin), Height: 7}},
 					}},
 				}}},
 			}}},

@@ -1,14 +1,13 @@
 package ots
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 )
 
 // Magic is the 31-byte header of a detached timestamp file:
 // "\x00OpenTimestamps\x00\x00Proof\x00" and 8 fixed random bytes.
-var Magic = []byte("\x00OpenTimestamps\x00\x00Proof\x00\xbf\x89\xe2\xe8\x84\xe8\x92\x94")
+const Magic = "\x00OpenTimestamps\x00\x00Proof\x00\xbf\x89\xe2\xe8\x84\xe8\x92\x94"
 
 // MajorVersion is the only major version this package reads and writes.
 const MajorVersion = 1
@@ -121,7 +120,7 @@ func (p *parser) wrap(off int, what string, err error) error {
 
 func (p *parser) file() (*Proof, error) {
 	r := &p.r
-	if len(r.b) < len(Magic) || !bytes.Equal(r.b[:len(Magic)], Magic) {
+	if len(r.b) < len(Magic) || string(r.b[:len(Magic)]) != Magic {
 		return nil, p.fail(0, ErrMalformed, "not an OpenTimestamps proof (bad magic)")
 	}
 	r.off = len(Magic)

@@ -9,13 +9,13 @@ import (
 	"io"
 	"math"
 
-	"github.com/onchaincert/microcred/internal/limits"
+	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/bake"
 )
 
 // bakeDetails is bake's help text.
 var bakeDetails = fmt.Sprintf(`Images are read and written up to %d bytes (%d MiB), the limit verify reads
-too; a credential up to %d bytes.`, bake.MaxImageBytes, bake.MaxImageBytes>>20, limits.MaxCredentialBytes)
+too; a credential up to %d bytes.`, bake.MaxImageBytes, bake.MaxImageBytes>>20, vc.MaxCredentialBytes)
 
 // bakeCmd: microcred bake --image IN.png|IN.svg --credential FILE --out OUT [--replace]
 func bakeCmd(args []string, stdout, stderr io.Writer) error {

@@ -116,7 +116,11 @@ const maxConfigBytes = 1 << 20
 // directory.
 const defaultStoreName = "microcred.db"
 
-func loadConfig(path string) (*config, error) {
+func loadConfig(path string) (*config, error) { return readConfig(path, true) }
+
+// readConfig reads the config file; needIssuers refuses one that names
+// no issuer (serve runs a verifier-only service from one).
+func readConfig(path string, needIssuers bool) (*config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &usageError{msg: fmt.Sprintf("reading --config: %v", err)}
@@ -134,7 +138,7 @@ func loadConfig(path string) (*config, error) {
 		return nil, fmt.Errorf("config %s: more than one JSON value", path)
 	}
 	c.dir = filepath.Dir(path)
-	if len(c.Issuers) == 0 {
+	if needIssuers && len(c.Issuers) == 0 {
 		return nil, fmt.Errorf("config %s: issuers: none configured", path)
 	}
 	for name, ic := range c.Issuers {

@@ -5,7 +5,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/onchaincert/microcred/internal/limits"
+	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/bake"
 )
 
@@ -15,13 +15,13 @@ import (
 
 // maxSmallFile caps the small files commands read: key files, hex
 // evidence, issuer profiles, transaction data.
-const maxSmallFile = limits.MaxCredentialBytes
+const maxSmallFile = vc.MaxCredentialBytes
 
 // readInput reads a credential or other JSON input ("-" for standard
-// input), at most limits.MaxCredentialBytes; an unreadable or oversize
+// input), at most vc.MaxCredentialBytes; an unreadable or oversize
 // input is a usage error (exit 2).
 func readInput(path string) ([]byte, error) {
-	return readCapped(path, limits.MaxCredentialBytes, "reading input")
+	return readCapped(path, vc.MaxCredentialBytes, "reading input")
 }
 
 // readImage reads a badge image ("-" for standard input), at most
@@ -32,7 +32,7 @@ func readImage(path string) ([]byte, error) {
 
 // readVerifyInput reads what verify is given: a credential, a JWT, or a
 // baked image of up to bake.MaxImageBytes, the most bake writes (the
-// verifier holds the credential inside to limits.MaxCredentialBytes).
+// verifier holds the credential inside to vc.MaxCredentialBytes).
 func readVerifyInput(path string) ([]byte, error) {
 	return readCapped(path, bake.MaxImageBytes, "reading input")
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/onchaincert/microcred/did/didjwk"
 	"github.com/onchaincert/microcred/did/didkey"
-	"github.com/onchaincert/microcred/internal/multikey"
 	"github.com/onchaincert/microcred/proof"
 )
 
@@ -183,20 +182,12 @@ func writeKeyFile(path string, kf *keyFile, stdout io.Writer) error {
 }
 
 func newKeyFile(key *didkey.Key) (*keyFile, error) {
-	pub, err := multikey.EncodePublic(key.Public())
-	if err != nil {
-		return nil, err
-	}
-	priv, err := multikey.EncodeSecret(key.Type().SecretCodec(), key.Bytes())
-	if err != nil {
-		return nil, err
-	}
 	return &keyFile{
 		Type:                keyTypeName(key.Type()),
 		DID:                 key.DID().String(),
 		VerificationMethod:  key.VerificationMethod(),
-		PublicKeyMultibase:  pub,
-		PrivateKeyMultibase: priv,
+		PublicKeyMultibase:  key.PublicKeyMultibase(),
+		PrivateKeyMultibase: key.SecretKeyMultibase(),
 	}, nil
 }
 
@@ -244,14 +235,14 @@ func loadKey(path string) (signingKey, error) {
 }
 
 func keyFromSecret(kt didkey.KeyType, s string) (*didkey.Key, error) {
-	codec, b, err := multikey.DecodeSecret(s)
+	k, err := didkey.ParseSecretKeyMultibase(s)
 	if err != nil {
 		return nil, errors.New("malformed privateKeyMultibase")
 	}
-	if codec != kt.SecretCodec() {
+	if k.Type() != kt {
 		return nil, errors.New("privateKeyMultibase is not a key of the file's type")
 	}
-	return didkey.NewFromPrivate(kt, b)
+	return k, nil
 }
 
 // keyCmd: microcred key generate ...

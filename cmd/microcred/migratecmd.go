@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/onchaincert/microcred"
-	"github.com/onchaincert/microcred/internal/limits"
 	"github.com/onchaincert/microcred/ob2"
+	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/bake"
 	"github.com/onchaincert/microcred/vc/status"
 )
@@ -161,7 +161,7 @@ func migrateItems(args []string) ([]migrateItem, error) {
 			if err != nil {
 				return nil, err
 			}
-			r := csv.NewReader(io.LimitReader(f, int64(limits.MaxCredentialBytes)))
+			r := csv.NewReader(io.LimitReader(f, int64(vc.MaxCredentialBytes)))
 			r.FieldsPerRecord = -1
 			rows, err := r.ReadAll()
 			f.Close()

@@ -18,7 +18,7 @@ import (
 
 	"github.com/onchaincert/microcred/anchor/btc"
 	"github.com/onchaincert/microcred/anchor/eth"
-	"github.com/onchaincert/microcred/internal/jsonrpc"
+	"github.com/onchaincert/microcred/cmd/microcred/internal/jsonrpc"
 )
 
 // fakeNode answers JSON-RPC methods from a table and records the calls.

@@ -14,7 +14,7 @@ import (
 
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/anchor/btc"
-	"github.com/onchaincert/microcred/internal/jsonrpc"
+	"github.com/onchaincert/microcred/cmd/microcred/internal/jsonrpc"
 )
 
 // btcNode is a bitcoind or btcd JSON-RPC endpoint.

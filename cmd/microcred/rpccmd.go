@@ -25,7 +25,7 @@ import (
 	"time"
 
 	"github.com/onchaincert/microcred/anchor"
-	"github.com/onchaincert/microcred/internal/jsonrpc"
+	"github.com/onchaincert/microcred/cmd/microcred/internal/jsonrpc"
 )
 
 // rpcPasswordEnv holds the RPC password with --rpc-user (a password in
@@ -120,6 +120,10 @@ func (w *waitFlags) rpcEvidence(ctx context.Context, chain anchor.Chain, txid st
 			return anchor.Anchor{}, nil, err
 		}
 		an, err := n.evidence(ctx, chain, txid, w, stderr)
+		if err != nil && ctx.Err() != nil {
+			// The deadline fell during a call rather than between polls.
+			return anchor.Anchor{}, nil, waitErr(ctx, "waiting for "+txid, w)
+		}
 		return an, nil, err
 	}
 	c, err := w.rpc.client("2.0")
@@ -132,6 +136,9 @@ func (w *waitFlags) rpcEvidence(ctx context.Context, chain anchor.Chain, txid st
 	}
 	an, tip, err := n.evidence(ctx, chain, txid, w, stderr)
 	if err != nil {
+		if ctx.Err() != nil {
+			return anchor.Anchor{}, nil, waitErr(ctx, "waiting for "+txid, w)
+		}
 		return anchor.Anchor{}, nil, err
 	}
 	fmt.Fprintf(stderr, "trusted for the self-check: the node's block %s; verify with --checkpoint %s:%s (from a node you run)\n", tip, chain, tip)

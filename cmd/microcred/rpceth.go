@@ -10,7 +10,7 @@ import (
 
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/anchor/eth"
-	"github.com/onchaincert/microcred/internal/jsonrpc"
+	"github.com/onchaincert/microcred/cmd/microcred/internal/jsonrpc"
 )
 
 // ethNode is an Ethereum execution client's JSON-RPC endpoint.

@@ -33,6 +33,7 @@ import (
 	"github.com/onchaincert/microcred/proof/ecdsa2019"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/proof/legacy"
+	"github.com/onchaincert/microcred/store"
 	"github.com/onchaincert/microcred/vcapi"
 )
 
@@ -234,7 +235,9 @@ microcred serve --hash-token TOKEN`
 const serveDetails = `Runs the VC API service (package vcapi) the config file describes: issuing for each issuer
 (POST /issuers/NAME/credentials/issue, .../credentials/status), verifying
 (POST /credentials/verify, /presentations/verify), deriving (POST /credentials/derive), the
-status lists it hosts (GET of each list URL's path) and GET / and /metrics.
+status lists it hosts (GET of each list URL's path) and GET / and /metrics. The browser
+verifier page (microcred web export) is at /verify/. A config without issuers runs a
+verifier-only service (no store needed), with the page also at / for browsers.
 
 The issue and status routes need auth: bearer tokens stored as SHA-256 hashes
 (--hash-token prints the hash of a token), OAuth2 access tokens (JWTs checked against
@@ -286,7 +289,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	ctx, stopSignals := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stopSignals()
 
-	c, err := loadConfig(*configPath)
+	c, err := readConfig(*configPath, false)
 	if err != nil {
 		return err
 	}
@@ -305,14 +308,16 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	storeSpec := c.path(c.Store)
-	if storeSpec == "" {
+	if storeSpec == "" && len(c.Issuers) > 0 {
 		return fmt.Errorf("config %s: store: missing (a SQLite file or a postgres:// URL; the service keeps its status lists and issued-credential log there)", *configPath)
 	}
-	st, err := openStore(ctx, storeSpec)
-	if err != nil {
-		return err
+	var st store.Store
+	if storeSpec != "" {
+		if st, err = openStore(ctx, storeSpec); err != nil {
+			return err
+		}
+		defer st.Close()
 	}
-	defer st.Close()
 
 	readHeader, read, write, idle, request, err := c.Timeouts.durations()
 	if err != nil {
@@ -323,7 +328,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	vcfg.Limits.Timeout = request
-	vcfg.Store = st
+	if st != nil {
+		vcfg.Store = st
+	}
 	h, err := vcapi.New(ctx, vcfg)
 	if err != nil {
 		return err
@@ -334,8 +341,14 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		h.Close(ctx)
 		return fmt.Errorf("listening on %s: %w", c.Listen, err)
 	}
+	routes, err := webRoutes(h, len(vcfg.Issuers) == 0)
+	if err != nil {
+		ln.Close()
+		h.Close(ctx)
+		return err
+	}
 	srv := &http.Server{
-		Handler:           h,
+		Handler:           routes,
 		ReadHeaderTimeout: readHeader,
 		ReadTimeout:       read,
 		WriteTimeout:      write,

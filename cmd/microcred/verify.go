@@ -18,7 +18,6 @@ import (
 	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/did/didweb"
 	"github.com/onchaincert/microcred/did/httpkey"
-	"github.com/onchaincert/microcred/internal/limits"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/ecdsa2019"
 	"github.com/onchaincert/microcred/proof/ecdsasd2023"
@@ -114,7 +113,7 @@ One report per file, and a summary line for several files; --json writes one JSO
 per file, one per line, with the trust decision ("trust": trusted, untrusted, any-issuer,
 or not-checked when verification stopped before the issuer check). Exit status: 0 if every
 file verified, 1 if one did not, 2 for bad usage or a file that cannot be read.`,
-	bake.MaxImageBytes, bake.MaxImageBytes>>20, limits.MaxCredentialBytes)
+	bake.MaxImageBytes, bake.MaxImageBytes>>20, vc.MaxCredentialBytes)
 
 // trustMode is how verify decides issuer trust.
 type trustMode int

@@ -36,7 +36,6 @@ import (
 
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/internal/strictjson"
-	"github.com/onchaincert/microcred/proof"
 )
 
 // Contexts of a did:jwk document.
@@ -141,23 +140,40 @@ func (Resolver) Resolve(_ context.Context, d did.DID) (*did.Document, error) {
 	return doc, nil
 }
 
-// signer signs with another signer's key under the did:jwk method.
-type signer struct {
-	proof.Signer
-	vm string
+// Key is what [NewSigner] needs from a private key: its public half and a
+// signing operation. *didkey.Key and *[RSAKey] satisfy it, as does any
+// proof.Signer.
+type Key interface {
+	Public() crypto.PublicKey
+	Sign(ctx context.Context, message []byte) ([]byte, error)
 }
 
-func (s signer) VerificationMethod() string { return s.vm }
+// Signer is a key under its did:jwk identity: the same key, with the
+// verification method did:jwk:…#0. It has the method set of proof.Signer.
+type Signer struct {
+	key Key
+	vm  string
+}
 
-// NewSigner returns s under its did:jwk identity: same key, verification
-// method did:jwk:…#0.
-func NewSigner(s proof.Signer) (proof.Signer, error) {
-	if s == nil {
-		return nil, errors.New("didjwk: nil signer")
+// NewSigner returns k under its did:jwk identity.
+func NewSigner(k Key) (*Signer, error) {
+	if k == nil {
+		return nil, errors.New("didjwk: nil key")
 	}
-	d, err := FromPublicKey(s.Public())
+	d, err := FromPublicKey(k.Public())
 	if err != nil {
 		return nil, err
 	}
-	return signer{Signer: s, vm: d.String() + "#0"}, nil
+	return &Signer{key: k, vm: d.String() + "#0"}, nil
+}
+
+// VerificationMethod returns the did:jwk verification method, did:jwk:…#0.
+func (s *Signer) VerificationMethod() string { return s.vm }
+
+// Public returns the key's public half.
+func (s *Signer) Public() crypto.PublicKey { return s.key.Public() }
+
+// Sign signs message with the underlying key.
+func (s *Signer) Sign(ctx context.Context, message []byte) ([]byte, error) {
+	return s.key.Sign(ctx, message)
 }

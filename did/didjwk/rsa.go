@@ -13,18 +13,15 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/onchaincert/microcred/did"
-	"github.com/onchaincert/microcred/proof"
 )
 
 // RSAKey is an RSA private key under a did:jwk identity, for RS256 JWTs
-// (Open Badges 3.0 requires verifiers to accept RS256). It implements
-// proof.Signer: Sign is RSASSA-PKCS1-v1_5 over SHA-256 of the message.
+// (Open Badges 3.0 requires verifiers to accept RS256). It has the method
+// set of proof.Signer: Sign is RSASSA-PKCS1-v1_5 over SHA-256 of the message.
 type RSAKey struct {
 	priv *rsa.PrivateKey
 	did  did.DID
 }
-
-var _ proof.Signer = (*RSAKey)(nil)
 
 // GenerateRSA returns a fresh 2048-bit (or larger) RSA key.
 func GenerateRSA(bits int) (*RSAKey, error) {

@@ -19,7 +19,6 @@ import (
 
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/internal/multikey"
-	"github.com/onchaincert/microcred/proof"
 )
 
 // KeyType is a did:key key type.
@@ -33,8 +32,8 @@ const (
 	Secp256k1 KeyType = "secp256k1"
 )
 
-// SecretCodec is the multicodec of the type's secret key.
-func (t KeyType) SecretCodec() multikey.Codec {
+// secretCodec is the multicodec of the type's secret key.
+func (t KeyType) secretCodec() multikey.Codec {
 	switch t {
 	case Ed25519:
 		return multikey.Ed25519Priv
@@ -51,7 +50,9 @@ func (t KeyType) SecretCodec() multikey.Codec {
 // ErrUnsupportedKeyType is wrapped for key types other than the four above.
 var ErrUnsupportedKeyType = errors.New("didkey: unsupported key type")
 
-// Key is a did:key private key. It implements proof.Signer.
+// Key is a did:key private key. It has the method set of proof.Signer
+// (VerificationMethod, Public, Sign), so it signs proofs without this
+// package importing proof.
 type Key struct {
 	typ  KeyType
 	did  did.DID
@@ -62,8 +63,6 @@ type Key struct {
 	k1   *secp256k1.PrivateKey
 	priv []byte // seed (Ed25519) or scalar
 }
-
-var _ proof.Signer = (*Key)(nil)
 
 // Generate returns a fresh key of type t from crypto/rand.
 func Generate(t KeyType) (*Key, error) {
@@ -177,6 +176,38 @@ func (k *Key) Public() crypto.PublicKey { return k.pub }
 // Bytes returns a copy of the private key: the Ed25519 seed or the ECDSA
 // scalar. Handle with care.
 func (k *Key) Bytes() []byte { return append([]byte(nil), k.priv...) }
+
+// PublicKeyMultibase returns the public key as a Multikey value (base58btc
+// of the multicodec key): the did:key identifier after "did:key:", and the
+// publicKeyMultibase of its verification method.
+func (k *Key) PublicKeyMultibase() string {
+	s, _ := multikey.EncodePublic(k.pub) // k.pub is always one of the four types
+	return s
+}
+
+// SecretKeyMultibase returns the private key as a Multikey value:
+// ed25519-priv (the seed), p256-priv, p384-priv or secp256k1-priv (the
+// scalar). [ParseSecretKeyMultibase] reads it back. Handle with care.
+func (k *Key) SecretKeyMultibase() string {
+	s, _ := multikey.EncodeSecret(k.typ.secretCodec(), k.priv)
+	return s
+}
+
+// ParseSecretKeyMultibase returns the key a Multikey secret value encodes
+// (as [Key.SecretKeyMultibase] writes it); the multicodec gives the type.
+// Errors never quote the input.
+func ParseSecretKeyMultibase(s string) (*Key, error) {
+	codec, b, err := multikey.DecodeSecret(s)
+	if err != nil {
+		return nil, errors.New("didkey: malformed secret key multibase")
+	}
+	for _, t := range []KeyType{Ed25519, P256, P384, Secp256k1} {
+		if t.secretCodec() == codec {
+			return NewFromPrivate(t, b)
+		}
+	}
+	return nil, fmt.Errorf("%w: secret key multicodec 0x%x", ErrUnsupportedKeyType, uint64(codec))
+}
 
 // Sign signs message as proof.Signer specifies: Ed25519 over the message;
 // ECDSA over SHA-256 (P-256, secp256k1) or SHA-384 (P-384) of it, returned

@@ -1,7 +1,7 @@
 // Package didkey implements the did:key method
 // (https://w3c-ccg.github.io/did-method-key/) for Ed25519, P-256, P-384 and
 // secp256k1 keys: key generation, deterministic keys from seeds, signing
-// ([Key] implements proof.Signer) and offline resolution ([Resolver]).
+// ([Key] has the method set of proof.Signer) and offline resolution ([Resolver]).
 //
 // A did:key DID is the Multikey encoding of its public key; its DID
 // document is derived from it and lists one Multikey verification method,

@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -76,7 +77,7 @@ var _ Canonicalizer = (*RDFC)(nil)
 
 // NewRDFC returns an RDFC-1.0 canonicalizer.
 func NewRDFC(opts Options) (*RDFC, error) {
-	if opts.Loader == nil {
+	if opts.Loader == nil || nilPointer(opts.Loader) {
 		return nil, errors.New("canon: a document loader is required")
 	}
 	switch opts.Hash {
@@ -694,4 +695,11 @@ type pathCounters struct {
 // Stats returns how many documents took each path so far.
 func (c *RDFC) Stats() Stats {
 	return Stats{Compiled: c.counters.compiled.Load(), Reference: c.counters.reference.Load(), Cached: c.counters.cached.Load()}
+}
+
+// nilPointer reports whether v holds a nil pointer: a (*contexts.Loader)(nil)
+// passed as an interface is not == nil, but it has no documents either.
+func nilPointer(v any) bool {
+	r := reflect.ValueOf(v)
+	return r.Kind() == reflect.Pointer && r.IsNil()
 }

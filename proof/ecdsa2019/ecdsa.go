@@ -48,7 +48,6 @@ import (
 	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/internal/dicore"
-	"github.com/onchaincert/microcred/vc/contexts"
 )
 
 // Cryptosuite identifiers.
@@ -66,7 +65,7 @@ type Suite struct {
 var _ proof.Suite = (*Suite)(nil)
 
 // NewRDFC returns ecdsa-rdfc-2019 over contexts from loader.
-func NewRDFC(loader *contexts.Loader) (*Suite, error) {
+func NewRDFC(loader proof.ContextLoader) (*Suite, error) {
 	if loader == nil {
 		return nil, errors.New("ecdsa2019: a context loader is required")
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/onchaincert/microcred/internal/strictjson"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/internal/dicore"
-	"github.com/onchaincert/microcred/vc/contexts"
 )
 
 // Name is the cryptosuite identifier.
@@ -64,7 +63,7 @@ func WithHMACKey(key []byte) Option {
 }
 
 // New returns ecdsa-sd-2023 over contexts from loader.
-func New(loader *contexts.Loader, opts ...Option) (*Suite, error) {
+func New(loader proof.ContextLoader, opts ...Option) (*Suite, error) {
 	if loader == nil {
 		return nil, errors.New("ecdsasd2023: a context loader is required")
 	}

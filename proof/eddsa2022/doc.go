@@ -18,8 +18,8 @@
 //
 // # Offline use
 //
-// The RDFC suite loads contexts only from the [contexts.Loader] it is built
-// with.
+// The RDFC suite loads contexts only from the [proof.ContextLoader] it is
+// built with (normally contexts.Default(), the embedded set).
 //
 // # Compatibility
 //

@@ -11,7 +11,6 @@ import (
 	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/internal/dicore"
-	"github.com/onchaincert/microcred/vc/contexts"
 )
 
 // Cryptosuite identifiers.
@@ -39,7 +38,7 @@ var (
 
 // NewRDFC returns eddsa-rdfc-2022, canonicalizing with contexts from
 // loader.
-func NewRDFC(loader *contexts.Loader) (*Suite, error) {
+func NewRDFC(loader proof.ContextLoader) (*Suite, error) {
 	if loader == nil {
 		return nil, errors.New("eddsa2022: a context loader is required")
 	}

@@ -50,10 +50,10 @@ import (
 	"fmt"
 
 	"github.com/onchaincert/microcred/internal/canon"
+	"github.com/onchaincert/microcred/internal/jsonedit"
+	"github.com/onchaincert/microcred/internal/strictjson"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/internal/dicore"
-	"github.com/onchaincert/microcred/vc"
-	"github.com/onchaincert/microcred/vc/contexts"
 )
 
 // TypeEd25519Signature2020 is the proof type.
@@ -67,7 +67,7 @@ type Ed25519Signature2020 struct {
 var _ proof.Suite = (*Ed25519Signature2020)(nil)
 
 // NewEd25519Signature2020 returns the suite over contexts from loader.
-func NewEd25519Signature2020(loader *contexts.Loader) (*Ed25519Signature2020, error) {
+func NewEd25519Signature2020(loader proof.ContextLoader) (*Ed25519Signature2020, error) {
 	if loader == nil {
 		return nil, errors.New("legacy: a context loader is required")
 	}
@@ -136,6 +136,9 @@ func AddContextFor(doc []byte, proofType string) ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("legacy: unknown proof type %q", proofType)
 	}
+	if err := strictjson.Check(doc, strictjson.Limits{}); err != nil {
+		return nil, fmt.Errorf("legacy: adding @context: %w", err)
+	}
 	var m struct {
 		Context json.RawMessage `json:"@context"`
 	}
@@ -155,5 +158,9 @@ func AddContextFor(doc []byte, proofType string) ([]byte, error) {
 			return doc, nil
 		}
 	}
-	return vc.SetMember(doc, "@context", append(list, want))
+	out, err := jsonedit.Set(doc, "@context", append(list, want))
+	if err != nil {
+		return nil, fmt.Errorf("legacy: adding @context: %w", err)
+	}
+	return out, nil
 }

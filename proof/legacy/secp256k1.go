@@ -17,7 +17,6 @@ import (
 	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/internal/dicore"
-	"github.com/onchaincert/microcred/vc/contexts"
 )
 
 // TypeEcdsaSecp256k1Signature2019 is the proof type of the Linked Data
@@ -45,7 +44,7 @@ type EcdsaSecp256k1Signature2019 struct {
 var _ proof.Suite = (*EcdsaSecp256k1Signature2019)(nil)
 
 // NewEcdsaSecp256k1Signature2019 returns the suite over contexts from loader.
-func NewEcdsaSecp256k1Signature2019(loader *contexts.Loader) (*EcdsaSecp256k1Signature2019, error) {
+func NewEcdsaSecp256k1Signature2019(loader proof.ContextLoader) (*EcdsaSecp256k1Signature2019, error) {
 	if loader == nil {
 		return nil, errors.New("legacy: a context loader is required")
 	}

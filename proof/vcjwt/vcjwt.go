@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
@@ -22,7 +21,6 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/onchaincert/microcred/did"
-	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/internal/limits"
 	"github.com/onchaincert/microcred/internal/strictjson"
 	"github.com/onchaincert/microcred/proof"
@@ -198,32 +196,24 @@ func checkPayload(payload []byte) error {
 // SignOption configures Sign.
 type SignOption func(*signConfig)
 
-type signConfig struct{ loader *contexts.Loader }
+type signConfig struct{ loader proof.ContextLoader }
 
 // WithLoader checks the credential against the contexts of l instead of
-// the embedded set.
-func WithLoader(l *contexts.Loader) SignOption { return func(c *signConfig) { c.loader = l } }
-
-// checkers caches one safe-mode checker per context loader (its compiled
-// contexts are what make the check cheap).
-var checkers sync.Map // *contexts.Loader -> *canon.RDFC
+// the embedded set (contexts.Default()).
+func WithLoader(l proof.ContextLoader) SignOption { return func(c *signConfig) { c.loader = l } }
 
 // checkSafe runs JSON-LD safe mode over doc.
-func checkSafe(l *contexts.Loader, doc []byte) error {
-	ci, ok := checkers.Load(l)
-	if !ok {
-		c, err := canon.NewRDFC(canon.Options{Loader: l})
-		if err != nil {
-			return err
-		}
-		ci, _ = checkers.LoadOrStore(l, c)
+func checkSafe(l proof.ContextLoader, doc []byte) error {
+	c, err := checkers.get(l)
+	if err != nil {
+		return err
 	}
 	v, err := strictjson.Decode(doc, strictjson.Limits{})
 	if err != nil {
 		return err
 	}
 	m, _ := v.(map[string]any)
-	if err := ci.(*canon.RDFC).Check(m); err != nil {
+	if err := c.Check(m); err != nil {
 		return fmt.Errorf("vcjwt: %w", err)
 	}
 	return nil

@@ -32,6 +32,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -43,8 +44,12 @@ import (
 // ContextCLR is the CLR 2.0 context microcred's builders cite.
 const ContextCLR = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
 
-// Association types of CLR 2.0.
-var AssociationTypes = []string{"exactMatchOf", "isChildOf", "isParentOf", "isPartOf", "isPeerOf", "isRelatedTo", "precedes", "replacedBy"}
+// associationTypes are the association types of CLR 2.0, sorted.
+var associationTypes = []string{"exactMatchOf", "isChildOf", "isParentOf", "isPartOf", "isPeerOf", "isRelatedTo", "precedes", "replacedBy"}
+
+// AssociationTypes returns the association types CLR 2.0 defines, sorted
+// (a fresh slice each call: changing it changes nothing this package checks).
+func AssociationTypes() []string { return slices.Clone(associationTypes) }
 
 var (
 	// ErrInvalid is wrapped when a CLR is malformed.
@@ -214,14 +219,8 @@ func (c *ClrCredential) Validate() error {
 	}
 	for i, a := range s.Association {
 		p := "/credentialSubject/association/" + strconv.Itoa(i)
-		validType := false
-		for _, t := range AssociationTypes {
-			if a.AssociationType == t {
-				validType = true
-			}
-		}
-		if !validType {
-			add("%s/associationType: %q is not one of %s", p, a.AssociationType, strings.Join(AssociationTypes, ", "))
+		if !slices.Contains(associationTypes, a.AssociationType) {
+			add("%s/associationType: %q is not one of %s", p, a.AssociationType, strings.Join(associationTypes, ", "))
 		}
 		if !known[a.SourceID] {
 			add("%s/sourceId: %q is not an achievement of this record", p, a.SourceID)

@@ -164,3 +164,34 @@ func FuzzParseClrCredential(f *testing.F) {
 		_ = c.Validate()
 	})
 }
+
+// AssociationTypes returns a copy: overwriting it neither admits a new type
+// nor removes one, which an exported slice variable could not promise.
+func TestAssociationTypesIsACopy(t *testing.T) {
+	key, iss, _, _ := setup(t)
+	signed, err := iss.Issue(context.Background(), micro(t, key.DID().String(), "m1", "Signatures"))
+	require.NoError(t, err)
+	signed2, err := iss.Issue(context.Background(), micro(t, key.DID().String(), "m2", "Hashes"))
+	require.NoError(t, err)
+	withType := func(typ string) error {
+		_, err := clr.NewClrCredential(clr.ClrCredential{
+			ID: "urn:uuid:clr-3", Name: "Record", ValidFrom: "2025-03-01T00:00:00Z",
+			Issuer: openbadges.Profile{ID: key.DID().String()},
+			CredentialSubject: clr.ClrSubject{ID: learner, VerifiableCredential: []json.RawMessage{signed, signed2},
+				Association: openbadges.List[clr.Association]{{AssociationType: typ,
+					SourceID: "https://institute.example/achievements/m1", TargetID: "https://institute.example/achievements/m2"}}},
+		})
+		return err
+	}
+	types := clr.AssociationTypes()
+	require.Len(t, types, 8)
+	assert.Contains(t, types, "isPartOf")
+	for i := range types {
+		types[i] = "isFriendOf"
+	}
+	assert.Contains(t, clr.AssociationTypes(), "isPartOf", "a fresh copy each call")
+	assert.NoError(t, withType("isPartOf"))
+	err = withType("isFriendOf")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "associationType")
+}

@@ -14,8 +14,9 @@
 //
 // # Offline use
 //
-// Only the command-line tool uses this package, and only when the user
-// names a node (--rpc URL); no library path imports it.
+// Only the command-line tool uses this package (it lives under
+// cmd/microcred, so Go's internal rule keeps library packages out), and
+// only when the user names a node (--rpc URL).
 package jsonrpc
 
 import (
@@ -225,6 +226,7 @@ func (c *Client) Call(ctx context.Context, method string, result any, params ...
 	if err != nil {
 		return fmt.Errorf("jsonrpc: %s: encoding params: %w", method, err)
 	}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
@@ -237,6 +239,11 @@ func (c *Client) Call(ctx context.Context, method string, result any, params ...
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
+		if parent.Err() != nil {
+			// The caller's deadline or cancellation, not this call's
+			// timeout: say so, and let errors.Is see it.
+			return fmt.Errorf("%w: %s: %w", ErrTransport, method, parent.Err())
+		}
 		if ctx.Err() == context.DeadlineExceeded {
 			return fmt.Errorf("%w: %s: no answer from %s within %s", ErrTransport, method, c.shown, c.timeout)
 		}
@@ -245,6 +252,9 @@ func (c *Client) Call(ctx context.Context, method string, result any, params ...
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBytes+1))
 	if err != nil {
+		if parent.Err() != nil {
+			return fmt.Errorf("%w: %s: %w", ErrTransport, method, parent.Err())
+		}
 		if ctx.Err() == context.DeadlineExceeded {
 			return fmt.Errorf("%w: %s: response from %s not complete within %s", ErrTransport, method, c.shown, c.timeout)
 		}
