@@ -55,6 +55,11 @@ type Blockcerts struct {
 	// keyed by their DID, which must be the document's id. A DID not
 	// listed here is resolved with Trusted.Resolver (did:key, …).
 	DIDDocuments map[string][]byte
+	// Checkpoints are trusted blocks for the transactions' block evidence
+	// (merkle2019.TxData TxIndex, Branch, Headers), graded as receipts
+	// are: L3 from linked headers with proof of work above the chain's
+	// floor, L4 from a checkpoint (with those of WithReceipts).
+	Checkpoints []anchor.Checkpoint
 }
 
 // WithBlockcerts makes the verifier accept Blockcerts credentials: a
@@ -87,7 +92,8 @@ type Blockcerts struct {
 // created before the transaction and not revoked or expired at its time;
 // then the policy's trust list applies to the issuer id. The anchor step
 // reports the level reached (L1 with transaction data, L2 with the raw
-// Bitcoin transaction) and requires [RequireAnchor]'s level, L1 when the
+// Bitcoin transaction, L3 and L4 with its block evidence, graded by the
+// engine receipts use) and requires [RequireAnchor]'s level, L1 when the
 // policy names none. A mocknet anchor (L0) binds no issuer: a credential
 // bound only by its anchor never verifies under a policy that does not
 // say UnboundIssuerKeyUnsafe (one the issuer signed needs RequireAnchor
@@ -106,7 +112,8 @@ type Blockcerts struct {
 // the issuer check, with the document's error.
 func WithBlockcerts(b Blockcerts) VerifierOption {
 	return verifierOptionFunc(func(c *verifierConfig) error {
-		bc := &blockcertsConfig{profiles: map[string]*issuerProfile{}, dids: map[string]*didEntry{}}
+		bc := &blockcertsConfig{profiles: map[string]*issuerProfile{}, dids: map[string]*didEntry{},
+			cps: append([]anchor.Checkpoint(nil), b.Checkpoints...)}
 		for url, data := range b.IssuerProfiles {
 			p, err := parseIssuerProfile(data)
 			if err != nil {
@@ -165,6 +172,7 @@ func WithBlockcerts(b Blockcerts) VerifierOption {
 // blockcertsConfig is WithBlockcerts' evidence, parsed.
 type blockcertsConfig struct {
 	tx       merkle2019.TxSource
+	cps      []anchor.Checkpoint
 	profiles map[string]*issuerProfile
 	dids     map[string]*didEntry
 	engine   *merkle2019.Verifier // built in NewVerifier, with the resolver
@@ -701,6 +709,11 @@ func (v *Verifier) checkBlockcertsAnchor(run *runner, out *blockcertsOutcome, po
 	mres := out.res
 	a := &anchor.Assurance{Level: mres.Level, Chain: mres.Chain, NoFinality: mres.NoFinality, Reason: mres.Reason,
 		SenderPublicKey: mres.SenderPublicKey}
+	if b := mres.Block; b != nil {
+		// Graded by the receipts' engine: its confirmations, work, pin
+		// and block time.
+		a.Confirmations, a.Work, a.Pinned, a.BlockTime = b.Confirmations, b.Work, b.Pinned, b.BlockTime
+	}
 	if mres.Level >= anchor.L1 {
 		a.Sender = senderOf(mres)
 	}
@@ -727,10 +740,6 @@ func (v *Verifier) checkBlockcertsAnchor(run *runner, out *blockcertsOutcome, po
 	min := policy.anchorLevel
 	if min == anchor.LevelNone {
 		min = anchor.L1
-	}
-	if min > anchor.L2 {
-		run.fail(CheckAnchor, fmt.Errorf("%w: the policy requires %s and a Blockcerts anchor carries no block evidence (at most L2)", anchor.ErrInsufficientAssurance, min))
-		return
 	}
 	if err := a.Require(min); err != nil {
 		run.fail(CheckAnchor, err)

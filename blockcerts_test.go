@@ -60,6 +60,13 @@ type bcBatch struct {
 
 func newBCBatch(t testing.TB) *bcBatch {
 	t.Helper()
+	return newBCBatchOn(t, "testnet")
+}
+
+// newBCBatchOn is newBCBatch with the anchor on a Bitcoin network of
+// Blockcerts' ("testnet", "regtest", …).
+func newBCBatchOn(t testing.TB, network string) *bcBatch {
+	t.Helper()
 	bb := &bcBatch{key: secp256k1.PrivKeyFromBytes(bytes.Repeat([]byte{0x0a}, 32)), certs: map[string][]byte{}}
 	base := func(id string, extra map[string]any) []byte {
 		m := map[string]any{
@@ -104,7 +111,7 @@ func newBCBatch(t testing.TB) *bcBatch {
 		Inputs: []btc.UTXO{{TxID: btc.DoubleSHA256([]byte("funding")), Vout: 0, Amount: bcAmount}}})
 	require.NoError(t, err)
 	bb.raw = tx.Bytes()
-	bb.blink = merkle2019.Blink{Chain: "btc", Network: "testnet", TxID: tx.TxID().String()}
+	bb.blink = merkle2019.Blink{Chain: "btc", Network: network, TxID: tx.TxID().String()}
 	for i, d := range docs {
 		cert, err := b.Attach(i, d.doc, merkle2019.ProofOptions{Anchors: []merkle2019.Blink{bb.blink},
 			VerificationMethod: bcProfileURL + "#key-1", Created: bcTxTime.Add(-time.Minute)})

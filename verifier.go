@@ -169,6 +169,7 @@ func NewVerifier(t Trusted, opts ...VerifierOption) (*Verifier, error) {
 			Transactions: bc.tx,
 			Keys:         &blockcertsKeys{bc: bc, resolver: t.Resolver},
 			Require:      anchor.L0,
+			Anchor:       anchor.VerifyOptions{Checkpoints: append(append([]anchor.Checkpoint(nil), bc.cps...), cfg.checkpoints...)},
 		}); err != nil {
 			return nil, err
 		}

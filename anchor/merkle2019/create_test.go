@@ -150,7 +150,7 @@ func TestCreateVerifyL2(t *testing.T) {
 		res, err := v.Verify(ctx, signed)
 		require.NoError(t, err, "credential %d", i)
 		assert.Equal(t, anchor.L2, res.Level)
-		assert.NoError(t, res.Reason)
+		assert.ErrorIs(t, res.Reason, anchor.ErrNoEvidence, "L3 needs block evidence")
 		assert.Equal(t, pub, res.SenderPublicKey)
 		assert.Equal(t, anchor.ChainBitcoinTestnet, res.Chain)
 		assert.True(t, res.NoFinality)

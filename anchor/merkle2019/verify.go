@@ -54,6 +54,20 @@ type TxData struct {
 	// 143), so without it the sender is unproven and verification stops
 	// at L1 (with IssuingAddress) or L0; a legacy P2PKH input needs none.
 	PrevoutAmount *int64
+	// TxIndex, Branch and Headers are the block evidence of an
+	// anchor.Anchor: the transaction's index in its block, the merkle
+	// branch from its txid to the block's merkle root (internal byte
+	// order, leaf to root), and the block's header then its successors,
+	// raw. With a RawTx whose sender is proven they take the anchor to L3
+	// (L4 from a checkpoint in Options.Anchor), graded by
+	// anchor.Anchor.Verify exactly as receipts are: linked headers only,
+	// proof of work above the chain's floor. At L3 the anchor block's
+	// header time is the transaction time the issuer key's window is
+	// checked against; a Time given beside it must agree within two hours
+	// (the leeway miners have).
+	TxIndex uint32
+	Branch  [][]byte
+	Headers [][]byte
 }
 
 // TxSource looks up the transaction of an anchor. It returns (nil, nil)
@@ -127,9 +141,13 @@ type Options struct {
 	// intact, nothing on chain; what Blockcerts accepts for mocknet),
 	// anchor.L1 (Blockcerts parity: the caller's transaction data carries
 	// the root; the zero value means L1) or anchor.L2 (a raw Bitcoin
-	// transaction carries it). Higher levels need block evidence, which a
-	// MerkleProof2019 proof does not carry: use anchor.Receipt.
+	// transaction carries it), anchor.L3 or anchor.L4 (block evidence in
+	// the TxData, graded with Anchor's trust options).
 	Require anchor.Level
+	// Anchor holds the trust options for block evidence (checkpoints for
+	// L4, confirmations, floors): those of anchor.Receipt.Verify, whose
+	// grading is used. Leaf is ignored.
+	Anchor anchor.VerifyOptions
 }
 
 // Verifier verifies MerkleProof2019 proofs. It is safe for concurrent use
@@ -146,8 +164,11 @@ func NewVerifier(opts Options) (*Verifier, error) {
 	if opts.Require == anchor.LevelNone {
 		opts.Require = anchor.L1
 	}
-	if opts.Require > anchor.L2 {
-		return nil, fmt.Errorf("merkle2019: cannot require %s: a MerkleProof2019 proof carries no block evidence (use anchor.Receipt)", opts.Require)
+	if opts.Require > anchor.L4 {
+		return nil, fmt.Errorf("merkle2019: cannot require %s", opts.Require)
+	}
+	if _, err := (&anchor.Anchor{}).Verify(make([]byte, anchor.HashSize), opts.Anchor); err != nil {
+		return nil, fmt.Errorf("merkle2019: Options.Anchor: %w", err)
 	}
 	if opts.Require >= anchor.L1 && opts.Transactions == nil {
 		return nil, fmt.Errorf("merkle2019: requiring %s needs Options.Transactions", opts.Require)
@@ -182,9 +203,12 @@ type Result struct {
 	// Level is the highest assurance level reached (anchor.LevelNone when
 	// even the proof is broken).
 	Level anchor.Level
-	// Reason says why the climb stopped at Level (nil at L2, the most a
-	// MerkleProof2019 proof can reach here).
+	// Reason says why the climb stopped at Level (nil at L4).
 	Reason error
+	// Block is the grading of the TxData's block evidence (L3 and up):
+	// confirmations, work, whether a checkpoint pins it, the block time.
+	// Nil below L3.
+	Block *anchor.Assurance
 	// ProofValue is the decoded proofValue (nil if it did not decode).
 	ProofValue *ProofValue
 	// TargetHash is the hash computed from the credential.
@@ -385,6 +409,27 @@ func (v *Verifier) checkAnchor(ctx context.Context, res *Result) (Step, error) {
 		return "", nil
 	}
 
+	// L3/L4: the block evidence, graded as a receipt's anchor is
+	// (anchor.Anchor.Verify: the same transaction checks, then the branch
+	// into the header and the linked, floored header chain). Its block
+	// time, which proof of work backs, replaces the caller's word.
+	var block *anchor.Assurance
+	if rawChecked && len(tx.Headers) > 0 {
+		a, err := v.gradeBlock(b, tx, pv.MerkleRoot, sender)
+		if err != nil {
+			return StepAnchor, err
+		}
+		if a.Level >= anchor.L3 {
+			block = a
+			t := *tx
+			t.Time = a.BlockTime
+			tx = &t
+			res.TxTime = a.BlockTime
+		} else {
+			res.Reason = a.Reason
+		}
+	}
+
 	// compareIssuingAddress / ensureValidIssuingKey: the sender is one of
 	// the issuer's keys, valid at the transaction time.
 	if !v.opts.IssuerUnsafe {
@@ -402,15 +447,53 @@ func (v *Verifier) checkAnchor(ctx context.Context, res *Result) (Step, error) {
 		res.IssuerKey = key
 	}
 	res.Level = anchor.L1
+	if block != nil {
+		res.Level, res.Reason, res.Block = block.Level, block.Reason, block
+		return "", nil
+	}
 	if rawChecked {
 		res.Level = anchor.L2
-		res.Reason = nil
+		if res.Reason == nil {
+			res.Reason = fmt.Errorf("%w: no block header", anchor.ErrNoEvidence)
+		}
 		return "", nil
 	}
 	if res.Reason == nil {
 		res.Reason = fmt.Errorf("%w: no raw transaction", anchor.ErrNoEvidence)
 	}
 	return "", nil
+}
+
+// maxBlockTimeSkew is how far a caller's transaction time may be from the
+// anchor block's header time: miners set it within about two hours.
+const maxBlockTimeSkew = 2 * time.Hour
+
+// gradeBlock grades the block evidence of tx for the anchor b with the
+// receipts' engine. A grading below L3 is returned with its reason (the
+// anchor stays at L2); evidence that contradicts the transaction already
+// checked, or a caller's time the block contradicts, is an error.
+func (v *Verifier) gradeBlock(b Blink, tx *TxData, root, sender []byte) (*anchor.Assurance, error) {
+	chain, err := b.AnchorChain()
+	if err != nil {
+		return nil, err
+	}
+	an := anchor.Anchor{Chain: chain, TxID: b.TxID, RawTx: tx.RawTx, PrevoutAmount: tx.PrevoutAmount,
+		TxIndex: tx.TxIndex, Branch: tx.Branch, Headers: tx.Headers}
+	a, err := an.Verify(root, v.opts.Anchor)
+	if err != nil {
+		return nil, err
+	}
+	if a.Level < anchor.L2 || !bytes.Equal(a.SenderPublicKey, sender) {
+		// The same transaction was checked above: this cannot differ.
+		return nil, fmt.Errorf("%w: the block evidence's transaction check disagrees (%s): %v", anchor.ErrEvidenceMismatch, a.Level, a.Reason)
+	}
+	if a.Level >= anchor.L3 && !tx.Time.IsZero() {
+		if d := tx.Time.Sub(a.BlockTime); d > maxBlockTimeSkew || d < -maxBlockTimeSkew {
+			return nil, fmt.Errorf("%w: the transaction time given, %s, is %s from the anchor block's header time %s",
+				anchor.ErrEvidenceMismatch, tx.Time.UTC().Format(time.RFC3339), d.Round(time.Second), a.BlockTime.UTC().Format(time.RFC3339))
+		}
+	}
+	return a, nil
 }
 
 // checkRawTx parses a raw Bitcoin transaction, checks its txid (display

@@ -314,7 +314,9 @@ func TestNewVerifierFailsClosed(t *testing.T) {
 		{"zero options", merkle2019.Options{}, nil},
 		{"no issuer keys", merkle2019.Options{Transactions: src}, merkle2019.ErrNoIssuerKeys},
 		{"keys and unsafe", merkle2019.Options{Transactions: src, IssuerKeys: key, IssuerUnsafe: true}, nil},
-		{"L3 required", merkle2019.Options{Transactions: src, IssuerKeys: key, Require: anchor.L3}, nil},
+		{"beyond L4 required", merkle2019.Options{Transactions: src, IssuerKeys: key, Require: anchor.L4 + 1}, nil},
+		{"a floor below the built-in one", merkle2019.Options{Transactions: src, IssuerKeys: key,
+			Anchor: anchor.VerifyOptions{Floors: []anchor.Floor{{Chain: anchor.ChainBitcoinMainnet, MaxBits: 0x207fffff}}}}, anchor.ErrInvalidOptions},
 		{"key without address", merkle2019.Options{Transactions: src, IssuerKeys: []merkle2019.IssuerKey{{}}}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {

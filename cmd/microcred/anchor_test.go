@@ -510,7 +510,7 @@ func TestBlockcerts(t *testing.T) {
 		}
 		v := runCLI(t, "verify", "--blockcerts-tx", good, "--require-level", "L3", "--trust", did, cert)
 		assert.Equal(t, 1, v.code, v.stdout)
-		assert.Contains(t, v.stdout, "carries no block evidence", "MerkleProof2019 reaches L2 at most")
+		assert.Contains(t, v.stdout, "reached L1, need L3", "L3 needs the raw transaction and its block evidence")
 	})
 
 	t.Run("issuer-profile", func(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
 	"github.com/onchaincert/microcred"
+	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/anchor/merkle2019"
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/did/didkey"
@@ -240,6 +241,13 @@ type blockcertsTx struct {
 	RevokedAddresses []string `json:"revokedAddresses,omitempty"`
 	RawTx            string   `json:"rawTx,omitempty"`
 	PrevoutAmount    *int64   `json:"prevoutAmount,omitempty"`
+	// TxIndex, Branch and Headers are the block evidence (as in a
+	// receipt's anchor: the index in the block, the merkle branch in
+	// internal byte order, the raw block header then its successors, hex)
+	// that takes a raw transaction to L3, L4 with --checkpoint.
+	TxIndex *uint32  `json:"txIndex,omitempty"`
+	Branch  []string `json:"branch,omitempty"`
+	Headers []string `json:"headers,omitempty"`
 }
 
 // blockcertsProfile is the part of a Blockcerts issuer profile verify
@@ -373,6 +381,32 @@ func readBlockcertsTx(path string) (string, *merkle2019.TxData, error) {
 	if j.RawTx != "" {
 		if tx.RawTx, err = hex.DecodeString(j.RawTx); err != nil {
 			return "", nil, usagef("--blockcerts-tx %s: rawTx is not hex", path)
+		}
+	}
+	if (j.TxIndex != nil) != (len(j.Headers) > 0) || (len(j.Branch) > 0 && len(j.Headers) == 0) {
+		return "", nil, usagef("--blockcerts-tx %s: txIndex, branch and headers go together (block evidence)", path)
+	}
+	if len(j.Headers) > 0 {
+		if tx.RawTx == nil {
+			return "", nil, usagef("--blockcerts-tx %s: block evidence needs rawTx", path)
+		}
+		if len(j.Headers) > anchor.MaxAnchorHeaders || len(j.Branch) > 64 {
+			return "", nil, usagef("--blockcerts-tx %s: at most %d headers and 64 branch steps", path, anchor.MaxAnchorHeaders)
+		}
+		tx.TxIndex = *j.TxIndex
+		for i, h := range j.Branch {
+			b, err := hex.DecodeString(h)
+			if err != nil || len(b) != 32 {
+				return "", nil, usagef("--blockcerts-tx %s: branch[%d] is not 32 bytes of hex", path, i)
+			}
+			tx.Branch = append(tx.Branch, b)
+		}
+		for i, h := range j.Headers {
+			b, err := hex.DecodeString(h)
+			if err != nil || len(b) != 80 {
+				return "", nil, usagef("--blockcerts-tx %s: headers[%d] is not an 80-byte header in hex", path, i)
+			}
+			tx.Headers = append(tx.Headers, b)
 		}
 	}
 	// revokedAddresses is read and ignored: Blockcerts uses it for v1

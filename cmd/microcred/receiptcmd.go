@@ -311,7 +311,7 @@ func (o *receiptOptions) register(fs *flag.FlagSet) {
 	fs.Var(&o.checkpoints, "checkpoint", "CHAIN:BLOCKHASH[:NBITS] a block you trust (repeatable); NBITS (Bitcoin, compact hex) optionally raises the difficulty floor for the headers checked against it")
 	fs.Var(&o.floors, "floor", "CHAIN:NBITS raise a Bitcoin chain's difficulty floor, the easiest compact target (hex) any header may have (built in: bitcoin-mainnet 1900ffff, testnet 1d00ffff, regtest 207fffff)")
 	fs.BoolVar(&o.lowerFloors, "lower-floor-unsafe", false, "let --floor go below the built-in floors (blocks before 2014); headers that easy can be forged on a laptop")
-	fs.StringVar(&o.requireLevel, "require-level", "", "lowest anchor assurance accepted: L0..L4 (default L1 with --receipt; MerkleProof2019 proofs: at most L2)")
+	fs.StringVar(&o.requireLevel, "require-level", "", "lowest anchor assurance accepted: L0..L4 (default L1 with --receipt or a Blockcerts credential; L3/L4 need block evidence)")
 	fs.IntVar(&o.confirmations, "confirmations", 0, "N for L4 (default 6)")
 }
 

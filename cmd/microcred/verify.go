@@ -87,7 +87,7 @@ const verifyUsage = `microcred verify (--trust ID... | --trust-file FILE... | --
                  [--status-list URL=FILE]... [--did-doc FILE]... [--key-doc https://URL=FILE]... [--ob2-doc URL=FILE]... FILE...
 microcred verify ... --receipt R.json [--checkpoint CHAIN:BLOCKHASH[:NBITS]]... [--floor CHAIN:NBITS]... [--require-level L0..L4] [--confirmations N] FILE
 microcred verify ... --challenge C [--domain D] PRESENTATION
-microcred verify ... [--issuer-profile [URL=]FILE]... [--blockcerts-tx FILE]... [--require-level L0..L2] CERT.json|.png|.svg   (Blockcerts v3 and v2)`
+microcred verify ... [--issuer-profile [URL=]FILE]... [--blockcerts-tx FILE]... [--checkpoint CHAIN:BLOCKHASH]... [--require-level L0..L4] CERT.json|.png|.svg   (Blockcerts v3 and v2; a tx file with txIndex, branch, headers: L3/L4)`
 
 var verifyDetails = fmt.Sprintf(`Verifies each FILE offline: a credential or presentation with embedded proofs (JSON), a
 compact JWT, or a PNG or SVG badge with one baked in. Inputs are read up to %d bytes
@@ -188,8 +188,8 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if ro.path != "" && len(files) != 1 {
 		return usagef("--receipt is the receipt of one credential: give one file")
 	}
-	if ro.path == "" && ro.used() {
-		return usagef("--checkpoint, --floor, --lower-floor-unsafe and --confirmations go with --receipt")
+	if ro.path == "" && ro.used() && len(bcTxs) == 0 {
+		return usagef("--checkpoint, --floor, --lower-floor-unsafe and --confirmations go with --receipt (or --blockcerts-tx with block evidence)")
 	}
 	if *anyIssuer && (len(trust) > 0 || len(trustFiles) > 0) {
 		return usagef("--any-issuer excludes --trust and --trust-file")
@@ -323,6 +323,12 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	bc, err := blockcertsEvidence(bcTxs, bcProfiles, didDocs)
 	if err != nil {
 		return err
+	}
+	if ro.path == "" {
+		// Checkpoints for the block evidence of Blockcerts transactions.
+		if bc.Checkpoints, err = ro.parseCheckpoints(); err != nil {
+			return err
+		}
 	}
 	ob2Opts, err := ob2Docs.options()
 	if err != nil {
@@ -504,6 +510,7 @@ func (e *verifyEnv) verifyFile(ctx context.Context, file string) *fileReport {
 		ac, _ := res.Check(microcred.CheckAnchor)
 		min, _ := e.ro.level(anchor.L1)
 		rep.anchor = &anchorReport{level: a.Level, chain: a.Chain, noFinality: a.NoFinality, sender: a.Sender, reason: a.Reason,
+			confirmations: a.Confirmations, work: a.Work, pinned: a.Pinned,
 			required: true, min: min, ok: ac.Outcome == microcred.Passed, blockcerts: true}
 		if ac.Outcome == microcred.Failed {
 			rep.anchor.reason = ac.Err
