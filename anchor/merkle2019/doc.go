@@ -41,9 +41,17 @@
 //     address. Raw Ethereum transactions are not parsed: they leave the
 //     level at L1.
 //
-// L3 and L4 need block evidence a MerkleProof2019 proof does not carry;
-// use [anchor.Receipt] for them. Options.Require says which level is
-// accepted; its zero value means L1.
+//   - L3, L4: block evidence the caller adds to the TxData (TxIndex,
+//     Branch, Headers: what an explorer's block and header endpoints
+//     give), graded by [anchor.Anchor.Verify], the engine receipts use:
+//     the branch into the anchor block's header, headers linked by their
+//     previous-block hash with proof of work above the chain's floor, L4
+//     from a checkpoint in Options.Anchor on a chain with finality. From
+//     L3 the block's header time is the transaction time the issuer key
+//     is checked at; a TxData.Time more than two hours from it is an
+//     error. Result.Block holds the grading.
+//
+// Options.Require says which level is accepted; its zero value means L1.
 //
 // # Blockcerts v2 (MerkleProof2017)
 //
