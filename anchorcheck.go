@@ -11,7 +11,7 @@ import (
 )
 
 // CheckAnchor is the name of the anchor check.
-const CheckAnchor = "anchor"
+const CheckAnchor Check = "anchor"
 
 // ErrNoReceipt: the policy requires an anchor and no receipt was found.
 var ErrNoReceipt = errors.New("microcred: no anchor receipt for the credential")

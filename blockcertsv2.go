@@ -73,7 +73,7 @@ func (k v2ProfileKeys) IssuerKeys(_ context.Context, profileURL string, _ merkle
 // VerificationMethod are the issuer profile URL.
 func (v *Verifier) verifyBlockcertsV2(ctx context.Context, run *runner, data []byte, container string, policy Policy, now time.Time) (*Result, error) {
 	res := run.res
-	later := []string{CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements}
+	later := []Check{CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements}
 	bc := v.cfg.blockcerts
 	if bc == nil {
 		run.pass(CheckParse, "Blockcerts v2 certificate"+container)
@@ -89,7 +89,7 @@ func (v *Verifier) verifyBlockcertsV2(ctx context.Context, run *runner, data []b
 		case !errors.As(err, &se):
 		case se.Step == merkle2019.StepParse:
 			run.fail(CheckParse, err)
-			return res, run.finish(append([]string{CheckSchema, CheckProof}, later...)...)
+			return res, run.finish(append([]Check{CheckSchema, CheckProof}, later...)...)
 		case se.Step == merkle2019.StepIssuer:
 			out.issuerErr = err
 			err = nil

@@ -11,7 +11,7 @@ import (
 )
 
 // CheckRecipient is the name of the recipient check.
-const CheckRecipient = "recipient"
+const CheckRecipient Check = "recipient"
 
 // ErrWrongRecipient: the credential is not about the expected recipient.
 var ErrWrongRecipient = errors.New("microcred: credential is not about the expected recipient")
@@ -30,18 +30,18 @@ type CheckerFunc func(ctx context.Context, c *vc.Credential) error
 func (f CheckerFunc) Check(ctx context.Context, c *vc.Credential) error { return f(ctx, c) }
 
 type namedChecker struct {
-	name string
+	name Check
 	c    Checker
 }
 
 // WithChecker adds a custom check, reported under name. Checks run in the
 // order added; names must be unique and not those of built-in checks.
-func WithChecker(name string, c Checker) VerifierOption {
+func WithChecker(name Check, c Checker) VerifierOption {
 	return verifierOptionFunc(func(cfg *verifierConfig) error {
 		if c == nil || name == "" {
 			return errors.New("microcred: WithChecker needs a name and a checker")
 		}
-		for _, builtin := range []string{CheckParse, CheckSchema, CheckProof, CheckIssuer, CheckRefresh, CheckStatus, CheckValidity, CheckEndorsements, CheckAnchor, CheckRecipient} {
+		for _, builtin := range []Check{CheckParse, CheckSchema, CheckProof, CheckIssuer, CheckRefresh, CheckStatus, CheckValidity, CheckEndorsements, CheckAnchor, CheckRecipient} {
 			if name == builtin {
 				return fmt.Errorf("microcred: %q is a built-in check", name)
 			}

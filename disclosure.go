@@ -16,7 +16,7 @@ import (
 // the accepted proof is an ecdsa-sd-2023 derived proof, that is when the
 // credential is selectively disclosed: it carries what its issuer made
 // mandatory and what its holder chose to show, nothing else.
-const CheckDisclosure = "disclosure"
+const CheckDisclosure Check = "disclosure"
 
 // ErrWithheld: a selectively disclosed credential does not disclose a
 // member the policy requires (see [RequireDisclosure]).

@@ -61,7 +61,7 @@ func isOB2(input []byte) bool {
 // report's Credential stays nil; OB2 holds the verified badge.
 func (v *Verifier) verifyOB2(ctx context.Context, run *runner, input []byte, policy Policy) (*Result, error) {
 	res := run.res
-	rest := []string{CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity}
+	rest := []Check{CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity}
 	if v.cfg.ob2 == nil {
 		run.fail(CheckParse, fmt.Errorf("%w: an Open Badges 2.0 badge, and this verifier has no OB 2.0 documents (WithOB2Documents)", ErrUnsupportedFormat))
 		return res, run.finish(rest...)
@@ -95,9 +95,9 @@ func (v *Verifier) verifyOB2(ctx context.Context, run *runner, input []byte, pol
 		case s.Skipped && s.Name == ob2.StepStatus && out.Badge != nil && s.Detail != "":
 			run.skip(CheckStatus, fmt.Errorf("%w: %s", ErrNotApplicable, s.Detail))
 		case s.Skipped:
-			run.skip(s.Name, s.Err)
+			run.skip(Check(s.Name), s.Err)
 		case s.Err != nil:
-			run.fail(s.Name, ob2Error(s.Err))
+			run.fail(Check(s.Name), ob2Error(s.Err))
 		case s.Name == ob2.StepParse:
 			run.pass(CheckParse, s.Detail+container)
 		case s.Name == ob2.StepProof:
@@ -119,7 +119,7 @@ func (v *Verifier) verifyOB2(ctx context.Context, run *runner, input []byte, pol
 				run.pass(CheckIssuer, s.Detail+"; a trusted issuer")
 			}
 		default:
-			run.pass(s.Name, s.Detail)
+			run.pass(Check(s.Name), s.Detail)
 		}
 		if s.Name == ob2.StepParse {
 			// The OB 3.0 JSON Schemas describe VCDM credentials.

@@ -17,8 +17,8 @@ import (
 
 // Check names of presentation verification.
 const (
-	CheckHolder      = "holder"
-	CheckCredentials = "credentials"
+	CheckHolder      Check = "holder"
+	CheckCredentials Check = "credentials"
 )
 
 // ErrHolderMismatch: the presentation's proof is not made by its holder.
@@ -68,14 +68,14 @@ func SignPresentation(ctx context.Context, presentation []byte, suite proof.Suit
 func (v *Verifier) VerifyPresentation(ctx context.Context, input []byte, policy Policy, opts PresentationOptions) (*PresentationResult, error) {
 	now := v.cfg.clock()
 	res := &PresentationResult{At: now}
-	fail := func(check string, err error, skipped ...string) (*PresentationResult, error) {
+	fail := func(check Check, err error, skipped ...Check) (*PresentationResult, error) {
 		res.Checks = append(res.Checks, CheckResult{Check: check, Outcome: Failed, Err: err})
 		for _, s := range skipped {
 			res.Checks = append(res.Checks, CheckResult{Check: s, Outcome: Skipped, Err: errors.New("skipped: an earlier check failed")})
 		}
 		return res, &VerificationError{Checks: res.Checks}
 	}
-	pass := func(check, detail string) {
+	pass := func(check Check, detail string) {
 		res.Checks = append(res.Checks, CheckResult{Check: check, Outcome: Passed, Detail: detail})
 	}
 	if opts.Challenge == "" {

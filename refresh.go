@@ -10,7 +10,7 @@ import (
 )
 
 // CheckRefresh is the name of the refresh step.
-const CheckRefresh = "refresh"
+const CheckRefresh Check = "refresh"
 
 // Refresher obtains a fresher copy of a credential through one of its
 // refreshService entries (OB 3.0: 1EdTechCredentialRefresh; VCDM 2.0:

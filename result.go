@@ -49,19 +49,24 @@ func (o *Outcome) UnmarshalText(b []byte) error {
 	return fmt.Errorf("microcred: unknown outcome %q", b)
 }
 
+// Check names one check of a verification, as [CheckResult] reports it.
+// The built-in checks are the Check… constants; a [Checker] added with
+// [WithChecker] is reported under the name given there.
+type Check string
+
 // Names of the checks [Verifier.Verify] runs, in order.
 const (
-	CheckParse    = "parse"
-	CheckSchema   = "schema"
-	CheckProof    = "proof"
-	CheckIssuer   = "issuer"
-	CheckStatus   = "status"
-	CheckValidity = "validity"
+	CheckParse    Check = "parse"
+	CheckSchema   Check = "schema"
+	CheckProof    Check = "proof"
+	CheckIssuer   Check = "issuer"
+	CheckStatus   Check = "status"
+	CheckValidity Check = "validity"
 )
 
 // CheckResult is the outcome of one check.
 type CheckResult struct {
-	Check   string
+	Check   Check
 	Outcome Outcome
 	// Err says why the check failed or was skipped; nil when it passed.
 	Err error
@@ -99,7 +104,7 @@ type Result struct {
 }
 
 // Check returns the result of the named check, or false if it did not run.
-func (r *Result) Check(name string) (CheckResult, bool) {
+func (r *Result) Check(name Check) (CheckResult, bool) {
 	for _, c := range r.Checks {
 		if c.Check == name {
 			return c, true

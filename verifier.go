@@ -725,15 +725,15 @@ type runner struct {
 	res *Result
 }
 
-func (r *runner) pass(check, detail string) {
+func (r *runner) pass(check Check, detail string) {
 	r.res.Checks = append(r.res.Checks, CheckResult{Check: check, Outcome: Passed, Detail: detail})
 }
 
-func (r *runner) skip(check string, err error) {
+func (r *runner) skip(check Check, err error) {
 	r.res.Checks = append(r.res.Checks, CheckResult{Check: check, Outcome: Skipped, Err: err})
 }
 
-func (r *runner) fail(check string, err error) {
+func (r *runner) fail(check Check, err error) {
 	r.res.Checks = append(r.res.Checks, CheckResult{Check: check, Outcome: Failed, Err: err})
 }
 
@@ -749,7 +749,7 @@ func (r *runner) failed() bool {
 	return false
 }
 
-func (r *runner) finish(skipped ...string) error {
+func (r *runner) finish(skipped ...Check) error {
 	for _, s := range skipped {
 		r.res.Checks = append(r.res.Checks, CheckResult{Check: s, Outcome: Skipped, Err: errors.New("skipped: an earlier check failed")})
 	}

@@ -783,7 +783,7 @@ func toJSON(rep *fileReport) *jsonReport {
 		j.At = res.At.UTC().Format(time.RFC3339)
 	}
 	for _, c := range res.Checks {
-		jc := jsonCheck{Check: c.Check, Outcome: c.Outcome, Detail: c.Detail}
+		jc := jsonCheck{Check: string(c.Check), Outcome: c.Outcome, Detail: c.Detail}
 		if c.Err != nil {
 			jc.Error = c.Err.Error()
 		}
