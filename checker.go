@@ -90,23 +90,24 @@ func checkRecipient(c *vc.Credential, identity string) error {
 	return fmt.Errorf("%w", ErrWrongRecipient)
 }
 
-func (v *Verifier) runCustom(ctx context.Context, run *runner, cred *vc.Credential, policy Policy) {
-	if policy.recipient != "" {
-		if err := checkRecipient(cred, policy.recipient); err != nil {
-			run.fail(CheckRecipient, err)
-		} else {
-			run.pass(CheckRecipient, "credential is about the expected recipient")
-		}
+// checkRecipient runs the recipient check of the policy.
+func (v *Verifier) checkRecipient(run *runner, cred *vc.Credential, policy Policy) {
+	if err := checkRecipient(cred, policy.recipient); err != nil {
+		run.fail(CheckRecipient, err)
+	} else {
+		run.pass(CheckRecipient, "credential is about the expected recipient")
 	}
-	for _, nc := range v.cfg.checkers {
-		err := nc.c.Check(ctx, cred)
-		switch {
-		case err == nil:
-			run.pass(nc.name, "")
-		case errors.Is(err, ErrNotApplicable):
-			run.skip(nc.name, err)
-		default:
-			run.fail(nc.name, err)
-		}
+}
+
+// runChecker runs one custom checker.
+func runChecker(ctx context.Context, run *runner, cred *vc.Credential, nc namedChecker) {
+	err := nc.c.Check(ctx, cred)
+	switch {
+	case err == nil:
+		run.pass(nc.name, "")
+	case errors.Is(err, ErrNotApplicable):
+		run.skip(nc.name, err)
+	default:
+		run.fail(nc.name, err)
 	}
 }
