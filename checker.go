@@ -41,10 +41,8 @@ func WithChecker(name Check, c Checker) VerifierOption {
 		if c == nil || name == "" {
 			return errors.New("microcred: WithChecker needs a name and a checker")
 		}
-		for _, builtin := range []Check{CheckParse, CheckSchema, CheckProof, CheckIssuer, CheckRefresh, CheckStatus, CheckValidity, CheckEndorsements, CheckAnchor, CheckRecipient} {
-			if name == builtin {
-				return fmt.Errorf("microcred: %q is a built-in check", name)
-			}
+		if builtinCheck(name) {
+			return fmt.Errorf("microcred: %q is a built-in check", name)
 		}
 		for _, nc := range cfg.checkers {
 			if nc.name == name {

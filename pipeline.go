@@ -101,3 +101,28 @@ func (r *runner) verdict() error {
 	}
 	return nil
 }
+
+// builtinCheck reports whether name is the check of a step of one of the
+// built-in pipelines, which a custom checker may not take.
+func builtinCheck(name Check) bool {
+	v := &Verifier{} // the tables without custom checkers; nothing runs
+	var names []Check
+	for _, st := range v.vcSteps(Policy{}) {
+		names = append(names, st.check)
+	}
+	for _, st := range v.blockcertsV2Steps(Policy{}) {
+		names = append(names, st.check)
+	}
+	for _, st := range v.ob2Steps(Policy{}) {
+		names = append(names, st.check)
+	}
+	for _, st := range v.presentationSteps() {
+		names = append(names, st.check)
+	}
+	for _, n := range names {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
