@@ -13,9 +13,6 @@ import (
 // CheckRecipient is the name of the recipient check.
 const CheckRecipient Check = "recipient"
 
-// ErrWrongRecipient: the credential is not about the expected recipient.
-var ErrWrongRecipient = errors.New("microcred: credential is not about the expected recipient")
-
 // Checker is a verifier's own rule, run after the built-in checks on a
 // credential whose proof verified. Return nil to pass, an error wrapping
 // ErrNotApplicable to skip, any other error to fail.

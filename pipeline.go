@@ -1,9 +1,6 @@
 package microcred
 
-import (
-	"context"
-	"fmt"
-)
+import "context"
 
 // step is one check of a verification pipeline. A pipeline is a table of
 // steps in report order (vcSteps, blockcertsV2Steps, ob2Steps); runSteps
@@ -47,8 +44,7 @@ func runSteps[S any](ctx context.Context, r *runner, steps []step[S], s S) {
 
 // checkerSteps are the steps of the recipient check (when the policy
 // expects a recipient) and of each custom checker, in the order added,
-// all requiring the proof check; run runs one (nc is the zero
-// namedChecker for the recipient step).
+// all requiring the proof check; recipient and custom run them.
 func checkerSteps[S any](v *Verifier, policy Policy, applies func(S) bool, recipient func(context.Context, S), custom func(context.Context, S, namedChecker)) []step[S] {
 	steps := []step[S]{{
 		check:    CheckRecipient,
@@ -67,15 +63,6 @@ func checkerSteps[S any](v *Verifier, policy Policy, applies func(S) bool, recip
 		})
 	}
 	return steps
-}
-
-// skippedError is why a check was skipped: a check it requires failed.
-type skippedError struct {
-	failed Check
-}
-
-func (e *skippedError) Error() string {
-	return fmt.Sprintf("microcred: skipped: the %s check failed", e.failed)
 }
 
 // blockedBy returns the failed check that keeps a step with these

@@ -21,9 +21,6 @@ const (
 	CheckCredentials Check = "credentials"
 )
 
-// ErrHolderMismatch: the presentation's proof is not made by its holder.
-var ErrHolderMismatch = errors.New("microcred: presentation proof key is not controlled by the holder")
-
 // PresentationOptions are what a verifier expects of a presentation. The
 // challenge is required: it is what makes a presentation fresh rather than
 // replayed.

@@ -45,9 +45,6 @@ func WithRefresher(r Refresher) VerifierOption {
 	})
 }
 
-// ErrRefreshIssuer: the refreshed credential has another issuer.
-var ErrRefreshIssuer = errors.New("microcred: refreshed credential is from another issuer")
-
 // refresh runs the refresh step. done reports that fresh replaces the
 // result being built.
 func (v *Verifier) refresh(ctx context.Context, run *runner, cred *vc.Credential, policy Policy) (fresh *Result, done bool) {
