@@ -11,10 +11,7 @@ import (
 )
 
 // CheckAnchor is the name of the anchor check.
-const CheckAnchor = "anchor"
-
-// ErrNoReceipt: the policy requires an anchor and no receipt was found.
-var ErrNoReceipt = errors.New("microcred: no anchor receipt for the credential")
+const CheckAnchor Check = "anchor"
 
 // ReceiptSource finds the anchor receipt of a credential by its leaf
 // (anchor.Leaf of the credential's bytes). It returns nil, nil when it

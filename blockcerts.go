@@ -19,10 +19,6 @@ import (
 	"github.com/onchaincert/microcred/vc/status"
 )
 
-// ErrNoBlockcerts: a credential has a Blockcerts proof (MerkleProof2019)
-// and the verifier was built without [WithBlockcerts].
-var ErrNoBlockcerts = errors.New("microcred: Blockcerts credential and no Blockcerts evidence configured (WithBlockcerts)")
-
 // Blockcerts is the offline evidence a [Verifier] checks Blockcerts
 // credentials (MerkleProof2019 proofs) against: what Blockcerts' own
 // verifier would fetch from block explorers, issuer profile URLs and DID

@@ -84,7 +84,7 @@ func readCVJFile(t *testing.T, name string) []byte {
 // (ensureValidityPeriodStarted, checkExpiresDate) the validity check; and
 // validateDateFormat — the proof's created, which microcred reads when it
 // parses the proof — the proof check.
-func cvjCheckOf(t *testing.T, cvjCheck string) string {
+func cvjCheckOf(t *testing.T, cvjCheck string) microcred.Check {
 	switch cvjCheck {
 	case "compareHashes", "checkReceipt", "checkMerkleRoot", "validateDateFormat":
 		return microcred.CheckProof
@@ -295,11 +295,11 @@ func TestBlockcertsCertVerifierJS(t *testing.T) {
 			res, err := v.Verify(ctx, doc, p)
 			require.NotNil(t, res)
 
-			want := "pass"
+			want := microcred.Check("pass")
 			if r.verdict == "invalid" {
 				want = cvjCheckOf(t, r.cvjCheck)
 			}
-			got := "pass"
+			got := microcred.Check("pass")
 			if err != nil {
 				got = firstFailed(t, res)
 				t.Logf("%s: %v", got, err)
@@ -310,7 +310,7 @@ func TestBlockcertsCertVerifierJS(t *testing.T) {
 				require.True(t, ok, "row %s: differs must read '<check>: <reason>'", r.id)
 				require.NotEmpty(t, reason)
 				require.Error(t, err, "row %s: marked as differing, and it verifies", r.id)
-				require.Equal(t, check, got, "row %s differs at %s by design (%s): %v", r.id, check, reason, err)
+				require.Equal(t, microcred.Check(check), got, "row %s differs at %s by design (%s): %v", r.id, check, reason, err)
 				differs++
 				return
 			}
@@ -377,7 +377,7 @@ func TestBlockcertsCertVerifierJS(t *testing.T) {
 }
 
 // checkDetail returns the detail of res's check named name.
-func checkDetail(res *microcred.Result, name string) string {
+func checkDetail(res *microcred.Result, name microcred.Check) string {
 	for _, c := range res.Checks {
 		if c.Check == name {
 			return c.Detail
@@ -387,7 +387,7 @@ func checkDetail(res *microcred.Result, name string) string {
 }
 
 // firstFailed names the first failed check of res.
-func firstFailed(t *testing.T, res *microcred.Result) string {
+func firstFailed(t *testing.T, res *microcred.Result) microcred.Check {
 	t.Helper()
 	for _, c := range res.Checks {
 		if c.Outcome == microcred.Failed {

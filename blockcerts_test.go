@@ -195,7 +195,7 @@ func containers(t *testing.T, cred []byte) map[string][]byte {
 
 // failedAt asserts that verification failed and that check is the first
 // failed check.
-func failedAt(t *testing.T, res *microcred.Result, err error, check string) {
+func failedAt(t *testing.T, res *microcred.Result, err error, check microcred.Check) {
 	t.Helper()
 	require.Error(t, err)
 	assert.False(t, res.Verified)
@@ -223,7 +223,7 @@ func TestBlockcertsOnePipeline(t *testing.T) {
 			res, err := v.Verify(ctx, input, bb.policy(t))
 			require.NoError(t, err)
 			assert.True(t, res.Verified)
-			assert.Equal(t, map[string]microcred.Outcome{
+			assert.Equal(t, map[microcred.Check]microcred.Outcome{
 				microcred.CheckParse: microcred.Passed, microcred.CheckSchema: microcred.Skipped, microcred.CheckProof: microcred.Passed,
 				microcred.CheckIssuer: microcred.Passed, microcred.CheckStatus: microcred.Passed, microcred.CheckValidity: microcred.Passed,
 				microcred.CheckEndorsements: microcred.Skipped, microcred.CheckAnchor: microcred.Passed,
@@ -238,7 +238,10 @@ func TestBlockcertsOnePipeline(t *testing.T) {
 			assert.Equal(t, bcProfileURL, res.Credential.Issuer().ID)
 		})
 	}
-	for _, c := range []struct{ name, check string }{{"revoked", microcred.CheckStatus}, {"expired", microcred.CheckValidity}} {
+	for _, c := range []struct {
+		name  string
+		check microcred.Check
+	}{{"revoked", microcred.CheckStatus}, {"expired", microcred.CheckValidity}} {
 		for form, input := range containers(t, bb.certs[c.name]) {
 			t.Run(c.name+"/"+form, func(t *testing.T) {
 				res, err := v.Verify(ctx, input, bb.policy(t))
@@ -362,7 +365,7 @@ func TestBlockcertsCorrupted(t *testing.T) {
 	cases := []struct {
 		name  string
 		input []byte
-		check string
+		check microcred.Check
 	}{
 		{"claim edited", edit(func(m map[string]any) { m["credentialSubject"].(map[string]any)["id"] = "did:example:mallory" }), microcred.CheckProof},
 		{"validFrom edited", edit(func(m map[string]any) { m["validFrom"] = "2025-02-02T00:00:00Z" }), microcred.CheckProof},
@@ -621,7 +624,7 @@ func TestBlockcertsCVJFixtures(t *testing.T) {
 	require.NoError(t, err)
 	for _, c := range []struct {
 		file, remoteHash, sender, time string
-		check                          string // "" verifies; else the first failed check
+		check                          microcred.Check // "" verifies; else the first failed check
 	}{
 		{"certs/v3/ethereum-sepolia-v3.json", "b2c64ed78cccda992431c265a1d0bb657e8cefd14b1ef15ceadcc697c566994f", "0x40cf9b7db6fcc742ad0a76b8588c7f8de2b54a60", "2022-11-02T02:33:24Z", ""},
 		{"certs/v3/cert-rl-status-list-2021.json", "1c10497bdbc9e1812ada342c1e2a1c4d60c2f263f195116a804a98e6e8288b6c", "mgdWjvq4RYAAP5goUNagTRMx7Xw534S5am", "2023-03-30T13:13:13Z", microcred.CheckStatus},

@@ -72,86 +72,126 @@ func (k v2ProfileKeys) IssuerKeys(_ context.Context, profileURL string, _ merkle
 // Result's Credential stays nil (the certificate is not a VC); Issuer and
 // VerificationMethod are the issuer profile URL.
 func (v *Verifier) verifyBlockcertsV2(ctx context.Context, run *runner, data []byte, container string, policy Policy, now time.Time) (*Result, error) {
-	res := run.res
-	later := []string{CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements}
+	s := &v2State{run: run, data: data, container: container, policy: policy, now: now}
+	runSteps(ctx, run, v.blockcertsV2Steps(policy), s)
+	if err := run.verdict(); err != nil {
+		return run.res, err
+	}
+	run.res.Verified = true
+	return run.res, nil
+}
+
+// v2State is what the steps of a Blockcerts v2 verification share.
+type v2State struct {
+	run       *runner
+	data      []byte
+	container string
+	policy    Policy
+	now       time.Time
+
+	r2  *merkle2019.V2Result
+	err error // the engine's error, parse and issuer steps' aside
+	out *blockcertsOutcome
+}
+
+// blockcertsV2Steps is the pipeline of a Blockcerts v2 certificate, in
+// report order: the checks of a VC's, with those that read a VC failing
+// (a check the caller asked for is not passed over in silence).
+func (v *Verifier) blockcertsV2Steps(policy Policy) []step[*v2State] {
 	bc := v.cfg.blockcerts
-	if bc == nil {
-		run.pass(CheckParse, "Blockcerts v2 certificate"+container)
-		run.skip(CheckSchema, fmt.Errorf("%w: an Open Badges 2.0 assertion", ErrNotApplicable))
-		run.fail(CheckProof, ErrNoBlockcerts)
-		return res, run.finish(later...)
+	steps := []step[*v2State]{
+		{check: CheckParse, run: func(ctx context.Context, s *v2State) {
+			if bc == nil {
+				s.run.pass(CheckParse, "Blockcerts v2 certificate"+s.container)
+				return
+			}
+			r2, err := bc.engineV2.VerifyV2(ctx, s.data)
+			s.out = &blockcertsOutcome{res: &r2.Result}
+			var se *merkle2019.StepError
+			if errors.As(err, &se) {
+				switch se.Step {
+				case merkle2019.StepParse:
+					s.run.fail(CheckParse, err)
+					return
+				case merkle2019.StepIssuer:
+					s.out.issuerErr = err
+					err = nil
+				}
+			}
+			s.r2, s.err = r2, err
+			s.run.pass(CheckParse, "Blockcerts v2 certificate (Open Badges 2.0 Assertion, "+merkle2019.TypeV2+")"+s.container)
+		}},
+		{check: CheckSchema, requires: []Check{CheckParse}, run: func(_ context.Context, s *v2State) {
+			if bc == nil {
+				s.run.skip(CheckSchema, fmt.Errorf("%w: an Open Badges 2.0 assertion", ErrNotApplicable))
+				return
+			}
+			s.run.skip(CheckSchema, fmt.Errorf("%w: an Open Badges 2.0 assertion; the 1EdTech schemas describe OB 3.0 credentials", ErrNotApplicable))
+		}},
+		{check: CheckProof, requires: []Check{CheckParse}, run: func(_ context.Context, s *v2State) {
+			switch {
+			case bc == nil:
+				s.run.fail(CheckProof, ErrNoBlockcerts)
+				return
+			case s.err != nil:
+				// targetHash, the transaction's root, or the path: the
+				// proof does not hold (the error names the step).
+				s.run.fail(CheckProof, s.err)
+				return
+			}
+			p := s.r2.V2
+			s.out.note = bc.servedNote(p.IssuerProfile)
+			s.run.res.Issuer, s.run.res.VerificationMethod = p.IssuerProfile, p.IssuerProfile
+			detail := fmt.Sprintf("%s, anchor %s, targetHash recomputed, Merkle path intact (L0; anchor graded below)", merkle2019.TypeV2, s.r2.Anchor)
+			if s.r2.IssuingAddress != "" || !s.r2.TxTime.IsZero() {
+				detail = fmt.Sprintf("%s, anchor %s, targetHash recomputed, the transaction's root is merkleRoot, Merkle path intact", merkle2019.TypeV2, s.r2.Anchor)
+			}
+			s.run.pass(CheckProof, detail)
+		}},
+		{check: CheckIssuer, requires: []Check{CheckProof}, run: func(_ context.Context, s *v2State) {
+			checkBlockcertsIssuer(s.run, s.r2.V2.IssuerProfile, s.out, s.policy)
+		}},
+		{check: CheckStatus, requires: []Check{CheckProof}, run: func(ctx context.Context, s *v2State) {
+			// the signed certificate's revocationList, else the profile's.
+			p := s.r2.V2
+			url := p.Revocation
+			if url == "" {
+				if prof, ok := bc.profiles[p.IssuerProfile]; ok {
+					url = prof.revocationList
+				}
+			}
+			if url == "" {
+				s.run.skip(CheckStatus, fmt.Errorf("%w: neither the certificate nor its issuer profile names a revocationList", ErrNotApplicable))
+				return
+			}
+			v.checkRevocationList(ctx, s.run, url, p.ID, s.policy)
+		}},
+		{check: CheckValidity, requires: []Check{CheckProof}, run: func(_ context.Context, s *v2State) {
+			// expires (cert-verifier-js checkExpiresDate); issuedOn
+			// bounds nothing there.
+			p := s.r2.V2
+			if err := checkV2Expires(p.Expires, s.now, v.cfg.skew); err != nil {
+				s.run.fail(CheckValidity, err)
+			} else if p.Expires != "" {
+				s.run.pass(CheckValidity, "before expires "+p.Expires+" at "+s.now.UTC().Format(time.RFC3339))
+			} else {
+				s.run.pass(CheckValidity, "no expires; issued on "+p.IssuedOn)
+			}
+		}},
+		{check: CheckEndorsements, requires: []Check{CheckProof}, run: func(_ context.Context, s *v2State) {
+			s.run.skip(CheckEndorsements, fmt.Errorf("%w: an Open Badges 2.0 assertion carries no OB 3.0 endorsements", ErrNotApplicable))
+		}},
+		{check: CheckAnchor, requires: []Check{CheckProof}, run: func(_ context.Context, s *v2State) {
+			v.checkBlockcertsAnchor(s.run, s.out, s.policy)
+		}},
 	}
-	r2, err := bc.engineV2.VerifyV2(ctx, data)
-	out := &blockcertsOutcome{res: &r2.Result}
-	if err != nil {
-		var se *merkle2019.StepError
-		switch {
-		case !errors.As(err, &se):
-		case se.Step == merkle2019.StepParse:
-			run.fail(CheckParse, err)
-			return res, run.finish(append([]string{CheckSchema, CheckProof}, later...)...)
-		case se.Step == merkle2019.StepIssuer:
-			out.issuerErr = err
-			err = nil
-		}
-	}
-	run.pass(CheckParse, "Blockcerts v2 certificate (Open Badges 2.0 Assertion, "+merkle2019.TypeV2+")"+container)
-	run.skip(CheckSchema, fmt.Errorf("%w: an Open Badges 2.0 assertion; the 1EdTech schemas describe OB 3.0 credentials", ErrNotApplicable))
-	if err != nil {
-		// targetHash, the transaction's root, or the path: the proof
-		// does not hold (the error names the step).
-		run.fail(CheckProof, err)
-		return res, run.finish(later...)
-	}
-	p := r2.V2
-	out.note = bc.servedNote(p.IssuerProfile)
-	res.Issuer, res.VerificationMethod = p.IssuerProfile, p.IssuerProfile
-	detail := fmt.Sprintf("%s, anchor %s, targetHash recomputed, Merkle path intact (L0; anchor graded below)", merkle2019.TypeV2, r2.Anchor)
-	if r2.IssuingAddress != "" || !r2.TxTime.IsZero() {
-		detail = fmt.Sprintf("%s, anchor %s, targetHash recomputed, the transaction's root is merkleRoot, Merkle path intact", merkle2019.TypeV2, r2.Anchor)
-	}
-	run.pass(CheckProof, detail)
-
-	checkBlockcertsIssuer(run, p.IssuerProfile, out, policy)
-
-	// status: the signed certificate's revocationList, else the profile's.
-	url := p.Revocation
-	if url == "" {
-		if prof, ok := bc.profiles[p.IssuerProfile]; ok {
-			url = prof.revocationList
-		}
-	}
-	if url == "" {
-		run.skip(CheckStatus, fmt.Errorf("%w: neither the certificate nor its issuer profile names a revocationList", ErrNotApplicable))
-	} else {
-		v.checkRevocationList(ctx, run, url, p.ID, policy)
-	}
-
-	// validity: expires (cert-verifier-js checkExpiresDate); issuedOn
-	// bounds nothing there.
-	if err := checkV2Expires(p.Expires, now, v.cfg.skew); err != nil {
-		run.fail(CheckValidity, err)
-	} else if p.Expires != "" {
-		run.pass(CheckValidity, "before expires "+p.Expires+" at "+now.UTC().Format(time.RFC3339))
-	} else {
-		run.pass(CheckValidity, "no expires; issued on "+p.IssuedOn)
-	}
-	run.skip(CheckEndorsements, fmt.Errorf("%w: an Open Badges 2.0 assertion carries no OB 3.0 endorsements", ErrNotApplicable))
-	v.checkBlockcertsAnchor(run, out, policy)
-
-	// The recipient and custom checks read a VC; a check the caller asked
-	// for is not passed over in silence.
-	if policy.recipient != "" {
-		run.fail(CheckRecipient, fmt.Errorf("%w: the recipient check reads a VC's credentialSubject; a Blockcerts v2 certificate is an Open Badges 2.0 assertion", ErrUnsupportedFormat))
-	}
-	for _, nc := range v.cfg.checkers {
-		run.fail(nc.name, fmt.Errorf("%w: checkers read a VC; a Blockcerts v2 certificate is an Open Badges 2.0 assertion", ErrUnsupportedFormat))
-	}
-	if err := run.finish(); err != nil {
-		return res, err
-	}
-	res.Verified = true
-	return res, nil
+	return append(steps, checkerSteps(v, policy, nil,
+		func(_ context.Context, s *v2State) {
+			s.run.fail(CheckRecipient, fmt.Errorf("%w: the recipient check reads a VC's credentialSubject; a Blockcerts v2 certificate is an Open Badges 2.0 assertion", ErrUnsupportedFormat))
+		},
+		func(_ context.Context, s *v2State, nc namedChecker) {
+			s.run.fail(nc.name, fmt.Errorf("%w: checkers read a VC; a Blockcerts v2 certificate is an Open Badges 2.0 assertion", ErrUnsupportedFormat))
+		})...)
 }
 
 // checkV2Expires checks the signed expires (an xsd:dateTime lexical

@@ -96,13 +96,13 @@ func TestBlockcertsV2Pipeline(t *testing.T) {
 			assert.True(t, res.Verified)
 			assert.Nil(t, res.Credential, "a v2 certificate is not a VC")
 			assert.Equal(t, v2ProfileURL, res.Issuer)
-			var names []string
+			var names []microcred.Check
 			for _, c := range res.Checks {
 				names = append(names, c.Check)
 			}
-			assert.Equal(t, []string{"parse", "schema", "proof", "issuer", "status", "validity", "endorsements", "anchor"}, names)
+			assert.Equal(t, []microcred.Check{"parse", "schema", "proof", "issuer", "status", "validity", "endorsements", "anchor"}, names)
 			o := outcomes(res)
-			for _, c := range []string{"parse", "proof", "issuer", "status", "validity", "anchor"} {
+			for _, c := range []microcred.Check{"parse", "proof", "issuer", "status", "validity", "anchor"} {
 				assert.Equal(t, microcred.Passed, o[c], c)
 			}
 			assert.Equal(t, anchor.L1, res.Anchor.Level)
@@ -128,7 +128,7 @@ func TestBlockcertsV2Pipeline(t *testing.T) {
 		input []byte
 		setup v2Setup
 		p     microcred.Policy
-		check string
+		check microcred.Check
 		is    error
 	}{
 		{"claim edited", claim, v2Setup{}, policy, microcred.CheckProof, merkle2019.ErrTargetHashMismatch},

@@ -11,10 +11,7 @@ import (
 )
 
 // CheckRecipient is the name of the recipient check.
-const CheckRecipient = "recipient"
-
-// ErrWrongRecipient: the credential is not about the expected recipient.
-var ErrWrongRecipient = errors.New("microcred: credential is not about the expected recipient")
+const CheckRecipient Check = "recipient"
 
 // Checker is a verifier's own rule, run after the built-in checks on a
 // credential whose proof verified. Return nil to pass, an error wrapping
@@ -30,21 +27,19 @@ type CheckerFunc func(ctx context.Context, c *vc.Credential) error
 func (f CheckerFunc) Check(ctx context.Context, c *vc.Credential) error { return f(ctx, c) }
 
 type namedChecker struct {
-	name string
+	name Check
 	c    Checker
 }
 
 // WithChecker adds a custom check, reported under name. Checks run in the
 // order added; names must be unique and not those of built-in checks.
-func WithChecker(name string, c Checker) VerifierOption {
+func WithChecker(name Check, c Checker) VerifierOption {
 	return verifierOptionFunc(func(cfg *verifierConfig) error {
 		if c == nil || name == "" {
 			return errors.New("microcred: WithChecker needs a name and a checker")
 		}
-		for _, builtin := range []string{CheckParse, CheckSchema, CheckProof, CheckIssuer, CheckRefresh, CheckStatus, CheckValidity, CheckEndorsements, CheckAnchor, CheckRecipient} {
-			if name == builtin {
-				return fmt.Errorf("microcred: %q is a built-in check", name)
-			}
+		if builtinCheck(name) {
+			return fmt.Errorf("microcred: %q is a built-in check", name)
 		}
 		for _, nc := range cfg.checkers {
 			if nc.name == name {
@@ -90,23 +85,24 @@ func checkRecipient(c *vc.Credential, identity string) error {
 	return fmt.Errorf("%w", ErrWrongRecipient)
 }
 
-func (v *Verifier) runCustom(ctx context.Context, run *runner, cred *vc.Credential, policy Policy) {
-	if policy.recipient != "" {
-		if err := checkRecipient(cred, policy.recipient); err != nil {
-			run.fail(CheckRecipient, err)
-		} else {
-			run.pass(CheckRecipient, "credential is about the expected recipient")
-		}
+// checkRecipient runs the recipient check of the policy.
+func (v *Verifier) checkRecipient(run *runner, cred *vc.Credential, policy Policy) {
+	if err := checkRecipient(cred, policy.recipient); err != nil {
+		run.fail(CheckRecipient, err)
+	} else {
+		run.pass(CheckRecipient, "credential is about the expected recipient")
 	}
-	for _, nc := range v.cfg.checkers {
-		err := nc.c.Check(ctx, cred)
-		switch {
-		case err == nil:
-			run.pass(nc.name, "")
-		case errors.Is(err, ErrNotApplicable):
-			run.skip(nc.name, err)
-		default:
-			run.fail(nc.name, err)
-		}
+}
+
+// runChecker runs one custom checker.
+func runChecker(ctx context.Context, run *runner, cred *vc.Credential, nc namedChecker) {
+	err := nc.c.Check(ctx, cred)
+	switch {
+	case err == nil:
+		run.pass(nc.name, "")
+	case errors.Is(err, ErrNotApplicable):
+		run.skip(nc.name, err)
+	default:
+		run.fail(nc.name, err)
 	}
 }

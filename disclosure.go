@@ -16,26 +16,7 @@ import (
 // the accepted proof is an ecdsa-sd-2023 derived proof, that is when the
 // credential is selectively disclosed: it carries what its issuer made
 // mandatory and what its holder chose to show, nothing else.
-const CheckDisclosure = "disclosure"
-
-// ErrWithheld: a selectively disclosed credential does not disclose a
-// member the policy requires (see [RequireDisclosure]).
-var ErrWithheld = errors.New("microcred: selectively disclosed credential withholds a required member")
-
-// WithheldError names the members a selectively disclosed credential does
-// not disclose although the policy requires them. It unwraps to
-// [ErrWithheld].
-type WithheldError struct {
-	// Members are the JSON names of the members, e.g. "validUntil".
-	Members []string
-}
-
-func (e *WithheldError) Error() string {
-	return fmt.Sprintf("%v: %s not disclosed (the holder may have withheld it, or the issuer never set it; a verifier cannot tell which)", ErrWithheld, strings.Join(e.Members, ", "))
-}
-
-// Unwrap returns ErrWithheld.
-func (e *WithheldError) Unwrap() error { return ErrWithheld }
+const CheckDisclosure Check = "disclosure"
 
 // Disclosure is what a selectively disclosed credential discloses of the
 // members checks rely on: for VCDM 2.0 validFrom, validUntil,

@@ -38,7 +38,12 @@
 // [RequireAnchor]: the credential's Merkle receipt graded L0–L4, see
 // package anchor; for a Blockcerts credential always, its anchor's level,
 // L1 required unless the policy says otherwise), then the recipient and
-// custom checks.
+// custom checks. Each check is a step of a table that names the checks it
+// requires (schema and proof need parse; issuer, status, validity,
+// endorsements, anchor, recipient and the custom checks need proof;
+// refresh needs schema, proof, issuer and disclosure): after a failure,
+// every later check that applies is still listed, once and in order, and
+// those that need the failed one are Skipped with a reason naming it.
 //
 // An Open Badges 2.0 badge (a JSON or JWS assertion, a hosted
 // assertion's URL, or a PNG/SVG with one baked in) is verified by package

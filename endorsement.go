@@ -12,7 +12,7 @@ import (
 )
 
 // CheckEndorsements is the name of the endorsement check.
-const CheckEndorsements = "endorsements"
+const CheckEndorsements Check = "endorsements"
 
 // maxEndorsementDepth bounds endorsements of endorsements.
 const maxEndorsementDepth = 2

@@ -48,7 +48,7 @@ func exampleBadge(seed byte, at time.Time, alignments ...openbadges.Alignment) (
 }
 
 // exampleVerifier is an offline verifier with one custom checker.
-func exampleVerifier(at time.Time, name string, c microcred.Checker) *microcred.Verifier {
+func exampleVerifier(at time.Time, name microcred.Check, c microcred.Checker) *microcred.Verifier {
 	suite, err := eddsa2022.NewRDFC(contexts.Default())
 	if err != nil {
 		log.Fatal(err)

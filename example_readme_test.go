@@ -9,8 +9,6 @@ import (
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/did/didkey"
-	"github.com/onchaincert/microcred/proof"
-	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/vc/contexts"
 )
 
@@ -42,8 +40,8 @@ func Example_readme() {
 		log.Fatal(err)
 	}
 
-	// Verify, offline.
-	suite, err := eddsa2022.NewRDFC(contexts.Default())
+	// Verify, offline, with every proof suite the module supports.
+	suites, err := microcred.DefaultSuites(contexts.Default())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -51,7 +49,7 @@ func Example_readme() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	v, err := microcred.NewVerifier(microcred.Trusted{Resolver: resolver, Suites: []proof.Suite{suite}})
+	v, err := microcred.NewVerifier(microcred.Trusted{Resolver: resolver, Suites: suites})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -170,7 +170,7 @@ func TestHostileCorpus(t *testing.T) {
 			var failed []string
 			for _, ch := range checks {
 				if ch.Outcome == microcred.Failed {
-					failed = append(failed, ch.Check)
+					failed = append(failed, string(ch.Check))
 				}
 			}
 			assert.Equal(t, strings.Split(c.check, "+"), failed, "%s: %v", c.file, err)

@@ -86,8 +86,8 @@ func trust(t testing.TB, ids ...string) microcred.Policy {
 	return p
 }
 
-func outcomes(res *microcred.Result) map[string]microcred.Outcome {
-	m := map[string]microcred.Outcome{}
+func outcomes(res *microcred.Result) map[microcred.Check]microcred.Outcome {
+	m := map[microcred.Check]microcred.Outcome{}
 	for _, c := range res.Checks {
 		m[c.Check] = c.Outcome
 	}
@@ -111,7 +111,7 @@ func TestIssueAndVerify(t *testing.T) {
 			require.NotNil(t, res.Credential)
 			assert.Equal(t, key.DID().String(), res.Credential.Issuer().ID)
 			assert.Equal(t, key.VerificationMethod(), res.VerificationMethod)
-			assert.Equal(t, map[string]microcred.Outcome{
+			assert.Equal(t, map[microcred.Check]microcred.Outcome{
 				microcred.CheckParse: microcred.Passed, microcred.CheckSchema: microcred.Passed, microcred.CheckProof: microcred.Passed,
 				microcred.CheckIssuer: microcred.Passed, microcred.CheckStatus: microcred.Skipped, microcred.CheckValidity: microcred.Passed,
 				microcred.CheckEndorsements: microcred.Skipped,
@@ -293,7 +293,7 @@ func TestTrustNoIssuer(t *testing.T) {
 	assert.False(t, res.Verified)
 	assert.Nil(t, res.Credential)
 	assert.Equal(t, key.DID().String(), res.Issuer)
-	assert.Equal(t, map[string]microcred.Outcome{
+	assert.Equal(t, map[microcred.Check]microcred.Outcome{
 		microcred.CheckParse: microcred.Passed, microcred.CheckSchema: microcred.Passed, microcred.CheckProof: microcred.Passed,
 		microcred.CheckIssuer: microcred.Failed, microcred.CheckStatus: microcred.Skipped, microcred.CheckValidity: microcred.Passed,
 		microcred.CheckEndorsements: microcred.Skipped,

@@ -17,9 +17,6 @@ import (
 	"github.com/onchaincert/microcred/vc/openbadges"
 )
 
-// ErrNotVerified: a migration was asked of a badge that did not verify.
-var ErrNotVerified = errors.New("microcred: the badge did not verify")
-
 // MigrateOB2 turns a verified Open Badges 2.0 badge (res from
 // [Verifier.Verify], Verified, with res.OB2 set) into an OB 3.0
 // AchievementCredential issued, and signed, by i: the migrating issuer

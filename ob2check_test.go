@@ -25,7 +25,7 @@ func ob2Policy(t testing.TB, v *ob2test.Vector) microcred.Policy {
 }
 
 // firstFailedCheck names the first failed check of a report, or "".
-func firstFailedCheck(res *microcred.Result) string {
+func firstFailedCheck(res *microcred.Result) microcred.Check {
 	for _, c := range res.Checks {
 		if c.Outcome == microcred.Failed {
 			return c.Check
@@ -43,15 +43,15 @@ func TestVerifyOB2Vectors(t *testing.T) {
 			ver := newVerifier(t, v.Clock(t), microcred.WithOB2Documents(v.Documents(t)))
 			res, err := ver.Verify(context.Background(), v.Input(t), ob2Policy(t, &v))
 			require.NotNil(t, res)
-			names := []string{}
+			names := []microcred.Check{}
 			for _, c := range res.Checks {
 				names = append(names, c.Check)
 			}
-			want := []string{microcred.CheckParse, microcred.CheckSchema, microcred.CheckProof, microcred.CheckIssuer, microcred.CheckStatus, microcred.CheckValidity}
-			if v.Recipient != "" && (v.Valid() || v.FailingStep() != microcred.CheckParse && v.FailingStep() != microcred.CheckProof) {
+			want := []microcred.Check{microcred.CheckParse, microcred.CheckSchema, microcred.CheckProof, microcred.CheckIssuer, microcred.CheckStatus, microcred.CheckValidity}
+			if v.Recipient != "" && (v.Valid() || microcred.Check(v.FailingStep()) != microcred.CheckParse && microcred.Check(v.FailingStep()) != microcred.CheckProof) {
 				want = append(want, microcred.CheckRecipient)
 			}
-			if v.Valid() || v.FailingStep() != microcred.CheckParse {
+			if v.Valid() || microcred.Check(v.FailingStep()) != microcred.CheckParse {
 				// (An input refused at parse as not OB 2.0 at all, an OB
 				// 1.x assertion, gets the OB 3.0 pipeline's report.)
 				assert.Equal(t, want, names, "the checks of an OB 3.0 report, in order")
@@ -67,7 +67,7 @@ func TestVerifyOB2Vectors(t *testing.T) {
 			require.Error(t, err, "%s (%s)", v.Name, v.Source)
 			assert.False(t, res.Verified)
 			assert.Nil(t, res.OB2)
-			assert.Equal(t, v.FailingStep(), firstFailedCheck(res), "%v", err)
+			assert.Equal(t, microcred.Check(v.FailingStep()), firstFailedCheck(res), "%v", err)
 		})
 	}
 }

@@ -17,12 +17,9 @@ import (
 
 // Check names of presentation verification.
 const (
-	CheckHolder      = "holder"
-	CheckCredentials = "credentials"
+	CheckHolder      Check = "holder"
+	CheckCredentials Check = "credentials"
 )
-
-// ErrHolderMismatch: the presentation's proof is not made by its holder.
-var ErrHolderMismatch = errors.New("microcred: presentation proof key is not controlled by the holder")
 
 // PresentationOptions are what a verifier expects of a presentation. The
 // challenge is required: it is what makes a presentation fresh rather than
@@ -68,92 +65,133 @@ func SignPresentation(ctx context.Context, presentation []byte, suite proof.Suit
 func (v *Verifier) VerifyPresentation(ctx context.Context, input []byte, policy Policy, opts PresentationOptions) (*PresentationResult, error) {
 	now := v.cfg.clock()
 	res := &PresentationResult{At: now}
-	fail := func(check string, err error, skipped ...string) (*PresentationResult, error) {
-		res.Checks = append(res.Checks, CheckResult{Check: check, Outcome: Failed, Err: err})
-		for _, s := range skipped {
-			res.Checks = append(res.Checks, CheckResult{Check: s, Outcome: Skipped, Err: errors.New("skipped: an earlier check failed")})
-		}
-		return res, &VerificationError{Checks: res.Checks}
+	checks := &Result{At: now}
+	run := newRunner(checks)
+	s := &vpState{run: run, res: res, input: input, policy: policy, opts: opts, now: now}
+	runSteps(ctx, run, v.presentationSteps(), s)
+	res.Checks = checks.Checks
+	if err := run.verdict(); err != nil {
+		return res, err
 	}
-	pass := func(check, detail string) {
-		res.Checks = append(res.Checks, CheckResult{Check: check, Outcome: Passed, Detail: detail})
-	}
-	if opts.Challenge == "" {
-		return fail(CheckParse, errors.New("microcred: PresentationOptions.Challenge is required"), CheckProof, CheckHolder, CheckCredentials)
-	}
-	var p *vc.Presentation
-	var controller string
-	if trimmed := bytes.TrimSpace(input); vcjwt.IsCompactJWS(trimmed) {
-		// A presentation JWT (vp+jwt, or a vp claim): the signature covers
-		// the presentation, nonce = challenge, aud = domain.
-		if !v.trusted.AcceptJWT {
-			return fail(CheckParse, fmt.Errorf("%w: JWT presentations are not accepted by this verifier (Trusted.AcceptJWT)", ErrUnsupportedFormat), CheckProof, CheckHolder, CheckCredentials)
-		}
-		jres, err := vcjwt.VerifyPresentation(ctx, string(trimmed), vcjwt.VerifyOptions{Resolver: v.trusted.Resolver, Now: now, ClockSkew: v.cfg.skew}, vcjwt.Exchange{Challenge: opts.Challenge, Domain: opts.Domain})
-		if err != nil {
-			if errors.Is(err, vcjwt.ErrMalformed) || errors.Is(err, vc.ErrInvalidPresentation) {
-				return fail(CheckParse, err, CheckProof, CheckHolder, CheckCredentials)
-			}
-			pass(CheckParse, "presentation in a JWT")
-			return fail(CheckProof, err, CheckHolder, CheckCredentials)
-		}
-		if p, err = vc.ParsePresentation(jres.Presentation); err != nil {
-			return fail(CheckParse, err, CheckProof, CheckHolder, CheckCredentials)
-		}
-		res.Holder = p.Holder()
-		pass(CheckParse, fmt.Sprintf("VCDM %s presentation with %d credential(s) in a JWT", p.Version(), len(p.Credentials())))
-		pass(CheckProof, fmt.Sprintf("%s JWT (%s) by %s, nonce and audience match", jres.Algorithm, jres.Format, jres.Method.ID))
-		controller = jres.Controller
-	} else {
-		var err error
-		if p, err = vc.ParsePresentation(input); err != nil {
-			return fail(CheckParse, err, CheckProof, CheckHolder, CheckCredentials)
-		}
-		res.Holder = p.Holder()
-		pass(CheckParse, fmt.Sprintf("VCDM %s presentation with %d credential(s)", p.Version(), len(p.Credentials())))
-
-		generic, err := strictjson.Decode(input, strictjson.Limits{})
-		if err != nil {
-			return fail(CheckProof, err, CheckHolder, CheckCredentials)
-		}
-		doc, _ := generic.(map[string]any)
-		pres, err := proof.VerifyDocument(ctx, doc, proof.VerifyOptions{
-			Suites: v.trusted.Suites, Resolver: v.trusted.Resolver, Purpose: proof.Authentication,
-			Challenge: opts.Challenge, Domain: opts.Domain, Now: now, ClockSkew: v.cfg.skew,
-		})
-		if err != nil {
-			return fail(CheckProof, err, CheckHolder, CheckCredentials)
-		}
-		ok := pres.Verified()
-		pass(CheckProof, fmt.Sprintf("%s by %s, challenge and domain match", suiteName(ok), ok.Proof.VerificationMethod))
-		controller = ok.Controller
-	}
-
-	// The holder, if named, must control the key; if not named, the key's
-	// controller is the holder.
-	if res.Holder == "" {
-		res.Holder = controller
-	}
-	if controller != res.Holder {
-		return fail(CheckHolder, fmt.Errorf("%w: key controlled by %q, holder %q", ErrHolderMismatch, controller, res.Holder), CheckCredentials)
-	}
-	pass(CheckHolder, "presentation signed by its holder")
-
-	var errs []error
-	for i, c := range p.Credentials() {
-		cr, err := v.Verify(ctx, embedded(c), policy)
-		res.Credentials = append(res.Credentials, cr)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("credential %d: %w", i, err))
-		}
-	}
-	if len(errs) > 0 {
-		return fail(CheckCredentials, errors.Join(errs...))
-	}
-	pass(CheckCredentials, fmt.Sprintf("%d credential(s) verified", len(res.Credentials)))
 	res.Verified = true
-	res.Presentation = p
+	res.Presentation = s.p
 	return res, nil
+}
+
+// vpState is what the steps of a presentation's verification share.
+type vpState struct {
+	run    *runner
+	res    *PresentationResult
+	input  []byte
+	policy Policy
+	opts   PresentationOptions
+	now    time.Time
+
+	p          *vc.Presentation
+	jwt        *vcjwt.PresentationResult // a presentation JWT, verified in the parse step
+	jwtErr     error                     // its proof's error
+	controller string                    // of the accepted proof's key
+}
+
+// presentationSteps is the pipeline of a presentation, in report order.
+func (v *Verifier) presentationSteps() []step[*vpState] {
+	return []step[*vpState]{
+		{check: CheckParse, run: func(ctx context.Context, s *vpState) {
+			if s.opts.Challenge == "" {
+				s.run.fail(CheckParse, errors.New("microcred: PresentationOptions.Challenge is required"))
+				return
+			}
+			trimmed := bytes.TrimSpace(s.input)
+			if !vcjwt.IsCompactJWS(trimmed) {
+				p, err := vc.ParsePresentation(s.input)
+				if err != nil {
+					s.run.fail(CheckParse, err)
+					return
+				}
+				s.p, s.res.Holder = p, p.Holder()
+				s.run.pass(CheckParse, fmt.Sprintf("VCDM %s presentation with %d credential(s)", p.Version(), len(p.Credentials())))
+				return
+			}
+			// A presentation JWT (vp+jwt, or a vp claim): the signature
+			// covers the presentation, nonce = challenge, aud = domain.
+			if !v.trusted.AcceptJWT {
+				s.run.fail(CheckParse, fmt.Errorf("%w: JWT presentations are not accepted by this verifier (Trusted.AcceptJWT)", ErrUnsupportedFormat))
+				return
+			}
+			jres, err := vcjwt.VerifyPresentation(ctx, string(trimmed), vcjwt.VerifyOptions{Resolver: v.trusted.Resolver, Now: s.now, ClockSkew: v.cfg.skew}, vcjwt.Exchange{Challenge: s.opts.Challenge, Domain: s.opts.Domain})
+			if err != nil {
+				if errors.Is(err, vcjwt.ErrMalformed) || errors.Is(err, vc.ErrInvalidPresentation) {
+					s.run.fail(CheckParse, err)
+					return
+				}
+				s.jwtErr = err
+				s.run.pass(CheckParse, "presentation in a JWT")
+				return
+			}
+			p, err := vc.ParsePresentation(jres.Presentation)
+			if err != nil {
+				s.run.fail(CheckParse, err)
+				return
+			}
+			s.p, s.res.Holder, s.jwt = p, p.Holder(), jres
+			s.run.pass(CheckParse, fmt.Sprintf("VCDM %s presentation with %d credential(s) in a JWT", p.Version(), len(p.Credentials())))
+		}},
+		{check: CheckProof, requires: []Check{CheckParse}, run: func(ctx context.Context, s *vpState) {
+			switch {
+			case s.jwtErr != nil:
+				s.run.fail(CheckProof, s.jwtErr)
+				return
+			case s.jwt != nil:
+				s.run.pass(CheckProof, fmt.Sprintf("%s JWT (%s) by %s, nonce and audience match", s.jwt.Algorithm, s.jwt.Format, s.jwt.Method.ID))
+				s.controller = s.jwt.Controller
+				return
+			}
+			generic, err := strictjson.Decode(s.input, strictjson.Limits{})
+			if err != nil {
+				s.run.fail(CheckProof, err)
+				return
+			}
+			doc, _ := generic.(map[string]any)
+			pres, err := proof.VerifyDocument(ctx, doc, proof.VerifyOptions{
+				Suites: v.trusted.Suites, Resolver: v.trusted.Resolver, Purpose: proof.Authentication,
+				Challenge: s.opts.Challenge, Domain: s.opts.Domain, Now: s.now, ClockSkew: v.cfg.skew,
+			})
+			if err != nil {
+				s.run.fail(CheckProof, err)
+				return
+			}
+			ok := pres.Verified()
+			s.run.pass(CheckProof, fmt.Sprintf("%s by %s, challenge and domain match", suiteName(ok), ok.Proof.VerificationMethod))
+			s.controller = ok.Controller
+		}},
+		{check: CheckHolder, requires: []Check{CheckProof}, run: func(_ context.Context, s *vpState) {
+			// The holder, if named, must control the key; if not named,
+			// the key's controller is the holder.
+			if s.res.Holder == "" {
+				s.res.Holder = s.controller
+			}
+			if s.controller != s.res.Holder {
+				s.run.fail(CheckHolder, fmt.Errorf("%w: key controlled by %q, holder %q", ErrHolderMismatch, s.controller, s.res.Holder))
+				return
+			}
+			s.run.pass(CheckHolder, "presentation signed by its holder")
+		}},
+		{check: CheckCredentials, requires: []Check{CheckHolder}, run: func(ctx context.Context, s *vpState) {
+			var errs []error
+			for i, c := range s.p.Credentials() {
+				cr, err := v.Verify(ctx, embedded(c), s.policy)
+				s.res.Credentials = append(s.res.Credentials, cr)
+				if err != nil {
+					errs = append(errs, fmt.Errorf("credential %d: %w", i, err))
+				}
+			}
+			if len(errs) > 0 {
+				s.run.fail(CheckCredentials, errors.Join(errs...))
+				return
+			}
+			s.run.pass(CheckCredentials, fmt.Sprintf("%d credential(s) verified", len(s.res.Credentials)))
+		}},
+	}
 }
 
 // embedded returns what to verify for one verifiableCredential entry: the

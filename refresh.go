@@ -10,7 +10,7 @@ import (
 )
 
 // CheckRefresh is the name of the refresh step.
-const CheckRefresh = "refresh"
+const CheckRefresh Check = "refresh"
 
 // Refresher obtains a fresher copy of a credential through one of its
 // refreshService entries (OB 3.0: 1EdTechCredentialRefresh; VCDM 2.0:
@@ -44,9 +44,6 @@ func WithRefresher(r Refresher) VerifierOption {
 		return nil
 	})
 }
-
-// ErrRefreshIssuer: the refreshed credential has another issuer.
-var ErrRefreshIssuer = errors.New("microcred: refreshed credential is from another issuer")
 
 // refresh runs the refresh step. done reports that fresh replaces the
 // result being built.

@@ -1,15 +1,12 @@
 package microcred
 
 import (
-	"errors"
 	"fmt"
-	"github.com/onchaincert/microcred/anchor"
-	"strings"
 	"time"
 
+	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/ob2"
 	"github.com/onchaincert/microcred/vc"
-	"github.com/onchaincert/microcred/vc/status"
 )
 
 // Outcome is the outcome of one verification check. The zero value is
@@ -49,19 +46,24 @@ func (o *Outcome) UnmarshalText(b []byte) error {
 	return fmt.Errorf("microcred: unknown outcome %q", b)
 }
 
+// Check names one check of a verification, as [CheckResult] reports it.
+// The built-in checks are the Check… constants; a [Checker] added with
+// [WithChecker] is reported under the name given there.
+type Check string
+
 // Names of the checks [Verifier.Verify] runs, in order.
 const (
-	CheckParse    = "parse"
-	CheckSchema   = "schema"
-	CheckProof    = "proof"
-	CheckIssuer   = "issuer"
-	CheckStatus   = "status"
-	CheckValidity = "validity"
+	CheckParse    Check = "parse"
+	CheckSchema   Check = "schema"
+	CheckProof    Check = "proof"
+	CheckIssuer   Check = "issuer"
+	CheckStatus   Check = "status"
+	CheckValidity Check = "validity"
 )
 
 // CheckResult is the outcome of one check.
 type CheckResult struct {
-	Check   string
+	Check   Check
 	Outcome Outcome
 	// Err says why the check failed or was skipped; nil when it passed.
 	Err error
@@ -99,7 +101,7 @@ type Result struct {
 }
 
 // Check returns the result of the named check, or false if it did not run.
-func (r *Result) Check(name string) (CheckResult, bool) {
+func (r *Result) Check(name Check) (CheckResult, bool) {
 	for _, c := range r.Checks {
 		if c.Check == name {
 			return c, true
@@ -107,53 +109,3 @@ func (r *Result) Check(name string) (CheckResult, bool) {
 	}
 	return CheckResult{}, false
 }
-
-// VerificationError is returned when a required check did not pass. It
-// unwraps to the errors of the failed checks, so errors.Is works on them.
-type VerificationError struct {
-	Checks []CheckResult
-}
-
-func (e *VerificationError) Error() string {
-	var failed []string
-	for _, c := range e.Checks {
-		if c.Outcome == Failed {
-			failed = append(failed, fmt.Sprintf("%s: %v", c.Check, c.Err))
-		}
-	}
-	if len(failed) == 0 {
-		return "microcred: verification failed"
-	}
-	return "microcred: verification failed: " + strings.Join(failed, "; ")
-}
-
-// Unwrap returns the failed checks' errors.
-func (e *VerificationError) Unwrap() []error {
-	var errs []error
-	for _, c := range e.Checks {
-		if c.Outcome == Failed && c.Err != nil {
-			errs = append(errs, c.Err)
-		}
-	}
-	return errs
-}
-
-// Sentinel errors of the high-level API.
-var (
-	// ErrUntrustedIssuer: the issuer is not in the policy's trusted set.
-	ErrUntrustedIssuer = errors.New("microcred: issuer is not trusted")
-	// ErrIssuerMismatch: the proof's key is not controlled by the issuer.
-	ErrIssuerMismatch = errors.New("microcred: proof key is not controlled by the issuer")
-	// ErrExpired: the credential's validUntil (expirationDate) has passed.
-	ErrExpired = errors.New("microcred: credential expired")
-	// ErrNotYetValid: the credential's validFrom (issuanceDate) is in the future.
-	ErrNotYetValid = errors.New("microcred: credential not yet valid")
-	// ErrUnsupportedFormat: the input is not a format microcred reads.
-	ErrUnsupportedFormat = errors.New("microcred: unsupported input format")
-	// ErrRevoked and ErrSuspended are status.ErrRevoked and
-	// status.ErrSuspended, for errors.Is at this level.
-	ErrRevoked   = status.ErrRevoked
-	ErrSuspended = status.ErrSuspended
-	// ErrNotApplicable: returned by a check that does not apply (skipped).
-	ErrNotApplicable = errors.New("microcred: check not applicable")
-)

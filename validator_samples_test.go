@@ -96,7 +96,7 @@ func validatorVerifier(t testing.TB) *microcred.Verifier {
 // refusals to the check that fails ("" when it depends on the input's
 // form) and the error it wraps.
 var validatorReasons = map[string]struct {
-	check string
+	check microcred.Check
 	is    func(error) bool
 }{
 	"signature":       {microcred.CheckProof, isErr(proof.ErrInvalidSignature)},

@@ -372,134 +372,246 @@ func (v *Verifier) Verify(ctx context.Context, input []byte, policy Policy) (*Re
 func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, depth int, refreshed bool) (*Result, error) {
 	now := v.cfg.clock()
 	res := &Result{At: now}
-	run := &runner{res: res}
+	run := newRunner(res)
+	s := &vcState{v: v, run: run, res: res, policy: policy, depth: depth, refreshed: refreshed, now: now}
 
 	if !policy.valid {
-		run.fail(CheckParse, errors.New("microcred: zero Policy: build one with NewPolicy"))
-		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
+		s.frameErr = errors.New("microcred: zero Policy: build one with NewPolicy")
+	} else {
+		// An Open Badges 2.0 badge is verified by package ob2 (ob2check.go).
+		if depth == 0 && isOB2(input) {
+			return v.verifyOB2(ctx, run, input, policy)
+		}
+		s.frameErr = v.frame(s, input)
+		if s.frameErr == nil && !s.isJWT && depth == 0 && isBlockcertsV2(s.credBytes) {
+			// A Blockcerts v2 certificate: an Open Badges 2.0 Assertion
+			// with a MerkleProof2017 receipt, not a VC.
+			return v.verifyBlockcertsV2(ctx, run, s.credBytes, s.container, policy, now)
+		}
 	}
-
-	// An Open Badges 2.0 badge is verified by package ob2 (ob2check.go).
-	if depth == 0 && isOB2(input) {
-		return v.verifyOB2(ctx, run, input, policy)
+	runSteps(ctx, run, v.vcSteps(policy), s)
+	if s.fresh != nil {
+		return s.fresh, s.fresh.err()
 	}
+	if err := run.verdict(); err != nil {
+		return res, err
+	}
+	res.Verified = true
+	res.Credential = s.cred
+	return res, nil
+}
 
-	// parse: the input is a JSON credential with embedded proofs, a
-	// compact JWT, or a PNG/SVG badge carrying either (detected by content);
-	// typed values are read from the bytes that are verified.
-	container := ""
+// vcState is what the steps of a VC's verification share.
+type vcState struct {
+	v         *Verifier
+	run       *runner
+	res       *Result
+	policy    Policy
+	depth     int  // > 0: a status list or endorsement being verified
+	refreshed bool // this is a refreshed credential: do not refresh again
+	now       time.Time
+
+	// The input's frame (see frame); frameErr fails the parse check.
+	frameErr  error
+	container string // " baked in a PNG", …
+	trimmed   []byte // the credential JSON or compact JWT
+	credBytes []byte // the credential JSON (a JWT's payload)
+	isJWT     bool
+	jwtFormat vcjwt.Format
+
+	cred    *vc.Credential // parsed from credBytes
+	decoded map[string]any // credBytes strictly decoded
+
+	signer *proof.ProofResult // the accepted proof
+	bc     *blockcertsOutcome // a Blockcerts MerkleProof2019's outcome
+	fresh  *Result            // the refreshed credential's result, replacing this one
+}
+
+// frame reads what carries the credential: a PNG or SVG it is baked in
+// (detected by content), a compact JWT, or JSON. Its error fails the
+// parse check.
+func (v *Verifier) frame(s *vcState, input []byte) error {
 	switch bake.Detect(input) {
 	case bake.PNG, bake.SVG:
 		p, err := bake.Extract(input)
 		if err != nil {
-			run.fail(CheckParse, err)
-			return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
+			return err
 		}
-		container = " baked in a " + bake.Detect(input).String()
+		s.container = " baked in a " + bake.Detect(input).String()
 		input = p.Data
 	}
-	trimmed := bytes.TrimSpace(input)
-	isJWT := vcjwt.IsCompactJWS(trimmed)
-	credBytes := input
-	var jwtFormat vcjwt.Format
-	if isJWT {
+	s.trimmed = bytes.TrimSpace(input)
+	s.isJWT = vcjwt.IsCompactJWS(s.trimmed)
+	s.credBytes = input
+	if s.isJWT {
 		if !v.trusted.AcceptJWT {
-			run.fail(CheckParse, fmt.Errorf("%w: JWT credentials are not accepted by this verifier (Trusted.AcceptJWT)", ErrUnsupportedFormat))
-			return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
+			return fmt.Errorf("%w: JWT credentials are not accepted by this verifier (Trusted.AcceptJWT)", ErrUnsupportedFormat)
 		}
-		c, f, err := vcjwt.UnsafeCredentialWithoutVerification(string(trimmed))
+		c, f, err := vcjwt.UnsafeCredentialWithoutVerification(string(s.trimmed))
 		if err != nil {
-			run.fail(CheckParse, err)
-			return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
+			return err
 		}
-		credBytes, jwtFormat = c, f
-	} else if len(trimmed) == 0 || trimmed[0] != '{' {
-		run.fail(CheckParse, fmt.Errorf("%w: expected a JSON credential, a compact JWT, or a baked PNG or SVG", ErrUnsupportedFormat))
-		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
+		s.credBytes, s.jwtFormat = c, f
+	} else if len(s.trimmed) == 0 || s.trimmed[0] != '{' {
+		return fmt.Errorf("%w: expected a JSON credential, a compact JWT, or a baked PNG or SVG", ErrUnsupportedFormat)
 	}
-	if !isJWT && depth == 0 && isBlockcertsV2(credBytes) {
-		// A Blockcerts v2 certificate: an Open Badges 2.0 Assertion with
-		// a MerkleProof2017 receipt, not a VC.
-		return v.verifyBlockcertsV2(ctx, run, credBytes, container, policy, now)
+	return nil
+}
+
+// vcSteps is the pipeline of a VC (JSON, JWT or baked), in report order.
+func (v *Verifier) vcSteps(policy Policy) []step[*vcState] {
+	topLevel := func(s *vcState) bool { return s.depth == 0 }
+	steps := []step[*vcState]{
+		{check: CheckParse, run: func(ctx context.Context, s *vcState) { s.parse(ctx) }},
+		{check: CheckSchema, requires: []Check{CheckParse}, run: func(_ context.Context, s *vcState) {
+			v.checkSchema(s.run, s.cred, s.decoded, s.policy)
+		}},
+		{check: CheckProof, requires: []Check{CheckParse}, run: func(ctx context.Context, s *vcState) { s.proof(ctx) }},
+		{check: CheckIssuer, requires: []Check{CheckProof}, run: func(ctx context.Context, s *vcState) { s.issuer(ctx) }},
+		{check: CheckDisclosure, requires: []Check{CheckProof}, applies: func(s *vcState) bool { return s.disclosed() }, run: func(_ context.Context, s *vcState) {
+			v.checkDisclosure(s.run, s.decoded, s.signer, s.cred, s.policy)
+		}},
+		{
+			// refresh (optional, at most once): a fresher credential from
+			// the issuer's refreshService replaces this one and is
+			// verified in full.
+			check:    CheckRefresh,
+			requires: []Check{CheckSchema, CheckProof, CheckIssuer, CheckDisclosure},
+			applies:  func(s *vcState) bool { return s.depth == 0 && !s.refreshed && v.cfg.refresher != nil },
+			run: func(ctx context.Context, s *vcState) {
+				if fresh, done := v.refresh(ctx, s.run, s.cred, s.policy); done {
+					s.fresh = fresh
+					s.run.stopped = true
+				}
+			},
+		},
+		{check: CheckStatus, requires: []Check{CheckProof}, run: func(ctx context.Context, s *vcState) {
+			// revocation and suspension, from lists the issuer signed (a
+			// Blockcerts credential without credentialStatus: its issuer
+			// profile's revocation list).
+			if s.bc == nil || !v.checkBlockcertsRevocation(ctx, s.run, s.cred, s.policy, s.depth) {
+				v.checkStatus(ctx, s.run, s.cred, s.policy, s.depth)
+			}
+		}},
+		{check: CheckValidity, requires: []Check{CheckProof}, run: func(_ context.Context, s *vcState) {
+			if err := checkValidity(s.cred, s.now, v.cfg.skew); err != nil {
+				s.run.fail(CheckValidity, err)
+			} else {
+				s.run.pass(CheckValidity, "within validity window at "+s.now.UTC().Format(time.RFC3339))
+			}
+		}},
+		{check: CheckEndorsements, requires: []Check{CheckProof}, run: func(ctx context.Context, s *vcState) {
+			v.checkEndorsements(ctx, s.run, s.cred, s.depth)
+		}},
+		{
+			// anchor: a Blockcerts credential's own (graded from the
+			// MerkleProof2019), else a receipt's, when the verifier has
+			// receipts or the policy requires an anchor.
+			check:    CheckAnchor,
+			requires: []Check{CheckProof},
+			applies: func(s *vcState) bool {
+				return s.bc != nil || (s.decoded != nil && !s.isJWT && isBlockcerts(s.decoded)) ||
+					s.depth == 0 && (v.cfg.receipts != nil || s.policy.anchorLevel != anchor.LevelNone)
+			},
+			run: func(ctx context.Context, s *vcState) {
+				if s.bc != nil {
+					v.checkBlockcertsAnchor(s.run, s.bc, s.policy)
+				} else {
+					v.checkAnchor(ctx, s.run, s.trimmed, s.policy)
+				}
+			},
+		},
 	}
-	parsed, decoded, err := vcinternal.ParseCredential(credBytes)
+	return append(steps, checkerSteps(v, policy, topLevel,
+		func(_ context.Context, s *vcState) { v.checkRecipient(s.run, s.cred, s.policy) },
+		func(ctx context.Context, s *vcState, nc namedChecker) { runChecker(ctx, s.run, s.cred, nc) })...)
+}
+
+// parse: the credential JSON is strict JSON of the VCDM shape; typed
+// values are read from the bytes that are verified.
+func (s *vcState) parse(_ context.Context) {
+	if s.frameErr != nil {
+		s.run.fail(CheckParse, s.frameErr)
+		return
+	}
+	parsed, decoded, err := vcinternal.ParseCredential(s.credBytes)
 	if err != nil {
-		if !isJWT && vcjwt.IsJSONSerialization(credBytes) {
+		if !s.isJWT && vcjwt.IsJSONSerialization(s.credBytes) {
 			err = fmt.Errorf("%w: %w", ErrUnsupportedFormat, vcjwt.ErrJSONSerialization)
 		}
-		run.fail(CheckParse, err)
-		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
+		s.run.fail(CheckParse, err)
+		return
 	}
-	cred := parsed.(*vc.Credential)
-	res.Issuer = cred.Issuer().ID
-	if err := checkRelatedContexts(v.cfg.loader, cred); err != nil {
-		run.fail(CheckParse, err)
-		return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
+	s.cred, s.decoded = parsed.(*vc.Credential), decoded
+	s.res.Issuer = s.cred.Issuer().ID
+	if err := checkRelatedContexts(s.v.cfg.loader, s.cred); err != nil {
+		s.run.fail(CheckParse, err)
+		return
 	}
-	if isJWT {
-		// JSON-LD safe mode, as the Data Integrity suites apply it: every
-		// member and type of the credential is defined by its contexts, so
-		// a JSON-LD reader and a JSON reader see the same claims (JWT
-		// claims beside the credential are not credential terms).
-		if err := v.cfg.jsonld.Check(vcjwt.JSONLDDocument(jwtFormat, decoded)); err != nil {
-			run.fail(CheckParse, err)
-			return res, run.finish(CheckSchema, CheckProof, CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
-		}
-		run.pass(CheckParse, fmt.Sprintf("VCDM %s credential in a JWT%s", cred.Version(), container))
-	} else {
-		run.pass(CheckParse, fmt.Sprintf("VCDM %s credential%s", cred.Version(), container))
+	if !s.isJWT {
+		s.run.pass(CheckParse, fmt.Sprintf("VCDM %s credential%s", s.cred.Version(), s.container))
+		return
 	}
+	// JSON-LD safe mode, as the Data Integrity suites apply it: every
+	// member and type of the credential is defined by its contexts, so a
+	// JSON-LD reader and a JSON reader see the same claims (JWT claims
+	// beside the credential are not credential terms).
+	if err := s.v.cfg.jsonld.Check(vcjwt.JSONLDDocument(s.jwtFormat, decoded)); err != nil {
+		s.run.fail(CheckParse, err)
+		return
+	}
+	s.run.pass(CheckParse, fmt.Sprintf("VCDM %s credential in a JWT%s", s.cred.Version(), s.container))
+}
 
-	// schema: every credentialSchema the 1EdTech validator (or VC JSON
-	// Schema) names must be one we embed, and the credential must pass it;
-	// an OB 3.0 credential must also pass its type's 1EdTech schema.
-	v.checkSchema(run, cred, decoded, policy)
-
-	// proof: a Data Integrity suite's, a JWT's, or a Blockcerts
-	// MerkleProof2019 (the Merkle path from the credential's hash to the
-	// anchored root; the anchor is graded in the issuer and anchor steps).
-	var signer *proof.ProofResult
-	var bcOut *blockcertsOutcome
-	if !isJWT && isBlockcerts(decoded) {
-		if bcOut, signer = v.verifyBlockcertsProof(ctx, run, credBytes, decoded, cred); bcOut == nil {
-			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
+// proof: a Data Integrity suite's, a JWT's, or a Blockcerts
+// MerkleProof2019 (the Merkle path from the credential's hash to the
+// anchored root; the anchor is graded in the issuer and anchor steps).
+func (s *vcState) proof(ctx context.Context) {
+	v, run := s.v, s.run
+	switch {
+	case !s.isJWT && isBlockcerts(s.decoded):
+		if s.bc, s.signer = v.verifyBlockcertsProof(ctx, run, s.credBytes, s.decoded, s.cred); s.bc == nil {
+			s.signer = nil
+			return
 		}
-	} else if isJWT {
-		jres, err := vcjwt.Verify(ctx, string(trimmed), vcjwt.VerifyOptions{Resolver: v.trusted.Resolver, Now: now, ClockSkew: v.cfg.skew})
+	case s.isJWT:
+		jres, err := vcjwt.Verify(ctx, string(s.trimmed), vcjwt.VerifyOptions{Resolver: v.trusted.Resolver, Now: s.now, ClockSkew: v.cfg.skew})
 		if err != nil {
 			run.fail(CheckProof, err)
-			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
+			return
 		}
-		if !bytes.Equal(jres.Credential, credBytes) {
+		if !bytes.Equal(jres.Credential, s.credBytes) {
 			run.fail(CheckProof, errors.New("microcred: the verified JWT payload differs from the parsed one"))
-			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
+			return
 		}
 		kid := jres.Method.ID
-		signer = &proof.ProofResult{Proof: &proof.Proof{VerificationMethod: kid}, Method: jres.Method, Controller: jres.Controller}
+		s.signer = &proof.ProofResult{Proof: &proof.Proof{VerificationMethod: kid}, Method: jres.Method, Controller: jres.Controller}
 		run.pass(CheckProof, fmt.Sprintf("%s JWT (%s) by %s", jres.Algorithm, jres.Format, kid))
-	} else {
+	default:
 		// credBytes is input here: its decoded object serves the proof.
-		pres, err := proof.VerifyDocument(ctx, decoded, proof.VerifyOptions{
+		pres, err := proof.VerifyDocument(ctx, s.decoded, proof.VerifyOptions{
 			Suites:    v.trusted.Suites,
 			Resolver:  v.trusted.Resolver,
 			Purpose:   proof.AssertionMethod,
-			Now:       now,
+			Now:       s.now,
 			ClockSkew: v.cfg.skew,
 		})
 		if err != nil {
 			run.fail(CheckProof, err)
-			return res, run.finish(CheckIssuer, CheckStatus, CheckValidity, CheckEndorsements)
+			return
 		}
-		signer = issuerProof(pres, cred.Issuer().ID)
-		run.pass(CheckProof, fmt.Sprintf("%s by %s", suiteName(signer), signer.Proof.VerificationMethod))
+		s.signer = issuerProof(pres, s.cred.Issuer().ID)
+		run.pass(CheckProof, fmt.Sprintf("%s by %s", suiteName(s.signer), s.signer.Proof.VerificationMethod))
 	}
-	res.VerificationMethod = signer.Proof.VerificationMethod
-	ok := signer
+	s.res.VerificationMethod = s.signer.Proof.VerificationMethod
+}
 
-	// issuer: the key's controller is the issuer, and the issuer is trusted.
-	if bcOut != nil && bcOut.signed == nil {
-		checkBlockcertsIssuer(run, cred.Issuer().ID, bcOut, policy)
-	} else if err := checkIssuer(cred.Issuer().ID, ok, policy); err != nil {
+// issuer: the key's controller is the issuer, and the issuer is trusted.
+func (s *vcState) issuer(context.Context) {
+	run, policy := s.run, s.policy
+	if s.bc != nil && s.bc.signed == nil {
+		checkBlockcertsIssuer(run, s.cred.Issuer().ID, s.bc, policy)
+	} else if err := checkIssuer(s.cred.Issuer().ID, s.signer, policy); err != nil {
 		if policy.unboundKey && errors.Is(err, ErrIssuerMismatch) {
 			run.pass(CheckIssuer, fmt.Sprintf("NOT the issuer's key (UnboundIssuerKeyUnsafe): %v; the signature holds, but nothing says the issuer made it", err))
 		} else {
@@ -510,50 +622,17 @@ func (v *Verifier) verify(ctx context.Context, input []byte, policy Policy, dept
 	} else {
 		run.pass(CheckIssuer, "key controlled by a trusted issuer")
 	}
+}
 
-	// disclosure: what a selectively disclosed credential withholds.
-	v.checkDisclosure(run, decoded, signer, cred, policy)
-
-	// refresh (optional, at most once): a fresher credential from the
-	// issuer's refreshService replaces this one and is verified in full.
-	if depth == 0 && !refreshed && v.cfg.refresher != nil && !run.failed() {
-		if fresh, done := v.refresh(ctx, run, cred, policy); done {
-			return fresh, fresh.err()
-		}
+// disclosed reports whether the disclosure check is part of the
+// verification: the accepted proof is an ecdsa-sd-2023 derived proof or,
+// before a proof is accepted, every proof of the credential is one.
+func (s *vcState) disclosed() bool {
+	if s.signer != nil {
+		p := s.signer.Proof
+		return p != nil && p.Type == proof.TypeDataIntegrity && p.Cryptosuite == ecdsasd2023.Name
 	}
-
-	// status: revocation and suspension, from lists the issuer signed (a
-	// Blockcerts credential without credentialStatus: its issuer
-	// profile's revocation list).
-	if bcOut == nil || !v.checkBlockcertsRevocation(ctx, run, cred, policy, depth) {
-		v.checkStatus(ctx, run, cred, policy, depth)
-	}
-
-	// validity window
-	if err := checkValidity(cred, now, v.cfg.skew); err != nil {
-		run.fail(CheckValidity, err)
-	} else {
-		run.pass(CheckValidity, "within validity window at "+now.UTC().Format(time.RFC3339))
-	}
-
-	// endorsements, then recipient and custom checks
-	v.checkEndorsements(ctx, run, cred, depth)
-	if bcOut != nil {
-		v.checkBlockcertsAnchor(run, bcOut, policy)
-		if depth == 0 {
-			v.runCustom(ctx, run, cred, policy)
-		}
-	} else if depth == 0 {
-		v.checkAnchor(ctx, run, trimmed, policy)
-		v.runCustom(ctx, run, cred, policy)
-	}
-
-	if err := run.finish(); err != nil {
-		return res, err
-	}
-	res.Verified = true
-	res.Credential = cred
-	return res, nil
+	return s.cred != nil && selectivelyDisclosed(s.cred)
 }
 
 // checkSchema runs the schema check: the schemas openbadges.Schemas.For
@@ -724,22 +803,27 @@ func checkValidity(c *vc.Credential, now time.Time, skew time.Duration) error {
 // runner records checks in order.
 type runner struct {
 	res *Result
+	// blocked maps each check skipped after a failure to the failed
+	// check it required (see runSteps).
+	blocked map[Check]Check
+	// stopped: a step replaced the result (refresh); no step runs after.
+	stopped bool
 }
 
-func (r *runner) pass(check, detail string) {
+func newRunner(res *Result) *runner { return &runner{res: res, blocked: map[Check]Check{}} }
+
+func (r *runner) pass(check Check, detail string) {
 	r.res.Checks = append(r.res.Checks, CheckResult{Check: check, Outcome: Passed, Detail: detail})
 }
 
-func (r *runner) skip(check string, err error) {
+func (r *runner) skip(check Check, err error) {
 	r.res.Checks = append(r.res.Checks, CheckResult{Check: check, Outcome: Skipped, Err: err})
 }
 
-func (r *runner) fail(check string, err error) {
+func (r *runner) fail(check Check, err error) {
 	r.res.Checks = append(r.res.Checks, CheckResult{Check: check, Outcome: Failed, Err: err})
 }
 
-// finish marks the named checks Skipped and returns the verification
-// error, if any check failed.
 // failed reports whether a check has failed so far.
 func (r *runner) failed() bool {
 	for _, c := range r.res.Checks {
@@ -748,18 +832,6 @@ func (r *runner) failed() bool {
 		}
 	}
 	return false
-}
-
-func (r *runner) finish(skipped ...string) error {
-	for _, s := range skipped {
-		r.res.Checks = append(r.res.Checks, CheckResult{Check: s, Outcome: Skipped, Err: errors.New("skipped: an earlier check failed")})
-	}
-	for _, c := range r.res.Checks {
-		if c.Outcome == Failed {
-			return &VerificationError{Checks: r.res.Checks}
-		}
-	}
-	return nil
 }
 
 func (v *Verifier) checkStatus(ctx context.Context, run *runner, cred *vc.Credential, policy Policy, depth int) {

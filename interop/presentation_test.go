@@ -195,7 +195,7 @@ type ourCheck struct {
 type ourSection struct {
 	Verified bool
 	Issuer   string // the holder, for the presentation
-	Checks   map[string]ourCheck
+	Checks   map[microcred.Check]ourCheck
 }
 
 // ourVP is `microcred verify`'s text report of a presentation
@@ -232,7 +232,7 @@ func ourVerifyPresentation(t *testing.T, e *env, path, challenge, domain, issuer
 	var cur *ourSection
 	for i, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
 		if m := sectionLine.FindStringSubmatch(line); m != nil {
-			s := ourSection{Verified: m[3] == "VERIFIED", Checks: map[string]ourCheck{}}
+			s := ourSection{Verified: m[3] == "VERIFIED", Checks: map[microcred.Check]ourCheck{}}
 			if m[2] == "" {
 				require.Equal(t, 0, i, "the presentation's section comes first:\n%s", out)
 				r.Presentation = s
@@ -262,7 +262,7 @@ func ourVerifyPresentation(t *testing.T, e *env, path, challenge, domain, issuer
 		}
 		c.Text = m[3]
 		require.NotContains(t, cur.Checks, m[1], "check %s reported once per section", m[1])
-		cur.Checks[m[1]] = c
+		cur.Checks[microcred.Check(m[1])] = c
 	}
 	require.Equal(t, code == 0, r.Presentation.Verified, "exit status and verdict agree:\n%s", out)
 	return r
@@ -275,7 +275,7 @@ func assertOurVerified(t *testing.T, r ourVP, holder, issuer string, n int) {
 	assert.Equal(t, 0, r.Exit, "microcred verifies the presentation:\n%s", r.Out)
 	assert.True(t, r.Presentation.Verified, r.Out)
 	assert.Equal(t, holder, r.Presentation.Issuer, "the holder is reported")
-	for _, c := range []string{microcred.CheckParse, microcred.CheckProof, microcred.CheckHolder, microcred.CheckCredentials} {
+	for _, c := range []microcred.Check{microcred.CheckParse, microcred.CheckProof, microcred.CheckHolder, microcred.CheckCredentials} {
 		assert.Equal(t, microcred.Passed, r.Presentation.Checks[c].Outcome, "presentation check %s:\n%s", c, r.Out)
 	}
 	assert.Contains(t, r.Presentation.Checks[microcred.CheckProof].Text, "eddsa-rdfc-2022 by "+holder+"#")

@@ -73,14 +73,14 @@ type checkAnswer struct {
 func answerOf(checks []microcred.CheckResult, trustDropped bool) verifyAnswer {
 	a := verifyAnswer{Checks: []string{}, Warnings: []string{}, Errors: []problem{}, Results: []checkAnswer{}}
 	for _, c := range checks {
-		ca := checkAnswer{Check: c.Check, Outcome: c.Outcome.String(), Detail: c.Detail}
+		ca := checkAnswer{Check: string(c.Check), Outcome: c.Outcome.String(), Detail: c.Detail}
 		if c.Err != nil {
 			ca.Error = c.Err.Error()
 		}
 		a.Results = append(a.Results, ca)
 		switch c.Outcome {
 		case microcred.Passed:
-			a.Checks = append(a.Checks, c.Check)
+			a.Checks = append(a.Checks, string(c.Check))
 		case microcred.Failed:
 			a.Errors = append(a.Errors, problemOf(c))
 		}
@@ -93,7 +93,7 @@ func answerOf(checks []microcred.CheckResult, trustDropped bool) verifyAnswer {
 
 // problemOf is the problem detail of a failed check.
 func problemOf(c microcred.CheckResult) problem {
-	p := problem{Check: c.Check, Title: c.Check + " check failed"}
+	p := problem{Check: string(c.Check), Title: string(c.Check) + " check failed"}
 	if c.Err != nil {
 		p.Detail = c.Err.Error()
 	}

@@ -34,6 +34,7 @@ import (
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/proof/legacy"
 	"github.com/onchaincert/microcred/store"
+	"github.com/onchaincert/microcred/vc/contexts"
 	"github.com/onchaincert/microcred/vcapi"
 )
 
@@ -540,7 +541,7 @@ func (c *config) vcapiConfig(auth vcapi.Authenticator, logger *slog.Logger) (vca
 // serviceTrust is the verifier's trust material: did:key and did:jwk
 // (resolved locally), every suite microcred verifies, and JWTs.
 func serviceTrust() (microcred.Trusted, error) {
-	suites, err := verifySuites()
+	suites, err := microcred.DefaultSuites(contexts.Default())
 	if err != nil {
 		return microcred.Trusted{}, err
 	}

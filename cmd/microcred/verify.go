@@ -18,11 +18,6 @@ import (
 	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/did/didweb"
 	"github.com/onchaincert/microcred/did/httpkey"
-	"github.com/onchaincert/microcred/proof"
-	"github.com/onchaincert/microcred/proof/ecdsa2019"
-	"github.com/onchaincert/microcred/proof/ecdsasd2023"
-	"github.com/onchaincert/microcred/proof/eddsa2022"
-	"github.com/onchaincert/microcred/proof/legacy"
 	"github.com/onchaincert/microcred/proof/vcjwt"
 	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/bake"
@@ -38,7 +33,7 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 // offlineVerifier returns a Verifier with every suite this build knows and
 // the offline DID methods.
 func offlineVerifier(now time.Time, lists status.StaticFetcher, webDocs didweb.Static, keyDocs httpkey.Static, extra ...microcred.VerifierOption) (*microcred.Verifier, error) {
-	suites, err := verifySuites()
+	suites, err := microcred.DefaultSuites(contexts.Default())
 	if err != nil {
 		return nil, err
 	}
@@ -55,32 +50,6 @@ func offlineVerifier(now time.Time, lists status.StaticFetcher, webDocs didweb.S
 		Suites:    suites,
 		AcceptJWT: true,
 	}, append([]microcred.VerifierOption{microcred.WithClock(func() time.Time { return now }), microcred.WithStatusFetcher(lists)}, extra...)...)
-}
-
-// verifySuites is every proof suite this build verifies (verify and serve
-// accept the same ones).
-func verifySuites() ([]proof.Suite, error) {
-	rdfc, err := eddsa2022.NewRDFC(contexts.Default())
-	if err != nil {
-		return nil, err
-	}
-	ecdsaRDFC, err := ecdsa2019.NewRDFC(contexts.Default())
-	if err != nil {
-		return nil, err
-	}
-	ed2020, err := legacy.NewEd25519Signature2020(contexts.Default())
-	if err != nil {
-		return nil, err
-	}
-	k1, err := legacy.NewEcdsaSecp256k1Signature2019(contexts.Default())
-	if err != nil {
-		return nil, err
-	}
-	sd, err := ecdsasd2023.New(contexts.Default())
-	if err != nil {
-		return nil, err
-	}
-	return []proof.Suite{rdfc, eddsa2022.NewJCS(), ecdsaRDFC, ecdsa2019.NewJCS(), sd, ed2020, k1}, nil
 }
 
 const verifyUsage = `microcred verify (--trust ID... | --trust-file FILE... | --any-issuer) [--now RFC3339] [--json]
@@ -790,7 +759,7 @@ func toJSON(rep *fileReport) *jsonReport {
 		j.At = res.At.UTC().Format(time.RFC3339)
 	}
 	for _, c := range res.Checks {
-		jc := jsonCheck{Check: c.Check, Outcome: c.Outcome, Detail: c.Detail}
+		jc := jsonCheck{Check: string(c.Check), Outcome: c.Outcome, Detail: c.Detail}
 		if c.Err != nil {
 			jc.Error = c.Err.Error()
 		}

@@ -176,7 +176,7 @@ func Verify(ctx context.Context, req Request) *Report {
 		rep.At = res.At.UTC().Format(time.RFC3339)
 	}
 	for _, c := range res.Checks {
-		rc := Check{Check: c.Check, Outcome: c.Outcome, Detail: c.Detail}
+		rc := Check{Check: string(c.Check), Outcome: c.Outcome, Detail: c.Detail}
 		if c.Err != nil {
 			rc.Error = c.Err.Error()
 		}

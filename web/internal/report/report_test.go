@@ -208,16 +208,16 @@ func TestReceiptBeside(t *testing.T) {
 
 	rep = run(receipt(0, func(r *anchor.Receipt) { r.Path[0][0] ^= 1 }))
 	assert.False(t, rep.Verified)
-	assert.Equal(t, []string{microcred.CheckAnchor}, failed(rep))
+	assert.Equal(t, []string{string(microcred.CheckAnchor)}, failed(rep))
 
 	rep = run(receipt(1, nil))
 	assert.True(t, rep.Verified)
 	assert.Equal(t, microcred.Skipped, findCheck(rep, microcred.CheckAnchor).Outcome, "no receipt for this credential")
 }
 
-func findCheck(r *report.Report, name string) report.Check {
+func findCheck(r *report.Report, name microcred.Check) report.Check {
 	for _, c := range r.Checks {
-		if c.Check == name {
+		if c.Check == string(name) {
 			return c
 		}
 	}
