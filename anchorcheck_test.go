@@ -66,7 +66,7 @@ func TestVerifyWithAnchor(t *testing.T) {
 	}
 	v := newVerifier(t, checkAt, microcred.WithReceipts(receipts))
 	policy := func(opts ...microcred.PolicyOption) microcred.Policy {
-		p, err := microcred.NewPolicy(append([]microcred.PolicyOption{microcred.TrustIssuers(key.DID().String())}, opts...)...)
+		p, err := microcred.NewPolicy(microcred.TrustIssuers(key.DID().String()), opts...)
 		require.NoError(t, err)
 		return p
 	}

@@ -282,15 +282,17 @@ func TestBlockcertsCertVerifierJS(t *testing.T) {
 			doc := readCVJFile(t, r.file)
 			v, src, lists := cvjVerifier(t, r)
 			opts := []microcred.PolicyOption{microcred.TrustStatusListIssuers(cvjStatusListKey)}
+			var trust microcred.Trust
 			if src.tx == nil {
-				opts = append(opts, microcred.AnyIssuerUnsafe(), microcred.UnboundIssuerKeyUnsafe(), microcred.RequireAnchor(anchor.L0))
+				trust = microcred.AnyIssuerUnsafe()
+				opts = append(opts, microcred.UnboundIssuerKeyUnsafe(), microcred.RequireAnchor(anchor.L0))
 			} else {
-				opts = append(opts, microcred.TrustIssuers(cvjIssuer(t, doc, r.version)))
+				trust = microcred.TrustIssuers(cvjIssuer(t, doc, r.version))
 			}
 			if len(r.status) == 0 {
 				opts = append(opts, microcred.IgnoreStatusUnsafe())
 			}
-			p, err := microcred.NewPolicy(opts...)
+			p, err := microcred.NewPolicy(trust, opts...)
 			require.NoError(t, err)
 			res, err := v.Verify(ctx, doc, p)
 			require.NotNil(t, res)

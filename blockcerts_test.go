@@ -175,7 +175,7 @@ func (bb *bcBatch) verifier(t testing.TB, tx *merkle2019.TxData, profile []byte)
 
 func (bb *bcBatch) policy(t testing.TB, opts ...microcred.PolicyOption) microcred.Policy {
 	t.Helper()
-	p, err := microcred.NewPolicy(append([]microcred.PolicyOption{microcred.TrustIssuers(bcProfileURL), microcred.TrustStatusListIssuers(bb.listKey)}, opts...)...)
+	p, err := microcred.NewPolicy(microcred.TrustIssuers(bcProfileURL), append([]microcred.PolicyOption{microcred.TrustStatusListIssuers(bb.listKey)}, opts...)...)
 	require.NoError(t, err)
 	return p
 }

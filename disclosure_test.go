@@ -100,7 +100,7 @@ func (f *sdFixture) derived(t testing.TB, cred []byte, opts []ecdsasd2023.Option
 
 func (f *sdFixture) policy(t testing.TB, opts ...microcred.PolicyOption) microcred.Policy {
 	t.Helper()
-	p, err := microcred.NewPolicy(append(opts, microcred.TrustIssuers(f.key.DID().String()))...)
+	p, err := microcred.NewPolicy(microcred.TrustIssuers(f.key.DID().String()), opts...)
 	require.NoError(t, err)
 	return p
 }
@@ -272,7 +272,7 @@ func TestDisclosurePolicyOptions(t *testing.T) {
 		"allow, then require": {microcred.AllowWithheldUnsafe("validUntil"), microcred.RequireDisclosure("validUntil")},
 		"require, then allow": {microcred.RequireDisclosure("credentialStatus"), microcred.AllowWithheldUnsafe("credentialStatus")},
 	} {
-		_, err := microcred.NewPolicy(append(opts, trustSome)...)
+		_, err := microcred.NewPolicy(trustSome, opts...)
 		assert.Error(t, err, name)
 	}
 	_, err := microcred.NewPolicy(trustSome, microcred.RequireDisclosure("validFrom", "evidence"), microcred.AllowWithheldUnsafe("expirationDate", "credentialStatus"))

@@ -98,8 +98,10 @@
 //
 // Everything a verifier reads is attacker-controlled: the credential, its
 // proofs, the DIDs it names. microcred fails closed: a Verifier needs a
-// resolver and at least one suite, a Policy must name trusted issuers or
-// opt out with [AnyIssuerUnsafe], a proof's key must be listed for
+// resolver and at least one suite, a Policy cannot be built without a
+// [Trust] (issuers named with [TrustIssuers], none with [TrustNoIssuer],
+// or, deliberately, any with [AnyIssuerUnsafe]; the zero Trust is an
+// error), a proof's key must be listed for
 // assertionMethod in the issuer's own DID document, and JSON-LD processing
 // refuses members that the signature would not cover (see internal/canon).
 // Strict JSON parsing rejects duplicate keys, oversize input and deep

@@ -251,7 +251,7 @@ func benchmarkVerify(b *testing.B, opts ...microcred.PolicyOption) {
 	}
 	signed := issue(b, key, data)
 	v := newVerifier(b, checkAt)
-	policy, err := microcred.NewPolicy(append(opts, microcred.TrustIssuers(key.DID().String()))...)
+	policy, err := microcred.NewPolicy(microcred.TrustIssuers(key.DID().String()), opts...)
 	if err != nil {
 		b.Fatal(err)
 	}

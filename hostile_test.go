@@ -251,22 +251,24 @@ func hostilePolicy(t testing.TB, setup string) microcred.Policy {
 	issuer, other, err := hostile.Keys()
 	require.NoError(t, err)
 	var opts []microcred.PolicyOption
+	var trust microcred.Trust
 	switch setup {
 	case "trust", "vp":
-		opts = append(opts, microcred.TrustIssuers(issuer.DID().String()))
+		trust = microcred.TrustIssuers(issuer.DID().String())
 	case "trust-other":
-		opts = append(opts, microcred.TrustIssuers(other.DID().String()))
+		trust = microcred.TrustIssuers(other.DID().String())
 	case "sd", "require-disclosure":
 		sdKey, err := hostile.SDKey()
 		require.NoError(t, err)
-		opts = append(opts, microcred.TrustIssuers(sdKey.DID().String()), microcred.TrustStatusListIssuers(issuer.DID().String()))
+		trust = microcred.TrustIssuers(sdKey.DID().String())
+		opts = append(opts, microcred.TrustStatusListIssuers(issuer.DID().String()))
 		if setup == "require-disclosure" {
 			opts = append(opts, microcred.RequireDisclosure("validFrom"))
 		}
 	default:
-		opts = append(opts, microcred.AnyIssuerUnsafe())
+		trust = microcred.AnyIssuerUnsafe()
 	}
-	p, err := microcred.NewPolicy(opts...)
+	p, err := microcred.NewPolicy(trust, opts...)
 	require.NoError(t, err)
 	return p
 }

@@ -15,11 +15,11 @@ import (
 // ob2Policy trusts the issuers of the OB 2.0 cases and expects the
 // case's recipient, if any.
 func ob2Policy(t testing.TB, v *ob2test.Vector) microcred.Policy {
-	opts := []microcred.PolicyOption{microcred.TrustIssuers("https://example.org/organization.json", "http://example.com/issuer")}
+	var opts []microcred.PolicyOption
 	if v.Recipient != "" {
 		opts = append(opts, microcred.ExpectRecipient(v.Recipient))
 	}
-	p, err := microcred.NewPolicy(opts...)
+	p, err := microcred.NewPolicy(microcred.TrustIssuers("https://example.org/organization.json", "http://example.com/issuer"), opts...)
 	require.NoError(t, err)
 	return p
 }

@@ -98,8 +98,8 @@ func TestPipelineSkipsAfterFailure(t *testing.T) {
 	named := func(name string) []byte {
 		return issue(t, key, bytes.Replace(plain, []byte(`"name": "Teamwork Badge"`), []byte(`"name": "`+name+`"`), 1))
 	}
-	policy := func(t *testing.T, opts ...microcred.PolicyOption) microcred.Policy {
-		p, err := microcred.NewPolicy(append([]microcred.PolicyOption{microcred.ExpectRecipient(pipelineSubject)}, opts...)...)
+	policy := func(t *testing.T, trust microcred.Trust, opts ...microcred.PolicyOption) microcred.Policy {
+		p, err := microcred.NewPolicy(trust, append([]microcred.PolicyOption{microcred.ExpectRecipient(pipelineSubject)}, opts...)...)
 		require.NoError(t, err)
 		return p
 	}

@@ -369,9 +369,9 @@ func TestBareDIDKeyVerificationMethod(t *testing.T) {
 	}
 }
 
-func mustPolicy(t testing.TB, opts ...microcred.PolicyOption) microcred.Policy {
+func mustPolicy(t testing.TB, trust microcred.Trust, opts ...microcred.PolicyOption) microcred.Policy {
 	t.Helper()
-	p, err := microcred.NewPolicy(opts...)
+	p, err := microcred.NewPolicy(trust, opts...)
 	require.NoError(t, err)
 	return p
 }

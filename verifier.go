@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -207,23 +208,44 @@ type Policy struct {
 	valid            bool
 }
 
-// PolicyOption configures a [Policy].
+// PolicyOption configures a [Policy] beyond whom it trusts.
 type PolicyOption func(*Policy) error
 
-// TrustIssuers accepts credentials from these issuer ids (DIDs or URLs).
-func TrustIssuers(ids ...string) PolicyOption {
-	return func(p *Policy) error {
-		if len(ids) == 0 {
-			return errors.New("microcred: TrustIssuers needs at least one issuer")
-		}
-		for _, id := range ids {
-			if id == "" {
-				return errors.New("microcred: empty issuer id")
-			}
-			p.issuers[id] = true
-		}
-		return nil
+// Trust says whose credentials a [Policy] accepts; it is the one argument
+// [NewPolicy] cannot do without. Only [TrustIssuers], [TrustNoIssuer] and
+// [AnyIssuerUnsafe] make one, so a policy has exactly one trust decision.
+// The zero Trust is refused by NewPolicy and [Policy.WithTrust]: forgetting
+// to say whom to trust is an error, never "trust nobody" or "trust anybody"
+// by default.
+type Trust struct {
+	kind    trustKind
+	issuers []string
+	err     error // a bad argument, reported by NewPolicy
+}
+
+type trustKind uint8
+
+const (
+	trustUnset trustKind = iota // the zero Trust: refused
+	trustListed
+	trustNone
+	trustAny
+)
+
+// TrustIssuers accepts credentials from these issuer ids (DIDs or URLs),
+// compared as strings with the issuer the credential names. It needs at
+// least one id: an empty list is refused rather than read as "trust no
+// issuer", which is spelled [TrustNoIssuer].
+func TrustIssuers(ids ...string) Trust {
+	if len(ids) == 0 {
+		return Trust{err: errors.New("microcred: TrustIssuers: no issuer ids (use TrustNoIssuer to trust none)")}
 	}
+	for i, id := range ids {
+		if id == "" {
+			return Trust{err: fmt.Errorf("microcred: TrustIssuers: issuer id %d is empty", i)}
+		}
+	}
+	return Trust{kind: trustListed, issuers: slices.Clone(ids)}
 }
 
 // TrustNoIssuer trusts no issuer: every credential fails the issuer check
@@ -232,21 +254,32 @@ func TrustIssuers(ids ...string) PolicyOption {
 // made it. It is the policy of a verifier that has not been told whom to
 // trust (the CLI without --trust or --any-issuer) and must still say what
 // it found.
-func TrustNoIssuer() PolicyOption {
-	return func(p *Policy) error {
-		p.noIssuer = true
-		return nil
-	}
-}
+func TrustNoIssuer() Trust { return Trust{kind: trustNone} }
 
 // AnyIssuerUnsafe accepts a credential from any issuer whose key signed
 // it. The proof must still be made by a key the issuer controls; what is
 // lost is the check that the issuer is one you trust.
-func AnyIssuerUnsafe() PolicyOption {
-	return func(p *Policy) error {
-		p.anyIssuer = true
-		return nil
+func AnyIssuerUnsafe() Trust { return Trust{kind: trustAny} }
+
+// apply sets p's trust fields from t, replacing any earlier trust.
+func (t Trust) apply(p *Policy) error {
+	if t.err != nil {
+		return t.err
 	}
+	p.issuers, p.anyIssuer, p.noIssuer = map[string]bool{}, false, false
+	switch t.kind {
+	case trustListed:
+		for _, id := range t.issuers {
+			p.issuers[id] = true
+		}
+	case trustNone:
+		p.noIssuer = true
+	case trustAny:
+		p.anyIssuer = true
+	default:
+		return errors.New("microcred: trust: the zero Trust says nothing; use TrustIssuers, TrustNoIssuer or AnyIssuerUnsafe")
+	}
+	return nil
 }
 
 // UnboundIssuerKeyUnsafe, with AnyIssuerUnsafe, accepts a proof whose key
@@ -321,28 +354,51 @@ func MaxStatusListAge(d time.Duration) PolicyOption {
 	}
 }
 
-// NewPolicy returns a Policy. It must say whom to trust: TrustIssuers,
-// TrustNoIssuer or, deliberately, AnyIssuerUnsafe; two of them together
-// are an error.
-func NewPolicy(opts ...PolicyOption) (Policy, error) {
-	p := Policy{issuers: make(map[string]bool)}
+// NewPolicy returns a Policy that trusts what trust says, configured by
+// opts. The zero Trust, or a Trust made from bad arguments, is an error.
+func NewPolicy(trust Trust, opts ...PolicyOption) (Policy, error) {
+	var p Policy
+	if err := trust.apply(&p); err != nil {
+		return Policy{}, err
+	}
 	for _, o := range opts {
+		if o == nil {
+			return Policy{}, errors.New("microcred: policy option: nil")
+		}
 		if err := o(&p); err != nil {
 			return Policy{}, err
 		}
 	}
-	switch {
-	case p.anyIssuer && len(p.issuers) > 0:
-		return Policy{}, errors.New("microcred: TrustIssuers and AnyIssuerUnsafe conflict")
-	case p.noIssuer && (p.anyIssuer || len(p.issuers) > 0):
-		return Policy{}, errors.New("microcred: TrustNoIssuer conflicts with TrustIssuers and AnyIssuerUnsafe")
-	case p.unboundKey && !p.anyIssuer:
-		return Policy{}, errors.New("microcred: UnboundIssuerKeyUnsafe needs AnyIssuerUnsafe (an issuer not bound to the key cannot be trusted by name)")
-	case !p.anyIssuer && !p.noIssuer && len(p.issuers) == 0:
-		return Policy{}, errors.New("microcred: the policy must name trusted issuers (TrustIssuers), trust none (TrustNoIssuer) or opt out with AnyIssuerUnsafe")
+	if err := p.validate(); err != nil {
+		return Policy{}, err
 	}
 	p.valid = true
 	return p, nil
+}
+
+// WithTrust returns a copy of p that trusts what trust says instead, with
+// every other setting of p kept: a service with one configured policy
+// uses it to drop or narrow issuer trust for one request. It fails like
+// [NewPolicy] on the zero Trust, and on a policy not made by NewPolicy.
+func (p Policy) WithTrust(trust Trust) (Policy, error) {
+	if !p.valid {
+		return Policy{}, errors.New("microcred: policy: not made by NewPolicy")
+	}
+	if err := trust.apply(&p); err != nil {
+		return Policy{}, err
+	}
+	if err := p.validate(); err != nil {
+		return Policy{}, err
+	}
+	return p, nil
+}
+
+// validate checks the options that depend on one another.
+func (p *Policy) validate() error {
+	if p.unboundKey && !p.anyIssuer {
+		return errors.New("microcred: UnboundIssuerKeyUnsafe needs AnyIssuerUnsafe (an issuer not bound to the key cannot be trusted by name)")
+	}
+	return nil
 }
 
 // Verify verifies one credential, given as the exact bytes received: a JSON

@@ -43,6 +43,8 @@ type service struct {
 type serviceOptions struct {
 	auth   vcapi.Authenticator
 	policy []microcred.PolicyOption
+	// anyIssuer: the policy trusts any issuer, not the test keys.
+	anyIssuer bool
 	clock  func() time.Time
 	limits vcapi.Limits
 	// oid4vci serves OpenID4VCI at the test server's address.
@@ -74,10 +76,11 @@ func newService(t testing.TB, o serviceOptions) *service {
 	if o.auth == nil {
 		o.auth = vcapi.NoAuthUnsafe()
 	}
-	if o.policy == nil {
-		o.policy = []microcred.PolicyOption{microcred.TrustIssuers(key.DID().String(), p256.DID().String())}
+	trust := microcred.TrustIssuers(key.DID().String(), p256.DID().String())
+	if o.anyIssuer {
+		trust = microcred.AnyIssuerUnsafe()
 	}
-	policy, err := microcred.NewPolicy(o.policy...)
+	policy, err := microcred.NewPolicy(trust, o.policy...)
 	require.NoError(t, err)
 	s := &service{st: st, key: key, p256: p256, other: other}
 	srv := httptest.NewUnstartedServer(nil)
@@ -323,7 +326,7 @@ func TestSelectiveDisclosureRoutes(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, v.code, "%s", v.body)
 	assert.Contains(t, string(v.body), `"check":"disclosure"`)
 	// A service whose policy accepts that verifies it.
-	lax := newService(t, serviceOptions{policy: []microcred.PolicyOption{microcred.AnyIssuerUnsafe(), microcred.AllowWithheldUnsafe("credentialStatus")}})
+	lax := newService(t, serviceOptions{anyIssuer: true, policy: []microcred.PolicyOption{microcred.AllowWithheldUnsafe("credentialStatus")}})
 	v = lax.verify(t, derived.VC, "")
 	require.Equal(t, http.StatusOK, v.code, "%s", v.body)
 

@@ -41,7 +41,8 @@ func (o *verifyOptions) policy(base microcred.Policy) (microcred.Policy, *errBod
 	}
 	p := base
 	if !slices.Contains(o.Checks, "issuer") {
-		if err := microcred.AnyIssuerUnsafe()(&p); err != nil {
+		var err error
+		if p, err = p.WithTrust(microcred.AnyIssuerUnsafe()); err != nil {
 			return base, bad("options.checks: %v", err)
 		}
 	}

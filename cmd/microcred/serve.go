@@ -483,21 +483,20 @@ func (c *config) vcapiConfig(auth vcapi.Authenticator, logger *slog.Logger) (vca
 		return cfg, errors.New("config: verifier: missing ({\"trustIssuers\": [...]} or {\"anyIssuer\": true})")
 	}
 	var popts []microcred.PolicyOption
+	var trust microcred.Trust
 	switch {
 	case v.AnyIssuer && len(v.TrustIssuers) > 0:
 		return cfg, errors.New("config: verifier: anyIssuer and trustIssuers both given")
 	case v.AnyIssuer:
-		popts = append(popts, microcred.AnyIssuerUnsafe())
+		trust = microcred.AnyIssuerUnsafe()
 	case len(v.TrustIssuers) > 0:
-		popts = append(popts, microcred.TrustIssuers(v.TrustIssuers...))
+		trust = microcred.TrustIssuers(v.TrustIssuers...)
 	default:
 		// Trust the service's own issuers.
-		if len(dids) > 0 {
-			popts = append(popts, microcred.TrustIssuers(dids...))
-		}
-		if len(popts) == 0 {
+		if len(dids) == 0 {
 			return cfg, errors.New("config: verifier: trustIssuers or anyIssuer is required (there are no issuers to trust by default)")
 		}
+		trust = microcred.TrustIssuers(dids...)
 	}
 	if v.UnboundIssuerKeysUnsafe {
 		if !v.AnyIssuer {
@@ -508,7 +507,7 @@ func (c *config) vcapiConfig(auth vcapi.Authenticator, logger *slog.Logger) (vca
 	if len(v.AllowWithheld) > 0 {
 		popts = append(popts, microcred.AllowWithheldUnsafe(v.AllowWithheld...))
 	}
-	policy, err := microcred.NewPolicy(popts...)
+	policy, err := microcred.NewPolicy(trust, popts...)
 	if err != nil {
 		return cfg, fmt.Errorf("config: verifier: %w", err)
 	}

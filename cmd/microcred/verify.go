@@ -200,6 +200,7 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 
 	env := &verifyEnv{now: now, ro: &ro, pres: microcred.PresentationOptions{Challenge: *challenge, Domain: *domain}}
 	var popts []microcred.PolicyOption
+	var issuerTrust microcred.Trust
 	for _, id := range trust {
 		if err := checkIssuerID(id); err != nil {
 			return usagef("--trust %q: %v", id, err)
@@ -216,13 +217,13 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	switch {
 	case *anyIssuer:
 		env.mode = trustAny
-		popts = append(popts, microcred.AnyIssuerUnsafe())
+		issuerTrust = microcred.AnyIssuerUnsafe()
 	case len(env.trusted) > 0:
 		env.mode = trustList
-		popts = append(popts, microcred.TrustIssuers(env.trusted...))
+		issuerTrust = microcred.TrustIssuers(env.trusted...)
 	default:
 		env.mode = trustNone
-		popts = append(popts, microcred.TrustNoIssuer())
+		issuerTrust = microcred.TrustNoIssuer()
 	}
 	if *unbound {
 		popts = append(popts, microcred.UnboundIssuerKeyUnsafe())
@@ -249,7 +250,7 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		popts = append(popts, microcred.RequireAnchor(min))
 	}
 	var err error
-	if env.policy, err = microcred.NewPolicy(popts...); err != nil {
+	if env.policy, err = microcred.NewPolicy(issuerTrust, popts...); err != nil {
 		return usagef("%v", err)
 	}
 

@@ -222,7 +222,7 @@ func TestListBinding(t *testing.T) {
 		v, err := microcred.NewVerifier(microcred.Trusted{Resolver: r, Suites: []proof.Suite{suite}},
 			microcred.WithClock(func() time.Time { return at }), microcred.WithStatusFetcher(status.StaticFetcher{listURL: list}))
 		require.NoError(t, err)
-		p, err := microcred.NewPolicy(append([]microcred.PolicyOption{microcred.TrustIssuers(key.DID().String())}, opts...)...)
+		p, err := microcred.NewPolicy(microcred.TrustIssuers(key.DID().String()), opts...)
 		require.NoError(t, err)
 		_, err = v.Verify(ctx, cred, p)
 		return err

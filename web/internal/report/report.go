@@ -137,10 +137,10 @@ func Verify(ctx context.Context, req Request) *Report {
 		}
 		now = t
 	}
-	var popts []microcred.PolicyOption
+	var trust microcred.Trust
 	switch {
 	case req.AnyIssuerUnsafe:
-		popts = append(popts, microcred.AnyIssuerUnsafe())
+		trust = microcred.AnyIssuerUnsafe()
 	case req.TrustList != nil:
 		ids, err := ParseTrustList(req.TrustList)
 		if err != nil {
@@ -148,11 +148,11 @@ func Verify(ctx context.Context, req Request) *Report {
 			return rep
 		}
 		rep.TrustedCount = len(ids)
-		popts = append(popts, microcred.TrustIssuers(ids...))
+		trust = microcred.TrustIssuers(ids...)
 	default:
-		popts = append(popts, microcred.TrustNoIssuer())
+		trust = microcred.TrustNoIssuer()
 	}
-	policy, err := microcred.NewPolicy(popts...)
+	policy, err := microcred.NewPolicy(trust)
 	if err != nil {
 		rep.Error = err.Error()
 		return rep
