@@ -45,8 +45,8 @@ type serviceOptions struct {
 	policy []microcred.PolicyOption
 	// anyIssuer: the policy trusts any issuer, not the test keys.
 	anyIssuer bool
-	clock  func() time.Time
-	limits vcapi.Limits
+	clock     func() time.Time
+	limits    vcapi.Limits
 	// oid4vci serves OpenID4VCI at the test server's address.
 	oid4vci *vcapi.OID4VCI
 	// exchanges serves VC-API exchanges at the test server's address.
