@@ -166,7 +166,9 @@ func ExampleVerifier_VerifyPresentation() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	signedVP, err := microcred.SignPresentation(ctx, vp, suite, holder, "nonce-7f3a", "employer.example", exampleNow)
+	signedVP, err := microcred.SignPresentation(ctx, vp, microcred.PresentationSignOptions{
+		Suite: suite, Signer: holder, Challenge: "nonce-7f3a", Domain: "employer.example", Created: exampleNow,
+	})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -21,8 +21,9 @@ const (
 	CheckCredentials Check = "credentials"
 )
 
-// PresentationOptions are what a verifier expects of a presentation. The
-// challenge is required: it is what makes a presentation fresh rather than
+// PresentationOptions are what a verifier expects of a presentation, for
+// [Verifier.VerifyPresentation] (the holder's side is
+// [PresentationSignOptions]). The challenge is required: it is what makes a presentation fresh rather than
 // replayed.
 type PresentationOptions struct {
 	Challenge string
@@ -41,21 +42,46 @@ type PresentationResult struct {
 	At          time.Time
 }
 
-// Sign a presentation: the holder's key signs for authentication, bound to
-// the verifier's challenge and domain.
-func SignPresentation(ctx context.Context, presentation []byte, suite proof.Suite, signer proof.Signer, challenge, domain string, created time.Time) ([]byte, error) {
-	if challenge == "" {
-		return nil, errors.New("microcred: a presentation needs the verifier's challenge")
+// PresentationSignOptions say how a holder signs a presentation with
+// [SignPresentation]. Suite, Signer and Challenge are required; the
+// verifier checks the challenge and domain with [PresentationOptions].
+type PresentationSignOptions struct {
+	// Suite makes the Data Integrity proof (required).
+	Suite proof.Suite
+	// Signer is the holder's key (required). When the presentation names
+	// a holder, the key must be one of that DID's.
+	Signer proof.Signer
+	// Challenge is the verifier's nonce (required): it makes the
+	// presentation fresh rather than replayed.
+	Challenge string
+	// Domain is the verifier the presentation is meant for (optional);
+	// if set, a verifier expecting another domain refuses it.
+	Domain string
+	// Created is the proof's creation time; zero means now.
+	Created time.Time
+}
+
+// SignPresentation signs a presentation, given as JSON: opts.Signer signs
+// for authentication, bound to the verifier's challenge and domain. A
+// missing required option is an error naming it.
+func SignPresentation(ctx context.Context, presentation []byte, opts PresentationSignOptions) ([]byte, error) {
+	switch {
+	case opts.Suite == nil:
+		return nil, errors.New("microcred: presentation signing: Suite: missing")
+	case opts.Signer == nil:
+		return nil, errors.New("microcred: presentation signing: Signer: missing (the holder's key)")
+	case opts.Challenge == "":
+		return nil, errors.New("microcred: presentation signing: Challenge: missing (the verifier's challenge)")
 	}
 	p, err := vc.ParsePresentation(presentation)
 	if err != nil {
 		return nil, err
 	}
-	holder, _, _ := strings.Cut(signer.VerificationMethod(), "#")
+	holder, _, _ := strings.Cut(opts.Signer.VerificationMethod(), "#")
 	if p.Holder() != "" && p.Holder() != holder {
 		return nil, fmt.Errorf("%w: holder is %q, the signing key belongs to %q", ErrHolderMismatch, p.Holder(), holder)
 	}
-	return proof.Sign(ctx, presentation, suite, signer, proof.Options{Purpose: proof.Authentication, Challenge: challenge, Domain: domain, Created: created})
+	return proof.Sign(ctx, presentation, opts.Suite, opts.Signer, proof.Options{Purpose: proof.Authentication, Challenge: opts.Challenge, Domain: opts.Domain, Created: opts.Created})
 }
 
 // VerifyPresentation verifies a presentation (JSON with an embedded proof):

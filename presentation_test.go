@@ -40,7 +40,7 @@ func TestPresentation(t *testing.T) {
 	require.NoError(t, err)
 	suite, err := eddsa2022.NewRDFC(contexts.Default())
 	require.NoError(t, err)
-	signed, err := microcred.SignPresentation(ctx, data, suite, learner, "c-42", "employer.example", issuedAt)
+	signed, err := microcred.SignPresentation(ctx, data, microcred.PresentationSignOptions{Suite: suite, Signer: learner, Challenge: "c-42", Domain: "employer.example", Created: issuedAt})
 	require.NoError(t, err)
 
 	r, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
@@ -75,11 +75,49 @@ func TestPresentation(t *testing.T) {
 	require.NoError(t, err)
 	_, err = v.VerifyPresentation(ctx, forged, policy, opts)
 	assert.ErrorIs(t, err, microcred.ErrHolderMismatch)
-	_, err = microcred.SignPresentation(ctx, data, suite, other, "c-42", "", issuedAt)
+	_, err = microcred.SignPresentation(ctx, data, microcred.PresentationSignOptions{Suite: suite, Signer: other, Challenge: "c-42", Created: issuedAt})
 	assert.ErrorIs(t, err, microcred.ErrHolderMismatch)
 
 	// An edited embedded credential breaks the presentation's own proof.
 	edited := bytes.Replace(signed, []byte("Teamwork Badge"), []byte("Teamwork Badgf"), 1)
 	_, err = v.VerifyPresentation(ctx, edited, policy, opts)
 	assert.ErrorIs(t, err, proof.ErrInvalidSignature)
+}
+
+// TestSignPresentationOptions: each required option missing is refused
+// with an error naming it; with all of them the proof carries the
+// challenge and domain given, and Domain may be left out.
+func TestSignPresentationOptions(t *testing.T) {
+	ctx := context.Background()
+	learner := testKey(t, 8)
+	data := []byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiablePresentation"],"holder":"` + learner.DID().String() + `"}`)
+	suite, err := eddsa2022.NewRDFC(contexts.Default())
+	require.NoError(t, err)
+	full := microcred.PresentationSignOptions{Suite: suite, Signer: learner, Challenge: "c-42", Domain: "employer.example", Created: issuedAt}
+	for field, edit := range map[string]func(*microcred.PresentationSignOptions){
+		"Suite":     func(o *microcred.PresentationSignOptions) { o.Suite = nil },
+		"Signer":    func(o *microcred.PresentationSignOptions) { o.Signer = nil },
+		"Challenge": func(o *microcred.PresentationSignOptions) { o.Challenge = "" },
+	} {
+		o := full
+		edit(&o)
+		signed, err := microcred.SignPresentation(ctx, data, o)
+		assert.ErrorContains(t, err, "microcred: presentation signing: "+field+": missing", field)
+		assert.Nil(t, signed, field)
+	}
+	for name, o := range map[string]microcred.PresentationSignOptions{
+		"with domain": full,
+		"no domain":   {Suite: suite, Signer: learner, Challenge: "c-42", Created: issuedAt},
+	} {
+		signed, err := microcred.SignPresentation(ctx, data, o)
+		require.NoError(t, err, name)
+		var doc map[string]any
+		require.NoError(t, json.Unmarshal(signed, &doc), name)
+		proofs, err := proof.ParseProofs(doc)
+		require.NoError(t, err, name)
+		require.Len(t, proofs, 1, name)
+		assert.Equal(t, o.Challenge, proofs[0].Challenge, name)
+		assert.Equal(t, o.Domain, proofs[0].Domain, name)
+		assert.Equal(t, proof.Authentication, proofs[0].ProofPurpose, name)
+	}
 }

@@ -130,7 +130,7 @@ func (e *env) ourPresentation(t *testing.T, name, domain string, creds ...string
 		vp := `{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiablePresentation"],"holder":"` + holder + `"}`
 		created, err := time.Parse(time.RFC3339, vpCreated)
 		require.NoError(t, err)
-		signed, err := microcred.SignPresentation(context.Background(), []byte(vp), suite, key, vpChallenge, domain, created)
+		signed, err := microcred.SignPresentation(context.Background(), []byte(vp), microcred.PresentationSignOptions{Suite: suite, Signer: key, Challenge: vpChallenge, Domain: domain, Created: created})
 		require.NoError(t, err)
 		return e.write(t, name, signed)
 	}

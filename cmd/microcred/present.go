@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/proof"
@@ -86,7 +85,7 @@ func present(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	signed, err := microcred.SignPresentation(ctx, vp, suite, key, *challenge, *domain, time.Now())
+	signed, err := microcred.SignPresentation(ctx, vp, microcred.PresentationSignOptions{Suite: suite, Signer: key, Challenge: *challenge, Domain: *domain})
 	if err != nil {
 		return err
 	}
