@@ -43,10 +43,10 @@ type service struct {
 type serviceOptions struct {
 	auth   vcapi.Authenticator
 	policy []microcred.PolicyOption
-	// anyIssuer: the policy trusts any issuer, not the test keys.
-	anyIssuer bool
-	clock     func() time.Time
-	limits    vcapi.Limits
+	// trust replaces the policy's default trust (the test keys).
+	trust  *microcred.Trust
+	clock  func() time.Time
+	limits vcapi.Limits
 	// oid4vci serves OpenID4VCI at the test server's address.
 	oid4vci *vcapi.OID4VCI
 	// exchanges serves VC-API exchanges at the test server's address.
@@ -77,8 +77,8 @@ func newService(t testing.TB, o serviceOptions) *service {
 		o.auth = vcapi.NoAuthUnsafe()
 	}
 	trust := microcred.TrustIssuers(key.DID().String(), p256.DID().String())
-	if o.anyIssuer {
-		trust = microcred.AnyIssuerUnsafe()
+	if o.trust != nil {
+		trust = *o.trust
 	}
 	policy, err := microcred.NewPolicy(trust, o.policy...)
 	require.NoError(t, err)
@@ -299,6 +299,21 @@ func TestChecksProofOnly(t *testing.T) {
 	}
 }
 
+// options.checks ["proof"] drops issuer trust under a TrustNoIssuer
+// policy too: the request's trust replaces the service's, it is not added
+// to it (which left "trust none" in force).
+func TestChecksProofOnlyTrustNoIssuer(t *testing.T) {
+	none := microcred.TrustNoIssuer()
+	s := newService(t, serviceOptions{trust: &none})
+	vc := s.issue(t, "school", s.credential(s.key, ""))
+	a := s.verify(t, vc, "")
+	require.Equal(t, http.StatusBadRequest, a.code, "under TrustNoIssuer even the service's own issuer is untrusted: %s", a.body)
+	a = s.verify(t, vc, `{"checks": ["proof"]}`)
+	require.Equal(t, http.StatusOK, a.code, "%s", a.body)
+	tampered := bytes.Replace(vc, []byte(`"Alice"`), []byte(`"Mallory"`), 1)
+	assert.Equal(t, http.StatusBadRequest, s.verify(t, tampered, `{"checks": ["proof"]}`).code)
+}
+
 // ecdsa-sd-2023 through the service: a base proof with the request's
 // mandatory pointers, derived by the holder route, verified; the base
 // proof itself does not verify.
@@ -326,7 +341,8 @@ func TestSelectiveDisclosureRoutes(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, v.code, "%s", v.body)
 	assert.Contains(t, string(v.body), `"check":"disclosure"`)
 	// A service whose policy accepts that verifies it.
-	lax := newService(t, serviceOptions{anyIssuer: true, policy: []microcred.PolicyOption{microcred.AllowWithheldUnsafe("credentialStatus")}})
+	anyIssuer := microcred.AnyIssuerUnsafe()
+	lax := newService(t, serviceOptions{trust: &anyIssuer, policy: []microcred.PolicyOption{microcred.AllowWithheldUnsafe("credentialStatus")}})
 	v = lax.verify(t, derived.VC, "")
 	require.Equal(t, http.StatusOK, v.code, "%s", v.body)
 
