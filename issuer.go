@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/internal/jsonedit"
 	"github.com/onchaincert/microcred/internal/proofinternal"
 	"github.com/onchaincert/microcred/internal/strictjson"
@@ -109,22 +110,24 @@ func WithSuite(s proof.Suite) IssuerOption {
 // Issuer signs credentials with one key.
 type Issuer struct {
 	signer proof.Signer
-	did    string
+	did    did.DID
 	cfg    issuerConfig
 }
 
 // NewIssuer returns an Issuer signing with signer. The signer's
-// verification method must be a DID URL; its DID is the issuer id the
-// credentials must carry.
+// verification method must be a DID URL with a fragment and no path or
+// query (did:method:id#key); its DID is the issuer id the credentials
+// must carry.
 func NewIssuer(signer proof.Signer, opts ...IssuerOption) (*Issuer, error) {
 	if signer == nil {
 		return nil, errors.New("microcred: nil signer")
 	}
 	vm := signer.VerificationMethod()
-	controller, _, ok := strings.Cut(vm, "#")
-	if !ok || !strings.HasPrefix(controller, "did:") {
-		return nil, fmt.Errorf("microcred: signer's verification method %q is not a DID URL with a fragment", vm)
+	u, err := did.ParseURL(vm)
+	if err != nil || u.Fragment == "" || u.Path != "" || strings.ContainsRune(vm, '?') {
+		return nil, fmt.Errorf("microcred: signer: verification method %q is not a DID URL with a fragment (did:method:id#key)", vm)
 	}
+	controller := u.DID
 	cfg := issuerConfig{clock: time.Now}
 	for _, o := range opts {
 		if o == nil {
@@ -158,7 +161,7 @@ func NewIssuer(signer proof.Signer, opts ...IssuerOption) (*Issuer, error) {
 }
 
 // DID returns the issuer id credentials signed by this Issuer must carry.
-func (i *Issuer) DID() string { return i.did }
+func (i *Issuer) DID() did.DID { return i.did }
 
 // Issue signs credential (a JSON VCDM credential) and returns the exact
 // signed bytes. Unless WithoutAutofill, a missing id (a random urn:uuid),
@@ -192,7 +195,7 @@ func (i *Issuer) issue(ctx context.Context, credential []byte) ([]byte, issuedMe
 		return nil, meta, err
 	}
 	c := parsed.(*vc.Credential)
-	if got := c.Issuer().ID; got != i.did {
+	if got := c.Issuer().ID; got != i.did.String() {
 		return nil, meta, fmt.Errorf("%w: credential issuer is %q, the signing key belongs to %q", ErrIssuerMismatch, got, i.did)
 	}
 	// A digest given for one of its contexts must be that of the context
@@ -271,7 +274,7 @@ func (i *Issuer) complete(ctx context.Context, credential []byte) ([]byte, map[s
 	}
 	if !i.cfg.noAutofill {
 		if _, ok := m["issuer"]; !ok {
-			if err := set("issuer", i.did); err != nil {
+			if err := set("issuer", i.did.String()); err != nil {
 				return nil, nil, meta, err
 			}
 		}

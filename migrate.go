@@ -51,7 +51,7 @@ func (i *Issuer) MigrateOB2Unsafe(ctx context.Context, b *ob2.Badge) ([]byte, er
 }
 
 func (i *Issuer) migrate(ctx context.Context, b *ob2.Badge, verified bool) ([]byte, error) {
-	cred, err := ob2Credential(b, i.did, newUUIDURN(), i.cfg.clock(), verified)
+	cred, err := ob2Credential(b, i.did.String(), newUUIDURN(), i.cfg.clock(), verified)
 	if err != nil {
 		return nil, err
 	}

@@ -43,7 +43,7 @@ func TestMigrateOB2(t *testing.T) {
 			cred, err := iss.MigrateOB2(context.Background(), res)
 			require.NoError(t, err)
 
-			out, err := newVerifier(t, issuedAt.Add(time.Hour)).Verify(context.Background(), cred, trust(t, iss.DID()))
+			out, err := newVerifier(t, issuedAt.Add(time.Hour)).Verify(context.Background(), cred, trust(t, iss.DID().String()))
 			require.NoError(t, err, "the migrated credential verifies")
 			sc, _ := out.Check(microcred.CheckSchema)
 			assert.Equal(t, microcred.Passed, sc.Outcome, "against the OB 3.0 schema: %v", sc.Err)
@@ -80,7 +80,7 @@ func TestMigrateOB2(t *testing.T) {
 			assert.Equal(t, res.OB2.Issuer.ID, c.CredentialSubject.Achievement.Creator.ID)
 			if v.Recipient != "" {
 				// The recipient carries over: the OB 3.0 ExpectRecipient finds it.
-				p, err := microcred.NewPolicy(microcred.TrustIssuers(iss.DID()), microcred.ExpectRecipient(v.Recipient))
+				p, err := microcred.NewPolicy(microcred.TrustIssuers(iss.DID().String()), microcred.ExpectRecipient(v.Recipient))
 				require.NoError(t, err)
 				_, err = newVerifier(t, issuedAt.Add(time.Hour)).Verify(context.Background(), cred, p)
 				if res.OB2.Assertion.Recipient.Type == "email" && !strings.HasPrefix(res.OB2.Assertion.Recipient.Identity, "md5$") && !strings.HasPrefix(v.Recipient, "mailto:") {

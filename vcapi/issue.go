@@ -91,7 +91,7 @@ func (h *Handler) addIssuer(ctx context.Context, ic *Issuer) error {
 	if err != nil {
 		return fmt.Errorf("vcapi: issuer %q: %w", ic.Name, err)
 	}
-	is.plain, is.did = plain, plain.DID()
+	is.plain, is.did = plain, plain.DID().String()
 	for i, sl := range ic.StatusLists {
 		l, err := h.addList(ctx, is, sl)
 		if err != nil {
