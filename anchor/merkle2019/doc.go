@@ -40,7 +40,6 @@
 //     (anchor.ErrSenderUnproven): at most L1, from the caller's issuing
 //     address. Raw Ethereum transactions are not parsed: they leave the
 //     level at L1.
-//
 //   - L3, L4: block evidence the caller adds to the TxData (TxIndex,
 //     Branch, Headers: what an explorer's block and header endpoints
 //     give), graded by [anchor.Anchor.Verify], the engine receipts use:
