@@ -408,7 +408,7 @@ func TestBtcRegtestAnchor(t *testing.T) {
 		require.Positive(t, i)
 		copy(r.Anchors[0].RawTx[i:], other)
 	}, anchor.L1)
-	tamper("prevout amount", func(r *anchor.Receipt) { r.Anchors[0].PrevoutAmount = new(amount - 1) }, anchor.L1)
+	tamper("prevout amount", func(r *anchor.Receipt) { less := amount - 1; r.Anchors[0].PrevoutAmount = &less }, anchor.L1)
 	// Six copies of the anchor header: still L3, but one confirmation.
 	rep, err := anchor.ParseReceipt(js)
 	require.NoError(t, err)
