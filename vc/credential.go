@@ -45,6 +45,36 @@ type Issuer struct {
 	Raw json.RawMessage
 }
 
+// Name returns the name an issuer object states: a plain string, or the
+// value of a language-tagged one (the first of a list of them); "" for an
+// issuer given as a URL or with no such name. It is the credential's
+// claim, as signed: who the issuer is comes from the proof's key.
+func (i Issuer) Name() string {
+	var obj struct {
+		Name json.RawMessage `json:"name"`
+	}
+	if json.Unmarshal(i.Raw, &obj) != nil || len(obj.Name) == 0 {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(obj.Name, &s) == nil {
+		return s
+	}
+	var v struct {
+		Value string `json:"@value"`
+	}
+	if json.Unmarshal(obj.Name, &v) == nil {
+		return v.Value
+	}
+	var vs []struct {
+		Value string `json:"@value"`
+	}
+	if json.Unmarshal(obj.Name, &vs) == nil && len(vs) > 0 {
+		return vs[0].Value
+	}
+	return ""
+}
+
 // Schema is one credentialSchema entry.
 type Schema struct {
 	ID   string

@@ -519,7 +519,7 @@ func (e *verifyEnv) verifyFile(ctx context.Context, file string) *fileReport {
 func (e *verifyEnv) credentialReport(file string, res *microcred.Result, input []byte) *fileReport {
 	rep := &fileReport{file: file, res: res, verified: res.Verified}
 	if res.Credential != nil {
-		rep.name = issuerName(res.Credential)
+		rep.name = res.Credential.Issuer().Name()
 	} else if res.OB2 != nil {
 		rep.name = res.OB2.Issuer.Name
 	} else if input != nil {
@@ -541,34 +541,6 @@ func (e *verifyEnv) credentialReport(file string, res *microcred.Result, input [
 		rep.trust = trustNotChecked
 	}
 	return rep
-}
-
-// issuerName returns the issuer's name a verified credential states.
-func issuerName(c *vc.Credential) string {
-	var obj struct {
-		Name json.RawMessage `json:"name"`
-	}
-	if json.Unmarshal(c.Issuer().Raw, &obj) != nil || len(obj.Name) == 0 {
-		return ""
-	}
-	var s string
-	if json.Unmarshal(obj.Name, &s) == nil {
-		return s
-	}
-	// A language-tagged value (or a list of them): the first one.
-	var v struct {
-		Value string `json:"@value"`
-	}
-	if json.Unmarshal(obj.Name, &v) == nil {
-		return v.Value
-	}
-	var vs []struct {
-		Value string `json:"@value"`
-	}
-	if json.Unmarshal(obj.Name, &vs) == nil && len(vs) > 0 {
-		return vs[0].Value
-	}
-	return ""
 }
 
 // unsafeClaimedIssuerName reads the issuer name from input (JSON, a JWT,
@@ -593,7 +565,7 @@ func unsafeClaimedIssuerName(input []byte) string {
 	if err != nil {
 		return ""
 	}
-	return issuerName(c)
+	return c.Issuer().Name()
 }
 
 // writeFileReport writes the text report of one file.

@@ -195,7 +195,7 @@ func shareCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // achievement's name (else the credential's), the issuer's name, the
 // dates and the id.
 func linkedInOf(c *vc.Credential, link string) share.LinkedIn {
-	l := share.LinkedIn{Name: c.Name(), Organization: issuerName(c), CertURL: link, CertID: c.ID()}
+	l := share.LinkedIn{Name: c.Name(), Organization: c.Issuer().Name(), CertURL: link, CertID: c.ID()}
 	for _, s := range c.Subjects() {
 		var subj struct {
 			Achievement struct {

@@ -205,14 +205,14 @@ func Verify(ctx context.Context, req Request) *Report {
 	}
 	if res.Credential != nil {
 		rep.Credential = res.Credential.Bytes()
-		rep.ClaimedIssuerName = issuerName(res.Credential)
+		rep.ClaimedIssuerName = res.Credential.Issuer().Name()
 	} else if raw := unsafeCredential(req.Input); raw != nil {
 		// Shown only if the strict parser takes it (size, depth and
 		// duplicate-key limits), so the page never renders what the
 		// verifier could not read.
 		if c, err := vc.ParseCredential(raw); err == nil {
 			rep.UnverifiedCredential = raw
-			rep.ClaimedIssuerName = issuerName(c)
+			rep.ClaimedIssuerName = c.Issuer().Name()
 		}
 	}
 	return rep
@@ -374,27 +374,6 @@ func unsafeCredential(input []byte) json.RawMessage {
 		return nil
 	}
 	return json.RawMessage(bytes.Clone(input))
-}
-
-// issuerName is the issuer's name as the credential states it.
-func issuerName(c *vc.Credential) string {
-	var obj struct {
-		Name json.RawMessage `json:"name"`
-	}
-	if json.Unmarshal(c.Issuer().Raw, &obj) != nil || len(obj.Name) == 0 {
-		return ""
-	}
-	var s string
-	if json.Unmarshal(obj.Name, &s) == nil {
-		return s
-	}
-	var v struct {
-		Value string `json:"@value"`
-	}
-	if json.Unmarshal(obj.Name, &v) == nil {
-		return v.Value
-	}
-	return ""
 }
 
 // Kinds of file, as [Kind] names them.
