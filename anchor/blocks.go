@@ -16,20 +16,20 @@ import (
 // a floor ([VerifyOptions.Floors], [Checkpoint.MaxBits]); lowering one
 // needs [VerifyOptions.LowerFloorsUnsafe].
 const (
-	// FloorBitcoinMainnet is difficulty 2^32 (target 0xffff·2^176),
+	// floorBitcoinMainnet is difficulty 2^32 (target 0xffff·2^176),
 	// which mainnet first reached in March 2014, when Bitcoin Core 0.9
 	// made OP_RETURN data outputs standard: no anchor this package reads
 	// is in an easier block. A header at this floor still costs only about
 	// 2^64 hashes to forge (a day or two of one 2025 mining machine), so
 	// it is a floor, not assurance: L4 needs a trusted checkpoint.
-	FloorBitcoinMainnet uint32 = 0x1900ffff
-	// FloorBitcoinTestnet is testnet's proof-of-work limit (difficulty 1,
+	floorBitcoinMainnet uint32 = 0x1900ffff
+	// floorBitcoinTestnet is testnet's proof-of-work limit (difficulty 1,
 	// about 2^32 hashes a header): testnet allows such blocks whenever
 	// none was found for 20 minutes, so no higher floor is possible.
-	FloorBitcoinTestnet uint32 = 0x1d00ffff
-	// FloorBitcoinRegtest is regtest's proof-of-work limit: about two
+	floorBitcoinTestnet uint32 = 0x1d00ffff
+	// floorBitcoinRegtest is regtest's proof-of-work limit: about two
 	// hashes a header.
-	FloorBitcoinRegtest uint32 = 0x207fffff
+	floorBitcoinRegtest uint32 = 0x207fffff
 )
 
 // DefaultFloor returns the built-in difficulty floor of a Bitcoin chain,
@@ -37,11 +37,11 @@ const (
 func DefaultFloor(c Chain) (uint32, bool) {
 	switch c {
 	case ChainBitcoinMainnet:
-		return FloorBitcoinMainnet, true
+		return floorBitcoinMainnet, true
 	case ChainBitcoinTestnet:
-		return FloorBitcoinTestnet, true
+		return floorBitcoinTestnet, true
 	case ChainBitcoinRegtest:
-		return FloorBitcoinRegtest, true
+		return floorBitcoinRegtest, true
 	}
 	return 0, false
 }
@@ -221,7 +221,7 @@ func gradeHeaders(chain Chain, headers [][]byte, opts VerifyOptions, fl floors) 
 
 func confirmationsWanted(opts VerifyOptions) int {
 	if opts.Confirmations < 1 {
-		return DefaultConfirmations
+		return defaultConfirmations
 	}
 	return opts.Confirmations
 }

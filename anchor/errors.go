@@ -10,45 +10,45 @@ var (
 	// ErrEmptyBatch is returned for the root or a proof of a tree with no
 	// leaves, and for a proof claiming tree size 0.
 	ErrEmptyBatch = errors.New("anchor: empty batch")
-	// ErrInvalidMode is wrapped by errors for a Mode other than
+	// errInvalidMode is wrapped by errors for a Mode other than
 	// ModeRFC6962 and ModeBlockcerts.
-	ErrInvalidMode = errors.New("anchor: invalid tree mode")
+	errInvalidMode = errors.New("anchor: invalid tree mode")
 	// ErrInvalidLeaf is wrapped by errors for a leaf that is not 32 bytes.
 	ErrInvalidLeaf = errors.New("anchor: leaf must be 32 bytes")
-	// ErrInvalidHash is wrapped by errors for a path element or root that
+	// errInvalidHash is wrapped by errors for a path element or root that
 	// is not 32 bytes, or a proof step that is not exactly one of left or
 	// right.
-	ErrInvalidHash = errors.New("anchor: hash must be 32 bytes")
+	errInvalidHash = errors.New("anchor: hash must be 32 bytes")
 	// ErrIndexOutOfRange is wrapped by errors for a leaf index not below
 	// the tree size.
 	ErrIndexOutOfRange = errors.New("anchor: leaf index out of range")
-	// ErrProofLength is wrapped by errors for an inclusion path whose
+	// errProofLength is wrapped by errors for an inclusion path whose
 	// length or shape does not match its (index, size), or that is longer
 	// than MaxPath.
-	ErrProofLength = errors.New("anchor: wrong inclusion proof length")
+	errProofLength = errors.New("anchor: wrong inclusion proof length")
 	// ErrNoProofs is returned by a tree built with NewRootTree when asked
 	// for a proof.
 	ErrNoProofs = errors.New("anchor: tree keeps no proofs")
 	// ErrMalformedReceipt is wrapped by errors for receipt JSON that is not
 	// a well-formed receipt of a supported version.
 	ErrMalformedReceipt = errors.New("anchor: malformed receipt")
-	// ErrMalformedEvidence is wrapped by errors for shared evidence (or a
+	// errMalformedEvidence is wrapped by errors for shared evidence (or a
 	// reference to it) that is not well formed or is over its budget
 	// ([MaxEvidenceBytes]).
-	ErrMalformedEvidence = errors.New("anchor: malformed shared evidence")
-	// ErrWrongEvidence is wrapped by errors for shared evidence that is
+	errMalformedEvidence = errors.New("anchor: malformed shared evidence")
+	// errWrongEvidence is wrapped by errors for shared evidence that is
 	// not the one a slim receipt references (another SHA-256), or is for
 	// another batch (another root, mode or tree size).
-	ErrWrongEvidence = errors.New("anchor: not the evidence the receipt references")
-	// ErrUnsupportedVersion is wrapped by errors for a receipt version this
+	errWrongEvidence = errors.New("anchor: not the evidence the receipt references")
+	// errUnsupportedVersion is wrapped by errors for a receipt version this
 	// package does not read.
-	ErrUnsupportedVersion = errors.New("anchor: unsupported receipt version")
+	errUnsupportedVersion = errors.New("anchor: unsupported receipt version")
 	// ErrLeafMismatch is returned when the caller's leaf is not the
 	// receipt's leaf.
 	ErrLeafMismatch = errors.New("anchor: leaf does not match the receipt")
-	// ErrNoAnchor is the reason verification stops at L0 when a receipt
+	// errNoAnchor is the reason verification stops at L0 when a receipt
 	// has no anchors.
-	ErrNoAnchor = errors.New("anchor: receipt has no anchor")
+	errNoAnchor = errors.New("anchor: receipt has no anchor")
 	// ErrNoEvidence is wrapped by the reason verification stopped when the
 	// evidence for the next level is absent.
 	ErrNoEvidence = errors.New("anchor: no evidence for the next level")

@@ -16,8 +16,8 @@ const (
 	// MaxEvidenceBytes caps an evidence file: the same budget as a whole
 	// receipt, so whatever anchors one receipt may carry fit in one.
 	MaxEvidenceBytes = maxReceiptJSONLen
-	// MaxEvidenceNameLen caps the name in an [EvidenceRef].
-	MaxEvidenceNameLen = 255
+	// maxEvidenceNameLen caps the name in an [EvidenceRef].
+	maxEvidenceNameLen = 255
 	// maxEvidenceNameSegments caps the path segments of that name.
 	maxEvidenceNameSegments = 8
 )
@@ -54,7 +54,7 @@ type EvidenceRef struct {
 	// Verification hashes the bytes it is given and compares.
 	SHA256 []byte
 	// Name is where the evidence is, relative to the receipt's directory,
-	// with "/" separators: 1 to [MaxEvidenceNameLen] bytes in at most 8
+	// with "/" separators: 1 to maxEvidenceNameLen bytes in at most 8
 	// segments of letters, digits, '.', '_' and '-', with ".." only as
 	// leading segments and never "." or an empty segment. It is a hint
 	// for finding the file; the digest decides what is accepted.
@@ -69,16 +69,16 @@ func (t *Tree) Evidence(anchors ...Anchor) (*Evidence, error) {
 		return nil, err
 	}
 	if len(anchors) == 0 || len(anchors) > MaxAnchors {
-		return nil, fmt.Errorf("%w: anchors: %d, want 1 to %d", ErrMalformedEvidence, len(anchors), MaxAnchors)
+		return nil, fmt.Errorf("%w: anchors: %d, want 1 to %d", errMalformedEvidence, len(anchors), MaxAnchors)
 	}
-	return &Evidence{Version: ReceiptVersion, Mode: t.mode, Root: root, Size: t.size, Anchors: cloneAnchors(anchors)}, nil
+	return &Evidence{Version: receiptVersion, Mode: t.mode, Root: root, Size: t.size, Anchors: cloneAnchors(anchors)}, nil
 }
 
 // NewEvidenceRef returns the reference to the evidence file whose exact
 // bytes are evidence, to be found at name (see [EvidenceRef.Name]). It
 // checks that the bytes are evidence [ParseEvidence] reads, so a receipt
 // never references a file its verifier would refuse. Errors wrap
-// [ErrMalformedEvidence].
+// errMalformedEvidence.
 func NewEvidenceRef(evidence []byte, name string) (EvidenceRef, error) {
 	if err := checkEvidenceName(name); err != nil {
 		return EvidenceRef{}, err
@@ -92,29 +92,29 @@ func NewEvidenceRef(evidence []byte, name string) (EvidenceRef, error) {
 
 // checkEvidenceName enforces the rules of [EvidenceRef.Name].
 func checkEvidenceName(name string) error {
-	if name == "" || len(name) > MaxEvidenceNameLen {
-		return fmt.Errorf("%w: evidence.name must have 1 to %d bytes", ErrMalformedEvidence, MaxEvidenceNameLen)
+	if name == "" || len(name) > maxEvidenceNameLen {
+		return fmt.Errorf("%w: evidence.name must have 1 to %d bytes", errMalformedEvidence, maxEvidenceNameLen)
 	}
 	segs := strings.Split(name, "/")
 	if len(segs) > maxEvidenceNameSegments {
-		return fmt.Errorf("%w: evidence.name has more than %d segments", ErrMalformedEvidence, maxEvidenceNameSegments)
+		return fmt.Errorf("%w: evidence.name has more than %d segments", errMalformedEvidence, maxEvidenceNameSegments)
 	}
 	leading := true
 	for i, s := range segs {
 		switch {
 		case s == "..":
 			if !leading || i == len(segs)-1 {
-				return fmt.Errorf("%w: evidence.name %q: \"..\" only as a leading segment, before a file name", ErrMalformedEvidence, name)
+				return fmt.Errorf("%w: evidence.name %q: \"..\" only as a leading segment, before a file name", errMalformedEvidence, name)
 			}
 			continue
 		case s == "" || s == ".":
-			return fmt.Errorf("%w: evidence.name %q has an empty or \".\" segment", ErrMalformedEvidence, name)
+			return fmt.Errorf("%w: evidence.name %q has an empty or \".\" segment", errMalformedEvidence, name)
 		}
 		leading = false
 		for j := 0; j < len(s); j++ {
 			c := s[j]
 			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
-				return fmt.Errorf("%w: evidence.name %q has character %q", ErrMalformedEvidence, name, c)
+				return fmt.Errorf("%w: evidence.name %q has character %q", errMalformedEvidence, name, c)
 			}
 		}
 	}
@@ -124,10 +124,10 @@ func checkEvidenceName(name string) error {
 // SharedReceipt returns the slim receipt for leaf index: its path to the
 // tree's current root and ref to the batch's shared evidence, no
 // anchors. Errors are those of [Tree.Receipt], or wrap
-// [ErrMalformedEvidence] for a ref that is not well formed.
+// errMalformedEvidence for a ref that is not well formed.
 func (t *Tree) SharedReceipt(index uint64, ref EvidenceRef) (*Receipt, error) {
 	if len(ref.SHA256) != sha256.Size {
-		return nil, fmt.Errorf("%w: evidence.sha256 is %d bytes", ErrMalformedEvidence, len(ref.SHA256))
+		return nil, fmt.Errorf("%w: evidence.sha256 is %d bytes", errMalformedEvidence, len(ref.SHA256))
 	}
 	if err := checkEvidenceName(ref.Name); err != nil {
 		return nil, err
@@ -169,18 +169,18 @@ func (e *Evidence) MarshalJSON() ([]byte, error) {
 
 // ParseEvidence reads shared evidence as strictly as [ParseReceipt] reads
 // a receipt: at most [MaxEvidenceBytes] of strict JSON, only the members
-// listed on [Evidence] with the exact case, version [ReceiptVersion], a
+// listed on [Evidence] with the exact case, version receiptVersion, a
 // known mode, a 32-byte root, treeSize from 1, 1 to [MaxAnchors] anchors
 // each read as a receipt's are. It verifies nothing. Errors wrap
-// [ErrMalformedEvidence] or [ErrUnsupportedVersion]; on error the
+// errMalformedEvidence or errUnsupportedVersion; on error the
 // evidence is nil.
 func ParseEvidence(data []byte) (*Evidence, error) {
 	if len(data) > MaxEvidenceBytes {
-		return nil, fmt.Errorf("%w: %d bytes exceeds %d", ErrMalformedEvidence, len(data), MaxEvidenceBytes)
+		return nil, fmt.Errorf("%w: %d bytes exceeds %d", errMalformedEvidence, len(data), MaxEvidenceBytes)
 	}
 	v, err := strictjson.Decode(data, strictjson.Limits{MaxBytes: MaxEvidenceBytes, MaxDepth: 8})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformedEvidence, err)
+		return nil, fmt.Errorf("%w: %w", errMalformedEvidence, err)
 	}
 	p := &objParser{}
 	e := p.evidence(v)
@@ -191,17 +191,17 @@ func ParseEvidence(data []byte) (*Evidence, error) {
 }
 
 func (p *objParser) evidence(v any) *Evidence {
-	p.kind = ErrMalformedEvidence
+	p.kind = errMalformedEvidence
 	m := p.object(v, "evidence", []string{"version", "mode", "root", "treeSize", "anchors"}, nil)
 	if p.err != nil {
 		return nil
 	}
-	if ver, ok := m["version"].(float64); !ok || ver != ReceiptVersion {
-		p.err = fmt.Errorf("%w: evidence version %v", ErrUnsupportedVersion, m["version"])
+	if ver, ok := m["version"].(float64); !ok || ver != receiptVersion {
+		p.err = fmt.Errorf("%w: evidence version %v", errUnsupportedVersion, m["version"])
 		return nil
 	}
-	e := &Evidence{Version: ReceiptVersion}
-	mode, err := ParseMode(p.str(m["mode"], "mode"))
+	e := &Evidence{Version: receiptVersion}
+	mode, err := parseMode(p.str(m["mode"], "mode"))
 	if err != nil && p.err == nil {
 		p.fail("%v", err)
 	}
@@ -269,8 +269,8 @@ func (r *Receipt) VerifyEvidence(evidence []byte, opts VerifyOptions) (*Assuranc
 // and treeSize).
 //
 // Errors wrap [ErrMalformedReceipt] for a receipt that references no
-// evidence (or has anchors too), [ErrMalformedEvidence] for bytes over
-// the budget or not well formed, [ErrWrongEvidence] for evidence that is
+// evidence (or has anchors too), errMalformedEvidence for bytes over
+// the budget or not well formed, errWrongEvidence for evidence that is
 // not the one referenced or is for another batch.
 func (r *Receipt) WithEvidence(evidence []byte) (*Receipt, error) {
 	if r == nil {
@@ -284,11 +284,11 @@ func (r *Receipt) WithEvidence(evidence []byte) (*Receipt, error) {
 	}
 	// The budget is checked before anything else reads the bytes.
 	if len(evidence) > MaxEvidenceBytes {
-		return nil, fmt.Errorf("%w: %d bytes exceeds %d", ErrMalformedEvidence, len(evidence), MaxEvidenceBytes)
+		return nil, fmt.Errorf("%w: %d bytes exceeds %d", errMalformedEvidence, len(evidence), MaxEvidenceBytes)
 	}
 	sum := sha256.Sum256(evidence)
 	if !bytes.Equal(sum[:], r.Evidence.SHA256) {
-		return nil, fmt.Errorf("%w: evidence.sha256: the bytes given hash to %x, the receipt references %x", ErrWrongEvidence, sum[:], r.Evidence.SHA256)
+		return nil, fmt.Errorf("%w: evidence.sha256: the bytes given hash to %x, the receipt references %x", errWrongEvidence, sum[:], r.Evidence.SHA256)
 	}
 	e, err := ParseEvidence(evidence)
 	if err != nil {
@@ -296,11 +296,11 @@ func (r *Receipt) WithEvidence(evidence []byte) (*Receipt, error) {
 	}
 	switch {
 	case e.Mode != r.Mode:
-		return nil, fmt.Errorf("%w: evidence mode %s, receipt mode %s", ErrWrongEvidence, e.Mode, r.Mode)
+		return nil, fmt.Errorf("%w: evidence mode %s, receipt mode %s", errWrongEvidence, e.Mode, r.Mode)
 	case !bytes.Equal(e.Root, r.Root):
-		return nil, fmt.Errorf("%w: evidence root %x, receipt root %x (another batch)", ErrWrongEvidence, e.Root, r.Root)
+		return nil, fmt.Errorf("%w: evidence root %x, receipt root %x (another batch)", errWrongEvidence, e.Root, r.Root)
 	case e.Size != r.Size:
-		return nil, fmt.Errorf("%w: evidence treeSize %d, receipt treeSize %d", ErrWrongEvidence, e.Size, r.Size)
+		return nil, fmt.Errorf("%w: evidence treeSize %d, receipt treeSize %d", errWrongEvidence, e.Size, r.Size)
 	}
 	return &Receipt{Version: r.Version, Mode: r.Mode, Leaf: bytes.Clone(r.Leaf), Index: r.Index, Size: r.Size,
 		Path: cloneList(r.Path), Root: bytes.Clone(r.Root), Anchors: e.Anchors}, nil

@@ -132,13 +132,13 @@ func TestSharedEvidenceHostile(t *testing.T) {
 	t.Run("wrong hash", func(t *testing.T) {
 		// One byte of whitespace: the same evidence to a JSON reader, not
 		// the bytes referenced.
-		check(t, slim, append(bytes.Clone(b.evidence), ' '), ErrWrongEvidence)
+		check(t, slim, append(bytes.Clone(b.evidence), ' '), errWrongEvidence)
 		// Every single-bit flip of the evidence is refused.
 		for i := 0; i < len(b.evidence); i += 7 {
 			bad := bytes.Clone(b.evidence)
 			bad[i] ^= 0x01
 			a, err := slim.VerifyEvidence(bad, opts)
-			require.ErrorIs(t, err, ErrWrongEvidence, "flip at %d", i)
+			require.ErrorIs(t, err, errWrongEvidence, "flip at %d", i)
 			assert.Equal(t, LevelNone, a.Level)
 		}
 		// A receipt whose reference was edited.
@@ -147,18 +147,18 @@ func TestSharedEvidenceHostile(t *testing.T) {
 		ref.SHA256 = bytes.Clone(ref.SHA256)
 		ref.SHA256[0] ^= 0x80
 		r.Evidence = &ref
-		check(t, &r, b.evidence, ErrWrongEvidence)
+		check(t, &r, b.evidence, errWrongEvidence)
 	})
 	t.Run("evidence for another batch", func(t *testing.T) {
 		// As given: its hash is not the one referenced.
-		check(t, slim, other.evidence, ErrWrongEvidence)
+		check(t, slim, other.evidence, errWrongEvidence)
 		// With the receipt rewritten to reference it: its root is not the
 		// receipt's.
 		ref, err := NewEvidenceRef(other.evidence, "batch.evidence.json")
 		require.NoError(t, err)
 		r := *slim
 		r.Evidence = &ref
-		check(t, &r, other.evidence, ErrWrongEvidence)
+		check(t, &r, other.evidence, errWrongEvidence)
 		// Same root, another tree size or mode: also another batch.
 		for name, edit := range map[string]func(e *Evidence){
 			"size": func(e *Evidence) { e.Size++ },
@@ -173,12 +173,12 @@ func TestSharedEvidenceHostile(t *testing.T) {
 			require.NoError(t, err)
 			r := *slim
 			r.Evidence = &ref
-			check(t, &r, data, ErrWrongEvidence)
+			check(t, &r, data, errWrongEvidence)
 		}
 	})
 	t.Run("missing evidence", func(t *testing.T) {
-		check(t, slim, nil, ErrWrongEvidence)
-		check(t, slim, []byte{}, ErrWrongEvidence)
+		check(t, slim, nil, errWrongEvidence)
+		check(t, slim, []byte{}, errWrongEvidence)
 	})
 	t.Run("oversized evidence", func(t *testing.T) {
 		// Referenced correctly, but over the budget: refused before
@@ -187,11 +187,11 @@ func TestSharedEvidenceHostile(t *testing.T) {
 		sum := sha256.Sum256(big)
 		r := *slim
 		r.Evidence = &EvidenceRef{SHA256: sum[:], Name: "batch.evidence.json"}
-		check(t, &r, big, ErrMalformedEvidence)
+		check(t, &r, big, errMalformedEvidence)
 		_, err := ParseEvidence(big)
-		assert.ErrorIs(t, err, ErrMalformedEvidence)
+		assert.ErrorIs(t, err, errMalformedEvidence)
 		_, err = NewEvidenceRef(big, "batch.evidence.json")
-		assert.ErrorIs(t, err, ErrMalformedEvidence)
+		assert.ErrorIs(t, err, errMalformedEvidence)
 		// Exactly at the budget is read (and then judged by content).
 		atBudget := append(bytes.Clone(b.evidence), bytes.Repeat([]byte{' '}, MaxEvidenceBytes-len(b.evidence))...)
 		e, err := ParseEvidence(atBudget)
@@ -230,7 +230,7 @@ func TestParseEvidenceRejects(t *testing.T) {
 	_, err := ParseEvidence(b.evidence)
 	require.NoError(t, err)
 	_, err = ParseEvidence(edit(func(c map[string]any) { c["version"] = 2 }))
-	assert.ErrorIs(t, err, ErrUnsupportedVersion)
+	assert.ErrorIs(t, err, errUnsupportedVersion)
 	for name, bad := range map[string][]byte{
 		"duplicate key":  []byte(strings.Replace(string(b.evidence), `"version":1,`, `"version":1,"version":1,`, 1)),
 		"unknown member": edit(func(c map[string]any) { c["leaf"] = c["root"] }),
@@ -243,7 +243,7 @@ func TestParseEvidenceRejects(t *testing.T) {
 		"a receipt":      mustJSON(t, regtestReceipt(t)),
 	} {
 		e, err := ParseEvidence(bad)
-		assert.ErrorIs(t, err, ErrMalformedEvidence, name)
+		assert.ErrorIs(t, err, errMalformedEvidence, name)
 		assert.Nil(t, e, name)
 	}
 
@@ -272,12 +272,12 @@ func TestParseEvidenceRejects(t *testing.T) {
 		"dot segment":    redit(func(c map[string]any) { ref(c)["name"] = "./b.json" }),
 		"backslash":      redit(func(c map[string]any) { ref(c)["name"] = `..\b.json` }),
 		"empty name":     redit(func(c map[string]any) { ref(c)["name"] = "" }),
-		"long name":      redit(func(c map[string]any) { ref(c)["name"] = strings.Repeat("a", MaxEvidenceNameLen+1) }),
+		"long name":      redit(func(c map[string]any) { ref(c)["name"] = strings.Repeat("a", maxEvidenceNameLen+1) }),
 		"deep name":      redit(func(c map[string]any) { ref(c)["name"] = strings.Repeat("a/", 8) + "b" }),
 	} {
 		r, err := ParseReceipt(bad)
 		assert.Error(t, err, name)
-		assert.True(t, errors2(err, ErrMalformedReceipt, ErrMalformedEvidence), "%s: %v", name, err)
+		assert.True(t, errors2(err, ErrMalformedReceipt, errMalformedEvidence), "%s: %v", name, err)
 		assert.Nil(t, r, name)
 	}
 	// Leading ".." segments are allowed: a receipt in a subdirectory.
@@ -291,11 +291,11 @@ func TestParseEvidenceRejects(t *testing.T) {
 	_, err = json.Marshal(both)
 	assert.ErrorIs(t, err, ErrMalformedReceipt)
 	_, err = b.tree.SharedReceipt(0, EvidenceRef{SHA256: []byte{1}, Name: "e.json"})
-	assert.ErrorIs(t, err, ErrMalformedEvidence)
+	assert.ErrorIs(t, err, errMalformedEvidence)
 	_, err = NewEvidenceRef(b.evidence, "../")
-	assert.ErrorIs(t, err, ErrMalformedEvidence)
+	assert.ErrorIs(t, err, errMalformedEvidence)
 	_, err = b.tree.Evidence()
-	assert.ErrorIs(t, err, ErrMalformedEvidence)
+	assert.ErrorIs(t, err, errMalformedEvidence)
 }
 
 func errors2(err, a, b error) bool {

@@ -87,7 +87,7 @@ func FuzzVerifyInclusion(f *testing.F) {
 			// Sides from the leaf's bits, so the fuzzer explores them too.
 			steps[i] = Step{Left: i < len(leaf) && leaf[i]&1 == 1, Hash: p}
 		}
-		_ = VerifyBlockcerts(index, size, leaf, steps, root)
+		_ = verifyBlockcerts(index, size, leaf, steps, root)
 		_ = VerifyBlockcertsPath(leaf, steps, root)
 	})
 }
@@ -122,7 +122,7 @@ func FuzzParseEvidence(f *testing.F) {
 		if err != nil {
 			t.Fatalf("NewEvidenceRef refused parsed evidence: %v", err)
 		}
-		r := &Receipt{Version: ReceiptVersion, Mode: e.Mode, Leaf: e.Root, Index: 0, Size: 1, Root: e.Root, Evidence: &ref}
+		r := &Receipt{Version: receiptVersion, Mode: e.Mode, Leaf: e.Root, Index: 0, Size: 1, Root: e.Root, Evidence: &ref}
 		a, err := r.VerifyEvidence(data, VerifyOptions{Leaf: e.Root})
 		if a == nil || (err != nil && a.Level != LevelNone) {
 			t.Fatal("VerifyEvidence broke its contract")

@@ -50,9 +50,9 @@ func (l Level) String() string {
 	return "invalid"
 }
 
-// DefaultConfirmations is N for L4 when VerifyOptions.Confirmations is
+// defaultConfirmations is N for L4 when VerifyOptions.Confirmations is
 // below 1.
-const DefaultConfirmations = 6
+const defaultConfirmations = 6
 
 // Checkpoint is a block the verifier trusts.
 type Checkpoint struct {
@@ -147,7 +147,7 @@ func (a *Assurance) Require(min Level) error {
 //
 // L0 is required: if opts.Leaf is not the receipt's leaf
 // ([ErrLeafMismatch]) or the path does not reach the root (the errors of
-// [VerifyInclusion] / [VerifyBlockcerts]), Verify returns an error and an
+// [VerifyInclusion] / verifyBlockcerts), Verify returns an error and an
 // Assurance at LevelNone; so it does for options that are not valid
 // ([ErrInvalidOptions]). Beyond L0, missing evidence ([ErrNoEvidence],
 // [ErrSenderUnproven]) and contradicting evidence ([ErrEvidenceMismatch]
@@ -164,8 +164,8 @@ func (r *Receipt) Verify(opts VerifyOptions) (*Assurance, error) {
 	if r == nil {
 		return fail(fmt.Errorf("%w: nil receipt", ErrMalformedReceipt))
 	}
-	if r.Version != ReceiptVersion {
-		return fail(fmt.Errorf("%w: %d", ErrUnsupportedVersion, r.Version))
+	if r.Version != receiptVersion {
+		return fail(fmt.Errorf("%w: %d", errUnsupportedVersion, r.Version))
 	}
 	fl, err := opts.check()
 	if err != nil {
@@ -185,10 +185,10 @@ func (r *Receipt) Verify(opts VerifyOptions) (*Assurance, error) {
 	case ModeBlockcerts:
 		var steps []Step
 		if steps, err = Steps(r.Index, r.Size, r.Path); err == nil {
-			err = VerifyBlockcerts(r.Index, r.Size, r.Leaf, steps, r.Root)
+			err = verifyBlockcerts(r.Index, r.Size, r.Leaf, steps, r.Root)
 		}
 	default:
-		err = fmt.Errorf("%w: %d", ErrInvalidMode, r.Mode)
+		err = fmt.Errorf("%w: %d", errInvalidMode, r.Mode)
 	}
 	if err != nil {
 		return fail(err)
@@ -204,7 +204,7 @@ func (r *Receipt) Verify(opts VerifyOptions) (*Assurance, error) {
 		return a, nil
 	}
 	if len(r.Anchors) == 0 {
-		a.Reason = ErrNoAnchor
+		a.Reason = errNoAnchor
 		return a, nil
 	}
 	if len(r.Anchors) > MaxAnchors {
@@ -237,14 +237,14 @@ func (r *Receipt) Verify(opts VerifyOptions) (*Assurance, error) {
 // not 32 bytes or options that are not valid ([ErrInvalidOptions]).
 func (an *Anchor) Verify(root []byte, opts VerifyOptions) (*Assurance, error) {
 	if len(root) != HashSize {
-		return nil, fmt.Errorf("%w: root is %d bytes", ErrInvalidHash, len(root))
+		return nil, fmt.Errorf("%w: root is %d bytes", errInvalidHash, len(root))
 	}
 	fl, err := opts.check()
 	if err != nil {
 		return nil, err
 	}
 	if an == nil {
-		return &Assurance{Level: L0, Anchor: -1, Reason: ErrNoAnchor}, nil
+		return &Assurance{Level: L0, Anchor: -1, Reason: errNoAnchor}, nil
 	}
 	a := an.verify(root, opts, fl)
 	if a.Level >= L1 {

@@ -13,9 +13,9 @@ import (
 	"github.com/onchaincert/microcred/internal/strictjson"
 )
 
-// ReceiptVersion is the receipt format version this package writes and
+// receiptVersion is the receipt format version this package writes and
 // the only one it reads.
-const ReceiptVersion = 1
+const receiptVersion = 1
 
 // Caps on receipt contents.
 const (
@@ -141,7 +141,7 @@ func (t *Tree) Receipt(index uint64, anchors ...Anchor) (*Receipt, error) {
 		return nil, fmt.Errorf("%w: leaf %d was not recorded", ErrNoProofs, index)
 	}
 	return &Receipt{
-		Version: ReceiptVersion,
+		Version: receiptVersion,
 		Mode:    t.mode,
 		Leaf:    leaf,
 		Index:   index,
@@ -258,14 +258,14 @@ func anchorsJSON(anchors []Anchor) []anchorJSON {
 
 // ParseReceipt reads a receipt strictly: at most 1 MiB of strict JSON (no
 // duplicate keys), only the members listed on [Receipt] and [Anchor]
-// with the exact case, version [ReceiptVersion], a known mode and chain,
+// with the exact case, version receiptVersion, a known mode and chain,
 // lowercase hex of the right lengths, integers that are exact, index <
 // treeSize, at most [MaxPath] path entries, [MaxAnchors] anchors and
 // [MaxAnchorHeaders] headers, and exactly one of anchors and evidence (an
 // [EvidenceRef] whose name follows its rules). It does not verify
 // anything; call [Receipt.Verify], or [Receipt.VerifyEvidence] for a
 // slim receipt. Errors wrap [ErrMalformedReceipt] or
-// [ErrUnsupportedVersion]; on error the receipt is nil.
+// errUnsupportedVersion; on error the receipt is nil.
 func ParseReceipt(data []byte) (*Receipt, error) {
 	v, err := strictjson.Decode(data, strictjson.Limits{MaxBytes: maxReceiptJSONLen, MaxDepth: 8})
 	if err != nil {
@@ -380,12 +380,12 @@ func (p *objParser) receipt(v any) *Receipt {
 		return nil
 	}
 	// The version is read first so an unknown version is reported as such.
-	if ver, ok := m["version"].(float64); !ok || ver != ReceiptVersion {
-		p.err = fmt.Errorf("%w: %v", ErrUnsupportedVersion, m["version"])
+	if ver, ok := m["version"].(float64); !ok || ver != receiptVersion {
+		p.err = fmt.Errorf("%w: %v", errUnsupportedVersion, m["version"])
 		return nil
 	}
-	r := &Receipt{Version: ReceiptVersion}
-	mode, err := ParseMode(p.str(m["mode"], "mode"))
+	r := &Receipt{Version: receiptVersion}
+	mode, err := parseMode(p.str(m["mode"], "mode"))
 	if err != nil && p.err == nil {
 		p.fail("%v", err)
 	}

@@ -113,7 +113,7 @@ func TestReceiptLevelsRegtest(t *testing.T) {
 	assert.ErrorIs(t, a.Reason, ErrNoEvidence)
 	a = climb(func(c *Receipt) { c.Anchors = nil })
 	assert.Equal(t, L0, a.Level)
-	assert.ErrorIs(t, a.Reason, ErrNoAnchor)
+	assert.ErrorIs(t, a.Reason, errNoAnchor)
 
 	// Contradicting evidence.
 	a = climb(func(c *Receipt) { c.Anchors[0].TxID = strings.Repeat("0", 64) })
@@ -159,7 +159,7 @@ func TestReceiptLevelsRegtest(t *testing.T) {
 func TestReceiptBlockcertsMainnetL2(t *testing.T) {
 	raw := readHex(t, "blockcerts-mainnet-2378076e.hex")
 	root, _ := hex.DecodeString("b2ceea1d52627b6ed8d919ad1039eca32f6e099ef4a357cbb7f7361c471ea6c8")
-	r := &Receipt{Version: ReceiptVersion, Mode: ModeBlockcerts, Leaf: root, Index: 0, Size: 1, Root: root,
+	r := &Receipt{Version: receiptVersion, Mode: ModeBlockcerts, Leaf: root, Index: 0, Size: 1, Root: root,
 		Anchors: []Anchor{{Chain: ChainBitcoinMainnet, TxID: "2378076e8e140012814e98a2b2cb1af07ec760b239c1d6d93ba54d658a010ecd", RawTx: raw}}}
 	a, err := r.Verify(VerifyOptions{Leaf: root})
 	require.NoError(t, err)
@@ -281,9 +281,9 @@ func TestParseReceiptRejects(t *testing.T) {
 	}
 	anchor0 := func(c map[string]any) map[string]any { return c["anchors"].([]any)[0].(map[string]any) }
 	_, err = ParseReceipt(edit(func(c map[string]any) { c["version"] = 2 }))
-	assert.ErrorIs(t, err, ErrUnsupportedVersion)
+	assert.ErrorIs(t, err, errUnsupportedVersion)
 	_, err = ParseReceipt(edit(func(c map[string]any) { c["version"] = "1" }))
-	assert.ErrorIs(t, err, ErrUnsupportedVersion)
+	assert.ErrorIs(t, err, errUnsupportedVersion)
 	for name, bad := range map[string][]byte{
 		"duplicate key":  []byte(strings.Replace(string(js), `"version":1,`, `"version":1,"version":1,`, 1)),
 		"trailing data":  append(bytes.Clone(js), '{', '}'),

@@ -149,7 +149,7 @@ func TestSenderWitnessSwap(t *testing.T) {
 	assert.Equal(t, L1, got.Level)
 	assert.Empty(t, got.Sender)
 	_, err = an.Verify(s.receipt.Root[:31], VerifyOptions{})
-	assert.ErrorIs(t, err, ErrInvalidHash)
+	assert.ErrorIs(t, err, errInvalidHash)
 }
 
 // Six copies of one header, or zero headers after a real one, are not

@@ -39,15 +39,15 @@ func (m Mode) String() string {
 	return "invalid"
 }
 
-// ParseMode reads the String form of a Mode.
-func ParseMode(s string) (Mode, error) {
+// parseMode reads the String form of a Mode.
+func parseMode(s string) (Mode, error) {
 	switch s {
 	case "rfc6962":
 		return ModeRFC6962, nil
 	case "blockcerts":
 		return ModeBlockcerts, nil
 	}
-	return 0, fmt.Errorf("%w: %q", ErrInvalidMode, s)
+	return 0, fmt.Errorf("%w: %q", errInvalidMode, s)
 }
 
 func (m Mode) valid() bool { return m == ModeRFC6962 || m == ModeBlockcerts }
@@ -112,7 +112,7 @@ type Tree struct {
 // NewTree returns an empty tree that keeps what proofs need.
 func NewTree(mode Mode) (*Tree, error) {
 	if !mode.valid() {
-		return nil, fmt.Errorf("%w: %d", ErrInvalidMode, mode)
+		return nil, fmt.Errorf("%w: %d", errInvalidMode, mode)
 	}
 	return &Tree{mode: mode, proofs: true}, nil
 }
@@ -122,7 +122,7 @@ func NewTree(mode Mode) (*Tree, error) {
 // Path and Receipt return [ErrNoProofs].
 func NewRootTree(mode Mode) (*Tree, error) {
 	if !mode.valid() {
-		return nil, fmt.Errorf("%w: %d", ErrInvalidMode, mode)
+		return nil, fmt.Errorf("%w: %d", errInvalidMode, mode)
 	}
 	return &Tree{mode: mode}, nil
 }

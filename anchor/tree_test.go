@@ -195,7 +195,7 @@ func TestBlockcertsVectors(t *testing.T) {
 				assert.Equal(t, want, steps, "n=%d i=%d", tc.N, i)
 			}
 			leaf := unhex(t, tc.Leaves[i])
-			assert.NoError(t, VerifyBlockcerts(uint64(i), uint64(tc.N), leaf, want, root))
+			assert.NoError(t, verifyBlockcerts(uint64(i), uint64(tc.N), leaf, want, root))
 			assert.NoError(t, VerifyBlockcertsPath(leaf, want, root))
 			corruptBlockcerts(t, uint64(i), uint64(tc.N), leaf, want, root)
 		}
@@ -206,7 +206,7 @@ func corruptBlockcerts(t *testing.T, index, size uint64, leaf []byte, steps []St
 	t.Helper()
 	fails := func(what string, i, n uint64, l []byte, s []Step, r []byte) {
 		t.Helper()
-		assert.Error(t, VerifyBlockcerts(i, n, l, s, r), "%s (index %d size %d)", what, index, size)
+		assert.Error(t, verifyBlockcerts(i, n, l, s, r), "%s (index %d size %d)", what, index, size)
 	}
 	fails("index out of range", size, size, leaf, steps, root)
 	fails("size 0", 0, 0, leaf, steps, root)
@@ -234,7 +234,7 @@ func corruptBlockcerts(t *testing.T, index, size uint64, leaf []byte, steps []St
 				h := bytes.Clone(steps[j].Hash)
 				h[bit/8] ^= 1 << (bit % 8)
 				mut[j] = Step{Left: steps[j].Left, Hash: h}
-				err := VerifyBlockcerts(index, size, leaf, mut, root)
+				err := verifyBlockcerts(index, size, leaf, mut, root)
 				var rm *RootMismatchError
 				assert.True(t, errors.As(err, &rm), "flipped bit: %v", err)
 				assert.Error(t, VerifyBlockcertsPath(leaf, mut, root))
@@ -285,7 +285,7 @@ func TestTreeMatchesNaive(t *testing.T) {
 				} else {
 					steps, err := Steps(uint64(i), uint64(n), path)
 					require.NoError(t, err)
-					require.NoError(t, VerifyBlockcerts(uint64(i), uint64(n), leaves[i], steps, root))
+					require.NoError(t, verifyBlockcerts(uint64(i), uint64(n), leaves[i], steps, root))
 				}
 			}
 		}
@@ -340,9 +340,9 @@ func corruptRFC(t *testing.T, index, size uint64, leaf []byte, path [][]byte, ro
 		fails("index+1", VerifyInclusion(index+1, size, leaf, path, root), nil)
 	}
 	fails("size*2", VerifyInclusion(index, size*2, leaf, path, root), nil)
-	fails("extended", VerifyInclusion(index, size, leaf, append(append([][]byte(nil), path...), root), root), ErrProofLength)
+	fails("extended", VerifyInclusion(index, size, leaf, append(append([][]byte(nil), path...), root), root), errProofLength)
 	if len(path) > 0 {
-		fails("truncated", VerifyInclusion(index, size, leaf, path[:len(path)-1], root), ErrProofLength)
+		fails("truncated", VerifyInclusion(index, size, leaf, path[:len(path)-1], root), errProofLength)
 		for j := range path {
 			for bit := 0; bit < 256; bit += 51 {
 				mut := append([][]byte(nil), path...)
@@ -359,7 +359,7 @@ func corruptRFC(t *testing.T, index, size uint64, leaf []byte, path [][]byte, ro
 	bad[31] ^= 0x80
 	fails("wrong leaf", VerifyInclusion(index, size, bad, path, root), nil)
 	fails("short leaf", VerifyInclusion(index, size, leaf[:31], path, root), ErrInvalidLeaf)
-	fails("short root", VerifyInclusion(index, size, leaf, path, root[:31]), ErrInvalidHash)
+	fails("short root", VerifyInclusion(index, size, leaf, path, root[:31]), errInvalidHash)
 	// Domain separation: an inner node presented as a leaf never verifies.
 	if len(path) > 0 && size > 1 {
 		lh := ModeRFC6962.leafHash(leaf)
@@ -376,9 +376,9 @@ func corruptRFC(t *testing.T, index, size uint64, leaf []byte, path [][]byte, ro
 
 func TestTreeErrors(t *testing.T) {
 	_, err := NewTree(0)
-	assert.ErrorIs(t, err, ErrInvalidMode)
+	assert.ErrorIs(t, err, errInvalidMode)
 	_, err = NewRootTree(3)
-	assert.ErrorIs(t, err, ErrInvalidMode)
+	assert.ErrorIs(t, err, errInvalidMode)
 	tr, err := NewTree(ModeRFC6962)
 	require.NoError(t, err)
 	_, err = tr.Root()
@@ -392,7 +392,7 @@ func TestTreeErrors(t *testing.T) {
 	require.NoError(t, err)
 	_, err = tr.Path(1)
 	assert.ErrorIs(t, err, ErrIndexOutOfRange)
-	assert.ErrorIs(t, VerifyInclusion(0, 1, make([]byte, 32), make([][]byte, MaxPath+1), make([]byte, 32)), ErrProofLength)
+	assert.ErrorIs(t, VerifyInclusion(0, 1, make([]byte, 32), make([][]byte, MaxPath+1), make([]byte, 32)), errProofLength)
 	var s Step
 	for _, bad := range []string{`{}`, `{"left":"00"}`, `{"left":"` + stringsRepeat("A", 64) + `"}`,
 		`{"left":"` + stringsRepeat("a", 64) + `","right":"` + stringsRepeat("a", 64) + `"}`,
@@ -401,12 +401,12 @@ func TestTreeErrors(t *testing.T) {
 		assert.Error(t, json.Unmarshal([]byte(bad), &s), bad)
 	}
 	for _, m := range []Mode{ModeRFC6962, ModeBlockcerts} {
-		back, err := ParseMode(m.String())
+		back, err := parseMode(m.String())
 		require.NoError(t, err)
 		assert.Equal(t, m, back)
 	}
-	_, err = ParseMode("RFC6962")
-	assert.ErrorIs(t, err, ErrInvalidMode)
+	_, err = parseMode("RFC6962")
+	assert.ErrorIs(t, err, errInvalidMode)
 }
 
 func stringsRepeat(s string, n int) string { return string(bytes.Repeat([]byte(s), n)) }

@@ -18,7 +18,7 @@ import (
 // bytes, and len(path) exactly the length (index, size) determines, at
 // most [MaxPath]; domain separation means an inner node can never pass as
 // a leaf. Errors wrap [ErrEmptyBatch], [ErrIndexOutOfRange],
-// [ErrProofLength], [ErrInvalidLeaf] or [ErrInvalidHash]; a well-formed
+// errProofLength, [ErrInvalidLeaf] or errInvalidHash; a well-formed
 // proof that leads elsewhere returns a [*RootMismatchError].
 func VerifyInclusion(index, size uint64, leaf []byte, path [][]byte, root []byte) error {
 	if len(leaf) != HashSize {
@@ -38,7 +38,7 @@ func verifyLeafHash(m Mode, index, size uint64, leafHash hash, path [][]byte, ro
 
 func compareRoot(calc hash, root []byte) error {
 	if len(root) != HashSize {
-		return fmt.Errorf("%w: root is %d bytes", ErrInvalidHash, len(root))
+		return fmt.Errorf("%w: root is %d bytes", errInvalidHash, len(root))
 	}
 	if !bytes.Equal(calc[:], root) {
 		return &RootMismatchError{Expected: bytes.Clone(root), Calculated: bytes.Clone(calc[:])}
@@ -57,18 +57,18 @@ func rootFromPath(m Mode, index, size uint64, leafHash hash, path [][]byte) (has
 		return hash{}, fmt.Errorf("%w: index %d, size %d", ErrIndexOutOfRange, index, size)
 	}
 	if len(path) > MaxPath {
-		return hash{}, fmt.Errorf("%w: %d steps exceeds the limit of %d", ErrProofLength, len(path), MaxPath)
+		return hash{}, fmt.Errorf("%w: %d steps exceeds the limit of %d", errProofLength, len(path), MaxPath)
 	}
 	// The RFC's loop fails when sn reaches 0 early or is not 0 at the
 	// end; that is exactly "the path has the length (index, size) fixes".
 	n, left := shape(index, size)
 	if len(path) != n {
-		return hash{}, fmt.Errorf("%w: got %d steps, index %d of %d needs %d", ErrProofLength, len(path), index, size, n)
+		return hash{}, fmt.Errorf("%w: got %d steps, index %d of %d needs %d", errProofLength, len(path), index, size, n)
 	}
 	r := leafHash
 	for j, p := range path {
 		if len(p) != HashSize {
-			return hash{}, fmt.Errorf("%w: step %d is %d bytes", ErrInvalidHash, j, len(p))
+			return hash{}, fmt.Errorf("%w: step %d is %d bytes", errInvalidHash, j, len(p))
 		}
 		sib := hash(p)
 		// Step 3: a left sibling (fn odd, or fn == sn after skipping
@@ -94,7 +94,7 @@ type Step struct {
 // hex, as Blockcerts compares strings.
 func (s Step) MarshalJSON() ([]byte, error) {
 	if len(s.Hash) != HashSize {
-		return nil, fmt.Errorf("%w: step is %d bytes", ErrInvalidHash, len(s.Hash))
+		return nil, fmt.Errorf("%w: step is %d bytes", errInvalidHash, len(s.Hash))
 	}
 	key := "right"
 	if s.Left {
@@ -108,16 +108,16 @@ func (s Step) MarshalJSON() ([]byte, error) {
 func (s *Step) UnmarshalJSON(b []byte) error {
 	v, err := strictjson.Decode(b, strictjson.Limits{MaxBytes: 1024})
 	if err != nil {
-		return fmt.Errorf("%w: step: %w", ErrInvalidHash, err)
+		return fmt.Errorf("%w: step: %w", errInvalidHash, err)
 	}
 	m, ok := v.(map[string]any)
 	if !ok || len(m) != 1 {
-		return fmt.Errorf("%w: a step is an object with exactly one of left or right", ErrInvalidHash)
+		return fmt.Errorf("%w: a step is an object with exactly one of left or right", errInvalidHash)
 	}
 	for k, val := range m {
 		str, ok := val.(string)
 		if !ok || (k != "left" && k != "right") {
-			return fmt.Errorf("%w: a step is an object with exactly one of left or right", ErrInvalidHash)
+			return fmt.Errorf("%w: a step is an object with exactly one of left or right", errInvalidHash)
 		}
 		h, err := decodeHash(str)
 		if err != nil {
@@ -131,7 +131,7 @@ func (s *Step) UnmarshalJSON(b []byte) error {
 // decodeHash reads 64 lowercase hex digits.
 func decodeHash(s string) ([]byte, error) {
 	if len(s) != 2*HashSize {
-		return nil, fmt.Errorf("%w: %q is not 64 hex digits", ErrInvalidHash, s)
+		return nil, fmt.Errorf("%w: %q is not 64 hex digits", errInvalidHash, s)
 	}
 	return decodeHex(s)
 }
@@ -141,12 +141,12 @@ func decodeHex(s string) ([]byte, error) {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return nil, fmt.Errorf("%w: not lowercase hex at position %d", ErrInvalidHash, i)
+			return nil, fmt.Errorf("%w: not lowercase hex at position %d", errInvalidHash, i)
 		}
 	}
 	b, err := hex.DecodeString(s)
 	if err != nil {
-		return nil, fmt.Errorf("%w: odd-length hex", ErrInvalidHash)
+		return nil, fmt.Errorf("%w: odd-length hex", errInvalidHash)
 	}
 	return b, nil
 }
@@ -166,25 +166,25 @@ func Steps(index, size uint64, path [][]byte) ([]Step, error) {
 	}
 	n, left := shape(index, size)
 	if len(path) != n {
-		return nil, fmt.Errorf("%w: got %d steps, index %d of %d needs %d", ErrProofLength, len(path), index, size, n)
+		return nil, fmt.Errorf("%w: got %d steps, index %d of %d needs %d", errProofLength, len(path), index, size, n)
 	}
 	steps := make([]Step, n)
 	for j, p := range path {
 		if len(p) != HashSize {
-			return nil, fmt.Errorf("%w: step %d is %d bytes", ErrInvalidHash, j, len(p))
+			return nil, fmt.Errorf("%w: step %d is %d bytes", errInvalidHash, j, len(p))
 		}
 		steps[j] = Step{Left: left>>uint(j)&1 == 1, Hash: bytes.Clone(p)}
 	}
 	return steps, nil
 }
 
-// VerifyBlockcerts checks a Blockcerts-mode proof of leaf index in a tree
+// verifyBlockcerts checks a Blockcerts-mode proof of leaf index in a tree
 // of size leaves, as strictly as [VerifyInclusion]: besides index < size
 // and the exact length, every step's side must be the side the position
 // implies, so a proof cannot be replayed for another position. The leaf is
 // used unhashed (it is the credential's targetHash). Errors are those of
 // VerifyInclusion.
-func VerifyBlockcerts(index, size uint64, leaf []byte, steps []Step, root []byte) error {
+func verifyBlockcerts(index, size uint64, leaf []byte, steps []Step, root []byte) error {
 	if len(leaf) != HashSize {
 		return fmt.Errorf("%w: got %d bytes", ErrInvalidLeaf, len(leaf))
 	}
@@ -195,16 +195,16 @@ func VerifyBlockcerts(index, size uint64, leaf []byte, steps []Step, root []byte
 		return fmt.Errorf("%w: index %d, size %d", ErrIndexOutOfRange, index, size)
 	}
 	if len(steps) > MaxPath {
-		return fmt.Errorf("%w: %d steps exceeds the limit of %d", ErrProofLength, len(steps), MaxPath)
+		return fmt.Errorf("%w: %d steps exceeds the limit of %d", errProofLength, len(steps), MaxPath)
 	}
 	n, left := shape(index, size)
 	if len(steps) != n {
-		return fmt.Errorf("%w: got %d steps, index %d of %d needs %d", ErrProofLength, len(steps), index, size, n)
+		return fmt.Errorf("%w: got %d steps, index %d of %d needs %d", errProofLength, len(steps), index, size, n)
 	}
 	path := make([][]byte, n)
 	for j, s := range steps {
 		if s.Left != (left>>uint(j)&1 == 1) {
-			return fmt.Errorf("%w: step %d is on the wrong side for index %d of %d", ErrProofLength, j, index, size)
+			return fmt.Errorf("%w: step %d is on the wrong side for index %d of %d", errProofLength, j, index, size)
 		}
 		path[j] = s.Hash
 	}
@@ -218,18 +218,18 @@ func VerifyBlockcerts(index, size uint64, leaf []byte, steps []Step, root []byte
 // bytes) but cannot bind the proof to a position; without domain
 // separation an inner node could pose as a leaf, which is harmless only
 // when the caller recomputed leaf from the credential. Prefer
-// [VerifyBlockcerts] when the index and size are known.
+// verifyBlockcerts when the index and size are known.
 func VerifyBlockcertsPath(leaf []byte, steps []Step, root []byte) error {
 	if len(leaf) != HashSize {
 		return fmt.Errorf("%w: got %d bytes", ErrInvalidLeaf, len(leaf))
 	}
 	if len(steps) > MaxPath {
-		return fmt.Errorf("%w: %d steps exceeds the limit of %d", ErrProofLength, len(steps), MaxPath)
+		return fmt.Errorf("%w: %d steps exceeds the limit of %d", errProofLength, len(steps), MaxPath)
 	}
 	r := hash(leaf)
 	for j, s := range steps {
 		if len(s.Hash) != HashSize {
-			return fmt.Errorf("%w: step %d is %d bytes", ErrInvalidHash, j, len(s.Hash))
+			return fmt.Errorf("%w: step %d is %d bytes", errInvalidHash, j, len(s.Hash))
 		}
 		sib := hash(s.Hash)
 		if s.Left {

@@ -50,23 +50,23 @@ func (vm *VerificationMethod) PublicKey() (crypto.PublicKey, error) {
 	switch vm.Type {
 	case "Multikey", "Ed25519VerificationKey2020":
 		if vm.PublicKeyMultibase == "" {
-			return nil, fmt.Errorf("%w: %s has no publicKeyMultibase", ErrInvalidKey, vm.ID)
+			return nil, fmt.Errorf("%w: %s has no publicKeyMultibase", errInvalidKey, vm.ID)
 		}
 		pub, err := multikey.DecodePublic(vm.PublicKeyMultibase)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s: %w", ErrInvalidKey, vm.ID, err)
+			return nil, fmt.Errorf("%w: %s: %w", errInvalidKey, vm.ID, err)
 		}
 		if _, ok := pub.(ed25519.PublicKey); vm.Type == "Ed25519VerificationKey2020" && !ok {
-			return nil, fmt.Errorf("%w: %s: Ed25519VerificationKey2020 holds a %T", ErrInvalidKey, vm.ID, pub)
+			return nil, fmt.Errorf("%w: %s: Ed25519VerificationKey2020 holds a %T", errInvalidKey, vm.ID, pub)
 		}
 		return pub, nil
 	case "JsonWebKey", "JsonWebKey2020":
 		if len(vm.PublicKeyJwk) == 0 {
-			return nil, fmt.Errorf("%w: %s has no publicKeyJwk", ErrInvalidKey, vm.ID)
+			return nil, fmt.Errorf("%w: %s has no publicKeyJwk", errInvalidKey, vm.ID)
 		}
 		pub, err := ParseJWK(vm.PublicKeyJwk)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s: %w", ErrInvalidKey, vm.ID, err)
+			return nil, fmt.Errorf("%w: %s: %w", errInvalidKey, vm.ID, err)
 		}
 		return pub, nil
 	case "EcdsaSecp256k1VerificationKey2019":
@@ -79,23 +79,23 @@ func (vm *VerificationMethod) PublicKey() (crypto.PublicKey, error) {
 		)
 		switch {
 		case len(vm.PublicKeyJwk) > 0 && vm.PublicKeyMultibase != "":
-			return nil, fmt.Errorf("%w: %s has both publicKeyJwk and publicKeyMultibase", ErrInvalidKey, vm.ID)
+			return nil, fmt.Errorf("%w: %s has both publicKeyJwk and publicKeyMultibase", errInvalidKey, vm.ID)
 		case len(vm.PublicKeyJwk) > 0:
 			pub, err = ParseJWK(vm.PublicKeyJwk)
 		case vm.PublicKeyMultibase != "":
 			pub, err = multikey.DecodePublic(vm.PublicKeyMultibase)
 		default:
-			return nil, fmt.Errorf("%w: %s has no publicKeyJwk or publicKeyMultibase", ErrInvalidKey, vm.ID)
+			return nil, fmt.Errorf("%w: %s has no publicKeyJwk or publicKeyMultibase", errInvalidKey, vm.ID)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s: %w", ErrInvalidKey, vm.ID, err)
+			return nil, fmt.Errorf("%w: %s: %w", errInvalidKey, vm.ID, err)
 		}
 		if _, ok := pub.(*secp256k1.PublicKey); !ok {
-			return nil, fmt.Errorf("%w: %s: EcdsaSecp256k1VerificationKey2019 holds a %T", ErrInvalidKey, vm.ID, pub)
+			return nil, fmt.Errorf("%w: %s: EcdsaSecp256k1VerificationKey2019 holds a %T", errInvalidKey, vm.ID, pub)
 		}
 		return pub, nil
 	}
-	return nil, fmt.Errorf("%w: %s: unsupported verification method type %q", ErrInvalidKey, vm.ID, vm.Type)
+	return nil, fmt.Errorf("%w: %s: unsupported verification method type %q", errInvalidKey, vm.ID, vm.Type)
 }
 
 // privateJWKMembers are the JWK members that carry private key material:
@@ -451,7 +451,7 @@ func (ms *Methods) WithControllers(c ControllerResolver) *Methods {
 // supported.
 func (ms *Methods) ResolveController(ctx context.Context, url string) (*Document, error) {
 	if ms.controllers == nil {
-		return nil, &ResolutionError{DID: url, Code: CodeMethodNotSupported, Err: fmt.Errorf("%w: https verification methods need a controller resolver (Methods.WithControllers)", ErrMethodNotSupported)}
+		return nil, &ResolutionError{DID: url, Code: codeMethodNotSupported, Err: fmt.Errorf("%w: https verification methods need a controller resolver (Methods.WithControllers)", ErrMethodNotSupported)}
 	}
 	return ms.controllers.ResolveController(ctx, url)
 }
@@ -479,7 +479,7 @@ func NewMethods(methods map[string]Resolver) (*Methods, error) {
 func (ms *Methods) Resolve(ctx context.Context, d DID) (*Document, error) {
 	r, ok := ms.m[d.Method()]
 	if !ok {
-		return nil, &ResolutionError{DID: d.String(), Code: CodeMethodNotSupported, Err: fmt.Errorf("%w: %q", ErrMethodNotSupported, d.Method())}
+		return nil, &ResolutionError{DID: d.String(), Code: codeMethodNotSupported, Err: fmt.Errorf("%w: %q", ErrMethodNotSupported, d.Method())}
 	}
 	return r.Resolve(ctx, d)
 }
@@ -497,7 +497,7 @@ func ResolveVerificationMethod(ctx context.Context, r Resolver, vmURL string, re
 	if strings.HasPrefix(vmURL, "https://") {
 		cr, ok := r.(ControllerResolver)
 		if !ok {
-			return nil, nil, &ResolutionError{DID: vmURL, Code: CodeMethodNotSupported, Err: fmt.Errorf("%w: the resolver does not resolve https verification methods", ErrMethodNotSupported)}
+			return nil, nil, &ResolutionError{DID: vmURL, Code: codeMethodNotSupported, Err: fmt.Errorf("%w: the resolver does not resolve https verification methods", ErrMethodNotSupported)}
 		}
 		return resolveHTTPSMethod(ctx, cr, vmURL, rel)
 	}

@@ -19,8 +19,8 @@ var (
 	ErrNotAuthorized = errors.New("did: verification method not authorized for this relationship")
 	// ErrInvalidDocument: the DID document is malformed.
 	ErrInvalidDocument = errors.New("did: invalid DID document")
-	// ErrInvalidKey: a verification method's key material is malformed.
-	ErrInvalidKey = errors.New("did: invalid key material")
+	// errInvalidKey: a verification method's key material is malformed.
+	errInvalidKey = errors.New("did: invalid key material")
 	// ErrSmallOrderKey: an Ed25519 public key is one of the eight points
 	// of small order (the identity among them), with which one constant
 	// signature verifies for every message. Wrapped with ErrInvalidKey
@@ -39,11 +39,11 @@ var (
 const (
 	CodeInvalidDID            = "invalidDid"
 	CodeNotFound              = "notFound"
-	CodeMethodNotSupported    = "methodNotSupported"
+	codeMethodNotSupported    = "methodNotSupported"
 	CodeInvalidDIDDocument    = "invalidDidDocument"
-	CodeInternalError         = "internalError"
-	CodeInvalidDIDURL         = "invalidDidUrl"
-	CodeRepresentationUnknown = "representationNotSupported"
+	codeInternalError         = "internalError"
+	codeInvalidDIDURL         = "invalidDidUrl"
+	codeRepresentationUnknown = "representationNotSupported"
 )
 
 // ResolutionError reports a failed resolution with its DID Resolution

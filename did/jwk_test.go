@@ -44,7 +44,7 @@ func TestJWKRejectsPrivateMembersInAnyCase(t *testing.T) {
 		assert.Nil(t, pub)
 		vm := VerificationMethod{ID: "did:example:a#k", Type: "JsonWebKey", Controller: "did:example:a", PublicKeyJwk: json.RawMessage(jwk)}
 		_, err = vm.PublicKey()
-		assert.ErrorIs(t, err, ErrInvalidKey, jwk)
+		assert.ErrorIs(t, err, errInvalidKey, jwk)
 		assert.ErrorIs(t, err, ErrPrivateKeyMaterial, jwk)
 	}
 	// Names that only resemble private members are public.

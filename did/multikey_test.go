@@ -22,7 +22,7 @@ func TestMultikeyMethodRejectsSmallOrder(t *testing.T) {
 	for _, typ := range []string{"Multikey", "Ed25519VerificationKey2020"} {
 		vm := VerificationMethod{ID: "did:example:a#k", Type: typ, Controller: "did:example:a", PublicKeyMultibase: mk}
 		pub, err := vm.PublicKey()
-		assert.ErrorIs(t, err, ErrInvalidKey, typ)
+		assert.ErrorIs(t, err, errInvalidKey, typ)
 		assert.ErrorIs(t, err, ErrSmallOrderKey, typ)
 		assert.Nil(t, pub)
 	}

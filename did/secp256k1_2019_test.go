@@ -41,6 +41,6 @@ func TestEcdsaSecp256k1VerificationKey2019(t *testing.T) {
 		"Ed25519":   vm("", "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"),
 	} {
 		_, err := m.PublicKey()
-		assert.ErrorIs(t, err, ErrInvalidKey, name)
+		assert.ErrorIs(t, err, errInvalidKey, name)
 	}
 }

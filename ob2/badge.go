@@ -10,8 +10,8 @@ import (
 	"github.com/onchaincert/microcred/internal/strictjson"
 )
 
-// ContextV2 is the JSON-LD context of Open Badges 2.0.
-const ContextV2 = "https://w3id.org/openbadges/v2"
+// contextV2 is the JSON-LD context of Open Badges 2.0.
+const contextV2 = "https://w3id.org/openbadges/v2"
 
 // Names (or lists of names) and references: OB 2.0 lets most fields be
 // one value or an array of them.
@@ -179,14 +179,14 @@ var hashedIdentity = regexp.MustCompile(`^(?i)(sha256\$[0-9a-f]{64}|md5\$[0-9a-f
 func decode(data []byte, v any, what string) (map[string]any, error) {
 	val, err := strictjson.Decode(data, strictjson.Limits{})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrMalformed, what, err)
+		return nil, fmt.Errorf("%w: %s: %w", errMalformed, what, err)
 	}
 	obj, ok := val.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("%w: %s: not a JSON object", ErrMalformed, what)
+		return nil, fmt.Errorf("%w: %s: not a JSON object", errMalformed, what)
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrMalformed, what, err)
+		return nil, fmt.Errorf("%w: %s: %w", errMalformed, what, err)
 	}
 	return obj, nil
 }
@@ -196,45 +196,45 @@ func decode(data []byte, v any, what string) (map[string]any, error) {
 func checkContext(obj map[string]any, what string) error {
 	switch c := obj["@context"].(type) {
 	case string:
-		if c == ContextV2 {
+		if c == contextV2 {
 			return nil
 		}
 	case []any:
-		if len(c) > 0 && c[0] == ContextV2 {
+		if len(c) > 0 && c[0] == contextV2 {
 			return nil
 		}
 	case nil:
-		return fmt.Errorf("%w: %s: @context: missing; OB 2.0 documents name %s", ErrMalformed, what, ContextV2)
+		return fmt.Errorf("%w: %s: @context: missing; OB 2.0 documents name %s", errMalformed, what, contextV2)
 	}
-	return fmt.Errorf("%w: %s: @context: %v is not the OB 2.0 context %s", ErrMalformed, what, obj["@context"], ContextV2)
+	return fmt.Errorf("%w: %s: @context: %v is not the OB 2.0 context %s", errMalformed, what, obj["@context"], contextV2)
 }
 
 // validate checks the assertion's required fields (OB 2.0 Assertion).
 func (a *Assertion) validate() error {
 	switch {
 	case a.ID == "":
-		return fmt.Errorf("%w: assertion: id: missing", ErrMalformed)
+		return fmt.Errorf("%w: assertion: id: missing", errMalformed)
 	case !a.Type.has("Assertion"):
-		return fmt.Errorf("%w: assertion: type: %q does not include Assertion", ErrMalformed, []string(a.Type))
+		return fmt.Errorf("%w: assertion: type: %q does not include Assertion", errMalformed, []string(a.Type))
 	case len(bytes.TrimSpace(a.Badge)) == 0:
-		return fmt.Errorf("%w: assertion: badge: missing", ErrMalformed)
+		return fmt.Errorf("%w: assertion: badge: missing", errMalformed)
 	case a.IssuedOn == "":
-		return fmt.Errorf("%w: assertion: issuedOn: missing", ErrMalformed)
+		return fmt.Errorf("%w: assertion: issuedOn: missing", errMalformed)
 	case len(a.Verification.Type) == 0:
-		return fmt.Errorf("%w: assertion: verification.type: missing", ErrMalformed)
+		return fmt.Errorf("%w: assertion: verification.type: missing", errMalformed)
 	case a.Verification.Type.has("MerkleProofVerification2017"):
-		return fmt.Errorf("%w: assertion: verification.type: a Blockcerts v2 certificate (MerkleProofVerification2017), not an OB 2.0 hosted or signed badge", ErrMalformed)
+		return fmt.Errorf("%w: assertion: verification.type: a Blockcerts v2 certificate (MerkleProofVerification2017), not an OB 2.0 hosted or signed badge", errMalformed)
 	case !a.Verification.hosted() && !a.Verification.signed():
-		return fmt.Errorf("%w: assertion: verification.type: %q is neither hosted nor signed", ErrMalformed, []string(a.Verification.Type))
+		return fmt.Errorf("%w: assertion: verification.type: %q is neither hosted nor signed", errMalformed, []string(a.Verification.Type))
 	}
 	r := a.Recipient
 	switch {
 	case r.Type == "":
-		return fmt.Errorf("%w: assertion: recipient.type: missing", ErrMalformed)
+		return fmt.Errorf("%w: assertion: recipient.type: missing", errMalformed)
 	case r.Identity == "":
-		return fmt.Errorf("%w: assertion: recipient.identity: missing", ErrMalformed)
+		return fmt.Errorf("%w: assertion: recipient.identity: missing", errMalformed)
 	case r.Hashed && !hashedIdentity.MatchString(r.Identity):
-		return fmt.Errorf("%w: assertion: recipient.identity: a hashed identity is sha256$<64 hex> or md5$<32 hex>", ErrMalformed)
+		return fmt.Errorf("%w: assertion: recipient.identity: a hashed identity is sha256$<64 hex> or md5$<32 hex>", errMalformed)
 	}
 	return nil
 }
@@ -242,13 +242,13 @@ func (a *Assertion) validate() error {
 func (b *BadgeClass) validate() error {
 	switch {
 	case b.ID == "":
-		return fmt.Errorf("%w: badge: id: missing", ErrMalformed)
+		return fmt.Errorf("%w: badge: id: missing", errMalformed)
 	case !b.Type.has("BadgeClass"):
-		return fmt.Errorf("%w: badge: type: %q does not include BadgeClass", ErrMalformed, []string(b.Type))
+		return fmt.Errorf("%w: badge: type: %q does not include BadgeClass", errMalformed, []string(b.Type))
 	case b.Name == "":
-		return fmt.Errorf("%w: badge: name: missing", ErrMalformed)
+		return fmt.Errorf("%w: badge: name: missing", errMalformed)
 	case len(bytes.TrimSpace(b.Issuer)) == 0:
-		return fmt.Errorf("%w: badge: issuer: missing", ErrMalformed)
+		return fmt.Errorf("%w: badge: issuer: missing", errMalformed)
 	}
 	return nil
 }
@@ -256,20 +256,20 @@ func (b *BadgeClass) validate() error {
 func (p *Profile) validate() error {
 	switch {
 	case p.ID == "":
-		return fmt.Errorf("%w: issuer: id: missing", ErrMalformed)
+		return fmt.Errorf("%w: issuer: id: missing", errMalformed)
 	case !p.Type.has("Issuer") && !p.Type.has("Profile"):
-		return fmt.Errorf("%w: issuer: type: %q does not include Issuer or Profile", ErrMalformed, []string(p.Type))
+		return fmt.Errorf("%w: issuer: type: %q does not include Issuer or Profile", errMalformed, []string(p.Type))
 	}
 	if p.Verification != nil {
 		for _, o := range p.Verification.AllowedOrigins {
 			// From spec: allowedOrigins are "host names", a URL's
 			// authority, not URLs.
 			if o == "" || strings.ContainsAny(o, "/?#@ ") {
-				return fmt.Errorf("%w: issuer: verification.allowedOrigins: %q is not a host name", ErrMalformed, o)
+				return fmt.Errorf("%w: issuer: verification.allowedOrigins: %q is not a host name", errMalformed, o)
 			}
 		}
 		if p := p.Verification.VerificationProperty; p != "" && p != "id" {
-			return fmt.Errorf("%w: issuer: verification.verificationProperty: %q (OB 2.0 defines only id)", ErrMalformed, p)
+			return fmt.Errorf("%w: issuer: verification.verificationProperty: %q (OB 2.0 defines only id)", errMalformed, p)
 		}
 	}
 	return nil

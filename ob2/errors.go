@@ -5,16 +5,16 @@ import "errors"
 // Sentinel errors. Every error the package returns names the field and
 // the check, and wraps one of these where one applies.
 var (
-	// ErrMalformed: the input or a document is not an OB 2.0 object of
+	// errMalformed: the input or a document is not an OB 2.0 object of
 	// the kind expected (strict JSON, shape, JSON-LD context rules).
-	ErrMalformed = errors.New("ob2: malformed")
-	// ErrNotFound: a document the badge refers to was not supplied.
-	ErrNotFound = errors.New("ob2: document not supplied")
-	// ErrInvalidSignature: the JWS does not verify with the issuer's key.
-	ErrInvalidSignature = errors.New("ob2: invalid signature")
-	// ErrVerificationType: the assertion's verification.type does not fit
+	errMalformed = errors.New("ob2: malformed")
+	// errNotFound: a document the badge refers to was not supplied.
+	errNotFound = errors.New("ob2: document not supplied")
+	// errInvalidSignature: the JWS does not verify with the issuer's key.
+	errInvalidSignature = errors.New("ob2: invalid signature")
+	// errVerificationType: the assertion's verification.type does not fit
 	// how it arrived (a hosted assertion in a JWS, a signed one as JSON).
-	ErrVerificationType = errors.New("ob2: verification type mismatch")
+	errVerificationType = errors.New("ob2: verification type mismatch")
 	// ErrHostedMismatch: a hosted assertion is not the document at its id
 	// URL, or its id is outside the issuer's verification policy.
 	ErrHostedMismatch = errors.New("ob2: hosted assertion not where it claims to be")

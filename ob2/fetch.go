@@ -25,11 +25,11 @@ var (
 )
 
 // Fetch implements [Fetcher]; a URL with no document is an error wrapping
-// [ErrNotFound].
+// errNotFound.
 func (d Documents) Fetch(_ context.Context, url string) ([]byte, error) {
 	data, ok := d[url]
 	if !ok {
-		return nil, fmt.Errorf("%w: %s", ErrNotFound, url)
+		return nil, fmt.Errorf("%w: %s", errNotFound, url)
 	}
 	return data, nil
 }

@@ -34,8 +34,8 @@ import (
 // HMAC are never accepted.
 var algorithms = []jose.SignatureAlgorithm{jose.RS256, jose.RS384, jose.RS512, jose.PS256, jose.PS384, jose.PS512, jose.ES256, jose.ES384, jose.ES512}
 
-// MinRSABits is the smallest RSA key accepted.
-const MinRSABits = 2048
+// minRSABits is the smallest RSA key accepted.
+const minRSABits = 2048
 
 // Options configure a [Verifier].
 type Options struct {
@@ -61,8 +61,8 @@ func NewVerifier(opts Options) (*Verifier, error) {
 	if l == nil {
 		l = contexts.Default()
 	}
-	if !l.Has(ContextV2) {
-		return nil, fmt.Errorf("ob2: the context loader does not hold %s", ContextV2)
+	if !l.Has(contextV2) {
+		return nil, fmt.Errorf("ob2: the context loader does not hold %s", contextV2)
 	}
 	r, err := canon.NewRDFC(canon.Options{Loader: l})
 	if err != nil {
@@ -82,8 +82,8 @@ const (
 	StepProof     = "proof"
 	StepIssuer    = "issuer"
 	StepStatus    = "status"
-	StepValidity  = "validity"
-	StepRecipient = "recipient"
+	stepValidity  = "validity"
+	stepRecipient = "recipient"
 )
 
 // Step is the outcome of one step.
@@ -159,9 +159,9 @@ func (r *Result) Err() error {
 // not in the future, expires not past.
 func (v *Verifier) Verify(ctx context.Context, input []byte, c Checks) (*Result, error) {
 	res := &Result{}
-	rest := []string{StepProof, StepIssuer, StepStatus, StepValidity}
+	rest := []string{StepProof, StepIssuer, StepStatus, stepValidity}
 	if c.Recipient != "" {
-		rest = append(rest, StepRecipient)
+		rest = append(rest, stepRecipient)
 	}
 	if c.Now.IsZero() {
 		res.add(StepParse, "", errors.New("ob2: Checks.Now is required"))
@@ -196,14 +196,14 @@ func (v *Verifier) Verify(ctx context.Context, input []byte, c Checks) (*Result,
 		res.add(StepStatus, detail, err)
 	}
 	detail, err = b.validity(c.Now, c.Skew)
-	res.add(StepValidity, detail, err)
+	res.add(stepValidity, detail, err)
 	if c.Recipient != "" {
 		err := b.MatchRecipient(c.Recipient)
 		detail := ""
 		if err == nil {
 			detail = "awarded to " + b.Assertion.Recipient.Type + " " + c.Recipient
 		}
-		res.add(StepRecipient, detail, err)
+		res.add(stepRecipient, detail, err)
 	}
 	return res, res.Err()
 }
@@ -215,8 +215,8 @@ func verificationName(b *Badge) string {
 	return "hosted"
 }
 
-// IsJWS reports whether s has the shape of a compact JWS.
-func IsJWS(s []byte) bool {
+// isJWS reports whether s has the shape of a compact JWS.
+func isJWS(s []byte) bool {
 	s = bytes.TrimSpace(s)
 	if bytes.Count(s, []byte(".")) != 2 || len(s) < 5 {
 		return false
@@ -231,7 +231,7 @@ func IsJWS(s []byte) bool {
 
 // Detect reports whether input looks like an OB 2.0 assertion: an
 // http(s) URL (a hosted assertion's id), a JSON object whose @context is
-// or starts with [ContextV2], or a compact JWS whose payload is one; a
+// or starts with contextV2, or a compact JWS whose payload is one; a
 // Blockcerts v2 certificate (MerkleProof2017) is not. It only sniffs;
 // [Verifier.Verify] decides.
 func Detect(input []byte) bool {
@@ -242,7 +242,7 @@ func Detect(input []byte) bool {
 	if isURL(t) {
 		return true
 	}
-	if IsJWS(t) {
+	if isJWS(t) {
 		parts := bytes.Split(t, []byte("."))
 		p, err := base64.RawURLEncoding.DecodeString(string(parts[1]))
 		if err != nil {
@@ -250,7 +250,7 @@ func Detect(input []byte) bool {
 		}
 		t = bytes.TrimSpace(p)
 	}
-	if len(t) == 0 || t[0] != '{' || !bytes.Contains(t, []byte(ContextV2)) {
+	if len(t) == 0 || t[0] != '{' || !bytes.Contains(t, []byte(contextV2)) {
 		return false
 	}
 	// Blockcerts v2 certificates are OB 2.0 assertions secured by a
@@ -267,10 +267,10 @@ func Detect(input []byte) bool {
 	}
 	var one string
 	if json.Unmarshal(head.Context, &one) == nil {
-		return one == ContextV2
+		return one == contextV2
 	}
 	var many []json.RawMessage
-	return json.Unmarshal(head.Context, &many) == nil && len(many) > 0 && json.Unmarshal(many[0], &one) == nil && one == ContextV2
+	return json.Unmarshal(head.Context, &many) == nil && len(many) > 0 && json.Unmarshal(many[0], &one) == nil && one == contextV2
 }
 
 // isURL reports whether s is one absolute http(s) URL.
@@ -287,7 +287,7 @@ func isURL(s []byte) bool {
 // BadgeClass and Issuer it refers to.
 func (v *Verifier) load(ctx context.Context, input []byte) (*Badge, error) {
 	if len(input) > limits.MaxCredentialBytes {
-		return nil, fmt.Errorf("%w: input larger than %d bytes", ErrMalformed, limits.MaxCredentialBytes)
+		return nil, fmt.Errorf("%w: input larger than %d bytes", errMalformed, limits.MaxCredentialBytes)
 	}
 	t := bytes.TrimSpace(input)
 	b := &Badge{}
@@ -301,14 +301,14 @@ func (v *Verifier) load(ctx context.Context, input []byte) (*Badge, error) {
 		}
 		b.AssertionJSON = data
 		b.source = u
-	case IsJWS(t):
+	case isJWS(t):
 		b.Form = FormJWS
 		b.JWS = string(t)
 		// The payload is read here, before the signature is checked, to
 		// find the key; the proof step verifies these very bytes.
 		obj, err := jose.ParseSignedCompact(b.JWS, algorithms)
 		if err != nil {
-			return nil, fmt.Errorf("%w: JWS: %w", ErrMalformed, err)
+			return nil, fmt.Errorf("%w: JWS: %w", errMalformed, err)
 		}
 		b.AssertionJSON = obj.UnsafePayloadWithoutVerification()
 	case len(t) > 0 && t[0] == '{':
@@ -316,7 +316,7 @@ func (v *Verifier) load(ctx context.Context, input []byte) (*Badge, error) {
 		b.given = t
 		b.AssertionJSON = t
 	default:
-		return nil, fmt.Errorf("%w: input is neither an assertion URL, a JSON assertion nor a compact JWS", ErrMalformed)
+		return nil, fmt.Errorf("%w: input is neither an assertion URL, a JSON assertion nor a compact JWS", errMalformed)
 	}
 	obj, err := decode(b.AssertionJSON, &b.Assertion, "assertion")
 	if err != nil {
@@ -379,7 +379,7 @@ func (v *Verifier) jsonld(obj map[string]any, what string) error {
 		return err
 	}
 	if _, err := v.ld.Canonicalize(obj); err != nil {
-		return fmt.Errorf("%w: %s: JSON-LD: %w", ErrMalformed, what, err)
+		return fmt.Errorf("%w: %s: JSON-LD: %w", errMalformed, what, err)
 	}
 	return nil
 }
@@ -391,13 +391,13 @@ func (v *Verifier) related(ctx context.Context, raw json.RawMessage, dst any, wh
 	raw = bytes.TrimSpace(raw)
 	if len(raw) > 0 && raw[0] == '{' {
 		if err := strictjson.Unmarshal(raw, dst, strictjson.Limits{}); err != nil {
-			return fmt.Errorf("%w: %s: %w", ErrMalformed, what, err)
+			return fmt.Errorf("%w: %s: %w", errMalformed, what, err)
 		}
 		return nil
 	}
 	var u string
 	if err := json.Unmarshal(raw, &u); err != nil || u == "" {
-		return fmt.Errorf("%w: %s: neither an object nor a URL", ErrMalformed, what)
+		return fmt.Errorf("%w: %s: neither an object nor a URL", errMalformed, what)
 	}
 	_, err := v.document(ctx, u, dst, what)
 	return err
@@ -413,12 +413,12 @@ func issuerID(raw json.RawMessage) (string, error) {
 			ID string `json:"id"`
 		}
 		if json.Unmarshal(raw, &p) != nil || p.ID == "" {
-			return "", fmt.Errorf("%w: badge: issuer: an embedded profile without an id", ErrMalformed)
+			return "", fmt.Errorf("%w: badge: issuer: an embedded profile without an id", errMalformed)
 		}
 		return p.ID, nil
 	}
 	if json.Unmarshal(raw, &id) != nil || id == "" {
-		return "", fmt.Errorf("%w: badge: issuer: neither an object nor a URL", ErrMalformed)
+		return "", fmt.Errorf("%w: badge: issuer: neither an object nor a URL", errMalformed)
 	}
 	return id, nil
 }
@@ -438,7 +438,7 @@ func (v *Verifier) document(ctx context.Context, u string, dst any, what string)
 		return nil, err
 	}
 	if id, _ := obj["id"].(string); id != u {
-		return nil, fmt.Errorf("%w: %s: id: %q is not the URL it came from, %s", ErrMalformed, what, id, u)
+		return nil, fmt.Errorf("%w: %s: id: %q is not the URL it came from, %s", errMalformed, what, id, u)
 	}
 	return data, nil
 }
@@ -448,9 +448,9 @@ func (v *Verifier) proof(ctx context.Context, b *Badge) (string, error) {
 	a := &b.Assertion
 	switch {
 	case b.Form == FormJWS && !a.Verification.signed():
-		return "", fmt.Errorf("%w: verification.type: %q, but the assertion came as a JWS", ErrVerificationType, []string(a.Verification.Type))
+		return "", fmt.Errorf("%w: verification.type: %q, but the assertion came as a JWS", errVerificationType, []string(a.Verification.Type))
 	case b.Form != FormJWS && a.Verification.signed():
-		return "", fmt.Errorf("%w: verification.type: %q, but the assertion came as %s, not a JWS", ErrVerificationType, []string(a.Verification.Type), b.Form)
+		return "", fmt.Errorf("%w: verification.type: %q, but the assertion came as %s, not a JWS", errVerificationType, []string(a.Verification.Type), b.Form)
 	case b.Form == FormJWS:
 		return v.signature(ctx, b)
 	}
@@ -476,14 +476,14 @@ func (v *Verifier) proof(ctx context.Context, b *Badge) (string, error) {
 func (v *Verifier) signature(ctx context.Context, b *Badge) (string, error) {
 	creator := b.Assertion.Verification.Creator
 	if creator == "" {
-		return "", fmt.Errorf("%w: verification.creator: missing; it names the signing key", ErrMalformed)
+		return "", fmt.Errorf("%w: verification.creator: missing; it names the signing key", errMalformed)
 	}
 	key := &CryptographicKey{}
 	if _, err := v.document(ctx, creator, key, "key"); err != nil {
 		return "", err
 	}
 	if !key.Type.has("CryptographicKey") {
-		return "", fmt.Errorf("%w: key: type: %q is not CryptographicKey", ErrMalformed, []string(key.Type))
+		return "", fmt.Errorf("%w: key: type: %q is not CryptographicKey", errMalformed, []string(key.Type))
 	}
 	pub, err := parsePEM(key.PublicKeyPem)
 	if err != nil {
@@ -491,15 +491,15 @@ func (v *Verifier) signature(ctx context.Context, b *Badge) (string, error) {
 	}
 	obj, err := jose.ParseSignedCompact(b.JWS, algorithms)
 	if err != nil {
-		return "", fmt.Errorf("%w: JWS: %w", ErrMalformed, err)
+		return "", fmt.Errorf("%w: JWS: %w", errMalformed, err)
 	}
 	alg := obj.Signatures[0].Header.Algorithm
 	payload, err := obj.Verify(pub)
 	if err != nil {
-		return "", fmt.Errorf("%w: JWS (%s) with key %s: %w", ErrInvalidSignature, alg, creator, err)
+		return "", fmt.Errorf("%w: JWS (%s) with key %s: %w", errInvalidSignature, alg, creator, err)
 	}
 	if !bytes.Equal(payload, b.AssertionJSON) {
-		return "", fmt.Errorf("%w: the verified payload differs from the parsed one", ErrInvalidSignature)
+		return "", fmt.Errorf("%w: the verified payload differs from the parsed one", errInvalidSignature)
 	}
 	b.Key = key
 	return fmt.Sprintf("%s JWS by %s", alg, creator), nil
@@ -510,7 +510,7 @@ func (v *Verifier) signature(ctx context.Context, b *Badge) (string, error) {
 func parsePEM(s string) (any, error) {
 	blk, rest := pem.Decode([]byte(s))
 	if blk == nil || len(bytes.TrimSpace(rest)) != 0 {
-		return nil, fmt.Errorf("%w: key: publicKeyPem: not one PEM block", ErrMalformed)
+		return nil, fmt.Errorf("%w: key: publicKeyPem: not one PEM block", errMalformed)
 	}
 	var pub any
 	var err error
@@ -520,24 +520,24 @@ func parsePEM(s string) (any, error) {
 	case "RSA PUBLIC KEY":
 		pub, err = x509.ParsePKCS1PublicKey(blk.Bytes)
 	default:
-		return nil, fmt.Errorf("%w: key: publicKeyPem: PEM type %q is not a public key", ErrMalformed, blk.Type)
+		return nil, fmt.Errorf("%w: key: publicKeyPem: PEM type %q is not a public key", errMalformed, blk.Type)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: key: publicKeyPem: %w", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: key: publicKeyPem: %w", errMalformed, err)
 	}
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
-		if k.N.BitLen() < MinRSABits {
-			return nil, fmt.Errorf("%w: key: publicKeyPem: RSA key of %d bits (at least %d)", ErrMalformed, k.N.BitLen(), MinRSABits)
+		if k.N.BitLen() < minRSABits {
+			return nil, fmt.Errorf("%w: key: publicKeyPem: RSA key of %d bits (at least %d)", errMalformed, k.N.BitLen(), minRSABits)
 		}
 	case *ecdsa.PublicKey:
 		switch k.Curve {
 		case elliptic.P256(), elliptic.P384(), elliptic.P521():
 		default:
-			return nil, fmt.Errorf("%w: key: publicKeyPem: unsupported curve", ErrMalformed)
+			return nil, fmt.Errorf("%w: key: publicKeyPem: unsupported curve", errMalformed)
 		}
 	default:
-		return nil, fmt.Errorf("%w: key: publicKeyPem: %T is not an RSA or ECDSA key", ErrMalformed, pub)
+		return nil, fmt.Errorf("%w: key: publicKeyPem: %T is not an RSA or ECDSA key", errMalformed, pub)
 	}
 	return pub, nil
 }
@@ -613,7 +613,7 @@ func (v *Verifier) revocation(ctx context.Context, b *Badge) (detail string, app
 		return "", true, err
 	}
 	if !list.Type.has("RevocationList") {
-		return "", true, fmt.Errorf("%w: revocationList: type: %q is not RevocationList", ErrMalformed, []string(list.Type))
+		return "", true, fmt.Errorf("%w: revocationList: type: %q is not RevocationList", errMalformed, []string(list.Type))
 	}
 	for _, e := range list.RevokedAssertions {
 		var id string
@@ -631,7 +631,7 @@ func (v *Verifier) revocation(ctx context.Context, b *Badge) (detail string, app
 				return "", true, fmt.Errorf("%w: in revocationList %s, reason %q", ErrRevoked, u, obj.Reason)
 			}
 		default:
-			return "", true, fmt.Errorf("%w: revocationList: revokedAssertions: an entry is neither an id nor an object", ErrMalformed)
+			return "", true, fmt.Errorf("%w: revocationList: revokedAssertions: an entry is neither an id nor an object", errMalformed)
 		}
 	}
 	return "not in revocationList " + u, true, nil
@@ -641,7 +641,7 @@ func (v *Verifier) revocation(ctx context.Context, b *Badge) (detail string, app
 func parseTime(s, field string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: assertion: %s: %q is not an ISO 8601 date-time with a time zone", ErrMalformed, field, s)
+		return time.Time{}, fmt.Errorf("%w: assertion: %s: %q is not an ISO 8601 date-time with a time zone", errMalformed, field, s)
 	}
 	return t, nil
 }
@@ -661,7 +661,7 @@ func (b *Badge) validity(now time.Time, skew time.Duration) (string, error) {
 			return "", err
 		}
 		if exp.Before(issued) {
-			return "", fmt.Errorf("%w: assertion: expires %s is before issuedOn %s", ErrMalformed, b.Assertion.Expires, b.Assertion.IssuedOn)
+			return "", fmt.Errorf("%w: assertion: expires %s is before issuedOn %s", errMalformed, b.Assertion.Expires, b.Assertion.IssuedOn)
 		}
 		if now.Add(-skew).After(exp) {
 			return "", fmt.Errorf("%w: expires %s", ErrExpired, exp.UTC().Format(time.RFC3339))
@@ -698,7 +698,7 @@ func (b *Badge) MatchRecipient(identity string) error {
 		s := md5.Sum([]byte(identity + r.Salt))
 		sum = s[:]
 	default:
-		return fmt.Errorf("%w: recipient.identity: unknown hash %q", ErrMalformed, alg)
+		return fmt.Errorf("%w: recipient.identity: unknown hash %q", errMalformed, alg)
 	}
 	// Some issuers write the digest in upper case; it is the same digest.
 	if hex.EncodeToString(sum) != strings.ToLower(want) {

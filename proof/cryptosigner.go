@@ -52,7 +52,7 @@ const minRSABits = 2048
 // fixed-size r||s (IEEE P1363) that Data Integrity and JWS use, with s
 // replaced by n-s when above n/2 (low-S), as microcred's own keys sign.
 // Every signature is checked against the public key before it is
-// returned (an error wrapping [ErrSignerKeyMismatch] if it does not
+// returned (an error wrapping errSignerKeyMismatch if it does not
 // verify), so a KMS key that is not the one published, or a faulty
 // device, fails at signing time instead of issuing credentials that do
 // not verify (and an RSA-CRT fault never leaves the process).
@@ -166,7 +166,7 @@ func (c *cryptoSigner) Sign(ctx context.Context, message []byte) ([]byte, error)
 			return nil, fmt.Errorf("proof: signing: %w", err)
 		}
 		if len(sig) != ed25519.SignatureSize || !ed25519.Verify(c.pub.(ed25519.PublicKey), message, sig) {
-			return nil, ErrSignerKeyMismatch
+			return nil, errSignerKeyMismatch
 		}
 		return sig, nil
 	case kindRSA:
@@ -176,7 +176,7 @@ func (c *cryptoSigner) Sign(ctx context.Context, message []byte) ([]byte, error)
 			return nil, fmt.Errorf("proof: signing: %w", err)
 		}
 		if rsa.VerifyPKCS1v15(c.pub.(*rsa.PublicKey), c.hash, digest, sig) != nil {
-			return nil, ErrSignerKeyMismatch
+			return nil, errSignerKeyMismatch
 		}
 		return sig, nil
 	}
@@ -191,7 +191,7 @@ func (c *cryptoSigner) Sign(ctx context.Context, message []byte) ([]byte, error)
 	}
 	// Both are in [1, n-1], or no suite verifies them.
 	if r.Sign() <= 0 || s.Sign() <= 0 || r.Cmp(c.n) >= 0 || s.Cmp(c.n) >= 0 {
-		return nil, ErrSignerKeyMismatch
+		return nil, errSignerKeyMismatch
 	}
 	// Low-S: (r, n-s) verifies as well as (r, s); emit the smaller.
 	if s.Cmp(new(big.Int).Rsh(c.n, 1)) > 0 {
@@ -201,7 +201,7 @@ func (c *cryptoSigner) Sign(ctx context.Context, message []byte) ([]byte, error)
 	r.FillBytes(out[:c.size])
 	s.FillBytes(out[c.size:])
 	if !c.verifyECDSA(digest, out) {
-		return nil, ErrSignerKeyMismatch
+		return nil, errSignerKeyMismatch
 	}
 	return out, nil
 }

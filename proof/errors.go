@@ -29,10 +29,10 @@ var (
 	ErrWrongKeyType = errors.New("proof: key type does not match the cryptosuite")
 	// ErrMissingPreviousProof: a proof chain names a proof the document lacks.
 	ErrMissingPreviousProof = errors.New("proof: previous proof not found")
-	// ErrSignerKeyMismatch: a crypto.Signer adapted by NewSigner returned a
+	// errSignerKeyMismatch: a crypto.Signer adapted by NewSigner returned a
 	// signature its own public key does not verify (another key, or a
 	// faulty signer).
-	ErrSignerKeyMismatch = errors.New("proof: the signature does not verify with the signer's public key")
+	errSignerKeyMismatch = errors.New("proof: the signature does not verify with the signer's public key")
 )
 
 // UnexpectedCryptosuiteError reports a proof whose type and cryptosuite are

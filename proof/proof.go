@@ -11,8 +11,8 @@ import (
 const (
 	AssertionMethod      = "assertionMethod"
 	Authentication       = "authentication"
-	CapabilityInvocation = "capabilityInvocation"
-	CapabilityDelegation = "capabilityDelegation"
+	capabilityInvocation = "capabilityInvocation"
+	capabilityDelegation = "capabilityDelegation"
 )
 
 // TypeDataIntegrity is the proof type of every Data Integrity cryptosuite.

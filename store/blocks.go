@@ -38,8 +38,8 @@ type reserved struct {
 	err  error
 }
 
-// DefaultBlock is BlocksOptions.Size's default.
-const DefaultBlock = 512
+// defaultBlock is BlocksOptions.Size's default.
+const defaultBlock = 512
 
 // BlocksOptions tune [NewBlocks]; the zero value is valid.
 type BlocksOptions struct {
@@ -63,7 +63,7 @@ func NewBlocks(a Allocator, listURL string, opts BlocksOptions) (*Blocks, error)
 	}
 	size := opts.Size
 	if size == 0 {
-		size = DefaultBlock
+		size = defaultBlock
 	}
 	if size < 1 || size > MaxReserve {
 		return nil, fmt.Errorf("%w: block of %d indexes (1 to %d)", ErrInvalid, opts.Size, MaxReserve)

@@ -21,9 +21,9 @@ type Authenticator interface {
 	Authenticate(r *http.Request) (client string, err error)
 }
 
-// ErrUnauthorized is what Authenticators return for a missing or wrong
+// errUnauthorized is what Authenticators return for a missing or wrong
 // credential.
-var ErrUnauthorized = errors.New("vcapi: unauthorized")
+var errUnauthorized = errors.New("vcapi: unauthorized")
 
 type noAuth struct{}
 
@@ -56,14 +56,14 @@ func (t Tokens) Authenticate(r *http.Request) (string, error) {
 	if name, ok := t[HashToken(tok)]; ok {
 		return name, nil
 	}
-	return "", fmt.Errorf("%w: unknown bearer token", ErrUnauthorized)
+	return "", fmt.Errorf("%w: unknown bearer token", errUnauthorized)
 }
 
 func bearer(r *http.Request) (string, error) {
 	h := r.Header.Get("Authorization")
 	scheme, tok, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
-		return "", fmt.Errorf("%w: an Authorization: Bearer header is required", ErrUnauthorized)
+		return "", fmt.Errorf("%w: an Authorization: Bearer header is required", errUnauthorized)
 	}
 	return strings.TrimSpace(tok), nil
 }
@@ -124,7 +124,7 @@ func (o *OAuth2) Authenticate(r *http.Request) (string, error) {
 	}
 	t, err := jwt.ParseSigned(tok, o.algs)
 	if err != nil {
-		return "", fmt.Errorf("%w: access token: %v", ErrUnauthorized, err)
+		return "", fmt.Errorf("%w: access token: %v", errUnauthorized, err)
 	}
 	var claims jwt.Claims
 	var extra struct {
@@ -145,16 +145,16 @@ func (o *OAuth2) Authenticate(r *http.Request) (string, error) {
 		}
 	}
 	if !verified {
-		return "", fmt.Errorf("%w: access token: no configured key verifies it", ErrUnauthorized)
+		return "", fmt.Errorf("%w: access token: no configured key verifies it", errUnauthorized)
 	}
 	if claims.Expiry == nil {
-		return "", fmt.Errorf("%w: access token: no exp claim", ErrUnauthorized)
+		return "", fmt.Errorf("%w: access token: no exp claim", errUnauthorized)
 	}
 	if err := claims.ValidateWithLeeway(jwt.Expected{Issuer: o.issuer, AnyAudience: jwt.Audience{o.audience}, Time: o.clock()}, time.Minute); err != nil {
-		return "", fmt.Errorf("%w: access token: %v", ErrUnauthorized, err)
+		return "", fmt.Errorf("%w: access token: %v", errUnauthorized, err)
 	}
 	if o.scope != "" && !slices.Contains(strings.Fields(extra.Scope), o.scope) {
-		return "", fmt.Errorf("%w: access token: scope %q is not granted", ErrUnauthorized, o.scope)
+		return "", fmt.Errorf("%w: access token: scope %q is not granted", errUnauthorized, o.scope)
 	}
 	client := extra.ClientID
 	if client == "" {

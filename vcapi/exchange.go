@@ -107,15 +107,15 @@ type Exchange struct {
 	Expires        time.Time `json:"expires"`
 }
 
-// ErrExchangesDisabled is returned by CreateExchange when
+// errExchangesDisabled is returned by CreateExchange when
 // Config.Exchanges is nil.
-var ErrExchangesDisabled = errors.New("vcapi: exchanges are not configured")
+var errExchangesDisabled = errors.New("vcapi: exchanges are not configured")
 
 // CreateExchange creates an exchange that issues the template, checked by
 // signing it once, to the DID the wallet authenticates.
 func (h *Handler) CreateExchange(ctx context.Context, req ExchangeRequest) (*Exchange, error) {
 	if h.ex == nil {
-		return nil, ErrExchangesDisabled
+		return nil, errExchangesDisabled
 	}
 	is := h.issuers[req.Issuer]
 	if is == nil {

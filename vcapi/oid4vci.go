@@ -253,8 +253,8 @@ type grant struct {
 	Offer      string          `json:"offer"`
 }
 
-// ErrOID4VCIDisabled is returned by CreateOffer when Config.OID4VCI is nil.
-var ErrOID4VCIDisabled = errors.New("vcapi: OpenID4VCI is not configured")
+// errOID4VCIDisabled is returned by CreateOffer when Config.OID4VCI is nil.
+var errOID4VCIDisabled = errors.New("vcapi: OpenID4VCI is not configured")
 
 // CreateOffer creates a pre-authorized credential offer: the template is
 // checked by signing it once (so a template that cannot be issued fails
@@ -262,7 +262,7 @@ var ErrOID4VCIDisabled = errors.New("vcapi: OpenID4VCI is not configured")
 // pre-authorized code.
 func (h *Handler) CreateOffer(ctx context.Context, req OfferRequest) (*Offer, error) {
 	if h.oid == nil {
-		return nil, ErrOID4VCIDisabled
+		return nil, errOID4VCIDisabled
 	}
 	is := h.issuers[req.Issuer]
 	if is == nil {

@@ -114,8 +114,8 @@ func build() (map[string][]byte, error) {
 	return out, nil
 }
 
-// Module returns the raw WebAssembly module the page runs.
-func Module() ([]byte, error) {
+// module returns the raw WebAssembly module the page runs.
+func module() ([]byte, error) {
 	gz, err := embedded.ReadFile("verifier.wasm.gz")
 	if err != nil {
 		return nil, err

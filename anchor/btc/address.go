@@ -92,10 +92,10 @@ const (
 )
 
 // NewP2PKHAddress returns the legacy P2PKH address for a 20-byte public
-// key hash on net. An unknown network wraps [ErrInvalidAddress].
+// key hash on net. An unknown network wraps errInvalidAddress.
 func NewP2PKHAddress(net Network, pubKeyHash [20]byte) (Address, error) {
 	if net.HRP() == "" {
-		return Address{}, fmt.Errorf("%w: unknown network %d", ErrInvalidAddress, net)
+		return Address{}, fmt.Errorf("%w: unknown network %d", errInvalidAddress, net)
 	}
 	return Address{net: net, hash: pubKeyHash, p2pkh: true}, nil
 }
@@ -103,29 +103,29 @@ func NewP2PKHAddress(net Network, pubKeyHash [20]byte) (Address, error) {
 // ParseP2PKHAddress parses a base58check P2PKH address ("1…" on mainnet,
 // "m…" or "n…" on testnet and regtest) for net: base58check cannot tell
 // testnet from regtest, so the caller names the network, and a version
-// byte that is not net's is refused. Errors wrap [ErrInvalidAddress]; on
+// byte that is not net's is refused. Errors wrap errInvalidAddress; on
 // error the Address is zero.
 func ParseP2PKHAddress(net Network, s string) (Address, error) {
 	if net.HRP() == "" {
-		return Address{}, fmt.Errorf("%w: unknown network %d", ErrInvalidAddress, net)
+		return Address{}, fmt.Errorf("%w: unknown network %d", errInvalidAddress, net)
 	}
 	if len(s) > 40 {
-		return Address{}, fmt.Errorf("%w: %d characters is too long for a P2PKH address", ErrInvalidAddress, len(s))
+		return Address{}, fmt.Errorf("%w: %d characters is too long for a P2PKH address", errInvalidAddress, len(s))
 	}
 	b, err := base58.Decode(s)
 	if err != nil || len(b) != 25 {
-		return Address{}, fmt.Errorf("%w: %q is not base58check of 25 bytes", ErrInvalidAddress, s)
+		return Address{}, fmt.Errorf("%w: %q is not base58check of 25 bytes", errInvalidAddress, s)
 	}
 	sum := DoubleSHA256(b[:21])
 	if !bytes.Equal(sum[:4], b[21:]) {
-		return Address{}, fmt.Errorf("%w: %q: base58check checksum mismatch", ErrInvalidAddress, s)
+		return Address{}, fmt.Errorf("%w: %q: base58check checksum mismatch", errInvalidAddress, s)
 	}
 	want := byte(p2pkhVersionTestnet)
 	if net == Mainnet {
 		want = p2pkhVersionMainnet
 	}
 	if b[0] != want {
-		return Address{}, fmt.Errorf("%w: %q has version byte 0x%02x, a %s P2PKH address has 0x%02x", ErrInvalidAddress, s, b[0], net, want)
+		return Address{}, fmt.Errorf("%w: %q has version byte 0x%02x, a %s P2PKH address has 0x%02x", errInvalidAddress, s, b[0], net, want)
 	}
 	return Address{net: net, hash: [20]byte(b[1:21]), p2pkh: true}, nil
 }
@@ -134,20 +134,20 @@ func ParseP2PKHAddress(net Network, s string) (Address, error) {
 func (a Address) P2PKH() bool { return a.p2pkh }
 
 // NewAddress returns the P2WPKH address for a 20-byte public key hash on
-// net. An unknown network wraps [ErrInvalidAddress].
+// net. An unknown network wraps errInvalidAddress.
 func NewAddress(net Network, pubKeyHash [20]byte) (Address, error) {
 	if net.HRP() == "" {
-		return Address{}, fmt.Errorf("%w: unknown network %d", ErrInvalidAddress, net)
+		return Address{}, fmt.Errorf("%w: unknown network %d", errInvalidAddress, net)
 	}
 	return Address{net: net, hash: pubKeyHash}, nil
 }
 
 // AddressFromPubKey returns the P2WPKH address of a 33-byte compressed
 // secp256k1 public key (BIP 143 allows no other kind in version 0
-// witness programs). Errors wrap [ErrInvalidAddress].
+// witness programs). Errors wrap errInvalidAddress.
 func AddressFromPubKey(net Network, pubKey []byte) (Address, error) {
 	if _, err := parseCompressedPubKey(pubKey); err != nil {
-		return Address{}, fmt.Errorf("%w: %w", ErrInvalidAddress, err)
+		return Address{}, fmt.Errorf("%w: %w", errInvalidAddress, err)
 	}
 	return NewAddress(net, Hash160(pubKey))
 }
@@ -166,22 +166,22 @@ func parseCompressedPubKey(pub []byte) (*secp256k1.PublicKey, error) {
 }
 
 // ParseAddress parses a bech32 P2WPKH address ("bc1q…", "tb1q…",
-// "bcrt1q…", either case) with [DecodeSegwit] and reports its network
+// "bcrt1q…", either case) with decodeSegwit and reports its network
 // through [Address.Network]. A P2WSH address, an unknown prefix or any
 // other witness version is refused. Errors wrap [ErrInvalidBech32],
-// [ErrInvalidAddress] or [ErrUnsupportedWitnessVersion]; on error the
+// errInvalidAddress or [ErrUnsupportedWitnessVersion]; on error the
 // Address is zero.
 func ParseAddress(s string) (Address, error) {
-	hrp, version, prog, err := DecodeSegwit(s)
+	hrp, version, prog, err := decodeSegwit(s)
 	if err != nil {
 		return Address{}, err
 	}
 	net, ok := networkOfHRP(hrp)
 	if !ok {
-		return Address{}, fmt.Errorf("%w: unknown human-readable part %q", ErrInvalidAddress, hrp)
+		return Address{}, fmt.Errorf("%w: unknown human-readable part %q", errInvalidAddress, hrp)
 	}
 	if version != 0 || len(prog) != 20 {
-		return Address{}, fmt.Errorf("%w: not P2WPKH (version %d, %d-byte program)", ErrInvalidAddress, version, len(prog))
+		return Address{}, fmt.Errorf("%w: not P2WPKH (version %d, %d-byte program)", errInvalidAddress, version, len(prog))
 	}
 	return Address{net: net, hash: [20]byte(prog)}, nil
 }
@@ -200,7 +200,7 @@ func (a Address) String() string {
 		}
 		return base58Check(version, a.hash)
 	}
-	s, err := EncodeSegwit(a.net.HRP(), 0, a.hash[:])
+	s, err := encodeSegwit(a.net.HRP(), 0, a.hash[:])
 	if err != nil {
 		return "" // unreachable: a 20-byte v0 program under a known HRP always encodes
 	}
@@ -237,18 +237,18 @@ func P2WPKHScriptCode(h [20]byte) []byte {
 	return append(s, 0x88, 0xac)
 }
 
-// IsP2WPKH reports whether script is a P2WPKH output script and returns
+// isP2WPKH reports whether script is a P2WPKH output script and returns
 // its public key hash.
-func IsP2WPKH(script []byte) ([20]byte, bool) {
+func isP2WPKH(script []byte) ([20]byte, bool) {
 	if len(script) != 22 || !bytes.HasPrefix(script, []byte{0x00, 0x14}) {
 		return [20]byte{}, false
 	}
 	return [20]byte(script[2:]), true
 }
 
-// IsP2PKH reports whether script is a P2PKH output script
+// isP2PKH reports whether script is a P2PKH output script
 // (76a914‖hash‖88ac) and returns its public key hash.
-func IsP2PKH(script []byte) ([20]byte, bool) {
+func isP2PKH(script []byte) ([20]byte, bool) {
 	if len(script) != 25 || !bytes.HasPrefix(script, []byte{0x76, 0xa9, 0x14}) || !bytes.HasSuffix(script, []byte{0x88, 0xac}) {
 		return [20]byte{}, false
 	}

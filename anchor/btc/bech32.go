@@ -62,23 +62,23 @@ func hrpPolymod(hrp string) uint32 {
 	return chk
 }
 
-// Bech32Encode returns the BIP 173 string for hrp and data, whose
+// bech32Encode returns the BIP 173 string for hrp and data, whose
 // elements are 5-bit values (0–31), with the 6-character checksum
 // appended. hrp must be 1–83 characters in US-ASCII 33–126 without
 // uppercase letters, and the result at most 90 characters. Errors wrap
-// [ErrInvalidBech32].
-func Bech32Encode(hrp string, data []byte) (string, error) {
+// errInvalidBech32.
+func bech32Encode(hrp string, data []byte) (string, error) {
 	if len(hrp) < 1 || len(hrp) > bech32MaxHRP {
-		return "", fmt.Errorf("%w: human-readable part must have 1 to %d characters", ErrInvalidBech32, bech32MaxHRP)
+		return "", fmt.Errorf("%w: human-readable part must have 1 to %d characters", errInvalidBech32, bech32MaxHRP)
 	}
 	for i := 0; i < len(hrp); i++ {
 		c := hrp[i]
 		if c < 33 || c > 126 || (c >= 'A' && c <= 'Z') {
-			return "", fmt.Errorf("%w: human-readable part has character 0x%02x", ErrInvalidBech32, c)
+			return "", fmt.Errorf("%w: human-readable part has character 0x%02x", errInvalidBech32, c)
 		}
 	}
 	if n := len(hrp) + 1 + len(data) + bech32Checksum; n > bech32MaxLen {
-		return "", fmt.Errorf("%w: %d characters exceeds %d", ErrInvalidBech32, n, bech32MaxLen)
+		return "", fmt.Errorf("%w: %d characters exceeds %d", errInvalidBech32, n, bech32MaxLen)
 	}
 	var sb strings.Builder
 	sb.Grow(len(hrp) + 1 + len(data) + bech32Checksum)
@@ -87,7 +87,7 @@ func Bech32Encode(hrp string, data []byte) (string, error) {
 	chk := hrpPolymod(hrp)
 	for _, v := range data {
 		if v > 31 {
-			return "", fmt.Errorf("%w: data value %d is not 5 bits", ErrInvalidBech32, v)
+			return "", fmt.Errorf("%w: data value %d is not 5 bits", errInvalidBech32, v)
 		}
 		sb.WriteByte(bech32Charset[v])
 	}
@@ -102,52 +102,52 @@ func Bech32Encode(hrp string, data []byte) (string, error) {
 	return sb.String(), nil
 }
 
-// Bech32Decode parses a BIP 173 string and returns its human-readable
+// bech32Decode parses a BIP 173 string and returns its human-readable
 // part (lowercased) and data (5-bit values, checksum removed). As BIP 173
 // requires: at most 90 characters, each in US-ASCII 33–126, all lowercase
 // or all uppercase, the last '1' separates a 1–83 character HRP from at
 // least 6 data characters of the bech32 alphabet, and the checksum
-// verifies. Errors wrap [ErrInvalidBech32]; on error hrp and data are
+// verifies. Errors wrap errInvalidBech32; on error hrp and data are
 // zero.
-func Bech32Decode(s string) (hrp string, data []byte, err error) {
+func bech32Decode(s string) (hrp string, data []byte, err error) {
 	if len(s) > bech32MaxLen {
-		return "", nil, fmt.Errorf("%w: %d characters exceeds %d", ErrInvalidBech32, len(s), bech32MaxLen)
+		return "", nil, fmt.Errorf("%w: %d characters exceeds %d", errInvalidBech32, len(s), bech32MaxLen)
 	}
 	lower, upper := false, false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c < 33 || c > 126 {
-			return "", nil, fmt.Errorf("%w: character 0x%02x at %d out of range", ErrInvalidBech32, c, i)
+			return "", nil, fmt.Errorf("%w: character 0x%02x at %d out of range", errInvalidBech32, c, i)
 		}
 		lower = lower || (c >= 'a' && c <= 'z')
 		upper = upper || (c >= 'A' && c <= 'Z')
 	}
 	if lower && upper {
-		return "", nil, fmt.Errorf("%w: mixed case", ErrInvalidBech32)
+		return "", nil, fmt.Errorf("%w: mixed case", errInvalidBech32)
 	}
 	s = strings.ToLower(s)
 	sep := strings.LastIndexByte(s, '1')
 	if sep < 0 {
-		return "", nil, fmt.Errorf("%w: no separator", ErrInvalidBech32)
+		return "", nil, fmt.Errorf("%w: no separator", errInvalidBech32)
 	}
 	if sep < 1 || sep > bech32MaxHRP {
-		return "", nil, fmt.Errorf("%w: human-readable part must have 1 to %d characters", ErrInvalidBech32, bech32MaxHRP)
+		return "", nil, fmt.Errorf("%w: human-readable part must have 1 to %d characters", errInvalidBech32, bech32MaxHRP)
 	}
 	if len(s)-sep-1 < bech32Checksum {
-		return "", nil, fmt.Errorf("%w: checksum too short", ErrInvalidBech32)
+		return "", nil, fmt.Errorf("%w: checksum too short", errInvalidBech32)
 	}
 	values := make([]byte, len(s)-sep-1)
 	for i := range values {
 		c := s[sep+1+i]
 		v := bech32Rev[c] // c < 127 was checked above
 		if v < 0 {
-			return "", nil, fmt.Errorf("%w: invalid data character %q", ErrInvalidBech32, c)
+			return "", nil, fmt.Errorf("%w: invalid data character %q", errInvalidBech32, c)
 		}
 		values[i] = byte(v)
 	}
 	hrp = s[:sep]
 	if bech32Polymod(values, hrpPolymod(hrp)) != 1 {
-		return "", nil, fmt.Errorf("%w: checksum mismatch", ErrInvalidBech32)
+		return "", nil, fmt.Errorf("%w: checksum mismatch", errInvalidBech32)
 	}
 	return hrp, values[:len(values)-bech32Checksum], nil
 }
@@ -180,37 +180,37 @@ func convertBits(in []byte, from, to uint, pad bool) ([]byte, bool) {
 	return out, true
 }
 
-// EncodeSegwit returns the bech32 segwit address for a witness version 0
+// encodeSegwit returns the bech32 segwit address for a witness version 0
 // program (20 bytes P2WPKH, 32 bytes P2WSH) under hrp. Versions 1–16 use
 // bech32m (BIP 350), which this package does not implement: they are
-// [ErrUnsupportedWitnessVersion]. Other errors wrap [ErrInvalidAddress]
-// or [ErrInvalidBech32].
-func EncodeSegwit(hrp string, version byte, program []byte) (string, error) {
+// errUnsupportedWitnessVersion. Other errors wrap errInvalidAddress
+// or errInvalidBech32.
+func encodeSegwit(hrp string, version byte, program []byte) (string, error) {
 	if err := checkProgram(version, program); err != nil {
 		return "", err
 	}
 	five, _ := convertBits(program, 8, 5, true)
-	return Bech32Encode(hrp, append([]byte{version}, five...))
+	return bech32Encode(hrp, append([]byte{version}, five...))
 }
 
-// DecodeSegwit decodes a bech32 segwit address (BIP 173) into its
+// decodeSegwit decodes a bech32 segwit address (BIP 173) into its
 // lowercase HRP, witness version and program. It accepts only version 0
 // with a 20- or 32-byte program; the checksum, the 8-to-5 padding (at
 // most 4 zero bits) and the program length are all checked. It does not
-// check the HRP; see [ParseAddress]. Errors wrap [ErrInvalidBech32],
-// [ErrInvalidAddress] or [ErrUnsupportedWitnessVersion]; on error all
+// check the HRP; see [ParseAddress]. Errors wrap errInvalidBech32,
+// errInvalidAddress or errUnsupportedWitnessVersion; on error all
 // other results are zero.
-func DecodeSegwit(addr string) (hrp string, version byte, program []byte, err error) {
-	h, data, err := Bech32Decode(addr)
+func decodeSegwit(addr string) (hrp string, version byte, program []byte, err error) {
+	h, data, err := bech32Decode(addr)
 	if err != nil {
 		return "", 0, nil, err
 	}
 	if len(data) < 1 {
-		return "", 0, nil, fmt.Errorf("%w: empty data part", ErrInvalidAddress)
+		return "", 0, nil, fmt.Errorf("%w: empty data part", errInvalidAddress)
 	}
 	prog, ok := convertBits(data[1:], 5, 8, false)
 	if !ok {
-		return "", 0, nil, fmt.Errorf("%w: invalid padding", ErrInvalidAddress)
+		return "", 0, nil, fmt.Errorf("%w: invalid padding", errInvalidAddress)
 	}
 	if err := checkProgram(data[0], prog); err != nil {
 		return "", 0, nil, err
@@ -222,16 +222,16 @@ func DecodeSegwit(addr string) (hrp string, version byte, program []byte, err er
 // package's restriction to version 0.
 func checkProgram(version byte, program []byte) error {
 	if version > 16 {
-		return fmt.Errorf("%w: witness version %d", ErrInvalidAddress, version)
+		return fmt.Errorf("%w: witness version %d", errInvalidAddress, version)
 	}
 	if len(program) < 2 || len(program) > 40 {
-		return fmt.Errorf("%w: %d-byte witness program", ErrInvalidAddress, len(program))
+		return fmt.Errorf("%w: %d-byte witness program", errInvalidAddress, len(program))
 	}
 	if version != 0 {
-		return fmt.Errorf("%w: witness version %d needs bech32m (BIP 350)", ErrUnsupportedWitnessVersion, version)
+		return fmt.Errorf("%w: witness version %d needs bech32m (BIP 350)", errUnsupportedWitnessVersion, version)
 	}
 	if len(program) != 20 && len(program) != 32 {
-		return fmt.Errorf("%w: %d-byte version 0 program, want 20 or 32", ErrInvalidAddress, len(program))
+		return fmt.Errorf("%w: %d-byte version 0 program, want 20 or 32", errInvalidAddress, len(program))
 	}
 	return nil
 }

@@ -46,17 +46,17 @@ func TestBech32Vectors(t *testing.T) {
 	f := bip173Vectors(t)
 	for _, s := range f.Bech32Valid {
 		t.Run("valid/"+s, func(t *testing.T) {
-			hrp, data, err := Bech32Decode(s)
+			hrp, data, err := bech32Decode(s)
 			require.NoError(t, err)
-			back, err := Bech32Encode(hrp, data)
+			back, err := bech32Encode(hrp, data)
 			require.NoError(t, err)
 			assert.Equal(t, strings.ToLower(s), back, "re-encoding gives the lowercase form")
 			// Any single changed data character breaks the checksum.
 			pos := strings.LastIndexByte(s, '1') + 1
 			mut := []byte(strings.ToLower(s))
 			mut[pos] = bech32Charset[(strings.IndexByte(bech32Charset, mut[pos])+1)%32]
-			_, _, err = Bech32Decode(string(mut))
-			assert.ErrorIs(t, err, ErrInvalidBech32, "one changed character")
+			_, _, err = bech32Decode(string(mut))
+			assert.ErrorIs(t, err, errInvalidBech32, "one changed character")
 		})
 	}
 	for _, v := range f.Bech32Invalid {
@@ -65,8 +65,8 @@ func TestBech32Vectors(t *testing.T) {
 			s = string(mustHex(t, v.Hex))
 		}
 		t.Run("invalid/"+v.Reason, func(t *testing.T) {
-			hrp, data, err := Bech32Decode(s)
-			assert.ErrorIs(t, err, ErrInvalidBech32, "%q: %s", s, v.Reason)
+			hrp, data, err := bech32Decode(s)
+			assert.ErrorIs(t, err, errInvalidBech32, "%q: %s", s, v.Reason)
 			assert.Empty(t, hrp)
 			assert.Nil(t, data)
 		})
@@ -77,19 +77,19 @@ func TestSegwitVectors(t *testing.T) {
 	f := bip173Vectors(t)
 	for _, v := range f.SegwitValid {
 		t.Run("valid/"+v.Address, func(t *testing.T) {
-			hrp, version, prog, err := DecodeSegwit(v.Address)
+			hrp, version, prog, err := decodeSegwit(v.Address)
 			switch {
 			case v.Expect == "valid":
 				require.NoError(t, err)
 				script := append([]byte{0x00, byte(len(prog))}, prog...)
 				assert.Equal(t, v.ScriptPubKey, hex.EncodeToString(script))
 				assert.Zero(t, version)
-				back, err := EncodeSegwit(hrp, version, prog)
+				back, err := encodeSegwit(hrp, version, prog)
 				require.NoError(t, err)
 				assert.Equal(t, strings.ToLower(v.Address), back)
 			case strings.HasPrefix(v.Expect, "invalid: witness version"):
 				// Valid in BIP 173, refused since BIP 350 (bech32m).
-				assert.ErrorIs(t, err, ErrUnsupportedWitnessVersion)
+				assert.ErrorIs(t, err, errUnsupportedWitnessVersion)
 				assert.Nil(t, prog)
 			default:
 				t.Fatalf("unknown expect %q", v.Expect)
@@ -102,10 +102,10 @@ func TestSegwitVectors(t *testing.T) {
 			assert.Error(t, err, v.Reason)
 			assert.Zero(t, a)
 			if v.Reason == "Invalid human-readable part" {
-				assert.ErrorIs(t, err, ErrInvalidAddress)
+				assert.ErrorIs(t, err, errInvalidAddress)
 				return
 			}
-			_, _, prog, err := DecodeSegwit(v.Address)
+			_, _, prog, err := decodeSegwit(v.Address)
 			assert.Error(t, err, v.Reason)
 			assert.Nil(t, prog)
 		})
@@ -138,24 +138,24 @@ func TestParseAddress(t *testing.T) {
 		assert.Equal(t, c.net, back.Network())
 		assert.Equal(t, [20]byte(prog), back.PubKeyHash())
 		assert.Equal(t, append([]byte{0, 0x14}, prog...), back.PkScript())
-		h, ok := IsP2WPKH(back.PkScript())
+		h, ok := isP2WPKH(back.PkScript())
 		assert.True(t, ok)
 		assert.Equal(t, [20]byte(prog), h)
 	}
 
 	// P2WSH is a valid segwit address, but not P2WPKH.
 	_, err := ParseAddress("tb1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3q0sl5k7")
-	assert.ErrorIs(t, err, ErrInvalidAddress)
+	assert.ErrorIs(t, err, errInvalidAddress)
 	// Base58 addresses are not bech32.
 	_, err = ParseAddress("1AwdUWQzJgfDDjeKtpPzMzYMHejFBrRZoo")
-	assert.ErrorIs(t, err, ErrInvalidBech32)
+	assert.ErrorIs(t, err, errInvalidBech32)
 	// Unknown networks and keys that are not compressed points.
 	_, err = NewAddress(0, [20]byte{})
-	assert.ErrorIs(t, err, ErrInvalidAddress)
+	assert.ErrorIs(t, err, errInvalidAddress)
 	_, err = AddressFromPubKey(Regtest, append([]byte{0x04}, make([]byte, 64)...))
-	assert.ErrorIs(t, err, ErrInvalidAddress)
+	assert.ErrorIs(t, err, errInvalidAddress)
 	_, err = AddressFromPubKey(Regtest, append([]byte{0x02}, make([]byte, 32)...))
-	assert.ErrorIs(t, err, ErrInvalidAddress, "x = 0 is not on the curve")
+	assert.ErrorIs(t, err, errInvalidAddress, "x = 0 is not on the curve")
 	assert.Empty(t, Address{}.String())
 	assert.Equal(t, "unknown", Network(0).String())
 }
@@ -173,13 +173,13 @@ func TestBech32EncodeErrors(t *testing.T) {
 		{"value above 31", "bc", []byte{32}},
 		{"too long", "bc", make([]byte, 82)},
 	} {
-		_, err := Bech32Encode(c.hrp, c.data)
-		assert.ErrorIs(t, err, ErrInvalidBech32, c.name)
+		_, err := bech32Encode(c.hrp, c.data)
+		assert.ErrorIs(t, err, errInvalidBech32, c.name)
 	}
-	_, err := EncodeSegwit("bc", 1, make([]byte, 32))
-	assert.ErrorIs(t, err, ErrUnsupportedWitnessVersion)
-	_, err = EncodeSegwit("bc", 0, make([]byte, 21))
-	assert.ErrorIs(t, err, ErrInvalidAddress)
-	_, err = EncodeSegwit("bc", 17, make([]byte, 20))
-	assert.ErrorIs(t, err, ErrInvalidAddress)
+	_, err := encodeSegwit("bc", 1, make([]byte, 32))
+	assert.ErrorIs(t, err, errUnsupportedWitnessVersion)
+	_, err = encodeSegwit("bc", 0, make([]byte, 21))
+	assert.ErrorIs(t, err, errInvalidAddress)
+	_, err = encodeSegwit("bc", 17, make([]byte, 20))
+	assert.ErrorIs(t, err, errInvalidAddress)
 }

@@ -43,7 +43,7 @@ func BenchmarkVerifyMerkleBranch(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := VerifyMerkleBranch(ids[100], 100, branch, blk.Header.MerkleRoot); err != nil {
+		if err := verifyMerkleBranch(ids[100], 100, branch, blk.Header.MerkleRoot); err != nil {
 			b.Fatal(err)
 		}
 	}

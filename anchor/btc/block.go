@@ -4,8 +4,8 @@ import (
 	"fmt"
 )
 
-// MaxBlockBytes caps a serialized block (witness included).
-const MaxBlockBytes = 4_000_000
+// maxBlockBytes caps a serialized block (witness included).
+const maxBlockBytes = 4_000_000
 
 // Block is a parsed block: its header and transactions.
 type Block struct {
@@ -16,30 +16,30 @@ type Block struct {
 // ParseBlock parses exactly one serialized block: an 80-byte header, a
 // CompactSize transaction count and that many transactions (each parsed
 // as strictly as [ParseTx]), with no trailing bytes. It does not check the
-// merkle root; call [Block.CheckMerkleRoot]. Errors wrap [ErrMalformedBlock]
-// or [ErrMalformedTx].
+// merkle root; call [Block.CheckMerkleRoot]. Errors wrap errMalformedBlock
+// or errMalformedTx.
 func ParseBlock(raw []byte) (*Block, error) {
-	if len(raw) > MaxBlockBytes {
-		return nil, malformed(ErrMalformedBlock, "%d bytes exceeds the limit of %d", len(raw), MaxBlockBytes)
+	if len(raw) > maxBlockBytes {
+		return nil, malformed(errMalformedBlock, "%d bytes exceeds the limit of %d", len(raw), maxBlockBytes)
 	}
 	if len(raw) < HeaderSize {
-		return nil, malformed(ErrMalformedBlock, "%d bytes is shorter than a header", len(raw))
+		return nil, malformed(errMalformedBlock, "%d bytes is shorter than a header", len(raw))
 	}
 	h, err := ParseHeader(raw[:HeaderSize])
 	if err != nil {
 		return nil, err
 	}
 	raw = append([]byte(nil), raw...)
-	r := &reader{b: raw, pos: HeaderSize, kind: ErrMalformedBlock}
+	r := &reader{b: raw, pos: HeaderSize, kind: errMalformedBlock}
 	n := r.count("transaction", 4+1+minInputBytes+1+minOutputBytes+4)
 	if r.err != nil {
 		return nil, r.err
 	}
 	if n == 0 {
-		return nil, malformed(ErrMalformedBlock, "no transactions")
+		return nil, malformed(errMalformedBlock, "no transactions")
 	}
 	b := &Block{Header: h, Txs: make([]*Tx, n)}
-	r.kind = ErrMalformedTx
+	r.kind = errMalformedTx
 	for i := range b.Txs {
 		tx, err := parseTx(r)
 		if err != nil {
@@ -48,7 +48,7 @@ func ParseBlock(raw []byte) (*Block, error) {
 		b.Txs[i] = tx
 	}
 	if r.remaining() != 0 {
-		return nil, malformed(ErrMalformedBlock, "%d trailing bytes", r.remaining())
+		return nil, malformed(errMalformedBlock, "%d trailing bytes", r.remaining())
 	}
 	return b, nil
 }
@@ -64,7 +64,7 @@ func (b *Block) TxIDs() []Hash {
 
 // CheckMerkleRoot recomputes the merkle root from the transactions and
 // compares it with the header's. A mutated transaction list
-// (CVE-2012-2459) is rejected with [ErrMutatedMerkle] even when the root
+// (CVE-2012-2459) is rejected with errMutatedMerkle even when the root
 // matches; a different root wraps [ErrMerkleMismatch].
 func (b *Block) CheckMerkleRoot() error {
 	root, mutated, err := MerkleRoot(b.TxIDs())
@@ -75,7 +75,7 @@ func (b *Block) CheckMerkleRoot() error {
 		return fmt.Errorf("%w: computed %s, header has %s", ErrMerkleMismatch, root, b.Header.MerkleRoot)
 	}
 	if mutated {
-		return ErrMutatedMerkle
+		return errMutatedMerkle
 	}
 	return nil
 }

@@ -14,14 +14,14 @@ const (
 	// virtual bytes: 0.1 BTC/kvB, Bitcoin Core's default -maxfeerate. A
 	// rate above it is almost certainly a unit mistake.
 	MaxFeeRate = 10_000_000
-	// DustP2WPKH is the smallest P2WPKH output value Bitcoin Core relays
+	// dustP2WPKH is the smallest P2WPKH output value Bitcoin Core relays
 	// at its default dust relay fee of 3 sat/vB (GetDustThreshold: (31 +
 	// 67.75) vbytes × 3).
-	DustP2WPKH = 294
-	// DustP2PKH is the same for a P2PKH output: (34 + 148) vbytes × 3.
-	DustP2PKH = 546
-	// MaxStandardTxWeight is the largest transaction weight nodes relay.
-	MaxStandardTxWeight = 400_000
+	dustP2WPKH = 294
+	// dustP2PKH is the same for a P2PKH output: (34 + 148) vbytes × 3.
+	dustP2PKH = 546
+	// maxStandardTxWeight is the largest transaction weight nodes relay.
+	maxStandardTxWeight = 400_000
 
 	// anchorSequence signals replaceability (BIP 125) so a stuck anchor
 	// can be fee-bumped, and leaves nLockTime enforced.
@@ -92,13 +92,13 @@ type AnchorParams struct {
 //
 // Before returning, the serialization is read back with [ParseTx] and
 // every input is checked with [VerifyInputSigner] against the key.
-// Errors wrap [ErrInvalidParams] (missing or out-of-range parameters,
+// Errors wrap errInvalidParams (missing or out-of-range parameters,
 // duplicate inputs, network mismatch) or [ErrInsufficientFunds] (the
-// change would be below [DustP2WPKH], or [DustP2PKH] for a P2PKH change);
+// change would be below dustP2WPKH, or dustP2PKH for a P2PKH change);
 // nothing about the key is quoted.
 func BuildAnchorTx(p AnchorParams) (*Tx, error) {
 	bad := func(format string, args ...any) (*Tx, error) {
-		return nil, fmt.Errorf("%w: %s", ErrInvalidParams, fmt.Sprintf(format, args...))
+		return nil, fmt.Errorf("%w: %s", errInvalidParams, fmt.Sprintf(format, args...))
 	}
 	if p.Network.HRP() == "" {
 		return bad("unknown network %d", p.Network)
@@ -127,7 +127,7 @@ func BuildAnchorTx(p AnchorParams) (*Tx, error) {
 		return bad("no inputs")
 	}
 	// Each input adds at least 41 stripped bytes (164 weight units).
-	if len(p.Inputs) > MaxStandardTxWeight/164 {
+	if len(p.Inputs) > maxStandardTxWeight/164 {
 		return bad("%d inputs", len(p.Inputs))
 	}
 	var total int64
@@ -170,15 +170,15 @@ func BuildAnchorTx(p AnchorParams) (*Tx, error) {
 	if !segwit {
 		weight = 4 * (stripped + len(tx.Inputs)*maxP2PKHScriptSig)
 	}
-	if weight > MaxStandardTxWeight {
-		return bad("transaction weight %d exceeds %d", weight, MaxStandardTxWeight)
+	if weight > maxStandardTxWeight {
+		return bad("transaction weight %d exceeds %d", weight, maxStandardTxWeight)
 	}
 	vsize := int64((weight + 3) / 4)
 	fee := (vsize*p.FeeRate + 999) / 1000
 	change := total - fee
-	dust := int64(DustP2WPKH)
+	dust := int64(dustP2WPKH)
 	if p.Change.P2PKH() {
-		dust = DustP2PKH
+		dust = dustP2PKH
 	}
 	if change < dust {
 		return nil, fmt.Errorf("%w: inputs hold %d sat, fee is %d sat, change would be %d (dust limit %d)",
@@ -269,23 +269,23 @@ func serializeTx(tx *Tx, withWitness bool) []byte {
 // the counts differ or the outputs exceed the inputs.
 func (tx *Tx) Fee(amounts []int64) (int64, error) {
 	if len(amounts) != len(tx.Inputs) {
-		return 0, fmt.Errorf("%w: %d amounts for %d inputs", ErrInvalidParams, len(amounts), len(tx.Inputs))
+		return 0, fmt.Errorf("%w: %d amounts for %d inputs", errInvalidParams, len(amounts), len(tx.Inputs))
 	}
 	var in, out int64
 	for i, a := range amounts {
 		if a < 0 || a > MaxMoney {
-			return 0, fmt.Errorf("%w: amount %d of input %d outside [0, MaxMoney]", ErrInvalidParams, a, i)
+			return 0, fmt.Errorf("%w: amount %d of input %d outside [0, MaxMoney]", errInvalidParams, a, i)
 		}
 		in += a
 		if in > MaxMoney {
-			return 0, fmt.Errorf("%w: input amounts sum above MaxMoney", ErrInvalidParams)
+			return 0, fmt.Errorf("%w: input amounts sum above MaxMoney", errInvalidParams)
 		}
 	}
 	for _, o := range tx.Outputs {
 		out += o.Value
 	}
 	if out > in {
-		return 0, fmt.Errorf("%w: outputs %d exceed inputs %d", ErrInvalidParams, out, in)
+		return 0, fmt.Errorf("%w: outputs %d exceed inputs %d", errInvalidParams, out, in)
 	}
 	return in - out, nil
 }

@@ -161,7 +161,7 @@ func TestVerifyP2WPKHInputCorruptions(t *testing.T) {
 	s.Negate()
 	require.True(t, s.IsOverHalfOrder())
 	high := append(derEncode(r, s), byte(SigHashAll))
-	digest, err := WitnessV0SigHash(tx, in, P2WPKHScriptCode(p.Change.PubKeyHash()), amount, SigHashAll)
+	digest, err := witnessV0SigHash(tx, in, P2WPKHScriptCode(p.Change.PubKeyHash()), amount, SigHashAll)
 	require.NoError(t, err)
 	assert.True(t, ecdsa.NewSignature(&r, &s).Verify(digest[:], p.Key.PubKey()), "high-S verifies as plain ECDSA")
 	bad := withEdit(t, tx, func(c *Tx) { c.Inputs[in].Witness[0] = high })
@@ -211,14 +211,14 @@ func TestVerifyP2WPKHInputCorruptions(t *testing.T) {
 	} {
 		bad := withEdit(t, tx, edit)
 		_, err := VerifyP2WPKHInput(bad, in, amount)
-		assert.ErrorIs(t, err, ErrNotP2WPKH, name)
+		assert.ErrorIs(t, err, errNotP2WPKH, name)
 	}
 
 	// A legacy transaction has no witness to verify.
 	legacy, err := ParseTx(tx.StrippedBytes())
 	require.NoError(t, err)
 	_, err = VerifyP2WPKHInput(legacy, in, amount)
-	assert.ErrorIs(t, err, ErrNotP2WPKH)
+	assert.ErrorIs(t, err, errNotP2WPKH)
 }
 
 func TestBuildAnchorTxErrors(t *testing.T) {
@@ -256,7 +256,7 @@ func TestBuildAnchorTxErrors(t *testing.T) {
 		p.Inputs = append([]UTXO(nil), ok.Inputs...)
 		edit(&p)
 		tx, err := BuildAnchorTx(p)
-		assert.ErrorIs(t, err, ErrInvalidParams, name)
+		assert.ErrorIs(t, err, errInvalidParams, name)
 		assert.Nil(t, tx, name)
 	}
 
@@ -274,11 +274,11 @@ func TestTxFee(t *testing.T) {
 	tx, err := BuildAnchorTx(p)
 	require.NoError(t, err)
 	_, err = tx.Fee(nil)
-	assert.ErrorIs(t, err, ErrInvalidParams)
+	assert.ErrorIs(t, err, errInvalidParams)
 	_, err = tx.Fee([]int64{1})
-	assert.ErrorIs(t, err, ErrInvalidParams, "outputs exceed inputs")
+	assert.ErrorIs(t, err, errInvalidParams, "outputs exceed inputs")
 	_, err = tx.Fee([]int64{-1})
-	assert.ErrorIs(t, err, ErrInvalidParams)
+	assert.ErrorIs(t, err, errInvalidParams)
 	fee, err := tx.Fee([]int64{100_000})
 	require.NoError(t, err)
 	// One P2WPKH input, P2WPKH change and OP_RETURN 32: 125 stripped

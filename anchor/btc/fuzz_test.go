@@ -88,24 +88,24 @@ func FuzzBech32Decode(f *testing.F) {
 	}
 	f.Add("bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080")
 	f.Fuzz(func(t *testing.T, s string) {
-		hrp, data, err := Bech32Decode(s)
+		hrp, data, err := bech32Decode(s)
 		if err != nil {
 			if hrp != "" || data != nil {
 				t.Fatal("non-zero results on error")
 			}
 		} else {
 			// Property: Encode(Decode(s)) is s in lowercase.
-			back, err := Bech32Encode(hrp, data)
+			back, err := bech32Encode(hrp, data)
 			if err != nil || back != strings.ToLower(s) {
 				t.Fatalf("%q does not round-trip: %q, %v", s, back, err)
 			}
 		}
-		hrp, version, prog, err := DecodeSegwit(s)
+		hrp, version, prog, err := decodeSegwit(s)
 		if err != nil {
 			if hrp != "" || version != 0 || prog != nil {
 				t.Fatal("non-zero segwit results on error")
 			}
-		} else if back, err := EncodeSegwit(hrp, version, prog); err != nil || back != strings.ToLower(s) {
+		} else if back, err := encodeSegwit(hrp, version, prog); err != nil || back != strings.ToLower(s) {
 			t.Fatalf("segwit %q does not round-trip: %q, %v", s, back, err)
 		}
 		a, err := ParseAddress(s)

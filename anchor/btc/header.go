@@ -97,9 +97,9 @@ func powLimit(hexStr string) *big.Int {
 	return v
 }
 
-// HashToBig interprets a hash as the little-endian 256-bit integer that
+// hashToBig interprets a hash as the little-endian 256-bit integer that
 // proof of work compares with the target.
-func HashToBig(h Hash) *big.Int {
+func hashToBig(h Hash) *big.Int {
 	var be [32]byte
 	for i := range h {
 		be[31-i] = h[i]
@@ -123,7 +123,7 @@ func (h *Header) CheckProofOfWork(limit *big.Int) error {
 		return fmt.Errorf("%w: nBits %08x is easier than the limit", ErrInvalidTarget, h.Bits)
 	}
 	hash := h.Hash()
-	if HashToBig(hash).Cmp(target) > 0 {
+	if hashToBig(hash).Cmp(target) > 0 {
 		return fmt.Errorf("%w: block %s, nBits %08x", ErrInsufficientWork, hash, h.Bits)
 	}
 	return nil
@@ -140,8 +140,8 @@ func (h *Header) Work() (*big.Int, error) {
 	return num.Div(num, target.Add(target, big.NewInt(1))), nil
 }
 
-// MaxChainHeaders caps the headers [VerifyChain] accepts in one call.
-const MaxChainHeaders = 10_000
+// maxChainHeaders caps the headers [VerifyChain] accepts in one call.
+const maxChainHeaders = 10_000
 
 // VerifyChain checks that headers form a chain starting right after the
 // trusted block checkpoint: headers[0].PrevBlock == checkpoint and every
@@ -157,8 +157,8 @@ func VerifyChain(checkpoint Hash, headers []*Header, maxTarget *big.Int) error {
 	if len(headers) == 0 {
 		return fmt.Errorf("%w: no headers", ErrBrokenChain)
 	}
-	if len(headers) > MaxChainHeaders {
-		return fmt.Errorf("%w: %d headers exceeds the limit of %d", ErrBrokenChain, len(headers), MaxChainHeaders)
+	if len(headers) > maxChainHeaders {
+		return fmt.Errorf("%w: %d headers exceeds the limit of %d", ErrBrokenChain, len(headers), maxChainHeaders)
 	}
 	if maxTarget == nil || maxTarget.Sign() <= 0 {
 		return fmt.Errorf("%w: no difficulty floor given", ErrInvalidTarget)

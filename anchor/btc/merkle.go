@@ -5,9 +5,9 @@ import (
 	"math/bits"
 )
 
-// MaxBranch caps the length of a transaction merkle branch: a block with
+// maxBranch caps the length of a transaction merkle branch: a block with
 // 2^32 transactions is already impossible.
-const MaxBranch = 32
+const maxBranch = 32
 
 // MerkleRoot computes a block's merkle root from its txids, in internal
 // byte order, duplicating the last node of every odd level as Bitcoin
@@ -16,10 +16,10 @@ const MaxBranch = 32
 // as produced by repeating the tail of the list ([t0,t1,t2,t2] has the
 // same root as [t0,t1,t2]). A block whose list is mutated must be
 // rejected even though its root matches. An empty list is
-// [ErrNoTransactions].
+// errNoTransactions.
 func MerkleRoot(txids []Hash) (root Hash, mutated bool, err error) {
 	if len(txids) == 0 {
-		return Hash{}, false, ErrNoTransactions
+		return Hash{}, false, errNoTransactions
 	}
 	level := append([]Hash(nil), txids...)
 	for len(level) > 1 {
@@ -44,10 +44,10 @@ func MerkleRoot(txids []Hash) (root Hash, mutated bool, err error) {
 // byte order) proving txids[index] in the block's merkle tree.
 func MerkleBranch(txids []Hash, index int) ([]Hash, error) {
 	if len(txids) == 0 {
-		return nil, ErrNoTransactions
+		return nil, errNoTransactions
 	}
 	if index < 0 || index >= len(txids) {
-		return nil, fmt.Errorf("%w: index %d outside [0, %d)", ErrBadBranch, index, len(txids))
+		return nil, fmt.Errorf("%w: index %d outside [0, %d)", errBadBranch, index, len(txids))
 	}
 	level := append([]Hash(nil), txids...)
 	var branch []Hash
@@ -65,16 +65,16 @@ func MerkleBranch(txids []Hash, index int) ([]Hash, error) {
 	return branch, nil
 }
 
-// BranchDepth returns the length of every merkle branch in a block of
+// branchDepth returns the length of every merkle branch in a block of
 // txCount transactions: ⌈log2 txCount⌉.
-func BranchDepth(txCount uint32) int {
+func branchDepth(txCount uint32) int {
 	if txCount <= 1 {
 		return 0
 	}
 	return bits.Len32(txCount - 1)
 }
 
-// VerifyMerkleBranch checks that leaf (a txid, internal byte order) at
+// verifyMerkleBranch checks that leaf (a txid, internal byte order) at
 // position index reaches root through branch: for level i, if bit i of
 // index is set the sibling is on the left (h = SHA256d(sibling‖h)),
 // otherwise on the right (h = SHA256d(h‖sibling)).
@@ -83,26 +83,26 @@ func BranchDepth(txCount uint32) int {
 // len(branch) bits. CVE-2012-2459: a left sibling equal to the running
 // hash means the proven position is the duplicate of an odd level's last
 // node, which is not a transaction, so it is rejected with
-// [ErrMutatedMerkle]; a right sibling equal to the running hash is the
+// errMutatedMerkle; a right sibling equal to the running hash is the
 // legitimate duplication of a last node. Without the transaction count
 // this cannot tell whether a right-duplicated node really is the last one;
-// [VerifyMerkleBranchCount] can. The 64-byte-transaction guard needs the
+// verifyMerkleBranchCount can. The 64-byte-transaction guard needs the
 // transaction itself: see [VerifyTxInBlock].
 //
-// A mismatch wraps [ErrMerkleMismatch]; a bad shape wraps [ErrBadBranch].
-func VerifyMerkleBranch(leaf Hash, index uint32, branch []Hash, root Hash) error {
-	if len(branch) > MaxBranch {
-		return fmt.Errorf("%w: %d steps exceeds the limit of %d", ErrBadBranch, len(branch), MaxBranch)
+// A mismatch wraps [ErrMerkleMismatch]; a bad shape wraps errBadBranch.
+func verifyMerkleBranch(leaf Hash, index uint32, branch []Hash, root Hash) error {
+	if len(branch) > maxBranch {
+		return fmt.Errorf("%w: %d steps exceeds the limit of %d", errBadBranch, len(branch), maxBranch)
 	}
 	if len(branch) < 32 && index>>uint(len(branch)) != 0 {
-		return fmt.Errorf("%w: index %d needs more than %d levels", ErrBadBranch, index, len(branch))
+		return fmt.Errorf("%w: index %d needs more than %d levels", errBadBranch, index, len(branch))
 	}
 	h := leaf
 	for i := range branch {
 		sib := &branch[i]
 		if (index>>uint(i))&1 == 1 {
 			if *sib == h {
-				return fmt.Errorf("%w: level %d proves a duplicated node", ErrMutatedMerkle, i)
+				return fmt.Errorf("%w: level %d proves a duplicated node", errMutatedMerkle, i)
 			}
 			h = hashPair(sib, &h)
 		} else {
@@ -115,17 +115,17 @@ func VerifyMerkleBranch(leaf Hash, index uint32, branch []Hash, root Hash) error
 	return nil
 }
 
-// VerifyMerkleBranchCount is [VerifyMerkleBranch] for a caller that knows
+// verifyMerkleBranchCount is verifyMerkleBranch for a caller that knows
 // the block's transaction count (from a BIP 37 merkleblock or the block
 // itself): index must be below txCount, the branch must be exactly
-// [BranchDepth](txCount) long, and a sibling equal to the running hash is
+// branchDepth(txCount) long, and a sibling equal to the running hash is
 // accepted only where the node really is the last of an odd-sized level.
-func VerifyMerkleBranchCount(leaf Hash, index, txCount uint32, branch []Hash, root Hash) error {
+func verifyMerkleBranchCount(leaf Hash, index, txCount uint32, branch []Hash, root Hash) error {
 	if txCount == 0 || index >= txCount {
-		return fmt.Errorf("%w: index %d outside [0, %d)", ErrBadBranch, index, txCount)
+		return fmt.Errorf("%w: index %d outside [0, %d)", errBadBranch, index, txCount)
 	}
-	if want := BranchDepth(txCount); len(branch) != want {
-		return fmt.Errorf("%w: %d steps for %d transactions, want %d", ErrBadBranch, len(branch), txCount, want)
+	if want := branchDepth(txCount); len(branch) != want {
+		return fmt.Errorf("%w: %d steps for %d transactions, want %d", errBadBranch, len(branch), txCount, want)
 	}
 	width := txCount // nodes at the current level
 	pos := index
@@ -138,7 +138,7 @@ func VerifyMerkleBranchCount(leaf Hash, index, txCount uint32, branch []Hash, ro
 			if last {
 				return fmt.Errorf("%w: level %d: last node not duplicated", ErrMerkleMismatch, i)
 			}
-			return fmt.Errorf("%w: level %d: sibling equals the running hash", ErrMutatedMerkle, i)
+			return fmt.Errorf("%w: level %d: sibling equals the running hash", errMutatedMerkle, i)
 		}
 		if pos%2 == 1 {
 			h = hashPair(&branch[i], &h)
@@ -147,13 +147,13 @@ func VerifyMerkleBranchCount(leaf Hash, index, txCount uint32, branch []Hash, ro
 		}
 		pos, width = pos/2, (width+1)/2
 	}
-	return VerifyMerkleBranch(leaf, index, branch, root)
+	return verifyMerkleBranch(leaf, index, branch, root)
 }
 
 // VerifyTxInBlock parses rawTx, rejects it if its witness-stripped size is
-// exactly 64 bytes ([Err64ByteTx]: such a "transaction" may be an inner
+// exactly 64 bytes (err64ByteTx: such a "transaction" may be an inner
 // merkle node, Lerner 2018; Bitcoin Core notes and BIP 54), and checks its
-// txid's branch against header's merkle root with [VerifyMerkleBranch].
+// txid's branch against header's merkle root with verifyMerkleBranch.
 // It returns the parsed transaction.
 func VerifyTxInBlock(rawTx []byte, index uint32, branch []Hash, header *Header) (*Tx, error) {
 	if header == nil {
@@ -164,9 +164,9 @@ func VerifyTxInBlock(rawTx []byte, index uint32, branch []Hash, header *Header) 
 		return nil, err
 	}
 	if tx.StrippedSize() == 64 {
-		return nil, Err64ByteTx
+		return nil, err64ByteTx
 	}
-	if err := VerifyMerkleBranch(tx.TxID(), index, branch, header.MerkleRoot); err != nil {
+	if err := verifyMerkleBranch(tx.TxID(), index, branch, header.MerkleRoot); err != nil {
 		return nil, err
 	}
 	return tx, nil

@@ -27,10 +27,10 @@ func TestP2PKHAddress(t *testing.T) {
 	assert.Equal(t, "1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMH", a.String())
 	assert.True(t, a.P2PKH())
 	assert.Equal(t, "76a914751e76e8199196d454941c45d1b3a323f1433bd688ac", hex.EncodeToString(a.PkScript()))
-	got, ok := IsP2PKH(a.PkScript())
+	got, ok := isP2PKH(a.PkScript())
 	assert.True(t, ok)
 	assert.Equal(t, h, got)
-	_, ok = IsP2PKH(p2wpkhScript(h))
+	_, ok = isP2PKH(p2wpkhScript(h))
 	assert.False(t, ok)
 
 	back, err := ParseP2PKHAddress(Mainnet, a.String())
@@ -62,7 +62,7 @@ func TestP2PKHAddress(t *testing.T) {
 	}
 	for _, b := range bad {
 		got, err := ParseP2PKHAddress(b.net, b.s)
-		assert.ErrorIs(t, err, ErrInvalidAddress, "%s on %s", b.s, b.net)
+		assert.ErrorIs(t, err, errInvalidAddress, "%s on %s", b.s, b.net)
 		assert.Equal(t, Address{}, got)
 	}
 }
@@ -179,9 +179,9 @@ func TestBuildAnchorTxP2PKHCorruptions(t *testing.T) {
 		}
 	}
 	// Builder parameters: an unsupported kind.
-	p.Spend = SpendP2SHP2WPKH
+	p.Spend = spendP2SHP2WPKH
 	_, err = BuildAnchorTx(p)
-	assert.ErrorIs(t, err, ErrInvalidParams)
+	assert.ErrorIs(t, err, errInvalidParams)
 	// A P2PKH change under the P2PKH dust limit.
 	p = p2pkhParams(t, 546+300)
 	_, err = BuildAnchorTx(p)

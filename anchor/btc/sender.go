@@ -21,10 +21,10 @@ const (
 	// SpendP2WPKH is a native segwit v0 spend: empty scriptSig, witness
 	// <signature> <pubkey>, signed with the BIP 143 digest.
 	SpendP2WPKH
-	// SpendP2SHP2WPKH is P2WPKH nested in P2SH (BIP 141): scriptSig one
+	// spendP2SHP2WPKH is P2WPKH nested in P2SH (BIP 141): scriptSig one
 	// push of the redeem script 0014‖HASH160(pubkey), the witness and
 	// digest as for P2WPKH.
-	SpendP2SHP2WPKH
+	spendP2SHP2WPKH
 )
 
 // String returns "p2pkh", "p2wpkh", "p2sh-p2wpkh" or "unknown".
@@ -34,7 +34,7 @@ func (k SpendKind) String() string {
 		return "p2pkh"
 	case SpendP2WPKH:
 		return "p2wpkh"
-	case SpendP2SHP2WPKH:
+	case spendP2SHP2WPKH:
 		return "p2sh-p2wpkh"
 	}
 	return "unknown"
@@ -66,7 +66,7 @@ func (s *InputSigner) Address(net Network) string {
 			return ""
 		}
 		return a.String()
-	case SpendP2SHP2WPKH:
+	case spendP2SHP2WPKH:
 		version := byte(0xc4)
 		if net == Mainnet {
 			version = 0x05
@@ -112,16 +112,16 @@ const UnknownAmount int64 = -1
 // As for [VerifyP2WPKHInput], that the output spent really paid to this
 // key follows from the transaction being valid in a block; the signature
 // alone proves that the key's owner signed this exact transaction.
-// Errors wrap [ErrMalformedTx] (no such input, amount out of range),
+// Errors wrap errMalformedTx (no such input, amount out of range),
 // [ErrAmountRequired], [ErrUnsupportedInput] (any other script: P2PK,
 // multisig, P2WSH, taproot, …) or [ErrInvalidSignature]; on error the
 // signer is nil.
 func VerifyInputSigner(tx *Tx, index int, amount int64) (*InputSigner, error) {
 	if tx == nil || index < 0 || index >= len(tx.Inputs) {
-		return nil, fmt.Errorf("%w: no input %d", ErrMalformedTx, index)
+		return nil, fmt.Errorf("%w: no input %d", errMalformedTx, index)
 	}
 	if amount != UnknownAmount && (amount < 0 || amount > MaxMoney) {
-		return nil, fmt.Errorf("%w: amount %d outside [0, MaxMoney]", ErrMalformedTx, amount)
+		return nil, fmt.Errorf("%w: amount %d outside [0, MaxMoney]", errMalformedTx, amount)
 	}
 	in := &tx.Inputs[index]
 	switch {
@@ -168,7 +168,7 @@ func VerifyInputSigner(tx *Tx, index int, amount int64) (*InputSigner, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &InputSigner{Kind: SpendP2SHP2WPKH, PubKey: got}, nil
+		return &InputSigner{Kind: spendP2SHP2WPKH, PubKey: got}, nil
 	}
 	return nil, fmt.Errorf("%w: input %d has %d witness items", ErrUnsupportedInput, index, len(in.Witness))
 }
@@ -250,14 +250,14 @@ func verifyLegacy(tx *Tx, index int, sigBytes, pub []byte) error {
 // hash type as four bytes, double SHA-256. NONE, SINGLE and ANYONECANPAY
 // are computed as consensus defines them, including SINGLE with no
 // matching output, which signs the value 1. The digest is in signing
-// order. Errors wrap [ErrMalformedTx].
+// order. Errors wrap errMalformedTx.
 func LegacySigHash(tx *Tx, index int, scriptCode []byte, hashType uint32) ([32]byte, error) {
 	if tx == nil || index < 0 || index >= len(tx.Inputs) {
-		return [32]byte{}, fmt.Errorf("%w: no input %d", ErrMalformedTx, index)
+		return [32]byte{}, fmt.Errorf("%w: no input %d", errMalformedTx, index)
 	}
 	base := hashType & 0x1f
-	anyoneCanPay := hashType&SigHashAnyoneCanPay != 0
-	if base == SigHashSingle && index >= len(tx.Outputs) {
+	anyoneCanPay := hashType&sigHashAnyoneCanPay != 0
+	if base == sigHashSingle && index >= len(tx.Outputs) {
 		// The "SIGHASH_SINGLE bug": consensus signs uint256(1).
 		return [32]byte{1}, nil
 	}
@@ -280,15 +280,15 @@ func LegacySigHash(tx *Tx, index int, scriptCode []byte, hashType uint32) ([32]b
 			w.compactSize(0)
 		}
 		seq := in.Sequence
-		if !signing && (base == SigHashNone || base == SigHashSingle) {
+		if !signing && (base == sigHashNone || base == sigHashSingle) {
 			seq = 0
 		}
 		w.u32(seq)
 	}
 	switch base {
-	case SigHashNone:
+	case sigHashNone:
 		w.compactSize(0)
-	case SigHashSingle:
+	case sigHashSingle:
 		w.compactSize(uint64(index + 1))
 		for i := 0; i < index; i++ {
 			w.u64(^uint64(0)) // value -1

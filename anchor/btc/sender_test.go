@@ -68,12 +68,12 @@ func TestVerifyInputSignerWitnessSwap(t *testing.T) {
 	assert.ErrorIs(t, err, ErrAmountRequired)
 	for _, bad := range []int64{-2, MaxMoney + 1} {
 		_, err = VerifyInputSigner(tx, 0, bad)
-		assert.ErrorIs(t, err, ErrMalformedTx)
+		assert.ErrorIs(t, err, errMalformedTx)
 	}
 	_, err = VerifyInputSigner(tx, 1, amount)
-	assert.ErrorIs(t, err, ErrMalformedTx)
+	assert.ErrorIs(t, err, errMalformedTx)
 	_, err = VerifyInputSigner(nil, 0, amount)
-	assert.ErrorIs(t, err, ErrMalformedTx)
+	assert.ErrorIs(t, err, errMalformedTx)
 }
 
 // signP2PKHForTest signs input index of tx as a P2PKH spend of key.
@@ -140,7 +140,7 @@ func TestVerifyInputSignerShapes(t *testing.T) {
 		"three witness items":        {edit(func(in *TxIn) { in.Witness = append(in.Witness, []byte{1}) }), ErrUnsupportedInput},
 		"uncompressed witness key":   {edit(func(in *TxIn) { in.Witness[1] = key.PubKey().SerializeUncompressed() }), ErrUnsupportedInput},
 		"P2SH with a foreign script": {edit(func(in *TxIn) { in.ScriptSig = []byte{0x01, 0x51} }), ErrUnsupportedInput},
-		"hash type NONE":             {edit(func(in *TxIn) { in.Witness[0][len(in.Witness[0])-1] = byte(SigHashNone) }), ErrInvalidSignature},
+		"hash type NONE":             {edit(func(in *TxIn) { in.Witness[0][len(in.Witness[0])-1] = byte(sigHashNone) }), ErrInvalidSignature},
 		"empty signature":            {edit(func(in *TxIn) { in.Witness[0] = nil }), ErrInvalidSignature},
 		"not DER":                    {edit(func(in *TxIn) { in.Witness[0][0] = 0x31 }), ErrInvalidSignature},
 	} {
@@ -195,7 +195,7 @@ func TestVerifyInputSignerReal(t *testing.T) {
 	const spent = 129_899_999_816
 	s, err := VerifyInputSigner(reg, 0, spent)
 	require.NoError(t, err)
-	assert.Equal(t, SpendP2SHP2WPKH, s.Kind)
+	assert.Equal(t, spendP2SHP2WPKH, s.Kind)
 	assert.Regexp(t, `^2[1-9A-HJ-NP-Za-km-z]{33,34}$`, s.Address(Regtest), "a testnet P2SH address")
 	assert.Regexp(t, `^3`, s.Address(Mainnet))
 	_, err = VerifyInputSigner(reg, 0, spent-1)
@@ -203,7 +203,7 @@ func TestVerifyInputSignerReal(t *testing.T) {
 	_, err = VerifyInputSigner(reg, 0, UnknownAmount)
 	assert.ErrorIs(t, err, ErrAmountRequired)
 	_, err = VerifyP2WPKHInput(reg, 0, spent)
-	assert.ErrorIs(t, err, ErrNotP2WPKH, "nested, not native")
+	assert.ErrorIs(t, err, errNotP2WPKH, "nested, not native")
 	_, err = VerifyInputSigner(blk.Txs[0], 0, 0)
 	assert.ErrorIs(t, err, ErrUnsupportedInput, "a coinbase input")
 }
@@ -218,7 +218,7 @@ func TestVerifyInputSignerBIP143Nested(t *testing.T) {
 		require.NoError(t, err)
 		s, err := VerifyInputSigner(tx, v.Index, v.Amount)
 		require.NoError(t, err)
-		assert.Equal(t, SpendP2SHP2WPKH, s.Kind)
+		assert.Equal(t, spendP2SHP2WPKH, s.Kind)
 		assert.Equal(t, mustHex(t, v.PublicKey), s.PubKey)
 		return
 	}
@@ -309,7 +309,7 @@ func TestVerifyInputSignerTxValid(t *testing.T) {
 			ht := uint32(sigBytes[len(sigBytes)-1])
 			var digest [32]byte
 			if segwit {
-				digest, err = WitnessV0SigHash(tx, idx, P2WPKHScriptCode([20]byte(h160)), amount, ht)
+				digest, err = witnessV0SigHash(tx, idx, P2WPKHScriptCode([20]byte(h160)), amount, ht)
 			} else {
 				digest, err = LegacySigHash(tx, idx, P2WPKHScriptCode([20]byte(h160)), ht)
 			}

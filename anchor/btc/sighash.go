@@ -12,9 +12,9 @@ import (
 // Signature hash types (the byte appended to a signature).
 const (
 	SigHashAll          uint32 = 0x01
-	SigHashNone         uint32 = 0x02
-	SigHashSingle       uint32 = 0x03
-	SigHashAnyoneCanPay uint32 = 0x80
+	sigHashNone         uint32 = 0x02
+	sigHashSingle       uint32 = 0x03
+	sigHashAnyoneCanPay uint32 = 0x80
 )
 
 // writer appends consensus serialization to a byte slice.
@@ -94,19 +94,19 @@ func (h *sigHasher) preimage(index int, scriptCode []byte, amount int64, hashTyp
 	tx := h.tx
 	var zero [32]byte
 	base := hashType & 0x1f
-	anyoneCanPay := hashType&SigHashAnyoneCanPay != 0
+	anyoneCanPay := hashType&sigHashAnyoneCanPay != 0
 	// Items 2, 3 and 8: which midstates are committed depends on the hash
 	// type; the others are 32 zero bytes.
 	prevouts, sequence, outputs := h.hashPrevouts, h.hashSequence, h.hashOutput
 	if anyoneCanPay {
 		prevouts = zero
 	}
-	if anyoneCanPay || base == SigHashSingle || base == SigHashNone {
+	if anyoneCanPay || base == sigHashSingle || base == sigHashNone {
 		sequence = zero
 	}
-	if base == SigHashSingle || base == SigHashNone {
+	if base == sigHashSingle || base == sigHashNone {
 		outputs = zero
-		if base == SigHashSingle && index < len(tx.Outputs) {
+		if base == sigHashSingle && index < len(tx.Outputs) {
 			var w writer
 			w.output(&tx.Outputs[index])
 			outputs = DoubleSHA256(w.b)
@@ -127,20 +127,20 @@ func (h *sigHasher) preimage(index int, scriptCode []byte, amount int64, hashTyp
 	return w.b
 }
 
-// WitnessV0SigHash returns the BIP 143 digest that a version 0 witness
+// witnessV0SigHash returns the BIP 143 digest that a version 0 witness
 // signature on input index signs: double SHA-256 of the ten items of
 // BIP 143, for any hash type (ALL, NONE, SINGLE, each with or without
 // ANYONECANPAY). scriptCode is the script without its length prefix (for
 // P2WPKH, [P2WPKHScriptCode]); amount is the value in satoshis of the
 // output the input spends, which the digest commits to. The digest is
 // returned in the order it is signed (not reversed for display). An index
-// out of range or an amount outside [0, MaxMoney] wraps [ErrMalformedTx].
-func WitnessV0SigHash(tx *Tx, index int, scriptCode []byte, amount int64, hashType uint32) ([32]byte, error) {
+// out of range or an amount outside [0, MaxMoney] wraps errMalformedTx.
+func witnessV0SigHash(tx *Tx, index int, scriptCode []byte, amount int64, hashType uint32) ([32]byte, error) {
 	if tx == nil || index < 0 || index >= len(tx.Inputs) {
-		return [32]byte{}, fmt.Errorf("%w: no input %d", ErrMalformedTx, index)
+		return [32]byte{}, fmt.Errorf("%w: no input %d", errMalformedTx, index)
 	}
 	if amount < 0 || amount > MaxMoney {
-		return [32]byte{}, fmt.Errorf("%w: amount %d outside [0, MaxMoney]", ErrMalformedTx, amount)
+		return [32]byte{}, fmt.Errorf("%w: amount %d outside [0, MaxMoney]", errMalformedTx, amount)
 	}
 	return newSigHasher(tx).hash(index, scriptCode, amount, hashType), nil
 }
@@ -155,7 +155,7 @@ func WitnessV0SigHash(tx *Tx, index int, scriptCode []byte, amount int64, hashTy
 // exactly two items; the second is a compressed public key on the curve;
 // the first is a strict DER signature (BIP 66) followed by the hash type,
 // which must be SIGHASH_ALL; S is at most half the group order (low S);
-// and the signature verifies against the digest of [WitnessV0SigHash]
+// and the signature verifies against the digest of witnessV0SigHash
 // with scriptCode [P2WPKHScriptCode](HASH160(pubkey)).
 //
 // It does not know the output being spent: that the prevout really paid
@@ -163,21 +163,21 @@ func WitnessV0SigHash(tx *Tx, index int, scriptCode []byte, amount int64, hashTy
 // transaction being valid in a block (the signature commits to the
 // amount), or can be checked against the previous transaction with
 // [IsP2WPKH]. A bad signature wraps [ErrInvalidSignature]; a witness of
-// another shape wraps [ErrNotP2WPKH].
+// another shape wraps errNotP2WPKH.
 func VerifyP2WPKHInput(tx *Tx, index int, amount int64) ([]byte, error) {
 	if tx == nil || index < 0 || index >= len(tx.Inputs) {
-		return nil, fmt.Errorf("%w: no input %d", ErrMalformedTx, index)
+		return nil, fmt.Errorf("%w: no input %d", errMalformedTx, index)
 	}
 	return verifyP2WPKH(newSigHasher(tx), index, amount)
 }
 
 func verifyP2WPKH(h *sigHasher, index int, amount int64) ([]byte, error) {
 	if amount < 0 || amount > MaxMoney {
-		return nil, fmt.Errorf("%w: amount %d outside [0, MaxMoney]", ErrMalformedTx, amount)
+		return nil, fmt.Errorf("%w: amount %d outside [0, MaxMoney]", errMalformedTx, amount)
 	}
 	// BIP 141: a native witness program spend has an empty scriptSig.
 	if len(h.tx.Inputs[index].ScriptSig) != 0 {
-		return nil, fmt.Errorf("%w: input %d has a scriptSig", ErrNotP2WPKH, index)
+		return nil, fmt.Errorf("%w: input %d has a scriptSig", errNotP2WPKH, index)
 	}
 	return verifyWitnessV0(h, index, amount)
 }
@@ -187,17 +187,17 @@ func verifyP2WPKH(h *sigHasher, index int, amount int64) ([]byte, error) {
 // native P2WPKH, the redeem script for P2SH-P2WPKH; the caller checks it).
 func verifyWitnessV0(h *sigHasher, index int, amount int64) ([]byte, error) {
 	if amount < 0 || amount > MaxMoney {
-		return nil, fmt.Errorf("%w: amount %d outside [0, MaxMoney]", ErrMalformedTx, amount)
+		return nil, fmt.Errorf("%w: amount %d outside [0, MaxMoney]", errMalformedTx, amount)
 	}
 	in := &h.tx.Inputs[index]
 	if len(in.Witness) != 2 {
-		return nil, fmt.Errorf("%w: input %d has %d witness items, want 2", ErrNotP2WPKH, index, len(in.Witness))
+		return nil, fmt.Errorf("%w: input %d has %d witness items, want 2", errNotP2WPKH, index, len(in.Witness))
 	}
 	sigBytes, pub := in.Witness[0], in.Witness[1]
 	// BIP 143 policy: only compressed keys in version 0 witness programs.
 	key, err := parseCompressedPubKey(pub)
 	if err != nil {
-		return nil, fmt.Errorf("%w: input %d: %w", ErrNotP2WPKH, index, err)
+		return nil, fmt.Errorf("%w: input %d: %w", errNotP2WPKH, index, err)
 	}
 	der, err := splitSignature(index, sigBytes)
 	if err != nil {

@@ -90,7 +90,7 @@ func TestBIP143Examples(t *testing.T) {
 				assert.Equal(t, v.HashOutputs, hex.EncodeToString(pre[off:off+32]), "hashOutputs (SINGLE)")
 			}
 
-			digest, err := WitnessV0SigHash(tx, v.Index, code, v.Amount, v.HashType)
+			digest, err := witnessV0SigHash(tx, v.Index, code, v.Amount, v.HashType)
 			require.NoError(t, err)
 			assert.Equal(t, v.SigHash, hex.EncodeToString(digest[:]), "sigHash")
 
@@ -116,7 +116,7 @@ func TestBIP143Examples(t *testing.T) {
 			assert.Equal(t, tx.Outputs, signed.Outputs)
 			got, err := VerifyP2WPKHInput(signed, v.Index, v.Amount)
 			if v.Expect != "valid" {
-				assert.ErrorIs(t, err, ErrNotP2WPKH, v.Expect)
+				assert.ErrorIs(t, err, errNotP2WPKH, v.Expect)
 				assert.Nil(t, got)
 				return
 			}
@@ -135,7 +135,7 @@ func TestBIP143Examples(t *testing.T) {
 			assert.ErrorIs(t, err, ErrInvalidSignature)
 			// Input 0 is a P2PK spend, not P2WPKH.
 			_, err = VerifyP2WPKHInput(signed, 0, 625_000_000)
-			assert.ErrorIs(t, err, ErrNotP2WPKH)
+			assert.ErrorIs(t, err, errNotP2WPKH)
 		})
 	}
 }
@@ -156,10 +156,10 @@ func TestWitnessV0SigHashErrors(t *testing.T) {
 		{"negative amount", tx, 1, -1},
 		{"amount above MaxMoney", tx, 1, MaxMoney + 1},
 	} {
-		_, err := WitnessV0SigHash(c.tx, c.index, nil, c.amount, SigHashAll)
-		assert.ErrorIs(t, err, ErrMalformedTx, c.name)
+		_, err := witnessV0SigHash(c.tx, c.index, nil, c.amount, SigHashAll)
+		assert.ErrorIs(t, err, errMalformedTx, c.name)
 		_, err = VerifyP2WPKHInput(c.tx, c.index, c.amount)
-		assert.ErrorIs(t, err, ErrMalformedTx, c.name)
+		assert.ErrorIs(t, err, errMalformedTx, c.name)
 	}
 }
 

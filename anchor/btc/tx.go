@@ -7,9 +7,9 @@ import (
 )
 
 const (
-	// MaxTxBytes caps a serialized transaction (witness included): no
+	// maxTxBytes caps a serialized transaction (witness included): no
 	// transaction can be larger than a block's 4,000,000 weight units.
-	MaxTxBytes = 4_000_000
+	maxTxBytes = 4_000_000
 	// MaxMoney is the largest output value consensus allows, in satoshis.
 	MaxMoney = 21_000_000 * 100_000_000
 
@@ -168,20 +168,20 @@ func (r *reader) varBytes(what string) []byte {
 // one input and one output, output values must lie in [0, MaxMoney] and
 // sum to at most MaxMoney, a segwit serialization must carry at least one
 // non-empty witness (as Bitcoin Core requires), and raw may be at most
-// MaxTxBytes long. Errors wrap [ErrMalformedTx]. The returned Tx keeps a
+// maxTxBytes long. Errors wrap errMalformedTx. The returned Tx keeps a
 // copy of raw.
 func ParseTx(raw []byte) (*Tx, error) {
-	if len(raw) > MaxTxBytes {
-		return nil, malformed(ErrMalformedTx, "%d bytes exceeds the limit of %d", len(raw), MaxTxBytes)
+	if len(raw) > maxTxBytes {
+		return nil, malformed(errMalformedTx, "%d bytes exceeds the limit of %d", len(raw), maxTxBytes)
 	}
 	raw = bytes.Clone(raw)
-	r := &reader{b: raw, kind: ErrMalformedTx}
+	r := &reader{b: raw, kind: errMalformedTx}
 	tx, err := parseTx(r)
 	if err != nil {
 		return nil, err
 	}
 	if r.remaining() != 0 {
-		return nil, malformed(ErrMalformedTx, "%d trailing bytes", r.remaining())
+		return nil, malformed(errMalformedTx, "%d trailing bytes", r.remaining())
 	}
 	return tx, nil
 }

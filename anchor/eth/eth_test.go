@@ -40,7 +40,7 @@ func TestLegacyBlockcertsAnchor(t *testing.T) {
 
 	// The EIP-155 signing payload, byte for byte, and its hash.
 	payload := tx.appendFields(nil)
-	payload = AppendRLPUint(payload, tx.ChainID)
+	payload = appendRLPUint(payload, tx.ChainID)
 	payload = append(payload, 0x80, 0x80)
 	assert.Equal(t, mustHex(t, f.SigningPayload), tx.wrap(payload))
 	sh, err := tx.SigningHash()
@@ -71,7 +71,7 @@ func TestEIP1559Vectors(t *testing.T) {
 		back, err := tx.MarshalBinary()
 		require.NoError(t, err)
 		assert.Equal(t, raw, back)
-		assert.Equal(t, DynamicFeeTxType, tx.Type)
+		assert.Equal(t, dynamicFeeTxType, tx.Type)
 		assert.Equal(t, uint64(0x1e8e), tx.ChainID)
 		assert.Equal(t, v.Source.Nonce, tx.Nonce)
 		assert.Equal(t, v.Source.GasLimit, tx.Gas)
@@ -119,7 +119,7 @@ func TestRLPCanonical(t *testing.T) {
 	}
 	for _, g := range good {
 		b := mustHex(t, g)
-		it, err := DecodeRLP(b)
+		it, err := decodeRLP(b)
 		require.NoError(t, err, g)
 		assert.Equal(t, b, it.Encode(), "re-encoding %s", g)
 		assert.Equal(t, b, it.Raw)
@@ -143,31 +143,31 @@ func TestRLPCanonical(t *testing.T) {
 		"c38180":                       "list whose item overruns it",
 	}
 	for in, why := range bad {
-		_, err := DecodeRLP(mustHex(t, in))
-		assert.ErrorIs(t, err, ErrMalformedRLP, "%s must be refused: %s", in, why)
+		_, err := decodeRLP(mustHex(t, in))
+		assert.ErrorIs(t, err, errMalformedRLP, "%s must be refused: %s", in, why)
 	}
 	// Depth.
 	deep := []byte{0xc0}
-	for i := 0; i < MaxRLPDepth; i++ {
-		deep = AppendRLPList(nil, deep)
+	for i := 0; i < maxRLPDepth; i++ {
+		deep = appendRLPList(nil, deep)
 	}
-	_, err := DecodeRLP(deep)
-	assert.ErrorIs(t, err, ErrMalformedRLP, "nesting beyond MaxRLPDepth")
+	_, err := decodeRLP(deep)
+	assert.ErrorIs(t, err, errMalformedRLP, "nesting beyond MaxRLPDepth")
 
 	// Integers.
 	for in, want := range map[string]uint64{"80": 0, "01": 1, "7f": 127, "8180": 128, "820100": 256, "88ffffffffffffffff": 1<<64 - 1} {
-		it, err := DecodeRLP(mustHex(t, in))
+		it, err := decodeRLP(mustHex(t, in))
 		require.NoError(t, err)
 		got, err := it.Uint64()
 		require.NoError(t, err)
 		assert.Equal(t, want, got, in)
-		assert.Equal(t, mustHex(t, in), AppendRLPUint(nil, want))
+		assert.Equal(t, mustHex(t, in), appendRLPUint(nil, want))
 	}
 	for _, in := range []string{"820001", "8900ffffffffffffffff", "89010000000000000000", "c0"} {
-		it, err := DecodeRLP(mustHex(t, in))
+		it, err := decodeRLP(mustHex(t, in))
 		require.NoError(t, err)
 		_, err = it.Uint64()
-		assert.ErrorIs(t, err, ErrMalformedRLP, "integer %s", in)
+		assert.ErrorIs(t, err, errMalformedRLP, "integer %s", in)
 	}
 }
 
@@ -255,7 +255,7 @@ func TestAnchorTxRoundTrip(t *testing.T) {
 			if from, err := wrong.Sender(); err == nil {
 				assert.NotEqual(t, me, from)
 			} else {
-				assert.ErrorIs(t, err, ErrInvalidSignature)
+				assert.ErrorIs(t, err, errInvalidSignature)
 			}
 
 			// High s (the malleated twin n − s, parity flipped) is refused.
@@ -267,19 +267,19 @@ func TestAnchorTxRoundTrip(t *testing.T) {
 				high.V ^= 1
 			}
 			_, err = high.Sender()
-			assert.ErrorIs(t, err, ErrInvalidSignature)
+			assert.ErrorIs(t, err, errInvalidSignature)
 			hraw, err := high.MarshalBinary()
 			require.NoError(t, err)
 			htx, err := ParseTx(hraw)
 			require.NoError(t, err, "high s parses; Sender refuses it")
 			_, err = htx.Sender()
-			assert.ErrorIs(t, err, ErrInvalidSignature)
+			assert.ErrorIs(t, err, errInvalidSignature)
 
 			// r = 0, s = 0.
 			zero := *parsed
 			zero.R = new(big.Int)
 			_, err = zero.Sender()
-			assert.ErrorIs(t, err, ErrInvalidSignature)
+			assert.ErrorIs(t, err, errInvalidSignature)
 		})
 	}
 }
@@ -312,13 +312,13 @@ func TestParseTxRejects(t *testing.T) {
 	require.NoError(t, err)
 
 	reencode := func(mod func(items [][]byte) [][]byte) []byte {
-		it, err := DecodeRLP(raw)
+		it, err := decodeRLP(raw)
 		require.NoError(t, err)
 		var items [][]byte
 		for _, c := range it.Items {
 			items = append(items, c.Raw)
 		}
-		return AppendRLPList(nil, bytes.Join(mod(items), nil))
+		return appendRLPList(nil, bytes.Join(mod(items), nil))
 	}
 	cases := map[string]struct {
 		raw  []byte
@@ -326,19 +326,19 @@ func TestParseTxRejects(t *testing.T) {
 	}{
 		"trailing byte":     {append(bytes.Clone(raw), 0), ErrMalformedTx},
 		"truncated":         {raw[:len(raw)-1], ErrMalformedTx},
-		"unknown type 0x05": {append([]byte{5}, raw...), ErrUnsupportedTxType},
-		"blob type 0x03":    {append([]byte{3}, raw...), ErrUnsupportedTxType},
+		"unknown type 0x05": {append([]byte{5}, raw...), errUnsupportedTxType},
+		"blob type 0x03":    {append([]byte{3}, raw...), errUnsupportedTxType},
 		"8 fields":          {reencode(func(i [][]byte) [][]byte { return i[:8] }), ErrMalformedTx},
 		"10 fields":         {reencode(func(i [][]byte) [][]byte { return append(i, []byte{0x80}) }), ErrMalformedTx},
 		"nonce leading 0":   {reencode(func(i [][]byte) [][]byte { i[0] = []byte{0x82, 0, 2}; return i }), ErrMalformedTx},
-		"to of 19 bytes":    {reencode(func(i [][]byte) [][]byte { i[3] = AppendRLPString(nil, make([]byte, 19)); return i }), ErrMalformedTx},
-		"v = 29":            {reencode(func(i [][]byte) [][]byte { i[6] = []byte{29}; return i }), ErrInvalidSignature},
-		"v = 35 (chain 0)":  {reencode(func(i [][]byte) [][]byte { i[6] = []byte{35}; return i }), ErrInvalidSignature},
-		"r of 33 bytes":     {reencode(func(i [][]byte) [][]byte { i[7] = AppendRLPString(nil, bytes.Repeat([]byte{1}, 33)); return i }), ErrMalformedTx},
+		"to of 19 bytes":    {reencode(func(i [][]byte) [][]byte { i[3] = appendRLPString(nil, make([]byte, 19)); return i }), ErrMalformedTx},
+		"v = 29":            {reencode(func(i [][]byte) [][]byte { i[6] = []byte{29}; return i }), errInvalidSignature},
+		"v = 35 (chain 0)":  {reencode(func(i [][]byte) [][]byte { i[6] = []byte{35}; return i }), errInvalidSignature},
+		"r of 33 bytes":     {reencode(func(i [][]byte) [][]byte { i[7] = appendRLPString(nil, bytes.Repeat([]byte{1}, 33)); return i }), ErrMalformedTx},
 		"data is a list":    {reencode(func(i [][]byte) [][]byte { i[5] = []byte{0xc0}; return i }), ErrMalformedTx},
-		"wrapped in string": {AppendRLPString(nil, raw), ErrMalformedTx},
+		"wrapped in string": {appendRLPString(nil, raw), ErrMalformedTx},
 		"empty":             {nil, ErrMalformedTx},
-		"oversize":          {make([]byte, MaxTxBytes+1), ErrMalformedTx},
+		"oversize":          {make([]byte, maxTxBytes+1), ErrMalformedTx},
 	}
 	for name, c := range cases {
 		got, err := ParseTx(c.raw)
@@ -350,21 +350,21 @@ func TestParseTxRejects(t *testing.T) {
 	var f2 eip1559File
 	readJSON(t, "eip1559-vectors.json", &f2)
 	typed := mustHex(t, f2.Vectors[1].Raw)
-	it, err := DecodeRLP(typed[1:])
+	it, err := decodeRLP(typed[1:])
 	require.NoError(t, err)
 	var items [][]byte
 	for _, c := range it.Items {
 		items = append(items, c.Raw)
 	}
 	items[9] = []byte{2}
-	_, err = ParseTx(append([]byte{2}, AppendRLPList(nil, bytes.Join(items, nil))...))
-	assert.ErrorIs(t, err, ErrInvalidSignature, "yParity 2")
+	_, err = ParseTx(append([]byte{2}, appendRLPList(nil, bytes.Join(items, nil))...))
+	assert.ErrorIs(t, err, errInvalidSignature, "yParity 2")
 
 	other := *tx
 	other.ChainID = 5 // v = 0x26 encodes chain 1
 	_, err = other.Sender()
-	assert.ErrorIs(t, err, ErrInvalidSignature)
-	assert.True(t, errors.Is(err, ErrInvalidSignature))
+	assert.ErrorIs(t, err, errInvalidSignature)
+	assert.True(t, errors.Is(err, errInvalidSignature))
 }
 
 func TestAddress(t *testing.T) {
@@ -382,9 +382,9 @@ func TestAddress(t *testing.T) {
 		assert.NoError(t, err)
 	}
 	_, err := ParseAddress("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD")
-	assert.ErrorIs(t, err, ErrInvalidAddress, "wrong checksum")
+	assert.ErrorIs(t, err, errInvalidAddress, "wrong checksum")
 	_, err = ParseAddress("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beae")
-	assert.ErrorIs(t, err, ErrInvalidAddress, "39 digits")
+	assert.ErrorIs(t, err, errInvalidAddress, "39 digits")
 }
 
 // EIP-2930 (type 1) with an access list: sign, encode, parse back, same
@@ -392,7 +392,7 @@ func TestAddress(t *testing.T) {
 func TestAccessListTxRoundTrip(t *testing.T) {
 	key := testKey(t)
 	to := Address{0xaa}
-	tx := &Tx{Type: AccessListTxType, ChainID: 5, Nonce: 1, GasPrice: big.NewInt(3e9), Gas: 50000, To: &to,
+	tx := &Tx{Type: accessListTxType, ChainID: 5, Nonce: 1, GasPrice: big.NewInt(3e9), Gas: 50000, To: &to,
 		Value: big.NewInt(0), Data: testRoot,
 		AccessList: []AccessTuple{{Address: Address{1}, StorageKeys: []Hash{{2}, {3}}}, {Address: Address{4}}}}
 	require.NoError(t, tx.Sign(key))

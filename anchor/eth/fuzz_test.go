@@ -11,7 +11,7 @@ func FuzzRLPDecode(f *testing.F) {
 	}
 	f.Add(mustHex(f, legacyBlockcerts(f).RawTx))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		it, err := DecodeRLP(b)
+		it, err := decodeRLP(b)
 		if err != nil {
 			if it.Raw != nil || it.Items != nil || it.Str != nil {
 				t.Fatal("non-zero item on error")
@@ -72,7 +72,7 @@ func FuzzVerifyTrieProof(f *testing.F) {
 		if b < len(joined) {
 			proof = append(proof, joined[b:])
 		}
-		v, err := VerifyProof(Hash(root), TxKey(uint64(index)), proof)
+		v, err := verifyProof(Hash(root), txKey(uint64(index)), proof)
 		if err != nil {
 			if v != nil {
 				t.Fatal("value on error")

@@ -60,17 +60,17 @@ func (a Address) String() string {
 
 // ParseAddress reads "0x" and 40 hex digits. All-lowercase and
 // all-uppercase digits are accepted; mixed case must be the EIP-55
-// checksum. Errors wrap [ErrInvalidAddress].
+// checksum. Errors wrap errInvalidAddress.
 func ParseAddress(s string) (Address, error) {
 	var a Address
 	b, err := parseHex(s, len(a))
 	if err != nil {
-		return Address{}, fmt.Errorf("%w %q: %w", ErrInvalidAddress, s, err)
+		return Address{}, fmt.Errorf("%w %q: %w", errInvalidAddress, s, err)
 	}
 	copy(a[:], b)
 	digits := s[2:]
 	if digits != strings.ToLower(digits) && digits != strings.ToUpper(digits) && a.String()[2:] != digits {
-		return Address{}, fmt.Errorf("%w %q: wrong EIP-55 checksum", ErrInvalidAddress, s)
+		return Address{}, fmt.Errorf("%w %q: wrong EIP-55 checksum", errInvalidAddress, s)
 	}
 	return a, nil
 }

@@ -54,23 +54,23 @@ type Header struct {
 // parentBeaconBlockRoot) or 21 (Prague, requestsHash). Hashes must be 32
 // bytes, the coinbase 20, the bloom 256, the nonce 8, extraData at
 // most 4096 bytes, integers canonical; at most [MaxHeaderBytes]. Errors wrap
-// [ErrMalformedHeader] or [ErrMalformedRLP]; on error the header is nil.
+// errMalformedHeader or [ErrMalformedRLP]; on error the header is nil.
 func ParseHeader(raw []byte) (*Header, error) {
 	if len(raw) > MaxHeaderBytes {
-		return nil, malformed(ErrMalformedHeader, "%d bytes exceeds the limit of %d", len(raw), MaxHeaderBytes)
+		return nil, malformed(errMalformedHeader, "%d bytes exceeds the limit of %d", len(raw), MaxHeaderBytes)
 	}
-	it, err := DecodeRLP(raw)
+	it, err := decodeRLP(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformedHeader, err)
+		return nil, fmt.Errorf("%w: %w", errMalformedHeader, err)
 	}
 	if !it.List {
-		return nil, malformed(ErrMalformedHeader, "not a list")
+		return nil, malformed(errMalformedHeader, "not a list")
 	}
 	n := len(it.Items)
 	switch n {
 	case fieldsFrontier, fieldsLondon, fieldsShanghai, fieldsCancun, fieldsPrague:
 	default:
-		return nil, malformed(ErrMalformedHeader, "%d fields is no known fork layout", n)
+		return nil, malformed(errMalformedHeader, "%d fields is no known fork layout", n)
 	}
 	r := &headerReader{items: it.Items}
 	h := &Header{}
@@ -112,23 +112,23 @@ func ParseHeader(raw []byte) (*Header, error) {
 }
 
 type headerReader struct {
-	items []Item
+	items []item
 	pos   int
 	err   error
 }
 
-func (r *headerReader) next(field string) Item {
+func (r *headerReader) next(field string) item {
 	it := r.items[r.pos]
 	r.pos++
 	if it.List && r.err == nil {
-		r.err = malformed(ErrMalformedHeader, "%s is a list", field)
+		r.err = malformed(errMalformedHeader, "%s is a list", field)
 	}
 	return it
 }
 
 func (r *headerReader) fail(field string, err error) {
 	if r.err == nil {
-		r.err = fmt.Errorf("%w: %s: %w", ErrMalformedHeader, field, err)
+		r.err = fmt.Errorf("%w: %s: %w", errMalformedHeader, field, err)
 	}
 }
 
@@ -178,60 +178,60 @@ func (r *headerReader) big(field string) *big.Int {
 // MarshalBinary returns the header's RLP encoding. The fork fields must
 // be present as a prefix of the fork order (baseFee; withdrawalsRoot;
 // blobGasUsed, excessBlobGas and parentBeaconBlockRoot together;
-// requestsHash); errors wrap [ErrMalformedHeader].
+// requestsHash); errors wrap errMalformedHeader.
 func (h *Header) MarshalBinary() ([]byte, error) {
 	if h == nil {
-		return nil, malformed(ErrMalformedHeader, "nil header")
+		return nil, malformed(errMalformedHeader, "nil header")
 	}
 	cancun := h.BlobGasUsed != nil && h.ExcessBlobGas != nil && h.ParentBeaconRoot != nil
 	if (h.BlobGasUsed != nil || h.ExcessBlobGas != nil || h.ParentBeaconRoot != nil) && !cancun {
-		return nil, malformed(ErrMalformedHeader, "Cancun fields must be set together")
+		return nil, malformed(errMalformedHeader, "Cancun fields must be set together")
 	}
 	present := []bool{h.BaseFee != nil, h.WithdrawalsRoot != nil, cancun, h.RequestsHash != nil}
 	for i := 1; i < len(present); i++ {
 		if present[i] && !present[i-1] {
-			return nil, malformed(ErrMalformedHeader, "fork fields out of order")
+			return nil, malformed(errMalformedHeader, "fork fields out of order")
 		}
 	}
 	for _, v := range []*big.Int{h.Difficulty, h.BaseFee} {
 		if v != nil && (v.Sign() < 0 || v.BitLen() > 256) {
-			return nil, malformed(ErrMalformedHeader, "integer out of the 256-bit range")
+			return nil, malformed(errMalformedHeader, "integer out of the 256-bit range")
 		}
 	}
 	if len(h.Extra) > maxExtra {
-		return nil, malformed(ErrMalformedHeader, "extraData of %d bytes", len(h.Extra))
+		return nil, malformed(errMalformedHeader, "extraData of %d bytes", len(h.Extra))
 	}
 	var p []byte
-	p = AppendRLPString(p, h.ParentHash[:])
-	p = AppendRLPString(p, h.UncleHash[:])
-	p = AppendRLPString(p, h.Coinbase[:])
-	p = AppendRLPString(p, h.StateRoot[:])
-	p = AppendRLPString(p, h.TxRoot[:])
-	p = AppendRLPString(p, h.ReceiptRoot[:])
-	p = AppendRLPString(p, h.Bloom[:])
-	p = AppendRLPBigInt(p, h.Difficulty)
-	p = AppendRLPUint(p, h.Number)
-	p = AppendRLPUint(p, h.GasLimit)
-	p = AppendRLPUint(p, h.GasUsed)
-	p = AppendRLPUint(p, h.Time)
-	p = AppendRLPString(p, h.Extra)
-	p = AppendRLPString(p, h.MixDigest[:])
-	p = AppendRLPString(p, h.Nonce[:])
+	p = appendRLPString(p, h.ParentHash[:])
+	p = appendRLPString(p, h.UncleHash[:])
+	p = appendRLPString(p, h.Coinbase[:])
+	p = appendRLPString(p, h.StateRoot[:])
+	p = appendRLPString(p, h.TxRoot[:])
+	p = appendRLPString(p, h.ReceiptRoot[:])
+	p = appendRLPString(p, h.Bloom[:])
+	p = appendRLPBigInt(p, h.Difficulty)
+	p = appendRLPUint(p, h.Number)
+	p = appendRLPUint(p, h.GasLimit)
+	p = appendRLPUint(p, h.GasUsed)
+	p = appendRLPUint(p, h.Time)
+	p = appendRLPString(p, h.Extra)
+	p = appendRLPString(p, h.MixDigest[:])
+	p = appendRLPString(p, h.Nonce[:])
 	if present[0] {
-		p = AppendRLPBigInt(p, h.BaseFee)
+		p = appendRLPBigInt(p, h.BaseFee)
 	}
 	if present[1] {
-		p = AppendRLPString(p, h.WithdrawalsRoot[:])
+		p = appendRLPString(p, h.WithdrawalsRoot[:])
 	}
 	if present[2] {
-		p = AppendRLPUint(p, *h.BlobGasUsed)
-		p = AppendRLPUint(p, *h.ExcessBlobGas)
-		p = AppendRLPString(p, h.ParentBeaconRoot[:])
+		p = appendRLPUint(p, *h.BlobGasUsed)
+		p = appendRLPUint(p, *h.ExcessBlobGas)
+		p = appendRLPString(p, h.ParentBeaconRoot[:])
 	}
 	if present[3] {
-		p = AppendRLPString(p, h.RequestsHash[:])
+		p = appendRLPString(p, h.RequestsHash[:])
 	}
-	return AppendRLPList(nil, p), nil
+	return appendRLPList(nil, p), nil
 }
 
 // Hash returns the block hash, Keccak-256 of the header's encoding.
@@ -243,20 +243,20 @@ func (h *Header) Hash() (Hash, error) {
 	return Keccak256(raw), nil
 }
 
-// MaxChainHeaders caps the headers [VerifyChain] takes.
-const MaxChainHeaders = 10_000
+// maxChainHeaders caps the headers [VerifyChain] takes.
+const maxChainHeaders = 10_000
 
 // VerifyChain checks that headers form a chain: each header's parentHash
 // is the hash of the one before it and its number one more. It trusts
 // nothing by itself; trust comes from a known hash of one of the headers
 // (a later header's trusted hash vouches for every ancestor it links to).
-// Errors wrap [ErrBrokenChain] or [ErrMalformedHeader].
+// Errors wrap [ErrBrokenChain] or errMalformedHeader.
 func VerifyChain(headers []*Header) error {
 	if len(headers) == 0 {
 		return malformed(ErrBrokenChain, "no headers")
 	}
-	if len(headers) > MaxChainHeaders {
-		return malformed(ErrBrokenChain, "%d headers exceeds the limit of %d", len(headers), MaxChainHeaders)
+	if len(headers) > maxChainHeaders {
+		return malformed(ErrBrokenChain, "%d headers exceeds the limit of %d", len(headers), maxChainHeaders)
 	}
 	prev, err := headers[0].Hash()
 	if err != nil {

@@ -66,7 +66,7 @@ func TestHeaderLayouts(t *testing.T) {
 		set(h)
 		raw, err := h.MarshalBinary()
 		require.NoError(t, err)
-		it, err := DecodeRLP(raw)
+		it, err := decodeRLP(raw)
 		require.NoError(t, err)
 		assert.Len(t, it.Items, n)
 		parsed, err := ParseHeader(raw)
@@ -86,34 +86,34 @@ func TestHeaderLayouts(t *testing.T) {
 			for i := len(it.Items); i < m; i++ {
 				p = append(p, 0x80)
 			}
-			_, err := ParseHeader(AppendRLPList(nil, p))
-			assert.ErrorIs(t, err, ErrMalformedHeader, "%d fields", m)
+			_, err := ParseHeader(appendRLPList(nil, p))
+			assert.ErrorIs(t, err, errMalformedHeader, "%d fields", m)
 		}
 	}
 	// Fork fields out of order cannot be encoded.
 	h := mainnetGenesis(t)
 	h.WithdrawalsRoot = &w
 	_, err := h.MarshalBinary()
-	assert.ErrorIs(t, err, ErrMalformedHeader)
+	assert.ErrorIs(t, err, errMalformedHeader)
 	h = mainnetGenesis(t)
 	h.BaseFee, h.WithdrawalsRoot, h.BlobGasUsed = big.NewInt(1), &w, &used
 	_, err = h.MarshalBinary()
-	assert.ErrorIs(t, err, ErrMalformedHeader, "Cancun fields partly set")
+	assert.ErrorIs(t, err, errMalformedHeader, "Cancun fields partly set")
 
 	// A 31-byte parent hash.
 	g := mainnetGenesis(t)
 	raw, err := g.MarshalBinary()
 	require.NoError(t, err)
-	it, err := DecodeRLP(raw)
+	it, err := decodeRLP(raw)
 	require.NoError(t, err)
-	p := AppendRLPString(nil, make([]byte, 31))
+	p := appendRLPString(nil, make([]byte, 31))
 	for _, c := range it.Items[1:] {
 		p = append(p, c.Raw...)
 	}
-	_, err = ParseHeader(AppendRLPList(nil, p))
-	assert.ErrorIs(t, err, ErrMalformedHeader)
+	_, err = ParseHeader(appendRLPList(nil, p))
+	assert.ErrorIs(t, err, errMalformedHeader)
 	_, err = ParseHeader(append(raw, 0))
-	assert.ErrorIs(t, err, ErrMalformedHeader, "trailing byte")
+	assert.ErrorIs(t, err, errMalformedHeader, "trailing byte")
 }
 
 func TestVerifyChain(t *testing.T) {

@@ -8,20 +8,20 @@ import (
 
 // Limits on trie proofs.
 const (
-	// MaxProofNodes caps a proof's nodes. A key of k bytes has 2k nibbles;
+	// maxProofNodes caps a proof's nodes. A key of k bytes has 2k nibbles;
 	// each branch consumes one and each extension at least one, so a
 	// transaction key (at most 5 bytes) needs at most 21 nodes.
-	MaxProofNodes = 64
-	// MaxBlockTxs caps the transactions [TxProof] and [TxRoot] take.
-	MaxBlockTxs = 1 << 16
+	maxProofNodes = 64
+	// maxBlockTxs caps the transactions [TxProof] and txRoot take.
+	maxBlockTxs = 1 << 16
 )
 
 // emptyRoot is the root of the empty trie, keccak256(rlp("")).
 var emptyRoot = Keccak256([]byte{0x80})
 
-// TxKey returns the transactions-trie key of the transaction at index:
+// txKey returns the transactions-trie key of the transaction at index:
 // rlp(index).
-func TxKey(index uint64) []byte { return AppendRLPUint(nil, index) }
+func txKey(index uint64) []byte { return appendRLPUint(nil, index) }
 
 func nibbles(key []byte) []byte {
 	out := make([]byte, 2*len(key))
@@ -36,11 +36,11 @@ func nibbles(key []byte) []byte {
 // byte, even flags a zero nibble.
 func decodeHexPrefix(b []byte) (path []byte, leaf bool, err error) {
 	if len(b) == 0 {
-		return nil, false, malformed(ErrMalformedProof, "empty hex-prefix path")
+		return nil, false, malformed(errMalformedProof, "empty hex-prefix path")
 	}
 	flag := b[0] >> 4
 	if flag > 3 {
-		return nil, false, malformed(ErrMalformedProof, "hex-prefix flag %d", flag)
+		return nil, false, malformed(errMalformedProof, "hex-prefix flag %d", flag)
 	}
 	leaf = flag >= 2
 	n := nibbles(b[1:])
@@ -48,7 +48,7 @@ func decodeHexPrefix(b []byte) (path []byte, leaf bool, err error) {
 		path = append([]byte{b[0] & 0xf}, n...)
 	} else {
 		if b[0]&0xf != 0 {
-			return nil, false, malformed(ErrMalformedProof, "even hex-prefix path with a non-zero padding nibble")
+			return nil, false, malformed(errMalformedProof, "even hex-prefix path with a non-zero padding nibble")
 		}
 		path = n
 	}
@@ -73,7 +73,7 @@ func encodeHexPrefix(path []byte, leaf bool) []byte {
 	return out
 }
 
-// VerifyProof checks a Merkle-Patricia trie inclusion proof (Yellow Paper
+// verifyProof checks a Merkle-Patricia trie inclusion proof (Yellow Paper
 // appendix D) and returns the value stored under key. proof lists the
 // nodes referenced by hash from the root down (as eth_getProof and
 // [TxProof] give them); nodes shorter than 32 bytes are embedded in their
@@ -84,55 +84,55 @@ func encodeHexPrefix(path []byte, leaf bool) []byte {
 // must encode to at least 32 bytes and an embedded one to fewer; nodes
 // are 17-item branches or 2-item extensions and leaves with a canonical
 // hex-prefix path; every listed node must be used; the value must be
-// non-empty. At most [MaxProofNodes] nodes. Errors wrap
-// [ErrMalformedProof], [ErrProofMismatch] or [ErrNotInTrie]; on error the
+// non-empty. At most maxProofNodes nodes. Errors wrap
+// errMalformedProof, [ErrProofMismatch] or errNotInTrie; on error the
 // value is nil.
-func VerifyProof(root Hash, key []byte, proof [][]byte) ([]byte, error) {
+func verifyProof(root Hash, key []byte, proof [][]byte) ([]byte, error) {
 	if len(proof) == 0 {
-		return nil, malformed(ErrMalformedProof, "empty proof")
+		return nil, malformed(errMalformedProof, "empty proof")
 	}
-	if len(proof) > MaxProofNodes {
-		return nil, malformed(ErrMalformedProof, "%d nodes exceeds the limit of %d", len(proof), MaxProofNodes)
+	if len(proof) > maxProofNodes {
+		return nil, malformed(errMalformedProof, "%d nodes exceeds the limit of %d", len(proof), maxProofNodes)
 	}
 	if len(key) > 32 {
-		return nil, malformed(ErrMalformedProof, "key of %d bytes", len(key))
+		return nil, malformed(errMalformedProof, "key of %d bytes", len(key))
 	}
 	path := nibbles(key)
 	want := root // the hash the next listed node must have
 	next := 0    // index of the next listed node
-	var node Item
+	var node item
 	hashed := true
 	for {
 		if hashed {
 			if next >= len(proof) {
-				return nil, malformed(ErrMalformedProof, "proof ends after %d nodes", len(proof))
+				return nil, malformed(errMalformedProof, "proof ends after %d nodes", len(proof))
 			}
 			raw := proof[next]
 			if got := Keccak256(raw); got != want {
 				return nil, malformed(ErrProofMismatch, "node %d has hash %s, its parent references %s", next, got, want)
 			}
 			if next > 0 && len(raw) < 32 {
-				return nil, malformed(ErrMalformedProof, "node %d of %d bytes is referenced by hash", next, len(raw))
+				return nil, malformed(errMalformedProof, "node %d of %d bytes is referenced by hash", next, len(raw))
 			}
 			var err error
-			if node, err = DecodeRLP(raw); err != nil {
-				return nil, fmt.Errorf("%w: node %d: %w", ErrMalformedProof, next, err)
+			if node, err = decodeRLP(raw); err != nil {
+				return nil, fmt.Errorf("%w: node %d: %w", errMalformedProof, next, err)
 			}
 			next++
 		}
 		if !node.List {
-			return nil, malformed(ErrMalformedProof, "node %d is not a list", next-1)
+			return nil, malformed(errMalformedProof, "node %d is not a list", next-1)
 		}
-		var child Item
+		var child item
 		switch len(node.Items) {
 		case 17:
 			if len(path) == 0 {
 				v := node.Items[16]
 				if v.List {
-					return nil, malformed(ErrMalformedProof, "branch value is a list")
+					return nil, malformed(errMalformedProof, "branch value is a list")
 				}
 				if len(v.Str) == 0 {
-					return nil, malformed(ErrNotInTrie, "branch without a value at the key")
+					return nil, malformed(errNotInTrie, "branch without a value at the key")
 				}
 				return finish(proof, next, v.Str)
 			}
@@ -140,7 +140,7 @@ func VerifyProof(root Hash, key []byte, proof [][]byte) ([]byte, error) {
 			path = path[1:]
 		case 2:
 			if node.Items[0].List {
-				return nil, malformed(ErrMalformedProof, "path is a list")
+				return nil, malformed(errMalformedProof, "path is a list")
 			}
 			p, leaf, err := decodeHexPrefix(node.Items[0].Str)
 			if err != nil {
@@ -148,56 +148,56 @@ func VerifyProof(root Hash, key []byte, proof [][]byte) ([]byte, error) {
 			}
 			if leaf {
 				if !bytes.Equal(p, path) {
-					return nil, malformed(ErrNotInTrie, "leaf for another key")
+					return nil, malformed(errNotInTrie, "leaf for another key")
 				}
 				v := node.Items[1]
 				if v.List || len(v.Str) == 0 {
-					return nil, malformed(ErrMalformedProof, "leaf value is not a non-empty string")
+					return nil, malformed(errMalformedProof, "leaf value is not a non-empty string")
 				}
 				return finish(proof, next, v.Str)
 			}
 			if len(p) == 0 {
-				return nil, malformed(ErrMalformedProof, "extension with an empty path")
+				return nil, malformed(errMalformedProof, "extension with an empty path")
 			}
 			if len(p) > len(path) || !bytes.Equal(p, path[:len(p)]) {
-				return nil, malformed(ErrNotInTrie, "extension leaves the key")
+				return nil, malformed(errNotInTrie, "extension leaves the key")
 			}
 			path = path[len(p):]
 			child = node.Items[1]
 		default:
-			return nil, malformed(ErrMalformedProof, "node with %d items", len(node.Items))
+			return nil, malformed(errMalformedProof, "node with %d items", len(node.Items))
 		}
 		// The child reference: empty (absent), a 32-byte hash, or an
 		// embedded node shorter than 32 bytes.
 		switch {
 		case child.List:
 			if len(child.Raw) >= 32 {
-				return nil, malformed(ErrMalformedProof, "embedded node of %d bytes", len(child.Raw))
+				return nil, malformed(errMalformedProof, "embedded node of %d bytes", len(child.Raw))
 			}
 			node, hashed = child, false
 		case len(child.Str) == 0:
-			return nil, malformed(ErrNotInTrie, "no child at the key")
+			return nil, malformed(errNotInTrie, "no child at the key")
 		case len(child.Str) == 32:
 			want, hashed = Hash(child.Str), true
 		default:
-			return nil, malformed(ErrMalformedProof, "child reference of %d bytes", len(child.Str))
+			return nil, malformed(errMalformedProof, "child reference of %d bytes", len(child.Str))
 		}
 	}
 }
 
 func finish(proof [][]byte, used int, value []byte) ([]byte, error) {
 	if used != len(proof) {
-		return nil, malformed(ErrMalformedProof, "%d unused nodes after the value", len(proof)-used)
+		return nil, malformed(errMalformedProof, "%d unused nodes after the value", len(proof)-used)
 	}
 	return bytes.Clone(value), nil
 }
 
 // VerifyTxProof checks that raw is the transaction at index in the block
-// whose transactionsRoot is txRoot: [VerifyProof] with key rlp(index) and
+// whose transactionsRoot is txRoot: verifyProof with key rlp(index) and
 // the value compared with raw byte for byte. Errors are those of
 // VerifyProof, and [ErrProofMismatch] when another transaction is there.
 func VerifyTxProof(txRoot Hash, index uint64, raw []byte, proof [][]byte) error {
-	v, err := VerifyProof(txRoot, TxKey(index), proof)
+	v, err := verifyProof(txRoot, txKey(index), proof)
 	if err != nil {
 		return err
 	}
@@ -216,10 +216,10 @@ type trieBuilder struct {
 	proof  [][]byte
 }
 
-// TxRoot returns the transactionsRoot of a block with the given raw
-// transactions (in block order). Errors wrap [ErrMalformedProof] for more
-// than [MaxBlockTxs] transactions or an empty one.
-func TxRoot(txs [][]byte) (Hash, error) {
+// txRoot returns the transactionsRoot of a block with the given raw
+// transactions (in block order). Errors wrap errMalformedProof for more
+// than maxBlockTxs transactions or an empty one.
+func txRoot(txs [][]byte) (Hash, error) {
 	root, _, err := buildTxTrie(txs, nil)
 	return root, err
 }
@@ -227,18 +227,18 @@ func TxRoot(txs [][]byte) (Hash, error) {
 // TxProof builds the transactions trie of a block from all its raw
 // transactions, in block order, and returns its root and the proof for the
 // transaction at index, for [VerifyTxProof]. Errors wrap
-// [ErrMalformedProof] for more than [MaxBlockTxs] transactions, an empty
+// errMalformedProof for more than maxBlockTxs transactions, an empty
 // one or index out of range.
 func TxProof(txs [][]byte, index uint64) (Hash, [][]byte, error) {
 	if index >= uint64(len(txs)) {
-		return Hash{}, nil, malformed(ErrMalformedProof, "index %d of %d transactions", index, len(txs))
+		return Hash{}, nil, malformed(errMalformedProof, "index %d of %d transactions", index, len(txs))
 	}
-	return buildTxTrie(txs, nibbles(TxKey(index)))
+	return buildTxTrie(txs, nibbles(txKey(index)))
 }
 
 func buildTxTrie(txs [][]byte, target []byte) (Hash, [][]byte, error) {
-	if len(txs) > MaxBlockTxs {
-		return Hash{}, nil, malformed(ErrMalformedProof, "%d transactions exceeds the limit of %d", len(txs), MaxBlockTxs)
+	if len(txs) > maxBlockTxs {
+		return Hash{}, nil, malformed(errMalformedProof, "%d transactions exceeds the limit of %d", len(txs), maxBlockTxs)
 	}
 	if len(txs) == 0 {
 		return emptyRoot, nil, nil
@@ -246,9 +246,9 @@ func buildTxTrie(txs [][]byte, target []byte) (Hash, [][]byte, error) {
 	entries := make([]kv, len(txs))
 	for i, tx := range txs {
 		if len(tx) == 0 {
-			return Hash{}, nil, malformed(ErrMalformedProof, "transaction %d is empty", i)
+			return Hash{}, nil, malformed(errMalformedProof, "transaction %d is empty", i)
 		}
-		entries[i] = kv{nibbles(TxKey(uint64(i))), tx}
+		entries[i] = kv{nibbles(txKey(uint64(i))), tx}
 	}
 	sort.Slice(entries, func(i, j int) bool { return bytes.Compare(entries[i].key, entries[j].key) < 0 })
 	b := &trieBuilder{target: target}
@@ -279,13 +279,13 @@ func (b *trieBuilder) node(entries []kv, depth int) []byte {
 	var enc []byte
 	if len(entries) == 1 {
 		e := entries[0]
-		p := AppendRLPString(nil, encodeHexPrefix(e.key[depth:], true))
-		p = AppendRLPString(p, e.value)
-		enc = AppendRLPList(nil, p)
+		p := appendRLPString(nil, encodeHexPrefix(e.key[depth:], true))
+		p = appendRLPString(p, e.value)
+		enc = appendRLPList(nil, p)
 	} else if n := commonPrefix(entries, depth); n > 0 {
-		p := AppendRLPString(nil, encodeHexPrefix(entries[0].key[depth:depth+n], false))
+		p := appendRLPString(nil, encodeHexPrefix(entries[0].key[depth:depth+n], false))
 		p = append(p, b.ref(entries, depth+n)...)
-		enc = AppendRLPList(nil, p)
+		enc = appendRLPList(nil, p)
 	} else {
 		var p []byte
 		var value []byte
@@ -306,8 +306,8 @@ func (b *trieBuilder) node(entries []kv, depth int) []byte {
 			p = append(p, b.ref(entries[i:j], depth+1)...)
 			i = j
 		}
-		p = AppendRLPString(p, value)
-		enc = AppendRLPList(nil, p)
+		p = appendRLPString(p, value)
+		enc = appendRLPList(nil, p)
 	}
 	if onPath && len(enc) >= 32 {
 		b.proof = append(b.proof, enc)
@@ -323,7 +323,7 @@ func (b *trieBuilder) ref(entries []kv, depth int) []byte {
 		return enc
 	}
 	h := Keccak256(enc)
-	return AppendRLPString(nil, h[:])
+	return appendRLPString(nil, h[:])
 }
 
 // commonPrefix returns how many nibbles after depth all entries share.

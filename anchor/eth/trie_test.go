@@ -33,7 +33,7 @@ func TestOTSTxTrieProofs(t *testing.T) {
 			require.Len(t, found, 1)
 			index := found[0]
 			t.Logf("block %d: transaction index %d", p.Height, index)
-			v, err := VerifyProof(p.root, TxKey(index), p.nodes)
+			v, err := verifyProof(p.root, txKey(index), p.nodes)
 			require.NoError(t, err)
 			assert.Equal(t, p.raw, v)
 
@@ -95,7 +95,7 @@ func corruptProof(t *testing.T, root Hash, index uint64, raw []byte, nodes [][]b
 }
 
 func TestEmptyTrie(t *testing.T) {
-	root, err := TxRoot(nil)
+	root, err := txRoot(nil)
 	require.NoError(t, err)
 	// keccak256(0x80), the transactionsRoot of every empty block.
 	assert.Equal(t, "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421", root.String())
@@ -114,7 +114,7 @@ func TestTxProofBuilt(t *testing.T) {
 	}
 	for _, n := range []int{1, 2, 3, 15, 16, 17, 127, 128, 129, 130, 255, 256, 300} {
 		txs := mk(n)
-		root, err := TxRoot(txs)
+		root, err := txRoot(txs)
 		require.NoError(t, err)
 		for i := 0; i < n; i++ {
 			r, proof, err := TxProof(txs, uint64(i))
@@ -126,11 +126,11 @@ func TestTxProofBuilt(t *testing.T) {
 			}
 		}
 		_, _, err = TxProof(txs, uint64(n))
-		assert.ErrorIs(t, err, ErrMalformedProof)
+		assert.ErrorIs(t, err, errMalformedProof)
 		// An absent key is reported as absent, not proven.
 		_, proof, err := TxProof(txs, uint64(n-1))
 		require.NoError(t, err)
-		_, err = VerifyProof(root, TxKey(uint64(n+1000)), proof)
+		_, err = verifyProof(root, txKey(uint64(n+1000)), proof)
 		assert.Error(t, err)
 	}
 	// Real-size signed transactions: every corruption fails.
@@ -157,40 +157,40 @@ func TestProofStrictness(t *testing.T) {
 	require.NoError(t, VerifyTxProof(root, 0, txs[0], proof))
 
 	// A key beyond the leaf's path is absent.
-	_, err = VerifyProof(root, []byte{0x01}, proof)
-	assert.ErrorIs(t, err, ErrNotInTrie)
+	_, err = verifyProof(root, []byte{0x01}, proof)
+	assert.ErrorIs(t, err, errNotInTrie)
 
 	// Hex-prefix with a non-zero padding nibble (0x2f…) is refused even
 	// when the node is re-hashed to match.
-	leaf, err := DecodeRLP(proof[0])
+	leaf, err := decodeRLP(proof[0])
 	require.NoError(t, err)
 	path := bytes.Clone(leaf.Items[0].Str)
 	require.Equal(t, byte(0x20), path[0]&0xf0)
 	path[0] |= 0x0f
-	mut := AppendRLPList(nil, append(AppendRLPString(nil, path), leaf.Items[1].Raw...))
-	_, err = VerifyProof(Keccak256(mut), TxKey(0), [][]byte{mut})
-	assert.ErrorIs(t, err, ErrMalformedProof)
+	mut := appendRLPList(nil, append(appendRLPString(nil, path), leaf.Items[1].Raw...))
+	_, err = verifyProof(Keccak256(mut), txKey(0), [][]byte{mut})
+	assert.ErrorIs(t, err, errMalformedProof)
 
 	// A node of 3 items.
-	three := AppendRLPList(nil, []byte{0x80, 0x80, 0x80})
-	_, err = VerifyProof(Keccak256(three), TxKey(0), [][]byte{three})
-	assert.ErrorIs(t, err, ErrMalformedProof)
+	three := appendRLPList(nil, []byte{0x80, 0x80, 0x80})
+	_, err = verifyProof(Keccak256(three), txKey(0), [][]byte{three})
+	assert.ErrorIs(t, err, errMalformedProof)
 
 	// A child referenced by hash although it is shorter than 32 bytes.
 	// Key 0x80 (index 0): nibbles 8, 0; the leaf holds the rest "0".
-	small := AppendRLPList(nil, append(AppendRLPString(nil, []byte{0x30}), 0x05))
+	small := appendRLPList(nil, append(appendRLPString(nil, []byte{0x30}), 0x05))
 	h := Keccak256(small)
 	var branch []byte
 	for i := 0; i < 16; i++ {
 		if i == 8 {
-			branch = AppendRLPString(branch, h[:])
+			branch = appendRLPString(branch, h[:])
 		} else {
 			branch = append(branch, 0x80)
 		}
 	}
-	br := AppendRLPList(nil, append(branch, 0x80))
-	_, err = VerifyProof(Keccak256(br), TxKey(0), [][]byte{br, small})
-	assert.ErrorIs(t, err, ErrMalformedProof, "hash reference to a node shorter than 32 bytes")
+	br := appendRLPList(nil, append(branch, 0x80))
+	_, err = verifyProof(Keccak256(br), txKey(0), [][]byte{br, small})
+	assert.ErrorIs(t, err, errMalformedProof, "hash reference to a node shorter than 32 bytes")
 
 	// The same node embedded is the canonical form, and verifies.
 	branch = branch[:0]
@@ -201,15 +201,15 @@ func TestProofStrictness(t *testing.T) {
 			branch = append(branch, 0x80)
 		}
 	}
-	br = AppendRLPList(nil, append(branch, 0x80))
-	v, err := VerifyProof(Keccak256(br), TxKey(0), [][]byte{br})
+	br = appendRLPList(nil, append(branch, 0x80))
+	v, err := verifyProof(Keccak256(br), txKey(0), [][]byte{br})
 	require.NoError(t, err)
 	assert.Equal(t, []byte{0x05}, v)
 
 	// Too many nodes.
-	many := make([][]byte, MaxProofNodes+1)
-	_, err = VerifyProof(root, TxKey(0), many)
-	assert.ErrorIs(t, err, ErrMalformedProof)
+	many := make([][]byte, maxProofNodes+1)
+	_, err = verifyProof(root, txKey(0), many)
+	assert.ErrorIs(t, err, errMalformedProof)
 }
 
 // A node that is not the one referenced names both hashes as hashes (a
@@ -221,7 +221,7 @@ func TestProofMismatchMessage(t *testing.T) {
 	require.NoError(t, err)
 	other := root
 	other[0] ^= 1
-	_, err = VerifyProof(other, TxKey(1), proof)
+	_, err = verifyProof(other, txKey(1), proof)
 	require.ErrorIs(t, err, ErrProofMismatch)
 	assert.Contains(t, err.Error(), "node 0 has hash "+root.String()+", its parent references "+other.String())
 	assert.NotContains(t, err.Error(), "3078", `no hex of "0x"`)

@@ -17,18 +17,18 @@ const (
 	// LegacyTxType is an untyped RLP list, before EIP-155 (v = 27, 28) or
 	// with its chain id folded into v (v = chainID·2 + 35 + recid).
 	LegacyTxType TxType = 0
-	// AccessListTxType is EIP-2930: 0x01 ‖ rlp([chainId, nonce, gasPrice,
+	// accessListTxType is EIP-2930: 0x01 ‖ rlp([chainId, nonce, gasPrice,
 	// gasLimit, to, value, data, accessList, yParity, r, s]).
-	AccessListTxType TxType = 1
-	// DynamicFeeTxType is EIP-1559: 0x02 ‖ rlp([chainId, nonce,
+	accessListTxType TxType = 1
+	// dynamicFeeTxType is EIP-1559: 0x02 ‖ rlp([chainId, nonce,
 	// maxPriorityFeePerGas, maxFeePerGas, gasLimit, to, value, data,
 	// accessList, yParity, r, s]).
-	DynamicFeeTxType TxType = 2
+	dynamicFeeTxType TxType = 2
 )
 
-// MaxTxBytes caps a raw transaction: the largest a node's pool relays
+// maxTxBytes caps a raw transaction: the largest a node's pool relays
 // (4 × 32 KiB).
-const MaxTxBytes = 128 * 1024
+const maxTxBytes = 128 * 1024
 
 // secp256k1 group order n and n/2 (EIP-2 low-s bound).
 var (
@@ -73,18 +73,18 @@ type Tx struct {
 // ParseTx parses one raw transaction as eth_sendRawTransaction takes it
 // and the transactions trie stores it: a legacy RLP list of 9 items, or a
 // type byte 1 or 2 followed by the RLP list of 11 or 12 items. Decoding is
-// strict (see [DecodeRLP]; integers canonical, nonce and gas in 64 bits,
+// strict (see decodeRLP; integers canonical, nonce and gas in 64 bits,
 // amounts in 256, to empty or 20 bytes, yParity 0 or 1, legacy v 27, 28
-// or at least 37) and at most [MaxTxBytes]. The signature values are range
+// or at least 37) and at most maxTxBytes. The signature values are range
 // checked by [Tx.Sender], not here. Errors wrap [ErrMalformedTx],
-// [ErrMalformedRLP], [ErrUnsupportedTxType] or [ErrInvalidSignature]; on
+// errMalformedRLP, errUnsupportedTxType or errInvalidSignature; on
 // error the transaction is nil.
 func ParseTx(raw []byte) (*Tx, error) {
 	if len(raw) == 0 {
 		return nil, malformed(ErrMalformedTx, "empty input")
 	}
-	if len(raw) > MaxTxBytes {
-		return nil, malformed(ErrMalformedTx, "%d bytes exceeds the limit of %d", len(raw), MaxTxBytes)
+	if len(raw) > maxTxBytes {
+		return nil, malformed(ErrMalformedTx, "%d bytes exceeds the limit of %d", len(raw), maxTxBytes)
 	}
 	tx := &Tx{}
 	body := raw
@@ -93,14 +93,14 @@ func ParseTx(raw []byte) (*Tx, error) {
 		tx.Type = LegacyTxType
 	case raw[0] < 0x80:
 		tx.Type = TxType(raw[0])
-		if tx.Type != AccessListTxType && tx.Type != DynamicFeeTxType {
-			return nil, fmt.Errorf("%w: type %#02x", ErrUnsupportedTxType, raw[0])
+		if tx.Type != accessListTxType && tx.Type != dynamicFeeTxType {
+			return nil, fmt.Errorf("%w: type %#02x", errUnsupportedTxType, raw[0])
 		}
 		body = raw[1:]
 	default:
 		return nil, malformed(ErrMalformedTx, "starts with an RLP string (%#02x), not a list or a type byte", raw[0])
 	}
-	it, err := DecodeRLP(body)
+	it, err := decodeRLP(body)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformedTx, err)
 	}
@@ -120,9 +120,9 @@ func ParseTx(raw []byte) (*Tx, error) {
 		tx.Value = f.big("value")
 		tx.Data = f.str("data")
 		tx.V = f.u64("v")
-	case AccessListTxType, DynamicFeeTxType:
+	case accessListTxType, dynamicFeeTxType:
 		want := 11
-		if tx.Type == DynamicFeeTxType {
+		if tx.Type == dynamicFeeTxType {
 			want = 12
 		}
 		if len(it.Items) != want {
@@ -130,7 +130,7 @@ func ParseTx(raw []byte) (*Tx, error) {
 		}
 		tx.ChainID = f.u64("chainId")
 		tx.Nonce = f.u64("nonce")
-		if tx.Type == AccessListTxType {
+		if tx.Type == accessListTxType {
 			tx.GasPrice = f.big("gasPrice")
 		} else {
 			tx.GasTipCap = f.big("maxPriorityFeePerGas")
@@ -158,7 +158,7 @@ func ParseTx(raw []byte) (*Tx, error) {
 func (tx *Tx) checkV() error {
 	if tx.Type != LegacyTxType {
 		if tx.V > 1 {
-			return malformed(ErrInvalidSignature, "yParity %d", tx.V)
+			return malformed(errInvalidSignature, "yParity %d", tx.V)
 		}
 		return nil
 	}
@@ -168,19 +168,19 @@ func (tx *Tx) checkV() error {
 	case tx.V >= 37:
 		tx.ChainID = (tx.V - 35) / 2
 	default:
-		return malformed(ErrInvalidSignature, "legacy v %d", tx.V)
+		return malformed(errInvalidSignature, "legacy v %d", tx.V)
 	}
 	return nil
 }
 
 // fieldReader reads list items in order; the first error sticks.
 type fieldReader struct {
-	items []Item
+	items []item
 	pos   int
 	err   error
 }
 
-func (f *fieldReader) next() Item {
+func (f *fieldReader) next() item {
 	it := f.items[f.pos]
 	f.pos++
 	return it
@@ -211,7 +211,7 @@ func (f *fieldReader) big(field string) *big.Int {
 func (f *fieldReader) str(field string) []byte {
 	it := f.next()
 	if it.List {
-		f.fail(field, malformed(ErrMalformedRLP, "string expected, got a list"))
+		f.fail(field, malformed(errMalformedRLP, "string expected, got a list"))
 		return nil
 	}
 	return it.Str
@@ -259,8 +259,8 @@ func (f *fieldReader) accessList() []AccessTuple {
 
 // checkFields rejects field values no transaction can encode.
 func (tx *Tx) checkFields() error {
-	if tx.Type > DynamicFeeTxType {
-		return fmt.Errorf("%w: type %d", ErrUnsupportedTxType, tx.Type)
+	if tx.Type > dynamicFeeTxType {
+		return fmt.Errorf("%w: type %d", errUnsupportedTxType, tx.Type)
 	}
 	for _, v := range []*big.Int{tx.GasPrice, tx.GasTipCap, tx.GasFeeCap, tx.Value, tx.R, tx.S} {
 		if v != nil && (v.Sign() < 0 || v.BitLen() > 256) {
@@ -276,35 +276,35 @@ func (tx *Tx) checkFields() error {
 // appendFields appends the encodings of the unsigned fields.
 func (tx *Tx) appendFields(p []byte) []byte {
 	if tx.Type != LegacyTxType {
-		p = AppendRLPUint(p, tx.ChainID)
+		p = appendRLPUint(p, tx.ChainID)
 	}
-	p = AppendRLPUint(p, tx.Nonce)
-	if tx.Type == DynamicFeeTxType {
-		p = AppendRLPBigInt(p, tx.GasTipCap)
-		p = AppendRLPBigInt(p, tx.GasFeeCap)
+	p = appendRLPUint(p, tx.Nonce)
+	if tx.Type == dynamicFeeTxType {
+		p = appendRLPBigInt(p, tx.GasTipCap)
+		p = appendRLPBigInt(p, tx.GasFeeCap)
 	} else {
-		p = AppendRLPBigInt(p, tx.GasPrice)
+		p = appendRLPBigInt(p, tx.GasPrice)
 	}
-	p = AppendRLPUint(p, tx.Gas)
+	p = appendRLPUint(p, tx.Gas)
 	if tx.To != nil {
-		p = AppendRLPString(p, tx.To[:])
+		p = appendRLPString(p, tx.To[:])
 	} else {
-		p = AppendRLPString(p, nil)
+		p = appendRLPString(p, nil)
 	}
-	p = AppendRLPBigInt(p, tx.Value)
-	p = AppendRLPString(p, tx.Data)
+	p = appendRLPBigInt(p, tx.Value)
+	p = appendRLPString(p, tx.Data)
 	if tx.Type != LegacyTxType {
 		var al []byte
 		for _, t := range tx.AccessList {
 			var keys []byte
 			for _, k := range t.StorageKeys {
-				keys = AppendRLPString(keys, k[:])
+				keys = appendRLPString(keys, k[:])
 			}
-			entry := AppendRLPString(nil, t.Address[:])
-			entry = AppendRLPList(entry, keys)
-			al = AppendRLPList(al, entry)
+			entry := appendRLPString(nil, t.Address[:])
+			entry = appendRLPList(entry, keys)
+			al = appendRLPList(al, entry)
 		}
-		p = AppendRLPList(p, al)
+		p = appendRLPList(p, al)
 	}
 	return p
 }
@@ -312,9 +312,9 @@ func (tx *Tx) appendFields(p []byte) []byte {
 // wrap turns a list payload into the raw encoding of tx's type.
 func (tx *Tx) wrap(payload []byte) []byte {
 	if tx.Type == LegacyTxType {
-		return AppendRLPList(nil, payload)
+		return appendRLPList(nil, payload)
 	}
-	return AppendRLPList([]byte{byte(tx.Type)}, payload)
+	return appendRLPList([]byte{byte(tx.Type)}, payload)
 }
 
 // MarshalBinary returns the raw signed transaction: the bytes
@@ -329,9 +329,9 @@ func (tx *Tx) MarshalBinary() ([]byte, error) {
 		return nil, err
 	}
 	p := tx.appendFields(nil)
-	p = AppendRLPUint(p, tx.V)
-	p = AppendRLPBigInt(p, tx.R)
-	p = AppendRLPBigInt(p, tx.S)
+	p = appendRLPUint(p, tx.V)
+	p = appendRLPBigInt(p, tx.R)
+	p = appendRLPBigInt(p, tx.S)
 	return tx.wrap(p), nil
 }
 
@@ -363,7 +363,7 @@ func (tx *Tx) SigningHash() (Hash, error) {
 	}
 	p := tx.appendFields(nil)
 	if tx.Type == LegacyTxType && tx.ChainID != 0 {
-		p = AppendRLPUint(p, tx.ChainID)
+		p = appendRLPUint(p, tx.ChainID)
 		p = append(p, 0x80, 0x80)
 	}
 	return Keccak256(tx.wrap(p)), nil
@@ -374,7 +374,7 @@ func (tx *Tx) SigningHash() (Hash, error) {
 func (tx *Tx) recoveryID() (byte, error) {
 	if tx.Type != LegacyTxType {
 		if tx.V > 1 {
-			return 0, malformed(ErrInvalidSignature, "yParity %d", tx.V)
+			return 0, malformed(errInvalidSignature, "yParity %d", tx.V)
 		}
 		if tx.ChainID == 0 {
 			return 0, malformed(ErrChainID, "typed transaction with chain id 0")
@@ -383,12 +383,12 @@ func (tx *Tx) recoveryID() (byte, error) {
 	}
 	if tx.ChainID == 0 {
 		if tx.V != 27 && tx.V != 28 {
-			return 0, malformed(ErrInvalidSignature, "pre-EIP-155 v %d", tx.V)
+			return 0, malformed(errInvalidSignature, "pre-EIP-155 v %d", tx.V)
 		}
 		return byte(tx.V - 27), nil
 	}
 	if tx.ChainID > (1<<63-36)/2 || (tx.V != tx.ChainID*2+35 && tx.V != tx.ChainID*2+36) {
-		return 0, malformed(ErrInvalidSignature, "v %d does not encode chain id %d", tx.V, tx.ChainID)
+		return 0, malformed(errInvalidSignature, "v %d does not encode chain id %d", tx.V, tx.ChainID)
 	}
 	return byte(tx.V - tx.ChainID*2 - 35), nil
 }
@@ -396,7 +396,7 @@ func (tx *Tx) recoveryID() (byte, error) {
 // Sender recovers the address that signed tx. It requires 0 < r < n and
 // 0 < s ≤ n/2 (EIP-2, as every post-Homestead block does), v or yParity
 // consistent with the type and chain id, and a signature that verifies
-// with the recovered key. Errors wrap [ErrInvalidSignature], [ErrChainID]
+// with the recovered key. Errors wrap errInvalidSignature, [ErrChainID]
 // or [ErrMalformedTx].
 func (tx *Tx) Sender() (Address, error) {
 	h, err := tx.SigningHash()
@@ -408,10 +408,10 @@ func (tx *Tx) Sender() (Address, error) {
 		return Address{}, err
 	}
 	if tx.R == nil || tx.S == nil || tx.R.Sign() <= 0 || tx.R.Cmp(curveN) >= 0 {
-		return Address{}, malformed(ErrInvalidSignature, "r out of range")
+		return Address{}, malformed(errInvalidSignature, "r out of range")
 	}
 	if tx.S.Sign() <= 0 || tx.S.Cmp(curveHalfN) > 0 {
-		return Address{}, malformed(ErrInvalidSignature, "s is zero or above n/2")
+		return Address{}, malformed(errInvalidSignature, "s is zero or above n/2")
 	}
 	var sig [65]byte
 	sig[0] = 27 + recid
@@ -419,7 +419,7 @@ func (tx *Tx) Sender() (Address, error) {
 	tx.S.FillBytes(sig[33:65])
 	pub, _, err := ecdsa.RecoverCompact(sig[:], h[:])
 	if err != nil {
-		return Address{}, fmt.Errorf("%w: %w", ErrInvalidSignature, err)
+		return Address{}, fmt.Errorf("%w: %w", errInvalidSignature, err)
 	}
 	return PubkeyAddress(pub), nil
 }
@@ -531,7 +531,7 @@ func NewAnchorTx(key *secp256k1.PrivateKey, root []byte, p AnchorParams) (*Tx, e
 			p.MaxPriorityFeePerGas.Cmp(p.MaxFeePerGas) > 0 {
 			return nil, malformed(ErrInvalidParams, "EIP-1559 transaction needs 0 ≤ maxPriorityFeePerGas ≤ maxFeePerGas, maxFeePerGas > 0")
 		}
-		tx.Type = DynamicFeeTxType
+		tx.Type = dynamicFeeTxType
 		tx.GasTipCap = new(big.Int).Set(p.MaxPriorityFeePerGas)
 		tx.GasFeeCap = new(big.Int).Set(p.MaxFeePerGas)
 		tx.AccessList = nil

@@ -12,11 +12,11 @@ import (
 	"github.com/onchaincert/microcred/internal/base58"
 )
 
-// BitcoinAddress returns the P2PKH address of a secp256k1 public key (SEC1,
+// bitcoinAddress returns the P2PKH address of a secp256k1 public key (SEC1,
 // 33 or 65 bytes), as Blockcerts derives an issuer's address from its
 // verification method: HASH160 of the compressed key, version 0x00
 // (mainnet) or 0x6f (testnet), base58check.
-func BitcoinAddress(publicKey []byte, testnet bool) (string, error) {
+func bitcoinAddress(publicKey []byte, testnet bool) (string, error) {
 	pk, err := secp256k1.ParsePubKey(publicKey)
 	if err != nil {
 		return "", fmt.Errorf("merkle2019: parsing secp256k1 public key: %w", err)
@@ -32,10 +32,10 @@ func BitcoinAddress(publicKey []byte, testnet bool) (string, error) {
 	return base58.Encode(append(payload, c2[:4]...)), nil
 }
 
-// EthereumAddress returns the Ethereum address of a secp256k1 public key
+// ethereumAddress returns the Ethereum address of a secp256k1 public key
 // (SEC1, 33 or 65 bytes): "0x" and the lowercase hex of the last 20 bytes
 // of Keccak-256 of the uncompressed X‖Y.
-func EthereumAddress(publicKey []byte) (string, error) {
+func ethereumAddress(publicKey []byte) (string, error) {
 	pk, err := secp256k1.ParsePubKey(publicKey)
 	if err != nil {
 		return "", fmt.Errorf("merkle2019: parsing secp256k1 public key: %w", err)
@@ -51,11 +51,11 @@ func EthereumAddress(publicKey []byte) (string, error) {
 func IssuingAddress(publicKey []byte, b Blink) (string, error) {
 	switch {
 	case b.Chain == "btc" && b.Network == "mainnet":
-		return BitcoinAddress(publicKey, false)
+		return bitcoinAddress(publicKey, false)
 	case b.Chain == "btc":
-		return BitcoinAddress(publicKey, true)
+		return bitcoinAddress(publicKey, true)
 	case b.Chain == "eth" || b.Chain == "mtc":
-		return EthereumAddress(publicKey)
+		return ethereumAddress(publicKey)
 	}
-	return "", fmt.Errorf("%w: %s has no issuing address", ErrUnsupportedAnchor, b.Chain)
+	return "", fmt.Errorf("%w: %s has no issuing address", errUnsupportedAnchor, b.Chain)
 }

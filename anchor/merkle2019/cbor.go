@@ -183,5 +183,5 @@ func (d *cborDecoder) item(depth int) (item, error) {
 
 // malformed returns an error wrapping ErrMalformedProofValue.
 func malformed(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrMalformedProofValue, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%w: %s", errMalformedProofValue, fmt.Sprintf(format, args...))
 }

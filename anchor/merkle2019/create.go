@@ -70,7 +70,7 @@ func (b *Batch) Len() int { return int(b.tree.Size()) }
 func (b *Batch) Root() ([]byte, error) {
 	r, err := b.tree.Root()
 	if errors.Is(err, anchor.ErrEmptyBatch) {
-		return nil, ErrEmptyBatch
+		return nil, errEmptyBatch
 	}
 	return r, err
 }
@@ -79,13 +79,13 @@ func (b *Batch) Root() ([]byte, error) {
 // by anchors, in the text form cert-issuer writes.
 func (b *Batch) ProofValue(i int, anchors ...Blink) (*ProofValue, error) {
 	if b.tree.Size() == 0 {
-		return nil, ErrEmptyBatch
+		return nil, errEmptyBatch
 	}
 	if i < 0 {
 		return nil, fmt.Errorf("merkle2019: %w: index %d", anchor.ErrIndexOutOfRange, i)
 	}
 	if len(anchors) == 0 || len(anchors) > anchor.MaxAnchors {
-		return nil, fmt.Errorf("%w: %d anchors, want 1 to %d", ErrUnsupportedAnchor, len(anchors), anchor.MaxAnchors)
+		return nil, fmt.Errorf("%w: %d anchors, want 1 to %d", errUnsupportedAnchor, len(anchors), anchor.MaxAnchors)
 	}
 	for _, a := range anchors {
 		if err := a.check(); err != nil {
@@ -143,13 +143,13 @@ func (b *Batch) Proof(i int, opts ProofOptions) (map[string]any, error) {
 	p := map[string]any{
 		"type":               Type,
 		"created":            opts.Created.UTC().Format(time.RFC3339Nano),
-		"proofPurpose":       AssertionMethod,
+		"proofPurpose":       assertionMethod,
 		"verificationMethod": opts.VerificationMethod,
 		"proofValue":         "z" + base58.Encode(raw),
 	}
 	if opts.DataIntegrity {
 		p["type"] = "DataIntegrityProof"
-		p["cryptosuite"] = Cryptosuite
+		p["cryptosuite"] = cryptosuite
 	}
 	return p, nil
 }

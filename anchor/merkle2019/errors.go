@@ -6,20 +6,20 @@ import (
 )
 
 var (
-	// ErrMalformedProofValue: the proofValue is not a well-formed
+	// errMalformedProofValue: the proofValue is not a well-formed
 	// MerkleProof2019 value (multibase, CBOR, structure, hash lengths).
-	ErrMalformedProofValue = errors.New("merkle2019: malformed proofValue")
+	errMalformedProofValue = errors.New("merkle2019: malformed proofValue")
 	// ErrMalformedProof: the proof object is missing a member or has one
 	// of the wrong form, or the document has no (or more than one)
 	// MerkleProof2019 proof.
 	ErrMalformedProof = errors.New("merkle2019: malformed proof")
-	// ErrPreviousProof: a chained MerkleProof2019 proof's previousProof is
+	// errPreviousProof: a chained MerkleProof2019 proof's previousProof is
 	// not the proof before it in the proof list (or there is none).
-	ErrPreviousProof = errors.New("merkle2019: previousProof is not the proof before it")
-	// ErrUnmappedField: the credential has a member its contexts do not
+	errPreviousProof = errors.New("merkle2019: previousProof is not the proof before it")
+	// errUnmappedField: the credential has a member its contexts do not
 	// define, which the targetHash would not cover (Blockcerts' fallback
 	// @vocab check).
-	ErrUnmappedField = errors.New("merkle2019: credential has fields its contexts do not define")
+	errUnmappedField = errors.New("merkle2019: credential has fields its contexts do not define")
 	// ErrTargetHashMismatch: the hash computed from the credential is not
 	// the proof's targetHash; the credential was changed after issuance.
 	ErrTargetHashMismatch = errors.New("merkle2019: computed hash does not match targetHash")
@@ -30,23 +30,23 @@ var (
 	// caller's remoteHash, or the raw transaction's OP_RETURN) is not the
 	// proof's merkleRoot.
 	ErrOnChainRootMismatch = errors.New("merkle2019: on-chain root does not match merkleRoot")
-	// ErrTxIDMismatch: the raw transaction's id is not the anchor's txid.
-	ErrTxIDMismatch = errors.New("merkle2019: transaction id does not match the anchor")
-	// ErrSenderSignature: the signature of the raw transaction's first
+	// errTxIDMismatch: the raw transaction's id is not the anchor's txid.
+	errTxIDMismatch = errors.New("merkle2019: transaction id does not match the anchor")
+	// errSenderSignature: the signature of the raw transaction's first
 	// input does not verify (for instance a public key swapped into the
 	// witness of a transaction someone else signed).
-	ErrSenderSignature = errors.New("merkle2019: the raw transaction's input signature does not verify")
+	errSenderSignature = errors.New("merkle2019: the raw transaction's input signature does not verify")
 	// ErrIssuerMismatch: the transaction's sender is not an address of the
 	// issuer's keys, or the key was not valid at the transaction's time.
 	ErrIssuerMismatch = errors.New("merkle2019: issuing address does not match the issuer's key")
-	// ErrNoIssuerKeys: verification would reach an issuing address but no
+	// errNoIssuerKeys: verification would reach an issuing address but no
 	// issuer key is configured (and IssuerUnsafe is not set).
-	ErrNoIssuerKeys = errors.New("merkle2019: no issuer keys configured")
-	// ErrEmptyBatch: a proof was asked of a batch with no credentials.
-	ErrEmptyBatch = errors.New("merkle2019: empty batch")
-	// ErrUnsupportedAnchor: a blink names a chain or network this package
+	errNoIssuerKeys = errors.New("merkle2019: no issuer keys configured")
+	// errEmptyBatch: a proof was asked of a batch with no credentials.
+	errEmptyBatch = errors.New("merkle2019: empty batch")
+	// errUnsupportedAnchor: a blink names a chain or network this package
 	// does not know, or a txid form it cannot encode.
-	ErrUnsupportedAnchor = errors.New("merkle2019: unsupported anchor")
+	errUnsupportedAnchor = errors.New("merkle2019: unsupported anchor")
 	// ErrMalformedV2Signature: the "signature" member of a Blockcerts v2
 	// certificate is not a well-formed MerkleProof2017 receipt, or the
 	// certificate lacks a field the receipt's checks need.
@@ -77,18 +77,18 @@ func (e *StepError) Error() string { return fmt.Sprintf("merkle2019: %s: %v", e.
 // Unwrap returns the cause.
 func (e *StepError) Unwrap() error { return e.Err }
 
-// HashMismatchError carries the two hashes of a failed comparison, in
+// hashMismatchError carries the two hashes of a failed comparison, in
 // lowercase hex. It wraps the step's sentinel (ErrTargetHashMismatch,
 // ErrOnChainRootMismatch).
-type HashMismatchError struct {
+type hashMismatchError struct {
 	Kind     error
 	Expected string // what the proof claims
 	Computed string // what was computed or read from the transaction
 }
 
-func (e *HashMismatchError) Error() string {
+func (e *hashMismatchError) Error() string {
 	return fmt.Sprintf("%v: expected %s, got %s", e.Kind, e.Expected, e.Computed)
 }
 
 // Unwrap returns the sentinel.
-func (e *HashMismatchError) Unwrap() error { return e.Kind }
+func (e *hashMismatchError) Unwrap() error { return e.Kind }

@@ -89,7 +89,7 @@ func NewHasher(loader *contexts.Loader) (*Hasher, error) {
 //     offline loader only, in this module's safe mode (relative IRIs and
 //     other values JSON-LD would drop are errors);
 //  4. any "<http://fallback.org/" in the N-Quads is an error wrapping
-//     [ErrUnmappedField]: an undefined field the hash would not cover;
+//     errUnmappedField: an undefined field the hash would not cover;
 //  5. SHA-256 of the N-Quads.
 //
 // doc is not modified.
@@ -113,7 +113,7 @@ func (h *Hasher) TargetHash(doc map[string]any, proofIndex int) ([]byte, []byte,
 		return nil, nil, err
 	}
 	if bytes.Contains(nq, []byte("<"+fallbackVocab)) {
-		return nil, nq, fmt.Errorf("%w (they canonicalize under %s)", ErrUnmappedField, fallbackVocab)
+		return nil, nq, fmt.Errorf("%w (they canonicalize under %s)", errUnmappedField, fallbackVocab)
 	}
 	sum := sha256.Sum256(nq)
 	return sum[:], nq, nil

@@ -31,12 +31,12 @@ func TestCheckRawTxMainnet(t *testing.T) {
 	require.NotNil(t, rc.signer)
 	pub := rc.signer.PubKey
 	assert.True(t, bytes.HasPrefix(pub, []byte{0x02, 0x62, 0xab, 0xbb}), "sender key 0262abbb…")
-	addr, err := BitcoinAddress(pub, false)
+	addr, err := bitcoinAddress(pub, false)
 	require.NoError(t, err)
 	assert.Equal(t, "1AwdUWQzJgfDDjeKtpPzMfYMHejFBrxZfo", addr)
 
 	_, err = checkRawTx(raw, strings.Repeat("0", 64), root, nil)
-	assert.ErrorIs(t, err, ErrTxIDMismatch)
+	assert.ErrorIs(t, err, errTxIDMismatch)
 	bad := bytes.Clone(root)
 	bad[0] ^= 1
 	_, err = checkRawTx(raw, txid, bad, nil)

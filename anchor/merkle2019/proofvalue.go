@@ -13,12 +13,12 @@ import (
 
 // Size caps on a proofValue.
 const (
-	// MaxProofValueBytes caps the CBOR of one proofValue: a path of
+	// maxProofValueBytes caps the CBOR of one proofValue: a path of
 	// anchor.MaxPath steps and anchor.MaxAnchors anchors in text form fit.
-	MaxProofValueBytes = 8192
-	// MaxProofValueLen caps the multibase string: 'z' and the base58 of
-	// MaxProofValueBytes bytes.
-	MaxProofValueLen = 1 + 11200
+	maxProofValueBytes = 8192
+	// maxProofValueLen caps the multibase string: 'z' and the base58 of
+	// maxProofValueBytes bytes.
+	maxProofValueLen = 1 + 11200
 	// maxTxIDLen caps a txid or mocknet label.
 	maxTxIDLen = 256
 )
@@ -172,14 +172,14 @@ func (b Blink) String() string {
 func (b Blink) AnchorChain() (anchor.Chain, error) {
 	c := chainByName(b.Chain)
 	if c == nil {
-		return "", fmt.Errorf("%w: chain %q", ErrUnsupportedAnchor, b.Chain)
+		return "", fmt.Errorf("%w: chain %q", errUnsupportedAnchor, b.Chain)
 	}
 	if b.Network == "" && c.name == "mocknet" {
 		return anchor.ChainMock, nil
 	}
 	n := c.network(b.Network)
 	if n == nil {
-		return "", fmt.Errorf("%w: network %q of chain %q", ErrUnsupportedAnchor, b.Network, b.Chain)
+		return "", fmt.Errorf("%w: network %q of chain %q", errUnsupportedAnchor, b.Network, b.Chain)
 	}
 	return n.chain, nil
 }
@@ -188,21 +188,21 @@ func (b Blink) AnchorChain() (anchor.Chain, error) {
 func ParseBlink(s string) (Blink, error) {
 	rest, ok := strings.CutPrefix(s, "blink:")
 	if !ok {
-		return Blink{}, fmt.Errorf("%w: %q is not a blink URI", ErrUnsupportedAnchor, s)
+		return Blink{}, fmt.Errorf("%w: %q is not a blink URI", errUnsupportedAnchor, s)
 	}
 	chainName, rest, ok := strings.Cut(rest, ":")
 	if !ok {
-		return Blink{}, fmt.Errorf("%w: %q has no network", ErrUnsupportedAnchor, s)
+		return Blink{}, fmt.Errorf("%w: %q has no network", errUnsupportedAnchor, s)
 	}
 	c := chainByName(chainName)
 	if c == nil {
-		return Blink{}, fmt.Errorf("%w: chain %q", ErrUnsupportedAnchor, chainName)
+		return Blink{}, fmt.Errorf("%w: chain %q", errUnsupportedAnchor, chainName)
 	}
 	network, txid, ok := strings.Cut(rest, ":")
 	if c.name == "mocknet" && (!ok || network != "mocknet") {
 		network, txid = "", rest // cert-issuer's mocknet form: no network
 	} else if !ok {
-		return Blink{}, fmt.Errorf("%w: %q has no txid", ErrUnsupportedAnchor, s)
+		return Blink{}, fmt.Errorf("%w: %q has no txid", errUnsupportedAnchor, s)
 	}
 	b := Blink{Chain: c.name, Network: network, TxID: txid}
 	if err := b.check(); err != nil {
@@ -215,24 +215,24 @@ func ParseBlink(s string) (Blink, error) {
 func (b Blink) check() error {
 	c := chainByName(b.Chain)
 	if c == nil {
-		return fmt.Errorf("%w: chain %q", ErrUnsupportedAnchor, b.Chain)
+		return fmt.Errorf("%w: chain %q", errUnsupportedAnchor, b.Chain)
 	}
 	if !(b.Network == "" && c.name == "mocknet") && c.network(b.Network) == nil {
-		return fmt.Errorf("%w: network %q of chain %q", ErrUnsupportedAnchor, b.Network, b.Chain)
+		return fmt.Errorf("%w: network %q of chain %q", errUnsupportedAnchor, b.Network, b.Chain)
 	}
 	switch c.name {
 	case "btc":
 		if !isLowerHex(b.TxID, 64) {
-			return fmt.Errorf("%w: btc txid %q is not 64 lowercase hex digits", ErrUnsupportedAnchor, b.TxID)
+			return fmt.Errorf("%w: btc txid %q is not 64 lowercase hex digits", errUnsupportedAnchor, b.TxID)
 		}
 	case "eth", "mtc":
 		h, ok := strings.CutPrefix(b.TxID, "0x")
 		if !ok || !isLowerHex(h, 64) {
-			return fmt.Errorf("%w: %s txid %q is not 0x and 64 lowercase hex digits", ErrUnsupportedAnchor, c.name, b.TxID)
+			return fmt.Errorf("%w: %s txid %q is not 0x and 64 lowercase hex digits", errUnsupportedAnchor, c.name, b.TxID)
 		}
 	default: // mocknet: a label
 		if b.TxID == "" || len(b.TxID) > maxTxIDLen {
-			return fmt.Errorf("%w: mocknet label of %d bytes", ErrUnsupportedAnchor, len(b.TxID))
+			return fmt.Errorf("%w: mocknet label of %d bytes", errUnsupportedAnchor, len(b.TxID))
 		}
 	}
 	return nil
@@ -253,15 +253,15 @@ func isLowerHex(s string, n int) bool {
 
 // ParseProofValue decodes a proofValue string: multibase base58btc ('z')
 // of the CBOR keymap (FORMATS.md §1.2). Decoding is strict: at most
-// [MaxProofValueLen] characters, canonical base58, shortest-form CBOR
+// maxProofValueLen characters, canonical base58, shortest-form CBOR
 // with no trailing bytes, the four keys path (at most anchor.MaxPath
 // steps), merkleRoot, targetHash and anchors (1 to anchor.MaxAnchors)
 // each exactly once and nothing else, 32-byte hashes, lowercase hex in the
 // text form, one form throughout, known chains and networks. Errors wrap
 // [ErrMalformedProofValue].
 func ParseProofValue(s string) (*ProofValue, error) {
-	if len(s) > MaxProofValueLen {
-		return nil, malformed("proofValue of %d characters exceeds %d", len(s), MaxProofValueLen)
+	if len(s) > maxProofValueLen {
+		return nil, malformed("proofValue of %d characters exceeds %d", len(s), maxProofValueLen)
 	}
 	enc, ok := strings.CutPrefix(s, "z")
 	if !ok {
@@ -281,8 +281,8 @@ func ParseProofValue(s string) (*ProofValue, error) {
 // DecodeCBOR decodes the CBOR bytes of a proofValue (without multibase),
 // as strictly as [ParseProofValue].
 func DecodeCBOR(raw []byte) (*ProofValue, error) {
-	if len(raw) > MaxProofValueBytes {
-		return nil, malformed("CBOR of %d bytes exceeds %d", len(raw), MaxProofValueBytes)
+	if len(raw) > maxProofValueBytes {
+		return nil, malformed("CBOR of %d bytes exceeds %d", len(raw), maxProofValueBytes)
 	}
 	top, err := decodeCBOR(raw)
 	if err != nil {
@@ -499,7 +499,7 @@ func (d *pvDecoder) anchor(it *item, i int) (Blink, error) {
 
 // MarshalCBOR returns the CBOR bytes of p in its Form. A value decoded by
 // [DecodeCBOR] or [ParseProofValue] encodes to the bytes it was decoded
-// from. Errors wrap [ErrMalformedProofValue] or [ErrUnsupportedAnchor].
+// from. Errors wrap [ErrMalformedProofValue] or errUnsupportedAnchor.
 func (p *ProofValue) MarshalCBOR() ([]byte, error) {
 	if p == nil {
 		return nil, malformed("nil proofValue")
@@ -553,8 +553,8 @@ func (p *ProofValue) MarshalCBOR() ([]byte, error) {
 			return nil, err
 		}
 	}
-	if len(buf) > MaxProofValueBytes {
-		return nil, malformed("CBOR of %d bytes exceeds %d", len(buf), MaxProofValueBytes)
+	if len(buf) > maxProofValueBytes {
+		return nil, malformed("CBOR of %d bytes exceeds %d", len(buf), maxProofValueBytes)
 	}
 	return buf, nil
 }
@@ -597,11 +597,11 @@ func (p *ProofValue) appendAnchor(buf []byte, b Blink) ([]byte, error) {
 		txInner = cbor.AppendText(nil, b.TxID)
 	} else {
 		if c.name == "eth" || c.name == "mtc" {
-			return nil, fmt.Errorf("%w: %s txid in byte form", ErrUnsupportedAnchor, c.name)
+			return nil, fmt.Errorf("%w: %s txid in byte form", errUnsupportedAnchor, c.name)
 		}
 		raw, err := hex.DecodeString(b.TxID)
 		if err != nil || !isLowerHex(b.TxID, len(b.TxID)) {
-			return nil, fmt.Errorf("%w: byte form needs a lowercase hex txid, got %q", ErrUnsupportedAnchor, b.TxID)
+			return nil, fmt.Errorf("%w: byte form needs a lowercase hex txid, got %q", errUnsupportedAnchor, b.TxID)
 		}
 		txInner = cbor.AppendBytes(nil, raw)
 	}

@@ -27,7 +27,7 @@ const TypeV2 = "MerkleProof2017"
 // Context URLs of Blockcerts v2 certificates that [LoaderV2] serves on top
 // of [Loader].
 const (
-	ContextV2           = "https://w3id.org/blockcerts/v2"
+	contextV2           = "https://w3id.org/blockcerts/v2"
 	ContextV2Alpha      = "https://w3id.org/blockcerts/schema/2.0-alpha/context.json"
 	ContextOpenBadgesV2 = "https://w3id.org/openbadges/v2"
 )
@@ -55,7 +55,7 @@ var (
 // follow Blockcerts'. See contexts/README.md. It is built once and shared.
 func LoaderV2() (*contexts.Loader, error) {
 	v2Once.Do(func() {
-		v2, err := contexts.Default().Document(ContextV2)
+		v2, err := contexts.Default().Document(contextV2)
 		if err != nil {
 			v2Err = err
 			return
@@ -120,10 +120,10 @@ func (a V2Anchor) Blink() (Blink, error) {
 	}
 	c, ok := v2Chains[code]
 	if !ok {
-		return Blink{}, fmt.Errorf("%w: anchor chain %q", ErrUnsupportedAnchor, a.Chain)
+		return Blink{}, fmt.Errorf("%w: anchor chain %q", errUnsupportedAnchor, a.Chain)
 	}
 	if a.Type != c.typ {
-		return Blink{}, fmt.Errorf("%w: anchor type %q on chain %q, want %q", ErrUnsupportedAnchor, a.Type, code, c.typ)
+		return Blink{}, fmt.Errorf("%w: anchor type %q on chain %q, want %q", errUnsupportedAnchor, a.Type, code, c.typ)
 	}
 	b := Blink{Chain: c.chain, Network: c.network, TxID: a.SourceID}
 	if err := b.check(); err != nil {
@@ -143,7 +143,7 @@ type V2Recipient struct {
 	Salt   string
 }
 
-// V2Proof is what [VerifyV2Path] established for a Blockcerts v2
+// V2Proof is what verifyV2Path established for a Blockcerts v2
 // certificate. The receipt fields come from its "signature" member; the
 // certificate fields come from the canonical N-Quads the targetHash
 // covers, never from JSON members read by name.
@@ -180,7 +180,7 @@ type V2Proof struct {
 
 // IsV2 reports whether doc is a JSON object with a "signature" member
 // whose type names MerkleProof2017 and no "proof" member: the shape
-// [VerifyV2Path] reads. It does not verify anything.
+// verifyV2Path reads. It does not verify anything.
 func IsV2(doc []byte) bool {
 	val, err := strictjson.Decode(doc, strictjson.Limits{})
 	if err != nil {
@@ -217,7 +217,7 @@ func isV2Type(t any) bool {
 	return false
 }
 
-// VerifyV2Path checks the Merkle receipt of the Blockcerts v2 certificate
+// verifyV2Path checks the Merkle receipt of the Blockcerts v2 certificate
 // doc, exactly as received, offline: the certificate without "signature"
 // hashes to targetHash (cert-verifier-js computeLocalHash and
 // compareHashes) and the path folds targetHash to merkleRoot
@@ -228,7 +228,7 @@ func isV2Type(t any) bool {
 // StepTargetHash ([ErrUnmappedField], canon errors, *HashMismatchError
 // with [ErrTargetHashMismatch], certificate fields missing from the graph)
 // and StepMerkleRoot ([ErrMerkleRootMismatch]).
-func VerifyV2Path(doc []byte) (*V2Proof, error) {
+func verifyV2Path(doc []byte) (*V2Proof, error) {
 	if _, err := LoaderV2(); err != nil {
 		return nil, err
 	}
@@ -314,7 +314,7 @@ func verifyV2(ctx context.Context, h *Hasher, doc []byte, v *Verifier) (*V2Proof
 	res.TargetHash = local
 	// compareHashes.
 	if !bytes.Equal(local, p.TargetHash) {
-		return fail(StepTargetHash, &HashMismatchError{Kind: ErrTargetHashMismatch,
+		return fail(StepTargetHash, &hashMismatchError{Kind: ErrTargetHashMismatch,
 			Expected: hex.EncodeToString(p.TargetHash), Computed: hex.EncodeToString(local)})
 	}
 	if err := p.readGraph(nq); err != nil {
@@ -335,7 +335,7 @@ func verifyV2(ctx context.Context, h *Hasher, doc []byte, v *Verifier) (*V2Proof
 		if tx != nil && tx.RemoteHash != "" {
 			remote, err := hex.DecodeString(strings.TrimPrefix(tx.RemoteHash, "0x"))
 			if err != nil || !bytes.Equal(remote, p.MerkleRoot) {
-				return fail(StepAnchor, &HashMismatchError{Kind: ErrOnChainRootMismatch,
+				return fail(StepAnchor, &hashMismatchError{Kind: ErrOnChainRootMismatch,
 					Expected: hex.EncodeToString(p.MerkleRoot), Computed: strings.ToLower(tx.RemoteHash)})
 			}
 		}

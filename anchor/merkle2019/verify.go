@@ -23,11 +23,11 @@ import (
 const (
 	// Type is the proof type of the Blockcerts v3 form.
 	Type = "MerkleProof2019"
-	// Cryptosuite is the cryptosuite of the VC 2.0 form, whose type is
+	// cryptosuite is the cryptosuite of the VC 2.0 form, whose type is
 	// "DataIntegrityProof".
-	Cryptosuite = "merkle-proof-2019"
-	// AssertionMethod is the only proof purpose Blockcerts issues.
-	AssertionMethod = "assertionMethod"
+	cryptosuite = "merkle-proof-2019"
+	// assertionMethod is the only proof purpose Blockcerts issues.
+	assertionMethod = "assertionMethod"
 )
 
 // TxData is what Blockcerts reads from a block explorer about the anchor
@@ -104,7 +104,7 @@ type KeySource interface {
 type IssuerKey struct {
 	// Address is the key's issuing address: Bitcoin base58check (P2PKH,
 	// mainnet or testnet) or Ethereum 0x hex, compared case-insensitively
-	// as Blockcerts does. Use [BitcoinAddress] or [EthereumAddress] to
+	// as Blockcerts does. Use bitcoinAddress or [EthereumAddress] to
 	// derive it from a public key. Required.
 	Address string
 	// PublicKey is the SEC1 secp256k1 key (33 or 65 bytes), if known.
@@ -180,7 +180,7 @@ func NewVerifier(opts Options) (*Verifier, error) {
 		return nil, errors.New("merkle2019: Options.Keys conflicts with IssuerKeys and IssuerUnsafe")
 	}
 	if opts.Require >= anchor.L1 && len(opts.IssuerKeys) == 0 && opts.Keys == nil && !opts.IssuerUnsafe {
-		return nil, fmt.Errorf("%w: set Options.IssuerKeys (or IssuerUnsafe)", ErrNoIssuerKeys)
+		return nil, fmt.Errorf("%w: set Options.IssuerKeys (or IssuerUnsafe)", errNoIssuerKeys)
 	}
 	for i, k := range opts.IssuerKeys {
 		if k.Address == "" {
@@ -260,7 +260,7 @@ func Verify(ctx context.Context, doc []byte, opts Options) (*Result, error) {
 //
 //   - StepParse: not a strict JSON object, no or several MerkleProof2019
 //     proofs, a proof member missing ([ErrMalformedProof]), a previousProof
-//     that is not the proof before it ([ErrPreviousProof]);
+//     that is not the proof before it (errPreviousProof);
 //   - StepProofValue: [ErrMalformedProofValue];
 //   - StepTargetHash: the credential cannot be hashed safely (canon
 //     errors, [ErrUnmappedField]) or its hash is not targetHash
@@ -270,7 +270,7 @@ func Verify(ctx context.Context, doc []byte, opts Options) (*Result, error) {
 //   - StepAnchor: the lookup failed, the remote hash or the raw
 //     transaction's OP_RETURN is not merkleRoot ([ErrOnChainRootMismatch]),
 //     the raw transaction is malformed or has another txid
-//     ([ErrTxIDMismatch]);
+//     (errTxIDMismatch);
 //   - StepIssuer: the sender is not one of the issuer's keys, or the key
 //     was not valid at the transaction time ([ErrIssuerMismatch]);
 //   - StepLevel: no contradiction, but not enough evidence for
@@ -319,7 +319,7 @@ func (v *Verifier) Verify(ctx context.Context, doc []byte) (*Result, error) {
 	}
 	res.TargetHash = local
 	if !bytes.Equal(local, pv.TargetHash) {
-		return fail(StepTargetHash, &HashMismatchError{Kind: ErrTargetHashMismatch,
+		return fail(StepTargetHash, &hashMismatchError{Kind: ErrTargetHashMismatch,
 			Expected: hex.EncodeToString(pv.TargetHash), Computed: hex.EncodeToString(local)})
 	}
 	// checkReceipt: the path folds from targetHash to merkleRoot.
@@ -369,7 +369,7 @@ func (v *Verifier) checkAnchor(ctx context.Context, res *Result) (Step, error) {
 	if tx.RemoteHash != "" {
 		remote, err := hex.DecodeString(strings.TrimPrefix(tx.RemoteHash, "0x"))
 		if err != nil || !bytes.Equal(remote, pv.MerkleRoot) {
-			return StepAnchor, &HashMismatchError{Kind: ErrOnChainRootMismatch,
+			return StepAnchor, &hashMismatchError{Kind: ErrOnChainRootMismatch,
 				Expected: hex.EncodeToString(pv.MerkleRoot), Computed: strings.ToLower(tx.RemoteHash)}
 		}
 	}
@@ -513,10 +513,10 @@ func checkRawTx(raw []byte, txid string, root []byte, prevoutAmount *int64) (raw
 		return rawCheck{}, fmt.Errorf("parsing raw transaction: %w", err)
 	}
 	if got := tx.TxID().String(); got != txid {
-		return rawCheck{}, fmt.Errorf("%w: raw transaction has txid %s, anchor claims %s", ErrTxIDMismatch, got, txid)
+		return rawCheck{}, fmt.Errorf("%w: raw transaction has txid %s, anchor claims %s", errTxIDMismatch, got, txid)
 	}
 	if _, ok := tx.FindRoot(root); !ok {
-		return rawCheck{}, &HashMismatchError{Kind: ErrOnChainRootMismatch, Expected: hex.EncodeToString(root),
+		return rawCheck{}, &hashMismatchError{Kind: ErrOnChainRootMismatch, Expected: hex.EncodeToString(root),
 			Computed: "no OP_RETURN output carrying it"}
 	}
 	amount := btc.UnknownAmount
@@ -533,7 +533,7 @@ func checkRawTx(raw []byte, txid string, root []byte, prevoutAmount *int64) (raw
 	case errors.Is(err, btc.ErrUnsupportedInput):
 		return rawCheck{unproven: fmt.Errorf("%w: %w", anchor.ErrSenderUnproven, err)}, nil
 	case err != nil:
-		return rawCheck{}, fmt.Errorf("%w: sender: %w", ErrSenderSignature, err)
+		return rawCheck{}, fmt.Errorf("%w: sender: %w", errSenderSignature, err)
 	}
 	return rawCheck{signer: signer}, nil
 }
@@ -596,7 +596,7 @@ func senderMatches(k *IssuerKey, sender []byte) bool {
 		return err1 == nil && err2 == nil && a.IsEqual(b)
 	}
 	for _, testnet := range []bool{false, true} {
-		if a, err := BitcoinAddress(sender, testnet); err == nil && a == k.Address {
+		if a, err := bitcoinAddress(sender, testnet); err == nil && a == k.Address {
 			return true
 		}
 	}
@@ -667,8 +667,8 @@ func findProof(doc map[string]any) (*proofRef, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	if purpose != AssertionMethod {
-		return nil, 0, fmt.Errorf("%w: proofPurpose %q, want %q", ErrMalformedProof, purpose, AssertionMethod)
+	if purpose != assertionMethod {
+		return nil, 0, fmt.Errorf("%w: proofPurpose %q, want %q", ErrMalformedProof, purpose, assertionMethod)
 	}
 	if ref.created, err = str("created"); err != nil {
 		return nil, 0, err
@@ -698,25 +698,25 @@ func checkPreviousProof(p map[string]any, list []any, index int, proof any) erro
 	prevRef, has := p["previousProof"]
 	if !has {
 		if p["type"] == "ChainedProof2021" {
-			return fmt.Errorf("%w: a ChainedProof2021 has no previousProof", ErrPreviousProof)
+			return fmt.Errorf("%w: a ChainedProof2021 has no previousProof", errPreviousProof)
 		}
 		return nil
 	}
 	if _, isList := proof.([]any); !isList || index < 1 {
-		return fmt.Errorf("%w: previousProof is set and no proof precedes this one in the proof list", ErrPreviousProof)
+		return fmt.Errorf("%w: previousProof is set and no proof precedes this one in the proof list", errPreviousProof)
 	}
 	prev, _ := list[index-1].(map[string]any)
 	switch ref := prevRef.(type) {
 	case map[string]any:
 		if !reflect.DeepEqual(ref, prev) {
-			return fmt.Errorf("%w: previousProof is not proof %d, the one before it", ErrPreviousProof, index-1)
+			return fmt.Errorf("%w: previousProof is not proof %d, the one before it", errPreviousProof, index-1)
 		}
 	case string:
 		if id, _ := prev["id"].(string); ref == "" || id != ref {
-			return fmt.Errorf("%w: previousProof %q is not the id of proof %d, the one before it", ErrPreviousProof, ref, index-1)
+			return fmt.Errorf("%w: previousProof %q is not the id of proof %d, the one before it", errPreviousProof, ref, index-1)
 		}
 	default:
-		return fmt.Errorf("%w: previousProof is not an object or a string", ErrPreviousProof)
+		return fmt.Errorf("%w: previousProof is not an object or a string", errPreviousProof)
 	}
 	return nil
 }
@@ -743,7 +743,7 @@ func isMerkleProof(p map[string]any) bool {
 	case Type:
 		return true
 	case "DataIntegrityProof":
-		return p["cryptosuite"] == Cryptosuite
+		return p["cryptosuite"] == cryptosuite
 	case "ChainedProof2021":
 		return p["chainedProofType"] == Type
 	}

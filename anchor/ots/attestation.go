@@ -36,7 +36,7 @@ var (
 )
 
 // Tag returns the 8-byte tag that introduces an attestation of kind k in
-// the binary format, and false for [Unknown], which has no tag of its own.
+// the binary format, and false for unknown, which has no tag of its own.
 func (k AttestationKind) Tag() ([8]byte, bool) {
 	switch k {
 	case Bitcoin:
@@ -147,7 +147,7 @@ func (a *Attestation) parsePayload() error {
 		a.Height = h
 	case Pending:
 		r := reader{b: a.Payload}
-		uri, err := r.varbytes(0, MaxURILength)
+		uri, err := r.varbytes(0, maxURILength)
 		if err != nil {
 			return err
 		}

@@ -16,27 +16,27 @@ type Commitment struct {
 
 // Commitments applies the ops of the tree to the proof's digest and
 // returns every attestation with its message, in file order (depth first,
-// edges in the order written). Errors wrap [ErrMalformed] or [ErrLimit];
+// edges in the order written). Errors wrap errMalformed or errLimit;
 // a proof from [Parse] never fails.
 func (p *Proof) Commitments() ([]Commitment, error) {
 	if p == nil || p.Root == nil {
-		return nil, fmt.Errorf("%w: empty proof", ErrMalformed)
+		return nil, fmt.Errorf("%w: empty proof", errMalformed)
 	}
 	var out []Commitment
 	var path []Op
 	var walk func(n *Node, msg []byte, depth int) error
 	walk = func(n *Node, msg []byte, depth int) error {
-		if depth >= MaxDepth {
-			return fmt.Errorf("%w: timestamp tree deeper than %d", ErrLimit, MaxDepth)
+		if depth >= maxDepth {
+			return fmt.Errorf("%w: timestamp tree deeper than %d", errLimit, maxDepth)
 		}
 		if n == nil || len(n.Edges) == 0 {
-			return fmt.Errorf("%w: node without edges", ErrMalformed)
+			return fmt.Errorf("%w: node without edges", errMalformed)
 		}
 		for i := range n.Edges {
 			e := &n.Edges[i]
 			if e.Attestation != nil {
-				if len(out) >= MaxAttestations {
-					return fmt.Errorf("%w: more than %d attestations", ErrLimit, MaxAttestations)
+				if len(out) >= maxAttestations {
+					return fmt.Errorf("%w: more than %d attestations", errLimit, maxAttestations)
 				}
 				out = append(out, Commitment{
 					Attestation: e.Attestation,

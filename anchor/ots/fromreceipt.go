@@ -31,13 +31,13 @@ import (
 // header's merkle root. It does not grade proof of work or confirmations:
 // verify the result with [Proof.Verify] and the headers you trust. A
 // slim receipt must be made whole first ([anchor.Receipt.WithEvidence]).
-// A transaction whose non-witness form is over [MaxMessageLength] bytes
+// A transaction whose non-witness form is over maxMessageLength bytes
 // cannot be expressed within the format's limits. Errors wrap
-// [ErrMalformed], [ErrLimit], [anchor.ErrNoEvidence] or the errors of
+// errMalformed, errLimit, [anchor.ErrNoEvidence] or the errors of
 // [anchor.Receipt.Verify].
 func FromReceipt(r *anchor.Receipt, height uint64) (*Proof, error) {
 	if r == nil {
-		return nil, fmt.Errorf("%w: nil receipt", ErrMalformed)
+		return nil, fmt.Errorf("%w: nil receipt", errMalformed)
 	}
 	if r.Evidence != nil {
 		return nil, fmt.Errorf("%w: the receipt's anchors are in the shared evidence %q; make it whole first (Receipt.WithEvidence)", anchor.ErrNoEvidence, r.Evidence.Name)
@@ -92,8 +92,8 @@ func FromReceipt(r *anchor.Receipt, height uint64) (*Proof, error) {
 		return nil, fmt.Errorf("%w: no OP_RETURN output carries the root", anchor.ErrEvidenceMismatch)
 	}
 	stripped := tx.StrippedBytes()
-	if len(stripped) > MaxMessageLength {
-		return nil, fmt.Errorf("%w: transaction of %d bytes (non-witness) exceeds the %d-byte message limit", ErrLimit, len(stripped), MaxMessageLength)
+	if len(stripped) > maxMessageLength {
+		return nil, fmt.Errorf("%w: transaction of %d bytes (non-witness) exceeds the %d-byte message limit", errLimit, len(stripped), maxMessageLength)
 	}
 	// The root's place: any occurrence of its OP_RETURN PUSH32 script
 	// makes the same txid (the ops only need a preimage split around
@@ -122,8 +122,8 @@ func FromReceipt(r *anchor.Receipt, height uint64) (*Proof, error) {
 		}
 		ops = append(ops, Op{Kind: OpSHA256}, Op{Kind: OpSHA256})
 	}
-	if len(ops) >= MaxDepth {
-		return nil, fmt.Errorf("%w: %d ops exceed the depth limit of %d", ErrLimit, len(ops), MaxDepth-1)
+	if len(ops) >= maxDepth {
+		return nil, fmt.Errorf("%w: %d ops exceed the depth limit of %d", errLimit, len(ops), maxDepth-1)
 	}
 
 	// The tree: one chain of ops ending at the attestation.

@@ -14,32 +14,32 @@ import (
 // Limits, as python-opentimestamps (core/op.py, core/timestamp.py,
 // core/notary.py) bounds them, plus the package's own caps on whole files.
 const (
-	// MaxMessageLength is the longest message an op accepts.
-	MaxMessageLength = 4096
-	// MaxResultLength is the longest message an op may produce.
-	MaxResultLength = 4096
-	// MaxHexlifyInput is the longest message hexlify accepts (its result
+	// maxMessageLength is the longest message an op accepts.
+	maxMessageLength = 4096
+	// maxResultLength is the longest message an op may produce.
+	maxResultLength = 4096
+	// maxHexlifyInput is the longest message hexlify accepts (its result
 	// doubles the length).
-	MaxHexlifyInput = MaxResultLength / 2
-	// MaxOpArgLength is the longest append/prepend argument; the shortest
+	maxHexlifyInput = maxResultLength / 2
+	// maxOpArgLength is the longest append/prepend argument; the shortest
 	// is 1 byte.
-	MaxOpArgLength = 4096
-	// MaxDepth is the deepest node of the timestamp tree (the root is at
+	maxOpArgLength = 4096
+	// maxDepth is the deepest node of the timestamp tree (the root is at
 	// depth 0, so a path has at most MaxDepth-1 ops).
-	MaxDepth = 256
-	// MaxURILength is the longest PendingAttestation calendar URI.
-	MaxURILength = 1000
-	// MaxPayloadLength is the longest attestation payload.
-	MaxPayloadLength = 8192
-	// MaxProofSize caps the input to [Parse] (this package's cap; real
+	maxDepth = 256
+	// maxURILength is the longest PendingAttestation calendar URI.
+	maxURILength = 1000
+	// maxPayloadLength is the longest attestation payload.
+	maxPayloadLength = 8192
+	// maxProofSize caps the input to [Parse] (this package's cap; real
 	// proofs are a few kilobytes).
-	MaxProofSize = 1 << 20
-	// MaxEdges caps the ops and attestations in one proof (this package's
+	maxProofSize = 1 << 20
+	// maxEdges caps the ops and attestations in one proof (this package's
 	// cap; it bounds the hashing [Proof.Commitments] does).
-	MaxEdges = 100_000
-	// MaxAttestations caps the attestations in one proof (this package's
+	maxEdges = 100_000
+	// maxAttestations caps the attestations in one proof (this package's
 	// cap).
-	MaxAttestations = 1024
+	maxAttestations = 1024
 )
 
 // OpKind is an operation of the timestamp tree. Its value is the tag byte
@@ -129,41 +129,41 @@ func (o Op) resultLength(n int) (int, error) {
 	if !o.Kind.Valid() {
 		return 0, fmt.Errorf("unknown op tag 0x%02x", uint8(o.Kind))
 	}
-	if n > MaxMessageLength {
-		return 0, fmt.Errorf("%s: message of %d bytes exceeds %d", o.Kind, n, MaxMessageLength)
+	if n > maxMessageLength {
+		return 0, fmt.Errorf("%s: message of %d bytes exceeds %d", o.Kind, n, maxMessageLength)
 	}
 	var r int
 	switch o.Kind {
 	case OpAppend, OpPrepend:
-		if len(o.Arg) < 1 || len(o.Arg) > MaxOpArgLength {
-			return 0, fmt.Errorf("%s: argument of %d bytes, want 1..%d", o.Kind, len(o.Arg), MaxOpArgLength)
+		if len(o.Arg) < 1 || len(o.Arg) > maxOpArgLength {
+			return 0, fmt.Errorf("%s: argument of %d bytes, want 1..%d", o.Kind, len(o.Arg), maxOpArgLength)
 		}
 		r = n + len(o.Arg)
 	case OpReverse:
 		r = n
 	case OpHexlify:
-		if n > MaxHexlifyInput {
-			return 0, fmt.Errorf("hexlify: message of %d bytes exceeds %d", n, MaxHexlifyInput)
+		if n > maxHexlifyInput {
+			return 0, fmt.Errorf("hexlify: message of %d bytes exceeds %d", n, maxHexlifyInput)
 		}
 		r = 2 * n
 	default:
 		r = o.Kind.DigestSize()
 	}
-	if r > MaxResultLength {
-		return 0, fmt.Errorf("%s: result of %d bytes exceeds %d", o.Kind, r, MaxResultLength)
+	if r > maxResultLength {
+		return 0, fmt.Errorf("%s: result of %d bytes exceeds %d", o.Kind, r, maxResultLength)
 	}
 	return r, nil
 }
 
 // Apply returns the op applied to msg, in a new slice. It returns an
-// error wrapping [ErrLimit] if msg or the result is over the limits, or
-// [ErrMalformed] for an invalid op.
+// error wrapping errLimit if msg or the result is over the limits, or
+// errMalformed for an invalid op.
 func (o Op) Apply(msg []byte) ([]byte, error) {
 	if _, err := o.resultLength(len(msg)); err != nil {
 		if !o.Kind.Valid() || (o.Kind.Binary() && len(o.Arg) < 1) {
-			return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+			return nil, fmt.Errorf("%w: %v", errMalformed, err)
 		}
-		return nil, fmt.Errorf("%w: %v", ErrLimit, err)
+		return nil, fmt.Errorf("%w: %v", errLimit, err)
 	}
 	switch o.Kind {
 	case OpSHA1:

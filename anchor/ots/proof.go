@@ -9,8 +9,8 @@ import (
 // "\x00OpenTimestamps\x00\x00Proof\x00" and 8 fixed random bytes.
 const Magic = "\x00OpenTimestamps\x00\x00Proof\x00\xbf\x89\xe2\xe8\x84\xe8\x92\x94"
 
-// MajorVersion is the only major version this package reads and writes.
-const MajorVersion = 1
+// majorVersion is the only major version this package reads and writes.
+const majorVersion = 1
 
 // Proof is a parsed detached timestamp file (.ots): the digest of the
 // stamped file, the hash op that made it, and the tree of operations that
@@ -44,11 +44,11 @@ type Edge struct {
 // message and result lengths, recursion depth, URI length and characters,
 // payload sizes) and rejects trailing bytes, non-minimal varuints and
 // attestation payloads with bytes left over. Errors are [*ParseError]s
-// naming the offset and wrapping [ErrMalformed], [ErrUnsupportedVersion]
-// or [ErrLimit]; on error the proof is nil.
+// naming the offset and wrapping errMalformed, errUnsupportedVersion
+// or errLimit; on error the proof is nil.
 func Parse(b []byte) (*Proof, error) {
-	if len(b) > MaxProofSize {
-		return nil, &ParseError{Offset: MaxProofSize, Msg: fmt.Sprintf("file of %d bytes exceeds %d", len(b), MaxProofSize), Err: ErrLimit}
+	if len(b) > maxProofSize {
+		return nil, &parseError{Offset: maxProofSize, Msg: fmt.Sprintf("file of %d bytes exceeds %d", len(b), maxProofSize), Err: errLimit}
 	}
 	p := &parser{r: reader{b: b}}
 	proof, err := p.file()
@@ -65,7 +65,7 @@ func (p *Proof) Bytes() []byte {
 		return nil
 	}
 	out := append([]byte(nil), Magic...)
-	out = appendUvarint(out, MajorVersion)
+	out = appendUvarint(out, majorVersion)
 	out = append(out, byte(p.HashOp))
 	out = append(out, p.Digest...)
 	return p.Root.appendTo(out)
@@ -106,14 +106,14 @@ type parser struct {
 }
 
 func (p *parser) fail(off int, kind error, format string, args ...any) error {
-	return &ParseError{Offset: off, Msg: fmt.Sprintf(format, args...), Err: kind}
+	return &parseError{Offset: off, Msg: fmt.Sprintf(format, args...), Err: kind}
 }
 
 // wrap turns a reader error at off into a ParseError.
 func (p *parser) wrap(off int, what string, err error) error {
-	kind := ErrMalformed
+	kind := errMalformed
 	if errors.Is(err, errTooLong) {
-		kind = ErrLimit
+		kind = errLimit
 	}
 	return p.fail(off, kind, "%s: %v", what, err)
 }
@@ -121,7 +121,7 @@ func (p *parser) wrap(off int, what string, err error) error {
 func (p *parser) file() (*Proof, error) {
 	r := &p.r
 	if len(r.b) < len(Magic) || string(r.b[:len(Magic)]) != Magic {
-		return nil, p.fail(0, ErrMalformed, "not an OpenTimestamps proof (bad magic)")
+		return nil, p.fail(0, errMalformed, "not an OpenTimestamps proof (bad magic)")
 	}
 	r.off = len(Magic)
 	off := r.off
@@ -129,8 +129,8 @@ func (p *parser) file() (*Proof, error) {
 	if err != nil {
 		return nil, p.wrap(off, "major version", err)
 	}
-	if v != MajorVersion {
-		return nil, p.fail(off, ErrUnsupportedVersion, "major version %d, want %d", v, MajorVersion)
+	if v != majorVersion {
+		return nil, p.fail(off, errUnsupportedVersion, "major version %d, want %d", v, majorVersion)
 	}
 	off = r.off
 	tag, err := r.byte()
@@ -140,7 +140,7 @@ func (p *parser) file() (*Proof, error) {
 	hashOp := OpKind(tag)
 	size := hashOp.DigestSize()
 	if size == 0 {
-		return nil, p.fail(off, ErrMalformed, "file hash op tag 0x%02x is not a hash op", tag)
+		return nil, p.fail(off, errMalformed, "file hash op tag 0x%02x is not a hash op", tag)
 	}
 	off = r.off
 	digest, err := r.bytes(size)
@@ -152,7 +152,7 @@ func (p *parser) file() (*Proof, error) {
 		return nil, err
 	}
 	if r.off != len(r.b) {
-		return nil, p.fail(r.off, ErrMalformed, "%d trailing bytes", len(r.b)-r.off)
+		return nil, p.fail(r.off, errMalformed, "%d trailing bytes", len(r.b)-r.off)
 	}
 	return &Proof{HashOp: hashOp, Digest: append([]byte(nil), digest...), Root: root}, nil
 }
@@ -161,8 +161,8 @@ func (p *parser) file() (*Proof, error) {
 // As in the reference, every edge but the last is preceded by 0xff.
 func (p *parser) node(msgLen, depth int) (*Node, error) {
 	r := &p.r
-	if depth >= MaxDepth {
-		return nil, p.fail(r.off, ErrLimit, "timestamp tree deeper than %d", MaxDepth)
+	if depth >= maxDepth {
+		return nil, p.fail(r.off, errLimit, "timestamp tree deeper than %d", maxDepth)
 	}
 	n := &Node{}
 	for {
@@ -178,7 +178,7 @@ func (p *parser) node(msgLen, depth int) (*Node, error) {
 				return nil, p.wrap(off, "edge after fork", err)
 			}
 			if tag == 0xff {
-				return nil, p.fail(off, ErrMalformed, "fork marker where an edge belongs")
+				return nil, p.fail(off, errMalformed, "fork marker where an edge belongs")
 			}
 		}
 		e, err := p.edge(off, tag, msgLen, depth)
@@ -196,13 +196,13 @@ func (p *parser) node(msgLen, depth int) (*Node, error) {
 func (p *parser) edge(off int, tag byte, msgLen, depth int) (Edge, error) {
 	r := &p.r
 	p.edges++
-	if p.edges > MaxEdges {
-		return Edge{}, p.fail(off, ErrLimit, "more than %d edges", MaxEdges)
+	if p.edges > maxEdges {
+		return Edge{}, p.fail(off, errLimit, "more than %d edges", maxEdges)
 	}
 	if tag == 0x00 {
 		p.atts++
-		if p.atts > MaxAttestations {
-			return Edge{}, p.fail(off, ErrLimit, "more than %d attestations", MaxAttestations)
+		if p.atts > maxAttestations {
+			return Edge{}, p.fail(off, errLimit, "more than %d attestations", maxAttestations)
 		}
 		a, err := p.attestation()
 		if err != nil {
@@ -212,11 +212,11 @@ func (p *parser) edge(off int, tag byte, msgLen, depth int) (Edge, error) {
 	}
 	op := Op{Kind: OpKind(tag)}
 	if !op.Kind.Valid() {
-		return Edge{}, p.fail(off, ErrMalformed, "unknown op tag 0x%02x", tag)
+		return Edge{}, p.fail(off, errMalformed, "unknown op tag 0x%02x", tag)
 	}
 	if op.Kind.Binary() {
 		argOff := r.off
-		arg, err := r.varbytes(1, MaxOpArgLength)
+		arg, err := r.varbytes(1, maxOpArgLength)
 		if err != nil {
 			return Edge{}, p.wrap(argOff, op.Kind.String()+" argument", err)
 		}
@@ -224,7 +224,7 @@ func (p *parser) edge(off int, tag byte, msgLen, depth int) (Edge, error) {
 	}
 	next, err := op.resultLength(msgLen)
 	if err != nil {
-		return Edge{}, p.fail(off, ErrLimit, "%v", err)
+		return Edge{}, p.fail(off, errLimit, "%v", err)
 	}
 	child, err := p.node(next, depth+1)
 	if err != nil {
@@ -243,7 +243,7 @@ func (p *parser) attestation() (*Attestation, error) {
 	a := &Attestation{Tag: [8]byte(tag)}
 	a.Kind = kindOfTag(a.Tag)
 	off = r.off
-	pl, err := r.varbytes(0, MaxPayloadLength)
+	pl, err := r.varbytes(0, maxPayloadLength)
 	if err != nil {
 		return nil, p.wrap(off, "attestation payload", err)
 	}

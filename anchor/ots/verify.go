@@ -20,7 +20,7 @@ import (
 // HeaderSource gives raw 80-byte Bitcoin block headers by height, from a
 // source the caller trusts to be the chain named in [VerifyOptions.Chain]
 // (its proof of work is checked all the same). A height it does not have
-// is an error wrapping [ErrNoHeader].
+// is an error wrapping errNoHeader.
 type HeaderSource interface {
 	BitcoinHeader(height uint64) ([]byte, error)
 }
@@ -31,11 +31,11 @@ type Headers map[uint64][]byte
 var _ HeaderSource = Headers(nil)
 
 // BitcoinHeader returns a copy of the header at height, or an error
-// wrapping [ErrNoHeader].
+// wrapping errNoHeader.
 func (h Headers) BitcoinHeader(height uint64) ([]byte, error) {
 	raw, ok := h[height]
 	if !ok {
-		return nil, fmt.Errorf("%w: height %d", ErrNoHeader, height)
+		return nil, fmt.Errorf("%w: height %d", errNoHeader, height)
 	}
 	return append([]byte(nil), raw...), nil
 }
@@ -156,7 +156,7 @@ func FileDigest(op OpKind, file []byte) ([]byte, error) {
 		h.Write(file)
 		return h.Sum(nil), nil
 	}
-	return nil, fmt.Errorf("%w: %s is not a file hash op", ErrMalformed, op)
+	return nil, fmt.Errorf("%w: %s is not a file hash op", errMalformed, op)
 }
 
 // VerifyFile is [Verify] for the stamped file itself: it hashes file with
@@ -189,12 +189,12 @@ func Verify(proof, digest []byte, opts VerifyOptions) (*Result, error) {
 //
 // It always returns a non-nil Result. It returns an error, with the
 // result at LevelNone, only if the options are not valid
-// ([ErrInvalidOptions], [anchor.ErrInvalidOptions]) or the proof itself
-// does not hold: digest is not the proof's digest ([ErrDigestMismatch])
+// (errInvalidOptions, [anchor.ErrInvalidOptions]) or the proof itself
+// does not hold: digest is not the proof's digest (errDigestMismatch)
 // or an op fails. Anything
-// beyond L0 — missing headers ([ErrNoHeader]), a header failing its proof
+// beyond L0 — missing headers (errNoHeader), a header failing its proof
 // of work (package btc errors), a message that is not the header's merkle
-// root ([ErrMerkleRootMismatch]), pending ([ErrPending]), unknown or
+// root ([ErrMerkleRootMismatch]), pending (errPending), unknown or
 // unsupported attestations — is reported in Reason and per attestation,
 // not as an error: compare the level with the policy's requirement, e.g.
 // with [Result.Require].
@@ -209,19 +209,19 @@ func (p *Proof) Verify(digest []byte, opts VerifyOptions) (*Result, error) {
 		chain = anchor.ChainBitcoinMainnet
 	}
 	if _, ok := anchor.DefaultFloor(chain); !ok {
-		return fail(fmt.Errorf("%w: chain %q is not a Bitcoin network", ErrInvalidOptions, chain))
+		return fail(fmt.Errorf("%w: chain %q is not a Bitcoin network", errInvalidOptions, chain))
 	}
 	// The options are checked once, on no headers.
 	if _, err := anchor.GradeHeaders(chain, nil, opts.anchorOptions()); err != nil {
 		return fail(err)
 	}
 	if p == nil || p.Root == nil {
-		return fail(fmt.Errorf("%w: empty proof", ErrMalformed))
+		return fail(fmt.Errorf("%w: empty proof", errMalformed))
 	}
 	// L0: the caller's digest is the one the proof starts from, and every
 	// op applies within the limits.
 	if !bytes.Equal(digest, p.Digest) {
-		return fail(ErrDigestMismatch)
+		return fail(errDigestMismatch)
 	}
 	cs, err := p.Commitments()
 	if err != nil {
@@ -229,7 +229,7 @@ func (p *Proof) Verify(digest []byte, opts VerifyOptions) (*Result, error) {
 	}
 	res.Level = anchor.L0
 	if len(cs) == 0 {
-		res.Reason = fmt.Errorf("%w: no attestation", ErrMalformed)
+		res.Reason = fmt.Errorf("%w: no attestation", errMalformed)
 		return res, nil
 	}
 	g := grader{opts: opts, chain: chain}
@@ -271,29 +271,29 @@ func (g *grader) grade(c Commitment) AttestationResult {
 	switch a.Kind {
 	case Pending:
 		r.Level = anchor.L1
-		return stop(fmt.Errorf("%w: calendar %s", ErrPending, a.URI))
+		return stop(fmt.Errorf("%w: calendar %s", errPending, a.URI))
 	case Ethereum:
 		r.Level = anchor.L1
 		r.Chain = anchor.ChainEthereumMainnet
-		return stop(fmt.Errorf("%w: ethereum block %d", ErrUnsupportedChain, a.Height))
+		return stop(fmt.Errorf("%w: ethereum block %d", errUnsupportedChain, a.Height))
 	case Litecoin:
 		r.Level = anchor.L1
-		return stop(fmt.Errorf("%w: litecoin block %d", ErrUnsupportedChain, a.Height))
+		return stop(fmt.Errorf("%w: litecoin block %d", errUnsupportedChain, a.Height))
 	case Bitcoin:
 	default:
-		return stop(fmt.Errorf("%w: tag %x", ErrUnknownAttestation, a.Tag))
+		return stop(fmt.Errorf("%w: tag %x", errUnknownAttestation, a.Tag))
 	}
 
 	// L1: a Bitcoin block attestation is a claim on the chain at Height.
 	r.Level = anchor.L1
 	r.Chain = g.chain
 	if g.opts.Headers == nil {
-		return stop(fmt.Errorf("%w: no header source", ErrNoHeader))
+		return stop(fmt.Errorf("%w: no header source", errNoHeader))
 	}
 	raw, err := g.opts.Headers.BitcoinHeader(a.Height)
 	if err != nil {
-		if !errors.Is(err, ErrNoHeader) {
-			err = fmt.Errorf("%w: height %d: %w", ErrNoHeader, a.Height, err)
+		if !errors.Is(err, errNoHeader) {
+			err = fmt.Errorf("%w: height %d: %w", errNoHeader, a.Height, err)
 		}
 		return stop(err)
 	}
@@ -317,7 +317,7 @@ func (g *grader) grade(c Commitment) AttestationResult {
 	h, _ := btc.ParseHeader(raw) // parsed by GradeHeaders
 	if !bytes.Equal(c.Message, h.MerkleRoot[:]) {
 		r.Level = anchor.L0
-		return stop(&RootMismatchError{Height: a.Height, Message: c.Message, MerkleRoot: h.MerkleRoot[:]})
+		return stop(&rootMismatchError{Height: a.Height, Message: c.Message, MerkleRoot: h.MerkleRoot[:]})
 	}
 	r.Level, r.BlockTime, r.Confirmations, r.Work, r.Pinned = grade.Level, grade.BlockTime, grade.Confirmations, grade.Work, grade.Pinned
 	r.Err = grade.Reason

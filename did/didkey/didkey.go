@@ -47,8 +47,8 @@ func (t KeyType) secretCodec() multikey.Codec {
 	return 0
 }
 
-// ErrUnsupportedKeyType is wrapped for key types other than the four above.
-var ErrUnsupportedKeyType = errors.New("didkey: unsupported key type")
+// errUnsupportedKeyType is wrapped for key types other than the four above.
+var errUnsupportedKeyType = errors.New("didkey: unsupported key type")
 
 // Key is a did:key private key. It has the method set of proof.Signer
 // (VerificationMethod, Public, Sign), so it signs proofs without this
@@ -69,7 +69,7 @@ func Generate(t KeyType) (*Key, error) {
 	for i := 0; i < 8; i++ {
 		b := make([]byte, scalarSize(t))
 		if len(b) == 0 {
-			return nil, fmt.Errorf("%w: %q", ErrUnsupportedKeyType, t)
+			return nil, fmt.Errorf("%w: %q", errUnsupportedKeyType, t)
 		}
 		if _, err := rand.Read(b); err != nil {
 			return nil, fmt.Errorf("didkey: reading randomness: %w", err)
@@ -116,7 +116,7 @@ func scalarSize(t KeyType) int {
 // Ed25519 seed or the big-endian ECDSA scalar (32 bytes; 48 for P-384).
 func NewFromPrivate(t KeyType, b []byte) (*Key, error) {
 	if n := scalarSize(t); n == 0 {
-		return nil, fmt.Errorf("%w: %q", ErrUnsupportedKeyType, t)
+		return nil, fmt.Errorf("%w: %q", errUnsupportedKeyType, t)
 	} else if len(b) != n {
 		return nil, fmt.Errorf("didkey: %s private key must be %d bytes", t, n)
 	}
@@ -206,7 +206,7 @@ func ParseSecretKeyMultibase(s string) (*Key, error) {
 			return NewFromPrivate(t, b)
 		}
 	}
-	return nil, fmt.Errorf("%w: secret key multicodec 0x%x", ErrUnsupportedKeyType, uint64(codec))
+	return nil, fmt.Errorf("%w: secret key multicodec 0x%x", errUnsupportedKeyType, uint64(codec))
 }
 
 // Sign signs message as proof.Signer specifies: Ed25519 over the message;
@@ -229,7 +229,7 @@ func (k *Key) Sign(_ context.Context, message []byte) ([]byte, error) {
 		rb, sb := r.Bytes(), s.Bytes()
 		return append(rb[:], sb[:]...), nil
 	}
-	return nil, fmt.Errorf("%w: %q", ErrUnsupportedKeyType, k.typ)
+	return nil, fmt.Errorf("%w: %q", errUnsupportedKeyType, k.typ)
 }
 
 func signP1363(priv *ecdsa.PrivateKey, hash []byte, size int) ([]byte, error) {

@@ -103,13 +103,13 @@ var (
 	sixToFour     = netip.MustParsePrefix("2002::/16")
 )
 
-// CheckAddress returns nil if ip is a globally reachable unicast address,
+// checkAddress returns nil if ip is a globally reachable unicast address,
 // one the guarded fetcher may connect to. Otherwise it returns an
-// *[AddressError] (wrapping [ErrNonPublicAddress]) that names the
+// *addressError (wrapping [ErrNonPublicAddress]) that names the
 // registry block the address is in.
-func CheckAddress(ip netip.Addr) error {
+func checkAddress(ip netip.Addr) error {
 	if b := refusedBlock(ip); b != "" {
-		return &AddressError{Addr: ip, Block: b}
+		return &addressError{Addr: ip, Block: b}
 	}
 	return nil
 }

@@ -107,9 +107,9 @@ func TestCheckAddressRefusesSpecialPurposeBlocks(t *testing.T) {
 		t.Run(tc.addr, func(t *testing.T) {
 			ip, err := netip.ParseAddr(tc.addr)
 			require.NoError(t, err)
-			err = CheckAddress(ip)
+			err = checkAddress(ip)
 			require.ErrorIs(t, err, ErrNonPublicAddress)
-			var ae *AddressError
+			var ae *addressError
 			require.True(t, errors.As(err, &ae))
 			assert.Equal(t, ip, ae.Addr)
 			assert.True(t, strings.HasPrefix(ae.Block, tc.block), "%s: block %q, want %s", tc.addr, ae.Block, tc.block)
@@ -122,9 +122,9 @@ func TestCheckAddressAllowsPublic(t *testing.T) {
 	for _, s := range public {
 		ip, err := netip.ParseAddr(s)
 		require.NoError(t, err)
-		assert.NoError(t, CheckAddress(ip), s)
+		assert.NoError(t, checkAddress(ip), s)
 	}
-	assert.ErrorIs(t, CheckAddress(netip.Addr{}), ErrNonPublicAddress, "the zero Addr")
+	assert.ErrorIs(t, checkAddress(netip.Addr{}), ErrNonPublicAddress, "the zero Addr")
 }
 
 // The default guarded dialer checks the socket's address again.
@@ -147,10 +147,10 @@ func FuzzCheckAddress(f *testing.F) {
 		if !ok {
 			return
 		}
-		err := CheckAddress(ip)
+		err := checkAddress(ip)
 		// The mapped and unmapped forms of an IPv4 address agree.
 		if ip.Is4() {
-			if (err == nil) != (CheckAddress(netip.AddrFrom16(ip.As16())) == nil) {
+			if (err == nil) != (checkAddress(netip.AddrFrom16(ip.As16())) == nil) {
 				t.Fatalf("%s and its IPv4-mapped form disagree", ip)
 			}
 		}

@@ -14,7 +14,7 @@
 // are refused.
 //
 // Unless AllowPrivate, the fetcher connects only to globally reachable
-// unicast addresses ([CheckAddress]): every block of the IANA IPv4 and
+// unicast addresses (checkAddress): every block of the IANA IPv4 and
 // IPv6 Special-Purpose Address Registries that is not globally reachable
 // (private, shared/CGNAT, loopback, link-local, benchmarking,
 // documentation, reserved, broadcast, multicast, ULA, site-local, discard,
@@ -168,7 +168,7 @@ var _ Fetcher = (*HTTPFetcher)(nil)
 // copied: its redirect policy is replaced (at most 3 redirects, https and
 // the same host only) and, unless opts.AllowPrivate, its transport is
 // replaced by a clone whose dialer connects only to addresses that pass
-// [CheckAddress]. That needs a transport the guard can wrap: nil
+// checkAddress. That needs a transport the guard can wrap: nil
 // (http.DefaultTransport) or an *http.Transport without its own
 // DialTLSContext or DialTLS; any other transport is an error. The clone
 // uses no proxy, since a proxy would resolve and dial the host out of the
@@ -254,7 +254,7 @@ func guardTransport(rt http.RoundTripper, lookup func(context.Context, string) (
 		}
 		// A name with any non-public address is refused as a whole.
 		for _, ip := range ips {
-			if err := CheckAddress(ip); err != nil {
+			if err := checkAddress(ip); err != nil {
 				return nil, fmt.Errorf("%s: %w", host, err)
 			}
 		}
@@ -280,35 +280,35 @@ func controlGuard(_, address string, _ syscall.RawConn) error {
 	if err != nil {
 		return fmt.Errorf("didweb: dialing %q: %w", address, err)
 	}
-	return CheckAddress(ap.Addr())
+	return checkAddress(ap.Addr())
 }
 
 // Fetch implements Fetcher. A refused address gives an error wrapping
-// [ErrFetch] and [ErrNonPublicAddress].
+// errFetch and [ErrNonPublicAddress].
 func (f *HTTPFetcher) Fetch(ctx context.Context, raw string) ([]byte, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme != "https" {
-		return nil, fmt.Errorf("%w: %q is not an https URL", ErrFetch, raw)
+		return nil, fmt.Errorf("%w: %q is not an https URL", errFetch, raw)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
+		return nil, fmt.Errorf("%w: %v", errFetch, err)
 	}
 	req.Header.Set("Accept", "application/did+json, application/json")
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrFetch, err)
+		return nil, fmt.Errorf("%w: %w", errFetch, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%w: %s answered %s", ErrFetch, raw, resp.Status)
+		return nil, fmt.Errorf("%w: %s answered %s", errFetch, raw, resp.Status)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxDocumentBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
+		return nil, fmt.Errorf("%w: %v", errFetch, err)
 	}
 	if len(data) > MaxDocumentBytes {
-		return nil, fmt.Errorf("%w: document larger than %d bytes", ErrFetch, MaxDocumentBytes)
+		return nil, fmt.Errorf("%w: document larger than %d bytes", errFetch, MaxDocumentBytes)
 	}
 	return data, nil
 }

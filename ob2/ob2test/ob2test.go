@@ -128,9 +128,9 @@ func (v *Vector) Input(t testing.TB) []byte {
 	case "":
 		return in
 	case "png":
-		return BakePNG(t, v.dir, in)
+		return bakePNG(t, v.dir, in)
 	case "svg":
-		return BakeSVG(in)
+		return bakeSVG(in)
 	}
 	t.Fatalf("case %s: unknown bake %q", v.Name, v.In.Bake)
 	return nil
@@ -160,10 +160,10 @@ func Sign(t testing.TB, payload []byte, key crypto.Signer, alg string) string {
 	return c
 }
 
-// BakePNG puts text in an uncompressed iTXt chunk with the keyword
+// bakePNG puts text in an uncompressed iTXt chunk with the keyword
 // "openbadges" just before IEND of dir/public_domain_heart.png, as OB 2.0
 // baking does.
-func BakePNG(t testing.TB, dir string, text []byte) []byte {
+func bakePNG(t testing.TB, dir string, text []byte) []byte {
 	t.Helper()
 	img, err := os.ReadFile(filepath.Join(dir, "public_domain_heart.png"))
 	require.NoError(t, err)
@@ -177,9 +177,9 @@ func BakePNG(t testing.TB, dir string, text []byte) []byte {
 	return append(append(append([]byte(nil), img[:iend]...), chunk...), img[iend:]...)
 }
 
-// BakeSVG writes the OB 2.0 SVG form: a verify attribute with a URL or a
+// bakeSVG writes the OB 2.0 SVG form: a verify attribute with a URL or a
 // JWS, or a CDATA section with JSON.
-func BakeSVG(text []byte) []byte {
+func bakeSVG(text []byte) []byte {
 	el := `<openbadges:assertion verify="` + string(text) + `"/>`
 	if bytes.HasPrefix(text, []byte("{")) {
 		el = `<openbadges:assertion><![CDATA[` + string(text) + `]]></openbadges:assertion>`

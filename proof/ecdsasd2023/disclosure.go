@@ -90,7 +90,7 @@ func (s *Suite) disclosureOf(unsecured map[string]any, vd *VerifyData, labelMap 
 		}
 		l, ok := labelMap[c14n]
 		if !ok {
-			return nil, fmt.Errorf("%w: no label for _:%s", ErrLabelMap, c14n)
+			return nil, fmt.Errorf("%w: no label for _:%s", errLabelMap, c14n)
 		}
 		labels[in] = l
 	}
@@ -124,7 +124,7 @@ func (s *Suite) disclosureOf(unsecured map[string]any, vd *VerifyData, labelMap 
 		return nil, err
 	}
 	if !ok {
-		return nil, fmt.Errorf("%w: the document's types reach an untraceable blank node", ErrUnsupportedDocument)
+		return nil, fmt.Errorf("%w: the document's types reach an untraceable blank node", errUnsupportedDocument)
 	}
 	inRoot := make(map[string]bool, len(rootQuads))
 	for _, q := range rootQuads {
@@ -167,7 +167,7 @@ func (s *Suite) disclosureOf(unsecured map[string]any, vd *VerifyData, labelMap 
 		for _, q := range own {
 			m, ok := signed[q]
 			if !ok {
-				return nil, fmt.Errorf("%w: a statement of %q is not in the verified document", ErrLabelMap, member)
+				return nil, fmt.Errorf("%w: a statement of %q is not in the verified document", errLabelMap, member)
 			}
 			mandatory = mandatory && m
 		}

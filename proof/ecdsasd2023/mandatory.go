@@ -67,7 +67,7 @@ func WithoutDefaultMandatoryUnsafe(pointers ...string) Option {
 		}
 		for _, p := range pointers {
 			if !slices.Contains(defaultMandatory, p) {
-				return &PointerError{Pointer: p, Reason: "is not a default mandatory pointer"}
+				return &pointerError{Pointer: p, Reason: "is not a default mandatory pointer"}
 			}
 			if s.dropped == nil {
 				s.dropped = map[string]bool{}
@@ -85,7 +85,7 @@ func (s *Suite) checkMandatory() error {
 			return fmt.Errorf("ecdsasd2023: %q is both dropped (WithoutDefaultMandatoryUnsafe) and added (WithMandatoryPointers)", p)
 		}
 	}
-	if len(s.defaults())+len(s.mandatory) > MaxPointers {
+	if len(s.defaults())+len(s.mandatory) > maxPointers {
 		return errors.New("ecdsasd2023: too many mandatory pointers")
 	}
 	return nil

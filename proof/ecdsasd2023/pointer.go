@@ -11,10 +11,10 @@ import (
 // whole document) is refused: select members instead.
 func parsePointer(p string) ([]string, error) {
 	if p == "" || p[0] != '/' {
-		return nil, &PointerError{Pointer: p, Reason: "must start with '/'"}
+		return nil, &pointerError{Pointer: p, Reason: "must start with '/'"}
 	}
-	if len(p) > MaxPointerLength {
-		return nil, &PointerError{Pointer: p[:64] + "…", Reason: "too long"}
+	if len(p) > maxPointerLength {
+		return nil, &pointerError{Pointer: p[:64] + "…", Reason: "too long"}
 	}
 	toks := strings.Split(p[1:], "/")
 	for i, t := range toks {
@@ -23,7 +23,7 @@ func parsePointer(p string) ([]string, error) {
 		}
 		for j := 0; j < len(t); j++ {
 			if t[j] == '~' && (j+1 == len(t) || (t[j+1] != '0' && t[j+1] != '1')) {
-				return nil, &PointerError{Pointer: p, Reason: "'~' not followed by '0' or '1'"}
+				return nil, &pointerError{Pointer: p, Reason: "'~' not followed by '0' or '1'"}
 			}
 		}
 		toks[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
@@ -152,7 +152,7 @@ func selectPaths(pointer string, toks []string, doc map[string]any, sel map[stri
 		parentValue := value
 		var ok bool
 		if value, ok = childOf(parentValue, tok); !ok {
-			return &PointerError{Pointer: pointer, Reason: "selects nothing in the document"}
+			return &pointerError{Pointer: pointer, Reason: "selects nothing in the document"}
 		}
 		if selectedValue, ok = selChild(selectedParent, tok); !ok {
 			if _, isArray := value.([]any); isArray {

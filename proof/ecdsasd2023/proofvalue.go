@@ -17,23 +17,23 @@ import (
 
 // Sizes and limits of proof value components (vc-di-ecdsa 3.5.2-3.5.8).
 const (
-	// SignatureSize is the size of every ECDSA P-256 signature (r||s).
-	SignatureSize = 64
-	// PublicKeySize is the size of the proof-scoped public key: the
+	// signatureSize is the size of every ECDSA P-256 signature (r||s).
+	signatureSize = 64
+	// publicKeySize is the size of the proof-scoped public key: the
 	// multikey header 0x80 0x24 (p256-pub) and a compressed point.
-	PublicKeySize = 35
-	// HMACKeySize is the size of the HMAC-SHA-256 key.
-	HMACKeySize = 32
-	// MaxSignatures caps the per-statement signatures of a proof value.
-	MaxSignatures = 1024
-	// MaxPointers caps the mandatory or selective JSON pointers.
-	MaxPointers = 1024
-	// MaxPointerLength caps one JSON pointer, in bytes.
-	MaxPointerLength = 4096
-	// MaxLabels caps the entries of a derived proof's label map.
-	MaxLabels = 1024
-	// MaxMandatoryIndexes caps the mandatory indexes of a derived proof.
-	MaxMandatoryIndexes = 4096
+	publicKeySize = 35
+	// hmacKeySize is the size of the HMAC-SHA-256 key.
+	hmacKeySize = 32
+	// maxSignatures caps the per-statement signatures of a proof value.
+	maxSignatures = 1024
+	// maxPointers caps the mandatory or selective JSON pointers.
+	maxPointers = 1024
+	// maxPointerLength caps one JSON pointer, in bytes.
+	maxPointerLength = 4096
+	// maxLabels caps the entries of a derived proof's label map.
+	maxLabels = 1024
+	// maxMandatoryIndexes caps the mandatory indexes of a derived proof.
+	maxMandatoryIndexes = 4096
 )
 
 var (
@@ -82,8 +82,8 @@ func (v *BaseProofValue) Encode() (string, error) {
 	if err := checkCommon(v.BaseSignature, v.PublicKey, v.Signatures); err != nil {
 		return "", err
 	}
-	if len(v.HMACKey) != HMACKeySize {
-		return "", malformed("HMAC key is %d bytes, want %d", len(v.HMACKey), HMACKeySize)
+	if len(v.HMACKey) != hmacKeySize {
+		return "", malformed("HMAC key is %d bytes, want %d", len(v.HMACKey), hmacKeySize)
 	}
 	if err := checkPointers(v.MandatoryPointers); err != nil {
 		return "", err
@@ -113,8 +113,8 @@ func (v *DerivedProofValue) Encode() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if len(v.MandatoryIndexes) > MaxMandatoryIndexes {
-		return "", malformed("%d mandatory indexes, more than %d", len(v.MandatoryIndexes), MaxMandatoryIndexes)
+	if len(v.MandatoryIndexes) > maxMandatoryIndexes {
+		return "", malformed("%d mandatory indexes, more than %d", len(v.MandatoryIndexes), maxMandatoryIndexes)
 	}
 	for i, n := range v.MandatoryIndexes {
 		if n < 0 || (i > 0 && n <= v.MandatoryIndexes[i-1]) {
@@ -142,26 +142,26 @@ func (v *DerivedProofValue) Encode() (string, error) {
 }
 
 func checkCommon(baseSig, pub []byte, sigs [][]byte) error {
-	if len(baseSig) != SignatureSize {
-		return malformed("base signature is %d bytes, want %d", len(baseSig), SignatureSize)
+	if len(baseSig) != signatureSize {
+		return malformed("base signature is %d bytes, want %d", len(baseSig), signatureSize)
 	}
 	if _, err := parsePublicKey(pub); err != nil {
 		return err
 	}
-	if len(sigs) > MaxSignatures {
-		return malformed("%d signatures, more than the limit of %d", len(sigs), MaxSignatures)
+	if len(sigs) > maxSignatures {
+		return malformed("%d signatures, more than the limit of %d", len(sigs), maxSignatures)
 	}
 	for i, s := range sigs {
-		if len(s) != SignatureSize {
-			return malformed("signature %d is %d bytes, want %d", i, len(s), SignatureSize)
+		if len(s) != signatureSize {
+			return malformed("signature %d is %d bytes, want %d", i, len(s), signatureSize)
 		}
 	}
 	return nil
 }
 
 func checkPointers(ps []string) error {
-	if len(ps) > MaxPointers {
-		return fmt.Errorf("%w: %d pointers, more than the limit of %d", ErrPointer, len(ps), MaxPointers)
+	if len(ps) > maxPointers {
+		return fmt.Errorf("%w: %d pointers, more than the limit of %d", errPointer, len(ps), maxPointers)
 	}
 	for _, p := range ps {
 		if _, err := parsePointer(p); err != nil {
@@ -173,8 +173,8 @@ func checkPointers(ps []string) error {
 
 // parsePublicKey reads proof-scoped multikey bytes as a P-256 key.
 func parsePublicKey(b []byte) (*ecdsa.PublicKey, error) {
-	if len(b) != PublicKeySize || !bytes.HasPrefix(b, p256Header) {
-		return nil, malformed("proof-scoped public key is not a %d-byte P-256 multikey", PublicKeySize)
+	if len(b) != publicKeySize || !bytes.HasPrefix(b, p256Header) {
+		return nil, malformed("proof-scoped public key is not a %d-byte P-256 multikey", publicKeySize)
 	}
 	k, err := multikey.PublicFromBytes(multikey.P256Pub, b[2:])
 	if err != nil {
@@ -224,7 +224,7 @@ func ParseBaseProofValue(proofValue string) (*BaseProofValue, error) {
 		return nil, err
 	}
 	if !base {
-		return nil, ErrDerivedProof
+		return nil, errDerivedProof
 	}
 	r := &cborReader{b: body}
 	if n, err := r.head(majorArray, "components"); err != nil {
@@ -236,19 +236,19 @@ func ParseBaseProofValue(proofValue string) (*BaseProofValue, error) {
 	if v.BaseSignature, v.PublicKey, err = readSigAndKey(r); err != nil {
 		return nil, err
 	}
-	if v.HMACKey, err = r.bytes(HMACKeySize, "HMAC key"); err != nil {
+	if v.HMACKey, err = r.bytes(hmacKeySize, "HMAC key"); err != nil {
 		return nil, err
 	}
 	if v.Signatures, err = readSignatures(r); err != nil {
 		return nil, err
 	}
-	n, err := r.count(majorArray, MaxPointers, 1, "mandatory pointers")
+	n, err := r.count(majorArray, maxPointers, 1, "mandatory pointers")
 	if err != nil {
 		return nil, err
 	}
 	v.MandatoryPointers = make([]string, 0, n)
 	for range n {
-		p, err := r.text(MaxPointerLength, "mandatory pointer")
+		p, err := r.text(maxPointerLength, "mandatory pointer")
 		if err != nil {
 			return nil, err
 		}
@@ -263,11 +263,11 @@ func ParseBaseProofValue(proofValue string) (*BaseProofValue, error) {
 	return v, nil
 }
 
-// ParseDerivedProofValue parses a derived proofValue strictly
+// parseDerivedProofValue parses a derived proofValue strictly
 // (vc-di-ecdsa 3.5.8 parseDerivedProofValue). It returns an error wrapping
 // ErrBaseProof for a base proof value and ErrMalformedProofValue for
 // anything else that is not exactly a well-formed derived proof value.
-func ParseDerivedProofValue(proofValue string) (*DerivedProofValue, error) {
+func parseDerivedProofValue(proofValue string) (*DerivedProofValue, error) {
 	body, base, err := decodeMultibase(proofValue)
 	if err != nil {
 		return nil, err
@@ -288,14 +288,14 @@ func ParseDerivedProofValue(proofValue string) (*DerivedProofValue, error) {
 	if v.Signatures, err = readSignatures(r); err != nil {
 		return nil, err
 	}
-	n, err := r.count(majorMap, MaxLabels, 1+2+HMACKeySize, "label map")
+	n, err := r.count(majorMap, maxLabels, 1+2+hmacKeySize, "label map")
 	if err != nil {
 		return nil, err
 	}
 	v.LabelMap = make(map[string]string, n)
 	var last uint64
 	for i := range n {
-		k, err := r.uint(MaxCanonLabel, "label map key")
+		k, err := r.uint(maxCanonLabel, "label map key")
 		if err != nil {
 			return nil, err
 		}
@@ -303,13 +303,13 @@ func ParseDerivedProofValue(proofValue string) (*DerivedProofValue, error) {
 			return nil, malformed("label map keys are not strictly increasing")
 		}
 		last = k
-		d, err := r.bytes(HMACKeySize, "label map value")
+		d, err := r.bytes(hmacKeySize, "label map value")
 		if err != nil {
 			return nil, err
 		}
 		v.LabelMap["c14n"+strconv.FormatUint(k, 10)] = "u" + base64.RawURLEncoding.EncodeToString(d)
 	}
-	if n, err = r.count(majorArray, MaxMandatoryIndexes, 1, "mandatory indexes"); err != nil {
+	if n, err = r.count(majorArray, maxMandatoryIndexes, 1, "mandatory indexes"); err != nil {
 		return nil, err
 	}
 	v.MandatoryIndexes = make([]int, 0, n)
@@ -329,15 +329,15 @@ func ParseDerivedProofValue(proofValue string) (*DerivedProofValue, error) {
 	return v, nil
 }
 
-// MaxCanonLabel is the largest N of a canonical label "c14nN" accepted in
+// maxCanonLabel is the largest N of a canonical label "c14nN" accepted in
 // a label map.
-const MaxCanonLabel = limits.MaxQuads
+const maxCanonLabel = limits.MaxQuads
 
 func readSigAndKey(r *cborReader) (sig, pub []byte, err error) {
-	if sig, err = r.bytes(SignatureSize, "base signature"); err != nil {
+	if sig, err = r.bytes(signatureSize, "base signature"); err != nil {
 		return nil, nil, err
 	}
-	if pub, err = r.bytes(PublicKeySize, "public key"); err != nil {
+	if pub, err = r.bytes(publicKeySize, "public key"); err != nil {
 		return nil, nil, err
 	}
 	if _, err = parsePublicKey(pub); err != nil {
@@ -347,13 +347,13 @@ func readSigAndKey(r *cborReader) (sig, pub []byte, err error) {
 }
 
 func readSignatures(r *cborReader) ([][]byte, error) {
-	n, err := r.count(majorArray, MaxSignatures, 2+SignatureSize, "signatures")
+	n, err := r.count(majorArray, maxSignatures, 2+signatureSize, "signatures")
 	if err != nil {
 		return nil, err
 	}
 	sigs := make([][]byte, 0, n)
 	for range n {
-		s, err := r.bytes(SignatureSize, "signature")
+		s, err := r.bytes(signatureSize, "signature")
 		if err != nil {
 			return nil, err
 		}
@@ -370,8 +370,8 @@ type compressedLabel struct {
 // compressLabelMap is vc-di-ecdsa 3.5.5: "c14nN" -> N, "u"+b64 -> bytes,
 // sorted by N.
 func compressLabelMap(m map[string]string) ([]compressedLabel, error) {
-	if len(m) > MaxLabels {
-		return nil, malformed("%d labels, more than the limit of %d", len(m), MaxLabels)
+	if len(m) > maxLabels {
+		return nil, malformed("%d labels, more than the limit of %d", len(m), maxLabels)
 	}
 	out := make([]compressedLabel, 0, len(m))
 	for k, v := range m {
@@ -396,7 +396,7 @@ func canonLabelNumber(s string) (uint64, bool) {
 		return 0, false
 	}
 	n, err := strconv.ParseUint(d, 10, 64)
-	if err != nil || n > MaxCanonLabel {
+	if err != nil || n > maxCanonLabel {
 		return 0, false
 	}
 	return n, true
@@ -407,7 +407,7 @@ func hmacLabelBytes(s string) ([]byte, bool) {
 		return nil, false
 	}
 	b, err := base64.RawURLEncoding.Strict().DecodeString(s[1:])
-	if err != nil || len(b) != HMACKeySize {
+	if err != nil || len(b) != hmacKeySize {
 		return nil, false
 	}
 	return b, true

@@ -47,15 +47,15 @@ var _ proof.Suite = (*Suite)(nil)
 // Option configures a [Suite].
 type Option func(*Suite) error
 
-// WithHMACKey fixes the 32-byte HMAC key that relabels blank nodes,
+// withHMACKey fixes the 32-byte HMAC key that relabels blank nodes,
 // instead of a fresh random key per base proof. It exists to reproduce
 // test vectors: one key across credentials lets verifiers link derived
 // proofs of different credentials by their blank node labels. The key is
 // copied.
-func WithHMACKey(key []byte) Option {
+func withHMACKey(key []byte) Option {
 	return func(s *Suite) error {
-		if len(key) != HMACKeySize {
-			return fmt.Errorf("ecdsasd2023: HMAC key must be %d bytes", HMACKeySize)
+		if len(key) != hmacKeySize {
+			return fmt.Errorf("ecdsasd2023: HMAC key must be %d bytes", hmacKeySize)
 		}
 		s.hmacKey = append([]byte(nil), key...)
 		return nil
@@ -168,8 +168,8 @@ func inOrder(m map[int]string) []string {
 // Transform is vc-di-ecdsa 3.6.2 Base Proof Transformation with the given
 // HMAC key and mandatory pointers, for step-by-step checks.
 func (s *Suite) Transform(unsecured map[string]any, hmacKey []byte, mandatory []string) (*Transformed, error) {
-	if len(hmacKey) != HMACKeySize {
-		return nil, fmt.Errorf("ecdsasd2023: HMAC key must be %d bytes", HMACKeySize)
+	if len(hmacKey) != hmacKeySize {
+		return nil, fmt.Errorf("ecdsasd2023: HMAC key must be %d bytes", hmacKeySize)
 	}
 	if err := checkPointers(mandatory); err != nil {
 		return nil, err
@@ -217,14 +217,14 @@ func signP1363(priv *ecdsa.PrivateKey, msg []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ecdsasd2023: signing: %w", err)
 	}
-	out := make([]byte, SignatureSize)
+	out := make([]byte, signatureSize)
 	r.FillBytes(out[:32])
 	sv.FillBytes(out[32:])
 	return out, nil
 }
 
 func verifyP1363(pub *ecdsa.PublicKey, msg, sig []byte) bool {
-	if len(sig) != SignatureSize {
+	if len(sig) != signatureSize {
 		return false
 	}
 	h := sha256.Sum256(msg)
@@ -251,7 +251,7 @@ func (s *Suite) CreateProof(ctx context.Context, unsecured, options map[string]a
 	}
 	hmacKey := s.hmacKey
 	if hmacKey == nil {
-		hmacKey = make([]byte, HMACKeySize)
+		hmacKey = make([]byte, hmacKeySize)
 		if _, err := rand.Read(hmacKey); err != nil {
 			return nil, err
 		}
@@ -261,8 +261,8 @@ func (s *Suite) CreateProof(ctx context.Context, unsecured, options map[string]a
 		return nil, err
 	}
 	nonMandatory := t.NonMandatoryList()
-	if len(nonMandatory) > MaxSignatures {
-		return nil, fmt.Errorf("ecdsasd2023: %d non-mandatory statements, more than the limit of %d", len(nonMandatory), MaxSignatures)
+	if len(nonMandatory) > maxSignatures {
+		return nil, fmt.Errorf("ecdsasd2023: %d non-mandatory statements, more than the limit of %d", len(nonMandatory), maxSignatures)
 	}
 	mandatoryHash := hashJoined(t.MandatoryList())
 
@@ -288,8 +288,8 @@ func (s *Suite) CreateProof(ctx context.Context, unsecured, options map[string]a
 	if err != nil {
 		return nil, fmt.Errorf("ecdsasd2023: signing: %w", err)
 	}
-	if len(baseSig) != SignatureSize {
-		return nil, fmt.Errorf("ecdsasd2023: signer returned %d bytes, want %d", len(baseSig), SignatureSize)
+	if len(baseSig) != signatureSize {
+		return nil, fmt.Errorf("ecdsasd2023: signer returned %d bytes, want %d", len(baseSig), signatureSize)
 	}
 	v := &BaseProofValue{BaseSignature: baseSig, PublicKey: pub, HMACKey: hmacKey, Signatures: sigs, MandatoryPointers: t.MandatoryPointers}
 	if p["proofValue"], err = v.Encode(); err != nil {
@@ -329,7 +329,7 @@ func (s *Suite) createVerifyData(unsecured, p map[string]any) (*VerifyData, *Der
 	if IsBaseProofValue(value) {
 		return nil, nil, &proof.FieldError{Field: "proofValue", Err: ErrBaseProof}
 	}
-	dv, err := ParseDerivedProofValue(value)
+	dv, err := parseDerivedProofValue(value)
 	if err != nil {
 		return nil, nil, &proof.FieldError{Field: "proofValue", Err: err}
 	}
@@ -342,7 +342,7 @@ func (s *Suite) createVerifyData(unsecured, p map[string]any) (*VerifyData, *Der
 	seen := make(map[string]bool, len(dv.LabelMap))
 	for _, l := range dv.LabelMap {
 		if seen[l] {
-			return nil, nil, fmt.Errorf("%w: two blank nodes map to one label", ErrLabelMap)
+			return nil, nil, fmt.Errorf("%w: two blank nodes map to one label", errLabelMap)
 		}
 		seen[l] = true
 	}
@@ -434,7 +434,7 @@ func (s *Suite) verifyDerived(unsecured, p map[string]any, key crypto.PublicKey)
 // every object on the way — carrying the derived proof. Other proofs of
 // signedBase are dropped.
 //
-// It returns an error wrapping [ErrNoBaseProof] if signedBase has no
+// It returns an error wrapping errNoBaseProof if signedBase has no
 // ecdsa-sd-2023 proof, [ErrPointer] (as a *[PointerError]) for a pointer
 // that selects nothing, and [ErrMalformedProofValue] for a damaged base
 // proof value. Derive does not check the issuer's signature; a derived
@@ -454,7 +454,7 @@ func (s *Suite) Derive(signedBase []byte, selectivePointers []string) ([]byte, e
 	proofs, err := proof.ParseProofs(doc)
 	if err != nil {
 		if errors.Is(err, proof.ErrNoProof) {
-			return nil, ErrNoBaseProof
+			return nil, errNoBaseProof
 		}
 		return nil, err
 	}
@@ -468,7 +468,7 @@ func (s *Suite) Derive(signedBase []byte, selectivePointers []string) ([]byte, e
 		}
 	}
 	if base == nil {
-		return nil, ErrNoBaseProof
+		return nil, errNoBaseProof
 	}
 	unsecured := dicore.Clone(doc)
 	delete(unsecured, "proof")
@@ -572,7 +572,7 @@ func (s *Suite) disclosure(unsecured map[string]any, baseProofValue string, sele
 	for in, c14n := range issued {
 		l, ok := g.labelMap[in]
 		if !ok {
-			return nil, fmt.Errorf("%w: no HMAC label for _:%s", ErrLabelMap, in)
+			return nil, fmt.Errorf("%w: no HMAC label for _:%s", errLabelMap, in)
 		}
 		dv.LabelMap[c14n] = l
 	}

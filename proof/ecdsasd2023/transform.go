@@ -41,10 +41,10 @@ func (s *Suite) skolemize(doc map[string]any) (*skolemized, error) {
 	count := 0
 	for _, n := range nodes {
 		if n.Graph {
-			return nil, fmt.Errorf("%w: graph object at %s", ErrUnsupportedDocument, pointerOrRoot(n.Pointer))
+			return nil, fmt.Errorf("%w: graph object at %s", errUnsupportedDocument, pointerOrRoot(n.Pointer))
 		}
 		if strings.HasPrefix(n.ID, "_:") {
-			return nil, fmt.Errorf("%w: explicit blank node identifier %q at %s", ErrUnsupportedDocument, n.ID, pointerOrRoot(n.Pointer))
+			return nil, fmt.Errorf("%w: explicit blank node identifier %q at %s", errUnsupportedDocument, n.ID, pointerOrRoot(n.Pointer))
 		}
 		if n.ID != "" {
 			continue
@@ -58,7 +58,7 @@ func (s *Suite) skolemize(doc map[string]any) (*skolemized, error) {
 		v, ok := lookup(sk.doc, toks)
 		m, isMap := v.(map[string]any)
 		if !ok || !isMap {
-			return nil, fmt.Errorf("%w: node at %s is not a JSON object", ErrUnsupportedDocument, pointerOrRoot(n.Pointer))
+			return nil, fmt.Errorf("%w: node at %s is not a JSON object", errUnsupportedDocument, pointerOrRoot(n.Pointer))
 		}
 		m[n.IDMember] = sk.prefix + "g" + strconv.Itoa(count)
 		count++
@@ -111,7 +111,7 @@ func relabel(quads []rdfc.Quad, labels map[string]string) ([]string, error) {
 			}
 			l, ok := labels[t.Value]
 			if !ok {
-				return nil, fmt.Errorf("%w: no label for blank node _:%s", ErrLabelMap, t.Value)
+				return nil, fmt.Errorf("%w: no label for blank node _:%s", errLabelMap, t.Value)
 			}
 			t.Value = l
 		}

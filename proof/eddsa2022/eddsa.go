@@ -17,12 +17,12 @@ import (
 const (
 	RDFCName = "eddsa-rdfc-2022"
 	JCSName  = "eddsa-jcs-2022"
-	// LegacyRDFCName is what eddsa-rdfc-2022 was called in the vc-di-eddsa
+	// legacyRDFCName is what eddsa-rdfc-2022 was called in the vc-di-eddsa
 	// drafts of 2023 (before the JCS variant was added): the same
 	// algorithm, RDF canonicalization (URDNA2015, which RDFC-1.0
 	// standardized) and SHA-256. The RDFC suite verifies proofs that carry
 	// it and never signs with it.
-	LegacyRDFCName = "eddsa-2022"
+	legacyRDFCName = "eddsa-2022"
 )
 
 // Suite is one of the two EdDSA cryptosuites. It is immutable and safe for
@@ -46,7 +46,7 @@ func NewRDFC(loader proof.ContextLoader) (*Suite, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Suite{core: dicore.Core{Name: RDFCName, Legacy: []string{LegacyRDFCName}, Canon: c, Hash: crypto.SHA256}}, nil
+	return &Suite{core: dicore.Core{Name: RDFCName, Legacy: []string{legacyRDFCName}, Canon: c, Hash: crypto.SHA256}}, nil
 }
 
 // NewJCS returns eddsa-jcs-2022.
@@ -59,7 +59,7 @@ func (s *Suite) Type() string { return proof.TypeDataIntegrity }
 func (s *Suite) Cryptosuite() string { return s.core.Name }
 
 // LegacyCryptosuites implements [proof.LegacyNamer]: the RDFC suite also
-// verifies proofs named [LegacyRDFCName] ("eddsa-2022"); the JCS suite has
+// verifies proofs named legacyRDFCName ("eddsa-2022"); the JCS suite has
 // no earlier name.
 func (s *Suite) LegacyCryptosuites() []string { return slices.Clone(s.core.Legacy) }
 
@@ -80,8 +80,8 @@ func (s *Suite) VerifyProof(unsecured, p map[string]any, key crypto.PublicKey) e
 	return s.core.VerifyProof(unsecured, p, ed25519.SignatureSize, func(data, sig []byte) bool { return ed25519.Verify(pub, data, sig) })
 }
 
-// DecodeProofValue decodes a base58btc multibase Ed25519 signature.
-func DecodeProofValue(v string) ([]byte, error) {
+// decodeProofValue decodes a base58btc multibase Ed25519 signature.
+func decodeProofValue(v string) ([]byte, error) {
 	return dicore.DecodeProofValue(v, ed25519.SignatureSize)
 }
 

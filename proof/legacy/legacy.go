@@ -111,28 +111,28 @@ func (s *Ed25519Signature2020) Canonical(unsecured, options map[string]any) ([]b
 	return s.core.Canonical(unsecured, options)
 }
 
-// ContextEd25519Signature2020 defines the Ed25519Signature2020 proof terms.
-const ContextEd25519Signature2020 = "https://w3id.org/security/suites/ed25519-2020/v1"
+// contextEd25519Signature2020 defines the Ed25519Signature2020 proof terms.
+const contextEd25519Signature2020 = "https://w3id.org/security/suites/ed25519-2020/v1"
 
-// AddContext returns the JSON document with the Ed25519Signature2020
+// addContext returns the JSON document with the Ed25519Signature2020
 // context appended to its @context, unless it is already there. The type's
 // proof terms are defined only by that context, so a document signed with
 // it must cite it (Digital Bazaar's issuers add it the same way).
-func AddContext(doc []byte) ([]byte, error) {
+func addContext(doc []byte) ([]byte, error) {
 	return AddContextFor(doc, TypeEd25519Signature2020)
 }
 
-// ContextEcdsaSecp256k1Signature2019 defines the EcdsaSecp256k1Signature2019
+// contextEcdsaSecp256k1Signature2019 defines the EcdsaSecp256k1Signature2019
 // proof terms.
-const ContextEcdsaSecp256k1Signature2019 = "https://w3id.org/security/suites/secp256k1-2019/v1"
+const contextEcdsaSecp256k1Signature2019 = "https://w3id.org/security/suites/secp256k1-2019/v1"
 
 // AddContextFor is AddContext for the given legacy proof type.
 func AddContextFor(doc []byte, proofType string) ([]byte, error) {
-	want := ContextEd25519Signature2020
+	want := contextEd25519Signature2020
 	switch proofType {
 	case TypeEd25519Signature2020:
 	case TypeEcdsaSecp256k1Signature2019:
-		want = ContextEcdsaSecp256k1Signature2019
+		want = contextEcdsaSecp256k1Signature2019
 	default:
 		return nil, fmt.Errorf("legacy: unknown proof type %q", proofType)
 	}

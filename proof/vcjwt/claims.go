@@ -42,7 +42,7 @@ func readClaims(payload map[string]any) (*claims, error) {
 	for name := range payload {
 		for _, r := range registered {
 			if name != r && strings.EqualFold(name, r) {
-				return nil, &ClaimError{Claim: name, Reason: fmt.Sprintf("differs from the registered claim %q only in case", r), Err: ErrMalformed}
+				return nil, &claimError{Claim: name, Reason: fmt.Sprintf("differs from the registered claim %q only in case", r), Err: ErrMalformed}
 			}
 		}
 	}
@@ -80,12 +80,12 @@ func readClaims(payload map[string]any) (*claims, error) {
 			for _, e := range a {
 				s, ok := e.(string)
 				if !ok {
-					return nil, &ClaimError{Claim: "aud", Reason: fmt.Sprintf("has %s element, want a string or an array of strings", jsonType(e)), Err: ErrMalformed}
+					return nil, &claimError{Claim: "aud", Reason: fmt.Sprintf("has %s element, want a string or an array of strings", jsonType(e)), Err: ErrMalformed}
 				}
 				c.aud = append(c.aud, s)
 			}
 		default:
-			return nil, &ClaimError{Claim: "aud", Reason: fmt.Sprintf("is %s, want a string or an array of strings", jsonType(v)), Err: ErrMalformed}
+			return nil, &claimError{Claim: "aud", Reason: fmt.Sprintf("is %s, want a string or an array of strings", jsonType(v)), Err: ErrMalformed}
 		}
 	}
 	for _, o := range []struct {
@@ -97,7 +97,7 @@ func readClaims(payload map[string]any) (*claims, error) {
 			continue
 		}
 		if _, obj := v.(map[string]any); !obj {
-			return nil, &ClaimError{Claim: o.name, Reason: fmt.Sprintf("is %s, want a JSON object", jsonType(v)), Err: ErrMalformed}
+			return nil, &claimError{Claim: o.name, Reason: fmt.Sprintf("is %s, want a JSON object", jsonType(v)), Err: ErrMalformed}
 		}
 		*o.has = true
 	}
@@ -112,7 +112,7 @@ func stringClaim(payload map[string]any, name string) (string, bool, error) {
 	}
 	s, ok := v.(string)
 	if !ok {
-		return "", false, &ClaimError{Claim: name, Reason: fmt.Sprintf("is %s, want a string", jsonType(v)), Err: ErrMalformed}
+		return "", false, &claimError{Claim: name, Reason: fmt.Sprintf("is %s, want a string", jsonType(v)), Err: ErrMalformed}
 	}
 	return s, true, nil
 }
@@ -126,11 +126,11 @@ func stringClaim(payload map[string]any, name string) (string, bool, error) {
 func numericDate(name string, v any) (time.Time, error) {
 	f, ok := v.(float64)
 	if !ok {
-		return time.Time{}, &ClaimError{Claim: name, Reason: fmt.Sprintf("is %s, want a NumericDate (a JSON number)", jsonType(v)), Err: ErrMalformed}
+		return time.Time{}, &claimError{Claim: name, Reason: fmt.Sprintf("is %s, want a NumericDate (a JSON number)", jsonType(v)), Err: ErrMalformed}
 	}
 	// !(in range) also catches NaN, which JSON cannot carry anyway.
 	if !(f >= 0 && f <= maxNumericDate) {
-		return time.Time{}, &ClaimError{Claim: name, Reason: fmt.Sprintf("is %s, outside the NumericDate range 0 to %d (year 9999)", strconv.FormatFloat(f, 'g', -1, 64), maxNumericDate), Err: ErrMalformed}
+		return time.Time{}, &claimError{Claim: name, Reason: fmt.Sprintf("is %s, outside the NumericDate range 0 to %d (year 9999)", strconv.FormatFloat(f, 'g', -1, 64), maxNumericDate), Err: ErrMalformed}
 	}
 	sec, frac := math.Modf(f)
 	return time.Unix(int64(sec), int64(math.Round(frac*1e9))).UTC(), nil
@@ -169,14 +169,14 @@ func checkTimes(c *claims, opts VerifyOptions) error {
 	}
 	// From RFC 7519 §4.1.4: the current time MUST be before exp.
 	if c.hasExp && !now.Add(-skew).Before(c.exp) {
-		return &ClaimError{Claim: "exp", Reason: "is " + c.exp.Format(time.RFC3339) + ": the token has expired", Err: ErrExpired}
+		return &claimError{Claim: "exp", Reason: "is " + c.exp.Format(time.RFC3339) + ": the token has expired", Err: ErrExpired}
 	}
 	// From RFC 7519 §4.1.5: the current time MUST be at or after nbf.
 	if c.hasNbf && now.Add(skew).Before(c.nbf) {
-		return &ClaimError{Claim: "nbf", Reason: "is " + c.nbf.Format(time.RFC3339) + ": the token is not valid yet", Err: ErrNotYetValid}
+		return &claimError{Claim: "nbf", Reason: "is " + c.nbf.Format(time.RFC3339) + ": the token is not valid yet", Err: ErrNotYetValid}
 	}
 	if c.hasIat && now.Add(skew).Before(c.iat) {
-		return &ClaimError{Claim: "iat", Reason: "is " + c.iat.Format(time.RFC3339) + ": the token says it was issued in the future", Err: ErrNotYetValid}
+		return &claimError{Claim: "iat", Reason: "is " + c.iat.Format(time.RFC3339) + ": the token says it was issued in the future", Err: ErrNotYetValid}
 	}
 	return nil
 }
@@ -186,13 +186,13 @@ func checkTimes(c *claims, opts VerifyOptions) error {
 // subjects, validFrom and validUntil (to the second).
 func checkClaims(c *claims, cred *vc.Credential) error {
 	if !c.hasIss {
-		return &ClaimError{Claim: "iss", Reason: "is missing (the OB 3.0 form requires it)"}
+		return &claimError{Claim: "iss", Reason: "is missing (the OB 3.0 form requires it)"}
 	}
 	if c.iss != cred.Issuer().ID {
-		return &ClaimError{Claim: "iss", Reason: fmt.Sprintf("is %q, the credential's issuer is %q", c.iss, cred.Issuer().ID)}
+		return &claimError{Claim: "iss", Reason: fmt.Sprintf("is %q, the credential's issuer is %q", c.iss, cred.Issuer().ID)}
 	}
 	if c.hasJti && c.jti != cred.ID() {
-		return &ClaimError{Claim: "jti", Reason: fmt.Sprintf("is %q, the credential's id is %q", c.jti, cred.ID())}
+		return &claimError{Claim: "jti", Reason: fmt.Sprintf("is %q, the credential's id is %q", c.jti, cred.ID())}
 	}
 	if c.hasSub {
 		found := false
@@ -202,17 +202,17 @@ func checkClaims(c *claims, cred *vc.Credential) error {
 			}
 		}
 		if !found {
-			return &ClaimError{Claim: "sub", Reason: fmt.Sprintf("is %q, not a subject of the credential", c.sub)}
+			return &claimError{Claim: "sub", Reason: fmt.Sprintf("is %q, not a subject of the credential", c.sub)}
 		}
 	}
 	if c.hasNbf {
 		if from, has, _ := cred.ValidFrom(); has && from.Unix() != c.nbf.Unix() {
-			return &ClaimError{Claim: "nbf", Reason: fmt.Sprintf("is %s, the credential is valid from %s", c.nbf.Format(time.RFC3339), from.UTC().Format(time.RFC3339))}
+			return &claimError{Claim: "nbf", Reason: fmt.Sprintf("is %s, the credential is valid from %s", c.nbf.Format(time.RFC3339), from.UTC().Format(time.RFC3339))}
 		}
 	}
 	if c.hasExp {
 		if until, has, _ := cred.ValidUntil(); has && until.Unix() != c.exp.Unix() {
-			return &ClaimError{Claim: "exp", Reason: fmt.Sprintf("is %s, the credential is valid until %s", c.exp.Format(time.RFC3339), until.UTC().Format(time.RFC3339))}
+			return &claimError{Claim: "exp", Reason: fmt.Sprintf("is %s, the credential is valid until %s", c.exp.Format(time.RFC3339), until.UTC().Format(time.RFC3339))}
 		}
 	}
 	return nil

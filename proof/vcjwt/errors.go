@@ -32,13 +32,13 @@ var (
 	ErrJSONSerialization = errors.New("vcjwt: JWS JSON serialization is not supported: use the compact form")
 )
 
-// ClaimError reports one claim of a token's payload that is malformed or
+// claimError reports one claim of a token's payload that is malformed or
 // fails a check. It wraps [ErrClaims] and, when set, Err: [ErrMalformed]
 // for a claim of the wrong JSON type, out of range, or named like a
 // registered claim in another case; [ErrExpired] or [ErrNotYetValid] for a
 // time check that failed; nil for a claim that disagrees with the
 // credential.
-type ClaimError struct {
+type claimError struct {
 	// Claim is the member name as it appears in the payload ("exp",
 	// "vc", or a case variant such as "EXP").
 	Claim string
@@ -49,7 +49,7 @@ type ClaimError struct {
 	Err error
 }
 
-func (e *ClaimError) Error() string {
+func (e *claimError) Error() string {
 	name := e.Claim
 	for _, c := range name {
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
@@ -63,7 +63,7 @@ func (e *ClaimError) Error() string {
 // Unwrap returns ErrClaims and Err, so errors.Is(err, ErrClaims) holds for
 // every ClaimError and errors.Is(err, ErrExpired) only for an expired
 // token.
-func (e *ClaimError) Unwrap() []error {
+func (e *claimError) Unwrap() []error {
 	if e.Err == nil {
 		return []error{ErrClaims}
 	}

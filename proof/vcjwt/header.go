@@ -162,7 +162,7 @@ func (k kind) secured(h header, pb []byte, c *claims) (Format, []byte, error) {
 		// OB 3.0 §8.2: the payload is the VCDM 2.0 credential, with the
 		// JWT claims beside its members. A VCDM 1.1 credential goes in
 		// the vc claim (the note in the same section).
-		return FormatOB3Payload, pb, nil
+		return formatOB3Payload, pb, nil
 	}
 	return 0, nil, fmt.Errorf("%w: media type %q with no %s claim is not a %s", ErrMalformed, h.Typ, k.claim, k.name)
 }

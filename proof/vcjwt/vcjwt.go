@@ -47,11 +47,11 @@ const (
 	FormatJOSE Format = iota + 1
 	// FormatOB3 is the OB 3.0 / VCDM 1.1 form: claims plus "vc".
 	FormatOB3
-	// FormatOB3Payload is the OB 3.0 JSON Web Token Proof Format for a
+	// formatOB3Payload is the OB 3.0 JSON Web Token Proof Format for a
 	// VCDM 2.0 credential (OB 3.0 §8.2): typ "JWT" or none, and the
 	// payload is the credential itself with the JWT claims iss, jti, sub,
 	// nbf and exp beside its members. Verified, not signed.
-	FormatOB3Payload
+	formatOB3Payload
 )
 
 func (f Format) String() string {
@@ -60,7 +60,7 @@ func (f Format) String() string {
 		return "vc+jwt"
 	case FormatOB3:
 		return "jwt-vc"
-	case FormatOB3Payload:
+	case formatOB3Payload:
 		return "jwt"
 	}
 	return "unknown"
@@ -198,9 +198,9 @@ type SignOption func(*signConfig)
 
 type signConfig struct{ loader proof.ContextLoader }
 
-// WithLoader checks the credential against the contexts of l instead of
+// withLoader checks the credential against the contexts of l instead of
 // the embedded set (contexts.Default()).
-func WithLoader(l proof.ContextLoader) SignOption { return func(c *signConfig) { c.loader = l } }
+func withLoader(l proof.ContextLoader) SignOption { return func(c *signConfig) { c.loader = l } }
 
 // checkSafe runs JSON-LD safe mode over doc.
 func checkSafe(l proof.ContextLoader, doc []byte) error {
@@ -301,7 +301,7 @@ func Verify(ctx context.Context, token string, opts VerifyOptions) (*Result, err
 	res.Method, res.Controller = vm, controller
 
 	// OB 3.0 forms: the registered claims must agree with the credential.
-	if res.Format == FormatOB3 || res.Format == FormatOB3Payload {
+	if res.Format == FormatOB3 || res.Format == formatOB3Payload {
 		if err := checkClaims(c, cred); err != nil {
 			return nil, err
 		}
@@ -519,7 +519,7 @@ var jwtClaims = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti"}
 // JSONLDDocument returns the document a verifier holds to JSON-LD safe
 // mode for a credential secured in form f, given the credential's decoded
 // JSON (what [UnsafeCredentialWithoutVerification] returns, decoded). It
-// is the credential itself, except in [FormatOB3Payload], where the
+// is the credential itself, except in formatOB3Payload, where the
 // payload also carries the JWT registered claims (iss, sub, aud, exp, nbf,
 // iat, jti): those are JWT claims, read by [Verify] as such and required
 // to agree with the credential, not credential terms, and they are left
@@ -530,7 +530,7 @@ var jwtClaims = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti"}
 // but not jti, so a vc+jwt credential with a jti member is refused as an
 // undefined term unless one of its contexts defines it.
 func JSONLDDocument(f Format, doc map[string]any) map[string]any {
-	if f != FormatOB3Payload {
+	if f != formatOB3Payload {
 		return doc
 	}
 	out := make(map[string]any, len(doc))

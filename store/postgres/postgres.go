@@ -35,8 +35,8 @@ var dialect = sqldb.Dialect{
 	Lock: `SELECT pg_advisory_xact_lock(1836282468)`,
 }
 
-// MaxConns is the size of a Store's connection pool.
-const MaxConns = 8
+// maxConns is the size of a Store's connection pool.
+const maxConns = 8
 
 // Open connects to the database dsn names (a postgres:// URL or a
 // key=value connection string, as libpq reads them), migrating its schema
@@ -53,7 +53,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, errors.New("postgres: the connection string does not parse (see https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING)")
 	}
 	db := stdlib.OpenDB(*cfg)
-	db.SetMaxOpenConns(MaxConns)
+	db.SetMaxOpenConns(maxConns)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres: connecting to %s:%d, database %q: %w", cfg.Host, cfg.Port, cfg.Database, err)

@@ -41,9 +41,9 @@ var dialect = sqldb.Dialect{
 	},
 }
 
-// BusyTimeoutMillis is how long a writer waits for another process's
+// busyTimeoutMillis is how long a writer waits for another process's
 // write transaction before failing with SQLITE_BUSY.
-const BusyTimeoutMillis = 30_000
+const busyTimeoutMillis = 30_000
 
 // Open opens (creating it if needed) the store in the SQLite file at
 // path, migrating its schema to the newest this package knows. A schema
@@ -59,7 +59,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("%w: sqlite: empty path", store.ErrInvalid)
 	}
 	q := url.Values{}
-	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeoutMillis))
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMillis))
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Set("_txlock", "immediate")

@@ -51,10 +51,10 @@ const (
 
 // Budgets of the concurrency tests.
 const (
-	// Allocators is the number of concurrent allocators (goroutines, split
+	// allocators is the number of concurrent allocators (goroutines, split
 	// over two processes) and PerAllocator the indexes each takes.
-	Allocators   = 8
-	PerAllocator = 10_000
+	allocators   = 8
+	perAllocator = 10_000
 	// childTimeout bounds a child process.
 	childTimeout = 3 * time.Minute
 )
@@ -490,7 +490,7 @@ func testConcurrentAllocation(t *testing.T, b Backend) {
 	ctx := context.Background()
 	dsn := b.Fresh(t)
 	const url = "https://school.example/status/c"
-	total := Allocators * PerAllocator
+	total := allocators * perAllocator
 	s := open(t, b, dsn)
 	_, _, err := s.CreateList(ctx, spec(url, 2*total), fakeSign)
 	require.NoError(t, err)
@@ -499,7 +499,7 @@ func testConcurrentAllocation(t *testing.T, b Backend) {
 	start := time.Now()
 	var cmds []*exec.Cmd
 	for p := 0; p < 2; p++ {
-		cmds = append(cmds, startChild(t, dsn, filepath.Join(dir, fmt.Sprint(p)), url, fmt.Sprint(Allocators/2), fmt.Sprint(PerAllocator), fmt.Sprint(p), "buffered"))
+		cmds = append(cmds, startChild(t, dsn, filepath.Join(dir, fmt.Sprint(p)), url, fmt.Sprint(allocators/2), fmt.Sprint(perAllocator), fmt.Sprint(p), "buffered"))
 	}
 	for _, c := range cmds {
 		waitChild(t, c)
@@ -508,7 +508,7 @@ func testConcurrentAllocation(t *testing.T, b Backend) {
 	var all []int
 	for p := 0; p < 2; p++ {
 		got := readIndexes(t, filepath.Join(dir, fmt.Sprint(p)))
-		assert.Len(t, got, Allocators/2*PerAllocator, "process %d", p)
+		assert.Len(t, got, allocators/2*perAllocator, "process %d", p)
 		all = append(all, got...)
 	}
 	slices.Sort(all)
@@ -523,7 +523,7 @@ func testConcurrentAllocation(t *testing.T, b Backend) {
 	l, err := s.List(ctx, url)
 	require.NoError(t, err)
 	assert.Equal(t, total, l.Next)
-	t.Logf("%d allocators in 2 processes, %d indexes each: %d distinct indexes, no gap, in %s", Allocators, PerAllocator, len(all), elapsed.Round(time.Millisecond))
+	t.Logf("%d allocators in 2 processes, %d indexes each: %d distinct indexes, no gap, in %s", allocators, perAllocator, len(all), elapsed.Round(time.Millisecond))
 }
 
 // A process killed while it allocates (SIGKILL) leaves a gap of at most

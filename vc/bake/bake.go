@@ -10,11 +10,11 @@ import (
 // MaxImageBytes caps a badge image.
 const MaxImageBytes = 16 << 20
 
-// Keyword is the PNG iTXt keyword of an OB 3.0 credential.
-const Keyword = "openbadgecredential"
+// keyword is the PNG iTXt keyword of an OB 3.0 credential.
+const keyword = "openbadgecredential"
 
-// Namespace is the OB 3.0 SVG namespace.
-const Namespace = "https://purl.imsglobal.org/ob/v3p0"
+// namespace is the OB 3.0 SVG namespace.
+const namespace = "https://purl.imsglobal.org/ob/v3p0"
 
 // Kind is what a file is, by content.
 type Kind int
@@ -133,14 +133,14 @@ func payload(data []byte) (*Payload, error) {
 }
 
 // Extract takes the credential out of a PNG or SVG badge, as
-// [ExtractPNG] or [ExtractSVG] does (with the same errors); other data is
+// extractPNG or extractSVG does (with the same errors); other data is
 // an error wrapping [ErrMalformed].
 func Extract(data []byte) (*Payload, error) {
 	switch Detect(data) {
 	case PNG:
-		return ExtractPNG(data)
+		return extractPNG(data)
 	case SVG:
-		return ExtractSVG(data)
+		return extractSVG(data)
 	}
 	return nil, fmt.Errorf("%w: not a PNG or SVG image", ErrMalformed)
 }

@@ -8,8 +8,8 @@ import (
 var (
 	// ErrNotBaked: the image carries no OB 3.0 credential.
 	ErrNotBaked = errors.New("bake: image carries no Open Badges 3.0 credential")
-	// ErrAlreadyBaked: baking into an image that has one, without Replace.
-	ErrAlreadyBaked = errors.New("bake: image already carries a credential")
+	// errAlreadyBaked: baking into an image that has one, without Replace.
+	errAlreadyBaked = errors.New("bake: image already carries a credential")
 	// ErrMultiple: more than one credential in an image, counting every
 	// place some reader could take one from (see the package doc).
 	ErrMultiple = errors.New("bake: image carries more than one credential")

@@ -69,7 +69,7 @@ type pngCarrier struct {
 	pngChunk
 	keyword []byte // as written
 	ob2     bool   // the OB 2.0 keyword "openbadges" (or a look-alike)
-	exact   bool   // an iTXt chunk whose keyword is exactly [Keyword]
+	exact   bool   // an iTXt chunk whose keyword is exactly keyword
 }
 
 func (c *pngCarrier) String() string {
@@ -92,7 +92,7 @@ func pngCarrierOf(c pngChunk) (*pngCarrier, bool) {
 		kw = kw[:nul]
 	}
 	norm := bytes.TrimFunc(kw, isKeywordSpace)
-	ob3 := equalFold(string(norm), Keyword)
+	ob3 := equalFold(string(norm), keyword)
 	ob2 := equalFold(string(norm), ob2Keyword)
 	if !ob3 && !ob2 {
 		return nil, false
@@ -101,7 +101,7 @@ func pngCarrierOf(c pngChunk) (*pngCarrier, bool) {
 		pngChunk: c,
 		keyword:  kw,
 		ob2:      ob2,
-		exact:    typ == "iTXt" && nul >= 0 && string(kw) == Keyword,
+		exact:    typ == "iTXt" && nul >= 0 && string(kw) == keyword,
 	}, true
 }
 
@@ -156,7 +156,7 @@ func scanPNG(img []byte) (*pngCarrier, pngChunk, error) {
 	return found, iend, err
 }
 
-// ExtractPNG takes the credential out of a baked PNG.
+// extractPNG takes the credential out of a baked PNG.
 //
 // It returns an error wrapping [ErrMultiple] if more than one text chunk
 // (tEXt, zTXt or iTXt) carries the keyword "openbadgecredential" or
@@ -165,7 +165,7 @@ func scanPNG(img []byte) (*pngCarrier, pngChunk, error) {
 // exactly "openbadgecredential" (nothing is ever decompressed) or the PNG
 // is malformed, [ErrLimit] if the image or the credential is too large,
 // and [ErrNotBaked] if there is none.
-func ExtractPNG(img []byte) (*Payload, error) {
+func extractPNG(img []byte) (*Payload, error) {
 	c, _, err := scanPNG(img)
 	switch {
 	case err != nil:
@@ -178,7 +178,7 @@ func ExtractPNG(img []byte) (*Payload, error) {
 		// From spec (OB 3.0 §5.3.1): an iTXt chunk with the keyword
 		// openbadgecredential; a tEXt or zTXt chunk, or another spelling,
 		// is read by some readers and ignored by others.
-		return nil, fmt.Errorf("%w: %s; OB 3.0 puts the credential in an iTXt chunk with the keyword %q", ErrMalformed, c, Keyword)
+		return nil, fmt.Errorf("%w: %s; OB 3.0 puts the credential in an iTXt chunk with the keyword %q", ErrMalformed, c, keyword)
 	}
 	compressed, text, err := itxt(c.data)
 	if err != nil {
@@ -218,9 +218,9 @@ func itxt(data []byte) (compressed bool, text []byte, err error) {
 // BakePNG returns a copy of the PNG img carrying credential in an
 // uncompressed iTXt chunk right before IEND.
 //
-// An image that already has a carrier (any chunk [ExtractPNG] counts,
+// An image that already has a carrier (any chunk extractPNG counts,
 // including an OB 2.0 assertion or a form OB 3.0 does not allow) is
-// refused with [ErrAlreadyBaked] unless opts.Replace is set; then that
+// refused with errAlreadyBaked unless opts.Replace is set; then that
 // chunk is dropped. Two carriers are refused with [ErrMultiple] either
 // way. The result is refused with [ErrLimit] if it would exceed
 // [MaxImageBytes], so that whatever BakePNG returns, ExtractPNG reads back.
@@ -234,10 +234,10 @@ func BakePNG(img, credential []byte, opts Options) ([]byte, error) {
 		return nil, err
 	}
 	if old != nil && !opts.Replace {
-		return nil, fmt.Errorf("%w: %s", ErrAlreadyBaked, old)
+		return nil, fmt.Errorf("%w: %s", errAlreadyBaked, old)
 	}
 	var data bytes.Buffer
-	data.WriteString(Keyword)
+	data.WriteString(keyword)
 	data.Write([]byte{0, 0, 0, 0, 0}) // NUL, flag 0, method 0, empty language tag NUL, empty translated keyword NUL
 	data.Write(p.Data)
 	newChunk := encodeChunk("iTXt", data.Bytes())

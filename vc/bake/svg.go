@@ -13,16 +13,16 @@ import (
 const (
 	// MaxSVGDepth caps element nesting; the root <svg> is at depth 1.
 	MaxSVGDepth = 256
-	// MaxSVGTokens caps the tokens of one SVG: start tags, end tags (an
+	// maxSVGTokens caps the tokens of one SVG: start tags, end tags (an
 	// empty-element tag counts as both), runs of character data, CDATA
 	// sections, comments and processing instructions.
-	MaxSVGTokens = 1 << 20
+	maxSVGTokens = 1 << 20
 	// MaxSVGAttrs caps the attributes of one element, namespace
 	// declarations included.
 	MaxSVGAttrs = 256
-	// MaxSVGNamespaces caps the namespace declarations in scope at any
+	// maxSVGNamespaces caps the namespace declarations in scope at any
 	// point of the document.
-	MaxSVGNamespaces = 64
+	maxSVGNamespaces = 64
 )
 
 const xmlNamespace = "http://www.w3.org/XML/1998/namespace"
@@ -32,14 +32,14 @@ type nsKind uint8
 
 const (
 	nsOther  nsKind = iota
-	nsOB3           // exactly [Namespace]
+	nsOB3           // exactly namespace
 	nsOB3ish        // another 1EdTech/IMS URI: a look-alike of Namespace
 	nsOB2           // an OB 2.0 URI (http://openbadges.org and the like)
 )
 
 func classifyNS(uri []byte) nsKind {
 	switch {
-	case string(uri) == Namespace:
+	case string(uri) == namespace:
 		return nsOB3
 	case containsFold(uri, "imsglobal.org"), containsFold(uri, "1edtech.org"):
 		return nsOB3ish
@@ -176,8 +176,8 @@ func (s *svgScanner) limitf(off int, format string, args ...any) error {
 
 func (s *svgScanner) count(off, n int) error {
 	s.tokens += n
-	if s.tokens > MaxSVGTokens {
-		return s.limitf(off, "more than %d tokens", MaxSVGTokens)
+	if s.tokens > maxSVGTokens {
+		return s.limitf(off, "more than %d tokens", maxSVGTokens)
 	}
 	return nil
 }
@@ -692,8 +692,8 @@ func (s *svgScanner) declare(tag int) error {
 		case bound != nil && len(uri) == 0:
 			return s.errorf(tag, "%s undeclares a prefix (not allowed in XML 1.0)", a.name)
 		}
-		if len(s.ns) == MaxSVGNamespaces {
-			return s.limitf(tag, "more than %d namespace declarations in scope", MaxSVGNamespaces)
+		if len(s.ns) == maxSVGNamespaces {
+			return s.limitf(tag, "more than %d namespace declarations in scope", maxSVGNamespaces)
 		}
 		s.ns = append(s.ns, svgBinding{prefix: bound, uri: a.value, kind: classifyNS(uri)})
 	}
@@ -953,7 +953,7 @@ func containsFold(b []byte, sub string) bool {
 	return false
 }
 
-// ExtractSVG takes the credential out of a baked SVG.
+// extractSVG takes the credential out of a baked SVG.
 //
 // It returns an error wrapping [ErrMultiple] if the SVG holds more than
 // one carrier (an element named credential or assertion, in any letter
@@ -965,7 +965,7 @@ func containsFold(b []byte, sub string) bool {
 // section with a JSON credential, or if the SVG is not well-formed;
 // [ErrLimit] if the SVG goes over a budget; and [ErrNotBaked] if there is
 // no carrier.
-func ExtractSVG(svg []byte) (*Payload, error) {
+func extractSVG(svg []byte) (*Payload, error) {
 	doc, err := scanSVG(svg)
 	if err != nil {
 		return nil, err
@@ -985,11 +985,11 @@ func (d *svgDoc) extract() (*Payload, error) {
 	case c.ob2:
 		return nil, fmt.Errorf("%w: %s", ErrOB2, what)
 	case string(c.name) != "openbadges:credential" || c.kind != nsOB3:
-		return nil, fmt.Errorf("%w: %s in namespace %q: OB 3.0 writes <openbadges:credential> with the prefix bound to %q", ErrMalformed, what, c.ns, Namespace)
+		return nil, fmt.Errorf("%w: %s in namespace %q: OB 3.0 writes <openbadges:credential> with the prefix bound to %q", ErrMalformed, what, c.ns, namespace)
 	case c.depth != 2:
 		return nil, fmt.Errorf("%w: %s is inside <%s>; OB 3.0 puts it directly inside the root <svg>", ErrMalformed, what, c.parent)
-	case !d.rootHasOB || !attrEquals(d.rootOB, Namespace):
-		return nil, fmt.Errorf("%w: %s, but the root <svg> does not declare xmlns:openbadges=%q", ErrMalformed, what, Namespace)
+	case !d.rootHasOB || !attrEquals(d.rootOB, namespace):
+		return nil, fmt.Errorf("%w: %s, but the root <svg> does not declare xmlns:openbadges=%q", ErrMalformed, what, namespace)
 	case c.child != nil:
 		return nil, fmt.Errorf("%w: <%s> inside %s", ErrMalformed, c.child, what)
 	case c.markup != "":
@@ -1056,9 +1056,9 @@ func normalizeNewlines(b []byte) []byte {
 // <svg>, which gets the xmlns:openbadges declaration if it lacks it.
 // Other bytes are kept.
 //
-// An SVG that already has a carrier (any element [ExtractSVG] counts,
+// An SVG that already has a carrier (any element extractSVG counts,
 // including an OB 2.0 assertion, or a credential out of place) is refused
-// with [ErrAlreadyBaked] unless opts.Replace is set; then that element is
+// with errAlreadyBaked unless opts.Replace is set; then that element is
 // cut out. Two carriers are refused with [ErrMultiple] either way. The
 // result is read back with ExtractSVG before it is returned, so whatever
 // BakeSVG returns, ExtractSVG reads.
@@ -1086,16 +1086,16 @@ func BakeSVG(svg, credential []byte, opts Options) ([]byte, error) {
 	old := doc.carrier
 	switch {
 	case old != nil && !opts.Replace:
-		return nil, fmt.Errorf("%w: %s", ErrAlreadyBaked, doc.describe(old))
+		return nil, fmt.Errorf("%w: %s", errAlreadyBaked, doc.describe(old))
 	case doc.rootEmpty:
 		return nil, fmt.Errorf("%w: the <svg> element is empty", ErrMalformed)
-	case doc.rootHasOB && !attrEquals(doc.rootOB, Namespace):
+	case doc.rootHasOB && !attrEquals(doc.rootOB, namespace):
 		return nil, fmt.Errorf("%w: the svg binds the openbadges prefix to another namespace", ErrMalformed)
 	}
 	tag := svg[:doc.rootEnd-1] // without the closing >
 	var decl string
 	if !doc.rootHasOB {
-		decl = ` xmlns:openbadges="` + Namespace + `"`
+		decl = ` xmlns:openbadges="` + namespace + `"`
 	}
 	rest := svg[doc.rootEnd:]
 	size := len(tag) + len(decl) + 1 + len(elem) + len(rest)
@@ -1112,7 +1112,7 @@ func BakeSVG(svg, credential []byte, opts Options) ([]byte, error) {
 	} else {
 		out = append(out, rest...)
 	}
-	back, err := ExtractSVG(out)
+	back, err := extractSVG(out)
 	if err != nil {
 		return nil, fmt.Errorf("baking the credential into the SVG: %w", err)
 	}

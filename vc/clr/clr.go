@@ -41,8 +41,8 @@ import (
 	"github.com/onchaincert/microcred/vc/openbadges"
 )
 
-// ContextCLR is the CLR 2.0 context microcred's builders cite.
-const ContextCLR = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
+// contextCLR is the CLR 2.0 context microcred's builders cite.
+const contextCLR = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
 
 // associationTypes are the association types of CLR 2.0, sorted.
 var associationTypes = []string{"exactMatchOf", "isChildOf", "isParentOf", "isPartOf", "isPeerOf", "isRelatedTo", "precedes", "replacedBy"}
@@ -95,7 +95,7 @@ type ClrCredential struct {
 // Validate. c is not modified.
 func NewClrCredential(c ClrCredential) ([]byte, error) {
 	if len(c.Context) == 0 {
-		c.Context = []any{contexts.CredentialsV2, ContextCLR, contexts.OpenBadgesV3}
+		c.Context = []any{contexts.CredentialsV2, contextCLR, contexts.OpenBadgesV3}
 	}
 	if len(c.Type) == 0 {
 		c.Type = openbadges.Types{"VerifiableCredential", "ClrCredential"}

@@ -18,13 +18,13 @@ import (
 
 // Well-known context URLs.
 const (
-	CredentialsV1  = "https://www.w3.org/2018/credentials/v1"
+	credentialsV1  = "https://www.w3.org/2018/credentials/v1"
 	CredentialsV2  = "https://www.w3.org/ns/credentials/v2"
-	DataIntegrity  = "https://w3id.org/security/data-integrity/v2"
-	Multikey       = "https://w3id.org/security/multikey/v1"
-	DIDv1          = "https://www.w3.org/ns/did/v1"
+	dataIntegrity  = "https://w3id.org/security/data-integrity/v2"
+	multikey       = "https://w3id.org/security/multikey/v1"
+	diDv1          = "https://www.w3.org/ns/did/v1"
 	OpenBadgesV3   = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-	OpenBadgesV3_0 = "https://purl.imsglobal.org/spec/ob/v3p0/context.json"
+	openBadgesV3_0 = "https://purl.imsglobal.org/spec/ob/v3p0/context.json"
 	UndefinedTerms = "https://www.w3.org/ns/credentials/undefined-terms/v2"
 	// OpenBadgesExtensions defines 1EdTechJsonSchemaValidator2019,
 	// 1EdTechRevocationList and 1EdTechCredentialRefresh.
@@ -107,22 +107,22 @@ func New(opts ...Option) (*Loader, error) {
 	return &Loader{docs: m}, nil
 }
 
-// Pin is one row of the embedded index.
-type Pin struct {
+// pin is one row of the embedded index.
+type pin struct {
 	URL    string
 	File   string
 	SHA256 string
 	Source string
 }
 
-// Index returns the embedded index: which file serves which URL, its
+// index returns the embedded index: which file serves which URL, its
 // SHA-256 and its source.
-func Index() ([]Pin, error) {
+func index() ([]pin, error) {
 	data, err := files.ReadFile("data/INDEX.tsv")
 	if err != nil {
 		return nil, fmt.Errorf("contexts: reading index: %w", err)
 	}
-	var pins []Pin
+	var pins []pin
 	for i, line := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
 		if i == 0 {
 			continue // header
@@ -134,13 +134,13 @@ func Index() ([]Pin, error) {
 		if f[5] != "primary" {
 			continue
 		}
-		pins = append(pins, Pin{URL: f[0], File: f[1], SHA256: f[2], Source: f[4]})
+		pins = append(pins, pin{URL: f[0], File: f[1], SHA256: f[2], Source: f[4]})
 	}
 	return pins, nil
 }
 
 func embedded() (map[string]*entry, error) {
-	pins, err := Index()
+	pins, err := index()
 	if err != nil {
 		return nil, err
 	}

@@ -17,11 +17,11 @@ import (
 )
 
 var (
-	// ErrIncomplete is wrapped by *MissingFieldsError.
-	ErrIncomplete = errors.New("openbadges: required fields missing")
-	// ErrInvalid is wrapped when a field has the wrong form or a credential
+	// errIncomplete is wrapped by *MissingFieldsError.
+	errIncomplete = errors.New("openbadges: required fields missing")
+	// errInvalid is wrapped when a field has the wrong form or a credential
 	// is not an OB 3.0 credential.
-	ErrInvalid = errors.New("openbadges: invalid credential")
+	errInvalid = errors.New("openbadges: invalid credential")
 )
 
 // MissingFieldsError lists every required field that is missing, by JSON
@@ -44,7 +44,7 @@ func (e *MissingFieldsError) Error() string {
 }
 
 // Unwrap returns ErrIncomplete.
-func (e *MissingFieldsError) Unwrap() error { return ErrIncomplete }
+func (e *MissingFieldsError) Unwrap() error { return errIncomplete }
 
 // checker collects missing and invalid fields.
 type checker struct {
@@ -210,7 +210,7 @@ func (a *AchievementCredential) defaults() {
 		a.Context = []any{contexts.CredentialsV2, contexts.OpenBadgesV3}
 		// The 1EdTech validator type is defined by the extensions context.
 		for _, cs := range a.CredentialSchema {
-			if cs.Type == ValidatorType {
+			if cs.Type == validatorType {
 				a.Context = append(a.Context, contexts.OpenBadgesExtensions)
 				break
 			}
@@ -329,10 +329,10 @@ func NewAchievementCredential(a AchievementCredential) ([]byte, error) {
 	}
 	cp.defaults()
 	if first, _ := cp.Context[0].(string); first != contexts.CredentialsV2 {
-		return nil, fmt.Errorf("%w: the first @context must be %s", ErrInvalid, contexts.CredentialsV2)
+		return nil, fmt.Errorf("%w: the first @context must be %s", errInvalid, contexts.CredentialsV2)
 	}
 	if cp.IssuanceDate != "" || cp.ExpirationDate != "" {
-		return nil, fmt.Errorf("%w: issuanceDate/expirationDate are VCDM 1.1; use validFrom/validUntil", ErrInvalid)
+		return nil, fmt.Errorf("%w: issuanceDate/expirationDate are VCDM 1.1; use validFrom/validUntil", errInvalid)
 	}
 	if err := cp.Validate(); err != nil {
 		return nil, err
@@ -372,11 +372,11 @@ func ParseAchievementCredential(data []byte) (*AchievementCredential, error) {
 		return nil, err
 	}
 	if !c.HasType("OpenBadgeCredential") && !c.HasType("AchievementCredential") {
-		return nil, fmt.Errorf("%w: type has neither OpenBadgeCredential nor AchievementCredential", ErrInvalid)
+		return nil, fmt.Errorf("%w: type has neither OpenBadgeCredential nor AchievementCredential", errInvalid)
 	}
 	var a AchievementCredential
 	if err := json.Unmarshal(data, &a); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+		return nil, fmt.Errorf("%w: %v", errInvalid, err)
 	}
 	return &a, nil
 }

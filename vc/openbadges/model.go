@@ -298,8 +298,8 @@ type CredentialSchema struct {
 	Type Type   `json:"type"`
 }
 
-// CredentialStatus points at status information (e.g. a status list).
-type CredentialStatus = json.RawMessage
+// credentialStatus points at status information (e.g. a status list).
+type credentialStatus = json.RawMessage
 
 // AchievementCredential is an OB 3.0 AchievementCredential (also typed
 // OpenBadgeCredential).

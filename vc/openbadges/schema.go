@@ -23,16 +23,16 @@ import (
 const (
 	SchemaAchievementCredential = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 	SchemaEndorsementCredential = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json"
-	SchemaProfile               = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_profile_schema.json"
+	schemaProfile               = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_profile_schema.json"
 	// The CLR 2.0 schemas, embedded under the ids they carry.
-	SchemaClrCredential            = "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_clrcredential_schema.json"
-	SchemaClrAchievementCredential = "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_achievementcredential_schema.json"
-	SchemaClrEndorsementCredential = "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_endorsementcredential_schema.json"
+	schemaClrCredential            = "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_clrcredential_schema.json"
+	schemaClrAchievementCredential = "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_achievementcredential_schema.json"
+	schemaClrEndorsementCredential = "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_endorsementcredential_schema.json"
 	schemaIDPrefix                 = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_"
-	// ValidatorType is OB 3.0's credentialSchema type.
-	ValidatorType = "1EdTechJsonSchemaValidator2019"
-	// JSONSchemaType is VC JSON Schema's credentialSchema type.
-	JSONSchemaType = "JsonSchema"
+	// validatorType is OB 3.0's credentialSchema type.
+	validatorType = "1EdTechJsonSchemaValidator2019"
+	// jsonSchemaType is VC JSON Schema's credentialSchema type.
+	jsonSchemaType = "JsonSchema"
 
 	maxReportedSchemaViolations = 20
 )
@@ -74,8 +74,8 @@ var schemaFiles embed.FS
 var anySchemas = map[string]string{
 	"https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_anyachievementcredential_schema.json":   SchemaAchievementCredential,
 	"https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_anyendorsementcredential_schema.json":   SchemaEndorsementCredential,
-	"https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_anyclrcredential_schema.json":         SchemaClrCredential,
-	"https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_anyendorsementcredential_schema.json": SchemaClrEndorsementCredential,
+	"https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_anyclrcredential_schema.json":         schemaClrCredential,
+	"https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_anyendorsementcredential_schema.json": schemaClrEndorsementCredential,
 }
 
 // vcdm2Context is the first @context of a VCDM 2.0 credential.
@@ -344,7 +344,7 @@ func (s *Schemas) For(c *vc.Credential) []SchemaUse {
 	var out []SchemaUse
 	named := map[*jsonschema.Schema]bool{}
 	for _, cs := range c.Schemas() {
-		if cs.Type == ValidatorType || cs.Type == JSONSchemaType {
+		if cs.Type == validatorType || cs.Type == jsonSchemaType {
 			out = append(out, SchemaUse{URL: cs.ID, Reason: "credentialSchema"})
 			if sch, ok := s.byURL[cs.ID]; ok {
 				named[sch] = true
@@ -408,7 +408,7 @@ func (s *Schemas) CheckCredentialSchemas(data []byte) (int, error) {
 func (s *Schemas) CheckSchemas(c *vc.Credential) (int, error) {
 	var ids []string
 	for _, cs := range c.Schemas() {
-		if cs.Type == ValidatorType || cs.Type == JSONSchemaType {
+		if cs.Type == validatorType || cs.Type == jsonSchemaType {
 			ids = append(ids, cs.ID)
 		}
 	}

@@ -9,11 +9,11 @@ import (
 	"github.com/onchaincert/microcred/vc"
 )
 
-// TypeRevocationList1EdTech is the credentialStatus type of the 1EdTech
+// typeRevocationList1EdTech is the credentialStatus type of the 1EdTech
 // Revocation List Status Method (https://www.imsglobal.org/spec/vcrl/v1p0/),
 // which OB 3.0 and CLR 2.0 issuers use: the entry's id is the URL of a JSON
 // document listing the ids of revoked credentials.
-const TypeRevocationList1EdTech = "1EdTechRevocationList"
+const typeRevocationList1EdTech = "1EdTechRevocationList"
 
 // maxRevoked bounds the entries read from a 1EdTech revocation list.
 const maxRevoked = 1 << 20
@@ -26,7 +26,7 @@ const maxRevoked = 1 << 20
 // what vouches for it.
 func checkRevocationList(ctx context.Context, c *vc.Credential, e Entry, fetch Fetcher) (*Result, error) {
 	if e.ID == "" {
-		return nil, fmt.Errorf("%w: a %s entry needs an id (the list's URL)", ErrInvalidList, TypeRevocationList1EdTech)
+		return nil, fmt.Errorf("%w: a %s entry needs an id (the list's URL)", ErrInvalidList, typeRevocationList1EdTech)
 	}
 	data, err := fetch.Fetch(ctx, e.ID)
 	if err != nil {
@@ -66,7 +66,7 @@ func checkRevocationList(ctx context.Context, c *vc.Credential, e Entry, fetch F
 	}
 	id := c.ID()
 	if id == "" {
-		return nil, fmt.Errorf("%w: a credential checked against a %s needs an id", ErrInvalidList, TypeRevocationList1EdTech)
+		return nil, fmt.Errorf("%w: a credential checked against a %s needs an id", ErrInvalidList, typeRevocationList1EdTech)
 	}
 	e.Purpose = Revocation
 	for _, r := range list.RevokedCredentials {

@@ -11,7 +11,7 @@
 // # Security considerations
 //
 // The encoded list is attacker-controlled: decompression is capped
-// ([MaxListBytes]) so a GZIP bomb fails fast. The list credential must
+// (maxListBytes) so a GZIP bomb fails fast. The list credential must
 // itself be verified (proof, issuer equal to the credential's issuer,
 // validity window, purpose); [Check] takes a verification function for
 // that, and the root package supplies one.
@@ -27,7 +27,7 @@
 // implementations publish them) but never creates one; reads the legacy
 // StatusList2021 entry and list types, and the 1EdTech Revocation List
 // Status Method (an unsigned JSON list of revoked credential ids that OB 3.0
-// issuers publish; see [TypeRevocationList1EdTech]).
+// issuers publish; see typeRevocationList1EdTech).
 package status
 
 import (
@@ -52,15 +52,15 @@ import (
 const (
 	// MinBits is the smallest bitstring the spec allows (16 KiB).
 	MinBits = 131072
-	// MaxListBytes caps a decompressed bitstring (16 MiB).
-	MaxListBytes = 16 << 20
+	// maxListBytes caps a decompressed bitstring (16 MiB).
+	maxListBytes = 16 << 20
 )
 
 // Status purposes.
 const (
 	Revocation = "revocation"
 	Suspension = "suspension"
-	Refresh    = "refresh"
+	refresh    = "refresh"
 	Message    = "message"
 )
 
@@ -96,7 +96,7 @@ func NewList(entries, statusSize int) (*List, error) {
 	if entries*statusSize < MinBits {
 		return nil, fmt.Errorf("%w: %d bits, the minimum is %d", ErrInvalidList, entries*statusSize, MinBits)
 	}
-	if entries*statusSize > MaxListBytes*8 {
+	if entries*statusSize > maxListBytes*8 {
 		return nil, fmt.Errorf("%w: list too large", ErrInvalidList)
 	}
 	return &List{bits: make([]byte, (entries*statusSize+7)/8), statusSize: statusSize}, nil
@@ -108,8 +108,8 @@ func NewListFromBits(bits []byte, statusSize int) (*List, error) {
 	if statusSize < 1 || statusSize > 8 {
 		return nil, fmt.Errorf("%w: statusSize %d (1 to 8)", ErrInvalidList, statusSize)
 	}
-	if len(bits)*8 < MinBits || len(bits) > MaxListBytes {
-		return nil, fmt.Errorf("%w: %d bits (%d to %d)", ErrInvalidList, len(bits)*8, MinBits, MaxListBytes*8)
+	if len(bits)*8 < MinBits || len(bits) > maxListBytes {
+		return nil, fmt.Errorf("%w: %d bits (%d to %d)", ErrInvalidList, len(bits)*8, MinBits, maxListBytes*8)
 	}
 	return &List{bits: bytes.Clone(bits), statusSize: statusSize}, nil
 }
@@ -199,13 +199,13 @@ func Decode(encoded string, statusSize int) (*List, error) {
 	// Lists are at least MinBits long: start there rather than grow to it.
 	var out bytes.Buffer
 	out.Grow(MinBits / 8 * statusSize)
-	_, err = out.ReadFrom(io.LimitReader(zr, MaxListBytes+1))
+	_, err = out.ReadFrom(io.LimitReader(zr, maxListBytes+1))
 	bits := out.Bytes()
 	if err != nil {
 		return nil, fmt.Errorf("%w: decompressing encodedList: %v", ErrInvalidList, err)
 	}
-	if len(bits) > MaxListBytes {
-		return nil, fmt.Errorf("%w: decompressed list larger than %d bytes", ErrInvalidList, MaxListBytes)
+	if len(bits) > maxListBytes {
+		return nil, fmt.Errorf("%w: decompressed list larger than %d bytes", ErrInvalidList, maxListBytes)
 	}
 	if len(bits) == 0 {
 		return nil, fmt.Errorf("%w: empty list", ErrInvalidList)
@@ -492,7 +492,7 @@ func Check(ctx context.Context, c *vc.Credential, opts CheckOptions) ([]Result, 
 	}
 	var results []Result
 	for _, e := range entries {
-		if e.Type == TypeRevocationList1EdTech {
+		if e.Type == typeRevocationList1EdTech {
 			r, err := checkRevocationList(ctx, c, e, opts.Fetch)
 			if r != nil {
 				results = append(results, *r)

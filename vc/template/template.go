@@ -42,8 +42,8 @@ import (
 	"github.com/onchaincert/microcred/vc/openbadges"
 )
 
-// ErrTemplate: the template itself is unusable.
-var ErrTemplate = errors.New("template: invalid template")
+// errTemplate: the template itself is unusable.
+var errTemplate = errors.New("template: invalid template")
 
 // RowError is a row that could not become a credential.
 type RowError struct {
@@ -80,11 +80,11 @@ type Template struct {
 func Parse(data []byte) (*Template, error) {
 	v, err := strictjson.Decode(data, strictjson.Limits{})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrTemplate, err)
+		return nil, fmt.Errorf("%w: %w", errTemplate, err)
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("%w: not a JSON object", ErrTemplate)
+		return nil, fmt.Errorf("%w: not a JSON object", errTemplate)
 	}
 	if _, ok := m["id"]; !ok {
 		m["id"] = "{{uuid}}"
@@ -100,11 +100,11 @@ func Parse(data []byte) (*Template, error) {
 			case strings.HasPrefix(name, "hash:"):
 				col := strings.TrimPrefix(name, "hash:")
 				if col == "" {
-					bad = fmt.Errorf("%w: {{hash:}} needs a column", ErrTemplate)
+					bad = fmt.Errorf("%w: {{hash:}} needs a column", errTemplate)
 				}
 				seen[col] = true
 			case strings.Contains(name, ":"):
-				bad = fmt.Errorf("%w: unknown placeholder function in {{%s}}", ErrTemplate, name)
+				bad = fmt.Errorf("%w: unknown placeholder function in {{%s}}", errTemplate, name)
 			default:
 				seen[name] = true
 			}

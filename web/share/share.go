@@ -29,11 +29,11 @@ import (
 	"github.com/onchaincert/microcred/internal/limits"
 )
 
-// ErrFragment: a URL fragment that is not a credential link.
-var ErrFragment = errors.New("share: malformed credential fragment")
+// errFragment: a URL fragment that is not a credential link.
+var errFragment = errors.New("share: malformed credential fragment")
 
-// FragmentKey is the fragment member that carries the credential.
-const FragmentKey = "vc"
+// fragmentKey is the fragment member that carries the credential.
+const fragmentKey = "vc"
 
 // EncodeFragment returns the fragment (without "#") that carries cred:
 // "vc=" and the compressed, base64url-encoded bytes.
@@ -55,36 +55,36 @@ func EncodeFragment(cred []byte) (string, error) {
 	if err := w.Close(); err != nil {
 		return "", err
 	}
-	return FragmentKey + "=" + base64.RawURLEncoding.EncodeToString(buf.Bytes()), nil
+	return fragmentKey + "=" + base64.RawURLEncoding.EncodeToString(buf.Bytes()), nil
 }
 
 // DecodeFragment returns the credential bytes a fragment carries. frag
-// may start with "#". Errors wrap [ErrFragment]; the decoded bytes are at
+// may start with "#". Errors wrap errFragment; the decoded bytes are at
 // most limits.MaxCredentialBytes.
 func DecodeFragment(frag string) ([]byte, error) {
 	frag = strings.TrimPrefix(frag, "#")
-	val, ok := strings.CutPrefix(frag, FragmentKey+"=")
+	val, ok := strings.CutPrefix(frag, fragmentKey+"=")
 	if !ok {
-		return nil, fmt.Errorf("%w: want %s=…", ErrFragment, FragmentKey)
+		return nil, fmt.Errorf("%w: want %s=…", errFragment, fragmentKey)
 	}
 	if i := strings.IndexByte(val, '&'); i >= 0 {
 		val = val[:i]
 	}
 	comp, err := base64.RawURLEncoding.DecodeString(val)
 	if err != nil {
-		return nil, fmt.Errorf("%w: not base64url: %v", ErrFragment, err)
+		return nil, fmt.Errorf("%w: not base64url: %v", errFragment, err)
 	}
 	r := flate.NewReader(bytes.NewReader(comp))
 	defer r.Close()
 	out, err := io.ReadAll(io.LimitReader(r, limits.MaxCredentialBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("%w: not DEFLATE data: %v", ErrFragment, err)
+		return nil, fmt.Errorf("%w: not DEFLATE data: %v", errFragment, err)
 	}
 	if len(out) > limits.MaxCredentialBytes {
-		return nil, fmt.Errorf("%w: more than %d bytes once decompressed", ErrFragment, limits.MaxCredentialBytes)
+		return nil, fmt.Errorf("%w: more than %d bytes once decompressed", errFragment, limits.MaxCredentialBytes)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("%w: empty", ErrFragment)
+		return nil, fmt.Errorf("%w: empty", errFragment)
 	}
 	return out, nil
 }

@@ -1,0 +1,7 @@
+package ob2
+
+// Names the external tests of this package use; unexported in the
+// package itself (issue 20: a smaller public API).
+
+var ErrInvalidSignature = errInvalidSignature
+var ErrNotFound = errNotFound
