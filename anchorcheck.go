@@ -70,7 +70,7 @@ func (v *Verifier) checkAnchor(ctx context.Context, run *runner, credential []by
 	if v.cfg.receipts == nil {
 		// Not configured and not required: the step does not run.
 		if required {
-			run.fail(CheckAnchor, fmt.Errorf("%w: the policy requires %v and the verifier has no receipts (WithReceipts)", ErrNoReceipt, policy.anchorLevel))
+			run.fail(CheckAnchor, fmt.Errorf("%w: the policy requires %v and the verifier has no receipts (WithReceipts)", errNoReceipt, policy.anchorLevel))
 		}
 		return
 	}
@@ -82,7 +82,7 @@ func (v *Verifier) checkAnchor(ctx context.Context, run *runner, credential []by
 	}
 	if rc == nil {
 		if required {
-			run.fail(CheckAnchor, fmt.Errorf("%w: leaf %x", ErrNoReceipt, leaf))
+			run.fail(CheckAnchor, fmt.Errorf("%w: leaf %x", errNoReceipt, leaf))
 		} else {
 			run.skip(CheckAnchor, fmt.Errorf("%w: no receipt for this credential", ErrNotApplicable))
 		}

@@ -95,11 +95,11 @@ type BatchLog interface {
 	Record(ctx context.Context, recs []store.Record) error
 }
 
-// DefaultLogGroup is BatchOptions.LogGroup's default, and LogInterval the
+// defaultLogGroup is BatchOptions.LogGroup's default, and LogInterval the
 // longest a record waits in memory before it is written.
 const (
-	DefaultLogGroup = 512
-	LogInterval     = time.Second
+	defaultLogGroup = 512
+	logInterval     = time.Second
 )
 
 // Batch is the Merkle tree of a batch's credentials: anchor its Root, then
@@ -153,7 +153,7 @@ func (i *Issuer) IssueBatch(ctx context.Context, in iter.Seq[BatchItem], opts Ba
 	}
 	group := opts.LogGroup
 	if group == 0 {
-		group = DefaultLogGroup
+		group = defaultLogGroup
 	}
 	if group < 0 || group > store.MaxRecords {
 		return nil, fmt.Errorf("microcred: BatchOptions.LogGroup %d (1 to %d)", opts.LogGroup, store.MaxRecords)
@@ -315,7 +315,7 @@ func (i *Issuer) IssueBatch(ctx context.Context, in iter.Seq[BatchItem], opts Ba
 				} else if logCh != nil && r.Err == nil && !r.Resumed {
 					recs = append(recs, store.Record{CredentialID: r.ID, Learner: r.Learner, ListURL: r.StatusListURL, Index: r.StatusIndex,
 						Batch: opts.BatchID, Seq: r.Seq, Ref: r.Ref, LeafHash: r.LeafHash, IssuedAt: i.cfg.clock().UTC()})
-					if len(recs) >= group || time.Since(lastFlush) >= LogInterval {
+					if len(recs) >= group || time.Since(lastFlush) >= logInterval {
 						flush()
 					}
 				}

@@ -545,7 +545,7 @@ func isBlockcerts(decoded map[string]any) bool {
 // does not hold.
 func (v *Verifier) verifyBlockcertsProof(ctx context.Context, run *runner, credBytes []byte, decoded map[string]any, cred *vc.Credential) (*blockcertsOutcome, *proof.ProofResult) {
 	if v.cfg.blockcerts == nil {
-		run.fail(CheckProof, ErrNoBlockcerts)
+		run.fail(CheckProof, errNoBlockcerts)
 		return nil, nil
 	}
 	mres, err := v.cfg.blockcerts.engine.Verify(ctx, credBytes)

@@ -21,6 +21,7 @@ import (
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/proof/legacy"
+	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/contexts"
 	"github.com/onchaincert/microcred/vc/status"
 )
@@ -114,9 +115,9 @@ func cvjReason(t *testing.T, cvjCheck string) error {
 	case "checkAuthenticity", "compareIssuingAddress", "controlVerificationMethod":
 		return microcred.ErrIssuerMismatch
 	case "ensureValidityPeriodStarted":
-		return microcred.ErrNotYetValid
+		return vc.ErrNotYetValid
 	case "checkExpiresDate":
-		return microcred.ErrExpired
+		return vc.ErrExpired
 	}
 	t.Fatalf("no reason for cert-verifier-js check %q", cvjCheck)
 	return nil

@@ -24,6 +24,7 @@ import (
 	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/legacy"
+	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/bake"
 	"github.com/onchaincert/microcred/vc/contexts"
 	"github.com/onchaincert/microcred/vc/status"
@@ -247,7 +248,7 @@ func TestBlockcertsOnePipeline(t *testing.T) {
 				res, err := v.Verify(ctx, input, bb.policy(t))
 				failedAt(t, res, err, c.check)
 				if c.name == "expired" {
-					assert.ErrorIs(t, err, microcred.ErrExpired)
+					assert.ErrorIs(t, err, vc.ErrExpired)
 				} else {
 					assert.ErrorIs(t, err, status.ErrRevoked)
 				}

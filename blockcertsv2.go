@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/onchaincert/microcred/anchor/merkle2019"
+	"github.com/onchaincert/microcred/vc"
 )
 
 // Blockcerts v2 certificates (MerkleProof2017) in Verifier.Verify.
@@ -131,7 +132,7 @@ func (v *Verifier) blockcertsV2Steps(policy Policy) []step[*v2State] {
 		{check: CheckProof, requires: []Check{CheckParse}, run: func(_ context.Context, s *v2State) {
 			switch {
 			case bc == nil:
-				s.run.fail(CheckProof, ErrNoBlockcerts)
+				s.run.fail(CheckProof, errNoBlockcerts)
 				return
 			case s.err != nil:
 				// targetHash, the transaction's root, or the path: the
@@ -187,10 +188,10 @@ func (v *Verifier) blockcertsV2Steps(policy Policy) []step[*v2State] {
 	}
 	return append(steps, checkerSteps(v, policy, nil,
 		func(_ context.Context, s *v2State) {
-			s.run.fail(CheckRecipient, fmt.Errorf("%w: the recipient check reads a VC's credentialSubject; a Blockcerts v2 certificate is an Open Badges 2.0 assertion", ErrUnsupportedFormat))
+			s.run.fail(CheckRecipient, fmt.Errorf("%w: the recipient check reads a VC's credentialSubject; a Blockcerts v2 certificate is an Open Badges 2.0 assertion", errUnsupportedFormat))
 		},
 		func(_ context.Context, s *v2State, nc namedChecker) {
-			s.run.fail(nc.name, fmt.Errorf("%w: checkers read a VC; a Blockcerts v2 certificate is an Open Badges 2.0 assertion", ErrUnsupportedFormat))
+			s.run.fail(nc.name, fmt.Errorf("%w: checkers read a VC; a Blockcerts v2 certificate is an Open Badges 2.0 assertion", errUnsupportedFormat))
 		})...)
 }
 
@@ -205,7 +206,7 @@ func checkV2Expires(expires string, now time.Time, skew time.Duration) error {
 		return fmt.Errorf("microcred: expires: %w", err)
 	}
 	if now.Add(-skew).After(t) {
-		return fmt.Errorf("%w: expires %s", ErrExpired, t.UTC().Format(time.RFC3339))
+		return fmt.Errorf("%w: expires %s", vc.ErrExpired, t.UTC().Format(time.RFC3339))
 	}
 	return nil
 }

@@ -210,7 +210,7 @@ func TestBlockcertsV2Expires(t *testing.T) {
 	expired := v2Issue(t, map[string]any{"expires": "2020-01-01T00:00:00Z"})
 	res, err = v.Verify(ctx, expired, p)
 	failedAt(t, res, err, microcred.CheckValidity)
-	assert.ErrorIs(t, err, microcred.ErrExpired)
+	assert.ErrorIs(t, err, vc.ErrExpired)
 
 	// The expiry moved after signing: the hash no longer matches.
 	moved := bytes.Replace(expired, []byte("2020-01-01T00:00:00Z"), []byte("2030-01-01T00:00:00Z"), 1)
@@ -222,7 +222,7 @@ func TestBlockcertsV2Expires(t *testing.T) {
 	res, err = v.Verify(ctx, bad, p)
 	require.Error(t, err)
 	assert.False(t, res.Verified)
-	assert.False(t, errors.Is(err, microcred.ErrExpired))
+	assert.False(t, errors.Is(err, vc.ErrExpired))
 
 	// Baked into a PNG: the same verdict.
 	var buf bytes.Buffer

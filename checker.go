@@ -82,7 +82,7 @@ func checkRecipient(c *vc.Credential, identity string) error {
 			}
 		}
 	}
-	return fmt.Errorf("%w", ErrWrongRecipient)
+	return fmt.Errorf("%w", errWrongRecipient)
 }
 
 // checkRecipient runs the recipient check of the policy.

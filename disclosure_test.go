@@ -18,6 +18,7 @@ import (
 	"github.com/onchaincert/microcred/proof/ecdsa2019"
 	"github.com/onchaincert/microcred/proof/ecdsasd2023"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
+	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/contexts"
 	"github.com/onchaincert/microcred/vc/status"
 )
@@ -136,14 +137,14 @@ func TestSelectiveDisclosureDefaults(t *testing.T) {
 
 	// Expired: the mandatory validUntil is read.
 	res, err = f.verifier(t, time.Date(2029, 1, 1, 0, 0, 0, 0, time.UTC)).Verify(ctx, derived, f.policy(t))
-	assert.ErrorIs(t, err, microcred.ErrExpired)
+	assert.ErrorIs(t, err, vc.ErrExpired)
 	assert.Equal(t, microcred.Failed, outcomes(res)[microcred.CheckValidity])
 	assert.Equal(t, microcred.Passed, outcomes(res)[microcred.CheckDisclosure])
 
 	// Revoked: the mandatory credentialStatus is read.
 	revoked := f.derived(t, f.credential(t, sdRevokedIndex), nil, achievementName)
 	res, err = f.verifier(t, checkAt).Verify(ctx, revoked, f.policy(t))
-	assert.ErrorIs(t, err, microcred.ErrRevoked)
+	assert.ErrorIs(t, err, status.ErrRevoked)
 	assert.Equal(t, microcred.Failed, outcomes(res)[microcred.CheckStatus])
 }
 
@@ -195,7 +196,7 @@ func TestSelectiveDisclosureWithheld(t *testing.T) {
 	// and the status is checked.
 	chosen := f.derived(t, f.credential(t, sdRevokedIndex), dropDefaults, achievementName, "/validUntil", "/credentialStatus")
 	res, err = v.Verify(ctx, chosen, f.policy(t))
-	assert.ErrorIs(t, err, microcred.ErrRevoked)
+	assert.ErrorIs(t, err, status.ErrRevoked)
 	assert.NotErrorIs(t, err, microcred.ErrWithheld)
 	assert.Equal(t, &microcred.Disclosure{
 		Selective: []string{"validUntil", "credentialStatus"},

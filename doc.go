@@ -66,7 +66,7 @@
 // [Verifier.Verify] always returns a non-nil *Result. Its error is nil iff
 // every required check passed; otherwise it is a *[VerificationError] that
 // unwraps to each failed check's error, so errors.Is(err,
-// proof.ErrInvalidSignature) or errors.Is(err, ErrExpired) tell a caller
+// proof.ErrInvalidSignature) or errors.Is(err, vc.ErrExpired) tell a caller
 // why. Result.Credential is set only when verification succeeded, and is
 // parsed from the very bytes that were verified.
 //

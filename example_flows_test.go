@@ -131,7 +131,7 @@ func Example_statusRevocation() {
 	}
 	published[listURL] = publish()
 	_, err = v.Verify(ctx, signed, policy)
-	fmt.Println("after: revoked:", errors.Is(err, microcred.ErrRevoked))
+	fmt.Println("after: revoked:", errors.Is(err, status.ErrRevoked))
 	// Output:
 	// before: true revocation clear
 	// after: revoked: true

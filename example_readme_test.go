@@ -59,7 +59,7 @@ func Example_readme() {
 	}
 	res, err := v.Verify(ctx, signed, policy)
 	// err == nil iff every check passed; res.Checks says what was checked and why anything failed:
-	// errors.Is(err, proof.ErrInvalidSignature), errors.Is(err, microcred.ErrExpired), ...
+	// errors.Is(err, proof.ErrInvalidSignature), errors.Is(err, vc.ErrExpired), ...
 	fmt.Println("verified:", err == nil)
 	for _, c := range res.Checks {
 		fmt.Println(c.Check, c.Outcome)

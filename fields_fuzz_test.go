@@ -13,7 +13,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/internal/rdfc"
 	"github.com/onchaincert/microcred/internal/strictjson"
@@ -368,7 +367,7 @@ func FuzzFieldsMatchGraph(f *testing.F) {
 			mutated, err := json.Marshal(doc)
 			require.NoError(t, err)
 			res, err := v.Verify(context.Background(), mutated, policy)
-			if err != nil && !errors.Is(err, microcred.ErrRevoked) {
+			if err != nil && !errors.Is(err, status.ErrRevoked) {
 				continue
 			}
 			// Verified (or refused only for the revocation its graph holds):

@@ -19,6 +19,7 @@ import (
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/proof"
+	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/contexts"
 	"github.com/onchaincert/microcred/vc/openbadges"
 	"github.com/onchaincert/microcred/vc/status"
@@ -55,11 +56,11 @@ func TestVectors(t *testing.T) {
 				assert.True(t, res.Verified)
 				assert.Equal(t, res.Issuer, res.Credential.Issuer().ID)
 			case "invalid: expired":
-				assert.ErrorIs(t, err, microcred.ErrExpired)
+				assert.ErrorIs(t, err, vc.ErrExpired)
 				c, _ := res.Check(microcred.CheckProof)
 				assert.Equal(t, microcred.Passed, c.Outcome, "the signature itself is fine")
 			case "invalid: not-yet-valid":
-				assert.ErrorIs(t, err, microcred.ErrNotYetValid)
+				assert.ErrorIs(t, err, vc.ErrNotYetValid)
 			case "invalid: unknown-context":
 				assert.ErrorIs(t, err, contexts.ErrUnknownContext)
 			case "invalid: schema":
@@ -75,13 +76,13 @@ func TestVectors(t *testing.T) {
 			case "invalid: signature":
 				assert.ErrorIs(t, err, proof.ErrInvalidSignature)
 			case "invalid: endorsement":
-				assert.ErrorIs(t, err, microcred.ErrExpired)
+				assert.ErrorIs(t, err, vc.ErrExpired)
 				c, _ := res.Check(microcred.CheckEndorsements)
 				assert.Equal(t, microcred.Failed, c.Outcome)
 				c, _ = res.Check(microcred.CheckProof)
 				assert.Equal(t, microcred.Passed, c.Outcome)
 			case "invalid: revoked":
-				assert.ErrorIs(t, err, microcred.ErrRevoked)
+				assert.ErrorIs(t, err, status.ErrRevoked)
 				c, _ := res.Check(microcred.CheckStatus)
 				assert.Equal(t, microcred.Failed, c.Outcome)
 			case "invalid: wrong-status-list":
@@ -341,5 +342,5 @@ func TestStatusListFromAnotherIssuerRefused(t *testing.T) {
 	require.NoError(t, err)
 	_, err = v.Verify(context.Background(), data, policy)
 	assert.ErrorIs(t, err, status.ErrInvalidList)
-	assert.NotErrorIs(t, err, microcred.ErrRevoked)
+	assert.NotErrorIs(t, err, status.ErrRevoked)
 }

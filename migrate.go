@@ -30,11 +30,11 @@ import (
 // awardedDate, expires the validUntil, and the recipient an
 // IdentityObject with the same hash and salt.
 //
-// It returns an error wrapping [ErrNotVerified] if res did not verify or
+// It returns an error wrapping errNotVerified if res did not verify or
 // holds no OB 2.0 badge; see [Issuer.MigrateOB2Unsafe].
 func (i *Issuer) MigrateOB2(ctx context.Context, res *Result) ([]byte, error) {
 	if res == nil || !res.Verified || res.OB2 == nil {
-		return nil, fmt.Errorf("%w: MigrateOB2 takes a verified OB 2.0 result (MigrateOB2Unsafe migrates an unverified badge)", ErrNotVerified)
+		return nil, fmt.Errorf("%w: MigrateOB2 takes a verified OB 2.0 result (MigrateOB2Unsafe migrates an unverified badge)", errNotVerified)
 	}
 	return i.migrate(ctx, res.OB2, true)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/ob2"
 	"github.com/onchaincert/microcred/ob2/ob2test"
+	"github.com/onchaincert/microcred/vc/status"
 )
 
 // TestMigrateOB2: every valid OB 2.0 case, once verified, migrates to an
@@ -110,7 +111,7 @@ func TestMigrateOB2Unsafe(t *testing.T) {
 	ov, err := ob2.NewVerifier(ob2.Options{Fetcher: v.Documents(t)})
 	require.NoError(t, err)
 	res, err := ov.Verify(context.Background(), v.Input(t), ob2.Checks{Now: v.Clock(t)})
-	require.ErrorIs(t, err, ob2.ErrRevoked)
+	require.ErrorIs(t, err, status.ErrRevoked)
 	require.NotNil(t, res.Badge)
 	iss, err := microcred.NewIssuer(testKey(t, 7), microcred.WithClock(func() time.Time { return issuedAt }))
 	require.NoError(t, err)

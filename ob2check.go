@@ -98,7 +98,7 @@ func (v *Verifier) ob2Steps(policy Policy) []step[*ob2Run] {
 	steps := []step[*ob2Run]{
 		{check: CheckParse, run: func(ctx context.Context, s *ob2Run) {
 			if v.cfg.ob2 == nil {
-				s.run.fail(CheckParse, fmt.Errorf("%w: an Open Badges 2.0 badge, and this verifier has no OB 2.0 documents (WithOB2Documents)", ErrUnsupportedFormat))
+				s.run.fail(CheckParse, fmt.Errorf("%w: an Open Badges 2.0 badge, and this verifier has no OB 2.0 documents (WithOB2Documents)", errUnsupportedFormat))
 				return
 			}
 			container, input := "", s.input
@@ -153,14 +153,14 @@ func (v *Verifier) ob2Steps(policy Policy) []step[*ob2Run] {
 			requires: []Check{CheckParse},
 			applies:  func(s *ob2Run) bool { return s.policy.anchorLevel != anchor.LevelNone },
 			run: func(_ context.Context, s *ob2Run) {
-				s.run.fail(CheckAnchor, fmt.Errorf("%w: the policy requires %v and an OB 2.0 badge has no anchor", ErrNoReceipt, s.policy.anchorLevel))
+				s.run.fail(CheckAnchor, fmt.Errorf("%w: the policy requires %v and an OB 2.0 badge has no anchor", errNoReceipt, s.policy.anchorLevel))
 			},
 		},
 	}
 	steps = append(steps, checkerSteps(v, policy, nil,
 		report(CheckRecipient),
 		func(_ context.Context, s *ob2Run, nc namedChecker) {
-			s.run.fail(nc.name, fmt.Errorf("%w: custom checkers read OB 3.0 credentials; this is an OB 2.0 badge", ErrUnsupportedFormat))
+			s.run.fail(nc.name, fmt.Errorf("%w: custom checkers read OB 3.0 credentials; this is an OB 2.0 badge", errUnsupportedFormat))
 		})...)
 	// The recipient step reports ob2's, which package ob2 runs, skips or
 	// (after its parse or proof step failed) leaves out by its own rules.
@@ -209,11 +209,8 @@ func (s *ob2Run) record(st ob2.Step) {
 // the same for OB 2.0 and OB 3.0 reports.
 func ob2Error(err error) error {
 	for _, m := range []struct{ from, to error }{
-		{ob2.ErrRevoked, ErrRevoked},
-		{ob2.ErrExpired, ErrExpired},
-		{ob2.ErrNotYetValid, ErrNotYetValid},
 		{ob2.ErrKeyOwner, ErrIssuerMismatch},
-		{ob2.ErrWrongRecipient, ErrWrongRecipient},
+		{ob2.ErrWrongRecipient, errWrongRecipient},
 	} {
 		if errors.Is(err, m.from) {
 			return fmt.Errorf("%w: %w", m.to, err)

@@ -10,6 +10,7 @@ import (
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/ob2"
 	"github.com/onchaincert/microcred/ob2/ob2test"
+	"github.com/onchaincert/microcred/vc/status"
 )
 
 // ob2Policy trusts the issuers of the OB 2.0 cases and expects the
@@ -80,8 +81,8 @@ func TestVerifyOB2Hostile(t *testing.T) {
 		"hosted-id-not-its-url":         ob2.ErrHostedMismatch,
 		"signed-key-owner-mismatch":     microcred.ErrIssuerMismatch,
 		"recipient-wrong-salt":          microcred.ErrWrongRecipient,
-		"signed-revoked-by-id":          microcred.ErrRevoked,
-		"hosted-revoked":                microcred.ErrRevoked,
+		"signed-revoked-by-id":          status.ErrRevoked,
+		"hosted-revoked":                status.ErrRevoked,
 		"signed-embedded-issuer-forged": microcred.ErrIssuerMismatch,
 		"hosted-embedded-issuer-forged": ob2.ErrHostedMismatch,
 	} {

@@ -84,7 +84,7 @@ func (r *runner) blockedBy(requires []Check) (Check, bool) {
 // verdict returns the verification error, if a check failed.
 func (r *runner) verdict() error {
 	if r.failed() {
-		return &VerificationError{Checks: r.res.Checks}
+		return &verificationError{Checks: r.res.Checks}
 	}
 	return nil
 }

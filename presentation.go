@@ -79,7 +79,7 @@ func SignPresentation(ctx context.Context, presentation []byte, opts Presentatio
 	}
 	holder, _, _ := strings.Cut(opts.Signer.VerificationMethod(), "#")
 	if p.Holder() != "" && p.Holder() != holder {
-		return nil, fmt.Errorf("%w: holder is %q, the signing key belongs to %q", ErrHolderMismatch, p.Holder(), holder)
+		return nil, fmt.Errorf("%w: holder is %q, the signing key belongs to %q", errHolderMismatch, p.Holder(), holder)
 	}
 	return proof.Sign(ctx, presentation, opts.Suite, opts.Signer, proof.Options{Purpose: proof.Authentication, Challenge: opts.Challenge, Domain: opts.Domain, Created: opts.Created})
 }
@@ -141,7 +141,7 @@ func (v *Verifier) presentationSteps() []step[*vpState] {
 			// A presentation JWT (vp+jwt, or a vp claim): the signature
 			// covers the presentation, nonce = challenge, aud = domain.
 			if !v.trusted.AcceptJWT {
-				s.run.fail(CheckParse, fmt.Errorf("%w: JWT presentations are not accepted by this verifier (Trusted.AcceptJWT)", ErrUnsupportedFormat))
+				s.run.fail(CheckParse, fmt.Errorf("%w: JWT presentations are not accepted by this verifier (Trusted.AcceptJWT)", errUnsupportedFormat))
 				return
 			}
 			jres, err := vcjwt.VerifyPresentation(ctx, string(trimmed), vcjwt.VerifyOptions{Resolver: v.trusted.Resolver, Now: s.now, ClockSkew: v.cfg.skew}, vcjwt.Exchange{Challenge: s.opts.Challenge, Domain: s.opts.Domain})
@@ -197,7 +197,7 @@ func (v *Verifier) presentationSteps() []step[*vpState] {
 				s.res.Holder = s.controller
 			}
 			if s.controller != s.res.Holder {
-				s.run.fail(CheckHolder, fmt.Errorf("%w: key controlled by %q, holder %q", ErrHolderMismatch, s.controller, s.res.Holder))
+				s.run.fail(CheckHolder, fmt.Errorf("%w: key controlled by %q, holder %q", errHolderMismatch, s.controller, s.res.Holder))
 				return
 			}
 			s.run.pass(CheckHolder, "presentation signed by its holder")

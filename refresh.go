@@ -65,7 +65,7 @@ func (v *Verifier) refresh(ctx context.Context, run *runner, cred *vc.Credential
 	res, _ := v.verify(ctx, data, policy, 0, true)
 	step := CheckResult{Check: CheckRefresh, Outcome: Passed, Detail: "verifying the refreshed credential instead of the one presented"}
 	if res.Issuer != cred.Issuer().ID {
-		step = CheckResult{Check: CheckRefresh, Outcome: Failed, Err: fmt.Errorf("%w: %q, not %q", ErrRefreshIssuer, res.Issuer, cred.Issuer().ID)}
+		step = CheckResult{Check: CheckRefresh, Outcome: Failed, Err: fmt.Errorf("%w: %q, not %q", errRefreshIssuer, res.Issuer, cred.Issuer().ID)}
 		res.Verified, res.Credential = false, nil
 	}
 	res.Checks = append([]CheckResult{step}, res.Checks...)
@@ -76,7 +76,7 @@ func (v *Verifier) refresh(ctx context.Context, run *runner, cred *vc.Credential
 func (r *Result) err() error {
 	for _, c := range r.Checks {
 		if c.Outcome == Failed {
-			return &VerificationError{Checks: r.Checks}
+			return &verificationError{Checks: r.Checks}
 		}
 	}
 	return nil

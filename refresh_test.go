@@ -33,7 +33,7 @@ func TestRefresh(t *testing.T) {
 	policy := trust(t, key.DID().String())
 
 	_, err := newVerifier(t, checkAt).Verify(ctx, stale, policy)
-	require.ErrorIs(t, err, microcred.ErrExpired, "without a refresher the stale copy is checked as is")
+	require.ErrorIs(t, err, vc.ErrExpired, "without a refresher the stale copy is checked as is")
 
 	res, err := newVerifier(t, checkAt, microcred.WithRefresher(serve(current, nil))).Verify(ctx, stale, policy)
 	require.NoError(t, err)
@@ -60,7 +60,7 @@ func TestRefresh(t *testing.T) {
 	// Nothing newer, or an unreachable service: the original is judged.
 	for _, r := range []microcred.Refresher{serve(nil, nil), serve(nil, errors.New("offline"))} {
 		res, err = newVerifier(t, checkAt, microcred.WithRefresher(r)).Verify(ctx, stale, policy)
-		assert.ErrorIs(t, err, microcred.ErrExpired)
+		assert.ErrorIs(t, err, vc.ErrExpired)
 		assert.Equal(t, microcred.Skipped, outcomes(res)[microcred.CheckRefresh])
 	}
 	// A credential whose own checks fail before refresh is never refreshed.

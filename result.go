@@ -14,7 +14,7 @@ import (
 type Outcome uint8
 
 const (
-	OutcomeUnknown Outcome = iota
+	outcomeUnknown Outcome = iota
 	Passed
 	Failed
 	Skipped
@@ -37,7 +37,7 @@ func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil 
 
 // UnmarshalText reads an outcome's name.
 func (o *Outcome) UnmarshalText(b []byte) error {
-	for _, c := range []Outcome{OutcomeUnknown, Passed, Failed, Skipped} {
+	for _, c := range []Outcome{outcomeUnknown, Passed, Failed, Skipped} {
 		if c.String() == string(b) {
 			*o = c
 			return nil

@@ -121,8 +121,8 @@ var validatorReasons = map[string]struct {
 	"status-entry":    {microcred.CheckStatus, isErr(status.ErrInvalidList)},
 	"no-status-list":  {microcred.CheckStatus, isErr(status.ErrNoList)},
 	"withheld":        {microcred.CheckDisclosure, isErr(microcred.ErrWithheld)},
-	"expired":         {microcred.CheckValidity, isErr(microcred.ErrExpired)},
-	"not-yet-valid":   {microcred.CheckValidity, isErr(microcred.ErrNotYetValid)},
+	"expired":         {microcred.CheckValidity, isErr(vc.ErrExpired)},
+	"not-yet-valid":   {microcred.CheckValidity, isErr(vc.ErrNotYetValid)},
 }
 
 func isErr(target error) func(error) bool {

@@ -501,7 +501,7 @@ func (v *Verifier) frame(s *vcState, input []byte) error {
 	s.credBytes = input
 	if s.isJWT {
 		if !v.trusted.AcceptJWT {
-			return fmt.Errorf("%w: JWT credentials are not accepted by this verifier (Trusted.AcceptJWT)", ErrUnsupportedFormat)
+			return fmt.Errorf("%w: JWT credentials are not accepted by this verifier (Trusted.AcceptJWT)", errUnsupportedFormat)
 		}
 		c, f, err := vcjwt.UnsafeCredentialWithoutVerification(string(s.trimmed))
 		if err != nil {
@@ -509,7 +509,7 @@ func (v *Verifier) frame(s *vcState, input []byte) error {
 		}
 		s.credBytes, s.jwtFormat = c, f
 	} else if len(s.trimmed) == 0 || s.trimmed[0] != '{' {
-		return fmt.Errorf("%w: expected a JSON credential, a compact JWT, or a baked PNG or SVG", ErrUnsupportedFormat)
+		return fmt.Errorf("%w: expected a JSON credential, a compact JWT, or a baked PNG or SVG", errUnsupportedFormat)
 	}
 	return nil
 }
@@ -593,7 +593,7 @@ func (s *vcState) parse(_ context.Context) {
 	parsed, decoded, err := vcinternal.ParseCredential(s.credBytes)
 	if err != nil {
 		if !s.isJWT && vcjwt.IsJSONSerialization(s.credBytes) {
-			err = fmt.Errorf("%w: %w", ErrUnsupportedFormat, vcjwt.ErrJSONSerialization)
+			err = fmt.Errorf("%w: %w", errUnsupportedFormat, vcjwt.ErrJSONSerialization)
 		}
 		s.run.fail(CheckParse, err)
 		return
@@ -848,10 +848,10 @@ func checkValidity(c *vc.Credential, now time.Time, skew time.Duration) error {
 		return err
 	}
 	if hasFrom && now.Add(skew).Before(from) {
-		return fmt.Errorf("%w: valid from %s", ErrNotYetValid, from.UTC().Format(time.RFC3339))
+		return fmt.Errorf("%w: valid from %s", vc.ErrNotYetValid, from.UTC().Format(time.RFC3339))
 	}
 	if hasUntil && now.Add(-skew).After(until) {
-		return fmt.Errorf("%w: valid until %s", ErrExpired, until.UTC().Format(time.RFC3339))
+		return fmt.Errorf("%w: valid until %s", vc.ErrExpired, until.UTC().Format(time.RFC3339))
 	}
 	return nil
 }

@@ -21,12 +21,6 @@ var (
 	// ErrKeyOwner: the signing key is not owned by, or not declared in,
 	// the issuer's profile.
 	ErrKeyOwner = errors.New("ob2: signing key not owned by the issuer")
-	// ErrRevoked: the issuer has revoked the assertion.
-	ErrRevoked = errors.New("ob2: assertion revoked")
-	// ErrExpired: the assertion's expires time has passed.
-	ErrExpired = errors.New("ob2: assertion expired")
-	// ErrNotYetValid: the assertion's issuedOn is in the future.
-	ErrNotYetValid = errors.New("ob2: assertion issued in the future")
 	// ErrWrongRecipient: the recipient identity does not match.
 	ErrWrongRecipient = errors.New("ob2: recipient does not match")
 )

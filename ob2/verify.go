@@ -25,7 +25,9 @@ import (
 	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/internal/limits"
 	"github.com/onchaincert/microcred/internal/strictjson"
+	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/contexts"
+	"github.com/onchaincert/microcred/vc/status"
 )
 
 // Algorithms are the JWS algorithms accepted for signed assertions. OB
@@ -599,7 +601,7 @@ func (v *Verifier) revocation(ctx context.Context, b *Badge) (detail string, app
 	a := &b.Assertion
 	if a.Revoked {
 		// A hosted assertion says it is revoked.
-		return "", true, fmt.Errorf("%w: the hosted assertion %s says revoked: %q", ErrRevoked, a.ID, a.RevocationReason)
+		return "", true, fmt.Errorf("%w: the hosted assertion %s says revoked: %q", status.ErrRevoked, a.ID, a.RevocationReason)
 	}
 	u := b.Issuer.RevocationList
 	if u == "" {
@@ -624,11 +626,11 @@ func (v *Verifier) revocation(ctx context.Context, b *Badge) (detail string, app
 		switch {
 		case json.Unmarshal(e, &id) == nil:
 			if id == a.ID {
-				return "", true, fmt.Errorf("%w: in revocationList %s", ErrRevoked, u)
+				return "", true, fmt.Errorf("%w: in revocationList %s", status.ErrRevoked, u)
 			}
 		case json.Unmarshal(e, &obj) == nil:
 			if obj.ID == a.ID {
-				return "", true, fmt.Errorf("%w: in revocationList %s, reason %q", ErrRevoked, u, obj.Reason)
+				return "", true, fmt.Errorf("%w: in revocationList %s, reason %q", status.ErrRevoked, u, obj.Reason)
 			}
 		default:
 			return "", true, fmt.Errorf("%w: revocationList: revokedAssertions: an entry is neither an id nor an object", errMalformed)
@@ -653,7 +655,7 @@ func (b *Badge) validity(now time.Time, skew time.Duration) (string, error) {
 		return "", err
 	}
 	if now.Add(skew).Before(issued) {
-		return "", fmt.Errorf("%w: issuedOn %s", ErrNotYetValid, issued.UTC().Format(time.RFC3339))
+		return "", fmt.Errorf("%w: issuedOn %s", vc.ErrNotYetValid, issued.UTC().Format(time.RFC3339))
 	}
 	if b.Assertion.Expires != "" {
 		exp, err := parseTime(b.Assertion.Expires, "expires")
@@ -664,7 +666,7 @@ func (b *Badge) validity(now time.Time, skew time.Duration) (string, error) {
 			return "", fmt.Errorf("%w: assertion: expires %s is before issuedOn %s", errMalformed, b.Assertion.Expires, b.Assertion.IssuedOn)
 		}
 		if now.Add(-skew).After(exp) {
-			return "", fmt.Errorf("%w: expires %s", ErrExpired, exp.UTC().Format(time.RFC3339))
+			return "", fmt.Errorf("%w: expires %s", vc.ErrExpired, exp.UTC().Format(time.RFC3339))
 		}
 	}
 	return "issued " + issued.UTC().Format(time.RFC3339) + ", valid at " + now.UTC().Format(time.RFC3339), nil

@@ -169,14 +169,14 @@ func checkTimes(c *claims, opts VerifyOptions) error {
 	}
 	// From RFC 7519 §4.1.4: the current time MUST be before exp.
 	if c.hasExp && !now.Add(-skew).Before(c.exp) {
-		return &claimError{Claim: "exp", Reason: "is " + c.exp.Format(time.RFC3339) + ": the token has expired", Err: ErrExpired}
+		return &claimError{Claim: "exp", Reason: "is " + c.exp.Format(time.RFC3339) + ": the token has expired", Err: vc.ErrExpired}
 	}
 	// From RFC 7519 §4.1.5: the current time MUST be at or after nbf.
 	if c.hasNbf && now.Add(skew).Before(c.nbf) {
-		return &claimError{Claim: "nbf", Reason: "is " + c.nbf.Format(time.RFC3339) + ": the token is not valid yet", Err: ErrNotYetValid}
+		return &claimError{Claim: "nbf", Reason: "is " + c.nbf.Format(time.RFC3339) + ": the token is not valid yet", Err: vc.ErrNotYetValid}
 	}
 	if c.hasIat && now.Add(skew).Before(c.iat) {
-		return &claimError{Claim: "iat", Reason: "is " + c.iat.Format(time.RFC3339) + ": the token says it was issued in the future", Err: ErrNotYetValid}
+		return &claimError{Claim: "iat", Reason: "is " + c.iat.Format(time.RFC3339) + ": the token says it was issued in the future", Err: vc.ErrNotYetValid}
 	}
 	return nil
 }

@@ -89,7 +89,7 @@ func assertClaimError(t *testing.T, err error, claim string, kind error) {
 	require.ErrorAs(t, err, &ce, "want a ClaimError about %s", claim)
 	assert.Equal(t, claim, ce.Claim)
 	assert.ErrorIs(t, err, vcjwt.ErrClaims)
-	for _, other := range []error{vcjwt.ErrMalformed, vcjwt.ErrExpired, vcjwt.ErrNotYetValid} {
+	for _, other := range []error{vcjwt.ErrMalformed, vc.ErrExpired, vc.ErrNotYetValid} {
 		if other == kind {
 			assert.ErrorIs(t, err, other)
 		} else {
@@ -153,15 +153,15 @@ func TestTimeChecks(t *testing.T) {
 		claim, val string
 		want       error // nil: verifies
 	}{
-		{"exp past", "exp", unix(now.Add(-skew - time.Second)), vcjwt.ErrExpired},
-		{"exp now", "exp", unix(now.Add(-skew)), vcjwt.ErrExpired},
+		{"exp past", "exp", unix(now.Add(-skew - time.Second)), vc.ErrExpired},
+		{"exp now", "exp", unix(now.Add(-skew)), vc.ErrExpired},
 		{"exp within skew", "exp", unix(now.Add(-skew + time.Second)), nil},
 		{"exp future", "exp", unix(now.Add(time.Hour)), nil},
-		{"nbf future", "nbf", unix(now.Add(skew + time.Second)), vcjwt.ErrNotYetValid},
+		{"nbf future", "nbf", unix(now.Add(skew + time.Second)), vc.ErrNotYetValid},
 		{"nbf within skew", "nbf", unix(now.Add(skew)), nil},
 		{"nbf past", "nbf", unix(now.Add(-time.Hour)), nil},
-		{"iat far future", "iat", unix(now.AddDate(10, 0, 0)), vcjwt.ErrNotYetValid},
-		{"iat future", "iat", unix(now.Add(skew + time.Second)), vcjwt.ErrNotYetValid},
+		{"iat far future", "iat", unix(now.AddDate(10, 0, 0)), vc.ErrNotYetValid},
+		{"iat future", "iat", unix(now.Add(skew + time.Second)), vc.ErrNotYetValid},
 		{"iat within skew", "iat", unix(now.Add(skew)), nil},
 		{"iat past", "iat", unix(now.Add(-time.Hour)), nil},
 	} {
@@ -190,7 +190,7 @@ func TestFractionalNumericDate(t *testing.T) {
 	assert.NoError(t, err, "a quarter second before exp")
 	o.Now = time.Unix(sec, 750e6)
 	_, err = vcjwt.Verify(context.Background(), token, o)
-	assertClaimError(t, err, "exp", vcjwt.ErrExpired)
+	assertClaimError(t, err, "exp", vc.ErrExpired)
 }
 
 // Claim names are case-sensitive (RFC 7519 §10.1.1), but encoding/json
@@ -332,7 +332,7 @@ func TestPresentationClaims(t *testing.T) {
 	assertClaimError(t, verify("iss", iss, "vp", vp, "Nonce", `"c-1"`, "nonce", `"c-1"`, "aud", `"https://verifier.example"`), "Nonce", vcjwt.ErrMalformed)
 	assertClaimError(t, verify("iss", iss, "VP", vp, "vp", vp, "nonce", `"c-1"`, "aud", `"https://verifier.example"`), "VP", vcjwt.ErrMalformed)
 	assertClaimError(t, verify("iss", iss, "vp", vp, "nonce", `"c-1"`, "aud", `"https://verifier.example"`, "exp", `"1"`), "exp", vcjwt.ErrMalformed)
-	assertClaimError(t, verify("iss", iss, "vp", vp, "nonce", `"c-1"`, "aud", `"https://verifier.example"`, "exp", unix(now.Add(-time.Hour))), "exp", vcjwt.ErrExpired)
+	assertClaimError(t, verify("iss", iss, "vp", vp, "nonce", `"c-1"`, "aud", `"https://verifier.example"`, "exp", unix(now.Add(-time.Hour))), "exp", vc.ErrExpired)
 	assertClaimError(t, verify("iss", iss, "vp", vp, "nonce", `"c-1"`, "aud", `"https://verifier.example"`, "iat", `1e300`), "iat", vcjwt.ErrMalformed)
 	assert.ErrorIs(t, verify("iss", iss, "vp", vp, "nonce", `"c-1"`, "aud", `"https://other.example"`), proof.ErrDomainMismatch)
 	assert.ErrorIs(t, verify("iss", iss, "vp", vp, "nonce", `"c-2"`, "aud", `"https://verifier.example"`), proof.ErrChallengeMismatch)
@@ -418,7 +418,7 @@ func TestOB3PayloadForm(t *testing.T) {
 	_, err = vcjwt.Verify(ctx, f.payloadToken(t, header, f.cred, "iss", iss, "jti", `"urn:uuid:another"`), opts(t))
 	assertClaimError(t, err, "jti", nil)
 	_, err = vcjwt.Verify(ctx, f.payloadToken(t, header, f.cred, "iss", iss, "exp", unix(now.Add(-time.Hour))), opts(t))
-	assertClaimError(t, err, "exp", vcjwt.ErrExpired)
+	assertClaimError(t, err, "exp", vc.ErrExpired)
 	_, err = vcjwt.Verify(ctx, f.payloadToken(t, header, f.cred, "iss", iss, "vp", `{}`), opts(t))
 	assert.ErrorIs(t, err, vcjwt.ErrMalformed, "a credential payload carrying a vp claim")
 	// A credential at the top level and another in a vc claim: readers of

@@ -55,8 +55,8 @@
 //     object").
 //
 // Time checks use [VerifyOptions.Now] and ClockSkew: a token is refused
-// with [ErrExpired] once now reaches exp plus the skew, and with
-// [ErrNotYetValid] while now is before nbf minus the skew, or before iat
+// with [vc.ErrExpired] once now reaches exp plus the skew, and with
+// [vc.ErrNotYetValid] while now is before nbf minus the skew, or before iat
 // minus the skew (a token cannot have been issued in the future: RFC 7519
 // leaves iat informational, refusing it is microcred's choice).
 //

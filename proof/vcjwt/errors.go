@@ -19,12 +19,6 @@ var (
 	// or says the token is expired or not yet valid. Errors about one
 	// claim are a [*ClaimError].
 	ErrClaims = errors.New("vcjwt: claim not accepted")
-	// ErrExpired: the exp claim is in the past (beyond the clock skew).
-	// Always wrapped together with ErrClaims.
-	ErrExpired = errors.New("vcjwt: token expired")
-	// ErrNotYetValid: the nbf or iat claim is in the future (beyond the
-	// clock skew). Always wrapped together with ErrClaims.
-	ErrNotYetValid = errors.New("vcjwt: token not yet valid")
 	// ErrKey: the key is not acceptable (private JWK header, no kid...).
 	ErrKey = errors.New("vcjwt: key not acceptable")
 	// ErrJSONSerialization: the input is a JWS in the JSON serialization
@@ -35,7 +29,7 @@ var (
 // claimError reports one claim of a token's payload that is malformed or
 // fails a check. It wraps [ErrClaims] and, when set, Err: [ErrMalformed]
 // for a claim of the wrong JSON type, out of range, or named like a
-// registered claim in another case; [ErrExpired] or [ErrNotYetValid] for a
+// registered claim in another case; [vc.ErrExpired] or [vc.ErrNotYetValid] for a
 // time check that failed; nil for a claim that disagrees with the
 // credential.
 type claimError struct {
@@ -45,7 +39,7 @@ type claimError struct {
 	// Reason completes "<claim> claim ...", e.g. "is a string, want a
 	// NumericDate (a JSON number)".
 	Reason string
-	// Err is ErrMalformed, ErrExpired, ErrNotYetValid or nil.
+	// Err is ErrMalformed, vc.ErrExpired, vc.ErrNotYetValid or nil.
 	Err error
 }
 
@@ -61,7 +55,7 @@ func (e *claimError) Error() string {
 }
 
 // Unwrap returns ErrClaims and Err, so errors.Is(err, ErrClaims) holds for
-// every ClaimError and errors.Is(err, ErrExpired) only for an expired
+// every ClaimError and errors.Is(err, vc.ErrExpired) only for an expired
 // token.
 func (e *claimError) Unwrap() []error {
 	if e.Err == nil {

@@ -264,7 +264,7 @@ func IsCompactJWS(data []byte) bool {
 // Verify verifies a compact JWT credential and returns the credential bytes
 // it secures. See the package documentation for what is refused. Errors
 // about one claim are a [*ClaimError] (wrapping [ErrClaims], and
-// [ErrExpired] or [ErrNotYetValid] for a failed time check, [ErrMalformed]
+// [vc.ErrExpired] or [vc.ErrNotYetValid] for a failed time check, [ErrMalformed]
 // for a malformed claim); a JWS in the JSON serialization is an error
 // wrapping [ErrJSONSerialization].
 func Verify(ctx context.Context, token string, opts VerifyOptions) (*Result, error) {

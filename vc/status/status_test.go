@@ -168,11 +168,11 @@ func TestRevokeAndSuspendEndToEnd(t *testing.T) {
 	}
 	signed := issue(key, cred(status.Revocation, 5))
 	assert.NoError(t, verify(signed, listCred(key, status.Revocation, 4, 6)), "neighbours revoked, not this one")
-	assert.ErrorIs(t, verify(signed, listCred(key, status.Revocation, 5)), microcred.ErrRevoked)
+	assert.ErrorIs(t, verify(signed, listCred(key, status.Revocation, 5)), status.ErrRevoked)
 	assert.ErrorIs(t, verify(signed, listCred(other, status.Revocation)), status.ErrInvalidList, "a list from another issuer")
 	assert.ErrorIs(t, verify(signed, listCred(key, status.Suspension)), status.ErrInvalidList, "purpose mismatch")
 	suspended := issue(key, cred(status.Suspension, 3))
-	assert.ErrorIs(t, verify(suspended, listCred(key, status.Suspension, 3)), microcred.ErrSuspended)
+	assert.ErrorIs(t, verify(suspended, listCred(key, status.Suspension, 3)), status.ErrSuspended)
 	// A list edited after signing (here: un-revoking entry 5) does not verify.
 	var m map[string]any
 	require.NoError(t, json.Unmarshal(listCred(key, status.Revocation, 5), &m))
@@ -228,19 +228,19 @@ func TestListBinding(t *testing.T) {
 		return err
 	}
 	dayAgo := at.Add(-24 * time.Hour)
-	require.ErrorIs(t, verify(list(listURL, dayAgo, time.Time{}, true)), microcred.ErrRevoked, "the genuine list revokes")
+	require.ErrorIs(t, verify(list(listURL, dayAgo, time.Time{}, true)), status.ErrRevoked, "the genuine list revokes")
 	require.NoError(t, verify(list(listURL, dayAgo, time.Time{}, false)), "the genuine list, bit clear")
 
 	// The issuer's list for another URL, with the bit clear, in its place.
 	err = verify(list("https://status.example/lists/2", dayAgo, time.Time{}, false))
 	assert.ErrorIs(t, err, status.ErrWrongList)
 	assert.ErrorIs(t, err, status.ErrInvalidList)
-	assert.NotErrorIs(t, err, microcred.ErrRevoked)
+	assert.NotErrorIs(t, err, status.ErrRevoked)
 
 	// A list past its validUntil.
 	err = verify(list(listURL, at.Add(-72*time.Hour), dayAgo, false))
 	assert.ErrorIs(t, err, status.ErrInvalidList)
-	assert.ErrorIs(t, err, microcred.ErrExpired)
+	assert.ErrorIs(t, err, vc.ErrExpired)
 
 	// An old (but still valid) list under a policy that wants fresh ones.
 	old := list(listURL, at.Add(-30*24*time.Hour), time.Time{}, false)
