@@ -15,16 +15,9 @@ const CheckRecipient Check = "recipient"
 
 // Checker is a verifier's own rule, run after the built-in checks on a
 // credential whose proof verified. Return nil to pass, an error wrapping
-// ErrNotApplicable to skip, any other error to fail.
-type Checker interface {
-	Check(ctx context.Context, c *vc.Credential) error
-}
-
-// CheckerFunc adapts a function to a Checker.
-type CheckerFunc func(ctx context.Context, c *vc.Credential) error
-
-// Check calls f.
-func (f CheckerFunc) Check(ctx context.Context, c *vc.Credential) error { return f(ctx, c) }
+// ErrNotApplicable to skip, any other error to fail. A type with a method
+// of this shape passes it as a method value (WithChecker(name, x.Check)).
+type Checker func(ctx context.Context, c *vc.Credential) error
 
 type namedChecker struct {
 	name Check
@@ -96,7 +89,7 @@ func (v *Verifier) checkRecipient(run *runner, cred *vc.Credential, policy Polic
 
 // runChecker runs one custom checker.
 func runChecker(ctx context.Context, run *runner, cred *vc.Credential, nc namedChecker) {
-	err := nc.c.Check(ctx, cred)
+	err := nc.c(ctx, cred)
 	switch {
 	case err == nil:
 		run.pass(nc.name, "")

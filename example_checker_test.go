@@ -103,7 +103,7 @@ func ExampleWithChecker_accreditationRegistry() {
 		Body: "Example Accreditation Board",
 		From: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC),
 	}}
-	v := exampleVerifier(at, "accreditation", registry)
+	v := exampleVerifier(at, "accreditation", registry.Check)
 	policy, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe())
 	if err != nil {
 		log.Fatal(err)
@@ -154,7 +154,7 @@ func ExampleWithChecker_skillsFramework() {
 	unaligned, _ := exampleBadge(23, at, openbadges.Alignment{
 		TargetName: "Public speaking", TargetURL: "https://other.example/skills/public-speaking",
 	})
-	v := exampleVerifier(at, "skills-framework", framework)
+	v := exampleVerifier(at, "skills-framework", framework.Check)
 	policy, err := microcred.NewPolicy(microcred.TrustIssuers(school))
 	if err != nil {
 		log.Fatal(err)

@@ -33,7 +33,7 @@ var vcPipeline = []string{"parse", "schema", "proof", "issuer", "refresh", "stat
 // credential's name is theirs.
 func pipelineVerifier(t *testing.T, opts ...microcred.VerifierOption) *microcred.Verifier {
 	failsOn := func(name string) microcred.Checker {
-		return microcred.CheckerFunc(func(_ context.Context, c *vc.Credential) error {
+		return microcred.Checker(func(_ context.Context, c *vc.Credential) error {
 			if c.Name() == name {
 				return errors.New("checker " + name + " says no")
 			}
@@ -41,7 +41,7 @@ func pipelineVerifier(t *testing.T, opts ...microcred.VerifierOption) *microcred
 		})
 	}
 	return newVerifier(t, checkAt, append([]microcred.VerifierOption{
-		microcred.WithRefresher(microcred.RefresherFunc(func(context.Context, *vc.Credential, json.RawMessage) ([]byte, error) { return nil, nil })),
+		microcred.WithRefresher(func(context.Context, *vc.Credential, json.RawMessage) ([]byte, error) { return nil, nil }),
 		microcred.WithReceipts(microcred.Receipts{}),
 		microcred.WithChecker("first", failsOn("first")),
 		microcred.WithChecker("second", failsOn("second")),
@@ -197,10 +197,10 @@ func TestCheckerNamesComeFromTheTables(t *testing.T) {
 	r := did.ResolverFunc(nil)
 	for _, name := range []string{"parse", "schema", "proof", "issuer", "refresh", "status", "validity", "endorsements", "anchor", "recipient", "disclosure", "holder", "credentials"} {
 		_, err := microcred.NewVerifier(microcred.Trusted{Resolver: r, Suites: []proof.Suite{eddsa2022.NewJCS()}},
-			microcred.WithChecker(microcred.Check(name), microcred.CheckerFunc(func(context.Context, *vc.Credential) error { return nil })))
+			microcred.WithChecker(microcred.Check(name), microcred.Checker(func(context.Context, *vc.Credential) error { return nil })))
 		assert.ErrorContains(t, err, "built-in check", name)
 	}
 	_, err := microcred.NewVerifier(microcred.Trusted{Resolver: r, Suites: []proof.Suite{eddsa2022.NewJCS()}},
-		microcred.WithChecker("accreditation", microcred.CheckerFunc(func(context.Context, *vc.Credential) error { return nil })))
+		microcred.WithChecker("accreditation", microcred.Checker(func(context.Context, *vc.Credential) error { return nil })))
 	assert.NoError(t, err)
 }

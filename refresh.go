@@ -12,30 +12,19 @@ import (
 // CheckRefresh is the name of the refresh step.
 const CheckRefresh Check = "refresh"
 
-// Refresher obtains a fresher copy of a credential through one of its
-// refreshService entries (OB 3.0: 1EdTechCredentialRefresh; VCDM 2.0:
-// VerifiableCredentialRefreshService2021 and others). It returns the new
-// credential's bytes, or nil, nil when the service has nothing newer. It
-// is the caller's code, so it decides whether and how to reach the network.
-type Refresher interface {
-	Refresh(ctx context.Context, c *vc.Credential, service json.RawMessage) ([]byte, error)
-}
-
-// RefresherFunc adapts a function to a Refresher.
-type RefresherFunc func(ctx context.Context, c *vc.Credential, service json.RawMessage) ([]byte, error)
-
-// Refresh calls f.
-func (f RefresherFunc) Refresh(ctx context.Context, c *vc.Credential, service json.RawMessage) ([]byte, error) {
-	return f(ctx, c, service)
-}
-
 // WithRefresher makes the verifier follow a credential's refreshService,
-// once: after the credential's proof and issuer check pass, r is asked for
+// once. refresh obtains a fresher copy of a credential through one of its
+// refreshService entries (OB 3.0: 1EdTechCredentialRefresh; VCDM 2.0:
+// VerifiableCredentialRefreshService2021 and others) and returns the new
+// credential's bytes, or nil, nil when the service has nothing newer; it
+// is the caller's code, so it decides whether and how to reach the
+// network. After the credential's proof and issuer check pass, refresh is asked for
 // a fresher copy (first service only); if it returns one, that copy is
 // verified in full instead (its own refreshService is not followed) and
-// must come from the same issuer. A Refresher error or "nothing newer"
+// must come from the same issuer. An error from refresh or "nothing newer"
 // leaves the original to be verified, with the refresh step Skipped.
-func WithRefresher(r Refresher) VerifierOption {
+func WithRefresher(refresh func(ctx context.Context, c *vc.Credential, service json.RawMessage) ([]byte, error)) VerifierOption {
+	r := refresh
 	return verifierOptionFunc(func(c *verifierConfig) error {
 		if r == nil {
 			return errors.New("microcred: WithRefresher(nil)")
@@ -53,7 +42,7 @@ func (v *Verifier) refresh(ctx context.Context, run *runner, cred *vc.Credential
 		run.skip(CheckRefresh, fmt.Errorf("%w: the credential has no refreshService", ErrNotApplicable))
 		return nil, false
 	}
-	data, err := v.cfg.refresher.Refresh(ctx, cred, services[0])
+	data, err := v.cfg.refresher(ctx, cred, services[0])
 	switch {
 	case err != nil:
 		run.skip(CheckRefresh, fmt.Errorf("microcred: refresh not used: %w", err))

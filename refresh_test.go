@@ -23,8 +23,9 @@ func TestRefresh(t *testing.T) {
 	stale := issue(t, key, cred("urn:uuid:r1", key.DID().String(), "2025-05-01T00:00:00Z"))
 	current := issue(t, key, cred("urn:uuid:r2", key.DID().String(), "2026-05-01T00:00:00Z"))
 	calls := 0
-	serve := func(data []byte, err error) microcred.Refresher {
-		return microcred.RefresherFunc(func(_ context.Context, c *vc.Credential, service json.RawMessage) ([]byte, error) {
+	type refresher = func(context.Context, *vc.Credential, json.RawMessage) ([]byte, error)
+	serve := func(data []byte, err error) refresher {
+		return (func(_ context.Context, c *vc.Credential, service json.RawMessage) ([]byte, error) {
 			calls++
 			assert.Contains(t, string(service), "https://school.example/refresh/1")
 			return data, err
@@ -58,7 +59,7 @@ func TestRefresh(t *testing.T) {
 	assert.Nil(t, res.Credential)
 
 	// Nothing newer, or an unreachable service: the original is judged.
-	for _, r := range []microcred.Refresher{serve(nil, nil), serve(nil, errors.New("offline"))} {
+	for _, r := range []refresher{serve(nil, nil), serve(nil, errors.New("offline"))} {
 		res, err = newVerifier(t, checkAt, microcred.WithRefresher(r)).Verify(ctx, stale, policy)
 		assert.ErrorIs(t, err, vc.ErrExpired)
 		assert.Equal(t, microcred.Skipped, outcomes(res)[microcred.CheckRefresh])

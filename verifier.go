@@ -50,7 +50,7 @@ type verifierConfig struct {
 	schemas   *openbadges.Schemas
 	status    status.Fetcher
 	checkers  []namedChecker
-	refresher Refresher
+	refresher func(ctx context.Context, c *vc.Credential, service json.RawMessage) ([]byte, error)
 	loader    *contexts.Loader
 	jsonld    *canon.RDFC // safe-mode checks of JWT payloads
 

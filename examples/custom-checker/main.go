@@ -84,7 +84,7 @@ func main() {
 		log.Fatal(err)
 	}
 	verifier, err := microcred.NewVerifier(microcred.Trusted{Resolver: resolver, Suites: []proof.Suite{suite}},
-		microcred.WithChecker("skills-framework", microcred.CheckerFunc(alignsToFramework)))
+		microcred.WithChecker("skills-framework", alignsToFramework))
 	if err != nil {
 		log.Fatal(err)
 	}
