@@ -166,9 +166,11 @@ func ExampleVerifier_VerifyPresentation() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	signedVP, err := microcred.SignPresentation(ctx, vp, microcred.PresentationSignOptions{
-		Suite: suite, Signer: holder, Challenge: "nonce-7f3a", Domain: "employer.example", Created: exampleNow,
-	})
+	wallet, err := microcred.NewIssuer(holder, microcred.WithSuite(suite), microcred.WithClock(func() time.Time { return exampleNow }))
+	if err != nil {
+		log.Fatal(err)
+	}
+	signedVP, err := wallet.SignPresentation(ctx, vp, microcred.PresentationOptions{Challenge: "nonce-7f3a", Domain: "employer.example"})
 	if err != nil {
 		log.Fatal(err)
 	}

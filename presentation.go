@@ -21,81 +21,56 @@ const (
 	CheckCredentials Check = "credentials"
 )
 
-// PresentationOptions are what a verifier expects of a presentation, for
-// [Verifier.VerifyPresentation] (the holder's side is
-// [PresentationSignOptions]). The challenge is required: it is what makes a presentation fresh rather than
-// replayed.
+// PresentationOptions bind a presentation to one exchange with a
+// verifier: the holder signs with them ([Issuer.SignPresentation]) and the
+// verifier expects them ([Verifier.VerifyPresentation]). The challenge is
+// required on both sides: it is what makes a presentation fresh rather
+// than replayed.
 type PresentationOptions struct {
-	Challenge string
-	Domain    string
-}
-
-// PresentationResult reports a presentation and each credential in it.
-type PresentationResult struct {
-	Verified bool
-	// Presentation is set only when Verified.
-	Presentation *vc.Presentation
-	Holder       string
-	Checks       []CheckResult
-	// Credentials holds one Result per embedded credential, in order.
-	Credentials []*Result
-	At          time.Time
-}
-
-// PresentationSignOptions say how a holder signs a presentation with
-// [SignPresentation]. Suite, Signer and Challenge are required; the
-// verifier checks the challenge and domain with [PresentationOptions].
-type PresentationSignOptions struct {
-	// Suite makes the Data Integrity proof (required).
-	Suite proof.Suite
-	// Signer is the holder's key (required). When the presentation names
-	// a holder, the key must be one of that DID's.
-	Signer proof.Signer
-	// Challenge is the verifier's nonce (required): it makes the
-	// presentation fresh rather than replayed.
+	// Challenge is the verifier's nonce (required).
 	Challenge string
 	// Domain is the verifier the presentation is meant for (optional);
 	// if set, a verifier expecting another domain refuses it.
 	Domain string
-	// Created is the proof's creation time; zero means now.
-	Created time.Time
 }
 
-// SignPresentation signs a presentation, given as JSON: opts.Signer signs
-// for authentication, bound to the verifier's challenge and domain. A
-// missing required option is an error naming it.
-func SignPresentation(ctx context.Context, presentation []byte, opts PresentationSignOptions) ([]byte, error) {
+// SignPresentation signs a presentation, given as JSON, as its holder:
+// the Issuer's key signs for authentication, bound to the verifier's
+// challenge and domain, with the Issuer's suite, at the Issuer's clock's
+// time. The presentation's holder, if named, must be the Issuer's DID.
+// A missing challenge is an error naming it; an Issuer made WithJWT is
+// refused (vcjwt.SignPresentation makes presentation JWTs).
+func (i *Issuer) SignPresentation(ctx context.Context, presentation []byte, opts PresentationOptions) ([]byte, error) {
 	switch {
-	case opts.Suite == nil:
-		return nil, errors.New("microcred: presentation signing: Suite: missing")
-	case opts.Signer == nil:
-		return nil, errors.New("microcred: presentation signing: Signer: missing (the holder's key)")
 	case opts.Challenge == "":
 		return nil, errors.New("microcred: presentation signing: Challenge: missing (the verifier's challenge)")
+	case i.cfg.jwt != 0:
+		return nil, errors.New("microcred: presentation signing: this Issuer makes JWTs (WithJWT); use vcjwt.SignPresentation")
 	}
 	p, err := vc.ParsePresentation(presentation)
 	if err != nil {
 		return nil, err
 	}
-	holder, _, _ := strings.Cut(opts.Signer.VerificationMethod(), "#")
-	if p.Holder() != "" && p.Holder() != holder {
+	if holder := i.did.String(); p.Holder() != "" && p.Holder() != holder {
 		return nil, fmt.Errorf("%w: holder is %q, the signing key belongs to %q", errHolderMismatch, p.Holder(), holder)
 	}
-	return proof.Sign(ctx, presentation, opts.Suite, opts.Signer, proof.Options{Purpose: proof.Authentication, Challenge: opts.Challenge, Domain: opts.Domain, Created: opts.Created})
+	return proof.Sign(ctx, presentation, i.cfg.suite, i.signer, proof.Options{Purpose: proof.Authentication, Challenge: opts.Challenge, Domain: opts.Domain, Created: i.cfg.clock()})
 }
 
 // VerifyPresentation verifies a presentation (JSON with an embedded proof):
 // its proof for the authentication purpose with the expected challenge and
 // domain, made by a key its holder controls; then every embedded credential
 // with [Verifier.Verify] under policy. err is nil iff all of it passed.
-func (v *Verifier) VerifyPresentation(ctx context.Context, input []byte, policy Policy, opts PresentationOptions) (*PresentationResult, error) {
+//
+// The [Result] reports the presentation's own checks (parse, proof,
+// holder, credentials) in Checks, its Holder, and one Result per embedded
+// credential in Credentials; Presentation is set only when it verified.
+func (v *Verifier) VerifyPresentation(ctx context.Context, input []byte, policy Policy, opts PresentationOptions) (*Result, error) {
 	now := v.cfg.clock()
-	res := &PresentationResult{At: now}
-	checks := &Result{At: now}
-	run := newRunner(checks)
+	res := &Result{At: now}
+	run := newRunner(res)
 	s := &vpState{run: run, res: res, input: input, policy: policy, opts: opts, now: now}
 	runSteps(ctx, run, v.presentationSteps(), s)
-	res.Checks = checks.Checks
 	if err := run.verdict(); err != nil {
 		return res, err
 	}
@@ -107,7 +82,7 @@ func (v *Verifier) VerifyPresentation(ctx context.Context, input []byte, policy 
 // vpState is what the steps of a presentation's verification share.
 type vpState struct {
 	run    *runner
-	res    *PresentationResult
+	res    *Result
 	input  []byte
 	policy Policy
 	opts   PresentationOptions

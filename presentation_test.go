@@ -40,7 +40,8 @@ func TestPresentation(t *testing.T) {
 	require.NoError(t, err)
 	suite, err := eddsa2022.NewRDFC(contexts.Default())
 	require.NoError(t, err)
-	signed, err := microcred.SignPresentation(ctx, data, microcred.PresentationSignOptions{Suite: suite, Signer: learner, Challenge: "c-42", Domain: "employer.example", Created: issuedAt})
+	holder := holderOf(t, learner, suite)
+	signed, err := holder.SignPresentation(ctx, data, microcred.PresentationOptions{Challenge: "c-42", Domain: "employer.example"})
 	require.NoError(t, err)
 
 	r, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
@@ -75,7 +76,7 @@ func TestPresentation(t *testing.T) {
 	require.NoError(t, err)
 	_, err = v.VerifyPresentation(ctx, forged, policy, opts)
 	assert.ErrorIs(t, err, microcred.ErrHolderMismatch)
-	_, err = microcred.SignPresentation(ctx, data, microcred.PresentationSignOptions{Suite: suite, Signer: other, Challenge: "c-42", Created: issuedAt})
+	_, err = holderOf(t, other, suite).SignPresentation(ctx, data, microcred.PresentationOptions{Challenge: "c-42"})
 	assert.ErrorIs(t, err, microcred.ErrHolderMismatch)
 
 	// An edited embedded credential breaks the presentation's own proof.
@@ -84,32 +85,38 @@ func TestPresentation(t *testing.T) {
 	assert.ErrorIs(t, err, proof.ErrInvalidSignature)
 }
 
-// TestSignPresentationOptions: each required option missing is refused
-// with an error naming it; with all of them the proof carries the
-// challenge and domain given, and Domain may be left out.
+// holderOf is the holder's side: an Issuer over the holder's key, its
+// clock at issuedAt.
+func holderOf(t *testing.T, key proof.Signer, suite proof.Suite) *microcred.Issuer {
+	t.Helper()
+	h, err := microcred.NewIssuer(key, microcred.WithSuite(suite), microcred.WithClock(func() time.Time { return issuedAt }))
+	require.NoError(t, err)
+	return h
+}
+
+// TestSignPresentationOptions: a missing challenge is refused with an
+// error naming it, and so is an Issuer that makes JWTs; otherwise the
+// proof carries the challenge and domain given, and Domain may be left out.
 func TestSignPresentationOptions(t *testing.T) {
 	ctx := context.Background()
 	learner := testKey(t, 8)
 	data := []byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiablePresentation"],"holder":"` + learner.DID().String() + `"}`)
 	suite, err := eddsa2022.NewRDFC(contexts.Default())
 	require.NoError(t, err)
-	full := microcred.PresentationSignOptions{Suite: suite, Signer: learner, Challenge: "c-42", Domain: "employer.example", Created: issuedAt}
-	for field, edit := range map[string]func(*microcred.PresentationSignOptions){
-		"Suite":     func(o *microcred.PresentationSignOptions) { o.Suite = nil },
-		"Signer":    func(o *microcred.PresentationSignOptions) { o.Signer = nil },
-		"Challenge": func(o *microcred.PresentationSignOptions) { o.Challenge = "" },
+	holder := holderOf(t, learner, suite)
+	signed, err := holder.SignPresentation(ctx, data, microcred.PresentationOptions{Domain: "employer.example"})
+	assert.ErrorContains(t, err, "microcred: presentation signing: Challenge: missing")
+	assert.Nil(t, signed)
+	jwtHolder, err := microcred.NewIssuer(learner, microcred.WithJWT(vcjwt.FormatJOSE))
+	require.NoError(t, err)
+	signed, err = jwtHolder.SignPresentation(ctx, data, microcred.PresentationOptions{Challenge: "c-42"})
+	assert.ErrorContains(t, err, "WithJWT")
+	assert.Nil(t, signed)
+	for name, o := range map[string]microcred.PresentationOptions{
+		"with domain": {Challenge: "c-42", Domain: "employer.example"},
+		"no domain":   {Challenge: "c-42"},
 	} {
-		o := full
-		edit(&o)
-		signed, err := microcred.SignPresentation(ctx, data, o)
-		assert.ErrorContains(t, err, "microcred: presentation signing: "+field+": missing", field)
-		assert.Nil(t, signed, field)
-	}
-	for name, o := range map[string]microcred.PresentationSignOptions{
-		"with domain": full,
-		"no domain":   {Suite: suite, Signer: learner, Challenge: "c-42", Created: issuedAt},
-	} {
-		signed, err := microcred.SignPresentation(ctx, data, o)
+		signed, err := holder.SignPresentation(ctx, data, o)
 		require.NoError(t, err, name)
 		var doc map[string]any
 		require.NoError(t, json.Unmarshal(signed, &doc), name)
@@ -118,6 +125,6 @@ func TestSignPresentationOptions(t *testing.T) {
 		require.Len(t, proofs, 1, name)
 		assert.Equal(t, o.Challenge, proofs[0].Challenge, name)
 		assert.Equal(t, o.Domain, proofs[0].Domain, name)
-		assert.Equal(t, proof.Authentication, proofs[0].ProofPurpose, name)
+		assert.Equal(t, issuedAt.UTC().Format(time.RFC3339), proofs[0].Created, name)
 	}
 }

@@ -71,8 +71,9 @@ type CheckResult struct {
 	Detail string
 }
 
-// Result is the report of one verification. [Verifier.Verify] always
-// returns one, whether or not the credential verified.
+// Result is the report of one verification, of a credential
+// ([Verifier.Verify]) or of a presentation ([Verifier.VerifyPresentation]).
+// Both always return one, whether or not the input verified.
 type Result struct {
 	// Verified is true iff Verify returned a nil error.
 	Verified bool
@@ -98,6 +99,16 @@ type Result struct {
 	// Disclosure is what a selectively disclosed (ecdsa-sd-2023 derived)
 	// credential discloses and withholds, or nil for other credentials.
 	Disclosure *Disclosure
+
+	// Presentation is the presentation parsed from the verified bytes;
+	// nil unless a presentation Verified.
+	Presentation *vc.Presentation
+	// Holder is a presentation's holder: as it names itself, or the
+	// controller of its proof's key when it names none.
+	Holder string
+	// Credentials holds one Result per credential embedded in a
+	// presentation, in order.
+	Credentials []*Result
 }
 
 // Check returns the result of the named check, or false if it did not run.

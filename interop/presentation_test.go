@@ -130,7 +130,11 @@ func (e *env) ourPresentation(t *testing.T, name, domain string, creds ...string
 		vp := `{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiablePresentation"],"holder":"` + holder + `"}`
 		created, err := time.Parse(time.RFC3339, vpCreated)
 		require.NoError(t, err)
-		signed, err := microcred.SignPresentation(context.Background(), []byte(vp), microcred.PresentationSignOptions{Suite: suite, Signer: key, Challenge: vpChallenge, Domain: domain, Created: created})
+		wallet, err := microcred.NewIssuer(key, microcred.WithSuite(suite), microcred.WithClock(func() time.Time { return created }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		signed, err := wallet.SignPresentation(context.Background(), []byte(vp), microcred.PresentationOptions{Challenge: vpChallenge, Domain: domain})
 		require.NoError(t, err)
 		return e.write(t, name, signed)
 	}

@@ -52,7 +52,11 @@ func (l *lcw) presentation(t *testing.T, challenge, domain string) string {
 	suite, err := legacy.NewEd25519Signature2020(contexts.Default())
 	require.NoError(t, err)
 	vp := `{"@context": ["https://www.w3.org/2018/credentials/v1", "https://w3id.org/security/suites/ed25519-2020/v1"], "type": ["VerifiablePresentation"], "holder": "` + l.key.DID().String() + `"}`
-	signed, err := microcred.SignPresentation(context.Background(), []byte(vp), microcred.PresentationSignOptions{Suite: suite, Signer: l.key, Challenge: challenge, Domain: domain, Created: time.Now().UTC().Truncate(time.Second)})
+	wallet, err := microcred.NewIssuer(l.key, microcred.WithSuite(suite), microcred.WithClock(func() time.Time { return time.Now().UTC().Truncate(time.Second) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed, err := wallet.SignPresentation(context.Background(), []byte(vp), microcred.PresentationOptions{Challenge: challenge, Domain: domain})
 	require.NoError(t, err)
 	return string(signed)
 }

@@ -85,7 +85,11 @@ func present(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	signed, err := microcred.SignPresentation(ctx, vp, microcred.PresentationSignOptions{Suite: suite, Signer: key, Challenge: *challenge, Domain: *domain})
+	holder, err := microcred.NewIssuer(key, microcred.WithSuite(suite))
+	if err != nil {
+		return err
+	}
+	signed, err := holder.SignPresentation(ctx, vp, microcred.PresentationOptions{Challenge: *challenge, Domain: *domain})
 	if err != nil {
 		return err
 	}
