@@ -362,7 +362,7 @@ func BenchmarkIssueBatch100k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	data, err = microcred.SetIssuer(data, key.DID().String())
+	data, err = vc.SetIssuer(data, key.DID().String())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -72,7 +72,7 @@ func (f *sdFixture) credential(t testing.TB, index int) []byte {
 	t.Helper()
 	data, err := os.ReadFile("testdata/ob3/achievement-credential.json")
 	require.NoError(t, err)
-	data, err = microcred.SetIssuer(data, f.key.DID().String())
+	data, err = vc.SetIssuer(data, f.key.DID().String())
 	require.NoError(t, err)
 	var m map[string]any
 	require.NoError(t, json.Unmarshal(data, &m))

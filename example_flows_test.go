@@ -17,6 +17,7 @@ import (
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/proof/vcjwt"
+	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/contexts"
 	"github.com/onchaincert/microcred/vc/status"
 )
@@ -35,7 +36,7 @@ func exampleCredential(issuer string) []byte {
 	if err != nil {
 		log.Fatal(err)
 	}
-	cred, err = microcred.SetIssuer(cred, issuer)
+	cred, err = vc.SetIssuer(cred, issuer)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/did/didkey"
+	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/contexts"
 )
 
@@ -27,7 +28,7 @@ func Example_readme() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	credentialJSON, err = microcred.SetIssuer(credentialJSON, key.DID().String())
+	credentialJSON, err = vc.SetIssuer(credentialJSON, key.DID().String())
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
+	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/contexts"
 )
 
@@ -31,7 +32,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	cred, err = microcred.SetIssuer(cred, key.DID().String())
+	cred, err = vc.SetIssuer(cred, key.DID().String())
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -246,7 +246,7 @@ func benchmarkVerify(b *testing.B, opts ...microcred.PolicyOption) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	data, err = microcred.SetIssuer(data, key.DID().String())
+	data, err = vc.SetIssuer(data, key.DID().String())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -274,7 +274,7 @@ func BenchmarkVerifier_VerifyWithStatus(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	data, err = microcred.SetIssuer(data, key.DID().String())
+	data, err = vc.SetIssuer(data, key.DID().String())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -316,7 +316,7 @@ func BenchmarkIssuer_Issue(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	data, err = microcred.SetIssuer(data, key.DID().String())
+	data, err = vc.SetIssuer(data, key.DID().String())
 	if err != nil {
 		b.Fatal(err)
 	}

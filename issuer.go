@@ -6,7 +6,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -168,7 +167,7 @@ func (i *Issuer) DID() did.DID { return i.did }
 // issuer (the signer's DID) or, for VCDM 2.0, validFrom (the clock) is
 // filled in; with WithStatusAllocator a status entry is added. The
 // credential's issuer (or issuer.id) must be the signer's DID; use
-// [SetIssuer] to write it. A credential that already has a proof gets a
+// [vc.SetIssuer] to write it. A credential that already has a proof gets a
 // second one (a proof set).
 func (i *Issuer) Issue(ctx context.Context, credential []byte) ([]byte, error) {
 	signed, _, err := i.issue(ctx, credential)
@@ -213,25 +212,6 @@ func (i *Issuer) issue(ctx context.Context, credential []byte) ([]byte, issuedMe
 	}
 	signed, err := proofinternal.SignDecoded(ctx, credential, m, i.cfg.suite, i.signer, proof.Options{Created: i.cfg.clock()})
 	return signed, meta, err
-}
-
-// SetIssuer returns credential with its issuer set to id: the issuer
-// string is replaced, or, for an issuer object, its id member. Other
-// members keep their bytes.
-func SetIssuer(credential []byte, id string) ([]byte, error) {
-	c, err := vc.ParseCredential(credential)
-	if err != nil {
-		return nil, err
-	}
-	iss := c.Issuer()
-	if len(iss.Raw) > 0 && iss.Raw[0] == '{' {
-		obj, err := vc.SetMember(iss.Raw, "id", id)
-		if err != nil {
-			return nil, err
-		}
-		return vc.SetMember(credential, "issuer", json.RawMessage(obj))
-	}
-	return vc.SetMember(credential, "issuer", id)
 }
 
 // complete fills what Issue fills, keeping every other byte. It returns

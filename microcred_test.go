@@ -43,7 +43,7 @@ func obCredential(t testing.TB, issuer string) []byte {
 	t.Helper()
 	data, err := os.ReadFile("testdata/vectors/ob3/ldp-test-vector-ob/credential.json")
 	require.NoError(t, err)
-	data, err = microcred.SetIssuer(data, issuer)
+	data, err = vc.SetIssuer(data, issuer)
 	require.NoError(t, err)
 	return data
 }

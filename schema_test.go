@@ -43,7 +43,7 @@ func unsignedCredentials(t *testing.T, issuer string) map[string][]byte {
 	for _, path := range []string{"vc/template/testdata/template.json", "examples/bulk-issue-csv/data/template.json"} {
 		data, err := os.ReadFile(path)
 		require.NoError(t, err)
-		data, err = microcred.SetIssuer(data, issuer)
+		data, err = vc.SetIssuer(data, issuer)
 		require.NoError(t, err)
 		tpl, err := template.Parse(data)
 		require.NoError(t, err, path)
@@ -59,7 +59,7 @@ func unsignedCredentials(t *testing.T, issuer string) map[string][]byte {
 	for _, path := range []string{"testdata/ob3/achievement-credential.json", "testdata/vectors/ob3/ldp-test-vector-ob/credential.json"} {
 		data, err := os.ReadFile(path)
 		require.NoError(t, err)
-		data, err = microcred.SetIssuer(data, issuer)
+		data, err = vc.SetIssuer(data, issuer)
 		require.NoError(t, err)
 		out[filepath.Base(filepath.Dir(path))+"/"+filepath.Base(path)] = data
 	}

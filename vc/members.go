@@ -1,6 +1,7 @@
 package vc
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/onchaincert/microcred/internal/jsonedit"
@@ -38,4 +39,23 @@ func RemoveMember(data []byte, name string) ([]byte, error) {
 		return nil, fmt.Errorf("vc: removing member %q: %w", name, err)
 	}
 	return jsonedit.Remove(data, ms, name), nil
+}
+
+// SetIssuer returns credential with its issuer set to id: the issuer
+// string is replaced, or, for an issuer object, its id member. Other
+// members keep their bytes. The credential must parse (ParseCredential).
+func SetIssuer(credential []byte, id string) ([]byte, error) {
+	c, err := ParseCredential(credential)
+	if err != nil {
+		return nil, err
+	}
+	iss := c.Issuer()
+	if len(iss.Raw) > 0 && iss.Raw[0] == '{' {
+		obj, err := SetMember(iss.Raw, "id", id)
+		if err != nil {
+			return nil, err
+		}
+		return SetMember(credential, "issuer", json.RawMessage(obj))
+	}
+	return SetMember(credential, "issuer", id)
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/onchaincert/microcred"
+	"github.com/onchaincert/microcred/vc"
 )
 
 // ob3 is the OB 3.0 test credential, issued by the service's key, without
@@ -26,7 +26,7 @@ func ob3(b *testing.B, s *service) string {
 	if data, err = json.Marshal(m); err != nil {
 		b.Fatal(err)
 	}
-	cred, err := microcred.SetIssuer(data, s.key.DID().String())
+	cred, err := vc.SetIssuer(data, s.key.DID().String())
 	if err != nil {
 		b.Fatal(err)
 	}

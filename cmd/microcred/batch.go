@@ -164,7 +164,7 @@ func batchRun(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if !*setIssuer {
 			return fmt.Errorf("%s: the template's issuer is %q but the key is %q; pass --set-issuer to write the key's DID as issuer", *tplPath, id, key.DIDString())
 		}
-		if tplData, err = microcred.SetIssuer(tplData, key.DIDString()); err != nil {
+		if tplData, err = vc.SetIssuer(tplData, key.DIDString()); err != nil {
 			return fmt.Errorf("%s: %w", *tplPath, err)
 		}
 	}

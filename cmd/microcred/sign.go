@@ -113,7 +113,7 @@ func sign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if !*setIssuer {
 			return fmt.Errorf("%s: the credential's issuer is %q but the key is %q; pass --set-issuer to write the key's DID as issuer", fs.Arg(0), id, key.DIDString())
 		}
-		if cred, err = microcred.SetIssuer(cred, key.DIDString()); err != nil {
+		if cred, err = vc.SetIssuer(cred, key.DIDString()); err != nil {
 			return err
 		}
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/did/didkey"
+	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/template"
 )
 
@@ -34,7 +35,7 @@ func main() {
 		log.Fatal(err)
 	}
 	// The template's issuer becomes this key's DID.
-	tplData, err = microcred.SetIssuer(tplData, key.DID().String())
+	tplData, err = vc.SetIssuer(tplData, key.DID().String())
 	if err != nil {
 		log.Fatal(err)
 	}

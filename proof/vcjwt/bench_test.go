@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/proof/vcjwt"
+	"github.com/onchaincert/microcred/vc"
 )
 
 // BenchmarkJWT signs and verifies the OB 3.0 test credential as a
@@ -33,7 +33,7 @@ func BenchmarkJWT(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		cred, err := microcred.SetIssuer(data, key.DID().String())
+		cred, err := vc.SetIssuer(data, key.DID().String())
 		if err != nil {
 			b.Fatal(err)
 		}
