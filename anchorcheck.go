@@ -2,7 +2,6 @@ package microcred
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -13,30 +12,12 @@ import (
 // CheckAnchor is the name of the anchor check.
 const CheckAnchor Check = "anchor"
 
-// ReceiptSource finds the anchor receipt of a credential by its leaf
-// (anchor.Leaf of the credential's bytes). It returns nil, nil when it
-// has none.
-type ReceiptSource interface {
-	Receipt(ctx context.Context, leaf []byte) (*anchor.Receipt, error)
-}
-
-// Receipts is a ReceiptSource in memory, keyed by the hex leaf.
-type Receipts map[string]*anchor.Receipt
-
-// Receipt implements ReceiptSource.
-func (r Receipts) Receipt(_ context.Context, leaf []byte) (*anchor.Receipt, error) {
-	return r[hex.EncodeToString(leaf)], nil
-}
-
-// Add files a receipt under its own leaf.
-func (r Receipts) Add(rc *anchor.Receipt) { r[hex.EncodeToString(rc.Leaf)] = rc }
-
 // WithReceipts makes the verifier check the anchor receipts src holds,
 // graded against the trusted checkpoints (needed for L4; for Ethereum L3
 // too). A credential without a receipt skips the anchor check unless the
 // policy requires one ([RequireAnchor]). A checkpoint that is not valid
 // (see [anchor.ErrInvalidOptions]) is a construction error.
-func WithReceipts(src ReceiptSource, checkpoints ...anchor.Checkpoint) VerifierOption {
+func WithReceipts(src anchor.ReceiptSource, checkpoints ...anchor.Checkpoint) VerifierOption {
 	return verifierOptionFunc(func(c *verifierConfig) error {
 		if src == nil {
 			return errors.New("microcred: WithReceipts(nil)")
@@ -52,7 +33,7 @@ func WithReceipts(src ReceiptSource, checkpoints ...anchor.Checkpoint) VerifierO
 
 // RequireAnchor requires the credential to be anchored with at least
 // assurance level min (anchor.L0 … anchor.L4), from a receipt the
-// verifier's ReceiptSource holds.
+// verifier's receipt source ([WithReceipts]) holds.
 func RequireAnchor(min anchor.Level) PolicyOption {
 	return func(p *Policy) error {
 		if min < anchor.L0 || min > anchor.L4 {

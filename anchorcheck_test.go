@@ -58,7 +58,7 @@ func TestVerifyWithAnchor(t *testing.T) {
 	root, err := tree.Root()
 	require.NoError(t, err)
 	an := regtestAnchor(t, root)
-	receipts := microcred.Receipts{}
+	receipts := anchor.Receipts{}
 	for i := range creds {
 		rc, err := tree.Receipt(uint64(i), an)
 		require.NoError(t, err)
@@ -106,7 +106,7 @@ func TestVerifyWithAnchor(t *testing.T) {
 	require.Positive(t, at)
 	bad.RawTx[at] ^= 1 // another root in the OP_RETURN
 	tampered.Anchors = []anchor.Anchor{bad}
-	v3 := newVerifier(t, checkAt, microcred.WithReceipts(microcred.Receipts{keyOf(t, creds[0]): &tampered}))
+	v3 := newVerifier(t, checkAt, microcred.WithReceipts(anchor.Receipts{keyOf(t, creds[0]): &tampered}))
 	res, err = v3.Verify(ctx, creds[0], policy(microcred.RequireAnchor(anchor.L3)))
 	assert.ErrorIs(t, err, anchor.ErrInsufficientAssurance)
 	assert.Less(t, res.Anchor.Level, anchor.L3)

@@ -83,7 +83,7 @@ func TestIssueBatch(t *testing.T) {
 	require.Len(t, progress, 60)
 	assert.Equal(t, microcred.BatchProgress{Done: 58, Failed: 2, Elapsed: progress[59].Elapsed}, progress[59])
 
-	receipts := microcred.Receipts{}
+	receipts := anchor.Receipts{}
 	for _, r := range got {
 		if r.Err == nil {
 			rc, err := b.Receipt(r.Leaf, anchor.Anchor{Chain: "mock", TxID: "batch-1"})

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/onchaincert/microcred"
+	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
@@ -42,7 +43,7 @@ func pipelineVerifier(t *testing.T, opts ...microcred.VerifierOption) *microcred
 	}
 	return newVerifier(t, checkAt, append([]microcred.VerifierOption{
 		microcred.WithRefresher(func(context.Context, *vc.Credential, json.RawMessage) ([]byte, error) { return nil, nil }),
-		microcred.WithReceipts(microcred.Receipts{}),
+		microcred.WithReceipts(anchor.Receipts{}),
 		microcred.WithChecker("first", failsOn("first")),
 		microcred.WithChecker("second", failsOn("second")),
 	}, opts...)...)

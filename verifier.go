@@ -54,7 +54,7 @@ type verifierConfig struct {
 	loader    *contexts.Loader
 	jsonld    *canon.RDFC // safe-mode checks of JWT payloads
 
-	receipts    ReceiptSource
+	receipts    anchor.ReceiptSource
 	checkpoints []anchor.Checkpoint
 	blockcerts  *blockcertsConfig
 

@@ -100,7 +100,7 @@ func main() {
 	// commits to it).
 	evidence := anchor.Anchor{Chain: "bitcoin-regtest", TxID: tx.TxID().String(), RawTx: tx.Bytes(), PrevoutAmount: &prevoutAmount,
 		TxIndex: 0, Headers: [][]byte{header.Bytes()}}
-	receipts := microcred.Receipts{}
+	receipts := anchor.Receipts{}
 	for _, r := range issued {
 		rc, err := batch.Receipt(r.Leaf, evidence)
 		if err != nil {

@@ -159,7 +159,7 @@ func Verify(ctx context.Context, req Request) *Report {
 	}
 	lists := status.StaticFetcher{}
 	webDocs := didweb.Static{}
-	receipts := microcred.Receipts{}
+	receipts := anchor.Receipts{}
 	for _, f := range req.Extras {
 		rep.classify(f, lists, webDocs, receipts)
 	}
@@ -219,7 +219,7 @@ func Verify(ctx context.Context, req Request) *Report {
 }
 
 // classify puts one extra file where the verifier will look for it.
-func (rep *Report) classify(f File, lists status.StaticFetcher, webDocs didweb.Static, receipts microcred.Receipts) {
+func (rep *Report) classify(f File, lists status.StaticFetcher, webDocs didweb.Static, receipts anchor.Receipts) {
 	data := bytes.TrimSpace(f.Data)
 	if rc, err := anchor.ParseReceipt(data); err == nil {
 		receipts.Add(rc)
@@ -250,7 +250,7 @@ func (rep *Report) classify(f File, lists status.StaticFetcher, webDocs didweb.S
 // newVerifier is the page's verifier: every suite the CLI verifies, the
 // offline DID methods (did:web only from dropped documents), JWTs, and
 // the dropped status lists and receipts.
-func newVerifier(now time.Time, lists status.StaticFetcher, webDocs didweb.Static, receipts microcred.Receipts) (*microcred.Verifier, error) {
+func newVerifier(now time.Time, lists status.StaticFetcher, webDocs didweb.Static, receipts anchor.Receipts) (*microcred.Verifier, error) {
 	suites, err := Suites()
 	if err != nil {
 		return nil, err
