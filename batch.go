@@ -49,12 +49,6 @@ type Issued struct {
 	Err     error
 }
 
-// BatchProgress is reported after each item.
-type BatchProgress struct {
-	Done, Failed int
-	Elapsed      time.Duration
-}
-
 // BatchOptions tune [Issuer.IssueBatch]; the zero value is valid.
 type BatchOptions struct {
 	// Workers is the number of signing goroutines; 0 means GOMAXPROCS.
@@ -66,8 +60,9 @@ type BatchOptions struct {
 	// put in the tree again at the same place and not signed twice. It is
 	// called from the goroutine reading the input, concurrently with emit.
 	Done func(seq int, item BatchItem) (signed []byte, ok bool)
-	// Progress, if set, is called (from one goroutine) after each item.
-	Progress func(BatchProgress)
+	// Progress, if set, is called (from one goroutine) after each item
+	// with the numbers of items issued and failed so far.
+	Progress func(done, failed int)
 	// Log, if set, records every credential signed in this run (not the
 	// resumed ones) in the issued-credential log, after emit has returned
 	// for it: a credential is issued once its record is committed. Records
@@ -75,11 +70,16 @@ type BatchOptions struct {
 	// next credentials are signed, and at least every LogInterval; what
 	// was emitted is recorded before IssueBatch returns, even when ctx is
 	// cancelled. An error from Log stops the batch and is returned.
-	Log BatchLog
+	// Any store.Log (and so every store.Store) is one.
+	Log interface {
+		// Record commits recs in one transaction.
+		Record(ctx context.Context, recs []store.Record) error
+	}
 	// BatchID is the batch run the records belong to (store.Record.Batch).
 	BatchID string
 	// LogGroup is the number of records per transaction: 0 means
-	// DefaultLogGroup; at most store.MaxRecords.
+	// 512; at most store.MaxRecords. A record waits at most a second in
+	// memory before it is written.
 	LogGroup int
 	// RootOnly keeps only what the root needs (O(log n) memory instead of
 	// ~100 bytes per credential); Batch.Receipt then fails with
@@ -88,42 +88,16 @@ type BatchOptions struct {
 	RootOnly bool
 }
 
-// BatchLog is where IssueBatch records what it issued; store.Log (and so
-// every store.Store) is one.
-type BatchLog interface {
-	// Record commits recs in one transaction.
-	Record(ctx context.Context, recs []store.Record) error
-}
-
-// defaultLogGroup is BatchOptions.LogGroup's default, and LogInterval the
+// defaultLogGroup is BatchOptions.LogGroup's default, and logInterval the
 // longest a record waits in memory before it is written.
 const (
 	defaultLogGroup = 512
 	logInterval     = time.Second
 )
 
-// Batch is the Merkle tree of a batch's credentials: anchor its Root, then
-// hand out a Receipt per credential.
-type Batch struct {
-	tree *anchor.Tree
-}
-
-// Root is the batch root to anchor.
-func (b *Batch) Root() ([]byte, error) { return b.tree.Root() }
-
-// Size is the number of credentials in the tree.
-func (b *Batch) Size() int64 { return int64(b.tree.Size()) }
-
-// Receipt returns the receipt of the credential at leaf, carrying the
-// anchors' evidence.
-func (b *Batch) Receipt(leaf int64, anchors ...anchor.Anchor) (*anchor.Receipt, error) {
-	if leaf < 0 {
-		return nil, fmt.Errorf("%w: leaf %d", anchor.ErrIndexOutOfRange, leaf)
-	}
-	return b.tree.Receipt(uint64(leaf), anchors...)
-}
-
-// IssueBatch issues every item of in: signed on opts.Workers goroutines,
+// IssueBatch issues every item of in and returns the batch's Merkle tree:
+// anchor its Root, then hand out a Receipt per credential (at the index
+// Issued.Leaf). Items are signed on opts.Workers goroutines,
 // delivered to emit in input order, each successful credential's leaf
 // (anchor.Leaf) appended to the batch tree in that order. An item that
 // fails (bad input, a full status list) is delivered with its error and
@@ -147,7 +121,7 @@ func (b *Batch) Receipt(leaf int64, anchors ...anchor.Anchor) (*anchor.Receipt, 
 // BenchmarkIssueBatch100k) for a peak heap still under 100 MB at 100,000
 // credentials. The library
 // leaves that process-wide setting to the caller; microcred batch sets it.
-func (i *Issuer) IssueBatch(ctx context.Context, in iter.Seq[BatchItem], opts BatchOptions, emit func(Issued) error) (*Batch, error) {
+func (i *Issuer) IssueBatch(ctx context.Context, in iter.Seq[BatchItem], opts BatchOptions, emit func(Issued) error) (*anchor.Tree, error) {
 	if in == nil || emit == nil {
 		return nil, errors.New("microcred: IssueBatch needs an input and an emit function")
 	}
@@ -170,7 +144,6 @@ func (i *Issuer) IssueBatch(ctx context.Context, in iter.Seq[BatchItem], opts Ba
 	if err != nil {
 		return nil, err
 	}
-	batch := &Batch{tree: tree}
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -280,7 +253,6 @@ func (i *Issuer) IssueBatch(ctx context.Context, in iter.Seq[BatchItem], opts Ba
 	}
 
 	// Reorder and emit in input order; only this goroutine touches the tree.
-	start := time.Now()
 	pending := map[int]Issued{}
 	next, done, failed := 0, 0, 0
 	var stopErr error
@@ -322,7 +294,7 @@ func (i *Issuer) IssueBatch(ctx context.Context, in iter.Seq[BatchItem], opts Ba
 			}
 			<-window
 			if opts.Progress != nil && stopErr == nil {
-				opts.Progress(BatchProgress{Done: done, Failed: failed, Elapsed: time.Since(start)})
+				opts.Progress(done, failed)
 			}
 		}
 	}
@@ -331,17 +303,17 @@ func (i *Issuer) IssueBatch(ctx context.Context, in iter.Seq[BatchItem], opts Ba
 		close(logCh)
 		<-logDone
 		if logErr != nil && stopErr == nil {
-			return batch, logErr
+			return tree, logErr
 		}
 	}
 	if stopErr != nil {
-		return batch, stopErr
+		return tree, stopErr
 	}
 	if err := ctx.Err(); err != nil {
-		return batch, err
+		return tree, err
 	}
 	if len(pending) > 0 {
-		return batch, fmt.Errorf("microcred: batch stopped with %d items undelivered", len(pending))
+		return tree, fmt.Errorf("microcred: batch stopped with %d items undelivered", len(pending))
 	}
-	return batch, nil
+	return tree, nil
 }

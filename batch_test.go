@@ -57,8 +57,9 @@ func TestIssueBatch(t *testing.T) {
 	iss, err := microcred.NewIssuer(key, microcred.WithClock(func() time.Time { return issuedAt }))
 	require.NoError(t, err)
 	var got []microcred.Issued
-	var progress []microcred.BatchProgress
-	b, err := iss.IssueBatch(ctx, batchItems(key.DID().String(), 60, 7, 31), microcred.BatchOptions{Workers: 4, Progress: func(p microcred.BatchProgress) { progress = append(progress, p) }}, func(r microcred.Issued) error {
+	type progressAt struct{ done, failed int }
+	var progress []progressAt
+	b, err := iss.IssueBatch(ctx, batchItems(key.DID().String(), 60, 7, 31), microcred.BatchOptions{Workers: 4, Progress: func(done, failed int) { progress = append(progress, progressAt{done, failed}) }}, func(r microcred.Issued) error {
 		got = append(got, r)
 		return nil
 	})
@@ -79,14 +80,14 @@ func TestIssueBatch(t *testing.T) {
 		assert.Equal(t, leaf, r.Leaf)
 		leaf++
 	}
-	assert.Equal(t, int64(58), b.Size())
+	assert.Equal(t, uint64(58), b.Size())
 	require.Len(t, progress, 60)
-	assert.Equal(t, microcred.BatchProgress{Done: 58, Failed: 2, Elapsed: progress[59].Elapsed}, progress[59])
+	assert.Equal(t, progressAt{done: 58, failed: 2}, progress[59])
 
 	receipts := anchor.Receipts{}
 	for _, r := range got {
 		if r.Err == nil {
-			rc, err := b.Receipt(r.Leaf, anchor.Anchor{Chain: "mock", TxID: "batch-1"})
+			rc, err := b.Receipt(uint64(r.Leaf), anchor.Anchor{Chain: "mock", TxID: "batch-1"})
 			require.NoError(t, err)
 			receipts.Add(rc)
 		}
@@ -162,7 +163,7 @@ func TestIssueBatchResume(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 25, resumed)
 	assert.Equal(t, 55, fresh)
-	assert.Equal(t, int64(80), b.Size())
+	assert.Equal(t, uint64(80), b.Size())
 	for seq, c := range firstRun {
 		assert.Equal(t, c, written2[seq], "item %d: the earlier run's credential, not a new one", seq)
 	}

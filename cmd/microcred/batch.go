@@ -455,7 +455,7 @@ func batchRun(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil && !errors.Is(err, anchor.ErrEmptyBatch) {
 		return err
 	}
-	info.Version, info.Mode, info.Size, info.Root, info.Created = 1, anchor.ModeRFC6962.String(), batch.Size(), hex.EncodeToString(root), time.Now().UTC().Format(time.RFC3339)
+	info.Version, info.Mode, info.Size, info.Root, info.Created = 1, anchor.ModeRFC6962.String(), int64(batch.Size()), hex.EncodeToString(root), time.Now().UTC().Format(time.RFC3339)
 	bi, _ := json.MarshalIndent(info, "", "  ")
 	if err := writeFileAtomic(filepath.Join(*out, batchFile), append(bi, '\n')); err != nil {
 		return err

@@ -6,8 +6,6 @@ import (
 	"os"
 	"strings"
 	"time"
-
-	"github.com/onchaincert/microcred"
 )
 
 // progress reports a batch: on a terminal a bar redrawn in place (count,
@@ -23,6 +21,7 @@ type progress struct {
 	last     time.Time
 	lastLine int
 	drawn    bool
+	start    time.Time // of the batch, for the rate
 }
 
 // Redraw and line intervals of the progress report.
@@ -40,15 +39,17 @@ func newProgress(w io.Writer, quiet bool, total int, failed func() int) *progres
 			tty = true
 		}
 	}
-	return &progress{w: w, tty: tty, quiet: quiet, total: total, failed: failed}
+	return &progress{w: w, tty: tty, quiet: quiet, total: total, failed: failed, start: time.Now()}
 }
 
-func (p *progress) update(b microcred.BatchProgress) {
+// update is BatchOptions.Progress: done credentials issued so far (the
+// batch's own failures are counted by p.failed).
+func (p *progress) update(done, _ int) {
 	if p.quiet {
 		return
 	}
 	failed := p.failed()
-	n := b.Done + failed
+	n := done + failed
 	now := time.Now()
 	if p.tty {
 		if now.Sub(p.last) < barInterval && n < p.total {
@@ -58,7 +59,7 @@ func (p *progress) update(b microcred.BatchProgress) {
 		return
 	}
 	p.last, p.lastLine = now, n
-	rate := float64(b.Done) / max(b.Elapsed.Seconds(), 1e-9)
+	rate := float64(done) / max(now.Sub(p.start).Seconds(), 1e-9)
 	eta := "?"
 	if rate > 0 && p.total >= n {
 		eta = (time.Duration(float64(p.total-n)/rate) * time.Second).Round(time.Second).String()
@@ -73,7 +74,7 @@ func (p *progress) update(b microcred.BatchProgress) {
 		p.drawn = true
 		return
 	}
-	fmt.Fprintf(p.w, "batch: %d/%d rows (%d%%), %d issued, %d failed, %.0f/s, ETA %s\n", n, p.total, pct, b.Done, failed, rate, eta)
+	fmt.Fprintf(p.w, "batch: %d/%d rows (%d%%), %d issued, %d failed, %.0f/s, ETA %s\n", n, p.total, pct, done, failed, rate, eta)
 }
 
 func (p *progress) finish() {

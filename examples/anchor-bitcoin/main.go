@@ -102,7 +102,7 @@ func main() {
 		TxIndex: 0, Headers: [][]byte{header.Bytes()}}
 	receipts := anchor.Receipts{}
 	for _, r := range issued {
-		rc, err := batch.Receipt(r.Leaf, evidence)
+		rc, err := batch.Receipt(uint64(r.Leaf), evidence)
 		if err != nil {
 			log.Fatal(err)
 		}
