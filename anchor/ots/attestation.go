@@ -6,25 +6,25 @@ import (
 	"strconv"
 )
 
-// AttestationKind says which notary an attestation names.
-type AttestationKind uint8
+// attestationKind says which notary an attestation names.
+type attestationKind uint8
 
 const (
-	// Unknown is a tag this package does not know; the attestation is kept
+	// kindUnknown is a tag this package does not know; the attestation is kept
 	// (its payload verbatim) and reported, never checked.
-	Unknown AttestationKind = iota
-	// Bitcoin is BitcoinBlockHeaderAttestation: the message is the merkle
+	kindUnknown attestationKind = iota
+	// kindBitcoin is BitcoinBlockHeaderAttestation: the message is the merkle
 	// root of the Bitcoin block at Height.
-	Bitcoin
-	// Litecoin is LitecoinBlockHeaderAttestation (same shape as Bitcoin).
-	Litecoin
-	// Ethereum is EthereumBlockHeaderAttestation (python-opentimestamps
+	kindBitcoin
+	// kindLitecoin is LitecoinBlockHeaderAttestation (same shape as Bitcoin).
+	kindLitecoin
+	// kindEthereum is EthereumBlockHeaderAttestation (python-opentimestamps
 	// core/dubious): the message is the transactionsRoot of the block at
 	// Height.
-	Ethereum
-	// Pending is PendingAttestation: a calendar at URI promises to
+	kindEthereum
+	// kindPending is PendingAttestation: a calendar at URI promises to
 	// complete the timestamp later.
-	Pending
+	kindPending
 )
 
 // Attestation tags (python-opentimestamps core/notary.py, core/dubious/notary.py).
@@ -37,53 +37,53 @@ var (
 
 // Tag returns the 8-byte tag that introduces an attestation of kind k in
 // the binary format, and false for unknown, which has no tag of its own.
-func (k AttestationKind) Tag() ([8]byte, bool) {
+func (k attestationKind) Tag() ([8]byte, bool) {
 	switch k {
-	case Bitcoin:
+	case kindBitcoin:
 		return tagBitcoin, true
-	case Litecoin:
+	case kindLitecoin:
 		return tagLitecoin, true
-	case Ethereum:
+	case kindEthereum:
 		return tagEthereum, true
-	case Pending:
+	case kindPending:
 		return tagPending, true
 	}
 	return [8]byte{}, false
 }
 
 // String returns "bitcoin", "litecoin", "ethereum", "pending" or "unknown".
-func (k AttestationKind) String() string {
+func (k attestationKind) String() string {
 	switch k {
-	case Bitcoin:
+	case kindBitcoin:
 		return "bitcoin"
-	case Litecoin:
+	case kindLitecoin:
 		return "litecoin"
-	case Ethereum:
+	case kindEthereum:
 		return "ethereum"
-	case Pending:
+	case kindPending:
 		return "pending"
 	}
 	return "unknown"
 }
 
-func kindOfTag(tag [8]byte) AttestationKind {
+func kindOfTag(tag [8]byte) attestationKind {
 	switch tag {
 	case tagBitcoin:
-		return Bitcoin
+		return kindBitcoin
 	case tagLitecoin:
-		return Litecoin
+		return kindLitecoin
 	case tagEthereum:
-		return Ethereum
+		return kindEthereum
 	case tagPending:
-		return Pending
+		return kindPending
 	}
-	return Unknown
+	return kindUnknown
 }
 
-// Attestation is a leaf of the timestamp tree: a notary's statement about
+// attestation is a leaf of the timestamp tree: a notary's statement about
 // the message that reaches it.
-type Attestation struct {
-	Kind AttestationKind
+type attestation struct {
+	Kind attestationKind
 	// Tag is the 8-byte tag; for known kinds it is the kind's tag.
 	Tag [8]byte
 	// Height is the block height (Bitcoin, Litecoin, Ethereum).
@@ -91,21 +91,21 @@ type Attestation struct {
 	// URI is the calendar URI (Pending).
 	URI string
 	// Payload is the raw payload (always set by [Parse]; serialized as is
-	// for Unknown).
+	// for kindUnknown).
 	Payload []byte
 }
 
 // String describes the attestation as the reference client does, e.g.
 // "BitcoinBlockHeaderAttestation(358391)".
-func (a *Attestation) String() string {
+func (a *attestation) String() string {
 	switch a.Kind {
-	case Bitcoin:
+	case kindBitcoin:
 		return "BitcoinBlockHeaderAttestation(" + strconv.FormatUint(a.Height, 10) + ")"
-	case Litecoin:
+	case kindLitecoin:
 		return "LitecoinBlockHeaderAttestation(" + strconv.FormatUint(a.Height, 10) + ")"
-	case Ethereum:
+	case kindEthereum:
 		return "EthereumBlockHeaderAttestation(" + strconv.FormatUint(a.Height, 10) + ")"
-	case Pending:
+	case kindPending:
 		return "PendingAttestation(" + strconv.Quote(a.URI) + ")"
 	}
 	return fmt.Sprintf("UnknownAttestation(%s, %s)", hex.EncodeToString(a.Tag[:]), hex.EncodeToString(a.Payload))
@@ -119,12 +119,12 @@ func uriAllowed(c byte) bool {
 }
 
 // payload returns the serialized payload: encoded from the fields for the
-// known kinds, verbatim for Unknown.
-func (a *Attestation) payload() []byte {
+// known kinds, verbatim for kindUnknown.
+func (a *attestation) payload() []byte {
 	switch a.Kind {
-	case Bitcoin, Litecoin, Ethereum:
+	case kindBitcoin, kindLitecoin, kindEthereum:
 		return appendUvarint(nil, a.Height)
-	case Pending:
+	case kindPending:
 		b := appendUvarint(nil, uint64(len(a.URI)))
 		return append(b, a.URI...)
 	}
@@ -133,9 +133,9 @@ func (a *Attestation) payload() []byte {
 
 // parsePayload fills the kind's fields from a.Payload, strictly: the
 // payload must be exactly the encoding of those fields.
-func (a *Attestation) parsePayload() error {
+func (a *attestation) parsePayload() error {
 	switch a.Kind {
-	case Bitcoin, Litecoin, Ethereum:
+	case kindBitcoin, kindLitecoin, kindEthereum:
 		r := reader{b: a.Payload}
 		h, err := r.uvarint()
 		if err != nil {
@@ -145,7 +145,7 @@ func (a *Attestation) parsePayload() error {
 			return fmt.Errorf("%d trailing bytes after the height", len(r.b)-r.off)
 		}
 		a.Height = h
-	case Pending:
+	case kindPending:
 		r := reader{b: a.Payload}
 		uri, err := r.varbytes(0, maxURILength)
 		if err != nil {

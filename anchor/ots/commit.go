@@ -2,30 +2,30 @@ package ots
 
 import "fmt"
 
-// Commitment is an attestation together with the message that reaches it
+// commitment is an attestation together with the message that reaches it
 // and the ops that lead there from the file digest.
-type Commitment struct {
-	Attestation *Attestation
+type commitment struct {
+	Attestation *attestation
 	// Message is the result of applying Path to the digest: what the
 	// attestation attests (for Bitcoin, a block merkle root in internal
 	// byte order).
 	Message []byte
 	// Path is the ops from the digest to Message, in order.
-	Path []Op
+	Path []op
 }
 
-// Commitments applies the ops of the tree to the proof's digest and
+// commitments applies the ops of the tree to the proof's digest and
 // returns every attestation with its message, in file order (depth first,
 // edges in the order written). Errors wrap errMalformed or errLimit;
 // a proof from [Parse] never fails.
-func (p *Proof) Commitments() ([]Commitment, error) {
-	if p == nil || p.Root == nil {
+func (p *Proof) commitments() ([]commitment, error) {
+	if p == nil || p.root == nil {
 		return nil, fmt.Errorf("%w: empty proof", errMalformed)
 	}
-	var out []Commitment
-	var path []Op
-	var walk func(n *Node, msg []byte, depth int) error
-	walk = func(n *Node, msg []byte, depth int) error {
+	var out []commitment
+	var path []op
+	var walk func(n *node, msg []byte, depth int) error
+	walk = func(n *node, msg []byte, depth int) error {
 		if depth >= maxDepth {
 			return fmt.Errorf("%w: timestamp tree deeper than %d", errLimit, maxDepth)
 		}
@@ -38,10 +38,10 @@ func (p *Proof) Commitments() ([]Commitment, error) {
 				if len(out) >= maxAttestations {
 					return fmt.Errorf("%w: more than %d attestations", errLimit, maxAttestations)
 				}
-				out = append(out, Commitment{
+				out = append(out, commitment{
 					Attestation: e.Attestation,
 					Message:     msg,
-					Path:        append([]Op(nil), path...),
+					Path:        append([]op(nil), path...),
 				})
 				continue
 			}
@@ -57,7 +57,7 @@ func (p *Proof) Commitments() ([]Commitment, error) {
 		}
 		return nil
 	}
-	if err := walk(p.Root, p.Digest, 0); err != nil {
+	if err := walk(p.root, p.digest, 0); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -2,25 +2,38 @@
 // timestamp files, ".ots") offline, and grades them with the assurance
 // levels of package [anchor].
 //
+// The API is small: [Parse] reads a .ots file into an opaque [Proof]
+// ([Proof.HashOp], [Proof.Digest], [Proof.FileDigest] to hash the stamped
+// file, [Proof.Bytes] to write it back); [Proof.Verify] grades it against
+// the caller's block headers ([VerifyOptions], [Headers] or any
+// [HeaderSource]) into a [Result], with one [AttestationResult] per
+// attestation; [VerifyFile] does all of it for a file and its proof;
+// [FromReceipt] builds a proof from a microcred anchor receipt and
+// [VerifyReceipt] checks a receipt whose root was stamped. The op tree
+// itself is not exposed: what a caller needs from it (the message each
+// attestation attests, its kind, height or calendar) is in the result.
+//
 // The format is python-opentimestamps' (core/serialize.py,
 // core/timestamp.py, core/op.py, core/notary.py): the 31-byte [Magic],
 // major version 1, the file hash op and the digest, then the timestamp
 // tree. A node is a list of edges, each but the last preceded by 0xff; an
-// edge is an attestation (0x00, an 8-byte tag and a payload) or an [Op]
+// edge is an attestation (0x00, an 8-byte tag and a payload) or an op
+// (sha1, ripemd160, sha256, keccak256, append, prepend, reverse, hexlify)
 // and the node its result leads to. [Parse] reads it strictly and
 // [Proof.Bytes] writes it back byte for byte.
 //
 // # Verification and levels
 //
-// [Verify] (or [Proof.Verify], [VerifyFile]) checks that the caller's
-// digest is the proof's, applies the ops to compute the message reaching
-// each attestation ([Proof.Commitments]) and grades each one:
+// [Proof.Verify] (or [VerifyFile]) checks that the caller's digest is the
+// proof's, applies the ops to compute the message reaching each
+// attestation ([AttestationResult.Message]) and grades each one:
 //
 //   - L0: the digest matches and every op applies. Unknown attestations,
 //     and Bitcoin attestations refuted by a header that meets its proof of
 //     work but has another merkle root, stay here.
-//   - L1: claimed. Pending calendar attestations ([ErrPending]; completing
-//     them needs the calendar, online), Ethereum and Litecoin attestations
+//   - L1: claimed. Pending calendar attestations
+//     ([Result.PendingCalendars]; completing them needs the calendar,
+//     online), Ethereum and Litecoin attestations
 //     (not verified by this package), and Bitcoin attestations without a
 //     header or whose header fails its proof of work.
 //   - L3: a Bitcoin attestation whose message equals, in internal byte
@@ -40,8 +53,12 @@
 //     Only headers that link by prevHash count; one that does not ends
 //     the count and the climb.
 //
-// The result reports the best attestation's level, chain, height and block
-// time, and every attestation's grade.
+// The result reports the best attestation's level, chain, height, block
+// time, confirmations and header work, every attestation's grade and
+// reason, and the calendars of pending attestations. Verify returns an
+// error only for invalid options or a proof that does not hold at L0 (the
+// digest is not the proof's, an op fails); everything above L0 is a level
+// and a reason, to be compared with the caller's policy ([Result.Require]).
 //
 // # Security considerations
 //
@@ -63,13 +80,13 @@
 // strong as SHA-1's second-preimage resistance (the SHAttered pair in
 // testdata shares one proof).
 //
-// Parsing is bounded: [MaxProofSize], [MaxDepth], [MaxEdges],
-// [MaxAttestations], op arguments of 1..[MaxOpArgLength] bytes, messages
-// and results of at most [MaxMessageLength]/[MaxResultLength] bytes
-// (hexlify at most [MaxHexlifyInput]), URIs of at most [MaxURILength]
-// allowed characters, payloads of at most [MaxPayloadLength] bytes. The
-// parser checks lengths without hashing; the hashing Verify does is
-// bounded by MaxEdges × MaxMessageLength.
+// Parsing is bounded, and refuses what exceeds the bounds: files of at
+// most 1 MiB, trees at most 256 deep, at most 100,000 edges and 1024
+// attestations, op arguments of 1..4096 bytes, messages and results of at
+// most 4096 bytes (hexlify at most 2048 in), calendar URIs of at most 1000
+// allowed characters (A-Z a-z 0-9 - . _ / :), attestation payloads of at
+// most 8192 bytes. The parser checks lengths without hashing; the hashing
+// Verify does is bounded by 100,000 edges × 4096 bytes.
 //
 // # Offline use
 //

@@ -9,7 +9,7 @@ import (
 var (
 	// errMalformed is wrapped by every parse error: bytes that are not
 	// exactly one well-formed detached timestamp file. The error is a
-	// [*ParseError] naming the offset.
+	// *parseError naming the offset.
 	errMalformed = errors.New("ots: malformed timestamp file")
 	// errUnsupportedVersion is wrapped by the parse error for a major
 	// version other than 1.
@@ -36,7 +36,7 @@ var (
 	errNoHeader = errors.New("ots: no block header for the attested height")
 	// errMerkleRootMismatch is wrapped by the reason a Bitcoin attestation
 	// fails when its message is not the header's merkle root. The reason is
-	// a [*RootMismatchError].
+	// *rootMismatchError.
 	errMerkleRootMismatch = errors.New("ots: message does not match the block merkle root")
 	// errInvalidOptions is returned for missing or inconsistent
 	// [VerifyOptions].
@@ -47,7 +47,7 @@ var (
 type parseError struct {
 	Offset int    // offset of the first byte that could not be accepted
 	Msg    string // what was wrong there
-	Err    error  // ErrMalformed, ErrUnsupportedVersion or ErrLimit
+	Err    error  // errMalformed, errUnsupportedVersion or errLimit
 }
 
 func (e *parseError) Error() string {

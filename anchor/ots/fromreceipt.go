@@ -31,9 +31,12 @@ import (
 // header's merkle root. It does not grade proof of work or confirmations:
 // verify the result with [Proof.Verify] and the headers you trust. A
 // slim receipt must be made whole first ([anchor.Receipt.WithEvidence]).
-// A transaction whose non-witness form is over maxMessageLength bytes
-// cannot be expressed within the format's limits. Errors wrap
-// errMalformed, errLimit, [anchor.ErrNoEvidence] or the errors of
+// A transaction whose non-witness form is over 4096 bytes (the format's
+// message limit), or a path of 256 ops or more, cannot be expressed and is
+// refused. It refuses a nil receipt;
+// other errors wrap [anchor.ErrNoEvidence] (no usable
+// Bitcoin anchor, or a slim receipt), [anchor.ErrEvidenceMismatch] (the
+// transaction or branch does not hold up), the limits, or the errors of
 // [anchor.Receipt.Verify].
 func FromReceipt(r *anchor.Receipt, height uint64) (*Proof, error) {
 	if r == nil {
@@ -58,7 +61,7 @@ func FromReceipt(r *anchor.Receipt, height uint64) (*Proof, error) {
 	if an == nil {
 		return nil, fmt.Errorf("%w: no Bitcoin anchor with a raw transaction and a block header", anchor.ErrNoEvidence)
 	}
-	var ops []Op
+	var ops []op
 	// The batch tree, from the leaf to the root.
 	steps, err := anchor.Steps(r.Index, r.Size, r.Path)
 	if err != nil {
@@ -66,18 +69,18 @@ func FromReceipt(r *anchor.Receipt, height uint64) (*Proof, error) {
 	}
 	rfc := r.Mode == anchor.ModeRFC6962
 	if rfc {
-		ops = append(ops, Op{Kind: OpPrepend, Arg: []byte{0x00}}, Op{Kind: OpSHA256})
+		ops = append(ops, op{Kind: opPrepend, Arg: []byte{0x00}}, op{Kind: opSHA256})
 	}
 	for _, s := range steps {
 		if s.Left {
-			ops = append(ops, Op{Kind: OpPrepend, Arg: bytes.Clone(s.Hash)})
+			ops = append(ops, op{Kind: opPrepend, Arg: bytes.Clone(s.Hash)})
 		} else {
-			ops = append(ops, Op{Kind: OpAppend, Arg: bytes.Clone(s.Hash)})
+			ops = append(ops, op{Kind: opAppend, Arg: bytes.Clone(s.Hash)})
 		}
 		if rfc {
-			ops = append(ops, Op{Kind: OpPrepend, Arg: []byte{0x01}})
+			ops = append(ops, op{Kind: opPrepend, Arg: []byte{0x01}})
 		}
-		ops = append(ops, Op{Kind: OpSHA256})
+		ops = append(ops, op{Kind: opSHA256})
 	}
 	// The transaction: its txid is the double SHA-256 of the non-witness
 	// serialization, which holds the root in an OP_RETURN output.
@@ -104,42 +107,42 @@ func FromReceipt(r *anchor.Receipt, height uint64) (*Proof, error) {
 	}
 	at += 2
 	if at > 0 {
-		ops = append(ops, Op{Kind: OpPrepend, Arg: bytes.Clone(stripped[:at])})
+		ops = append(ops, op{Kind: opPrepend, Arg: bytes.Clone(stripped[:at])})
 	}
 	if rest := stripped[at+len(r.Root):]; len(rest) > 0 {
-		ops = append(ops, Op{Kind: OpAppend, Arg: bytes.Clone(rest)})
+		ops = append(ops, op{Kind: opAppend, Arg: bytes.Clone(rest)})
 	}
-	ops = append(ops, Op{Kind: OpSHA256}, Op{Kind: OpSHA256})
+	ops = append(ops, op{Kind: opSHA256}, op{Kind: opSHA256})
 	// The block's merkle branch, txid to merkle root, internal byte order.
 	for j, b := range an.Branch {
 		if len(b) != 32 {
 			return nil, fmt.Errorf("%w: branch step %d is %d bytes", anchor.ErrMalformedReceipt, j, len(b))
 		}
 		if j < 32 && an.TxIndex>>uint(j)&1 == 1 {
-			ops = append(ops, Op{Kind: OpPrepend, Arg: bytes.Clone(b)})
+			ops = append(ops, op{Kind: opPrepend, Arg: bytes.Clone(b)})
 		} else {
-			ops = append(ops, Op{Kind: OpAppend, Arg: bytes.Clone(b)})
+			ops = append(ops, op{Kind: opAppend, Arg: bytes.Clone(b)})
 		}
-		ops = append(ops, Op{Kind: OpSHA256}, Op{Kind: OpSHA256})
+		ops = append(ops, op{Kind: opSHA256}, op{Kind: opSHA256})
 	}
 	if len(ops) >= maxDepth {
 		return nil, fmt.Errorf("%w: %d ops exceed the depth limit of %d", errLimit, len(ops), maxDepth-1)
 	}
 
 	// The tree: one chain of ops ending at the attestation.
-	last := &Node{Edges: []Edge{{Attestation: &Attestation{Kind: Bitcoin, Tag: tagBitcoin, Height: height}}}}
-	node := last
+	last := &node{Edges: []edge{{Attestation: &attestation{Kind: kindBitcoin, Tag: tagBitcoin, Height: height}}}}
+	n := last
 	for i := len(ops) - 1; i >= 0; i-- {
-		node = &Node{Edges: []Edge{{Op: ops[i], Next: node}}}
+		n = &node{Edges: []edge{{Op: ops[i], Next: n}}}
 	}
-	p := &Proof{HashOp: OpSHA256, Digest: bytes.Clone(r.Leaf), Root: node}
+	p := &Proof{hashOp: opSHA256, digest: bytes.Clone(r.Leaf), root: n}
 	// Read back as a verifier would, and check the ops end at the merkle
 	// root of the anchor block's header.
 	back, err := Parse(p.Bytes())
 	if err != nil {
 		return nil, fmt.Errorf("encoding proof: %w", err)
 	}
-	cs, err := back.Commitments()
+	cs, err := back.commitments()
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func FuzzParse(f *testing.F) {
 		if _, err := p.Commitments(); err != nil {
 			t.Fatalf("parsed proof fails to apply: %v", err)
 		}
-		res, err := p.Verify(p.Digest, ots.VerifyOptions{})
+		res, err := p.Verify(p.Digest(), ots.VerifyOptions{})
 		if err != nil || res.Level > anchor.L1 {
 			t.Fatalf("verify without headers: %v, %v", res.Level, err)
 		}

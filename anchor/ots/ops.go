@@ -25,7 +25,7 @@ const (
 	// is 1 byte.
 	maxOpArgLength = 4096
 	// maxDepth is the deepest node of the timestamp tree (the root is at
-	// depth 0, so a path has at most MaxDepth-1 ops).
+	// depth 0, so a path has at most maxDepth-1 ops).
 	maxDepth = 256
 	// maxURILength is the longest PendingAttestation calendar URI.
 	maxURILength = 1000
@@ -35,86 +35,86 @@ const (
 	// proofs are a few kilobytes).
 	maxProofSize = 1 << 20
 	// maxEdges caps the ops and attestations in one proof (this package's
-	// cap; it bounds the hashing [Proof.Commitments] does).
+	// cap; it bounds the hashing [Proof.Verify] does).
 	maxEdges = 100_000
 	// maxAttestations caps the attestations in one proof (this package's
 	// cap).
 	maxAttestations = 1024
 )
 
-// OpKind is an operation of the timestamp tree. Its value is the tag byte
+// opKind is an operation of the timestamp tree. Its value is the tag byte
 // that encodes it.
-type OpKind uint8
+type opKind uint8
 
 // The operations (tag bytes from python-opentimestamps core/op.py).
 const (
-	OpSHA1      OpKind = 0x02 // message = SHA-1(message)
-	OpRIPEMD160 OpKind = 0x03 // message = RIPEMD-160(message)
-	OpSHA256    OpKind = 0x08 // message = SHA-256(message)
-	OpKeccak256 OpKind = 0x67 // message = Keccak-256(message) (Ethereum's, not SHA3-256)
-	OpAppend    OpKind = 0xf0 // message = message ‖ arg
-	OpPrepend   OpKind = 0xf1 // message = arg ‖ message
-	OpReverse   OpKind = 0xf2 // message = bytes of message in reverse order
-	OpHexlify   OpKind = 0xf3 // message = lowercase hex of message
+	opSHA1      opKind = 0x02 // message = SHA-1(message)
+	opRIPEMD160 opKind = 0x03 // message = RIPEMD-160(message)
+	opSHA256    opKind = 0x08 // message = SHA-256(message)
+	opKeccak256 opKind = 0x67 // message = Keccak-256(message) (Ethereum's, not SHA3-256)
+	opAppend    opKind = 0xf0 // message = message ‖ arg
+	opPrepend   opKind = 0xf1 // message = arg ‖ message
+	opReverse   opKind = 0xf2 // message = bytes of message in reverse order
+	opHexlify   opKind = 0xf3 // message = lowercase hex of message
 )
 
 // String returns the op's name as OpenTimestamps writes it ("sha256",
 // "append", …) or "op(0xNN)" for a tag that is not an op.
-func (k OpKind) String() string {
+func (k opKind) String() string {
 	switch k {
-	case OpSHA1:
+	case opSHA1:
 		return "sha1"
-	case OpRIPEMD160:
+	case opRIPEMD160:
 		return "ripemd160"
-	case OpSHA256:
+	case opSHA256:
 		return "sha256"
-	case OpKeccak256:
+	case opKeccak256:
 		return "keccak256"
-	case OpAppend:
+	case opAppend:
 		return "append"
-	case OpPrepend:
+	case opPrepend:
 		return "prepend"
-	case OpReverse:
+	case opReverse:
 		return "reverse"
-	case OpHexlify:
+	case opHexlify:
 		return "hexlify"
 	}
 	return fmt.Sprintf("op(0x%02x)", uint8(k))
 }
 
 // Valid reports whether k is one of the eight ops.
-func (k OpKind) Valid() bool {
+func (k opKind) Valid() bool {
 	switch k {
-	case OpSHA1, OpRIPEMD160, OpSHA256, OpKeccak256, OpAppend, OpPrepend, OpReverse, OpHexlify:
+	case opSHA1, opRIPEMD160, opSHA256, opKeccak256, opAppend, opPrepend, opReverse, opHexlify:
 		return true
 	}
 	return false
 }
 
 // Binary reports whether the op takes an argument (append, prepend).
-func (k OpKind) Binary() bool { return k == OpAppend || k == OpPrepend }
+func (k opKind) Binary() bool { return k == opAppend || k == opPrepend }
 
 // DigestSize returns the output length of a hash op, or 0 for ops that
 // are not cryptographic hashes. Only these ops may hash the stamped file.
-func (k OpKind) DigestSize() int {
+func (k opKind) DigestSize() int {
 	switch k {
-	case OpSHA1, OpRIPEMD160:
+	case opSHA1, opRIPEMD160:
 		return 20
-	case OpSHA256, OpKeccak256:
+	case opSHA256, opKeccak256:
 		return 32
 	}
 	return 0
 }
 
-// Op is one operation with its argument (append and prepend only).
-type Op struct {
-	Kind OpKind
+// op is one operation with its argument (append and prepend only).
+type op struct {
+	Kind opKind
 	Arg  []byte
 }
 
 // String returns "sha256", "append <hex>", … as the reference client's
 // info output writes an op.
-func (o Op) String() string {
+func (o op) String() string {
 	if o.Kind.Binary() {
 		return o.Kind.String() + " " + hex.EncodeToString(o.Arg)
 	}
@@ -125,7 +125,7 @@ func (o Op) String() string {
 // bytes, or an error if the op does not accept it (the reference's
 // MsgValueError). It needs no hashing, so the parser checks every limit
 // without computing a message.
-func (o Op) resultLength(n int) (int, error) {
+func (o op) resultLength(n int) (int, error) {
 	if !o.Kind.Valid() {
 		return 0, fmt.Errorf("unknown op tag 0x%02x", uint8(o.Kind))
 	}
@@ -134,14 +134,14 @@ func (o Op) resultLength(n int) (int, error) {
 	}
 	var r int
 	switch o.Kind {
-	case OpAppend, OpPrepend:
+	case opAppend, opPrepend:
 		if len(o.Arg) < 1 || len(o.Arg) > maxOpArgLength {
 			return 0, fmt.Errorf("%s: argument of %d bytes, want 1..%d", o.Kind, len(o.Arg), maxOpArgLength)
 		}
 		r = n + len(o.Arg)
-	case OpReverse:
+	case opReverse:
 		r = n
-	case OpHexlify:
+	case opHexlify:
 		if n > maxHexlifyInput {
 			return 0, fmt.Errorf("hexlify: message of %d bytes exceeds %d", n, maxHexlifyInput)
 		}
@@ -158,7 +158,7 @@ func (o Op) resultLength(n int) (int, error) {
 // Apply returns the op applied to msg, in a new slice. It returns an
 // error wrapping errLimit if msg or the result is over the limits, or
 // errMalformed for an invalid op.
-func (o Op) Apply(msg []byte) ([]byte, error) {
+func (o op) Apply(msg []byte) ([]byte, error) {
 	if _, err := o.resultLength(len(msg)); err != nil {
 		if !o.Kind.Valid() || (o.Kind.Binary() && len(o.Arg) < 1) {
 			return nil, fmt.Errorf("%w: %v", errMalformed, err)
@@ -166,33 +166,33 @@ func (o Op) Apply(msg []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %v", errLimit, err)
 	}
 	switch o.Kind {
-	case OpSHA1:
+	case opSHA1:
 		s := sha1.Sum(msg) //nolint:gosec
 		return s[:], nil
-	case OpRIPEMD160:
+	case opRIPEMD160:
 		h := ripemd160.New()
 		h.Write(msg)
 		return h.Sum(nil), nil
-	case OpSHA256:
+	case opSHA256:
 		s := sha256.Sum256(msg)
 		return s[:], nil
-	case OpKeccak256:
+	case opKeccak256:
 		h := sha3.NewLegacyKeccak256()
 		h.Write(msg)
 		return h.Sum(nil), nil
-	case OpAppend:
+	case opAppend:
 		out := make([]byte, 0, len(msg)+len(o.Arg))
 		return append(append(out, msg...), o.Arg...), nil
-	case OpPrepend:
+	case opPrepend:
 		out := make([]byte, 0, len(msg)+len(o.Arg))
 		return append(append(out, o.Arg...), msg...), nil
-	case OpReverse:
+	case opReverse:
 		out := make([]byte, len(msg))
 		for i, c := range msg {
 			out[len(msg)-1-i] = c
 		}
 		return out, nil
-	default: // OpHexlify
+	default: // opHexlify
 		out := make([]byte, hex.EncodedLen(len(msg)))
 		hex.Encode(out, msg)
 		return out, nil

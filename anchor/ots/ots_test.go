@@ -118,8 +118,8 @@ func TestParsedJSONTraces(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			assert.Equal(t, want.FileHashOp, p.HashOp.String())
-			assert.Equal(t, want.FileDigest, hex.EncodeToString(p.Digest))
+			assert.Equal(t, want.FileHashOp, p.HashOp())
+			assert.Equal(t, want.FileDigest, hex.EncodeToString(p.Digest()))
 
 			var wantTrace []string
 			for _, l := range want.Trace {
@@ -132,7 +132,7 @@ func TestParsedJSONTraces(t *testing.T) {
 				}
 				wantTrace = append(wantTrace, l)
 			}
-			assert.Equal(t, wantTrace, trace(p.Root, nil))
+			assert.Equal(t, wantTrace, trace(p.Root(), nil))
 
 			cs, err := p.Commitments()
 			require.NoError(t, err)
@@ -154,7 +154,7 @@ func TestParsedJSONTraces(t *testing.T) {
 					file, err = os.ReadFile(filepath.Join("testdata", "client-examples/sha1/a"))
 				}
 				require.NoError(t, err)
-				d, err := ots.FileDigest(p.HashOp, file)
+				d, err := p.FileDigest(file)
 				require.NoError(t, err)
 				assert.Equal(t, *want.Matches, hex.EncodeToString(d) == want.FileDigest)
 			}
@@ -363,9 +363,9 @@ func TestVerifyExamples(t *testing.T) {
 			proof := read(t, name)
 			p, err := ots.Parse(proof)
 			require.NoError(t, err)
-			digest := p.Digest
+			digest := p.Digest()
 			if w.file != "" {
-				digest, err = ots.FileDigest(p.HashOp, read(t, w.file))
+				digest, err = p.FileDigest(read(t, w.file))
 				require.NoError(t, err)
 			}
 			// Each derived Bitcoin attestation's message is the block's
@@ -447,7 +447,7 @@ func TestMutations(t *testing.T) {
 		require.NoError(t, err)
 		cs, err := p.Commitments()
 		require.NoError(t, err)
-		msg := p.Digest
+		msg := p.Digest()
 		found := false
 		for _, op := range cs[0].Path {
 			if op.Kind == ots.OpAppend && hex.EncodeToString(op.Arg) == "cbfefff513ff84b915e3fed6f9d799676630f8364ea2a6c7557fad94a5b5d788" {
@@ -462,12 +462,12 @@ func TestMutations(t *testing.T) {
 	t.Run("flipped op argument byte", func(t *testing.T) {
 		p, err := ots.Parse(proof)
 		require.NoError(t, err)
-		n := p.Root
+		n := p.Root()
 		for n.Edges[0].Op.Kind != ots.OpPrepend {
 			n = n.Edges[0].Next
 		}
 		n.Edges[0].Op.Arg[10] ^= 0x01
-		res, err := p.Verify(p.Digest, opts)
+		res, err := p.Verify(p.Digest(), opts)
 		require.NoError(t, err)
 		assert.Equal(t, anchor.L0, res.Level)
 		assert.ErrorIs(t, res.Reason, ots.ErrMerkleRootMismatch)
@@ -553,6 +553,11 @@ func TestOps(t *testing.T) {
 	assert.ErrorIs(t, err, ots.ErrMalformed)
 	_, err = ots.FileDigest(ots.OpHexlify, msg)
 	assert.ErrorIs(t, err, ots.ErrMalformed)
+	var nilProof *ots.Proof
+	_, err = nilProof.FileDigest(msg)
+	assert.ErrorIs(t, err, ots.ErrMalformed, "a nil proof has no file hash op")
+	assert.Empty(t, nilProof.HashOp())
+	assert.Nil(t, nilProof.Digest())
 }
 
 func TestVerifyReceipt(t *testing.T) {
@@ -571,7 +576,7 @@ func TestVerifyReceipt(t *testing.T) {
 
 	// A proof of the root shaped like a calendar's: the root goes into a
 	// transaction, the txid is hashed with a sibling to the merkle root.
-	p := &ots.Proof{HashOp: ots.OpSHA256, Digest: r.Root, Root: &ots.Node{Edges: []ots.Edge{{
+	p := ots.NewProof(ots.OpSHA256, r.Root, &ots.Node{Edges: []ots.Edge{{
 		Op: ots.Op{Kind: ots.OpPrepend, Arg: []byte("tx-prefix")}, Next: &ots.Node{Edges: []ots.Edge{{
 			Op: ots.Op{Kind: ots.OpAppend, Arg: []byte("tx-suffix")}, Next: &ots.Node{Edges: []ots.Edge{{
 				Op: ots.Op{Kind: ots.OpSHA256}, Next: &ots.Node{Edges: []ots.Edge{{
@@ -582,7 +587,7 @@ func TestVerifyReceipt(t *testing.T) {
 				}}},
 			}}},
 		}}},
-	}}}}
+	}}})
 	raw := p.Bytes()
 	parsed, err := ots.Parse(raw)
 	require.NoError(t, err)
@@ -598,6 +603,19 @@ func TestVerifyReceipt(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, anchor.L3, res.Level)
 	assert.Equal(t, 1, res.Attestation)
+	// What the result says of each attestation, through the public API.
+	assert.Equal(t, []string{"https://alice.btc.calendar.opentimestamps.org"}, res.PendingCalendars())
+	require.Len(t, res.Attestations, 2)
+	assert.Equal(t, "pending", res.Attestations[0].Kind())
+	assert.Equal(t, "https://alice.btc.calendar.opentimestamps.org", res.Attestations[0].Calendar())
+	assert.Equal(t, `PendingAttestation("https://alice.btc.calendar.opentimestamps.org")`, res.Attestations[0].String())
+	assert.Equal(t, "bitcoin", res.Attestations[1].Kind())
+	assert.Empty(t, res.Attestations[1].Calendar())
+	assert.Equal(t, "BitcoinBlockHeaderAttestation(7)", res.Attestations[1].String())
+	assert.Equal(t, cs[1].Message, res.Attestations[1].Message())
+	assert.Equal(t, uint64(7), res.Attestations[1].Height)
+	assert.Equal(t, "sha256", parsed.HashOp())
+	assert.Equal(t, r.Root, parsed.Digest())
 	assert.ErrorIs(t, res.Reason, anchor.ErrNoFinality)
 	assert.ErrorIs(t, res.Reason, ots.ErrPending, "reasons of all attestations are joined")
 

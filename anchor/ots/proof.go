@@ -14,38 +14,60 @@ const majorVersion = 1
 
 // Proof is a parsed detached timestamp file (.ots): the digest of the
 // stamped file, the hash op that made it, and the tree of operations that
-// leads from the digest to attestations.
+// leads from the digest to attestations. It is opaque: a Proof comes from
+// [Parse] or [FromReceipt], which check every limit of the format, and
+// nothing changes it afterwards (its accessors return copies). A nil or zero Proof does not
+// verify (an error); a nil one serializes to nil.
 type Proof struct {
-	// HashOp is the op that hashed the stamped file: OpSHA1, OpRIPEMD160,
-	// OpSHA256 or OpKeccak256.
-	HashOp OpKind
-	// Digest is the stamped file's digest, HashOp.DigestSize() bytes.
-	Digest []byte
-	// Root is the tree whose message is Digest.
-	Root *Node
+	// hashOp hashed the stamped file: opSHA1, opRIPEMD160, opSHA256 or
+	// opKeccak256.
+	hashOp opKind
+	// digest is the stamped file's digest, hashOp.DigestSize() bytes.
+	digest []byte
+	// root is the tree whose message is digest.
+	root *node
 }
 
-// Node is a node of the timestamp tree: what follows from one message. Its
+// HashOp returns the name of the op that hashed the stamped file, as
+// OpenTimestamps writes it: "sha1", "ripemd160", "sha256" or "keccak256"
+// ("" for a nil proof).
+func (p *Proof) HashOp() string {
+	if p == nil {
+		return ""
+	}
+	return p.hashOp.String()
+}
+
+// Digest returns a copy of the stamped file's digest: the message the
+// proof starts from, which [Proof.Verify] requires the caller's digest to
+// equal (nil for a nil proof).
+func (p *Proof) Digest() []byte {
+	if p == nil {
+		return nil
+	}
+	return append([]byte(nil), p.digest...)
+}
+
+// node is a node of the timestamp tree: what follows from one message. Its
 // edges are kept in file order, so serialization is byte-exact.
-type Node struct {
-	Edges []Edge
+type node struct {
+	Edges []edge
 }
 
-// Edge is either an attestation of the node's message (Attestation set,
+// edge is either an attestation of the node's message (Attestation set,
 // Next nil) or an op applied to it leading to the node Next.
-type Edge struct {
-	Attestation *Attestation
-	Op          Op
-	Next        *Node
+type edge struct {
+	Attestation *attestation
+	Op          op
+	Next        *node
 }
 
 // Parse parses exactly one detached timestamp file. It checks every
 // limit the reference implementation checks while reading (op arguments,
 // message and result lengths, recursion depth, URI length and characters,
 // payload sizes) and rejects trailing bytes, non-minimal varuints and
-// attestation payloads with bytes left over. Errors are [*ParseError]s
-// naming the offset and wrapping errMalformed, errUnsupportedVersion
-// or errLimit; on error the proof is nil.
+// attestation payloads with bytes left over. Errors name the byte offset
+// and the rule broken; on error the proof is nil.
 func Parse(b []byte) (*Proof, error) {
 	if len(b) > maxProofSize {
 		return nil, &parseError{Offset: maxProofSize, Msg: fmt.Sprintf("file of %d bytes exceeds %d", len(b), maxProofSize), Err: errLimit}
@@ -66,12 +88,12 @@ func (p *Proof) Bytes() []byte {
 	}
 	out := append([]byte(nil), Magic...)
 	out = appendUvarint(out, majorVersion)
-	out = append(out, byte(p.HashOp))
-	out = append(out, p.Digest...)
-	return p.Root.appendTo(out)
+	out = append(out, byte(p.hashOp))
+	out = append(out, p.digest...)
+	return p.root.appendTo(out)
 }
 
-func (n *Node) appendTo(out []byte) []byte {
+func (n *node) appendTo(out []byte) []byte {
 	if n == nil {
 		return out
 	}
@@ -109,7 +131,7 @@ func (p *parser) fail(off int, kind error, format string, args ...any) error {
 	return &parseError{Offset: off, Msg: fmt.Sprintf(format, args...), Err: kind}
 }
 
-// wrap turns a reader error at off into a ParseError.
+// wrap turns a reader error at off into a parseError.
 func (p *parser) wrap(off int, what string, err error) error {
 	kind := errMalformed
 	if errors.Is(err, errTooLong) {
@@ -137,7 +159,7 @@ func (p *parser) file() (*Proof, error) {
 	if err != nil {
 		return nil, p.wrap(off, "file hash op", err)
 	}
-	hashOp := OpKind(tag)
+	hashOp := opKind(tag)
 	size := hashOp.DigestSize()
 	if size == 0 {
 		return nil, p.fail(off, errMalformed, "file hash op tag 0x%02x is not a hash op", tag)
@@ -154,17 +176,17 @@ func (p *parser) file() (*Proof, error) {
 	if r.off != len(r.b) {
 		return nil, p.fail(r.off, errMalformed, "%d trailing bytes", len(r.b)-r.off)
 	}
-	return &Proof{HashOp: hashOp, Digest: append([]byte(nil), digest...), Root: root}, nil
+	return &Proof{hashOp: hashOp, digest: append([]byte(nil), digest...), root: root}, nil
 }
 
 // node reads a node whose message is msgLen bytes long, at depth (root 0).
 // As in the reference, every edge but the last is preceded by 0xff.
-func (p *parser) node(msgLen, depth int) (*Node, error) {
+func (p *parser) node(msgLen, depth int) (*node, error) {
 	r := &p.r
 	if depth >= maxDepth {
 		return nil, p.fail(r.off, errLimit, "timestamp tree deeper than %d", maxDepth)
 	}
-	n := &Node{}
+	n := &node{}
 	for {
 		off := r.off
 		tag, err := r.byte()
@@ -193,54 +215,54 @@ func (p *parser) node(msgLen, depth int) (*Node, error) {
 }
 
 // edge reads the rest of the edge whose tag byte was at off.
-func (p *parser) edge(off int, tag byte, msgLen, depth int) (Edge, error) {
+func (p *parser) edge(off int, tag byte, msgLen, depth int) (edge, error) {
 	r := &p.r
 	p.edges++
 	if p.edges > maxEdges {
-		return Edge{}, p.fail(off, errLimit, "more than %d edges", maxEdges)
+		return edge{}, p.fail(off, errLimit, "more than %d edges", maxEdges)
 	}
 	if tag == 0x00 {
 		p.atts++
 		if p.atts > maxAttestations {
-			return Edge{}, p.fail(off, errLimit, "more than %d attestations", maxAttestations)
+			return edge{}, p.fail(off, errLimit, "more than %d attestations", maxAttestations)
 		}
 		a, err := p.attestation()
 		if err != nil {
-			return Edge{}, err
+			return edge{}, err
 		}
-		return Edge{Attestation: a}, nil
+		return edge{Attestation: a}, nil
 	}
-	op := Op{Kind: OpKind(tag)}
-	if !op.Kind.Valid() {
-		return Edge{}, p.fail(off, errMalformed, "unknown op tag 0x%02x", tag)
+	o := op{Kind: opKind(tag)}
+	if !o.Kind.Valid() {
+		return edge{}, p.fail(off, errMalformed, "unknown op tag 0x%02x", tag)
 	}
-	if op.Kind.Binary() {
+	if o.Kind.Binary() {
 		argOff := r.off
 		arg, err := r.varbytes(1, maxOpArgLength)
 		if err != nil {
-			return Edge{}, p.wrap(argOff, op.Kind.String()+" argument", err)
+			return edge{}, p.wrap(argOff, o.Kind.String()+" argument", err)
 		}
-		op.Arg = append([]byte(nil), arg...)
+		o.Arg = append([]byte(nil), arg...)
 	}
-	next, err := op.resultLength(msgLen)
+	next, err := o.resultLength(msgLen)
 	if err != nil {
-		return Edge{}, p.fail(off, errLimit, "%v", err)
+		return edge{}, p.fail(off, errLimit, "%v", err)
 	}
 	child, err := p.node(next, depth+1)
 	if err != nil {
-		return Edge{}, err
+		return edge{}, err
 	}
-	return Edge{Op: op, Next: child}, nil
+	return edge{Op: o, Next: child}, nil
 }
 
-func (p *parser) attestation() (*Attestation, error) {
+func (p *parser) attestation() (*attestation, error) {
 	r := &p.r
 	off := r.off
 	tag, err := r.bytes(8)
 	if err != nil {
 		return nil, p.wrap(off, "attestation tag", err)
 	}
-	a := &Attestation{Tag: [8]byte(tag)}
+	a := &attestation{Tag: [8]byte(tag)}
 	a.Kind = kindOfTag(a.Tag)
 	off = r.off
 	pl, err := r.varbytes(0, maxPayloadLength)

@@ -14,11 +14,11 @@ import (
 //
 // The root is the 32-byte digest the proof starts from, as `ots stamp`
 // writes it for a file whose SHA-256 is the root; the file hash op is not
-// otherwise checked. Errors are those of [anchor.Receipt.Verify] and
-// [Verify].
+// otherwise checked. Errors are those of [anchor.Receipt.Verify], [Parse] and
+// [Proof.Verify].
 func VerifyReceipt(r *anchor.Receipt, leaf, proof []byte, opts VerifyOptions) (*Result, error) {
 	if _, err := r.Verify(anchor.VerifyOptions{Leaf: leaf}); err != nil {
 		return &Result{Attestation: -1, Reason: err}, fmt.Errorf("verifying receipt: %w", err)
 	}
-	return Verify(proof, r.Root, opts)
+	return verify(proof, r.Root, opts)
 }

@@ -19,8 +19,10 @@ import (
 
 // HeaderSource gives raw 80-byte Bitcoin block headers by height, from a
 // source the caller trusts to be the chain named in [VerifyOptions.Chain]
-// (its proof of work is checked all the same). A height it does not have
-// is an error wrapping errNoHeader.
+// (its proof of work is checked all the same). For a height it does not
+// have it returns an error, any error: the attestation stays claimed (L1)
+// with a reason saying no header was found, and the headers counted for
+// L4 end before that height.
 type HeaderSource interface {
 	BitcoinHeader(height uint64) ([]byte, error)
 }
@@ -31,7 +33,7 @@ type Headers map[uint64][]byte
 var _ HeaderSource = Headers(nil)
 
 // BitcoinHeader returns a copy of the header at height, or an error
-// wrapping errNoHeader.
+// naming the height if the map has none.
 func (h Headers) BitcoinHeader(height uint64) ([]byte, error) {
 	raw, ok := h[height]
 	if !ok {
@@ -40,7 +42,7 @@ func (h Headers) BitcoinHeader(height uint64) ([]byte, error) {
 	return append([]byte(nil), raw...), nil
 }
 
-// VerifyOptions are the caller's trust inputs for [Verify]. The zero value
+// VerifyOptions are the caller's trust inputs for [Proof.Verify]. The zero value
 // verifies as far as the proof alone goes: Bitcoin attestations stay at
 // L1 (claimed) without Headers.
 type VerifyOptions struct {
@@ -75,9 +77,11 @@ func (o *VerifyOptions) anchorOptions() anchor.VerifyOptions {
 		Floors: o.Floors, LowerFloorsUnsafe: o.LowerFloorsUnsafe}
 }
 
-// AttestationResult is the grade of one attestation.
+// AttestationResult is the grade of one attestation of the proof. Which
+// notary it names and what it attests are read through its methods.
 type AttestationResult struct {
-	Commitment
+	// c is the attestation, the message reaching it and the ops there.
+	c commitment
 	// Level is what this attestation reached: L0 when verified evidence
 	// contradicts it (or its notary is unknown), L1 when it is only
 	// claimed, L3 when its message is the merkle root of a header that
@@ -100,7 +104,45 @@ type AttestationResult struct {
 	Err error
 }
 
-// Result is what [Verify] established.
+// Kind returns the notary the attestation names: "bitcoin", "litecoin",
+// "ethereum", "pending" (a calendar's promise, see
+// [AttestationResult.Calendar]) or "unknown" (a tag this package does not
+// know; never checked).
+func (a AttestationResult) Kind() string {
+	if a.c.Attestation == nil {
+		return kindUnknown.String()
+	}
+	return a.c.Attestation.Kind.String()
+}
+
+// Calendar returns the calendar URI of a pending attestation, and "" for
+// every other kind. The URI is as the proof wrote it (at most 1000
+// characters of A-Z a-z 0-9 - . _ / :); this package never contacts it.
+func (a AttestationResult) Calendar() string {
+	if a.c.Attestation == nil || a.c.Attestation.Kind != kindPending {
+		return ""
+	}
+	return a.c.Attestation.URI
+}
+
+// Message returns a copy of the message the proof's ops compute for this
+// attestation from the digest: what it attests (for Bitcoin, the block's
+// merkle root in internal byte order).
+func (a AttestationResult) Message() []byte {
+	return append([]byte(nil), a.c.Message...)
+}
+
+// String describes the attestation as the reference client does, e.g.
+// "BitcoinBlockHeaderAttestation(358391)" or
+// "PendingAttestation(\"https://alice.btc.calendar.opentimestamps.org\")".
+func (a AttestationResult) String() string {
+	if a.c.Attestation == nil {
+		return "<nil>"
+	}
+	return a.c.Attestation.String()
+}
+
+// Result is what [Proof.Verify] established.
 type Result struct {
 	// Level is the best level any attestation reached: L0 when the digest
 	// matches and the ops apply; LevelNone on error.
@@ -124,6 +166,23 @@ type Result struct {
 	Reason error
 }
 
+// PendingCalendars returns the calendar URI of every pending attestation,
+// in file order (nil if there is none): the calendars that promised to
+// complete the timestamp. Upgrading the proof means asking them, online;
+// this package does not.
+func (r *Result) PendingCalendars() []string {
+	if r == nil {
+		return nil
+	}
+	var out []string
+	for i := range r.Attestations {
+		if uri := r.Attestations[i].Calendar(); uri != "" {
+			out = append(out, uri)
+		}
+	}
+	return out
+}
+
 // Require returns nil if the level reached is at least min, and otherwise
 // an error wrapping [anchor.ErrInsufficientAssurance] and the reason.
 func (r *Result) Require(min anchor.Level) error {
@@ -136,22 +195,31 @@ func (r *Result) Require(min anchor.Level) error {
 	return fmt.Errorf("%w: reached %s, need %s: %w", anchor.ErrInsufficientAssurance, r.Level, min, r.Reason)
 }
 
-// FileDigest hashes a stamped file with the file hash op of a proof
-// (OpSHA1, OpRIPEMD160, OpSHA256 or OpKeccak256). The file is not subject
-// to the op message limits.
-func FileDigest(op OpKind, file []byte) ([]byte, error) {
+// FileDigest hashes a stamped file with the proof's file hash op
+// ([Proof.HashOp]): the digest to give [Proof.Verify]. The file is not
+// subject to the op message limits. It fails only for a nil or zero
+// proof, which has no file hash op.
+func (p *Proof) FileDigest(file []byte) ([]byte, error) {
+	if p == nil {
+		return nil, fmt.Errorf("%w: nil proof has no file hash op", errMalformed)
+	}
+	return fileDigest(p.hashOp, file)
+}
+
+// fileDigest hashes file with the file hash op op.
+func fileDigest(op opKind, file []byte) ([]byte, error) {
 	switch op {
-	case OpSHA1:
+	case opSHA1:
 		s := sha1.Sum(file) //nolint:gosec
 		return s[:], nil
-	case OpSHA256:
+	case opSHA256:
 		s := sha256.Sum256(file)
 		return s[:], nil
-	case OpRIPEMD160:
+	case opRIPEMD160:
 		h := ripemd160.New()
 		h.Write(file)
 		return h.Sum(nil), nil
-	case OpKeccak256:
+	case opKeccak256:
 		h := sha3.NewLegacyKeccak256()
 		h.Write(file)
 		return h.Sum(nil), nil
@@ -159,23 +227,25 @@ func FileDigest(op OpKind, file []byte) ([]byte, error) {
 	return nil, fmt.Errorf("%w: %s is not a file hash op", errMalformed, op)
 }
 
-// VerifyFile is [Verify] for the stamped file itself: it hashes file with
-// the proof's file hash op first.
+// VerifyFile parses proof (a .ots file), hashes file with its file hash op
+// and verifies it for that digest (see [Proof.Verify]). A proof that does
+// not parse is an error, with the result at LevelNone. For a digest you
+// already have, use [Parse] and [Proof.Verify].
 func VerifyFile(proof, file []byte, opts VerifyOptions) (*Result, error) {
 	p, err := Parse(proof)
 	if err != nil {
 		return &Result{Attestation: -1, Reason: err}, err
 	}
-	digest, err := FileDigest(p.HashOp, file)
+	digest, err := p.FileDigest(file)
 	if err != nil {
 		return &Result{Attestation: -1, Reason: err}, err
 	}
 	return p.Verify(digest, opts)
 }
 
-// Verify parses proof and verifies it for the stamped file's digest (see
+// verify parses proof and verifies it for the stamped file's digest (see
 // [Proof.Verify]).
-func Verify(proof, digest []byte, opts VerifyOptions) (*Result, error) {
+func verify(proof, digest []byte, opts VerifyOptions) (*Result, error) {
 	p, err := Parse(proof)
 	if err != nil {
 		return &Result{Attestation: -1, Reason: err}, err
@@ -188,16 +258,15 @@ func Verify(proof, digest []byte, opts VerifyOptions) (*Result, error) {
 // [AttestationResult.Level]); the result reports the best.
 //
 // It always returns a non-nil Result. It returns an error, with the
-// result at LevelNone, only if the options are not valid
-// (errInvalidOptions, [anchor.ErrInvalidOptions]) or the proof itself
-// does not hold: digest is not the proof's digest (errDigestMismatch)
-// or an op fails. Anything
-// beyond L0 — missing headers (errNoHeader), a header failing its proof
+// result at LevelNone, only if the options are not valid (a Chain that
+// is not a Bitcoin network, or options [anchor.GradeHeaders] refuses,
+// wrapping [anchor.ErrInvalidOptions]) or the proof itself does not hold:
+// the proof is nil or empty, digest is not the proof's digest, or an op
+// fails. Anything beyond L0 — missing headers, a header failing its proof
 // of work (package btc errors), a message that is not the header's merkle
-// root ([ErrMerkleRootMismatch]), pending (errPending), unknown or
-// unsupported attestations — is reported in Reason and per attestation,
-// not as an error: compare the level with the policy's requirement, e.g.
-// with [Result.Require].
+// root, pending, unknown or unsupported attestations — is reported in
+// Reason and per attestation, not as an error: compare the level with the
+// policy's requirement, e.g. with [Result.Require].
 func (p *Proof) Verify(digest []byte, opts VerifyOptions) (*Result, error) {
 	res := &Result{Level: anchor.LevelNone, Attestation: -1}
 	fail := func(err error) (*Result, error) {
@@ -215,15 +284,15 @@ func (p *Proof) Verify(digest []byte, opts VerifyOptions) (*Result, error) {
 	if _, err := anchor.GradeHeaders(chain, nil, opts.anchorOptions()); err != nil {
 		return fail(err)
 	}
-	if p == nil || p.Root == nil {
+	if p == nil || p.root == nil {
 		return fail(fmt.Errorf("%w: empty proof", errMalformed))
 	}
 	// L0: the caller's digest is the one the proof starts from, and every
 	// op applies within the limits.
-	if !bytes.Equal(digest, p.Digest) {
+	if !bytes.Equal(digest, p.digest) {
 		return fail(errDigestMismatch)
 	}
-	cs, err := p.Commitments()
+	cs, err := p.commitments()
 	if err != nil {
 		return fail(err)
 	}
@@ -261,25 +330,25 @@ type grader struct {
 	chain anchor.Chain
 }
 
-func (g *grader) grade(c Commitment) AttestationResult {
+func (g *grader) grade(c commitment) AttestationResult {
 	a := c.Attestation
-	r := AttestationResult{Commitment: c, Level: anchor.L0, Height: a.Height}
+	r := AttestationResult{c: c, Level: anchor.L0, Height: a.Height}
 	stop := func(err error) AttestationResult {
 		r.Err = err
 		return r
 	}
 	switch a.Kind {
-	case Pending:
+	case kindPending:
 		r.Level = anchor.L1
 		return stop(fmt.Errorf("%w: calendar %s", errPending, a.URI))
-	case Ethereum:
+	case kindEthereum:
 		r.Level = anchor.L1
 		r.Chain = anchor.ChainEthereumMainnet
 		return stop(fmt.Errorf("%w: ethereum block %d", errUnsupportedChain, a.Height))
-	case Litecoin:
+	case kindLitecoin:
 		r.Level = anchor.L1
 		return stop(fmt.Errorf("%w: litecoin block %d", errUnsupportedChain, a.Height))
-	case Bitcoin:
+	case kindBitcoin:
 	default:
 		return stop(fmt.Errorf("%w: tag %x", errUnknownAttestation, a.Tag))
 	}

@@ -131,7 +131,7 @@ func otsVerify(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if digest, err = ots.FileDigest(p.HashOp, data); err != nil {
+		if digest, err = p.FileDigest(data); err != nil {
 			return err
 		}
 	} else {
@@ -153,10 +153,10 @@ func otsVerify(args []string, stdout, stderr io.Writer) error {
 		verdict = st.good("VERIFIED")
 	}
 	fmt.Fprintf(stdout, "%s: %s\n", proofPath, verdict)
-	fmt.Fprintf(stdout, "  digest       %s %x\n", p.HashOp, p.Digest)
+	fmt.Fprintf(stdout, "  digest       %s %x\n", p.HashOp(), p.Digest())
 	if res != nil {
 		for _, a := range res.Attestations {
-			fmt.Fprintf(stdout, "  attestation  %s: %s\n", a.Attestation, a.Level)
+			fmt.Fprintf(stdout, "  attestation  %s: %s\n", a, a.Level)
 		}
 		if res.Level >= anchor.L3 {
 			fmt.Fprintf(stdout, "    block %d, time %s\n", res.Height, res.BlockTime.UTC().Format("2006-01-02T15:04:05Z"))

@@ -121,7 +121,7 @@ func TestOTSUpgradeFromReceipt(t *testing.T) {
 	cred, err := readIssued(filepath.Join(batchDir, "cred1.json"))
 	require.NoError(t, err)
 	leaf := hex.EncodeToString(batchLeaf(cred))
-	assert.Equal(t, leaf, hex.EncodeToString(p.Digest))
+	assert.Equal(t, leaf, hex.EncodeToString(p.Digest()))
 
 	// The full receipt converts to the same bytes.
 	proof2 := filepath.Join(dir, "cred1-full.ots")
