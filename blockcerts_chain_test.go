@@ -13,8 +13,8 @@ import (
 
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/anchor"
-	"github.com/onchaincert/microcred/anchor/merkle2019"
 	"github.com/onchaincert/microcred/did/didkey"
+	"github.com/onchaincert/microcred/internal/merkle2019"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/legacy"
 	"github.com/onchaincert/microcred/vc/contexts"

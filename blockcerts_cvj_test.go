@@ -15,9 +15,9 @@ import (
 
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/anchor"
-	"github.com/onchaincert/microcred/anchor/merkle2019"
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/did/didkey"
+	"github.com/onchaincert/microcred/internal/merkle2019"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/proof/legacy"

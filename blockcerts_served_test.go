@@ -10,7 +10,7 @@ import (
 
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/anchor"
-	"github.com/onchaincert/microcred/anchor/merkle2019"
+	"github.com/onchaincert/microcred/internal/merkle2019"
 )
 
 // cert-verifier-js's testnet v2 certificate (testnet-v2-valid.test.ts):

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/onchaincert/microcred/anchor/merkle2019"
+	"github.com/onchaincert/microcred/internal/merkle2019"
 	"github.com/onchaincert/microcred/vc"
 )
 

@@ -19,7 +19,7 @@ import (
 
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/anchor"
-	"github.com/onchaincert/microcred/anchor/merkle2019"
+	"github.com/onchaincert/microcred/internal/merkle2019"
 	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/bake"
 	"github.com/onchaincert/microcred/vc/status"

@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/onchaincert/microcred/anchor"
-	"github.com/onchaincert/microcred/anchor/merkle2019"
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/internal/canon"
+	"github.com/onchaincert/microcred/internal/merkle2019"
 	"github.com/onchaincert/microcred/internal/vcinternal"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/ecdsasd2023"

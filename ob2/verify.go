@@ -257,7 +257,8 @@ func Detect(input []byte) bool {
 	}
 	// Blockcerts v2 certificates are OB 2.0 assertions secured by a
 	// MerkleProof2017 receipt: not hosted or signed badges, and read by
-	// the Blockcerts verifier (anchor/merkle2019), not here.
+	// the Blockcerts verifier (package microcred's Verifier with
+	// WithBlockcerts), not here.
 	if bytes.Contains(t, []byte("MerkleProof2017")) || bytes.Contains(t, []byte("MerkleProofVerification2017")) {
 		return false
 	}

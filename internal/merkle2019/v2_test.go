@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/onchaincert/microcred/anchor"
-	"github.com/onchaincert/microcred/anchor/merkle2019"
+	"github.com/onchaincert/microcred/internal/merkle2019"
 )
 
 // validV2 are the v2 certificates cert-verifier-js accepts, with their

@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/onchaincert/microcred/anchor"
-	"github.com/onchaincert/microcred/anchor/merkle2019"
 	"github.com/onchaincert/microcred/internal/canon"
+	"github.com/onchaincert/microcred/internal/merkle2019"
 )
 
 const (

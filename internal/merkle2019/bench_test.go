@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/onchaincert/microcred/anchor"
-	"github.com/onchaincert/microcred/anchor/merkle2019"
+	"github.com/onchaincert/microcred/internal/merkle2019"
 )
 
 // BenchmarkVerify: one v3 certificate (testnet-v3-did) to L1, offline.

@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/onchaincert/microcred/anchor"
-	"github.com/onchaincert/microcred/anchor/merkle2019"
+	"github.com/onchaincert/microcred/internal/merkle2019"
 )
 
 // cvjDir holds cert-verifier-js's own test certificates and the mocks its

@@ -10,7 +10,7 @@ import (
 
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/anchor/btc"
-	"github.com/onchaincert/microcred/anchor/merkle2019"
+	"github.com/onchaincert/microcred/internal/merkle2019"
 )
 
 // senderCase issues one credential anchored in a transaction built by

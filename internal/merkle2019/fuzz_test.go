@@ -9,7 +9,7 @@ import (
 	"github.com/mr-tron/base58"
 
 	"github.com/onchaincert/microcred/anchor"
-	"github.com/onchaincert/microcred/anchor/merkle2019"
+	"github.com/onchaincert/microcred/internal/merkle2019"
 )
 
 // FuzzDecodeProofValue: decoding never panics; on error the value is nil;
