@@ -17,8 +17,8 @@ const CheckAnchor Check = "anchor"
 // too). A credential without a receipt skips the anchor check unless the
 // policy requires one ([RequireAnchor]). A checkpoint that is not valid
 // (see [anchor.ErrInvalidOptions]) is a construction error.
-func WithReceipts(src anchor.ReceiptSource, checkpoints ...anchor.Checkpoint) VerifierOption {
-	return verifierOptionFunc(func(c *verifierConfig) error {
+func WithReceipts(src anchor.ReceiptSource, checkpoints ...anchor.Checkpoint) Option {
+	return verifierOption("WithReceipts", func(c *verifierConfig) error {
 		if src == nil {
 			return errors.New("microcred: WithReceipts(nil)")
 		}

@@ -67,8 +67,8 @@ import (
 // IssuerProfilesAt, is a construction error. A DID document that is not
 // valid DID Core binds no key: a credential whose key it would hold fails
 // the issuer check, with the document's error.
-func WithBlockcerts(b Blockcerts) VerifierOption {
-	return verifierOptionFunc(func(c *verifierConfig) error {
+func WithBlockcerts(b Blockcerts) Option {
+	return verifierOption("WithBlockcerts", func(c *verifierConfig) error {
 		bc := &blockcertsConfig{profiles: map[string]*issuerProfile{}, dids: map[string]*didEntry{},
 			cps: append([]anchor.Checkpoint(nil), b.Checkpoints...)}
 		for url, data := range b.IssuerProfiles {

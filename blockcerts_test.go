@@ -563,7 +563,7 @@ func TestBlockcertsRevocationList(t *testing.T) {
 	later := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC) // before its validUntil, 2025-04-01
 	verifier := func(lists status.StaticFetcher) *microcred.Verifier {
 		amt := int64(bcAmount)
-		opts := []microcred.VerifierOption{microcred.WithBlockcerts(microcred.Blockcerts{
+		opts := []microcred.Option{microcred.WithBlockcerts(microcred.Blockcerts{
 			Transactions:   merkle2019.StaticTx{bb.blink.String(): {RawTx: bb.raw, PrevoutAmount: &amt, Time: bcTxTime}},
 			IssuerProfiles: map[string][]byte{bcProfileURL: bb.profile(bcKeyCreated, time.Time{}, time.Time{})},
 		})}

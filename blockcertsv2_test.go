@@ -45,7 +45,7 @@ type v2Setup struct {
 	profile []byte
 	list    []byte
 	noList  bool
-	opts    []microcred.VerifierOption
+	opts    []microcred.Option
 	// servedAt supplies the profile as served at its URL
 	// (IssuerProfilesAt) instead of under its id.
 	servedAt bool
@@ -76,7 +76,7 @@ func (s v2Setup) verify(t *testing.T, input []byte, p microcred.Policy) (*microc
 			lists[v2ListURL] = readCVJFile(t, "status/v2-revocation-list.json")
 		}
 	}
-	v := newVerifier(t, checkAt, append([]microcred.VerifierOption{microcred.WithBlockcerts(bc), microcred.WithStatusFetcher(lists)}, s.opts...)...)
+	v := newVerifier(t, checkAt, append([]microcred.Option{microcred.WithBlockcerts(bc), microcred.WithStatusFetcher(lists)}, s.opts...)...)
 	return v.Verify(context.Background(), input, p)
 }
 
@@ -142,7 +142,7 @@ func TestBlockcertsV2Pipeline(t *testing.T) {
 		{"revoked", cert, v2Setup{list: otherList}, policy, microcred.CheckStatus, status.ErrRevoked},
 		{"revocation list not supplied", cert, v2Setup{noList: true}, policy, microcred.CheckStatus, status.ErrNoList},
 		{"revocation list malformed", cert, v2Setup{list: []byte(`{"revokedAssertions":{}}`)}, policy, microcred.CheckStatus, status.ErrInvalidList},
-		{"custom checker cannot read it", cert, v2Setup{opts: []microcred.VerifierOption{microcred.WithChecker("mine", microcred.Checker(func(context.Context, *vc.Credential) error { return nil }))}}, policy, "mine", microcred.ErrUnsupportedFormat},
+		{"custom checker cannot read it", cert, v2Setup{opts: []microcred.Option{microcred.WithChecker("mine", microcred.Checker(func(context.Context, *vc.Credential) error { return nil }))}}, policy, "mine", microcred.ErrUnsupportedFormat},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			res, err := c.setup.verify(t, c.input, c.p)

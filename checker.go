@@ -26,8 +26,8 @@ type namedChecker struct {
 
 // WithChecker adds a custom check, reported under name. Checks run in the
 // order added; names must be unique and not those of built-in checks.
-func WithChecker(name Check, c Checker) VerifierOption {
-	return verifierOptionFunc(func(cfg *verifierConfig) error {
+func WithChecker(name Check, c Checker) Option {
+	return verifierOption("WithChecker", func(cfg *verifierConfig) error {
 		if c == nil || name == "" {
 			return errors.New("microcred: WithChecker needs a name and a checker")
 		}

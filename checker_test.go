@@ -66,7 +66,7 @@ func TestCheckersAndRecipient(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, microcred.Failed, outcomes(res)["always-no"])
 
-	for _, bad := range []microcred.VerifierOption{
+	for _, bad := range []microcred.Option{
 		microcred.WithChecker("proof", microcred.Checker(func(context.Context, *vc.Credential) error { return nil })),
 		microcred.WithChecker("", nil),
 	} {

@@ -43,7 +43,7 @@ func exampleCredential(issuer string) []byte {
 	return cred
 }
 
-func offlineExampleVerifier(resolvers map[string]did.Resolver, opts ...microcred.VerifierOption) *microcred.Verifier {
+func offlineExampleVerifier(resolvers map[string]did.Resolver, opts ...microcred.Option) *microcred.Verifier {
 	suite, err := eddsa2022.NewRDFC(contexts.Default())
 	if err != nil {
 		log.Fatal(err)

@@ -27,11 +27,6 @@ import (
 	"github.com/onchaincert/microcred/vc/status"
 )
 
-// IssuerOption configures an [Issuer].
-type IssuerOption interface {
-	applyIssuer(*issuerConfig) error
-}
-
 type issuerConfig struct {
 	clock      func() time.Time
 	suite      proof.Suite
@@ -43,8 +38,8 @@ type issuerConfig struct {
 
 // WithJWT makes Issue secure credentials as compact JWTs in format f
 // (vcjwt.FormatJOSE or vcjwt.FormatOB3) instead of embedding a proof.
-func WithJWT(f vcjwt.Format) IssuerOption {
-	return issuerOptionFunc(func(c *issuerConfig) error {
+func WithJWT(f vcjwt.Format) Option {
+	return issuerOption("WithJWT", func(c *issuerConfig) error {
 		if f != vcjwt.FormatJOSE && f != vcjwt.FormatOB3 {
 			return errors.New("microcred: WithJWT: unknown JWT format")
 		}
@@ -55,8 +50,8 @@ func WithJWT(f vcjwt.Format) IssuerOption {
 
 // WithoutAutofill makes Issue refuse a credential that lacks id, issuer or
 // validFrom instead of filling them in.
-func WithoutAutofill() IssuerOption {
-	return issuerOptionFunc(func(c *issuerConfig) error {
+func WithoutAutofill() Option {
+	return issuerOption("WithoutAutofill", func(c *issuerConfig) error {
 		c.noAutofill = true
 		return nil
 	})
@@ -66,8 +61,8 @@ func WithoutAutofill() IssuerOption {
 // credentialStatus an entry (BitstringStatusListEntry, purpose revocation
 // unless WithStatusPurpose says otherwise)
 // at an index the allocator has never handed out before.
-func WithStatusAllocator(a status.Allocator) IssuerOption {
-	return issuerOptionFunc(func(c *issuerConfig) error {
+func WithStatusAllocator(a status.Allocator) Option {
+	return issuerOption("WithStatusAllocator", func(c *issuerConfig) error {
 		if a == nil {
 			return errors.New("microcred: nil status allocator")
 		}
@@ -79,8 +74,8 @@ func WithStatusAllocator(a status.Allocator) IssuerOption {
 // WithStatusPurpose sets the statusPurpose of the entries
 // WithStatusAllocator adds: status.Revocation (the default) or
 // status.Suspension. Without WithStatusAllocator it is an error.
-func WithStatusPurpose(purpose string) IssuerOption {
-	return issuerOptionFunc(func(c *issuerConfig) error {
+func WithStatusPurpose(purpose string) Option {
+	return issuerOption("WithStatusPurpose", func(c *issuerConfig) error {
 		if purpose != status.Revocation && purpose != status.Suspension {
 			return fmt.Errorf("microcred: WithStatusPurpose %q: want %q or %q", purpose, status.Revocation, status.Suspension)
 		}
@@ -89,15 +84,11 @@ func WithStatusPurpose(purpose string) IssuerOption {
 	})
 }
 
-type issuerOptionFunc func(*issuerConfig) error
-
-func (f issuerOptionFunc) applyIssuer(c *issuerConfig) error { return f(c) }
-
 // WithSuite sets the proof suite an Issuer signs with. The default is
 // eddsa-rdfc-2022 for Ed25519 signers and ecdsa-rdfc-2019 for P-256 and
 // P-384 signers, over the embedded contexts.
-func WithSuite(s proof.Suite) IssuerOption {
-	return issuerOptionFunc(func(c *issuerConfig) error {
+func WithSuite(s proof.Suite) Option {
+	return issuerOption("WithSuite", func(c *issuerConfig) error {
 		if s == nil {
 			return errors.New("microcred: nil suite")
 		}
@@ -117,7 +108,7 @@ type Issuer struct {
 // verification method must be a DID URL with a fragment and no path or
 // query (did:method:id#key); its DID is the issuer id the credentials
 // must carry.
-func NewIssuer(signer proof.Signer, opts ...IssuerOption) (*Issuer, error) {
+func NewIssuer(signer proof.Signer, opts ...Option) (*Issuer, error) {
 	if signer == nil {
 		return nil, errors.New("microcred: nil signer")
 	}
@@ -132,7 +123,7 @@ func NewIssuer(signer proof.Signer, opts ...IssuerOption) (*Issuer, error) {
 		if o == nil {
 			return nil, errors.New("microcred: nil option")
 		}
-		if err := o.applyIssuer(&cfg); err != nil {
+		if err := o.apply(&cfg, nil); err != nil {
 			return nil, err
 		}
 	}

@@ -55,7 +55,7 @@ func testKey(t testing.TB, seedByte byte) *didkey.Key {
 	return k
 }
 
-func newVerifier(t testing.TB, now time.Time, opts ...microcred.VerifierOption) *microcred.Verifier {
+func newVerifier(t testing.TB, now time.Time, opts ...microcred.Option) *microcred.Verifier {
 	t.Helper()
 	rdfc, err := eddsa2022.NewRDFC(contexts.Default())
 	require.NoError(t, err)
@@ -69,7 +69,7 @@ func newVerifier(t testing.TB, now time.Time, opts ...microcred.VerifierOption) 
 	return v
 }
 
-func issue(t testing.TB, key *didkey.Key, cred []byte, opts ...microcred.IssuerOption) []byte {
+func issue(t testing.TB, key *didkey.Key, cred []byte, opts ...microcred.Option) []byte {
 	t.Helper()
 	opts = append(opts, microcred.WithClock(func() time.Time { return issuedAt }))
 	iss, err := microcred.NewIssuer(key, opts...)
@@ -98,7 +98,7 @@ func TestIssueAndVerify(t *testing.T) {
 	key := testKey(t, 1)
 	for _, suite := range []proof.Suite{nil, eddsa2022.NewJCS()} {
 		name := "default eddsa-rdfc-2022"
-		var opts []microcred.IssuerOption
+		var opts []microcred.Option
 		if suite != nil {
 			name = suite.Cryptosuite()
 			opts = append(opts, microcred.WithSuite(suite))

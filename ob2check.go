@@ -19,8 +19,8 @@ import (
 // own (didweb.HTTPFetcher goes online with the did:web address guard).
 // Without it, OB 2.0 input still gets a report, and fails the parse check
 // naming this option.
-func WithOB2Documents(f ob2.Fetcher) VerifierOption {
-	return verifierOptionFunc(func(c *verifierConfig) error {
+func WithOB2Documents(f ob2.Fetcher) Option {
+	return verifierOption("WithOB2Documents", func(c *verifierConfig) error {
 		if f == nil {
 			return errors.New("microcred: WithOB2Documents(nil)")
 		}

@@ -32,7 +32,7 @@ var vcPipeline = []string{"parse", "schema", "proof", "issuer", "refresh", "stat
 // any credential: a refresher (with nothing newer), receipts (none for
 // these credentials), and two custom checkers, which fail when the
 // credential's name is theirs.
-func pipelineVerifier(t *testing.T, opts ...microcred.VerifierOption) *microcred.Verifier {
+func pipelineVerifier(t *testing.T, opts ...microcred.Option) *microcred.Verifier {
 	failsOn := func(name string) microcred.Checker {
 		return microcred.Checker(func(_ context.Context, c *vc.Credential) error {
 			if c.Name() == name {
@@ -41,7 +41,7 @@ func pipelineVerifier(t *testing.T, opts ...microcred.VerifierOption) *microcred
 			return nil
 		})
 	}
-	return newVerifier(t, checkAt, append([]microcred.VerifierOption{
+	return newVerifier(t, checkAt, append([]microcred.Option{
 		microcred.WithRefresher(func(context.Context, *vc.Credential, json.RawMessage) ([]byte, error) { return nil, nil }),
 		microcred.WithReceipts(anchor.Receipts{}),
 		microcred.WithChecker("first", failsOn("first")),

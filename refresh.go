@@ -23,9 +23,9 @@ const CheckRefresh Check = "refresh"
 // verified in full instead (its own refreshService is not followed) and
 // must come from the same issuer. An error from refresh or "nothing newer"
 // leaves the original to be verified, with the refresh step Skipped.
-func WithRefresher(refresh func(ctx context.Context, c *vc.Credential, service json.RawMessage) ([]byte, error)) VerifierOption {
+func WithRefresher(refresh func(ctx context.Context, c *vc.Credential, service json.RawMessage) ([]byte, error)) Option {
 	r := refresh
-	return verifierOptionFunc(func(c *verifierConfig) error {
+	return verifierOption("WithRefresher", func(c *verifierConfig) error {
 		if r == nil {
 			return errors.New("microcred: WithRefresher(nil)")
 		}

@@ -38,10 +38,42 @@ type Trusted struct {
 	AcceptJWT bool
 }
 
-// VerifierOption configures a [Verifier]; applying it returns an error for
-// an invalid setting.
-type VerifierOption interface {
-	applyVerifier(*verifierConfig) error
+// Option configures an [Issuer] ([NewIssuer]) or a [Verifier]
+// ([NewVerifier]); [WithClock] configures either. Each option's doc says
+// which it is for: one given to the other constructor, or with an invalid
+// setting, is a construction error naming it. A [Policy] has its own
+// options ([PolicyOption]), since it is chosen per verification.
+type Option interface {
+	apply(ic *issuerConfig, vc *verifierConfig) error
+}
+
+// option is every Option: name for errors, and the half (or halves) it
+// configures.
+type option struct {
+	name     string
+	issuer   func(*issuerConfig) error
+	verifier func(*verifierConfig) error
+}
+
+func (o option) apply(ic *issuerConfig, vc *verifierConfig) error {
+	switch {
+	case ic != nil && o.issuer != nil:
+		return o.issuer(ic)
+	case vc != nil && o.verifier != nil:
+		return o.verifier(vc)
+	case ic != nil:
+		return fmt.Errorf("microcred: %s is an option of NewVerifier, not NewIssuer", o.name)
+	default:
+		return fmt.Errorf("microcred: %s is an option of NewIssuer, not NewVerifier", o.name)
+	}
+}
+
+func verifierOption(name string, f func(*verifierConfig) error) Option {
+	return option{name: name, verifier: f}
+}
+
+func issuerOption(name string, f func(*issuerConfig) error) Option {
+	return option{name: name, issuer: f}
 }
 
 type verifierConfig struct {
@@ -64,8 +96,8 @@ type verifierConfig struct {
 // WithContexts sets the JSON-LD contexts JWT credentials are checked
 // against (safe mode: every member and type defined); the default is the
 // embedded set. Data Integrity suites carry their own loader.
-func WithContexts(l *contexts.Loader) VerifierOption {
-	return verifierOptionFunc(func(c *verifierConfig) error {
+func WithContexts(l *contexts.Loader) Option {
+	return verifierOption("WithContexts", func(c *verifierConfig) error {
 		if l == nil {
 			return errors.New("microcred: WithContexts(nil)")
 		}
@@ -78,8 +110,8 @@ func WithContexts(l *contexts.Loader) VerifierOption {
 // example a status.StaticFetcher of local copies, or an HTTP fetcher of
 // your own). Without one, a credential with a status entry fails the
 // status check unless the policy says IgnoreStatusUnsafe.
-func WithStatusFetcher(f status.Fetcher) VerifierOption {
-	return verifierOptionFunc(func(c *verifierConfig) error {
+func WithStatusFetcher(f status.Fetcher) Option {
+	return verifierOption("WithStatusFetcher", func(c *verifierConfig) error {
 		if f == nil {
 			return errors.New("microcred: nil status fetcher")
 		}
@@ -88,39 +120,27 @@ func WithStatusFetcher(f status.Fetcher) VerifierOption {
 	})
 }
 
-type verifierOptionFunc func(*verifierConfig) error
-
-func (f verifierOptionFunc) applyVerifier(c *verifierConfig) error { return f(c) }
-
-// ClockOption sets the clock of a [Verifier] (validity windows, proof
-// times) or of an [Issuer] (proof created, default validFrom).
-type ClockOption struct {
-	now func() time.Time
-}
-
-// WithClock sets the clock; tests fix it.
-func WithClock(now func() time.Time) ClockOption { return ClockOption{now: now} }
-
-func (o ClockOption) applyVerifier(c *verifierConfig) error {
-	if o.now == nil {
-		return errors.New("microcred: nil clock")
+// WithClock sets the clock of a [Verifier] (validity windows, proof
+// times) or of an [Issuer] (proof created, default validFrom); tests fix
+// it. The default is time.Now.
+func WithClock(now func() time.Time) Option {
+	set := func(c *func() time.Time) error {
+		if now == nil {
+			return errors.New("microcred: WithClock(nil)")
+		}
+		*c = now
+		return nil
 	}
-	c.clock = o.now
-	return nil
-}
-
-func (o ClockOption) applyIssuer(c *issuerConfig) error {
-	if o.now == nil {
-		return errors.New("microcred: nil clock")
+	return option{name: "WithClock",
+		issuer:   func(c *issuerConfig) error { return set(&c.clock) },
+		verifier: func(c *verifierConfig) error { return set(&c.clock) },
 	}
-	c.clock = o.now
-	return nil
 }
 
 // WithClockSkew tolerates clocks this far apart when checking validFrom,
 // validUntil and proof creation times (default 5 minutes).
-func WithClockSkew(d time.Duration) VerifierOption {
-	return verifierOptionFunc(func(c *verifierConfig) error {
+func WithClockSkew(d time.Duration) Option {
+	return verifierOption("WithClockSkew", func(c *verifierConfig) error {
 		if d < 0 {
 			return errors.New("microcred: negative clock skew")
 		}
@@ -138,7 +158,7 @@ type Verifier struct {
 
 // NewVerifier returns a Verifier, or an error if trust material is missing
 // or an option is invalid.
-func NewVerifier(t Trusted, opts ...VerifierOption) (*Verifier, error) {
+func NewVerifier(t Trusted, opts ...Option) (*Verifier, error) {
 	if t.Resolver == nil {
 		return nil, errors.New("microcred: Trusted.Resolver is required")
 	}
@@ -156,7 +176,7 @@ func NewVerifier(t Trusted, opts ...VerifierOption) (*Verifier, error) {
 		if o == nil {
 			return nil, errors.New("microcred: nil option")
 		}
-		if err := o.applyVerifier(&cfg); err != nil {
+		if err := o.apply(nil, &cfg); err != nil {
 			return nil, err
 		}
 	}

@@ -27,7 +27,7 @@ type issuerState struct {
 	did    string
 	signer proof.Signer
 	suite  proof.Suite
-	opts   []microcred.IssuerOption
+	opts   []microcred.Option
 	plain  *microcred.Issuer // no status entry
 	lists  []*hostedList
 }
@@ -86,7 +86,7 @@ func (h *Handler) addIssuer(ctx context.Context, ic *Issuer) error {
 	case len(ic.StatusLists) > 0 && h.cfg.Store == nil:
 		return fmt.Errorf("vcapi: issuer %q has status lists: Config.Store is required", ic.Name)
 	}
-	is := &issuerState{name: ic.Name, signer: ic.Signer, suite: ic.Suite, opts: append([]microcred.IssuerOption{microcred.WithSuite(ic.Suite), microcred.WithClock(h.cfg.Clock)}, ic.Options...)}
+	is := &issuerState{name: ic.Name, signer: ic.Signer, suite: ic.Suite, opts: append([]microcred.Option{microcred.WithSuite(ic.Suite), microcred.WithClock(h.cfg.Clock)}, ic.Options...)}
 	plain, err := microcred.NewIssuer(ic.Signer, is.opts...)
 	if err != nil {
 		return fmt.Errorf("vcapi: issuer %q: %w", ic.Name, err)
@@ -143,7 +143,7 @@ func (h *Handler) addList(ctx context.Context, is *issuerState, sl StatusList) (
 	if l.blocks, err = store.NewBlocks(h.cfg.Store, sl.URL, store.BlocksOptions{Size: h.cfg.Limits.BlockSize}); err != nil {
 		return nil, err
 	}
-	opts := append(append([]microcred.IssuerOption(nil), is.opts...), microcred.WithStatusAllocator(recordingAllocator{l}), microcred.WithStatusPurpose(sl.Purpose))
+	opts := append(append([]microcred.Option(nil), is.opts...), microcred.WithStatusAllocator(recordingAllocator{l}), microcred.WithStatusPurpose(sl.Purpose))
 	if l.signed, err = microcred.NewIssuer(is.signer, opts...); err != nil {
 		return nil, err
 	}
@@ -286,7 +286,7 @@ func (h *Handler) issuerForRequest(is *issuerState, opts *issueOptions) (*microc
 		}
 		return is.plain, nil, nil
 	}
-	o := append([]microcred.IssuerOption(nil), is.opts...)
+	o := append([]microcred.Option(nil), is.opts...)
 	if len(opts.MandatoryPointers) > 0 {
 		if _, ok := is.suite.(*ecdsasd2023.Suite); !ok {
 			return nil, nil, bad("options.mandatoryPointers: issuer %s signs with %s; mandatory pointers are for ecdsa-sd-2023", is.name, suiteName(is.suite))

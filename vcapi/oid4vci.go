@@ -815,7 +815,7 @@ func (h *Handler) deliver(ctx context.Context, is *issuerState, format string, u
 		return nil, eb
 	}
 	if format == formatJWT {
-		opts := append(append([]microcred.IssuerOption(nil), is.opts...), microcred.WithJWT(vcjwt.FormatOB3))
+		opts := append(append([]microcred.Option(nil), is.opts...), microcred.WithJWT(vcjwt.FormatOB3))
 		if list != nil {
 			opts = append(opts, microcred.WithStatusAllocator(recordingAllocator{list}), microcred.WithStatusPurpose(list.spec.Purpose))
 		}

@@ -33,7 +33,7 @@ type Config struct {
 	Trusted microcred.Trusted
 	// VerifierOptions are added to the verifier's (the status fetcher is
 	// the Handler's own: do not pass microcred.WithStatusFetcher).
-	VerifierOptions []microcred.VerifierOption
+	VerifierOptions []microcred.Option
 	// Policy is the verification policy of every request (whom to trust);
 	// a request's options.checks ["proof"] drops its issuer trust.
 	Policy microcred.Policy
@@ -72,7 +72,7 @@ type Issuer struct {
 	// Options are further issuer options (for example
 	// microcred.WithoutAutofill). Status and suite options are set from the
 	// fields above.
-	Options []microcred.IssuerOption
+	Options []microcred.Option
 }
 
 // StatusList is a Bitstring Status List the service keeps in its store,
@@ -162,7 +162,7 @@ func New(ctx context.Context, cfg Config) (*Handler, error) {
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
-	opts := append([]microcred.VerifierOption{
+	opts := append([]microcred.Option{
 		microcred.WithStatusFetcher(statusFetcher{h}),
 		microcred.WithClock(cfg.Clock),
 	}, cfg.VerifierOptions...)

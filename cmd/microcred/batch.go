@@ -199,7 +199,7 @@ func batchRun(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			strings.Join(scan.missing, ", "), *dataPath, strings.Join(scan.header, ", "))}
 	}
 
-	opts := []microcred.IssuerOption{}
+	opts := []microcred.Option{}
 	if setup.suite != "" {
 		if *format == "jwt" {
 			return usagef("the config's suite %s applies to --format json only", setup.suite)
@@ -734,7 +734,7 @@ func learnerFile(id string) string {
 
 // dryRunRow signs the first good row with the real issuer and verifies it
 // with the real verifier, its status list signed in memory.
-func dryRunRow(ctx context.Context, key signingKey, opts []microcred.IssuerOption, tpl *template.Template, scan *scanResult, dataPath string, list listConfig) error {
+func dryRunRow(ctx context.Context, key signingKey, opts []microcred.Option, tpl *template.Template, scan *scanResult, dataPath string, list listConfig) error {
 	if scan.firstGood == 0 {
 		if scan.rows == 0 {
 			return fmt.Errorf("no row can be issued: %s has no rows", dataPath)
@@ -764,7 +764,7 @@ func dryRunRow(ctx context.Context, key signingKey, opts []microcred.IssuerOptio
 		if err != nil {
 			return err
 		}
-		opts = append(append([]microcred.IssuerOption(nil), opts...), microcred.WithStatusAllocator(a))
+		opts = append(append([]microcred.Option(nil), opts...), microcred.WithStatusAllocator(a))
 		if list.Purpose != status.Revocation {
 			opts = append(opts, microcred.WithStatusPurpose(list.Purpose))
 		}

@@ -37,7 +37,7 @@ func (f ob2DocFlags) files() []string {
 // options reads the documents and returns the verifier option that
 // supplies them (none without --ob2-doc: OB 2.0 input then fails its
 // parse check, naming the option).
-func (f ob2DocFlags) options() ([]microcred.VerifierOption, error) {
+func (f ob2DocFlags) options() ([]microcred.Option, error) {
 	if len(f) == 0 {
 		return nil, nil
 	}
@@ -45,7 +45,7 @@ func (f ob2DocFlags) options() ([]microcred.VerifierOption, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []microcred.VerifierOption{microcred.WithOB2Documents(docs)}, nil
+	return []microcred.Option{microcred.WithOB2Documents(docs)}, nil
 }
 
 // documents reads the files, keyed by URL.

@@ -132,7 +132,7 @@ func sign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	opts := []microcred.IssuerOption{microcred.WithClock(func() time.Time { return created })}
+	opts := []microcred.Option{microcred.WithClock(func() time.Time { return created })}
 	if suite != nil {
 		opts = append(opts, microcred.WithSuite(suite))
 	}

@@ -32,7 +32,7 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 // offlineVerifier returns a Verifier with every suite this build knows and
 // the offline DID methods.
-func offlineVerifier(now time.Time, lists status.StaticFetcher, webDocs didweb.Static, keyDocs httpkey.Static, extra ...microcred.VerifierOption) (*microcred.Verifier, error) {
+func offlineVerifier(now time.Time, lists status.StaticFetcher, webDocs didweb.Static, keyDocs httpkey.Static, extra ...microcred.Option) (*microcred.Verifier, error) {
 	suites, err := microcred.DefaultSuites(contexts.Default())
 	if err != nil {
 		return nil, err
@@ -49,7 +49,7 @@ func offlineVerifier(now time.Time, lists status.StaticFetcher, webDocs didweb.S
 		Resolver:  resolver,
 		Suites:    suites,
 		AcceptJWT: true,
-	}, append([]microcred.VerifierOption{microcred.WithClock(func() time.Time { return now }), microcred.WithStatusFetcher(lists)}, extra...)...)
+	}, append([]microcred.Option{microcred.WithClock(func() time.Time { return now }), microcred.WithStatusFetcher(lists)}, extra...)...)
 }
 
 const verifyUsage = `microcred verify (--trust ID... | --trust-file FILE... | --any-issuer) [--now RFC3339] [--json]

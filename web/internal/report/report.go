@@ -259,7 +259,7 @@ func newVerifier(now time.Time, lists status.StaticFetcher, webDocs didweb.Stati
 	if err != nil {
 		return nil, err
 	}
-	opts := []microcred.VerifierOption{microcred.WithClock(func() time.Time { return now }), microcred.WithStatusFetcher(lists)}
+	opts := []microcred.Option{microcred.WithClock(func() time.Time { return now }), microcred.WithStatusFetcher(lists)}
 	if len(receipts) > 0 {
 		opts = append(opts, microcred.WithReceipts(receipts))
 	}
