@@ -25,8 +25,9 @@ import (
 	"github.com/onchaincert/microcred/vc/status"
 )
 
-// Trusted is the trust material a [Verifier] needs. Every field is
-// required: missing material is a construction error, never an accept.
+// Trusted is the trust material a [Verifier] needs. Resolver and Suites
+// are required: missing material is a construction error, never an
+// accept.
 type Trusted struct {
 	// Resolver resolves the DIDs of issuers' verification methods.
 	Resolver did.Resolver
@@ -36,6 +37,12 @@ type Trusted struct {
 	// OB 3.0 VC-JWT form, see proof/vcjwt), verified with Resolver.
 	// False refuses them.
 	AcceptJWT bool
+	// Contexts are the JSON-LD contexts JWT credentials and OB 2.0
+	// badges are checked against (safe mode: every member and type
+	// defined), and those a credential's relatedResource digests are
+	// checked with; nil means the embedded set (contexts.Default()). Data
+	// Integrity suites carry their own loader.
+	Contexts *contexts.Loader
 }
 
 // Option configures an [Issuer] ([NewIssuer]) or a [Verifier]
@@ -91,19 +98,6 @@ type verifierConfig struct {
 	blockcerts  *blockcertsConfig
 
 	ob2 *ob2State // WithOB2Documents; see ob2check.go
-}
-
-// WithContexts sets the JSON-LD contexts JWT credentials are checked
-// against (safe mode: every member and type defined); the default is the
-// embedded set. Data Integrity suites carry their own loader.
-func WithContexts(l *contexts.Loader) Option {
-	return verifierOption("WithContexts", func(c *verifierConfig) error {
-		if l == nil {
-			return errors.New("microcred: WithContexts(nil)")
-		}
-		c.loader = l
-		return nil
-	})
 }
 
 // WithStatusFetcher sets where status list credentials come from (for
@@ -171,7 +165,10 @@ func NewVerifier(t Trusted, opts ...Option) (*Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := verifierConfig{clock: time.Now, skew: proof.DefaultClockSkew, schemas: schemas, loader: contexts.Default()}
+	cfg := verifierConfig{clock: time.Now, skew: proof.DefaultClockSkew, schemas: schemas, loader: t.Contexts}
+	if cfg.loader == nil {
+		cfg.loader = contexts.Default()
+	}
 	for _, o := range opts {
 		if o == nil {
 			return nil, errors.New("microcred: nil option")
