@@ -122,7 +122,7 @@ func TestIssueBatchResume(t *testing.T) {
 		a, err := status.NewFileAllocator(filepath.Join(dir, "alloc"), listURL, status.MinBits)
 		require.NoError(t, err)
 		require.NoError(t, a.SetBlock(16))
-		iss, err := microcred.NewIssuer(key, microcred.WithStatusAllocator(a))
+		iss, err := microcred.NewIssuer(key, microcred.WithStatus(a, status.Revocation))
 		require.NoError(t, err)
 		return iss
 	}
@@ -240,7 +240,7 @@ func TestIssueBatchLog(t *testing.T) {
 	newIssuer := func() (*microcred.Issuer, *store.Blocks) {
 		bl, err := store.NewBlocks(s, url, store.BlocksOptions{Size: 16})
 		require.NoError(t, err)
-		iss, err := microcred.NewIssuer(key, microcred.WithStatusAllocator(bl))
+		iss, err := microcred.NewIssuer(key, microcred.WithStatus(bl, status.Revocation))
 		require.NoError(t, err)
 		return iss, bl
 	}
@@ -396,7 +396,7 @@ func BenchmarkIssueBatch100k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		iss, err := microcred.NewIssuer(key, microcred.WithStatusAllocator(blocks))
+		iss, err := microcred.NewIssuer(key, microcred.WithStatus(blocks, status.Revocation))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -449,7 +449,7 @@ func BenchmarkIssueBatch100k(b *testing.B) {
 			if err := a.SetBlock(512); err != nil {
 				b.Fatal(err)
 			}
-			iss, err := microcred.NewIssuer(key, microcred.WithStatusAllocator(a))
+			iss, err := microcred.NewIssuer(key, microcred.WithStatus(a, status.Revocation))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -84,7 +84,7 @@ func Example_statusRevocation() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	issuer, err := microcred.NewIssuer(key, clock, microcred.WithStatusAllocator(alloc))
+	issuer, err := microcred.NewIssuer(key, clock, microcred.WithStatus(alloc, status.Revocation))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -57,29 +57,19 @@ func WithoutAutofill() Option {
 	})
 }
 
-// WithStatusAllocator gives every issued credential without a
-// credentialStatus an entry (BitstringStatusListEntry, purpose revocation
-// unless WithStatusPurpose says otherwise)
-// at an index the allocator has never handed out before.
-func WithStatusAllocator(a status.Allocator) Option {
-	return issuerOption("WithStatusAllocator", func(c *issuerConfig) error {
+// WithStatus gives every issued credential without a credentialStatus a
+// BitstringStatusListEntry with this statusPurpose (status.Revocation or
+// status.Suspension; anything else is refused), at an index the allocator
+// has never handed out before.
+func WithStatus(a status.Allocator, purpose string) Option {
+	return issuerOption("WithStatus", func(c *issuerConfig) error {
 		if a == nil {
-			return errors.New("microcred: nil status allocator")
+			return errors.New("microcred: WithStatus: nil status allocator")
 		}
-		c.allocator = a
-		return nil
-	})
-}
-
-// WithStatusPurpose sets the statusPurpose of the entries
-// WithStatusAllocator adds: status.Revocation (the default) or
-// status.Suspension. Without WithStatusAllocator it is an error.
-func WithStatusPurpose(purpose string) Option {
-	return issuerOption("WithStatusPurpose", func(c *issuerConfig) error {
 		if purpose != status.Revocation && purpose != status.Suspension {
-			return fmt.Errorf("microcred: WithStatusPurpose %q: want %q or %q", purpose, status.Revocation, status.Suspension)
+			return fmt.Errorf("microcred: WithStatus: purpose %q: want %q or %q", purpose, status.Revocation, status.Suspension)
 		}
-		c.purpose = purpose
+		c.allocator, c.purpose = a, purpose
 		return nil
 	})
 }
@@ -127,12 +117,6 @@ func NewIssuer(signer proof.Signer, opts ...Option) (*Issuer, error) {
 			return nil, err
 		}
 	}
-	switch {
-	case cfg.purpose != "" && cfg.allocator == nil:
-		return nil, errors.New("microcred: WithStatusPurpose needs WithStatusAllocator")
-	case cfg.purpose == "":
-		cfg.purpose = status.Revocation
-	}
 	if cfg.suite == nil {
 		var err error
 		switch signer.Public().(type) {
@@ -156,7 +140,7 @@ func (i *Issuer) DID() did.DID { return i.did }
 // Issue signs credential (a JSON VCDM credential) and returns the exact
 // signed bytes. Unless WithoutAutofill, a missing id (a random urn:uuid),
 // issuer (the signer's DID) or, for VCDM 2.0, validFrom (the clock) is
-// filled in; with WithStatusAllocator a status entry is added. The
+// filled in; with WithStatus a status entry is added. The
 // credential's issuer (or issuer.id) must be the signer's DID; use
 // [vc.SetIssuer] to write it. A credential that already has a proof gets a
 // second one (a proof set).

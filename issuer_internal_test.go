@@ -9,6 +9,7 @@ import (
 
 	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/internal/strictjson"
+	"github.com/onchaincert/microcred/vc/status"
 )
 
 type fixedAllocator struct{ url string }
@@ -26,7 +27,7 @@ func TestCompleteKeepsDecodedInStep(t *testing.T) {
 	bare := []byte(`{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
   "credentialSubject": {"id": "did:example:subject"}}`)
 	for _, url := range []string{"https://status.example/lists/1", "https://status.example/\xff\xfe", "https://status.example/\u2028"} {
-		iss, err := NewIssuer(key, WithStatusAllocator(fixedAllocator{url}), WithClock(func() time.Time { return time.Unix(1700000000, 0) }))
+		iss, err := NewIssuer(key, WithStatus(fixedAllocator{url}, status.Revocation), WithClock(func() time.Time { return time.Unix(1700000000, 0) }))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -359,7 +359,7 @@ func TestIssueAutofillAndStatus(t *testing.T) {
 	bare := []byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"credentialSubject":{"id":"did:example:learner"}}`)
 	alloc, err := status.NewMemoryAllocator("https://status.example/lists/7", status.MinBits)
 	require.NoError(t, err)
-	iss, err := microcred.NewIssuer(key, microcred.WithClock(func() time.Time { return issuedAt }), microcred.WithStatusAllocator(alloc))
+	iss, err := microcred.NewIssuer(key, microcred.WithClock(func() time.Time { return issuedAt }), microcred.WithStatus(alloc, status.Revocation))
 	require.NoError(t, err)
 	var indexes []string
 	for k := 0; k < 2; k++ {

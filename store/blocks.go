@@ -10,7 +10,7 @@ import (
 // Blocks hands out the indexes of one status list from blocks it reserves
 // from an [Allocator], so that bulk issuance reserves once per block and
 // not once per credential. It implements status.Allocator (and so
-// microcred.WithStatusAllocator), and is safe for concurrent use.
+// microcred.WithStatus), and is safe for concurrent use.
 //
 // When half of a block is handed out, Blocks reserves the next one in the
 // background, so that issuance does not wait for the store. A process

@@ -7,7 +7,7 @@
 //
 // The interfaces are small and each is what one consumer needs:
 // [Allocator] (through [Blocks], the status allocator of
-// microcred.WithStatusAllocator), [Log] (microcred.BatchOptions.Log),
+// microcred.WithStatus), [Log] (microcred.BatchOptions.Log),
 // [Lists] and [Runs] (the microcred command's batch and status).
 //
 // [Tickets] hold the short-lived, single-use state of delivering

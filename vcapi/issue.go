@@ -143,7 +143,7 @@ func (h *Handler) addList(ctx context.Context, is *issuerState, sl StatusList) (
 	if l.blocks, err = store.NewBlocks(h.cfg.Store, sl.URL, store.BlocksOptions{Size: h.cfg.Limits.BlockSize}); err != nil {
 		return nil, err
 	}
-	opts := append(append([]microcred.Option(nil), is.opts...), microcred.WithStatusAllocator(recordingAllocator{l}), microcred.WithStatusPurpose(sl.Purpose))
+	opts := append(append([]microcred.Option(nil), is.opts...), microcred.WithStatus(recordingAllocator{l}, sl.Purpose))
 	if l.signed, err = microcred.NewIssuer(is.signer, opts...); err != nil {
 		return nil, err
 	}
@@ -310,7 +310,7 @@ func (h *Handler) issuerForRequest(is *issuerState, opts *issueOptions) (*microc
 		o = append(o, microcred.WithClock(func() time.Time { return t }))
 	}
 	if list != nil {
-		o = append(o, microcred.WithStatusAllocator(recordingAllocator{list}), microcred.WithStatusPurpose(list.spec.Purpose))
+		o = append(o, microcred.WithStatus(recordingAllocator{list}, list.spec.Purpose))
 	}
 	iss, err := microcred.NewIssuer(is.signer, o...)
 	if err != nil {

@@ -817,7 +817,7 @@ func (h *Handler) deliver(ctx context.Context, is *issuerState, format string, u
 	if format == formatJWT {
 		opts := append(append([]microcred.Option(nil), is.opts...), microcred.WithJWT(vcjwt.FormatOB3))
 		if list != nil {
-			opts = append(opts, microcred.WithStatusAllocator(recordingAllocator{list}), microcred.WithStatusPurpose(list.spec.Purpose))
+			opts = append(opts, microcred.WithStatus(recordingAllocator{list}, list.spec.Purpose))
 		}
 		var err error
 		if issuer, err = microcred.NewIssuer(is.signer, opts...); err != nil {

@@ -288,10 +288,7 @@ func batchRun(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if blocks, err = store.NewBlocks(st, list.URL, store.BlocksOptions{Expect: max(1, scan.rows-len(scan.errs)-len(done))}); err != nil {
 			return err
 		}
-		opts = append(opts, microcred.WithStatusAllocator(blocks))
-		if list.Purpose != status.Revocation {
-			opts = append(opts, microcred.WithStatusPurpose(list.Purpose))
-		}
+		opts = append(opts, microcred.WithStatus(blocks, list.Purpose))
 	}
 	issuer, err := microcred.NewIssuer(key, opts...)
 	if err != nil {
@@ -764,10 +761,7 @@ func dryRunRow(ctx context.Context, key signingKey, opts []microcred.Option, tpl
 		if err != nil {
 			return err
 		}
-		opts = append(append([]microcred.Option(nil), opts...), microcred.WithStatusAllocator(a))
-		if list.Purpose != status.Revocation {
-			opts = append(opts, microcred.WithStatusPurpose(list.Purpose))
-		}
+		opts = append(append([]microcred.Option(nil), opts...), microcred.WithStatus(a, list.Purpose))
 		signed, err := signNewList(ctx, key, list, now)
 		if err != nil {
 			return fmt.Errorf("status list %s (dry run): %w", list.URL, err)

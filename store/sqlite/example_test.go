@@ -68,7 +68,7 @@ func ExampleOpen() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	batchIssuer, err := microcred.NewIssuer(key, microcred.WithClock(func() time.Time { return at }), microcred.WithStatusAllocator(blocks))
+	batchIssuer, err := microcred.NewIssuer(key, microcred.WithClock(func() time.Time { return at }), microcred.WithStatus(blocks, status.Revocation))
 	if err != nil {
 		log.Fatal(err)
 	}
