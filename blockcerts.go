@@ -607,18 +607,18 @@ func checkBlockcertsIssuer(run *runner, issuer string, out *blockcertsOutcome, p
 	case issuer == "":
 		err = errors.New("microcred: credential has no issuer id")
 	case owner != issuer && out.others != nil:
-		err = fmt.Errorf("%w: no proof of the set is by a key of the issuer %q: the signature verified is by %s, and the %s is by %s", ErrIssuerMismatch, issuer, issuerProof(out.others, issuer).Proof.VerificationMethod, merkle2019.Type, mres.VerificationMethod)
+		err = fmt.Errorf("%w: no proof of the set is by a key of the issuer %q: the signature verified is by %s, and the %s is by %s", errIssuerMismatch, issuer, issuerProof(out.others, issuer).Proof.VerificationMethod, merkle2019.Type, mres.VerificationMethod)
 	case owner != issuer:
-		err = fmt.Errorf("%w: key %s is not in the issuer %q's profile or DID document", ErrIssuerMismatch, mres.VerificationMethod, issuer)
+		err = fmt.Errorf("%w: key %s is not in the issuer %q's profile or DID document", errIssuerMismatch, mres.VerificationMethod, issuer)
 	case out.issuerErr != nil:
-		err = fmt.Errorf("%w: %w", ErrIssuerMismatch, out.issuerErr)
+		err = fmt.Errorf("%w: %w", errIssuerMismatch, out.issuerErr)
 	case out.anchorErr != nil:
-		err = fmt.Errorf("%w: the anchor evidence does not hold (see the anchor check), so no sender binds the credential to the issuer", ErrIssuerMismatch)
+		err = fmt.Errorf("%w: the anchor evidence does not hold (see the anchor check), so no sender binds the credential to the issuer", errIssuerMismatch)
 	case mres.Level < anchor.L1:
-		err = fmt.Errorf("%w: the anchor reached %s (%v): no transaction sender binds the credential to a key of the issuer", ErrIssuerMismatch, mres.Level, mres.Reason)
+		err = fmt.Errorf("%w: the anchor reached %s (%v): no transaction sender binds the credential to a key of the issuer", errIssuerMismatch, mres.Level, mres.Reason)
 	}
 	if err != nil {
-		if policy.unboundKey && errors.Is(err, ErrIssuerMismatch) {
+		if policy.unboundKey && errors.Is(err, errIssuerMismatch) {
 			run.pass(CheckIssuer, fmt.Sprintf("NOT bound to the issuer (UnboundIssuerKeyUnsafe): %v", err))
 			return
 		}

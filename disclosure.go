@@ -79,7 +79,7 @@ func checkMemberNames(option string, members []string) error {
 // to the defaults (validUntil or, for VCDM 1.1, expirationDate, and
 // credentialStatus). Names are taken literally: "validFrom" does not
 // cover a VCDM 1.1 issuanceDate. A credential that does not disclose one
-// fails the disclosure check with a *[WithheldError]. Credentials with
+// fails the disclosure check with a *withheldError. Credentials with
 // other proofs carry every member their issuer signed, so the option does
 // not apply to them.
 func RequireDisclosure(members ...string) PolicyOption {
@@ -222,7 +222,7 @@ func (v *Verifier) checkDisclosure(run *runner, doc map[string]any, signer *proo
 	}
 	run.res.Disclosure = res
 	if len(missing) > 0 {
-		run.fail(CheckDisclosure, &WithheldError{Members: missing})
+		run.fail(CheckDisclosure, &withheldError{Members: missing})
 		return
 	}
 	run.pass(CheckDisclosure, describeDisclosure(res))

@@ -46,8 +46,8 @@ func (e *verificationError) Unwrap() []error {
 var (
 	// ErrUntrustedIssuer: the issuer is not in the policy's trusted set.
 	ErrUntrustedIssuer = errors.New("microcred: issuer is not trusted")
-	// ErrIssuerMismatch: the proof's key is not controlled by the issuer.
-	ErrIssuerMismatch = errors.New("microcred: proof key is not controlled by the issuer")
+	// errIssuerMismatch: the proof's key is not controlled by the issuer.
+	errIssuerMismatch = errors.New("microcred: proof key is not controlled by the issuer")
 	// errUnsupportedFormat: the input is not a format microcred reads.
 	errUnsupportedFormat = errors.New("microcred: unsupported input format")
 	// ErrNotApplicable: returned by a check that does not apply (skipped).
@@ -68,20 +68,20 @@ var errWrongRecipient = errors.New("microcred: credential is not about the expec
 // member the policy requires (see [RequireDisclosure]).
 var errWithheld = errors.New("microcred: selectively disclosed credential withholds a required member")
 
-// WithheldError names the members a selectively disclosed credential does
+// withheldError names the members a selectively disclosed credential does
 // not disclose although the policy requires them. It unwraps to
 // errWithheld.
-type WithheldError struct {
+type withheldError struct {
 	// Members are the JSON names of the members, e.g. "validUntil".
 	Members []string
 }
 
-func (e *WithheldError) Error() string {
+func (e *withheldError) Error() string {
 	return fmt.Sprintf("%v: %s not disclosed (the holder may have withheld it, or the issuer never set it; a verifier cannot tell which)", errWithheld, strings.Join(e.Members, ", "))
 }
 
 // Unwrap returns ErrWithheld.
-func (e *WithheldError) Unwrap() error { return errWithheld }
+func (e *withheldError) Unwrap() error { return errWithheld }
 
 // errNotVerified: a migration was asked of a badge that did not verify.
 var errNotVerified = errors.New("microcred: the badge did not verify")

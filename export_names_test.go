@@ -13,3 +13,7 @@ var ErrRefreshIssuer = errRefreshIssuer
 var ErrUnsupportedFormat = errUnsupportedFormat
 var ErrWithheld = errWithheld
 var ErrWrongRecipient = errWrongRecipient
+
+var ErrIssuerMismatch = errIssuerMismatch
+
+type WithheldError = withheldError

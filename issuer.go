@@ -170,7 +170,7 @@ func (i *Issuer) issue(ctx context.Context, credential []byte) ([]byte, issuedMe
 	}
 	c := parsed.(*vc.Credential)
 	if got := c.Issuer().ID; got != i.did.String() {
-		return nil, meta, fmt.Errorf("%w: credential issuer is %q, the signing key belongs to %q", ErrIssuerMismatch, got, i.did)
+		return nil, meta, fmt.Errorf("%w: credential issuer is %q, the signing key belongs to %q", errIssuerMismatch, got, i.did)
 	}
 	// A digest given for one of its contexts must be that of the context
 	// the signature is computed with (the embedded one).

@@ -209,7 +209,7 @@ func (s *ob2Run) record(st ob2.Step) {
 // the same for OB 2.0 and OB 3.0 reports.
 func ob2Error(err error) error {
 	for _, m := range []struct{ from, to error }{
-		{ob2.ErrKeyOwner, ErrIssuerMismatch},
+		{ob2.ErrKeyOwner, errIssuerMismatch},
 		{ob2.ErrWrongRecipient, errWrongRecipient},
 	} {
 		if errors.Is(err, m.from) {

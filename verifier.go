@@ -685,7 +685,7 @@ func (s *vcState) issuer(context.Context) {
 	if s.bc != nil && s.bc.signed == nil {
 		checkBlockcertsIssuer(run, s.cred.Issuer().ID, s.bc, policy)
 	} else if err := checkIssuer(s.cred.Issuer().ID, s.signer, policy); err != nil {
-		if policy.unboundKey && errors.Is(err, ErrIssuerMismatch) {
+		if policy.unboundKey && errors.Is(err, errIssuerMismatch) {
 			run.pass(CheckIssuer, fmt.Sprintf("NOT the issuer's key (UnboundIssuerKeyUnsafe): %v; the signature holds, but nothing says the issuer made it", err))
 		} else {
 			run.fail(CheckIssuer, err)
@@ -844,7 +844,7 @@ func checkIssuer(issuer string, pr *proof.ProofResult, policy Policy) error {
 		return errors.New("microcred: credential has no issuer id")
 	}
 	if pr.Controller != issuer || pr.Method == nil || pr.Method.Controller != issuer {
-		return fmt.Errorf("%w: key %s is controlled by %q, issuer is %q", ErrIssuerMismatch, pr.Proof.VerificationMethod, pr.Controller, issuer)
+		return fmt.Errorf("%w: key %s is controlled by %q, issuer is %q", errIssuerMismatch, pr.Proof.VerificationMethod, pr.Controller, issuer)
 	}
 	if policy.noIssuer {
 		return fmt.Errorf("%w: %q (the policy trusts no issuer)", ErrUntrustedIssuer, issuer)

@@ -450,7 +450,7 @@ func (e *verifyEnv) verifyFile(ctx context.Context, file string) *fileReport {
 		pres, verr := e.v.VerifyPresentation(ctx, input, e.policy, e.pres)
 		rep := &fileReport{
 			file: file, verified: verr == nil, holder: pres.Holder,
-			res: &microcred.Result{Verified: pres.Verified, Checks: pres.Checks, At: pres.At},
+			res: pres,
 		}
 		rep.trust = trustTrusted
 		if e.mode == trustAny {
@@ -498,10 +498,9 @@ func (e *verifyEnv) verifyFile(ctx context.Context, file string) *fileReport {
 		}
 		rep.verified = rep.verified && a.ok
 	}
-	var we *microcred.WithheldError
-	if errors.As(verr, &we) {
+	if dc, ok := res.Check(microcred.CheckDisclosure); ok && dc.Outcome == microcred.Failed && res.Disclosure != nil {
 		var flags []string
-		for _, m := range we.Members {
+		for _, m := range res.Disclosure.Withheld {
 			if m == "validUntil" || m == "expirationDate" || m == "credentialStatus" {
 				flags = append(flags, "--allow-withheld-unsafe "+m)
 			}
