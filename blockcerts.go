@@ -11,6 +11,7 @@ import (
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
 	"github.com/onchaincert/microcred/anchor"
+	pubmerkle "github.com/onchaincert/microcred/anchor/merkle2019"
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/internal/merkle2019"
 	"github.com/onchaincert/microcred/internal/strictjson"
@@ -67,7 +68,7 @@ import (
 // IssuerProfilesAt, is a construction error. A DID document that is not
 // valid DID Core binds no key: a credential whose key it would hold fails
 // the issuer check, with the document's error.
-func WithBlockcerts(b Blockcerts) Option {
+func WithBlockcerts(b pubmerkle.Evidence) Option {
 	return verifierOption("WithBlockcerts", func(c *verifierConfig) error {
 		bc := &blockcertsConfig{profiles: map[string]*issuerProfile{}, dids: map[string]*didEntry{},
 			cps: append([]anchor.Checkpoint(nil), b.Checkpoints...)}

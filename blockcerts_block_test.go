@@ -13,6 +13,7 @@ import (
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/anchor/btc"
+	pubmerkle "github.com/onchaincert/microcred/anchor/merkle2019"
 	"github.com/onchaincert/microcred/internal/merkle2019"
 	"github.com/onchaincert/microcred/vc/status"
 )
@@ -63,7 +64,7 @@ func TestBlockcertsBlockEvidence(t *testing.T) {
 	}
 	verifier := func(tx *merkle2019.TxData, keyCreated time.Time, cps ...anchor.Checkpoint) *microcred.Verifier {
 		return newVerifier(t, checkAt, microcred.WithStatusFetcher(status.StaticFetcher{bcListURL: bb.list}),
-			microcred.WithBlockcerts(microcred.Blockcerts{
+			microcred.WithBlockcerts(pubmerkle.Evidence{
 				Transactions:   merkle2019.StaticTx{bb.blink.String(): tx},
 				IssuerProfiles: map[string][]byte{bcProfileURL: bb.profile(keyCreated, time.Time{}, time.Time{})},
 				Checkpoints:    cps,

@@ -13,6 +13,7 @@ import (
 
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/anchor"
+	pubmerkle "github.com/onchaincert/microcred/anchor/merkle2019"
 	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/internal/merkle2019"
 	"github.com/onchaincert/microcred/proof"
@@ -77,7 +78,7 @@ func newAnchoredSet(t *testing.T, issuer string, sigKey *didkey.Key, anchorVM st
 func (s anchoredSet) verify(t *testing.T, issuer string) (*microcred.Result, error) {
 	t.Helper()
 	v, err := microcred.NewVerifier(cvjTrusted(t), microcred.WithClock(func() time.Time { return checkAt }),
-		microcred.WithBlockcerts(microcred.Blockcerts{Transactions: &cvjLookForTx{tx: s.tx}}))
+		microcred.WithBlockcerts(pubmerkle.Evidence{Transactions: &cvjLookForTx{tx: s.tx}}))
 	require.NoError(t, err)
 	p, err := microcred.NewPolicy(microcred.TrustIssuers(issuer), microcred.IgnoreStatusUnsafe())
 	require.NoError(t, err)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/anchor"
+	pubmerkle "github.com/onchaincert/microcred/anchor/merkle2019"
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/internal/merkle2019"
@@ -186,7 +187,7 @@ func cvjIssuer(t *testing.T, doc []byte, version string) string {
 // and DID documents (each under its own id), its transaction data, its
 // status lists, and the clock at checkAt.
 func cvjVerifier(t *testing.T, r cvjRow) (*microcred.Verifier, *cvjLookForTx, *cvjStatus) {
-	bc := microcred.Blockcerts{IssuerProfiles: map[string][]byte{}, IssuerProfilesAt: map[string][]byte{}, DIDDocuments: map[string][]byte{}}
+	bc := pubmerkle.Evidence{IssuerProfiles: map[string][]byte{}, IssuerProfilesAt: map[string][]byte{}, DIDDocuments: map[string][]byte{}}
 	for _, entry := range r.profiles {
 		name, at := cvjServed(entry)
 		b := readCVJFile(t, name)

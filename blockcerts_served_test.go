@@ -10,6 +10,7 @@ import (
 
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/anchor"
+	pubmerkle "github.com/onchaincert/microcred/anchor/merkle2019"
 	"github.com/onchaincert/microcred/internal/merkle2019"
 )
 
@@ -23,7 +24,7 @@ const (
 	servedSelfID  = "https://w3id.org/blockcerts/samples/2.0-alpha/issuerTestnet.json"
 )
 
-func servedVerify(t *testing.T, bc microcred.Blockcerts) (*microcred.Result, error) {
+func servedVerify(t *testing.T, bc pubmerkle.Evidence) (*microcred.Result, error) {
 	t.Helper()
 	bc.Transactions = &cvjLookForTx{tx: &merkle2019.TxData{
 		RemoteHash:     "f029b45bb1a7b1f0b970f6de35344b73cccd16177b4c037acbc2541c7fc27078",
@@ -45,20 +46,20 @@ func TestBlockcertsIssuerProfilesAt(t *testing.T) {
 	profile := readCVJFile(t, servedProfile)
 
 	t.Run("served at the issuer URL", func(t *testing.T) {
-		res, err := servedVerify(t, microcred.Blockcerts{IssuerProfilesAt: map[string][]byte{servedAt: profile}})
+		res, err := servedVerify(t, pubmerkle.Evidence{IssuerProfilesAt: map[string][]byte{servedAt: profile}})
 		require.NoError(t, err, "%+v", res.Checks)
 		assert.Contains(t, checkDetail(res, microcred.CheckIssuer), "profile served at "+servedAt+" names itself "+servedSelfID)
 		assert.Equal(t, servedAt, res.Issuer)
 	})
 	t.Run("keyed by its own id, another issuer", func(t *testing.T) {
-		res, err := servedVerify(t, microcred.Blockcerts{IssuerProfiles: map[string][]byte{servedSelfID: profile}})
+		res, err := servedVerify(t, pubmerkle.Evidence{IssuerProfiles: map[string][]byte{servedSelfID: profile}})
 		require.Error(t, err)
 		assert.Equal(t, microcred.CheckIssuer, firstFailed(t, res))
 		assert.ErrorIs(t, err, microcred.ErrIssuerMismatch)
 		assert.ErrorContains(t, err, "no issuer profile "+servedAt+" was supplied")
 	})
 	t.Run("served at another URL", func(t *testing.T) {
-		res, err := servedVerify(t, microcred.Blockcerts{IssuerProfilesAt: map[string][]byte{servedSelfID: profile}})
+		res, err := servedVerify(t, pubmerkle.Evidence{IssuerProfilesAt: map[string][]byte{servedSelfID: profile}})
 		require.Error(t, err)
 		assert.Equal(t, microcred.CheckIssuer, firstFailed(t, res))
 		assert.ErrorIs(t, err, microcred.ErrIssuerMismatch)
@@ -71,7 +72,7 @@ func TestBlockcertsIssuerProfilesAt(t *testing.T) {
 		assert.NotContains(t, checkDetail(res, microcred.CheckIssuer), "served at")
 	})
 	t.Run("construction", func(t *testing.T) {
-		for name, bc := range map[string]microcred.Blockcerts{
+		for name, bc := range map[string]pubmerkle.Evidence{
 			"in both maps": {IssuerProfiles: map[string][]byte{servedSelfID: profile}, IssuerProfilesAt: map[string][]byte{servedSelfID: profile}},
 			"empty URL":    {IssuerProfilesAt: map[string][]byte{"": profile}},
 			"not JSON":     {IssuerProfilesAt: map[string][]byte{servedAt: []byte("{")}},

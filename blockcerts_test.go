@@ -19,6 +19,7 @@ import (
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/anchor/btc"
+	pubmerkle "github.com/onchaincert/microcred/anchor/merkle2019"
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/did/didkey"
 	"github.com/onchaincert/microcred/internal/merkle2019"
@@ -168,7 +169,7 @@ func (bb *bcBatch) verifier(t testing.TB, tx *merkle2019.TxData, profile []byte)
 		tx = &merkle2019.TxData{RawTx: bb.raw, PrevoutAmount: &amt, Time: bcTxTime}
 	}
 	return newVerifier(t, checkAt, microcred.WithStatusFetcher(status.StaticFetcher{bcListURL: bb.list}),
-		microcred.WithBlockcerts(microcred.Blockcerts{
+		microcred.WithBlockcerts(pubmerkle.Evidence{
 			Transactions:   merkle2019.StaticTx{bb.blink.String(): tx},
 			IssuerProfiles: map[string][]byte{bcProfileURL: profile},
 		}))
@@ -337,7 +338,7 @@ func TestBlockcertsWitnessSwap(t *testing.T) {
 		{RawTx: forged, Time: bcTxTime},
 	} {
 		v := newVerifier(t, checkAt, microcred.WithStatusFetcher(status.StaticFetcher{bcListURL: bb.list}),
-			microcred.WithBlockcerts(microcred.Blockcerts{
+			microcred.WithBlockcerts(pubmerkle.Evidence{
 				Transactions:   merkle2019.StaticTx{bl.String(): txd},
 				IssuerProfiles: map[string][]byte{bcProfileURL: bb.profile(bcKeyCreated, time.Time{}, time.Time{})},
 			}))
@@ -442,12 +443,12 @@ func TestBlockcertsTrustAndConfig(t *testing.T) {
 	failedAt(t, res, err, microcred.CheckProof)
 	assert.ErrorIs(t, err, microcred.ErrNoBlockcerts)
 
-	_, err = microcred.NewVerifier(microcred.Trusted{Resolver: nil}, microcred.WithBlockcerts(microcred.Blockcerts{}))
+	_, err = microcred.NewVerifier(microcred.Trusted{Resolver: nil}, microcred.WithBlockcerts(pubmerkle.Evidence{}))
 	assert.Error(t, err, "a resolver is still required")
 	r, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
 	require.NoError(t, err)
 	_, err = microcred.NewVerifier(microcred.Trusted{Resolver: r},
-		microcred.WithBlockcerts(microcred.Blockcerts{IssuerProfiles: map[string][]byte{"https://a.example/": bb.profile(bcKeyCreated, time.Time{}, time.Time{})}}))
+		microcred.WithBlockcerts(pubmerkle.Evidence{IssuerProfiles: map[string][]byte{"https://a.example/": bb.profile(bcKeyCreated, time.Time{}, time.Time{})}}))
 	assert.Error(t, err, "a profile under another URL than its id")
 
 	// Mocknet: the proof holds (L0), nothing binds the issuer.
@@ -497,8 +498,8 @@ func TestBlockcertsDIDIon(t *testing.T) {
 	require.NoError(t, err)
 	bl := pre.Anchor
 	policy := trust(t, ion)
-	evidence := func(doc []byte) microcred.Blockcerts {
-		return microcred.Blockcerts{
+	evidence := func(doc []byte) pubmerkle.Evidence {
+		return pubmerkle.Evidence{
 			Transactions:   merkle2019.StaticTx{bl.String(): tx},
 			IssuerProfiles: map[string][]byte{"https://www.blockcerts.org/samples/3.0/issuer-blockcerts.json": read("profiles/issuer-blockcerts.json")},
 			DIDDocuments:   map[string][]byte{ion: doc},
@@ -563,7 +564,7 @@ func TestBlockcertsRevocationList(t *testing.T) {
 	later := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC) // before its validUntil, 2025-04-01
 	verifier := func(lists status.StaticFetcher) *microcred.Verifier {
 		amt := int64(bcAmount)
-		opts := []microcred.Option{microcred.WithBlockcerts(microcred.Blockcerts{
+		opts := []microcred.Option{microcred.WithBlockcerts(pubmerkle.Evidence{
 			Transactions:   merkle2019.StaticTx{bb.blink.String(): {RawTx: bb.raw, PrevoutAmount: &amt, Time: bcTxTime}},
 			IssuerProfiles: map[string][]byte{bcProfileURL: bb.profile(bcKeyCreated, time.Time{}, time.Time{})},
 		})}
@@ -651,7 +652,7 @@ func TestBlockcertsCVJFixtures(t *testing.T) {
 					"https://www.blockcerts.org/samples/3.0/revocation-list-blockcerts.json": read("status/v3-revocation-list.json"),
 					"https://www.blockcerts.org/samples/3.0/status-list-2021.json":           read("status/blockcerts-status-list-2021.json"),
 				}),
-				microcred.WithBlockcerts(microcred.Blockcerts{
+				microcred.WithBlockcerts(pubmerkle.Evidence{
 					Transactions:   merkle2019.StaticTx{pv.Anchors[0].String(): {RemoteHash: c.remoteHash, IssuingAddress: c.sender, Time: tm}},
 					IssuerProfiles: map[string][]byte{profileURL: read("profiles/issuer-blockcerts.json")},
 				}))

@@ -19,6 +19,7 @@ import (
 
 	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/anchor"
+	pubmerkle "github.com/onchaincert/microcred/anchor/merkle2019"
 	"github.com/onchaincert/microcred/internal/merkle2019"
 	"github.com/onchaincert/microcred/vc"
 	"github.com/onchaincert/microcred/vc/bake"
@@ -57,7 +58,7 @@ func (s v2Setup) verify(t *testing.T, input []byte, p microcred.Policy) (*microc
 	if tx == nil {
 		tx = &merkle2019.TxData{RemoteHash: v2Root, IssuingAddress: v2Sender, Time: v2TxTime}
 	}
-	bc := microcred.Blockcerts{IssuerProfiles: map[string][]byte{}}
+	bc := pubmerkle.Evidence{IssuerProfiles: map[string][]byte{}}
 	if !s.noTx {
 		bc.Transactions = &cvjLookForTx{tx: tx}
 	}
@@ -197,7 +198,7 @@ func TestBlockcertsV2Expires(t *testing.T) {
 	ctx := context.Background()
 	p, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe(), microcred.UnboundIssuerKeyUnsafe(), microcred.RequireAnchor(anchor.L0))
 	require.NoError(t, err)
-	v := newVerifier(t, checkAt, microcred.WithBlockcerts(microcred.Blockcerts{}),
+	v := newVerifier(t, checkAt, microcred.WithBlockcerts(pubmerkle.Evidence{}),
 		microcred.WithStatusFetcher(status.StaticFetcher{
 			"https://www.blockcerts.org/samples/2.0/revocation-list-testnet.json": readCVJFile(t, "status/v2-testnet-revocation-list.json")}))
 
@@ -255,7 +256,7 @@ func FuzzVerifyBlockcertsV2(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	v := newVerifier(f, checkAt, microcred.WithBlockcerts(microcred.Blockcerts{
+	v := newVerifier(f, checkAt, microcred.WithBlockcerts(pubmerkle.Evidence{
 		IssuerProfiles: map[string][]byte{"https://w3id.org/blockcerts/samples/2.0-alpha/issuerTestnet.json": profile},
 	}), microcred.WithStatusFetcher(status.StaticFetcher{}))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -286,7 +287,7 @@ func BenchmarkVerifier_VerifyBlockcertsV2(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	v := newVerifier(b, checkAt, microcred.WithBlockcerts(microcred.Blockcerts{
+	v := newVerifier(b, checkAt, microcred.WithBlockcerts(pubmerkle.Evidence{
 		Transactions:   &cvjLookForTx{tx: &merkle2019.TxData{RemoteHash: v2Root, IssuingAddress: v2Sender, Time: v2TxTime}},
 		IssuerProfiles: map[string][]byte{v2ProfileURL: profile},
 	}), microcred.WithStatusFetcher(status.StaticFetcher{v2ListURL: list}))

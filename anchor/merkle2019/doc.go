@@ -38,7 +38,7 @@
 // Verification is not here: package microcred's Verifier checks
 // Blockcerts v3 and v2 credentials in its one pipeline, with
 // microcred.WithBlockcerts supplying the offline evidence
-// (microcred.Blockcerts: each anchor's [TxData] through a [TxSource],
+// (merkle2019.Evidence: each anchor's [TxData] through a [TxSource],
 // issuer profiles, DID documents, checkpoints). Its proof step recomputes
 // the targetHash and folds the Merkle path; the issuer, status, validity
 // and anchor steps are those of every other credential.

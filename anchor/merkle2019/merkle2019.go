@@ -45,7 +45,7 @@ type ProofOptions = merkle2019.ProofOptions
 type TxData = merkle2019.TxData
 
 // TxSource looks up the transaction of an anchor for
-// microcred.Blockcerts.Transactions. Its Transaction method returns (nil,
+// merkle2019.Evidence.Transactions. Its Transaction method returns (nil,
 // nil) when it has no data for the anchor (verification then stops at
 // L0, binding no issuer), and an error only when the lookup itself
 // failed.

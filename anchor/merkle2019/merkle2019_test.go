@@ -71,7 +71,7 @@ func TestIssueThenVerify(t *testing.T) {
 	r, err := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
 	require.NoError(t, err)
 	v, err := microcred.NewVerifier(microcred.Trusted{Resolver: r},
-		microcred.WithBlockcerts(microcred.Blockcerts{Transactions: merkle2019.StaticTx{}}))
+		microcred.WithBlockcerts(merkle2019.Evidence{Transactions: merkle2019.StaticTx{}}))
 	require.NoError(t, err)
 	unsafe, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe(), microcred.UnboundIssuerKeyUnsafe(), microcred.RequireAnchor(anchor.L0))
 	require.NoError(t, err)

@@ -16,7 +16,6 @@ import (
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
-	"github.com/onchaincert/microcred"
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/anchor/merkle2019"
 	"github.com/onchaincert/microcred/did"
@@ -440,28 +439,28 @@ func issuerProfileArg(arg string) (url, file string) {
 
 // blockcertsEvidence reads the --blockcerts-tx, --issuer-profile and
 // --did-doc files into the verifier's Blockcerts evidence.
-func blockcertsEvidence(txFiles, profileFiles, didDocs []string) (microcred.Blockcerts, error) {
+func blockcertsEvidence(txFiles, profileFiles, didDocs []string) (merkle2019.Evidence, error) {
 	src := &cliTxSource{byAnchor: map[string]*merkle2019.TxData{}}
 	for _, path := range txFiles {
 		a, tx, err := readBlockcertsTx(path)
 		if err != nil {
-			return microcred.Blockcerts{}, err
+			return merkle2019.Evidence{}, err
 		}
 		switch {
 		case a != "":
 			src.byAnchor[a] = tx
 		case len(txFiles) > 1:
-			return microcred.Blockcerts{}, usagef("--blockcerts-tx %s: with several files, each names its anchor (\"anchor\": \"blink:…\")", path)
+			return merkle2019.Evidence{}, usagef("--blockcerts-tx %s: with several files, each names its anchor (\"anchor\": \"blink:…\")", path)
 		default:
 			src.any = tx
 		}
 	}
-	bc := microcred.Blockcerts{Transactions: src, IssuerProfiles: map[string][]byte{}, DIDDocuments: map[string][]byte{}}
+	bc := merkle2019.Evidence{Transactions: src, IssuerProfiles: map[string][]byte{}, DIDDocuments: map[string][]byte{}}
 	for _, arg := range profileFiles {
 		url, path := issuerProfileArg(arg)
 		data, err := readSmallFile(path, "--issuer-profile")
 		if err != nil {
-			return microcred.Blockcerts{}, err
+			return merkle2019.Evidence{}, err
 		}
 		if url != "" {
 			// served at url: the library checks it parses, and notes an
@@ -470,7 +469,7 @@ func blockcertsEvidence(txFiles, profileFiles, didDocs []string) (microcred.Bloc
 				bc.IssuerProfilesAt = map[string][]byte{}
 			}
 			if _, dup := bc.IssuerProfilesAt[url]; dup {
-				return microcred.Blockcerts{}, usagef("--issuer-profile %s: two profiles served at %s", arg, url)
+				return merkle2019.Evidence{}, usagef("--issuer-profile %s: two profiles served at %s", arg, url)
 			}
 			bc.IssuerProfilesAt[url] = data
 			continue
@@ -479,18 +478,18 @@ func blockcertsEvidence(txFiles, profileFiles, didDocs []string) (microcred.Bloc
 			ID string `json:"id"`
 		}
 		if err := json.Unmarshal(data, &p); err != nil || p.ID == "" {
-			return microcred.Blockcerts{}, usagef("--issuer-profile %s: not a JSON object with an id", path)
+			return merkle2019.Evidence{}, usagef("--issuer-profile %s: not a JSON object with an id", path)
 		}
 		bc.IssuerProfiles[p.ID] = data
 	}
 	for _, path := range didDocs {
 		data, err := readInput(path)
 		if err != nil {
-			return microcred.Blockcerts{}, err
+			return merkle2019.Evidence{}, err
 		}
 		doc, err := did.ParseDocument(data)
 		if err != nil {
-			return microcred.Blockcerts{}, fmt.Errorf("%s: %w", path, err)
+			return merkle2019.Evidence{}, fmt.Errorf("%s: %w", path, err)
 		}
 		bc.DIDDocuments[doc.ID] = data
 	}

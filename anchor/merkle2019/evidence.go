@@ -1,21 +1,18 @@
-package microcred
+package merkle2019
 
-import (
-	"github.com/onchaincert/microcred/anchor"
-	"github.com/onchaincert/microcred/anchor/merkle2019"
-)
+import "github.com/onchaincert/microcred/anchor"
 
-// Blockcerts is the offline evidence a [Verifier] checks Blockcerts
+// Evidence is the offline evidence a microcred.Verifier checks Blockcerts
 // credentials (MerkleProof2019 proofs) against: what Blockcerts' own
 // verifier would fetch from block explorers, issuer profile URLs and DID
 // resolvers, supplied by the caller. Nothing is fetched.
-type Blockcerts struct {
+type Evidence struct {
 	// Transactions supplies each anchor's transaction data (the root it
 	// carries, its sender, its time, optionally the raw Bitcoin
-	// transaction and the prevout amount): a [merkle2019.StaticTx] or the
-	// caller's own [merkle2019.TxSource]. Without data for an anchor, a
+	// transaction and the prevout amount): a [StaticTx] or the
+	// caller's own [TxSource]. Without data for an anchor, a
 	// credential reaches L0 only, which binds it to no issuer.
-	Transactions merkle2019.TxSource
+	Transactions TxSource
 	// IssuerProfiles are Blockcerts issuer profiles (JSON), keyed by
 	// their URL, which must be the profile's id. A proof whose
 	// verificationMethod is URL#fragment is checked against the profile's
@@ -36,11 +33,12 @@ type Blockcerts struct {
 	IssuerProfilesAt map[string][]byte
 	// DIDDocuments are DID documents (JSON) of any method (did:ion, …),
 	// keyed by their DID, which must be the document's id. A DID not
-	// listed here is resolved with Trusted.Resolver (did:key, …).
+	// listed here is resolved with the verifier's resolver
+	// (microcred.Trusted.Resolver) (did:key, …).
 	DIDDocuments map[string][]byte
 	// Checkpoints are trusted blocks for the transactions' block evidence
-	// ([merkle2019.TxData] TxIndex, Branch, Headers), graded as receipts
+	// ([TxData] TxIndex, Branch, Headers), graded as receipts
 	// are: L3 from linked headers with proof of work above the chain's
-	// floor, L4 from a checkpoint (with those of WithReceipts).
+	// floor, L4 from a checkpoint (with those of microcred.WithReceipts).
 	Checkpoints []anchor.Checkpoint
 }
