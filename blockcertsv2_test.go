@@ -143,7 +143,7 @@ func TestBlockcertsV2Pipeline(t *testing.T) {
 		{"revoked", cert, v2Setup{list: otherList}, policy, microcred.CheckStatus, status.ErrRevoked},
 		{"revocation list not supplied", cert, v2Setup{noList: true}, policy, microcred.CheckStatus, status.ErrNoList},
 		{"revocation list malformed", cert, v2Setup{list: []byte(`{"revokedAssertions":{}}`)}, policy, microcred.CheckStatus, status.ErrInvalidList},
-		{"custom checker cannot read it", cert, v2Setup{opts: []microcred.Option{microcred.WithChecker("mine", microcred.Checker(func(context.Context, *vc.Credential) error { return nil }))}}, policy, "mine", microcred.ErrUnsupportedFormat},
+		{"custom checker cannot read it", cert, v2Setup{opts: []microcred.Option{microcred.WithChecker("mine", (func(context.Context, *vc.Credential) error { return nil }))}}, policy, "mine", microcred.ErrUnsupportedFormat},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			res, err := c.setup.verify(t, c.input, c.p)

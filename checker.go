@@ -13,20 +13,20 @@ import (
 // CheckRecipient is the name of the recipient check.
 const CheckRecipient Check = "recipient"
 
-// Checker is a verifier's own rule, run after the built-in checks on a
-// credential whose proof verified. Return nil to pass, an error wrapping
-// ErrNotApplicable to skip, any other error to fail. A type with a method
-// of this shape passes it as a method value (WithChecker(name, x.Check)).
-type Checker func(ctx context.Context, c *vc.Credential) error
-
 type namedChecker struct {
 	name Check
-	c    Checker
+	c    func(ctx context.Context, c *vc.Credential) error
 }
 
-// WithChecker adds a custom check, reported under name. Checks run in the
-// order added; names must be unique and not those of built-in checks.
-func WithChecker(name Check, c Checker) Option {
+// WithChecker adds a verifier's own rule (a checker), reported under
+// name: check runs after the built-in checks on a credential whose proof
+// verified, and returns nil to pass, an error wrapping ErrNotApplicable
+// to skip, any other error to fail. A type with a method of this shape
+// passes it as a method value (WithChecker(name, x.Check)). Checkers run
+// in the order added; names must be unique and not those of built-in
+// checks.
+func WithChecker(name Check, check func(ctx context.Context, c *vc.Credential) error) Option {
+	c := check
 	return verifierOption("WithChecker", func(cfg *verifierConfig) error {
 		if c == nil || name == "" {
 			return errors.New("microcred: WithChecker needs a name and a checker")

@@ -35,14 +35,14 @@ func TestCheckersAndRecipient(t *testing.T) {
 
 	ran := 0
 	v := newVerifier(t, checkAt,
-		microcred.WithChecker("name-known", microcred.Checker(func(_ context.Context, c *vc.Credential) error {
+		microcred.WithChecker("name-known", (func(_ context.Context, c *vc.Credential) error {
 			ran++
 			if c.Name() == "" {
 				return errors.New("no name")
 			}
 			return nil
 		})),
-		microcred.WithChecker("endorsed", microcred.Checker(func(context.Context, *vc.Credential) error {
+		microcred.WithChecker("endorsed", (func(context.Context, *vc.Credential) error {
 			return fmt.Errorf("%w: no endorsements to look at", microcred.ErrNotApplicable)
 		})))
 	p, err := microcred.NewPolicy(microcred.TrustIssuers(key.DID().String()), microcred.ExpectRecipient("ada@example.edu"))
@@ -59,7 +59,7 @@ func TestCheckersAndRecipient(t *testing.T) {
 	_, err = v.Verify(ctx, signed, p)
 	assert.ErrorIs(t, err, microcred.ErrWrongRecipient)
 
-	failing := newVerifier(t, checkAt, microcred.WithChecker("always-no", microcred.Checker(func(context.Context, *vc.Credential) error {
+	failing := newVerifier(t, checkAt, microcred.WithChecker("always-no", (func(context.Context, *vc.Credential) error {
 		return errors.New("policy says no")
 	})))
 	res, err = failing.Verify(ctx, signed, trust(t, key.DID().String()))
@@ -67,7 +67,7 @@ func TestCheckersAndRecipient(t *testing.T) {
 	assert.Equal(t, microcred.Failed, outcomes(res)["always-no"])
 
 	for _, bad := range []microcred.Option{
-		microcred.WithChecker("proof", microcred.Checker(func(context.Context, *vc.Credential) error { return nil })),
+		microcred.WithChecker("proof", (func(context.Context, *vc.Credential) error { return nil })),
 		microcred.WithChecker("", nil),
 	} {
 		_, err := microcred.NewVerifier(microcred.Trusted{Resolver: did.ResolverFunc(nil), Suites: []proof.Suite{eddsa2022.NewJCS()}}, bad)
@@ -104,7 +104,7 @@ func ExampleWithChecker() {
 		log.Fatal(err)
 	}
 
-	accredited := microcred.Checker(func(_ context.Context, c *vc.Credential) error {
+	accredited := (func(_ context.Context, c *vc.Credential) error {
 		a, err := openbadges.ParseAchievementCredential(c.Bytes())
 		if err != nil {
 			return fmt.Errorf("%w: not an Open Badge", microcred.ErrNotApplicable)

@@ -48,7 +48,7 @@ func exampleBadge(seed byte, at time.Time, alignments ...openbadges.Alignment) (
 }
 
 // exampleVerifier is an offline verifier with one custom checker.
-func exampleVerifier(at time.Time, name microcred.Check, c microcred.Checker) *microcred.Verifier {
+func exampleVerifier(at time.Time, name microcred.Check, c func(context.Context, *vc.Credential) error) *microcred.Verifier {
 	suite, err := eddsa2022.NewRDFC(contexts.Default())
 	if err != nil {
 		log.Fatal(err)
@@ -71,7 +71,7 @@ type Accreditation struct {
 	From, Until time.Time
 }
 
-// AccreditationRegistry is a Checker: the credential's issuer must hold an
+// AccreditationRegistry is a checker (its Check method, for microcred.WithChecker): the credential's issuer must hold an
 // accreditation that covers the credential's validFrom. A verifier loads
 // the registry from wherever its accreditation body publishes it.
 type AccreditationRegistry map[string]Accreditation
@@ -118,7 +118,7 @@ func ExampleWithChecker_accreditationRegistry() {
 	// accreditation: failed verified: false
 }
 
-// SkillsFramework is a Checker: every achievement in an Open Badge must
+// SkillsFramework is a checker (its Check method, for microcred.WithChecker): every achievement in an Open Badge must
 // align to at least one item of the framework (by targetUrl). Credentials
 // that are not Open Badges are skipped, not failed.
 type SkillsFramework struct {

@@ -33,8 +33,8 @@ var vcPipeline = []string{"parse", "schema", "proof", "issuer", "refresh", "stat
 // these credentials), and two custom checkers, which fail when the
 // credential's name is theirs.
 func pipelineVerifier(t *testing.T, opts ...microcred.Option) *microcred.Verifier {
-	failsOn := func(name string) microcred.Checker {
-		return microcred.Checker(func(_ context.Context, c *vc.Credential) error {
+	failsOn := func(name string) func(context.Context, *vc.Credential) error {
+		return (func(_ context.Context, c *vc.Credential) error {
 			if c.Name() == name {
 				return errors.New("checker " + name + " says no")
 			}
@@ -198,10 +198,10 @@ func TestCheckerNamesComeFromTheTables(t *testing.T) {
 	r := did.ResolverFunc(nil)
 	for _, name := range []string{"parse", "schema", "proof", "issuer", "refresh", "status", "validity", "endorsements", "anchor", "recipient", "disclosure", "holder", "credentials"} {
 		_, err := microcred.NewVerifier(microcred.Trusted{Resolver: r, Suites: []proof.Suite{eddsa2022.NewJCS()}},
-			microcred.WithChecker(microcred.Check(name), microcred.Checker(func(context.Context, *vc.Credential) error { return nil })))
+			microcred.WithChecker(microcred.Check(name), (func(context.Context, *vc.Credential) error { return nil })))
 		assert.ErrorContains(t, err, "built-in check", name)
 	}
 	_, err := microcred.NewVerifier(microcred.Trusted{Resolver: r, Suites: []proof.Suite{eddsa2022.NewJCS()}},
-		microcred.WithChecker("accreditation", microcred.Checker(func(context.Context, *vc.Credential) error { return nil })))
+		microcred.WithChecker("accreditation", (func(context.Context, *vc.Credential) error { return nil })))
 	assert.NoError(t, err)
 }

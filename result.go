@@ -47,7 +47,7 @@ func (o *Outcome) UnmarshalText(b []byte) error {
 }
 
 // Check names one check of a verification, as [CheckResult] reports it.
-// The built-in checks are the Check… constants; a [Checker] added with
+// The built-in checks are the Check… constants; a checker added with
 // [WithChecker] is reported under the name given there.
 type Check string
 

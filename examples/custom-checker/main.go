@@ -1,6 +1,6 @@
 // Command custom-checker shows a verifier's own rule: an employer accepts
 // a badge only if its achievement aligns to a skill in the employer's
-// framework. The rule is a microcred.Checker, run after the built-in
+// framework. The rule is a checker (microcred.WithChecker), run after the built-in
 // checks and reported under its own name.
 //
 //	go run ./examples/custom-checker
