@@ -54,7 +54,7 @@ import (
 // engine receipts use) and requires [RequireAnchor]'s level, L1 when the
 // policy names none. A mocknet anchor (L0) binds no issuer: a credential
 // bound only by its anchor never verifies under a policy that does not
-// say UnboundIssuerKeyUnsafe (one the issuer signed needs RequireAnchor
+// say Trust.UnboundKeyUnsafe (one the issuer signed needs RequireAnchor
 // at L0).
 //
 // The verification method is looked up in the DID document's
@@ -620,7 +620,7 @@ func checkBlockcertsIssuer(run *runner, issuer string, out *blockcertsOutcome, p
 	}
 	if err != nil {
 		if policy.unboundKey && errors.Is(err, errIssuerMismatch) {
-			run.pass(CheckIssuer, fmt.Sprintf("NOT bound to the issuer (UnboundIssuerKeyUnsafe): %v", err))
+			run.pass(CheckIssuer, fmt.Sprintf("NOT bound to the issuer (Trust.UnboundKeyUnsafe): %v", err))
 			return
 		}
 		run.fail(CheckIssuer, err)

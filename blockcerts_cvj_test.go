@@ -271,7 +271,7 @@ func cvjTrusted(t testing.TB) microcred.Trusted {
 // StatusList2021 samples' signer). Rows without transaction data
 // (mocknet; regtest, whose chain steps cert-verifier-js skips) can reach
 // L0 only, which binds no issuer: they run under AnyIssuerUnsafe,
-// UnboundIssuerKeyUnsafe and RequireAnchor(L0), the explicit form of
+// Trust.UnboundKeyUnsafe and RequireAnchor(L0), the explicit form of
 // what cert-verifier-js accepts for them. Rows whose
 // test serves no revocation list run under IgnoreStatusUnsafe (nothing
 // is fetched; the status check is then Skipped, not Passed).
@@ -283,18 +283,18 @@ func TestBlockcertsCertVerifierJS(t *testing.T) {
 		t.Run(r.id, func(t *testing.T) {
 			doc := readCVJFile(t, r.file)
 			v, src, lists := cvjVerifier(t, r)
-			opts := []microcred.PolicyOption{microcred.TrustStatusListIssuers(cvjStatusListKey)}
+			var opts []microcred.PolicyOption
 			var trust microcred.Trust
 			if src.tx == nil {
-				trust = microcred.AnyIssuerUnsafe()
-				opts = append(opts, microcred.UnboundIssuerKeyUnsafe(), microcred.RequireAnchor(anchor.L0))
+				trust = microcred.AnyIssuerUnsafe().UnboundKeyUnsafe()
+				opts = append(opts, microcred.RequireAnchor(anchor.L0))
 			} else {
 				trust = microcred.TrustIssuers(cvjIssuer(t, doc, r.version))
 			}
 			if len(r.status) == 0 {
 				opts = append(opts, microcred.IgnoreStatusUnsafe())
 			}
-			p, err := microcred.NewPolicy(trust, opts...)
+			p, err := microcred.NewPolicy(trust.AndStatusListIssuers(cvjStatusListKey), opts...)
 			require.NoError(t, err)
 			res, err := v.Verify(ctx, doc, p)
 			require.NotNil(t, res)

@@ -177,7 +177,7 @@ func (bb *bcBatch) verifier(t testing.TB, tx *merkle2019.TxData, profile []byte)
 
 func (bb *bcBatch) policy(t testing.TB, opts ...microcred.PolicyOption) microcred.Policy {
 	t.Helper()
-	p, err := microcred.NewPolicy(microcred.TrustIssuers(bcProfileURL), append([]microcred.PolicyOption{microcred.TrustStatusListIssuers(bb.listKey)}, opts...)...)
+	p, err := microcred.NewPolicy(microcred.TrustIssuers(bcProfileURL).AndStatusListIssuers(bb.listKey), opts...)
 	require.NoError(t, err)
 	return p
 }
@@ -433,7 +433,7 @@ func TestBlockcertsTrustAndConfig(t *testing.T) {
 	bb := newBCBatch(t)
 	valid := bb.certs["valid"]
 	v := bb.verifier(t, nil, nil)
-	p, err := microcred.NewPolicy(microcred.TrustIssuers("https://someone.example/"), microcred.TrustStatusListIssuers(bb.listKey))
+	p, err := microcred.NewPolicy(microcred.TrustIssuers("https://someone.example/").AndStatusListIssuers(bb.listKey))
 	require.NoError(t, err)
 	res, err := v.Verify(ctx, valid, p)
 	failedAt(t, res, err, microcred.CheckIssuer)
@@ -469,7 +469,7 @@ func TestBlockcertsTrustAndConfig(t *testing.T) {
 	failedAt(t, res, err, microcred.CheckIssuer)
 	assert.Equal(t, anchor.L0, res.Anchor.Level)
 	assert.Equal(t, microcred.Failed, outcomes(res)[microcred.CheckAnchor], "the default policy is not met by L0")
-	unsafe, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe(), microcred.UnboundIssuerKeyUnsafe(), microcred.RequireAnchor(anchor.L0))
+	unsafe, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe().UnboundKeyUnsafe(), microcred.RequireAnchor(anchor.L0))
 	require.NoError(t, err)
 	res, err = v.Verify(ctx, cert, unsafe)
 	require.NoError(t, err, "%+v", res.Checks)
@@ -657,7 +657,7 @@ func TestBlockcertsCVJFixtures(t *testing.T) {
 					IssuerProfiles: map[string][]byte{profileURL: read("profiles/issuer-blockcerts.json")},
 				}))
 			require.NoError(t, err)
-			p, err := microcred.NewPolicy(microcred.TrustIssuers(profileURL), microcred.TrustStatusListIssuers(listKey))
+			p, err := microcred.NewPolicy(microcred.TrustIssuers(profileURL).AndStatusListIssuers(listKey))
 			require.NoError(t, err)
 			res, err := v.Verify(ctx, cert, p)
 			if c.check != "" {

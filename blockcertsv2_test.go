@@ -196,7 +196,7 @@ func v2Issue(t *testing.T, extra map[string]any) []byte {
 // not cover changes the hash and fails at proof.
 func TestBlockcertsV2Expires(t *testing.T) {
 	ctx := context.Background()
-	p, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe(), microcred.UnboundIssuerKeyUnsafe(), microcred.RequireAnchor(anchor.L0))
+	p, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe().UnboundKeyUnsafe(), microcred.RequireAnchor(anchor.L0))
 	require.NoError(t, err)
 	v := newVerifier(t, checkAt, microcred.WithBlockcerts(pubmerkle.Evidence{}),
 		microcred.WithStatusFetcher(status.StaticFetcher{
@@ -248,7 +248,7 @@ func FuzzVerifyBlockcertsV2(f *testing.F) {
 	}
 	f.Add([]byte(`{"signature":{"type":"MerkleProof2017","targetHash":"00","merkleRoot":"00","anchors":[]}}`))
 	f.Add([]byte(`{"@context":"https://w3id.org/openbadges/v2","type":"Assertion","signature":{"type":["MerkleProof2017","Extension"],"targetHash":"` + strings.Repeat("0", 64) + `","merkleRoot":"` + strings.Repeat("0", 64) + `","anchors":[{"sourceId":"x","type":"Mock","chain":"mockchain"}]}}`))
-	p, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe(), microcred.UnboundIssuerKeyUnsafe(), microcred.RequireAnchor(anchor.L0))
+	p, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe().UnboundKeyUnsafe(), microcred.RequireAnchor(anchor.L0))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func TestVectors(t *testing.T) {
 	defer f.Close()
 	v := newVerifier(t, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), microcred.WithStatusFetcher(dccStatusLists(t)))
 	// The DCC publishes every test status list under one key of its own.
-	policy, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe(), microcred.TrustStatusListIssuers(dccStatusIssuer))
+	policy, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe().AndStatusListIssuers(dccStatusIssuer))
 	require.NoError(t, err)
 	sc := bufio.NewScanner(f)
 	n := 0
@@ -67,7 +67,7 @@ func TestVectors(t *testing.T) {
 				assert.ErrorIs(t, err, openbadges.ErrSchema)
 				c, _ := res.Check(microcred.CheckProof)
 				assert.Equal(t, microcred.Passed, c.Outcome, "the signature itself is fine")
-				lax, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe(), microcred.TrustStatusListIssuers(dccStatusIssuer), microcred.IgnoreTypeSchemaUnsafe())
+				lax, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe().AndStatusListIssuers(dccStatusIssuer), microcred.IgnoreTypeSchemaUnsafe())
 				require.NoError(t, err)
 				res, err = v.Verify(context.Background(), data, lax)
 				require.NoError(t, err, "it verifies when the type schema is not required")

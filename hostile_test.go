@@ -258,8 +258,7 @@ func hostilePolicy(t testing.TB, setup string) microcred.Policy {
 	case "sd", "require-disclosure":
 		sdKey, err := hostile.SDKey()
 		require.NoError(t, err)
-		trust = microcred.TrustIssuers(sdKey.DID().String())
-		opts = append(opts, microcred.TrustStatusListIssuers(issuer.DID().String()))
+		trust = microcred.TrustIssuers(sdKey.DID().String()).AndStatusListIssuers(issuer.DID().String())
 		if setup == "require-disclosure" {
 			opts = append(opts, microcred.RequireDisclosure("validFrom"))
 		}

@@ -18,9 +18,13 @@ func TestPolicyTrustRequired(t *testing.T) {
 		trust microcred.Trust
 		want  string
 	}{
-		"zero Trust":      {microcred.Trust{}, "microcred: trust: the zero Trust says nothing"},
-		"no issuer ids":   {microcred.TrustIssuers(), "microcred: TrustIssuers: no issuer ids"},
-		"empty issuer id": {microcred.TrustIssuers("did:example:1", ""), "microcred: TrustIssuers: issuer id 1 is empty"},
+		"zero Trust":                {microcred.Trust{}, "microcred: trust: the zero Trust says nothing"},
+		"no issuer ids":             {microcred.TrustIssuers(), "microcred: TrustIssuers: no issuer ids"},
+		"empty issuer id":           {microcred.TrustIssuers("did:example:1", ""), "microcred: TrustIssuers: issuer id 1 is empty"},
+		"no status list issuer ids": {microcred.TrustIssuers("did:example:1").AndStatusListIssuers(), "microcred: AndStatusListIssuers: no issuer ids"},
+		"empty status list issuer":  {microcred.AnyIssuerUnsafe().AndStatusListIssuers("did:example:2", ""), "microcred: AndStatusListIssuers: issuer id 1 is empty"},
+		"unbound key, listed trust": {microcred.TrustIssuers("did:example:1").UnboundKeyUnsafe(), "microcred: UnboundKeyUnsafe needs AnyIssuerUnsafe"},
+		"unbound key, no trust":     {microcred.TrustNoIssuer().UnboundKeyUnsafe(), "microcred: UnboundKeyUnsafe needs AnyIssuerUnsafe"},
 	} {
 		p, err := microcred.NewPolicy(tc.trust, microcred.IgnoreStatusUnsafe())
 		assert.ErrorContains(t, err, tc.want, name)
@@ -101,9 +105,9 @@ func TestPolicyWithTrust(t *testing.T) {
 	c, _ := res.Check(microcred.CheckRecipient)
 	assert.Equal(t, microcred.Failed, c.Outcome)
 
-	// UnboundIssuerKeyUnsafe needs AnyIssuerUnsafe, after WithTrust too.
-	unbound, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe(), microcred.UnboundIssuerKeyUnsafe())
+	// UnboundKeyUnsafe needs AnyIssuerUnsafe, after WithTrust too.
+	unbound, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe().UnboundKeyUnsafe())
 	require.NoError(t, err)
 	_, err = unbound.WithTrust(microcred.TrustIssuers(key.DID().String()))
-	assert.ErrorContains(t, err, "UnboundIssuerKeyUnsafe needs AnyIssuerUnsafe")
+	assert.ErrorContains(t, err, "UnboundKeyUnsafe needs AnyIssuerUnsafe")
 }

@@ -211,7 +211,7 @@ func NewVerifier(t Trusted, opts ...Option) (*Verifier, error) {
 type Policy struct {
 	issuers      map[string]bool
 	anyIssuer    bool
-	unboundKey   bool // UnboundIssuerKeyUnsafe
+	unboundKey   bool // Trust.UnboundKeyUnsafe
 	noIssuer     bool // TrustNoIssuer
 	ignoreStatus bool
 	// ignoreTypeSchema: an OB 3.0 credential is not checked against its
@@ -235,9 +235,11 @@ type PolicyOption func(*Policy) error
 // to say whom to trust is an error, never "trust nobody" or "trust anybody"
 // by default.
 type Trust struct {
-	kind    trustKind
-	issuers []string
-	err     error // a bad argument, reported by NewPolicy
+	kind          trustKind
+	issuers       []string
+	statusIssuers []string // AndStatusListIssuers
+	unboundKey    bool     // UnboundKeyUnsafe
+	err           error    // a bad argument, reported by NewPolicy
 }
 
 type trustKind uint8
@@ -278,12 +280,54 @@ func TrustNoIssuer() Trust { return Trust{kind: trustNone} }
 // lost is the check that the issuer is one you trust.
 func AnyIssuerUnsafe() Trust { return Trust{kind: trustAny} }
 
-// apply sets p's trust fields from t, replacing any earlier trust.
+// AndStatusListIssuers returns t that also accepts status lists issued
+// (and signed) by these ids for credentials of other issuers, for issuers
+// that delegate their status lists. Without it only the credential's own
+// issuer's lists count. It needs at least one id, none of them empty.
+func (t Trust) AndStatusListIssuers(ids ...string) Trust {
+	switch {
+	case t.err != nil:
+		return t
+	case len(ids) == 0:
+		t.err = errors.New("microcred: AndStatusListIssuers: no issuer ids")
+		return t
+	case slices.Contains(ids, ""):
+		t.err = fmt.Errorf("microcred: AndStatusListIssuers: issuer id %d is empty", slices.Index(ids, ""))
+		return t
+	}
+	t.statusIssuers = append(slices.Clone(t.statusIssuers), ids...)
+	return t
+}
+
+// UnboundKeyUnsafe returns t, which must be [AnyIssuerUnsafe] (NewPolicy
+// refuses it on any other Trust: an issuer not bound to the key cannot be
+// trusted by name), that also accepts a proof whose key is not controlled
+// by the credential's issuer: the signature is checked, the key is listed
+// in its own controller's DID document, but the issuer the credential
+// names is not bound to it, so anyone can sign in any issuer's name. The
+// issuer check passes with a detail saying so. It exists for test suites
+// and tools that check signatures only (the W3C vc-di-ecdsa suite verifies
+// the specification's own vectors, whose issuer is an https URL with no
+// key); never use it to decide what a credential is worth.
+func (t Trust) UnboundKeyUnsafe() Trust {
+	t.unboundKey = true
+	return t
+}
+
+// apply sets p's issuer trust from t, replacing any earlier one, and adds
+// t's status list issuers and unbound-key setting to p's.
 func (t Trust) apply(p *Policy) error {
 	if t.err != nil {
 		return t.err
 	}
 	p.issuers, p.anyIssuer, p.noIssuer = map[string]bool{}, false, false
+	p.unboundKey = p.unboundKey || t.unboundKey
+	for _, id := range t.statusIssuers {
+		if p.statusIssuers == nil {
+			p.statusIssuers = map[string]bool{}
+		}
+		p.statusIssuers[id] = true
+	}
 	switch t.kind {
 	case trustListed:
 		for _, id := range t.issuers {
@@ -297,21 +341,6 @@ func (t Trust) apply(p *Policy) error {
 		return errors.New("microcred: trust: the zero Trust says nothing; use TrustIssuers, TrustNoIssuer or AnyIssuerUnsafe")
 	}
 	return nil
-}
-
-// UnboundIssuerKeyUnsafe, with AnyIssuerUnsafe, accepts a proof whose key
-// is not controlled by the credential's issuer: the signature is checked,
-// the key is listed in its own controller's DID document, but the issuer
-// the credential names is not bound to it, so anyone can sign in any
-// issuer's name. The issuer check passes with a detail saying so. It exists
-// for test suites and tools that check signatures only (the W3C vc-di-ecdsa
-// suite verifies the specification's own vectors, whose issuer is an https
-// URL with no key); never use it to decide what a credential is worth.
-func UnboundIssuerKeyUnsafe() PolicyOption {
-	return func(p *Policy) error {
-		p.unboundKey = true
-		return nil
-	}
 }
 
 // IgnoreStatusUnsafe skips the credential status check (revocation,
@@ -333,25 +362,6 @@ func IgnoreStatusUnsafe() PolicyOption {
 func IgnoreTypeSchemaUnsafe() PolicyOption {
 	return func(p *Policy) error {
 		p.ignoreTypeSchema = true
-		return nil
-	}
-}
-
-// TrustStatusListIssuers also accepts status lists issued (and signed) by
-// these DIDs for credentials of other issuers, for issuers that delegate
-// their status lists. By default only the credential's own issuer's lists
-// count.
-func TrustStatusListIssuers(ids ...string) PolicyOption {
-	return func(p *Policy) error {
-		if len(ids) == 0 {
-			return errors.New("microcred: TrustStatusListIssuers needs at least one issuer")
-		}
-		if p.statusIssuers == nil {
-			p.statusIssuers = map[string]bool{}
-		}
-		for _, id := range ids {
-			p.statusIssuers[id] = true
-		}
 		return nil
 	}
 }
@@ -393,10 +403,13 @@ func NewPolicy(trust Trust, opts ...PolicyOption) (Policy, error) {
 	return p, nil
 }
 
-// WithTrust returns a copy of p that trusts what trust says instead, with
-// every other setting of p kept: a service with one configured policy
-// uses it to drop or narrow issuer trust for one request. It fails like
-// [NewPolicy] on the zero Trust, and on a policy not made by NewPolicy.
+// WithTrust returns a copy of p that trusts the issuers trust says
+// instead, with every other setting of p kept (the status list issuers
+// and the unbound-key setting of trust are added to p's, never dropped): a
+// service with one configured policy uses it to drop or narrow issuer
+// trust for one request. It fails like [NewPolicy] on the zero Trust, on
+// a policy not made by NewPolicy, and when p accepts unbound keys and
+// trust is not AnyIssuerUnsafe.
 func (p Policy) WithTrust(trust Trust) (Policy, error) {
 	if !p.valid {
 		return Policy{}, errors.New("microcred: policy: not made by NewPolicy")
@@ -413,7 +426,7 @@ func (p Policy) WithTrust(trust Trust) (Policy, error) {
 // validate checks the options that depend on one another.
 func (p *Policy) validate() error {
 	if p.unboundKey && !p.anyIssuer {
-		return errors.New("microcred: UnboundIssuerKeyUnsafe needs AnyIssuerUnsafe (an issuer not bound to the key cannot be trusted by name)")
+		return errors.New("microcred: UnboundKeyUnsafe needs AnyIssuerUnsafe (an issuer not bound to the key cannot be trusted by name)")
 	}
 	return nil
 }
@@ -422,7 +435,8 @@ func (p *Policy) validate() error {
 // credential with embedded proofs, a compact JWT (with Trusted.AcceptJWT),
 // or a PNG or SVG badge with either baked in. It always returns a non-nil Result
 // listing every check; the error is nil iff every required check passed,
-// and is otherwise a *VerificationError.
+// and otherwise names each failed check and unwraps to their errors, so
+// errors.Is works on it.
 //
 // Checks, in order: parse (strict JSON, VCDM shape), schema (each
 // credentialSchema of type 1EdTechJsonSchemaValidator2019 or JsonSchema,
@@ -686,7 +700,7 @@ func (s *vcState) issuer(context.Context) {
 		checkBlockcertsIssuer(run, s.cred.Issuer().ID, s.bc, policy)
 	} else if err := checkIssuer(s.cred.Issuer().ID, s.signer, policy); err != nil {
 		if policy.unboundKey && errors.Is(err, errIssuerMismatch) {
-			run.pass(CheckIssuer, fmt.Sprintf("NOT the issuer's key (UnboundIssuerKeyUnsafe): %v; the signature holds, but nothing says the issuer made it", err))
+			run.pass(CheckIssuer, fmt.Sprintf("NOT the issuer's key (Trust.UnboundKeyUnsafe): %v; the signature holds, but nothing says the issuer made it", err))
 		} else {
 			run.fail(CheckIssuer, err)
 		}

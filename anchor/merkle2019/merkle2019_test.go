@@ -73,7 +73,7 @@ func TestIssueThenVerify(t *testing.T) {
 	v, err := microcred.NewVerifier(microcred.Trusted{Resolver: r},
 		microcred.WithBlockcerts(merkle2019.Evidence{Transactions: merkle2019.StaticTx{}}))
 	require.NoError(t, err)
-	unsafe, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe(), microcred.UnboundIssuerKeyUnsafe(), microcred.RequireAnchor(anchor.L0))
+	unsafe, err := microcred.NewPolicy(microcred.AnyIssuerUnsafe().UnboundKeyUnsafe(), microcred.RequireAnchor(anchor.L0))
 	require.NoError(t, err)
 	res, err := v.Verify(ctx, cert, unsafe)
 	require.NoError(t, err, "%+v", res)

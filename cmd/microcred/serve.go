@@ -219,7 +219,7 @@ type verifierConfig struct {
 	AllowWithheld []string `json:"allowWithheld,omitempty"`
 	// UnboundIssuerKeysUnsafe (with anyIssuer) accepts proofs whose key the
 	// credential's issuer does not control: signature checks only, for
-	// conformance runs (microcred.UnboundIssuerKeyUnsafe).
+	// conformance runs (microcred.Trust.UnboundKeyUnsafe).
 	UnboundIssuerKeysUnsafe bool `json:"unboundIssuerKeysUnsafe,omitempty"`
 	// RemoteStatusLists lets the verifier fetch status lists this service
 	// does not host (https, public addresses only). Default true.
@@ -502,7 +502,7 @@ func (c *config) vcapiConfig(auth vcapi.Authenticator, logger *slog.Logger) (vca
 		if !v.AnyIssuer {
 			return cfg, errors.New("config: verifier.unboundIssuerKeysUnsafe needs anyIssuer")
 		}
-		popts = append(popts, microcred.UnboundIssuerKeyUnsafe())
+		trust = trust.UnboundKeyUnsafe()
 	}
 	if len(v.AllowWithheld) > 0 {
 		popts = append(popts, microcred.AllowWithheldUnsafe(v.AllowWithheld...))

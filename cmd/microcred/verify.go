@@ -226,7 +226,7 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		issuerTrust = microcred.TrustNoIssuer()
 	}
 	if *unbound {
-		popts = append(popts, microcred.UnboundIssuerKeyUnsafe())
+		issuerTrust = issuerTrust.UnboundKeyUnsafe()
 	}
 	if *ignoreStatus {
 		popts = append(popts, microcred.IgnoreStatusUnsafe())
@@ -235,7 +235,7 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		popts = append(popts, microcred.IgnoreTypeSchemaUnsafe())
 	}
 	if len(listIssuers) > 0 {
-		popts = append(popts, microcred.TrustStatusListIssuers(listIssuers...))
+		issuerTrust = issuerTrust.AndStatusListIssuers(listIssuers...)
 	}
 	if len(requireDisclosure) > 0 {
 		popts = append(popts, microcred.RequireDisclosure(requireDisclosure...))
