@@ -64,7 +64,7 @@
 // # Verification contract
 //
 // [Verifier.Verify] always returns a non-nil *Result. Its error is nil iff
-// every required check passed; otherwise it is a *[VerificationError] that
+// every required check passed; otherwise it names each failed check and
 // unwraps to each failed check's error, so errors.Is(err,
 // proof.ErrInvalidSignature) or errors.Is(err, vc.ErrExpired) tell a caller
 // why. Result.Credential is set only when verification succeeded, and is
