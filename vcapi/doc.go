@@ -73,7 +73,7 @@
 // and parsed strictly (no duplicate members, bounded depth); the credential
 // verified is the exact bytes of the request's member, never a re-encoding.
 // The issue and status routes need an Authenticator: bearer tokens stored as
-// SHA-256 hashes (Tokens), OAuth2 access tokens as JWTs (OAuth2), or
+// SHA-256 hashes (Tokens), OAuth2 access tokens as JWTs (NewOAuth2), or
 // NoAuthUnsafe, which the serve command allows only on a loopback address.
 // Verify and derive are open, as verifiers are. Handlers recover from panics
 // (answering 500 and logging the stack) so one request cannot take the
