@@ -91,8 +91,8 @@
 // has proved control of a key, with that key's DID as credentialSubject.id,
 // and its record is committed to the issued-credential log (Ref
 // "oid4vci:{name}" or "exchange:{name}", the learner given at creation)
-// before it is sent. The state lives in the Store as tickets
-// (store.Tickets): the pre-authorized code, the access token and the
+// before it is sent. The state lives in the Store as tickets (store.Store's
+// ticket methods): the pre-authorized code, the access token and the
 // transaction code are stored as SHA-256 digests; codes, nonces and
 // exchanges are single use by one conditional UPDATE, so of concurrent
 // redemptions, in any number of processes, one wins.
