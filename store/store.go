@@ -139,7 +139,10 @@ type Log interface {
 	// Record writes recs in one transaction and adds their number to
 	// their batch run's RowsDone. A credential id already logged fails
 	// the whole call with ErrDuplicateCredential, a list index already
-	// logged with ErrIndexReused.
+	// logged with ErrIndexReused. Each record needs a CredentialID, an
+	// IssuedAt, and an Index of -1 without a ListURL or of at least 0
+	// with one (else ErrInvalid, naming the record); more than
+	// MaxRecords in one call is ErrTooMany.
 	Record(ctx context.Context, recs []Record) error
 	// Find returns the records q selects, by batch and position.
 	Find(ctx context.Context, q Query) ([]Record, error)
@@ -181,7 +184,9 @@ type Store interface {
 
 	// PutTicket stores t, unused and with no attempts. A ticket of the
 	// same kind and id fails with ErrTicketExists, even an expired one
-	// that PurgeTickets has not removed yet.
+	// that PurgeTickets has not removed yet. t needs a Kind of 1 to 64
+	// bytes, an ID of 1 to 256 bytes, at most MaxTicketData bytes of Data
+	// and an Expires (else ErrInvalid, naming the field).
 	PutTicket(ctx context.Context, t Ticket) error
 	// Ticket returns the ticket: ErrNotFound if there is none, and the
 	// ticket with an error wrapping ErrTicketExpired or ErrTicketUsed if
