@@ -17,7 +17,7 @@ import (
 )
 
 var (
-	// errIncomplete is wrapped by *MissingFieldsError.
+	// errIncomplete is wrapped by *missingFieldsError.
 	errIncomplete = errors.New("openbadges: required fields missing")
 	// errInvalid is wrapped when a field has the wrong form or a credential
 	// is not an OB 3.0 credential.
