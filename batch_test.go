@@ -119,9 +119,8 @@ func TestIssueBatchResume(t *testing.T) {
 	const listURL = "https://status.example/batch"
 	newIssuer := func() *microcred.Issuer {
 		// Each run is a new process: a new allocator over the same file.
-		a, err := status.NewFileAllocator(filepath.Join(dir, "alloc"), listURL, status.MinBits)
+		a, err := status.NewFileAllocator(filepath.Join(dir, "alloc"), listURL, status.MinBits, 16)
 		require.NoError(t, err)
-		require.NoError(t, a.SetBlock(16))
 		iss, err := microcred.NewIssuer(key, microcred.WithStatus(a, status.Revocation))
 		require.NoError(t, err)
 		return iss
@@ -352,7 +351,7 @@ func peakRSS() float64 {
 //	          credential in its issued-credential log (one transaction per
 //	          512), as microcred batch does
 //	postgres  the same against PostgreSQL (MICROCRED_TEST_POSTGRES)
-//	file      status.FileAllocator and no log (the batch before the store)
+//	file      status.NewFileAllocator and no log (the batch before the store)
 //
 // Run one at a time, each in its own process, for a meaningful RSS:
 // go test -run '^$' -bench 'IssueBatch100k/sqlite' -benchtime 1x .
@@ -442,11 +441,8 @@ func BenchmarkIssueBatch100k(b *testing.B) {
 	})
 	b.Run("file", func(b *testing.B) {
 		for b.Loop() {
-			a, err := status.NewFileAllocator(filepath.Join(b.TempDir(), "alloc"), "https://status.example/1", 4*status.MinBits)
+			a, err := status.NewFileAllocator(filepath.Join(b.TempDir(), "alloc"), "https://status.example/1", 4*status.MinBits, 512)
 			if err != nil {
-				b.Fatal(err)
-			}
-			if err := a.SetBlock(512); err != nil {
 				b.Fatal(err)
 			}
 			iss, err := microcred.NewIssuer(key, microcred.WithStatus(a, status.Revocation))

@@ -117,7 +117,7 @@ func TestIssueAndVerify(t *testing.T) {
 				microcred.CheckEndorsements: microcred.Skipped,
 			}, outcomes(res))
 			c, _ := res.Check(microcred.CheckSchema)
-			assert.Equal(t, openbadges.SchemaAchievementCredential+" (type OpenBadgeCredential)", c.Detail,
+			assert.Equal(t, obAchievementSchema+" (type OpenBadgeCredential)", c.Detail,
 				"an OB 3.0 credential that names no schema is checked against its type's, and the report says which")
 			assert.Equal(t, checkAt, res.At)
 		})
@@ -307,7 +307,7 @@ func TestReportMarshalsOutcomeNames(t *testing.T) {
 func TestSchemaCheck(t *testing.T) {
 	key := testKey(t, 1)
 	good := bytes.Replace(obCredential(t, key.DID().String()), []byte(`"validFrom"`),
-		[]byte(`"credentialSchema": [{"id": "`+openbadges.SchemaAchievementCredential+`", "type": "1EdTechJsonSchemaValidator2019"}], "validFrom"`), 1)
+		[]byte(`"credentialSchema": [{"id": "`+obAchievementSchema+`", "type": "1EdTechJsonSchemaValidator2019"}], "validFrom"`), 1)
 	// The 1EdTech validator type needs the OB extensions context.
 	good = bytes.Replace(good, []byte(`"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"`),
 		[]byte(`"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", "`+contexts.OpenBadgesExtensions+`"`), 1)
@@ -324,7 +324,7 @@ func TestSchemaCheck(t *testing.T) {
 	assert.Equal(t, microcred.Failed, outcomes(res)[microcred.CheckSchema])
 	assert.Equal(t, microcred.Passed, outcomes(res)[microcred.CheckProof])
 
-	unknown := bytes.Replace(good, []byte(openbadges.SchemaAchievementCredential), []byte("https://schemas.example/other.json"), 1)
+	unknown := bytes.Replace(good, []byte(obAchievementSchema), []byte("https://schemas.example/other.json"), 1)
 	_, err = newVerifier(t, checkAt).Verify(context.Background(), issue(t, key, unknown), trust(t, key.DID().String()))
 	assert.ErrorIs(t, err, openbadges.ErrUnknownSchema)
 }

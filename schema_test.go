@@ -26,6 +26,13 @@ import (
 	"github.com/onchaincert/microcred/vc/template"
 )
 
+// The OB 3.0 schema URLs that credentials cite in credentialSchema (the
+// vc/openbadges package doc states them).
+const (
+	obAchievementSchema = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+	obEndorsementSchema = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json"
+)
+
 // unsignedCredentials are the OB 3.0 AchievementCredentials this module
 // ships for issuing: the CLI's demo template, the batch templates (filled
 // with a row), and the test credentials, each with issuer as its issuer.
@@ -136,7 +143,7 @@ func TestTypeSchemaByDefault(t *testing.T) {
 	require.NoError(t, err)
 	c, _ := res.Check(microcred.CheckSchema)
 	assert.Equal(t, microcred.Passed, c.Outcome)
-	assert.Equal(t, openbadges.SchemaAchievementCredential+" (type OpenBadgeCredential)", c.Detail)
+	assert.Equal(t, obAchievementSchema+" (type OpenBadgeCredential)", c.Detail)
 
 	// The schema requires an achievement description; no credentialSchema.
 	bad := bytes.Replace(good, []byte(`"description": "This badge recognizes the development of the capacity to collaborate within a group environment.",`), nil, 1)
@@ -146,7 +153,7 @@ func TestTypeSchemaByDefault(t *testing.T) {
 	assert.ErrorIs(t, err, openbadges.ErrSchema)
 	var se *openbadges.SchemaError
 	require.ErrorAs(t, err, &se)
-	assert.Equal(t, openbadges.SchemaAchievementCredential, se.Schema)
+	assert.Equal(t, obAchievementSchema, se.Schema)
 	assert.Equal(t, microcred.Failed, outcomes(res)[microcred.CheckSchema])
 	assert.Equal(t, microcred.Passed, outcomes(res)[microcred.CheckProof], "the signature is fine")
 
@@ -164,7 +171,7 @@ func TestTypeSchemaByDefault(t *testing.T) {
 	res, err = v.Verify(ctx, issue(t, key, ach), policy)
 	require.NoError(t, err)
 	c, _ = res.Check(microcred.CheckSchema)
-	assert.Equal(t, openbadges.SchemaAchievementCredential+" (type AchievementCredential)", c.Detail)
+	assert.Equal(t, obAchievementSchema+" (type AchievementCredential)", c.Detail)
 
 	// An EndorsementCredential gets the EndorsementCredential schema.
 	endorsement, err := openbadges.NewEndorsementCredential(openbadges.EndorsementCredential{
@@ -176,7 +183,7 @@ func TestTypeSchemaByDefault(t *testing.T) {
 	res, err = v.Verify(ctx, issue(t, key, endorsement), policy)
 	require.NoError(t, err)
 	c, _ = res.Check(microcred.CheckSchema)
-	assert.Equal(t, openbadges.SchemaEndorsementCredential+" (type EndorsementCredential)", c.Detail)
+	assert.Equal(t, obEndorsementSchema+" (type EndorsementCredential)", c.Detail)
 
 	// A credential that is not OB 3.0 (no OB context) gets none.
 	plain := []byte(`{"@context":["https://www.w3.org/ns/credentials/v2","https://www.w3.org/ns/credentials/examples/v2"],"id":"urn:uuid:0b1e8b9a-1f27-4c3a-9f43-6b0b0a7f1e11","type":["VerifiableCredential","ExampleAlumniCredential"],"issuer":"` + key.DID().String() + `","validFrom":"2025-01-01T00:00:00Z","credentialSubject":{"id":"did:example:abcdefgh","alumniOf":"The School of Examples"}}`)
@@ -193,15 +200,15 @@ func TestTypeSchemaNamedOnce(t *testing.T) {
 	require.NoError(t, err)
 	key := testKey(t, 1)
 	named := bytes.Replace(obCredential(t, key.DID().String()), []byte(`"validFrom"`),
-		[]byte(`"credentialSchema": [{"id": "`+openbadges.SchemaAchievementCredential+`", "type": "1EdTechJsonSchemaValidator2019"}], "validFrom"`), 1)
+		[]byte(`"credentialSchema": [{"id": "`+obAchievementSchema+`", "type": "1EdTechJsonSchemaValidator2019"}], "validFrom"`), 1)
 	named = bytes.Replace(named, []byte(`"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"`),
 		[]byte(`"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", "`+contexts.OpenBadgesExtensions+`"`), 1)
 	c, err := vc.ParseCredential(named)
 	require.NoError(t, err)
-	assert.Equal(t, []openbadges.SchemaUse{{URL: openbadges.SchemaAchievementCredential, Reason: "credentialSchema"}}, s.For(c))
+	assert.Equal(t, []openbadges.SchemaUse{{URL: obAchievementSchema, Reason: "credentialSchema"}}, s.For(c))
 	// Its -jsonschema1.json id is the same schema.
-	id := strings.Replace(openbadges.SchemaAchievementCredential, "_schema.json", "-jsonschema1.json", 1)
-	c, err = vc.ParseCredential(bytes.Replace(named, []byte(openbadges.SchemaAchievementCredential), []byte(id), 1))
+	id := strings.Replace(obAchievementSchema, "_schema.json", "-jsonschema1.json", 1)
+	c, err = vc.ParseCredential(bytes.Replace(named, []byte(obAchievementSchema), []byte(id), 1))
 	require.NoError(t, err)
 	assert.Equal(t, []openbadges.SchemaUse{{URL: id, Reason: "credentialSchema"}}, s.For(c))
 }

@@ -5,17 +5,17 @@
 // [Store]; both keep the same schema and pass the same tests
 // (store/storetest).
 //
-// The interfaces are small and each is what one consumer needs:
-// [Allocator] (through [Blocks], the status allocator of
-// microcred.WithStatus), [Log] (microcred.BatchOptions.Log),
-// [Lists] and [Runs] (the microcred command's batch and status).
+// Two small interfaces are what one consumer needs: [Allocator] (through
+// [Blocks], the status allocator of microcred.WithStatus) and
+// [Log] (microcred.BatchOptions.Log). [Store] adds the status lists and
+// batch runs (the microcred command's batch and status) and the tickets.
 //
-// [Tickets] hold the short-lived, single-use state of delivering
+// Tickets hold the short-lived, single-use state of delivering
 // credentials to wallets (package vcapi's OpenID4VCI offers, codes,
 // tokens and nonces, and its VC-API exchanges): each expires on the
-// caller's clock, [Tickets.UseTicket] succeeds once across processes (one
-// conditional UPDATE), and [Tickets.AttemptTicket] counts attempts
-// against a budget.
+// caller's clock, [Store.UseTicket] succeeds once across processes (one
+// conditional UPDATE), and [Store.AttemptTicket] counts attempts against
+// a budget.
 //
 // # Index allocation
 //
@@ -35,7 +35,7 @@
 // [Log.Record] writes many in one transaction and advances their run's
 // RowsDone with them. A run's [Fingerprint] (digests of the key, template,
 // image and status list it started with) must match to resume it
-// ([ErrRunMismatch]).
+// (a [*RunMismatchError]).
 //
 // # Security considerations
 //

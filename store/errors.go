@@ -19,9 +19,6 @@ var (
 	ErrIndexReused = errors.New("store: status list index already used")
 	// ErrRunExists: a batch run with this id exists (resume it instead).
 	ErrRunExists = errors.New("store: batch run exists")
-	// ErrRunMismatch: a batch run is resumed with other inputs than it
-	// started with. Returned wrapped in a *RunMismatchError.
-	ErrRunMismatch = errors.New("store: batch run started with other inputs")
 	// ErrInvalid: an argument is out of range or inconsistent (the message
 	// names it).
 	ErrInvalid = errors.New("store: invalid argument")
@@ -37,8 +34,10 @@ var (
 	ErrTooManyAttempts = errors.New("store: too many attempts")
 )
 
-// RunMismatchError names the parts of a batch run's fingerprint that
-// differ between the run in the store and the one resuming it.
+// RunMismatchError is the error of resuming a batch run with other inputs
+// than it started with: it names the parts of the run's fingerprint that
+// differ between the run in the store and the one resuming it. Match it
+// with errors.As.
 type RunMismatchError struct {
 	Run    string
 	Fields []string // "key", "template", "image", "status list", "options"
@@ -57,5 +56,3 @@ func (e *RunMismatchError) Error() string {
 	}
 	return msg
 }
-
-func (e *RunMismatchError) Unwrap() error { return ErrRunMismatch }

@@ -37,7 +37,7 @@ type List struct {
 	ListSpec
 	// Bits is the bitstring: Entries×StatusSize bits, the first entry in
 	// the most significant bits of the first byte (Bitstring Status List
-	// §3.1). Edit it in [Lists.UpdateList].
+	// §3.1). Edit it in [Store.UpdateList].
 	Bits []byte
 	// Next is the first index never reserved; indexes below it have been
 	// handed out (or lost to a crash), never again.
@@ -134,8 +134,29 @@ type Allocator interface {
 	Release(ctx context.Context, b Block, used int) error
 }
 
-// Lists holds status lists.
-type Lists interface {
+// Log is the issued-credential log.
+type Log interface {
+	// Record writes recs in one transaction and adds their number to
+	// their batch run's RowsDone. A credential id already logged fails
+	// the whole call with ErrDuplicateCredential, a list index already
+	// logged with ErrIndexReused. Each record needs a CredentialID, an
+	// IssuedAt, and an Index of -1 without a ListURL or of at least 0
+	// with one (else ErrInvalid, naming the record); more than
+	// MaxRecords in one call is ErrTooMany.
+	Record(ctx context.Context, recs []Record) error
+	// Find returns the records q selects, by batch and position.
+	Find(ctx context.Context, q Query) ([]Record, error)
+}
+
+// Store is everything an issuer keeps: sqlite.Open and postgres.Open
+// return one. Its methods are the index Allocator, the issued-credential
+// Log, and the following.
+type Store interface {
+	Allocator
+	Log
+
+	// Status lists.
+
 	// CreateList creates the list spec describes, all zero, with the
 	// signed copy sign returns for it; if the list exists with the same
 	// spec it is returned unchanged (created false), with another spec
@@ -148,36 +169,43 @@ type Lists interface {
 	// re-signed), and the store saves both with Version+1. An error from
 	// edit leaves the list unchanged.
 	UpdateList(ctx context.Context, url string, edit func(*List) error) (*List, error)
-}
 
-// Log is the issued-credential log.
-type Log interface {
-	// Record writes recs in one transaction and adds their number to
-	// their batch run's RowsDone. A credential id already logged fails
-	// the whole call with ErrDuplicateCredential, a list index already
-	// logged with ErrIndexReused.
-	Record(ctx context.Context, recs []Record) error
-	// Find returns the records q selects, by batch and position.
-	Find(ctx context.Context, q Query) ([]Record, error)
-}
+	// Batch runs.
 
-// Runs holds batch runs.
-type Runs interface {
 	// CreateRun starts run r (r.ID must be new: ErrRunExists).
 	CreateRun(ctx context.Context, r Run) error
 	// ResumeRun returns run id if it was started with fp; otherwise a
-	// *RunMismatchError (ErrRunMismatch), or ErrNotFound.
+	// *RunMismatchError, or ErrNotFound.
 	ResumeRun(ctx context.Context, id string, fp Fingerprint) (*Run, error)
-}
 
-// Store is everything an issuer keeps: sqlite.Open and postgres.Open
-// return one.
-type Store interface {
-	Allocator
-	Lists
-	Log
-	Runs
-	Tickets
+	// Tickets: delivery state. Every method that checks a ticket takes
+	// the time to check it at (the caller's clock), so expiry is the
+	// caller's notion of now.
+
+	// PutTicket stores t, unused and with no attempts. A ticket of the
+	// same kind and id fails with ErrTicketExists, even an expired one
+	// that PurgeTickets has not removed yet. t needs a Kind of 1 to 64
+	// bytes, an ID of 1 to 256 bytes, at most MaxTicketData bytes of Data
+	// and an Expires (else ErrInvalid, naming the field).
+	PutTicket(ctx context.Context, t Ticket) error
+	// Ticket returns the ticket: ErrNotFound if there is none, and the
+	// ticket with an error wrapping ErrTicketExpired or ErrTicketUsed if
+	// it can no longer be used.
+	Ticket(ctx context.Context, kind, id string, now time.Time) (*Ticket, error)
+	// UseTicket marks the ticket used and returns it, atomically: of any
+	// number of concurrent calls, in any number of processes, one
+	// succeeds. The others fail with ErrTicketUsed; an expired ticket
+	// with ErrTicketExpired, a missing one with ErrNotFound.
+	UseTicket(ctx context.Context, kind, id string, now time.Time) (*Ticket, error)
+	// AttemptTicket counts one attempt at an unused, unexpired ticket and
+	// returns it (with Attempts counting this one), atomically; once max
+	// attempts were counted it fails with ErrTooManyAttempts.
+	AttemptTicket(ctx context.Context, kind, id string, now time.Time, max int) (*Ticket, error)
+	// PurgeTickets deletes the tickets that expired before now and
+	// returns how many.
+	PurgeTickets(ctx context.Context, now time.Time) (int, error)
+
+	// Close releases the store's connections.
 	Close() error
 }
 
@@ -223,26 +251,6 @@ func (q Query) Validate() error {
 	}
 	if q.Limit < 0 || q.Limit > MaxRecords {
 		return fmt.Errorf("%w: query limit %d (0 to %d)", ErrInvalid, q.Limit, MaxRecords)
-	}
-	return nil
-}
-
-// ValidateRecords checks records before they are written.
-func ValidateRecords(recs []Record) error {
-	if len(recs) > MaxRecords {
-		return fmt.Errorf("%w: %d records in one call (at most %d)", ErrTooMany, len(recs), MaxRecords)
-	}
-	for i, r := range recs {
-		switch {
-		case r.CredentialID == "":
-			return fmt.Errorf("%w: record %d: credential id is empty", ErrInvalid, i)
-		case r.ListURL == "" && r.Index != -1:
-			return fmt.Errorf("%w: record %d (%s): index %d without a list", ErrInvalid, i, r.CredentialID, r.Index)
-		case r.ListURL != "" && r.Index < 0:
-			return fmt.Errorf("%w: record %d (%s): index %d", ErrInvalid, i, r.CredentialID, r.Index)
-		case r.IssuedAt.IsZero():
-			return fmt.Errorf("%w: record %d (%s): issued-at time is zero", ErrInvalid, i, r.CredentialID)
-		}
 	}
 	return nil
 }

@@ -68,11 +68,8 @@ func bearer(r *http.Request) (string, error) {
 	return strings.TrimSpace(tok), nil
 }
 
-// OAuth2 accepts OAuth2 access tokens that are JWTs (RFC 9068), as an
-// authorization server issues them for the client-credentials grant:
-// signed by one of Keys, from Issuer, for Audience, unexpired, and carrying
-// Scope among its scopes when Scope is set.
-type OAuth2 struct {
+// oauth2 is the authenticator of NewOAuth2.
+type oauth2 struct {
 	keys     jose.JSONWebKeySet
 	issuer   string
 	audience string
@@ -94,8 +91,13 @@ type OAuth2Options struct {
 	Clock func() time.Time
 }
 
-// NewOAuth2 returns the OAuth2 authenticator of o.
-func NewOAuth2(o OAuth2Options) (*OAuth2, error) {
+// NewOAuth2 returns an Authenticator that accepts OAuth2 access tokens
+// that are JWTs (RFC 9068), as an authorization server issues them for the
+// client-credentials grant: signed by one of o.Keys, from o.Issuer, for
+// o.Audience, unexpired, and carrying o.Scope among its scopes when Scope
+// is set; the signature alg is EdDSA, ES256, ES384, RS256 or PS256 (never
+// none). Any other token is refused (401).
+func NewOAuth2(o OAuth2Options) (Authenticator, error) {
 	switch {
 	case len(o.Keys.Keys) == 0:
 		return nil, errors.New("vcapi: OAuth2: no keys")
@@ -112,12 +114,12 @@ func NewOAuth2(o OAuth2Options) (*OAuth2, error) {
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
-	return &OAuth2{keys: o.Keys, issuer: o.Issuer, audience: o.Audience, scope: o.Scope, clock: o.Clock,
+	return &oauth2{keys: o.Keys, issuer: o.Issuer, audience: o.Audience, scope: o.Scope, clock: o.Clock,
 		algs: []jose.SignatureAlgorithm{jose.EdDSA, jose.ES256, jose.ES384, jose.RS256, jose.PS256}}, nil
 }
 
 // Authenticate implements Authenticator.
-func (o *OAuth2) Authenticate(r *http.Request) (string, error) {
+func (o *oauth2) Authenticate(r *http.Request) (string, error) {
 	tok, err := bearer(r)
 	if err != nil {
 		return "", err

@@ -73,7 +73,7 @@
 // and parsed strictly (no duplicate members, bounded depth); the credential
 // verified is the exact bytes of the request's member, never a re-encoding.
 // The issue and status routes need an Authenticator: bearer tokens stored as
-// SHA-256 hashes (Tokens), OAuth2 access tokens as JWTs (OAuth2), or
+// SHA-256 hashes (Tokens), OAuth2 access tokens as JWTs (NewOAuth2), or
 // NoAuthUnsafe, which the serve command allows only on a loopback address.
 // Verify and derive are open, as verifiers are. Handlers recover from panics
 // (answering 500 and logging the stack) so one request cannot take the
@@ -91,8 +91,8 @@
 // has proved control of a key, with that key's DID as credentialSubject.id,
 // and its record is committed to the issued-credential log (Ref
 // "oid4vci:{name}" or "exchange:{name}", the learner given at creation)
-// before it is sent. The state lives in the Store as tickets
-// (store.Tickets): the pre-authorized code, the access token and the
+// before it is sent. The state lives in the Store as tickets (store.Store's
+// ticket methods): the pre-authorized code, the access token and the
 // transaction code are stored as SHA-256 digests; codes, nonces and
 // exchanges are single use by one conditional UPDATE, so of concurrent
 // redemptions, in any number of processes, one wins.

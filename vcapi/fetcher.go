@@ -11,12 +11,8 @@ import (
 	"github.com/onchaincert/microcred/vc/status"
 )
 
-// HTTPStatusFetcher fetches remote status lists for the verifier: https
-// only, through did/didweb's guarded client (only globally reachable
-// addresses, the address checked at dial time, same-host https redirects),
-// at most didweb.MaxDocumentBytes, within Timeout, and cached for TTL (a
-// revocation is seen at most TTL late). Failed fetches are not cached.
-type HTTPStatusFetcher struct {
+// httpStatusFetcher is the fetcher of NewHTTPStatusFetcher.
+type httpStatusFetcher struct {
 	f       *didweb.HTTPFetcher
 	timeout time.Duration
 	ttl     time.Duration
@@ -32,7 +28,7 @@ type cached struct {
 	at   time.Time
 }
 
-var _ status.Fetcher = (*HTTPStatusFetcher)(nil)
+var _ status.Fetcher = (*httpStatusFetcher)(nil)
 
 // HTTPStatusOptions tune NewHTTPStatusFetcher; zero fields take defaults.
 type HTTPStatusOptions struct {
@@ -45,8 +41,14 @@ type HTTPStatusOptions struct {
 	Clock        func() time.Time
 }
 
-// NewHTTPStatusFetcher returns a fetcher over client (nil: a new client).
-func NewHTTPStatusFetcher(client *http.Client, o HTTPStatusOptions) (*HTTPStatusFetcher, error) {
+// NewHTTPStatusFetcher returns a fetcher of remote status lists for the
+// verifier (Config.StatusFetcher), over client (nil: a new client): https
+// only, through did/didweb's guarded client (only globally reachable
+// addresses, the address checked at dial time, same-host https
+// redirects), at most didweb.MaxDocumentBytes, within Timeout, and cached
+// for TTL (a revocation is seen at most TTL late). Failed fetches are not
+// cached. It is safe for concurrent use.
+func NewHTTPStatusFetcher(client *http.Client, o HTTPStatusOptions) (status.Fetcher, error) {
 	if client == nil {
 		client = &http.Client{}
 	}
@@ -66,11 +68,11 @@ func NewHTTPStatusFetcher(client *http.Client, o HTTPStatusOptions) (*HTTPStatus
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
-	return &HTTPStatusFetcher{f: f, timeout: o.Timeout, ttl: o.TTL, max: o.Entries, clock: o.Clock, cache: map[string]cached{}}, nil
+	return &httpStatusFetcher{f: f, timeout: o.Timeout, ttl: o.TTL, max: o.Entries, clock: o.Clock, cache: map[string]cached{}}, nil
 }
 
 // Fetch implements status.Fetcher.
-func (s *HTTPStatusFetcher) Fetch(ctx context.Context, url string) ([]byte, error) {
+func (s *httpStatusFetcher) Fetch(ctx context.Context, url string) ([]byte, error) {
 	now := s.clock()
 	s.mu.Lock()
 	if c, ok := s.cache[url]; ok && now.Sub(c.at) < s.ttl {

@@ -4,3 +4,5 @@ package web
 // package itself (issue 20: a smaller public API).
 
 var Module = module
+
+const ModuleScript = moduleScript

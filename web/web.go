@@ -68,8 +68,8 @@ const ContentSecurityPolicy = "default-src 'none'; script-src 'self' 'wasm-unsaf
 	"img-src 'self' blob: data:; connect-src 'none'; font-src 'none'; object-src 'none'; " +
 	"form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
 
-// ModuleScript is the file that carries the module to the page.
-const ModuleScript = "verifier-wasm.js"
+// moduleScript is the file that carries the module to the page.
+const moduleScript = "verifier-wasm.js"
 
 var (
 	siteOnce  sync.Once
@@ -77,8 +77,10 @@ var (
 	siteError error
 )
 
-// Files returns the site: the name (index.html, app.js, …) of each file
-// and its bytes. The caller must not modify them.
+// Files returns the site: the name (index.html, app.js, style.css,
+// wasm_exec.js, and verifier-wasm.js, the script that carries the
+// WebAssembly module to the page) of each file and its bytes. The caller
+// must not modify them.
 func Files() (map[string][]byte, error) {
 	siteOnce.Do(func() { site, siteError = build() })
 	return site, siteError
@@ -110,7 +112,7 @@ func build() (map[string][]byte, error) {
 	js.WriteString("// The microcred verifier's WebAssembly module (web/wasm), gzip'd, base64.\nglobalThis.microcredWasmGzip = \"")
 	js.WriteString(base64.StdEncoding.EncodeToString(gz))
 	js.WriteString("\";\n")
-	out[ModuleScript] = js.Bytes()
+	out[moduleScript] = js.Bytes()
 	return out, nil
 }
 

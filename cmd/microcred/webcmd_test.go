@@ -23,7 +23,7 @@ func TestWebExport(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "site")
 	r := runCLI(t, "web", "export", dir)
 	require.Equal(t, 0, r.code, r.stderr)
-	for _, f := range []string{"index.html", "app.js", "style.css", "wasm_exec.js", web.ModuleScript} {
+	for _, f := range []string{"index.html", "app.js", "style.css", "wasm_exec.js", "verifier-wasm.js"} {
 		_, err := os.Stat(filepath.Join(dir, f))
 		assert.NoError(t, err, f)
 	}

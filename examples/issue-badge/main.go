@@ -74,7 +74,7 @@ func main() {
 		}},
 	})
 	if err != nil {
-		log.Fatal(err) // a MissingFieldsError lists every missing field
+		log.Fatal(err) // the error lists every missing field
 	}
 
 	issuer, err := microcred.NewIssuer(key)

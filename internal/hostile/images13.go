@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/onchaincert/microcred/internal/limits"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/vcjwt"
 	"github.com/onchaincert/microcred/vc/bake"
@@ -68,12 +69,13 @@ func (g *gen) images13() {
 	g.put("baked-svg-json-as-text.svg", []byte(open+`<openbadges:credential>`+escaped.String()+`</openbadges:credential>`+rect+`</svg>`))
 	half := len(valid) / 2
 	g.put("baked-svg-split-cdata.svg", []byte(open+`<openbadges:credential>`+cdata(valid[:half])+cdata(valid[half:])+`</openbadges:credential>`+rect+`</svg>`))
-	// Budgets: nesting one deeper than bake.MaxSVGDepth, an element with
-	// one attribute more than bake.MaxSVGAttrs.
-	n := bake.MaxSVGDepth
+	// Budgets: nesting one deeper than vc/bake's SVG depth budget
+	// (limits.MaxSVGDepth), an element with one attribute more than its
+	// attribute budget (limits.MaxSVGAttrs).
+	n := limits.MaxSVGDepth
 	g.put("baked-svg-deep-nesting.svg", beforeEnd(strings.Repeat("<g>", n)+strings.Repeat("</g>", n)))
 	var attrs strings.Builder
-	for i := range bake.MaxSVGAttrs + 1 {
+	for i := range limits.MaxSVGAttrs + 1 {
 		attrs.WriteString(` data-a` + strconv.Itoa(i) + `=""`)
 	}
 	g.put("baked-svg-many-attributes.svg", beforeEnd(`<g`+attrs.String()+`/>`))

@@ -25,4 +25,12 @@ const (
 	// MaxCanonWork caps the work of RDFC-1.0 canonicalization, counted in
 	// Hash N-Degree Quads calls, so a poisoned graph fails fast.
 	MaxCanonWork = 10_000
+
+	// MaxSVGDepth caps the element nesting of a badge SVG (vc/bake); the
+	// root <svg> is at depth 1.
+	MaxSVGDepth = 256
+
+	// MaxSVGAttrs caps the attributes of one element of a badge SVG
+	// (vc/bake), namespace declarations included.
+	MaxSVGAttrs = 256
 )

@@ -92,17 +92,17 @@ func (s *Store) Release(ctx context.Context, b store.Block, used int) error {
 	return s.db.Release(ctx, b, used)
 }
 
-// CreateList implements store.Lists.
+// CreateList implements store.Store.
 func (s *Store) CreateList(ctx context.Context, spec store.ListSpec, sign func(*store.List) ([]byte, error)) (*store.List, bool, error) {
 	return s.db.CreateList(ctx, spec, sign)
 }
 
-// List implements store.Lists.
+// List implements store.Store.
 func (s *Store) List(ctx context.Context, url string) (*store.List, error) {
 	return s.db.List(ctx, url)
 }
 
-// UpdateList implements store.Lists.
+// UpdateList implements store.Store.
 func (s *Store) UpdateList(ctx context.Context, url string, edit func(*store.List) error) (*store.List, error) {
 	return s.db.UpdateList(ctx, url, edit)
 }
@@ -117,12 +117,12 @@ func (s *Store) Find(ctx context.Context, q store.Query) ([]store.Record, error)
 	return s.db.Find(ctx, q)
 }
 
-// CreateRun implements store.Runs.
+// CreateRun implements store.Store.
 func (s *Store) CreateRun(ctx context.Context, r store.Run) error {
 	return s.db.CreateRun(ctx, r)
 }
 
-// ResumeRun implements store.Runs.
+// ResumeRun implements store.Store.
 func (s *Store) ResumeRun(ctx context.Context, id string, fp store.Fingerprint) (*store.Run, error) {
 	return s.db.ResumeRun(ctx, id, fp)
 }
@@ -136,25 +136,25 @@ func (s *Store) SetSchemaVersionForTest(ctx context.Context, version int) error 
 	return s.db.SetSchemaVersionForTest(ctx, version)
 }
 
-// PutTicket implements store.Tickets.
+// PutTicket implements store.Store.
 func (s *Store) PutTicket(ctx context.Context, t store.Ticket) error { return s.db.PutTicket(ctx, t) }
 
-// Ticket implements store.Tickets.
+// Ticket implements store.Store.
 func (s *Store) Ticket(ctx context.Context, kind, id string, now time.Time) (*store.Ticket, error) {
 	return s.db.Ticket(ctx, kind, id, now)
 }
 
-// UseTicket implements store.Tickets.
+// UseTicket implements store.Store.
 func (s *Store) UseTicket(ctx context.Context, kind, id string, now time.Time) (*store.Ticket, error) {
 	return s.db.UseTicket(ctx, kind, id, now)
 }
 
-// AttemptTicket implements store.Tickets.
+// AttemptTicket implements store.Store.
 func (s *Store) AttemptTicket(ctx context.Context, kind, id string, now time.Time, max int) (*store.Ticket, error) {
 	return s.db.AttemptTicket(ctx, kind, id, now, max)
 }
 
-// PurgeTickets implements store.Tickets.
+// PurgeTickets implements store.Store.
 func (s *Store) PurgeTickets(ctx context.Context, now time.Time) (int, error) {
 	return s.db.PurgeTickets(ctx, now)
 }

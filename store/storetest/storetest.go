@@ -320,7 +320,7 @@ func testRuns(t *testing.T, b Backend) {
 	other := fp
 	other.Key, other.Image = "k2", "i2"
 	_, err = s.ResumeRun(ctx, "run-1", other)
-	assert.ErrorIs(t, err, store.ErrRunMismatch)
+	assert.ErrorContains(t, err, "started with another key and image")
 	var me *store.RunMismatchError
 	require.ErrorAs(t, err, &me)
 	assert.Equal(t, []string{"key", "image"}, me.Fields)

@@ -32,29 +32,22 @@ func (k Kind) String() string {
 	return [...]string{"unknown", "PNG", "SVG", "JSON", "JWT"}[k]
 }
 
-// Format is the form of a baked payload.
-type Format int
+// format is the form of a baked payload.
+type format int
 
 // Formats.
 const (
-	FormatJSON Format = iota + 1
-	FormatJWT
+	formatJSON format = iota + 1
+	formatJWT
 )
-
-func (f Format) String() string {
-	switch f {
-	case FormatJSON:
-		return "JSON"
-	case FormatJWT:
-		return "JWT"
-	}
-	return "unknown"
-}
 
 // Payload is a credential taken out of an image.
 type Payload struct {
+	// Data is the credential, white space around it removed: a JSON
+	// object or a compact JWT, which [Detect] tells apart ([JSON] or
+	// [JWT]).
 	Data   []byte
-	Format Format
+	format format
 }
 
 // Options control baking.
@@ -125,9 +118,9 @@ func payload(data []byte) (*Payload, error) {
 	}
 	switch {
 	case t[0] == '{':
-		return &Payload{Data: append([]byte(nil), t...), Format: FormatJSON}, nil
+		return &Payload{Data: append([]byte(nil), t...), format: formatJSON}, nil
 	case isJWT(t):
-		return &Payload{Data: append([]byte(nil), t...), Format: FormatJWT}, nil
+		return &Payload{Data: append([]byte(nil), t...), format: formatJWT}, nil
 	}
 	return nil, fmt.Errorf("%w: the credential is neither a JSON object nor a compact JWT", ErrMalformed)
 }

@@ -62,7 +62,7 @@ func TestPNGRoundTrip(t *testing.T) {
 		p, err = bake.ExtractPNG(rebaked)
 		require.NoError(t, err)
 		assert.Equal(t, jwt, string(p.Data))
-		assert.Equal(t, bake.FormatJWT, p.Format)
+		assert.Equal(t, bake.JWT, bake.Detect(p.Data))
 	}
 	_, err := bake.ExtractPNG(img)
 	assert.ErrorIs(t, err, bake.ErrNotBaked)
@@ -351,7 +351,7 @@ func ExampleBakePNG() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(bake.Detect(baked), p.Format, string(p.Data[:9]))
+	fmt.Println(bake.Detect(baked), bake.Detect(p.Data), string(p.Data[:9]))
 	_, err = bake.Extract(buf.Bytes())
 	fmt.Println(errors.Is(err, bake.ErrNotBaked))
 	// Output:

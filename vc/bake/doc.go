@@ -84,9 +84,9 @@
 //
 //   - an image is at most [MaxImageBytes] (16 MiB), a credential at most
 //     limits.MaxCredentialBytes (1 MiB);
-//   - an SVG nests at most [MaxSVGDepth] (256) elements deep, has at most
-//     [MaxSVGTokens] (1 Mi) tokens, [MaxSVGAttrs] (256) attributes on an
-//     element and [MaxSVGNamespaces] (64) namespace declarations in scope.
+//   - an SVG nests at most maxSVGDepth (256) elements deep, has at most
+//     maxSVGTokens (1 Mi) tokens, maxSVGAttrs (256) attributes on an
+//     element and maxSVGNamespaces (64) namespace declarations in scope.
 //
 // Going over one is [ErrLimit], which wraps [ErrMalformed]. The SVG
 // scanner keeps offsets into the input and a stack bounded by those

@@ -3,6 +3,8 @@ package bake
 // Names the external tests of this package use; unexported in the
 // package itself (issue 20: a smaller public API).
 
+const MaxSVGAttrs = maxSVGAttrs
+const MaxSVGDepth = maxSVGDepth
 const MaxSVGNamespaces = maxSVGNamespaces
 const MaxSVGTokens = maxSVGTokens
 

@@ -5,21 +5,23 @@ import (
 	"fmt"
 	"hash/maphash"
 	"unicode/utf8"
+
+	"github.com/onchaincert/microcred/internal/limits"
 )
 
 // Budgets of the SVG scanner (see the package doc), checked as the scan
 // goes: a token is counted once read, an element's attributes as they are
 // read, its depth and declarations before it is pushed.
 const (
-	// MaxSVGDepth caps element nesting; the root <svg> is at depth 1.
-	MaxSVGDepth = 256
+	// maxSVGDepth caps element nesting; the root <svg> is at depth 1.
+	maxSVGDepth = limits.MaxSVGDepth
 	// maxSVGTokens caps the tokens of one SVG: start tags, end tags (an
 	// empty-element tag counts as both), runs of character data, CDATA
 	// sections, comments and processing instructions.
 	maxSVGTokens = 1 << 20
-	// MaxSVGAttrs caps the attributes of one element, namespace
+	// maxSVGAttrs caps the attributes of one element, namespace
 	// declarations included.
-	MaxSVGAttrs = 256
+	maxSVGAttrs = limits.MaxSVGAttrs
 	// maxSVGNamespaces caps the namespace declarations in scope at any
 	// point of the document.
 	maxSVGNamespaces = 64
@@ -143,7 +145,7 @@ type svgScanner struct {
 	attrs   []svgAttr
 	seed    maphash.Seed
 	gen     uint32
-	seen    [2 * MaxSVGAttrs]struct{ gen, idx uint32 }
+	seen    [2 * maxSVGAttrs]struct{ gen, idx uint32 }
 	scratch []byte
 }
 
@@ -575,8 +577,8 @@ func (s *svgScanner) startTag() error {
 		if q == p {
 			return s.errorf(start, "attributes of <%s> not separated by white space", name)
 		}
-		if len(s.attrs) == MaxSVGAttrs {
-			return s.limitf(start, "<%s> has more than %d attributes", name, MaxSVGAttrs)
+		if len(s.attrs) == maxSVGAttrs {
+			return s.limitf(start, "<%s> has more than %d attributes", name, maxSVGAttrs)
 		}
 		n, err := s.qname(q)
 		if err != nil {
@@ -599,8 +601,8 @@ func (s *svgScanner) startTag() error {
 		return err
 	}
 	depth := len(s.open) + 1
-	if depth > MaxSVGDepth {
-		return s.limitf(start, "elements nested deeper than %d", MaxSVGDepth)
+	if depth > maxSVGDepth {
+		return s.limitf(start, "elements nested deeper than %d", maxSVGDepth)
 	}
 	if c := s.inCarrier(); c != nil && c.child == nil {
 		c.child = name
@@ -1005,7 +1007,7 @@ func (d *svgDoc) extract() (*Payload, error) {
 		if err != nil {
 			return nil, err
 		}
-		if p.Format != FormatJWT {
+		if p.format != formatJWT {
 			return nil, fmt.Errorf("%w: the verify attribute of %s is not a compact JWT", ErrMalformed, what)
 		}
 		return p, nil
@@ -1025,7 +1027,7 @@ func (d *svgDoc) extract() (*Payload, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.Format != FormatJSON {
+	if p.format != formatJSON {
 		return nil, fmt.Errorf("%w: a JWT belongs in the verify attribute of %s", ErrMalformed, what)
 	}
 	return p, nil
@@ -1068,7 +1070,7 @@ func BakeSVG(svg, credential []byte, opts Options) ([]byte, error) {
 		return nil, err
 	}
 	var elem string
-	if p.Format == FormatJWT {
+	if p.format == formatJWT {
 		elem = `<openbadges:credential verify="` + string(p.Data) + `"></openbadges:credential>`
 	} else {
 		if bytes.Contains(p.Data, []byte("]]>")) {

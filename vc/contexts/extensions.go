@@ -9,17 +9,19 @@ import (
 //go:embed extensions/*.json
 var extensionFiles embed.FS
 
-// ExtensionURL is where an Open Badges 3.0 extension's context is cited
+// extensionURL is where an Open Badges 3.0 extension's context is cited
 // from: https://openbadgespec.org/extensions/<name>/context-3.0.0.json, the
 // URL the extensions' own documentation assumes.
-func ExtensionURL(name string) string {
+func extensionURL(name string) string {
 	return "https://openbadgespec.org/extensions/" + name + "/context-3.0.0.json"
 }
 
 // WithOpenBadgesExtensions adds the contexts of the registered OB 3.0
 // extensions (accessibilityExtension, applyLinkExtension,
 // geoCoordinatesExtension, licenseExtension), as published in the 1EdTech
-// specification repository, at [ExtensionURL]. They are not in the default
+// specification repository, each at
+// https://openbadgespec.org/extensions/<name>/context-3.0.0.json, the URL
+// the extensions' own documentation assumes. They are not in the default
 // set because their URLs are the documentation's assumption, not a
 // published redirect: opt in when the credentials you read cite them.
 func WithOpenBadgesExtensions() Option {
@@ -41,7 +43,7 @@ func WithOpenBadgesExtensions() Option {
 			if err != nil {
 				return fmt.Errorf("contexts: extension %s: %w", name, err)
 			}
-			m[ExtensionURL(name)] = ent
+			m[extensionURL(name)] = ent
 		}
 		return nil
 	}

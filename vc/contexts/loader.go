@@ -25,7 +25,6 @@ const (
 	diDv1          = "https://www.w3.org/ns/did/v1"
 	OpenBadgesV3   = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 	openBadgesV3_0 = "https://purl.imsglobal.org/spec/ob/v3p0/context.json"
-	UndefinedTerms = "https://www.w3.org/ns/credentials/undefined-terms/v2"
 	// OpenBadgesExtensions defines 1EdTechJsonSchemaValidator2019,
 	// 1EdTechRevocationList and 1EdTechCredentialRefresh.
 	OpenBadgesExtensions = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"

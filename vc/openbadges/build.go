@@ -17,22 +17,22 @@ import (
 )
 
 var (
-	// errIncomplete is wrapped by *MissingFieldsError.
+	// errIncomplete is wrapped by *missingFieldsError.
 	errIncomplete = errors.New("openbadges: required fields missing")
 	// errInvalid is wrapped when a field has the wrong form or a credential
 	// is not an OB 3.0 credential.
 	errInvalid = errors.New("openbadges: invalid credential")
 )
 
-// MissingFieldsError lists every required field that is missing, by JSON
+// missingFieldsError lists every required field that is missing, by JSON
 // Pointer (e.g. "/credentialSubject/achievement/criteria").
-type MissingFieldsError struct {
+type missingFieldsError struct {
 	Paths []string
 	// Invalid lists fields present with the wrong form: "pointer: reason".
 	Invalid []string
 }
 
-func (e *MissingFieldsError) Error() string {
+func (e *missingFieldsError) Error() string {
 	var parts []string
 	if len(e.Paths) > 0 {
 		parts = append(parts, "missing "+strings.Join(e.Paths, ", "))
@@ -43,8 +43,8 @@ func (e *MissingFieldsError) Error() string {
 	return "openbadges: incomplete credential: " + strings.Join(parts, "; ")
 }
 
-// Unwrap returns ErrIncomplete.
-func (e *MissingFieldsError) Unwrap() error { return errIncomplete }
+// Unwrap returns errIncomplete.
+func (e *missingFieldsError) Unwrap() error { return errIncomplete }
 
 // checker collects missing and invalid fields.
 type checker struct {
@@ -84,13 +84,13 @@ func (c *checker) err() error {
 	if len(c.missing) == 0 && len(c.invalid) == 0 {
 		return nil
 	}
-	return &MissingFieldsError{Paths: c.missing, Invalid: c.invalid}
+	return &missingFieldsError{Paths: c.missing, Invalid: c.invalid}
 }
 
 func idx(path string, i int) string { return path + "/" + strconv.Itoa(i) }
 
 // Validate checks the fields OB 3.0 requires and the form of ids and
-// dates, and returns a *MissingFieldsError listing every problem.
+// dates, and returns one error listing every problem by JSON Pointer.
 func (a *AchievementCredential) Validate() error {
 	c := &checker{}
 	c.uri(a.ID, "/id", true)
@@ -320,8 +320,8 @@ func alignmentDefaults(list List[Alignment]) {
 
 // NewAchievementCredential completes a (the @context, VC 2.0 then the OB
 // context 3.0.3, and every type the spec fixes), checks it, and returns
-// its JSON. Missing required fields give one *MissingFieldsError listing
-// all of them. a itself is not modified.
+// its JSON. Missing required fields give one error listing all of them,
+// by JSON Pointer. a itself is not modified.
 func NewAchievementCredential(a AchievementCredential) ([]byte, error) {
 	cp, err := clone(a)
 	if err != nil {

@@ -6,13 +6,20 @@
 //
 // Builders return the credential's JSON, ready for [microcred.Issuer.Issue].
 // A missing required field is reported together with every other missing
-// field, by JSON Pointer, in one *[MissingFieldsError].
+// or malformed field, each by JSON Pointer (such as
+// "/credentialSubject/achievement/criteria"), in one error.
 //
 // The embedded 1EdTech JSON Schemas ([DefaultSchemas]) validate offline.
 // [Schemas.For] says which apply to a credential: those its
 // credentialSchema names and, for an OB 3.0 VCDM 2.0 credential, the
 // AchievementCredential or EndorsementCredential schema its type calls for,
-// which is how microcred's verifier checks every OB 3.0 credential.
+// which is how microcred's verifier checks every OB 3.0 credential. Those
+// two are cited as
+// https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json
+// and
+// https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json
+// (the schema documents carry the "-jsonschema1.json" ids; both resolve to
+// the embedded schemas).
 // [ValidateAchievementCredential] accepts what microcred signs: a single
 // embedded proof object is read as the one-element list the schemas admit.
 //

@@ -10,3 +10,8 @@ const ValidatorType = validatorType
 
 var ErrIncomplete = errIncomplete
 var ErrInvalid = errInvalid
+
+const SchemaAchievementCredential = schemaAchievementCredential
+const SchemaEndorsementCredential = schemaEndorsementCredential
+
+type MissingFieldsError = missingFieldsError

@@ -21,8 +21,8 @@ import (
 // credentialSchema; the schema documents carry the "-jsonschema1.json" ids.
 // Both resolve to the embedded 1EdTech schemas.
 const (
-	SchemaAchievementCredential = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
-	SchemaEndorsementCredential = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json"
+	schemaAchievementCredential = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+	schemaEndorsementCredential = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json"
 	schemaProfile               = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_profile_schema.json"
 	// The CLR 2.0 schemas, embedded under the ids they carry.
 	schemaClrCredential            = "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_clrcredential_schema.json"
@@ -72,8 +72,8 @@ var schemaFiles embed.FS
 // A VCDM 1.1 credential citing one fails with ErrUnknownSchema: its
 // branch, the v1p1 class, is not embedded.
 var anySchemas = map[string]string{
-	"https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_anyachievementcredential_schema.json":   SchemaAchievementCredential,
-	"https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_anyendorsementcredential_schema.json":   SchemaEndorsementCredential,
+	"https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_anyachievementcredential_schema.json":   schemaAchievementCredential,
+	"https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_anyendorsementcredential_schema.json":   schemaEndorsementCredential,
 	"https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_anyclrcredential_schema.json":         schemaClrCredential,
 	"https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_anyendorsementcredential_schema.json": schemaClrEndorsementCredential,
 }
@@ -308,7 +308,7 @@ func ValidateAchievementCredential(data []byte) error {
 	if err != nil {
 		return err
 	}
-	return s.Validate(SchemaAchievementCredential, data)
+	return s.Validate(schemaAchievementCredential, data)
 }
 
 // SchemaUse is a JSON Schema a credential is to be checked against, and
@@ -378,11 +378,11 @@ func typeSchema(c *vc.Credential) (url, typ string) {
 	}
 	for _, t := range []string{"OpenBadgeCredential", "AchievementCredential"} {
 		if c.HasType(t) {
-			return SchemaAchievementCredential, t
+			return schemaAchievementCredential, t
 		}
 	}
 	if c.HasType("EndorsementCredential") {
-		return SchemaEndorsementCredential, "EndorsementCredential"
+		return schemaEndorsementCredential, "EndorsementCredential"
 	}
 	return "", ""
 }

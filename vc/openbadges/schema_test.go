@@ -115,7 +115,7 @@ func TestAccessibilityExtension(t *testing.T) {
 	require.NoError(t, err)
 	var m map[string]any
 	require.NoError(t, json.Unmarshal(data, &m))
-	m["@context"] = append(m["@context"].([]any), contexts.OpenBadgesExtensions, contexts.ExtensionURL("accessibilityExtension"))
+	m["@context"] = append(m["@context"].([]any), contexts.OpenBadgesExtensions, "https://openbadgespec.org/extensions/accessibilityExtension/context-3.0.0.json")
 	ach := m["credentialSubject"].(map[string]any)["achievement"].(map[string]any)
 	ach["accessibilityFeature"] = "captions"
 	ach["accessibilityAPI"] = "ARIA"

@@ -20,25 +20,27 @@ type Allocator interface {
 	Allocate(ctx context.Context) (listURL string, index int, err error)
 }
 
-// MemoryAllocator allocates sequentially in memory (for tests and
-// short-lived issuers: indexes are reused after a restart).
-type MemoryAllocator struct {
+// memoryAllocator allocates sequentially in memory.
+type memoryAllocator struct {
 	mu   sync.Mutex
 	url  string
 	next int
 	size int
 }
 
-// NewMemoryAllocator allocates indexes 0..size-1 of the list at url.
-func NewMemoryAllocator(url string, size int) (*MemoryAllocator, error) {
+// NewMemoryAllocator allocates indexes 0..size-1 of the list at url,
+// sequentially, in memory (for tests and short-lived issuers: indexes are
+// reused after a restart). It is safe for concurrent use; past the last
+// index Allocate fails with [ErrListFull].
+func NewMemoryAllocator(url string, size int) (Allocator, error) {
 	if url == "" || size <= 0 {
 		return nil, errors.New("status: allocator needs a list URL and a size")
 	}
-	return &MemoryAllocator{url: url, size: size}, nil
+	return &memoryAllocator{url: url, size: size}, nil
 }
 
 // Allocate implements Allocator.
-func (a *MemoryAllocator) Allocate(context.Context) (string, int, error) {
+func (a *memoryAllocator) Allocate(context.Context) (string, int, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.next >= a.size {
@@ -49,14 +51,8 @@ func (a *MemoryAllocator) Allocate(context.Context) (string, int, error) {
 	return a.url, i, nil
 }
 
-// FileAllocator keeps the next free index in a file and writes the
-// advanced counter to stable storage before handing an index out, so no
-// index is ever given twice, even across crashes. With a reservation
-// block (SetBlock) it persists the counter once per block and hands the
-// block out from memory, so a crash wastes at most the rest of a block,
-// never reuses one. It serializes allocations within the process; give
-// each issuing process its own file.
-type FileAllocator struct {
+// fileAllocator is the allocator of NewFileAllocator.
+type fileAllocator struct {
 	mu    sync.Mutex
 	path  string
 	url   string
@@ -66,33 +62,31 @@ type FileAllocator struct {
 	limit int // end of the reserved block (exclusive); next == limit: none
 }
 
-// SetBlock makes the allocator reserve n indexes per write to stable
-// storage (n ≥ 1; 1, the default, writes once per index). Bulk issuance
-// uses a few hundred: one fsync per block instead of per credential.
-func (a *FileAllocator) SetBlock(n int) error {
-	if n < 1 {
-		return errors.New("status: allocator block must be at least 1")
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.block = n
-	return nil
-}
-
 // NewFileAllocator allocates indexes 0..size-1 of the list at url,
-// persisting the counter at path (created if missing).
-func NewFileAllocator(path, url string, size int) (*FileAllocator, error) {
+// persisting the counter at path (created if missing). It writes the
+// advanced counter to stable storage before handing an index out, so no
+// index is ever given twice, even across crashes. It reserves block
+// indexes (at least 1) per write: 1 writes once per index; bulk issuance
+// uses a few hundred, one fsync per block instead of per credential. It
+// hands a block out from memory, so a crash wastes at most the rest of a
+// block, never reuses one. It serializes allocations within the process;
+// give each issuing process its own file. Past the last index Allocate
+// fails with [ErrListFull].
+func NewFileAllocator(path, url string, size, block int) (Allocator, error) {
 	if path == "" || url == "" || size <= 0 {
 		return nil, errors.New("status: allocator needs a file, a list URL and a size")
 	}
-	a := &FileAllocator{path: path, url: url, size: size, block: 1}
+	if block < 1 {
+		return nil, fmt.Errorf("status: allocator block %d: must be at least 1", block)
+	}
+	a := &fileAllocator{path: path, url: url, size: size, block: block}
 	if _, err := a.read(); err != nil {
 		return nil, err
 	}
 	return a, nil
 }
 
-func (a *FileAllocator) read() (int, error) {
+func (a *fileAllocator) read() (int, error) {
 	data, err := os.ReadFile(a.path)
 	if errors.Is(err, os.ErrNotExist) {
 		return 0, nil
@@ -108,7 +102,7 @@ func (a *FileAllocator) read() (int, error) {
 }
 
 // Allocate implements Allocator.
-func (a *FileAllocator) Allocate(context.Context) (string, int, error) {
+func (a *fileAllocator) Allocate(context.Context) (string, int, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.next < a.limit {

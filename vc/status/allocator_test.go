@@ -29,7 +29,7 @@ func TestMemoryAllocator(t *testing.T) {
 // process "restarts" (a new allocator over the same file).
 func TestFileAllocatorNeverRepeats(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "alloc")
-	a, err := status.NewFileAllocator(path, "https://s.example/1", 1000)
+	a, err := status.NewFileAllocator(path, "https://s.example/1", 1000, 1)
 	require.NoError(t, err)
 	seen := map[int]bool{}
 	var mu sync.Mutex
@@ -49,14 +49,14 @@ func TestFileAllocatorNeverRepeats(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	restarted, err := status.NewFileAllocator(path, "https://s.example/1", 1000)
+	restarted, err := status.NewFileAllocator(path, "https://s.example/1", 1000, 1)
 	require.NoError(t, err)
 	_, i, err := restarted.Allocate(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, 100, i, "continues after the last index handed out")
 
 	require.NoError(t, os.WriteFile(path, []byte("garbage"), 0o600))
-	_, err = status.NewFileAllocator(path, "https://s.example/1", 1000)
+	_, err = status.NewFileAllocator(path, "https://s.example/1", 1000, 1)
 	assert.Error(t, err, "corrupt state is an error, never a restart from 0")
 }
 
@@ -64,9 +64,8 @@ func TestFileAllocatorNeverRepeats(t *testing.T) {
 // allocator over the same file) skips the rest of the block, never reuses.
 func TestFileAllocatorBlocks(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "alloc")
-	a, err := status.NewFileAllocator(path, "https://s.example/1", 1000)
+	a, err := status.NewFileAllocator(path, "https://s.example/1", 1000, 64)
 	require.NoError(t, err)
-	require.NoError(t, a.SetBlock(64))
 	for want := 0; want < 70; want++ {
 		_, i, err := a.Allocate(context.Background())
 		require.NoError(t, err)
@@ -75,16 +74,16 @@ func TestFileAllocatorBlocks(t *testing.T) {
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.Equal(t, "128\n", string(data), "two blocks reserved")
-	restarted, err := status.NewFileAllocator(path, "https://s.example/1", 1000)
+	restarted, err := status.NewFileAllocator(path, "https://s.example/1", 1000, 1)
 	require.NoError(t, err)
 	_, i, err := restarted.Allocate(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, 128, i, "the rest of the crashed block is skipped, not reused")
-	assert.Error(t, a.SetBlock(0))
+	_, err = status.NewFileAllocator(filepath.Join(t.TempDir(), "z"), "https://s.example/1", 1000, 0)
+	assert.Error(t, err, "a block of 0 is refused")
 
-	small, err := status.NewFileAllocator(filepath.Join(t.TempDir(), "s"), "https://s.example/2", 3)
+	small, err := status.NewFileAllocator(filepath.Join(t.TempDir(), "s"), "https://s.example/2", 3, 10)
 	require.NoError(t, err)
-	require.NoError(t, small.SetBlock(10))
 	for k := 0; k < 3; k++ {
 		_, _, err := small.Allocate(context.Background())
 		require.NoError(t, err)

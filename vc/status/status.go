@@ -258,23 +258,25 @@ type Entry struct {
 	Index          int
 	ListCredential string
 	StatusSize     int
-	// Messages maps a status value to its message (statusMessage); it is
-	// required when StatusSize > 1 and then covers every value.
-	Messages []StatusMessage
+	// messages maps a status value to its message (statusMessage); it is
+	// required when StatusSize > 1 and then covers every value (read it
+	// with MessageFor).
+	messages []statusMessage
 	// Reference lists the statusReference URLs, if any.
 	Reference []string
 }
 
-// StatusMessage is one statusMessage element: a value, written as a
+// statusMessage is one statusMessage element: a value, written as a
 // hexadecimal string ("0x2"), and what it means.
-type StatusMessage struct {
+type statusMessage struct {
 	Status  string `json:"status"`
 	Message string `json:"message"`
 }
 
-// MessageFor returns the message for value v, if the entry has one.
+// MessageFor returns the entry's statusMessage for value v, if it has one
+// (an entry whose StatusSize is over 1 has one for every value).
 func (e Entry) MessageFor(v uint) (string, bool) {
-	for _, m := range e.Messages {
+	for _, m := range e.messages {
 		n, err := strconv.ParseUint(strings.TrimPrefix(m.Status, "0x"), 16, 8)
 		if err == nil && uint(n) == v {
 			return m.Message, true
@@ -394,14 +396,14 @@ func readSizeAndMessages(e *Entry, m map[string]any) error {
 				return fmt.Errorf("statusMessage[%d].status %q repeats", j, status)
 			}
 			seen[n] = true
-			e.Messages = append(e.Messages, StatusMessage{Status: status, Message: message})
+			e.messages = append(e.messages, statusMessage{Status: status, Message: message})
 		}
 	}
 	if e.StatusSize > 1 {
 		// "MUST be present if statusSize is greater than 1", and its
 		// length "MUST equal the number of possible status messages".
-		if want := 1 << e.StatusSize; len(e.Messages) != want {
-			return fmt.Errorf("statusMessage has %d elements, statusSize %d needs %d", len(e.Messages), e.StatusSize, want)
+		if want := 1 << e.StatusSize; len(e.messages) != want {
+			return fmt.Errorf("statusMessage has %d elements, statusSize %d needs %d", len(e.messages), e.StatusSize, want)
 		}
 	}
 	if v, ok := m["statusReference"]; ok && v != nil {
@@ -440,11 +442,6 @@ func (s StaticFetcher) Fetch(_ context.Context, url string) ([]byte, error) {
 	return b, nil
 }
 
-// VerifyList verifies a fetched list credential (proof, validity) and
-// returns it parsed, with the DID or URL of the key's controller. The root
-// package's Verifier provides one.
-type VerifyList func(ctx context.Context, listCredential []byte) (*vc.Credential, string, error)
-
 // Result is the outcome for one entry.
 type Result struct {
 	Entry Entry
@@ -457,8 +454,10 @@ type Result struct {
 type CheckOptions struct {
 	// Fetch obtains list credentials by URL.
 	Fetch Fetcher
-	// Verify verifies a list credential (proof, validity window).
-	Verify VerifyList
+	// Verify verifies a fetched list credential (proof, validity window)
+	// and returns it parsed, with the DID or URL of the key's controller.
+	// The root package's Verifier provides one.
+	Verify func(ctx context.Context, listCredential []byte) (*vc.Credential, string, error)
 	// TrustedListIssuer, if set, accepts lists issued by other DIDs than
 	// the credential's issuer (delegated status lists).
 	TrustedListIssuer func(string) bool

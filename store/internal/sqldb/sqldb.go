@@ -202,12 +202,12 @@ func (s *DB) getList(ctx context.Context, q interface {
 	return l, nil
 }
 
-// List implements store.Lists.
+// List implements store.Store.
 func (s *DB) List(ctx context.Context, url string) (*store.List, error) {
 	return s.getList(ctx, s.db, url, false)
 }
 
-// CreateList implements store.Lists.
+// CreateList implements store.Store.
 func (s *DB) CreateList(ctx context.Context, spec store.ListSpec, sign func(*store.List) ([]byte, error)) (*store.List, bool, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, false, err
@@ -251,7 +251,7 @@ func (s *DB) CreateList(ctx context.Context, spec store.ListSpec, sign func(*sto
 	return got, false, nil
 }
 
-// UpdateList implements store.Lists.
+// UpdateList implements store.Store.
 func (s *DB) UpdateList(ctx context.Context, url string, edit func(*store.List) error) (*store.List, error) {
 	if edit == nil {
 		return nil, fmt.Errorf("%w: UpdateList needs an edit function", store.ErrInvalid)
@@ -349,7 +349,7 @@ const recordColumns = `credential_id, learner, list_url, list_index, batch_id, s
 
 // Record implements store.Log.
 func (s *DB) Record(ctx context.Context, recs []store.Record) error {
-	if err := store.ValidateRecords(recs); err != nil {
+	if err := validateRecords(recs); err != nil {
 		return err
 	}
 	if len(recs) == 0 {
@@ -511,7 +511,7 @@ func (s *DB) Find(ctx context.Context, q store.Query) ([]store.Record, error) {
 	return out, nil
 }
 
-// CreateRun implements store.Runs.
+// CreateRun implements store.Store.
 func (s *DB) CreateRun(ctx context.Context, r store.Run) error {
 	if r.ID == "" {
 		return fmt.Errorf("%w: batch run id is empty", store.ErrInvalid)
@@ -532,7 +532,7 @@ func (s *DB) CreateRun(ctx context.Context, r store.Run) error {
 	return nil
 }
 
-// ResumeRun implements store.Runs.
+// ResumeRun implements store.Store.
 func (s *DB) ResumeRun(ctx context.Context, id string, fp store.Fingerprint) (*store.Run, error) {
 	r := store.Run{ID: id}
 	var us int64
@@ -549,4 +549,24 @@ func (s *DB) ResumeRun(ctx context.Context, id string, fp store.Fingerprint) (*s
 		return nil, &store.RunMismatchError{Run: id, Fields: d}
 	}
 	return &r, nil
+}
+
+// validateRecords checks records before they are written.
+func validateRecords(recs []store.Record) error {
+	if len(recs) > store.MaxRecords {
+		return fmt.Errorf("%w: %d records in one call (at most %d)", store.ErrTooMany, len(recs), store.MaxRecords)
+	}
+	for i, r := range recs {
+		switch {
+		case r.CredentialID == "":
+			return fmt.Errorf("%w: record %d: credential id is empty", store.ErrInvalid, i)
+		case r.ListURL == "" && r.Index != -1:
+			return fmt.Errorf("%w: record %d (%s): index %d without a list", store.ErrInvalid, i, r.CredentialID, r.Index)
+		case r.ListURL != "" && r.Index < 0:
+			return fmt.Errorf("%w: record %d (%s): index %d", store.ErrInvalid, i, r.CredentialID, r.Index)
+		case r.IssuedAt.IsZero():
+			return fmt.Errorf("%w: record %d (%s): issued-at time is zero", store.ErrInvalid, i, r.CredentialID)
+		}
+	}
+	return nil
 }

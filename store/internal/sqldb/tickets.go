@@ -10,9 +10,9 @@ import (
 	"github.com/onchaincert/microcred/store"
 )
 
-// PutTicket implements store.Tickets.
+// PutTicket implements store.Store.
 func (s *DB) PutTicket(ctx context.Context, t store.Ticket) error {
-	if err := store.ValidateTicket(t); err != nil {
+	if err := validateTicket(t); err != nil {
 		return err
 	}
 	data := t.Data
@@ -46,7 +46,7 @@ func scanTicket(r scanner) (*store.Ticket, error) {
 	return &t, nil
 }
 
-// Ticket implements store.Tickets.
+// Ticket implements store.Store.
 func (s *DB) Ticket(ctx context.Context, kind, id string, now time.Time) (*store.Ticket, error) {
 	t, err := scanTicket(s.db.QueryRowContext(ctx, s.q(`SELECT `+ticketColumns+` FROM tickets WHERE kind = $1 AND id = $2`), kind, id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -64,7 +64,7 @@ func (s *DB) Ticket(ctx context.Context, kind, id string, now time.Time) (*store
 	return t, nil
 }
 
-// UseTicket implements store.Tickets: one conditional UPDATE, so that of
+// UseTicket implements store.Store: one conditional UPDATE, so that of
 // concurrent callers exactly one sees its row change.
 func (s *DB) UseTicket(ctx context.Context, kind, id string, now time.Time) (*store.Ticket, error) {
 	t, err := scanTicket(s.db.QueryRowContext(ctx, s.q(`UPDATE tickets SET used_us = $1 WHERE kind = $2 AND id = $3 AND used_us IS NULL AND expires_us > $4 RETURNING `+ticketColumns),
@@ -83,7 +83,7 @@ func (s *DB) UseTicket(ctx context.Context, kind, id string, now time.Time) (*st
 	return nil, fmt.Errorf("%w: %s ticket", store.ErrTicketUsed, kind)
 }
 
-// AttemptTicket implements store.Tickets.
+// AttemptTicket implements store.Store.
 func (s *DB) AttemptTicket(ctx context.Context, kind, id string, now time.Time, max int) (*store.Ticket, error) {
 	if max < 1 {
 		return nil, fmt.Errorf("%w: attempt budget %d (at least 1)", store.ErrInvalid, max)
@@ -103,7 +103,7 @@ func (s *DB) AttemptTicket(ctx context.Context, kind, id string, now time.Time, 
 	return nil, fmt.Errorf("%w: %s ticket: %d attempts of %d", store.ErrTooManyAttempts, kind, t.Attempts, max)
 }
 
-// PurgeTickets implements store.Tickets.
+// PurgeTickets implements store.Store.
 func (s *DB) PurgeTickets(ctx context.Context, now time.Time) (int, error) {
 	res, err := s.db.ExecContext(ctx, s.q(`DELETE FROM tickets WHERE expires_us <= $1`), micros(now))
 	if err != nil {
@@ -111,4 +111,19 @@ func (s *DB) PurgeTickets(ctx context.Context, now time.Time) (int, error) {
 	}
 	n, _ := res.RowsAffected()
 	return int(n), nil
+}
+
+// validateTicket checks a ticket before it is stored.
+func validateTicket(t store.Ticket) error {
+	switch {
+	case t.Kind == "" || len(t.Kind) > 64:
+		return fmt.Errorf("%w: ticket kind %q (1 to 64 bytes)", store.ErrInvalid, t.Kind)
+	case t.ID == "" || len(t.ID) > 256:
+		return fmt.Errorf("%w: ticket %s: id of %d bytes (1 to 256)", store.ErrInvalid, t.Kind, len(t.ID))
+	case len(t.Data) > store.MaxTicketData:
+		return fmt.Errorf("%w: ticket %s: %d bytes of data (at most %d)", store.ErrInvalid, t.Kind, len(t.Data), store.MaxTicketData)
+	case t.Expires.IsZero():
+		return fmt.Errorf("%w: ticket %s: no expiry", store.ErrInvalid, t.Kind)
+	}
+	return nil
 }
