@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/onchaincert/microcred/anchor/btc"
+	"github.com/onchaincert/microcred/internal/btcwire"
 )
 
 // Level is a grade of anchor assurance (DESIGN.md rule 6). The zero value
@@ -333,7 +334,7 @@ func (an *Anchor) verify(root []byte, opts VerifyOptions, fl floors) *Assurance 
 		}
 		branch[i] = btc.Hash(b)
 	}
-	if _, err := btc.VerifyTxInBlock(an.RawTx, an.TxIndex, branch, first); err != nil {
+	if _, err := btcwire.VerifyTxInBlock(an.RawTx, an.TxIndex, branch, first); err != nil {
 		return stop(err)
 	}
 	a.adopt(g)
