@@ -209,14 +209,14 @@ func gradeHeaders(chain Chain, headers [][]byte, opts VerifyOptions, fl floors) 
 	switch {
 	case len(headers) == 0:
 		g.Reason = fmt.Errorf("%w: no block header", ErrNoEvidence)
-	case len(headers) > MaxAnchorHeaders:
-		g.Reason = fmt.Errorf("%w: %d headers, more than %d", ErrMalformedReceipt, len(headers), MaxAnchorHeaders)
+	case len(headers) > maxAnchorHeaders:
+		g.Reason = fmt.Errorf("%w: %d headers, more than %d", ErrMalformedReceipt, len(headers), maxAnchorHeaders)
 	case chain.bitcoin():
 		gradeBitcoin(g, chain, headers, opts, fl[chain])
 	case chain.ethereum():
 		gradeEthereum(g, chain, headers, opts)
 	default:
-		g.Reason = fmt.Errorf("%w: block headers of %q", ErrUnsupportedChain, string(chain))
+		g.Reason = fmt.Errorf("%w: block headers of %q", errUnsupportedChain, string(chain))
 	}
 	return g
 }

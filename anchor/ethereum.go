@@ -70,9 +70,9 @@ func (c Chain) ethereumChainID(id uint64) bool {
 // (size 0) for Ethereum trie nodes and RLP headers.
 func (c Chain) evidenceLimits() (branchSize, branchMax, headerSize, headerMax int) {
 	if c.ethereum() {
-		return 0, MaxRawTxBytes + 64, 0, ethwire.MaxHeaderBytes
+		return 0, maxRawTxBytes + 64, 0, ethwire.MaxHeaderBytes
 	}
-	return HashSize, HashSize, 80, 80
+	return hashSize, hashSize, 80, 80
 }
 
 // verifyEthereum climbs from L1 for an anchor on an Ethereum chain.

@@ -144,7 +144,7 @@ func TestReceiptLevelsRegtest(t *testing.T) {
 
 	// L0 failures are errors.
 	_, err = r.Verify(VerifyOptions{})
-	assert.ErrorIs(t, err, ErrInvalidLeaf)
+	assert.ErrorIs(t, err, errInvalidLeaf)
 	other := sha256.Sum256([]byte("other"))
 	a, err = r.Verify(VerifyOptions{Leaf: other[:]})
 	assert.ErrorIs(t, err, ErrLeafMismatch)
@@ -299,7 +299,7 @@ func TestParseReceiptRejects(t *testing.T) {
 		"fractional":     edit(func(c map[string]any) { c["treeSize"] = 1.5 }),
 		"negative":       edit(func(c map[string]any) { c["index"] = -1 }),
 		"huge":           edit(func(c map[string]any) { c["treeSize"] = 1e300 }),
-		"long path":      edit(func(c map[string]any) { c["path"] = make([]any, MaxPath+1) }),
+		"long path":      edit(func(c map[string]any) { c["path"] = make([]any, maxPath+1) }),
 		"unknown chain":  edit(func(c map[string]any) { anchor0(c)["chain"] = "dogecoin" }),
 		"bad txid":       edit(func(c map[string]any) { anchor0(c)["txid"] = "00" }),
 		"anchor member":  edit(func(c map[string]any) { anchor0(c)["blockHash"] = "00" }),
@@ -319,7 +319,7 @@ func TestParseReceiptRejects(t *testing.T) {
 		}),
 		"too many anchors": edit(func(c map[string]any) {
 			a := anchor0(c)
-			l := make([]any, MaxAnchors+1)
+			l := make([]any, maxAnchors+1)
 			for i := range l {
 				l[i] = a
 			}
