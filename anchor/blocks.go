@@ -184,7 +184,7 @@ type HeaderGrade struct {
 // [VerifyOptions.Floors]). Every later header must link by prevHash and
 // meet its target and the floor; confirmations are counted over those
 // only, so repeated or unrelated headers add nothing, and evidence that
-// does not link stops below L4 ([btcwire.ErrBrokenChain]). L4 (mainnet only)
+// does not link stops below L4 ([ErrBrokenChain]). L4 (mainnet only)
 // needs a trusted [Checkpoint] that is the parent of headers[0] or one of
 // the counted headers, every counted header meeting the checkpoint's
 // MaxBits too, and at least N confirmations.
@@ -258,7 +258,7 @@ func gradeBitcoin(g *HeaderGrade, chain Chain, raw [][]byte, opts VerifyOptions,
 			break
 		}
 		if h.PrevBlock != prev {
-			broken = fmt.Errorf("%w: header %d has prevHash %s, not header %d's hash %s", btcwire.ErrBrokenChain, i, h.PrevBlock, i-1, prev)
+			broken = fmt.Errorf("%w: header %d has prevHash %s, not header %d's hash %s", ErrBrokenChain, i, h.PrevBlock, i-1, prev)
 			break
 		}
 		if err := h.CheckProofOfWork(floor); err != nil {
@@ -294,7 +294,7 @@ func gradeBitcoin(g *HeaderGrade, chain Chain, raw [][]byte, opts VerifyOptions,
 		if at >= 0 {
 			g.Pinned = true
 		} else if first.PrevBlock != cpHash {
-			cpReason = fmt.Errorf("%w: the headers do not reach checkpoint %s", btcwire.ErrBrokenChain, cp.BlockHash)
+			cpReason = fmt.Errorf("%w: the headers do not reach checkpoint %s", ErrBrokenChain, cp.BlockHash)
 			continue
 		}
 		if cp.MaxBits != 0 {

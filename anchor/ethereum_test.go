@@ -223,7 +223,7 @@ func TestEthereumTampered(t *testing.T) {
 		h[2], h[3] = h[3], h[2]
 	})
 	assert.Equal(t, L2, a.Level, "headers out of order")
-	assert.ErrorIs(t, a.Reason, ethwire.ErrBrokenChain)
+	assert.ErrorIs(t, a.Reason, ErrBrokenChain)
 
 	// The same evidence attached to another batch: the transaction does
 	// not carry its root.

@@ -224,7 +224,7 @@ func TestGradeHeadersMainnet(t *testing.T) {
 	assert.True(t, gr.Pinned)
 	gr = grade(raw[7:], VerifyOptions{Checkpoints: []Checkpoint{cp5}})
 	assert.Equal(t, L3, gr.Level, "checkpoint before a gap")
-	assert.ErrorIs(t, gr.Reason, btcwire.ErrBrokenChain)
+	assert.ErrorIs(t, gr.Reason, ErrBrokenChain)
 	gr = grade(raw, VerifyOptions{})
 	assert.Equal(t, L3, gr.Level)
 	assert.ErrorIs(t, gr.Reason, ErrNoEvidence, "no checkpoint")

@@ -164,12 +164,12 @@ func TestConfirmationsNeedLinkedHeaders(t *testing.T) {
 	a := s.verify(t, func(an *Anchor) { an.Headers = [][]byte{h0, h0, h0, h0, h0, h0} }, VerifyOptions{})
 	assert.Equal(t, L3, a.Level)
 	assert.Equal(t, 1, a.Confirmations, "six copies of one header: no extra confirmation")
-	assert.ErrorIs(t, a.Reason, btcwire.ErrBrokenChain)
+	assert.ErrorIs(t, a.Reason, ErrBrokenChain)
 
 	zero := make([]byte, btcwire.HeaderSize)
 	a = s.verify(t, func(an *Anchor) { an.Headers = [][]byte{h0, zero, zero, zero, zero, zero} }, VerifyOptions{})
 	assert.Equal(t, 1, a.Confirmations, "unlinked all-zero headers count for nothing")
-	assert.ErrorIs(t, a.Reason, btcwire.ErrBrokenChain)
+	assert.ErrorIs(t, a.Reason, ErrBrokenChain)
 
 	// Real children count; work adds up; an unlinked one after them stops
 	// the count there.
@@ -187,7 +187,7 @@ func TestConfirmationsNeedLinkedHeaders(t *testing.T) {
 		an.Headers = append(append([][]byte{}, chain[:3]...), append([][]byte{h0}, chain[3:]...)...)
 	}, VerifyOptions{})
 	assert.Equal(t, 3, a.Confirmations)
-	assert.ErrorIs(t, a.Reason, btcwire.ErrBrokenChain)
+	assert.ErrorIs(t, a.Reason, ErrBrokenChain)
 	// A checkpoint among the headers pins them.
 	a = s.verify(t, func(an *Anchor) { an.Headers = chain },
 		VerifyOptions{Checkpoints: []Checkpoint{{Chain: ChainBitcoinRegtest, BlockHash: prev.Hash().String()}}})

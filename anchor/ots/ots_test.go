@@ -265,7 +265,7 @@ func TestVerifyHelloWorld(t *testing.T) {
 		res, err := ots.VerifyFile(proof, file, ots.VerifyOptions{Headers: headers, Checkpoints: []anchor.Checkpoint{other}, Confirmations: 1})
 		require.NoError(t, err)
 		assert.Equal(t, anchor.L3, res.Level)
-		assert.ErrorIs(t, res.Reason, btcwire.ErrBrokenChain)
+		assert.ErrorIs(t, res.Reason, anchor.ErrBrokenChain)
 	})
 	t.Run("wrong file", func(t *testing.T) {
 		res, err := ots.VerifyFile(proof, []byte("Hello World?\n"), ots.VerifyOptions{Headers: headers})
@@ -647,7 +647,7 @@ func TestVerifyHeaderGrading(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, anchor.L3, res.Level)
 	assert.Equal(t, 1, res.Confirmations, "copies of one header are no confirmations")
-	assert.ErrorIs(t, res.Reason, btcwire.ErrBrokenChain)
+	assert.ErrorIs(t, res.Reason, anchor.ErrBrokenChain)
 	w, err := h.Work()
 	require.NoError(t, err)
 	assert.Equal(t, 0, res.Work.Cmp(w))

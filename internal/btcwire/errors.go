@@ -3,6 +3,7 @@ package btcwire
 import (
 	"errors"
 	"fmt"
+	"github.com/onchaincert/microcred/internal/mtree"
 )
 
 var (
@@ -37,7 +38,7 @@ var (
 	errBadBranch = errors.New("btc: malformed merkle branch")
 	// ErrBrokenChain is wrapped by errors for headers that do not link by
 	// prevHash or do not start at the trusted checkpoint.
-	ErrBrokenChain = errors.New("btc: header chain does not link")
+	ErrBrokenChain = mtree.ErrBrokenChain
 	// errNoTransactions is returned for an empty transaction list.
 	errNoTransactions = errors.New("btc: no transactions")
 	// errInvalidBech32 is wrapped by errors for a string that is not valid

@@ -3,6 +3,7 @@ package ethwire
 import (
 	"errors"
 	"fmt"
+	"github.com/onchaincert/microcred/internal/mtree"
 )
 
 var (
@@ -39,7 +40,7 @@ var (
 	errNotInTrie = errors.New("eth: key not in trie")
 	// ErrBrokenChain is wrapped by errors for headers that do not link by
 	// parentHash and consecutive numbers.
-	ErrBrokenChain = errors.New("eth: header chain does not link")
+	ErrBrokenChain = mtree.ErrBrokenChain
 	// ErrInvalidParams is wrapped by errors for anchor transaction
 	// parameters that cannot make a valid transaction.
 	ErrInvalidParams = errors.New("eth: invalid anchor transaction parameters")
