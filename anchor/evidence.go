@@ -62,7 +62,7 @@ type EvidenceRef struct {
 }
 
 // Evidence returns the shared evidence of the tree's current root with
-// the given anchors (at least one, at most maxAnchors).
+// the given anchors (at least one, at most 16).
 func (t *Tree) Evidence(anchors ...Anchor) (*Evidence, error) {
 	root, err := t.Root()
 	if err != nil {
@@ -170,7 +170,7 @@ func (e *Evidence) MarshalJSON() ([]byte, error) {
 // ParseEvidence reads shared evidence as strictly as [ParseReceipt] reads
 // a receipt: at most [MaxEvidenceBytes] of strict JSON, only the members
 // listed on [Evidence] with the exact case, version receiptVersion, a
-// known mode, a 32-byte root, treeSize from 1, 1 to maxAnchors anchors
+// known mode, a 32-byte root, treeSize from 1, 1 to 16 anchors
 // each read as a receipt's are. It verifies nothing. Errors wrap
 // errMalformedEvidence or errUnsupportedVersion; on error the
 // evidence is nil.

@@ -73,7 +73,7 @@ func (c Chain) Final() bool { return c == ChainBitcoinMainnet || c == ChainEther
 // one of the two members.
 //
 // For mode "blockcerts" the path is the plain sibling list too; the sides
-// follow from index and treeSize ([Steps] gives the {left|right} form).
+// follow from index and treeSize (package anchor/merkle2019 writes the {left|right} form).
 type Receipt struct {
 	Version int
 	Mode    Mode
@@ -261,8 +261,8 @@ func anchorsJSON(anchors []Anchor) []anchorJSON {
 // duplicate keys), only the members listed on [Receipt] and [Anchor]
 // with the exact case, version receiptVersion, a known mode and chain,
 // lowercase hex of the right lengths, integers that are exact, index <
-// treeSize, at most maxPath path entries, maxAnchors anchors and
-// maxAnchorHeaders headers, and exactly one of anchors and evidence (an
+// treeSize, at most 64 path entries, 16 anchors and
+// 2016 headers per anchor, and exactly one of anchors and evidence (an
 // [EvidenceRef] whose name follows its rules). It does not verify
 // anything; call [Receipt.Verify], or [Receipt.VerifyEvidence] for a
 // slim receipt. Errors wrap [ErrMalformedReceipt] or

@@ -134,7 +134,7 @@ func (t *Tree) Size() uint64 { return t.size }
 
 // Append adds a leaf, the 32-byte SHA-256 digest described in the package
 // documentation, and returns its index. Any other length is an error
-// wrapping errInvalidLeaf; the tree is then unchanged.
+// (the error says so); the tree is then unchanged.
 func (t *Tree) Append(leaf []byte) (uint64, error) {
 	if len(leaf) != hashSize {
 		return 0, fmt.Errorf("%w: got %d bytes", errInvalidLeaf, len(leaf))
@@ -184,7 +184,7 @@ func (t *Tree) appendHash(h hash) (uint64, error) {
 }
 
 // Root returns the tree's root: for one leaf the leaf hash, otherwise the
-// hash of the whole tree. An empty tree returns errEmptyBatch (RFC 6962
+// hash of the whole tree. An empty tree is an error (RFC 6962
 // defines SHA-256("") as its root, but an empty batch has nothing to
 // anchor).
 func (t *Tree) Root() ([]byte, error) {
@@ -232,8 +232,9 @@ func (t *Tree) computeRangeRoot(k int) hash {
 // Path returns the inclusion path of leaf index in the current tree: the
 // sibling hashes from the leaf up to the root (RFC 9162 §2.1.3.1 PATH; the
 // same siblings merkletools lists, without their left/right tags, which
-// [Steps] restores). Errors wrap errEmptyBatch, errIndexOutOfRange or
-// [ErrNoProofs].
+// the MerkleProof2019 form of package anchor/merkle2019 restores). An
+// empty tree or an index not below the size is an error naming them; a
+// tree built with [NewRootTree] returns [ErrNoProofs].
 func (t *Tree) Path(index uint64) ([][]byte, error) {
 	// One backing array for the whole path: two allocations per proof.
 	buf, err := t.AppendPath(nil, index)
@@ -248,7 +249,7 @@ func (t *Tree) Path(index uint64) ([][]byte, error) {
 }
 
 // AppendPath appends leaf index's inclusion path to dst, the sibling
-// hashes concatenated leaf-side first (HashSize bytes each), and returns
+// hashes concatenated leaf-side first (32 bytes each), and returns
 // the extended slice: with a reused dst, producing every proof of a large
 // batch allocates nothing.
 func (t *Tree) AppendPath(dst []byte, index uint64) ([]byte, error) {

@@ -76,7 +76,7 @@ func rootFromPath(m Mode, index, size uint64, leafHash hash, path [][]byte) (has
 // and the exact length, every step's side must be the side the position
 // implies, so a proof cannot be replayed for another position. The leaf is
 // used unhashed (it is the credential's targetHash). Errors are those of
-// VerifyInclusion.
+// verifyInclusion.
 func verifyBlockcerts(index, size uint64, leaf []byte, steps []mtree.Step, root []byte) error {
 	if len(leaf) != hashSize {
 		return fmt.Errorf("%w: got %d bytes", errInvalidLeaf, len(leaf))
