@@ -74,7 +74,7 @@ func BenchmarkVerifyInclusion(b *testing.B) {
 	path, _ := tr.Path(77_777)
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := VerifyInclusion(77_777, 100_000, leaves[77_777], path, root); err != nil {
+		if err := verifyInclusion(77_777, 100_000, leaves[77_777], path, root); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -89,7 +89,7 @@ func TestVerifyInclusionAllocs(t *testing.T) {
 	root, _ := tr.Root()
 	path, _ := tr.Path(500)
 	allocs := testing.AllocsPerRun(100, func() {
-		if err := VerifyInclusion(500, 1000, leaves[500], path, root); err != nil {
+		if err := verifyInclusion(500, 1000, leaves[500], path, root); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -8,6 +8,8 @@ import (
 
 	"github.com/onchaincert/microcred/anchor/btc"
 	"github.com/onchaincert/microcred/anchor/eth"
+	"github.com/onchaincert/microcred/internal/btcwire"
+	"github.com/onchaincert/microcred/internal/ethwire"
 )
 
 // Built-in difficulty floors (compact nBits: the easiest target a header
@@ -57,11 +59,11 @@ type Floor struct {
 func powLimit(c Chain) *big.Int {
 	switch c {
 	case ChainBitcoinTestnet:
-		return btc.TestnetPowLimit()
+		return btcwire.TestnetPowLimit()
 	case ChainBitcoinRegtest:
 		return btc.RegtestPowLimit()
 	}
-	return btc.MainnetPowLimit()
+	return btcwire.MainnetPowLimit()
 }
 
 // floors are the floor targets in force, by chain, after
@@ -77,7 +79,7 @@ func (o *VerifyOptions) check() (floors, error) {
 	fl := floors{}
 	for _, c := range []Chain{ChainBitcoinMainnet, ChainBitcoinTestnet, ChainBitcoinRegtest} {
 		bits, _ := DefaultFloor(c)
-		fl[c], _ = btc.CompactToTarget(bits)
+		fl[c], _ = btcwire.CompactToTarget(bits)
 	}
 	seen := map[Chain]bool{}
 	for _, f := range o.Floors {
@@ -131,7 +133,7 @@ func (o *VerifyOptions) check() (floors, error) {
 }
 
 func floorTarget(c Chain, bits uint32) (*big.Int, error) {
-	t, err := btc.CompactToTarget(bits)
+	t, err := btcwire.CompactToTarget(bits)
 	if err != nil {
 		return nil, fmt.Errorf("%w: floor %08x: %w", ErrInvalidOptions, bits, err)
 	}
@@ -182,7 +184,7 @@ type HeaderGrade struct {
 // [VerifyOptions.Floors]). Every later header must link by prevHash and
 // meet its target and the floor; confirmations are counted over those
 // only, so repeated or unrelated headers add nothing, and evidence that
-// does not link stops below L4 ([btc.ErrBrokenChain]). L4 (mainnet only)
+// does not link stops below L4 ([ErrBrokenChain]). L4 (mainnet only)
 // needs a trusted [Checkpoint] that is the parent of headers[0] or one of
 // the counted headers, every counted header meeting the checkpoint's
 // MaxBits too, and at least N confirmations.
@@ -207,14 +209,14 @@ func gradeHeaders(chain Chain, headers [][]byte, opts VerifyOptions, fl floors) 
 	switch {
 	case len(headers) == 0:
 		g.Reason = fmt.Errorf("%w: no block header", ErrNoEvidence)
-	case len(headers) > MaxAnchorHeaders:
-		g.Reason = fmt.Errorf("%w: %d headers, more than %d", ErrMalformedReceipt, len(headers), MaxAnchorHeaders)
+	case len(headers) > maxAnchorHeaders:
+		g.Reason = fmt.Errorf("%w: %d headers, more than %d", ErrMalformedReceipt, len(headers), maxAnchorHeaders)
 	case chain.bitcoin():
 		gradeBitcoin(g, chain, headers, opts, fl[chain])
 	case chain.ethereum():
 		gradeEthereum(g, chain, headers, opts)
 	default:
-		g.Reason = fmt.Errorf("%w: block headers of %q", ErrUnsupportedChain, string(chain))
+		g.Reason = fmt.Errorf("%w: block headers of %q", errUnsupportedChain, string(chain))
 	}
 	return g
 }
@@ -256,7 +258,7 @@ func gradeBitcoin(g *HeaderGrade, chain Chain, raw [][]byte, opts VerifyOptions,
 			break
 		}
 		if h.PrevBlock != prev {
-			broken = fmt.Errorf("%w: header %d has prevHash %s, not header %d's hash %s", btc.ErrBrokenChain, i, h.PrevBlock, i-1, prev)
+			broken = fmt.Errorf("%w: header %d has prevHash %s, not header %d's hash %s", ErrBrokenChain, i, h.PrevBlock, i-1, prev)
 			break
 		}
 		if err := h.CheckProofOfWork(floor); err != nil {
@@ -292,12 +294,12 @@ func gradeBitcoin(g *HeaderGrade, chain Chain, raw [][]byte, opts VerifyOptions,
 		if at >= 0 {
 			g.Pinned = true
 		} else if first.PrevBlock != cpHash {
-			cpReason = fmt.Errorf("%w: the headers do not reach checkpoint %s", btc.ErrBrokenChain, cp.BlockHash)
+			cpReason = fmt.Errorf("%w: the headers do not reach checkpoint %s", ErrBrokenChain, cp.BlockHash)
 			continue
 		}
 		if cp.MaxBits != 0 {
-			t, _ := btc.CompactToTarget(cp.MaxBits) // checked by VerifyOptions.check
-			if err := btc.VerifyChain(first.PrevBlock, counted, t); err != nil {
+			t, _ := btcwire.CompactToTarget(cp.MaxBits) // checked by VerifyOptions.check
+			if err := btcwire.VerifyChain(first.PrevBlock, counted, t); err != nil {
 				cpReason = fmt.Errorf("checkpoint %s floor: %w", cp.BlockHash, err)
 				continue
 			}
@@ -336,7 +338,7 @@ func gradeEthereum(g *HeaderGrade, chain Chain, raw [][]byte, opts VerifyOptions
 		}
 		headers[i] = h
 	}
-	if err := eth.VerifyChain(headers); err != nil {
+	if err := ethwire.VerifyChain(headers); err != nil {
 		g.Reason = err
 		return
 	}

@@ -24,14 +24,15 @@
 // [ModeRFC6962] is RFC 6962 §2.1 / RFC 9162 §2.1.1: the left subtree holds
 // the largest power of two smaller than n leaves, node =
 // SHA-256(0x01‖left‖right). Inclusion paths are bound to (index, size) and
-// checked by [VerifyInclusion] as RFC 9162 §2.1.3.2 specifies.
+// checked by [Receipt.Verify] as RFC 9162 §2.1.3.2 specifies.
 //
 // [ModeBlockcerts] reproduces cert-issuer's merkletools tree (SHA-256,
 // no prefixes, node = SHA-256(left‖right), the odd node of a level
-// promoted unchanged), whose shape is the same as RFC 6962's. Its proofs
-// are lists of [Step] ({"left": hex} / {"right": hex}); [VerifyBlockcerts]
-// checks them bound to (index, size) and [VerifyBlockcertsPath] as
-// Blockcerts does when no index is known.
+// promoted unchanged), whose shape is the same as RFC 6962's. A receipt in
+// this mode stores its path as RFC 6962 does; [Receipt.Verify] checks it
+// bound to (index, size), every step on the side the position implies.
+// The MerkleProof2019 {"left": hex} / {"right": hex} form is written and
+// read by package anchor/merkle2019.
 //
 // [Tree] is incremental: [Tree.Append] is amortized O(1), memory is the
 // O(log n) frontier for the root ([NewRootTree]) plus 64 bytes per leaf
@@ -89,11 +90,15 @@
 // # Security considerations
 //
 // Verifiers fail closed: a size of 0, an index outside the tree, a path
-// of the wrong length (or longer than [MaxPath]), a wrong side in a
+// of the wrong length (or longer than 64 steps), a wrong side in a
 // Blockcerts step, or a hash of the wrong length is an error, and a proof
 // to another root is a [*RootMismatchError]. Receipts are read with
 // internal/strictjson (duplicate keys, unknown members, unknown versions
-// and non-lowercase hex are errors) and bounded in size and counts. The
+// and non-lowercase hex are errors) and bounded in size and counts: a
+// receipt at most 1 MiB ([MaxEvidenceBytes] for an evidence file), at most
+// 16 anchors, each with a raw transaction of at most 100,000 bytes and at
+// most 2016 headers (two weeks of Bitcoin blocks), a path at most 64
+// steps. Errors name the member and the check. The
 // Blockcerts tree has no domain separation, so an inner node could pose as
 // a leaf; that is harmless only because the leaf is always recomputed from
 // the credential, never taken from the proof. Nothing here panics on

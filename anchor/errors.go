@@ -1,31 +1,31 @@
 package anchor
 
 import (
-	"encoding/hex"
 	"errors"
-	"fmt"
+
+	"github.com/onchaincert/microcred/internal/mtree"
 )
 
 var (
-	// ErrEmptyBatch is returned for the root or a proof of a tree with no
+	// errEmptyBatch is returned for the root or a proof of a tree with no
 	// leaves, and for a proof claiming tree size 0.
-	ErrEmptyBatch = errors.New("anchor: empty batch")
+	errEmptyBatch = mtree.ErrEmptyBatch
 	// errInvalidMode is wrapped by errors for a Mode other than
 	// ModeRFC6962 and ModeBlockcerts.
 	errInvalidMode = errors.New("anchor: invalid tree mode")
-	// ErrInvalidLeaf is wrapped by errors for a leaf that is not 32 bytes.
-	ErrInvalidLeaf = errors.New("anchor: leaf must be 32 bytes")
+	// errInvalidLeaf is wrapped by errors for a leaf that is not 32 bytes.
+	errInvalidLeaf = mtree.ErrInvalidLeaf
 	// errInvalidHash is wrapped by errors for a path element or root that
 	// is not 32 bytes, or a proof step that is not exactly one of left or
 	// right.
-	errInvalidHash = errors.New("anchor: hash must be 32 bytes")
-	// ErrIndexOutOfRange is wrapped by errors for a leaf index not below
+	errInvalidHash = mtree.ErrInvalidHash
+	// errIndexOutOfRange is wrapped by errors for a leaf index not below
 	// the tree size.
-	ErrIndexOutOfRange = errors.New("anchor: leaf index out of range")
+	errIndexOutOfRange = mtree.ErrIndexOutOfRange
 	// errProofLength is wrapped by errors for an inclusion path whose
 	// length or shape does not match its (index, size), or that is longer
 	// than MaxPath.
-	errProofLength = errors.New("anchor: wrong inclusion proof length")
+	errProofLength = mtree.ErrProofLength
 	// ErrNoProofs is returned by a tree built with NewRootTree when asked
 	// for a proof.
 	ErrNoProofs = errors.New("anchor: tree keeps no proofs")
@@ -59,9 +59,9 @@ var (
 	// ErrNoFinality is wrapped by the reason a testnet, regtest or dev
 	// chain anchor stops below L4, and a mock anchor at L0.
 	ErrNoFinality = errors.New("anchor: chain has no finality")
-	// ErrUnsupportedChain is wrapped by the reason verification stops at
+	// errUnsupportedChain is wrapped by the reason verification stops at
 	// L1 for a chain whose evidence this package cannot check yet.
-	ErrUnsupportedChain = errors.New("anchor: evidence for this chain is not supported")
+	errUnsupportedChain = mtree.ErrUnsupportedChain
 	// ErrSenderUnproven is wrapped by the reason verification stops at L1
 	// when the anchor transaction's sender cannot be proven: a segwit
 	// input without the spent amount (prevoutAmount), or an input kind
@@ -76,16 +76,14 @@ var (
 	// ErrInsufficientAssurance is wrapped by [Assurance.Require] when the
 	// level reached is below the one required.
 	ErrInsufficientAssurance = errors.New("anchor: insufficient assurance")
+	// ErrBrokenChain is wrapped by the reason confirmations stop counting
+	// or a checkpoint is not reached, and so L4 is ruled out: block
+	// headers that do not link (Bitcoin prevHash, Ethereum parentHash and
+	// consecutive numbers) or do not reach the trusted checkpoint.
+	ErrBrokenChain = mtree.ErrBrokenChain
 )
 
 // RootMismatchError is returned when an inclusion proof is well formed but
-// leads to a different root.
-type RootMismatchError struct {
-	Expected   []byte // the root the caller trusts
-	Calculated []byte // the root the proof leads to
-}
-
-func (e *RootMismatchError) Error() string {
-	return fmt.Sprintf("anchor: calculated root %s does not match expected root %s",
-		hex.EncodeToString(e.Calculated), hex.EncodeToString(e.Expected))
-}
+// leads to a different root: Expected is the root the caller trusts,
+// Calculated the root the proof leads to.
+type RootMismatchError = mtree.RootMismatchError

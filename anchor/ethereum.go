@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/onchaincert/microcred/anchor/eth"
+	"github.com/onchaincert/microcred/internal/ethwire"
 )
 
 // Ethereum anchors.
@@ -69,9 +70,9 @@ func (c Chain) ethereumChainID(id uint64) bool {
 // (size 0) for Ethereum trie nodes and RLP headers.
 func (c Chain) evidenceLimits() (branchSize, branchMax, headerSize, headerMax int) {
 	if c.ethereum() {
-		return 0, MaxRawTxBytes + 64, 0, eth.MaxHeaderBytes
+		return 0, maxRawTxBytes + 64, 0, ethwire.MaxHeaderBytes
 	}
-	return HashSize, HashSize, 80, 80
+	return hashSize, hashSize, 80, 80
 }
 
 // verifyEthereum climbs from L1 for an anchor on an Ethereum chain.
@@ -124,7 +125,7 @@ func (an *Anchor) verifyEthereum(root []byte, opts VerifyOptions, fl floors, a *
 	if err != nil {
 		return stop(fmt.Errorf("parsing header 0: %w", err))
 	}
-	if err := eth.VerifyTxProof(first.TxRoot, uint64(an.TxIndex), an.RawTx, an.Branch); err != nil {
+	if err := ethwire.VerifyTxProof(first.TxRoot, uint64(an.TxIndex), an.RawTx, an.Branch); err != nil {
 		return stop(err)
 	}
 	g := gradeHeaders(an.Chain, an.Headers, opts, fl)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 	"github.com/onchaincert/microcred/anchor/eth"
+	"github.com/onchaincert/microcred/internal/ethwire"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -210,7 +211,7 @@ func TestEthereumTampered(t *testing.T) {
 		b[0], b[len(b)-1] = b[len(b)-1], b[0]
 	})
 	assert.Equal(t, L2, a.Level, "proof nodes swapped")
-	assert.ErrorIs(t, a.Reason, eth.ErrProofMismatch)
+	assert.ErrorIs(t, a.Reason, ethwire.ErrProofMismatch)
 	a = climb(func(r *Receipt) { r.Anchors[0].Branch = r.Anchors[0].Branch[:len(r.Anchors[0].Branch)-1] })
 	assert.Equal(t, L2, a.Level, "proof truncated")
 	a = climb(func(r *Receipt) { r.Anchors[0].Headers[0][100] ^= 1 })
@@ -222,7 +223,7 @@ func TestEthereumTampered(t *testing.T) {
 		h[2], h[3] = h[3], h[2]
 	})
 	assert.Equal(t, L2, a.Level, "headers out of order")
-	assert.ErrorIs(t, a.Reason, eth.ErrBrokenChain)
+	assert.ErrorIs(t, a.Reason, ErrBrokenChain)
 
 	// The same evidence attached to another batch: the transaction does
 	// not carry its root.

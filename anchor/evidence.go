@@ -62,14 +62,14 @@ type EvidenceRef struct {
 }
 
 // Evidence returns the shared evidence of the tree's current root with
-// the given anchors (at least one, at most [MaxAnchors]).
+// the given anchors (at least one, at most 16).
 func (t *Tree) Evidence(anchors ...Anchor) (*Evidence, error) {
 	root, err := t.Root()
 	if err != nil {
 		return nil, err
 	}
-	if len(anchors) == 0 || len(anchors) > MaxAnchors {
-		return nil, fmt.Errorf("%w: anchors: %d, want 1 to %d", errMalformedEvidence, len(anchors), MaxAnchors)
+	if len(anchors) == 0 || len(anchors) > maxAnchors {
+		return nil, fmt.Errorf("%w: anchors: %d, want 1 to %d", errMalformedEvidence, len(anchors), maxAnchors)
 	}
 	return &Evidence{Version: receiptVersion, Mode: t.mode, Root: root, Size: t.size, Anchors: cloneAnchors(anchors)}, nil
 }
@@ -170,7 +170,7 @@ func (e *Evidence) MarshalJSON() ([]byte, error) {
 // ParseEvidence reads shared evidence as strictly as [ParseReceipt] reads
 // a receipt: at most [MaxEvidenceBytes] of strict JSON, only the members
 // listed on [Evidence] with the exact case, version receiptVersion, a
-// known mode, a 32-byte root, treeSize from 1, 1 to [MaxAnchors] anchors
+// known mode, a 32-byte root, treeSize from 1, 1 to 16 anchors
 // each read as a receipt's are. It verifies nothing. Errors wrap
 // errMalformedEvidence or errUnsupportedVersion; on error the
 // evidence is nil.
@@ -206,12 +206,12 @@ func (p *objParser) evidence(v any) *Evidence {
 		p.fail("%v", err)
 	}
 	e.Mode = mode
-	e.Root = p.hexBytes(m["root"], "root", HashSize, HashSize)
+	e.Root = p.hexBytes(m["root"], "root", hashSize, hashSize)
 	e.Size = p.uint(m["treeSize"], "treeSize", 1<<53)
 	if p.err == nil && e.Size == 0 {
 		p.fail("treeSize is 0")
 	}
-	anchors := p.list(m["anchors"], "anchors", MaxAnchors)
+	anchors := p.list(m["anchors"], "anchors", maxAnchors)
 	if p.err == nil && len(anchors) == 0 {
 		p.fail("anchors is empty")
 	}

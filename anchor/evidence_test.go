@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/onchaincert/microcred/anchor/btc"
+	"github.com/onchaincert/microcred/internal/btcwire"
 )
 
 // sharedBatch is an RFC 6962 batch of n leaves anchored by a P2WPKH
@@ -213,7 +214,7 @@ func TestSharedEvidenceHostile(t *testing.T) {
 		a, err := r.VerifyEvidence(data, opts)
 		require.NoError(t, err)
 		assert.Equal(t, L2, a.Level)
-		assert.ErrorIs(t, a.Reason, btc.ErrMerkleMismatch)
+		assert.ErrorIs(t, a.Reason, btcwire.ErrMerkleMismatch)
 	})
 }
 

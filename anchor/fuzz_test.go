@@ -2,6 +2,7 @@ package anchor
 
 import (
 	"encoding/json"
+	"github.com/onchaincert/microcred/internal/mtree"
 	"testing"
 )
 
@@ -74,7 +75,7 @@ func FuzzVerifyInclusion(f *testing.F) {
 		if len(pathBytes) > 0 {
 			path = append(path, pathBytes)
 		}
-		err := VerifyInclusion(index, size, leaf, path, root)
+		err := verifyInclusion(index, size, leaf, path, root)
 		if err == nil {
 			// Accepting means the fold really reaches root.
 			calc, err2 := rootFromPath(ModeRFC6962, index, size, ModeRFC6962.leafHash(leaf), path)
@@ -82,13 +83,13 @@ func FuzzVerifyInclusion(f *testing.F) {
 				t.Fatal("accepted a proof that does not reach the root")
 			}
 		}
-		steps := make([]Step, len(path))
+		steps := make([]mtree.Step, len(path))
 		for i, p := range path {
 			// Sides from the leaf's bits, so the fuzzer explores them too.
-			steps[i] = Step{Left: i < len(leaf) && leaf[i]&1 == 1, Hash: p}
+			steps[i] = mtree.Step{Left: i < len(leaf) && leaf[i]&1 == 1, Hash: p}
 		}
 		_ = verifyBlockcerts(index, size, leaf, steps, root)
-		_ = VerifyBlockcertsPath(leaf, steps, root)
+		_ = mtree.VerifyBlockcertsPath(leaf, steps, root)
 	})
 }
 

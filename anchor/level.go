@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/onchaincert/microcred/internal/mtree"
 	"math/big"
 	"time"
 
 	"github.com/onchaincert/microcred/anchor/btc"
+	"github.com/onchaincert/microcred/internal/btcwire"
 )
 
 // Level is a grade of anchor assurance (DESIGN.md rule 6). The zero value
@@ -147,7 +149,7 @@ func (a *Assurance) Require(min Level) error {
 //
 // L0 is required: if opts.Leaf is not the receipt's leaf
 // ([ErrLeafMismatch]) or the path does not reach the root (the errors of
-// [VerifyInclusion] / verifyBlockcerts), Verify returns an error and an
+// verifyInclusion / verifyBlockcerts), Verify returns an error and an
 // Assurance at LevelNone; so it does for options that are not valid
 // ([ErrInvalidOptions]). Beyond L0, missing evidence ([ErrNoEvidence],
 // [ErrSenderUnproven]) and contradicting evidence ([ErrEvidenceMismatch]
@@ -173,18 +175,18 @@ func (r *Receipt) Verify(opts VerifyOptions) (*Assurance, error) {
 	}
 	// L0: the leaf the caller computed is the receipt's leaf, and the path
 	// from it reaches the root.
-	if len(opts.Leaf) != HashSize {
-		return fail(fmt.Errorf("%w: VerifyOptions.Leaf has %d bytes", ErrInvalidLeaf, len(opts.Leaf)))
+	if len(opts.Leaf) != hashSize {
+		return fail(fmt.Errorf("%w: VerifyOptions.Leaf has %d bytes", errInvalidLeaf, len(opts.Leaf)))
 	}
 	if !bytes.Equal(opts.Leaf, r.Leaf) {
 		return fail(ErrLeafMismatch)
 	}
 	switch r.Mode {
 	case ModeRFC6962:
-		err = VerifyInclusion(r.Index, r.Size, r.Leaf, r.Path, r.Root)
+		err = verifyInclusion(r.Index, r.Size, r.Leaf, r.Path, r.Root)
 	case ModeBlockcerts:
-		var steps []Step
-		if steps, err = Steps(r.Index, r.Size, r.Path); err == nil {
+		var steps []mtree.Step
+		if steps, err = mtree.Steps(r.Index, r.Size, r.Path); err == nil {
 			err = verifyBlockcerts(r.Index, r.Size, r.Leaf, steps, r.Root)
 		}
 	default:
@@ -207,7 +209,7 @@ func (r *Receipt) Verify(opts VerifyOptions) (*Assurance, error) {
 		a.Reason = errNoAnchor
 		return a, nil
 	}
-	if len(r.Anchors) > MaxAnchors {
+	if len(r.Anchors) > maxAnchors {
 		a.Reason = fmt.Errorf("%w: %d anchors", ErrMalformedReceipt, len(r.Anchors))
 		return a, nil
 	}
@@ -236,7 +238,7 @@ func (r *Receipt) Verify(opts VerifyOptions) (*Assurance, error) {
 // on. It returns an error, and a nil Assurance, only for a root that is
 // not 32 bytes or options that are not valid ([ErrInvalidOptions]).
 func (an *Anchor) Verify(root []byte, opts VerifyOptions) (*Assurance, error) {
-	if len(root) != HashSize {
+	if len(root) != hashSize {
 		return nil, fmt.Errorf("%w: root is %d bytes", errInvalidHash, len(root))
 	}
 	fl, err := opts.check()
@@ -277,7 +279,7 @@ func (an *Anchor) verify(root []byte, opts VerifyOptions, fl floors) *Assurance 
 		return an.verifyEthereum(root, opts, fl, a)
 	}
 	if !an.Chain.bitcoin() {
-		return stop(fmt.Errorf("%w: %s", ErrUnsupportedChain, an.Chain))
+		return stop(fmt.Errorf("%w: %s", errUnsupportedChain, an.Chain))
 	}
 
 	// L2: the raw transaction parses, has the claimed txid, carries
@@ -333,7 +335,7 @@ func (an *Anchor) verify(root []byte, opts VerifyOptions, fl floors) *Assurance 
 		}
 		branch[i] = btc.Hash(b)
 	}
-	if _, err := btc.VerifyTxInBlock(an.RawTx, an.TxIndex, branch, first); err != nil {
+	if _, err := btcwire.VerifyTxInBlock(an.RawTx, an.TxIndex, branch, first); err != nil {
 		return stop(err)
 	}
 	a.adopt(g)

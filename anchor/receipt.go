@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/onchaincert/microcred/internal/mtree"
 	"math"
 	"strings"
 
@@ -19,9 +20,9 @@ const receiptVersion = 1
 
 // Caps on receipt contents.
 const (
-	MaxAnchors        = 16      // anchors in one receipt
-	MaxAnchorHeaders  = 2016    // headers in one anchor (two weeks of Bitcoin blocks)
-	MaxRawTxBytes     = 100_000 // raw anchor transaction (standardness limit)
+	maxAnchors        = mtree.MaxAnchors       // anchors in one receipt (16)
+	maxAnchorHeaders  = mtree.MaxAnchorHeaders // headers in one anchor (2016, two weeks of Bitcoin blocks)
+	maxRawTxBytes     = mtree.MaxRawTxBytes    // raw anchor transaction (100,000 bytes, the standardness limit)
 	maxTxIDLen        = 256
 	maxReceiptJSONLen = limits.MaxCredentialBytes
 )
@@ -72,7 +73,7 @@ func (c Chain) Final() bool { return c == ChainBitcoinMainnet || c == ChainEther
 // one of the two members.
 //
 // For mode "blockcerts" the path is the plain sibling list too; the sides
-// follow from index and treeSize ([Steps] gives the {left|right} form).
+// follow from index and treeSize (package anchor/merkle2019 writes the {left|right} form).
 type Receipt struct {
 	Version int
 	Mode    Mode
@@ -260,8 +261,8 @@ func anchorsJSON(anchors []Anchor) []anchorJSON {
 // duplicate keys), only the members listed on [Receipt] and [Anchor]
 // with the exact case, version receiptVersion, a known mode and chain,
 // lowercase hex of the right lengths, integers that are exact, index <
-// treeSize, at most [MaxPath] path entries, [MaxAnchors] anchors and
-// [MaxAnchorHeaders] headers, and exactly one of anchors and evidence (an
+// treeSize, at most 64 path entries, 16 anchors and
+// 2016 headers per anchor, and exactly one of anchors and evidence (an
 // [EvidenceRef] whose name follows its rules). It does not verify
 // anything; call [Receipt.Verify], or [Receipt.VerifyEvidence] for a
 // slim receipt. Errors wrap [ErrMalformedReceipt] or
@@ -390,18 +391,18 @@ func (p *objParser) receipt(v any) *Receipt {
 		p.fail("%v", err)
 	}
 	r.Mode = mode
-	r.Leaf = p.hexBytes(m["leaf"], "leaf", HashSize, HashSize)
+	r.Leaf = p.hexBytes(m["leaf"], "leaf", hashSize, hashSize)
 	r.Index = p.uint(m["index"], "index", 1<<53)
 	r.Size = p.uint(m["treeSize"], "treeSize", 1<<53)
 	if p.err == nil && r.Index >= r.Size {
 		p.fail("index %d is not below treeSize %d", r.Index, r.Size)
 	}
-	path := p.list(m["path"], "path", MaxPath)
+	path := p.list(m["path"], "path", maxPath)
 	r.Path = make([][]byte, len(path))
 	for i, e := range path {
-		r.Path[i] = p.hexBytes(e, fmt.Sprintf("path[%d]", i), HashSize, HashSize)
+		r.Path[i] = p.hexBytes(e, fmt.Sprintf("path[%d]", i), hashSize, hashSize)
 	}
-	r.Root = p.hexBytes(m["root"], "root", HashSize, HashSize)
+	r.Root = p.hexBytes(m["root"], "root", hashSize, hashSize)
 	an, hasAnchors := m["anchors"]
 	ev, hasEvidence := m["evidence"]
 	switch {
@@ -410,7 +411,7 @@ func (p *objParser) receipt(v any) *Receipt {
 	case hasEvidence:
 		r.Evidence = p.evidenceRef(ev)
 	default:
-		anchors := p.list(an, "anchors", MaxAnchors)
+		anchors := p.list(an, "anchors", maxAnchors)
 		for i, a := range anchors {
 			r.Anchors = append(r.Anchors, p.anchor(a, fmt.Sprintf("anchors[%d]", i)))
 		}
@@ -452,7 +453,7 @@ func (p *objParser) anchor(v any, where string) Anchor {
 		}
 	}
 	if raw, ok := m["rawTx"]; ok {
-		a.RawTx = p.hexBytes(raw, where+".rawTx", 0, MaxRawTxBytes)
+		a.RawTx = p.hexBytes(raw, where+".rawTx", 0, maxRawTxBytes)
 		if p.err == nil && len(a.RawTx) == 0 {
 			p.fail("%s.rawTx is empty", where)
 		}
@@ -480,7 +481,7 @@ func (p *objParser) anchor(v any, where string) Anchor {
 		}
 	}
 	if h, ok := m["headers"]; ok {
-		l := p.list(h, where+".headers", MaxAnchorHeaders)
+		l := p.list(h, where+".headers", maxAnchorHeaders)
 		if p.err == nil && len(l) == 0 {
 			p.fail("%s.headers is empty", where)
 		}

@@ -14,7 +14,8 @@ import (
 	"testing"
 
 	"github.com/onchaincert/microcred/anchor/btc"
-	"github.com/onchaincert/microcred/anchor/eth"
+	"github.com/onchaincert/microcred/internal/btcwire"
+	"github.com/onchaincert/microcred/internal/ethwire"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -106,7 +107,7 @@ func TestReceiptLevelsRegtest(t *testing.T) {
 	assert.Empty(t, a.Sender)
 	a = climb(func(c *Receipt) { c.Anchors[0].PrevoutAmount = ptrInt64(regtestSpent + 1) })
 	assert.Equal(t, L1, a.Level, "another amount: the signature does not verify")
-	assert.ErrorIs(t, a.Reason, btc.ErrInvalidSignature)
+	assert.ErrorIs(t, a.Reason, btcwire.ErrInvalidSignature)
 	assert.ErrorIs(t, a.Reason, ErrEvidenceMismatch)
 	a = climb(func(c *Receipt) { c.Anchors[0].RawTx = nil; c.Anchors[0].PrevoutAmount = nil })
 	assert.Equal(t, L1, a.Level)
@@ -126,12 +127,12 @@ func TestReceiptLevelsRegtest(t *testing.T) {
 	assert.Equal(t, L2, a.Level, "flipped merkle root bit")
 	a = climb(func(c *Receipt) { c.Anchors[0].Branch[0][0] ^= 1 })
 	assert.Equal(t, L2, a.Level)
-	assert.ErrorIs(t, a.Reason, btc.ErrMerkleMismatch)
+	assert.ErrorIs(t, a.Reason, btcwire.ErrMerkleMismatch)
 	a = climb(func(c *Receipt) { c.Anchors[0].TxIndex = 0 })
 	assert.Equal(t, L2, a.Level, "wrong tx index")
 	a = climb(func(c *Receipt) { c.Anchors[0].Chain = ChainBitcoinMainnet })
 	assert.Equal(t, L2, a.Level, "regtest PoW is not mainnet PoW")
-	assert.ErrorIs(t, a.Reason, btc.ErrInvalidTarget)
+	assert.ErrorIs(t, a.Reason, btcwire.ErrInvalidTarget)
 	assert.Equal(t, "3", a.Sender[:1], "the same key's mainnet P2SH address")
 	a = climb(func(c *Receipt) { c.Anchors[0].Chain = ChainMock })
 	assert.Equal(t, L0, a.Level, "a mock anchor is on no chain")
@@ -139,11 +140,11 @@ func TestReceiptLevelsRegtest(t *testing.T) {
 	assert.True(t, a.NoFinality)
 	a = climb(func(c *Receipt) { c.Anchors[0].Chain = ChainEthereumMainnet; c.Anchors[0].PrevoutAmount = nil })
 	assert.Equal(t, L1, a.Level, "Bitcoin evidence is no Ethereum transaction")
-	assert.ErrorIs(t, a.Reason, eth.ErrMalformedTx)
+	assert.ErrorIs(t, a.Reason, ethwire.ErrMalformedTx)
 
 	// L0 failures are errors.
 	_, err = r.Verify(VerifyOptions{})
-	assert.ErrorIs(t, err, ErrInvalidLeaf)
+	assert.ErrorIs(t, err, errInvalidLeaf)
 	other := sha256.Sum256([]byte("other"))
 	a, err = r.Verify(VerifyOptions{Leaf: other[:]})
 	assert.ErrorIs(t, err, ErrLeafMismatch)
@@ -223,13 +224,13 @@ func TestGradeHeadersMainnet(t *testing.T) {
 	assert.True(t, gr.Pinned)
 	gr = grade(raw[7:], VerifyOptions{Checkpoints: []Checkpoint{cp5}})
 	assert.Equal(t, L3, gr.Level, "checkpoint before a gap")
-	assert.ErrorIs(t, gr.Reason, btc.ErrBrokenChain)
+	assert.ErrorIs(t, gr.Reason, ErrBrokenChain)
 	gr = grade(raw, VerifyOptions{})
 	assert.Equal(t, L3, gr.Level)
 	assert.ErrorIs(t, gr.Reason, ErrNoEvidence, "no checkpoint")
 	gr = grade(raw, VerifyOptions{Checkpoints: []Checkpoint{{Chain: ChainBitcoinMainnet, BlockHash: cp.BlockHash, MaxBits: 0x1c00ffff}}})
 	assert.Equal(t, L3, gr.Level, "checkpoint floor above their difficulty")
-	assert.ErrorIs(t, gr.Reason, btc.ErrInvalidTarget)
+	assert.ErrorIs(t, gr.Reason, btcwire.ErrInvalidTarget)
 	gr = grade(raw[:5], VerifyOptions{Checkpoints: []Checkpoint{cp}})
 	assert.Equal(t, L3, gr.Level, "5 < 6 confirmations")
 	gr = grade(raw[:5], VerifyOptions{Checkpoints: []Checkpoint{cp}, Confirmations: 5})
@@ -246,7 +247,7 @@ func TestGradeHeadersMainnet(t *testing.T) {
 	gr, err := GradeHeaders(ChainBitcoinMainnet, raw, VerifyOptions{Checkpoints: []Checkpoint{cp}})
 	require.NoError(t, err)
 	assert.Equal(t, LevelNone, gr.Level)
-	assert.ErrorIs(t, gr.Reason, btc.ErrInvalidTarget)
+	assert.ErrorIs(t, gr.Reason, btcwire.ErrInvalidTarget)
 	// Bad options are errors.
 	for name, opts := range map[string]VerifyOptions{
 		"bad checkpoint hash":       {Checkpoints: []Checkpoint{{Chain: ChainBitcoinMainnet, BlockHash: "xyz"}}},
@@ -298,7 +299,7 @@ func TestParseReceiptRejects(t *testing.T) {
 		"fractional":     edit(func(c map[string]any) { c["treeSize"] = 1.5 }),
 		"negative":       edit(func(c map[string]any) { c["index"] = -1 }),
 		"huge":           edit(func(c map[string]any) { c["treeSize"] = 1e300 }),
-		"long path":      edit(func(c map[string]any) { c["path"] = make([]any, MaxPath+1) }),
+		"long path":      edit(func(c map[string]any) { c["path"] = make([]any, maxPath+1) }),
 		"unknown chain":  edit(func(c map[string]any) { anchor0(c)["chain"] = "dogecoin" }),
 		"bad txid":       edit(func(c map[string]any) { anchor0(c)["txid"] = "00" }),
 		"anchor member":  edit(func(c map[string]any) { anchor0(c)["blockHash"] = "00" }),
@@ -318,7 +319,7 @@ func TestParseReceiptRejects(t *testing.T) {
 		}),
 		"too many anchors": edit(func(c map[string]any) {
 			a := anchor0(c)
-			l := make([]any, MaxAnchors+1)
+			l := make([]any, maxAnchors+1)
 			for i := range l {
 				l[i] = a
 			}

@@ -15,6 +15,8 @@ import (
 
 	"github.com/onchaincert/microcred/anchor/btc"
 	"github.com/onchaincert/microcred/anchor/eth"
+	"github.com/onchaincert/microcred/internal/btcwire"
+	"github.com/onchaincert/microcred/internal/ethwire"
 )
 
 // selfAnchored is a one-leaf batch anchored by a P2WPKH transaction
@@ -107,7 +109,7 @@ func TestSenderWitnessSwap(t *testing.T) {
 	}
 	a = s.verify(t, swap, VerifyOptions{})
 	assert.Equal(t, L1, a.Level, "a forged sender never reaches L2")
-	assert.ErrorIs(t, a.Reason, btc.ErrInvalidSignature)
+	assert.ErrorIs(t, a.Reason, btcwire.ErrInvalidSignature)
 	assert.ErrorIs(t, a.Reason, ErrEvidenceMismatch)
 	assert.NotEqual(t, addrB.String(), a.Sender)
 	assert.Empty(t, a.Sender)
@@ -121,13 +123,13 @@ func TestSenderWitnessSwap(t *testing.T) {
 		an.RawTx[i+10] ^= 1
 	}, VerifyOptions{})
 	assert.Equal(t, L1, a.Level)
-	assert.ErrorIs(t, a.Reason, btc.ErrInvalidSignature)
+	assert.ErrorIs(t, a.Reason, btcwire.ErrInvalidSignature)
 	assert.Empty(t, a.Sender)
 
 	// The amount is what the signature commits to.
 	a = s.verify(t, func(an *Anchor) { an.PrevoutAmount = ptrInt64(int64(s.amount - 1)) }, VerifyOptions{})
 	assert.Equal(t, L1, a.Level)
-	assert.ErrorIs(t, a.Reason, btc.ErrInvalidSignature)
+	assert.ErrorIs(t, a.Reason, btcwire.ErrInvalidSignature)
 	// A receipt written before prevoutAmount existed: read, graded L1.
 	a = s.verify(t, func(an *Anchor) { an.PrevoutAmount = nil }, VerifyOptions{})
 	assert.Equal(t, L1, a.Level)
@@ -162,12 +164,12 @@ func TestConfirmationsNeedLinkedHeaders(t *testing.T) {
 	a := s.verify(t, func(an *Anchor) { an.Headers = [][]byte{h0, h0, h0, h0, h0, h0} }, VerifyOptions{})
 	assert.Equal(t, L3, a.Level)
 	assert.Equal(t, 1, a.Confirmations, "six copies of one header: no extra confirmation")
-	assert.ErrorIs(t, a.Reason, btc.ErrBrokenChain)
+	assert.ErrorIs(t, a.Reason, ErrBrokenChain)
 
-	zero := make([]byte, btc.HeaderSize)
+	zero := make([]byte, btcwire.HeaderSize)
 	a = s.verify(t, func(an *Anchor) { an.Headers = [][]byte{h0, zero, zero, zero, zero, zero} }, VerifyOptions{})
 	assert.Equal(t, 1, a.Confirmations, "unlinked all-zero headers count for nothing")
-	assert.ErrorIs(t, a.Reason, btc.ErrBrokenChain)
+	assert.ErrorIs(t, a.Reason, ErrBrokenChain)
 
 	// Real children count; work adds up; an unlinked one after them stops
 	// the count there.
@@ -185,7 +187,7 @@ func TestConfirmationsNeedLinkedHeaders(t *testing.T) {
 		an.Headers = append(append([][]byte{}, chain[:3]...), append([][]byte{h0}, chain[3:]...)...)
 	}, VerifyOptions{})
 	assert.Equal(t, 3, a.Confirmations)
-	assert.ErrorIs(t, a.Reason, btc.ErrBrokenChain)
+	assert.ErrorIs(t, a.Reason, ErrBrokenChain)
 	// A checkpoint among the headers pins them.
 	a = s.verify(t, func(an *Anchor) { an.Headers = chain },
 		VerifyOptions{Checkpoints: []Checkpoint{{Chain: ChainBitcoinRegtest, BlockHash: prev.Hash().String()}}})
@@ -214,12 +216,12 @@ func TestFloorsCannotBeLoweredSafely(t *testing.T) {
 	a, err = r.Verify(VerifyOptions{Leaf: r.Leaf, Floors: []Floor{{Chain: ChainBitcoinRegtest, MaxBits: 0x1f00ffff}}})
 	require.NoError(t, err)
 	assert.Equal(t, L2, a.Level, "the regtest header is easier than a raised floor")
-	assert.ErrorIs(t, a.Reason, btc.ErrInvalidTarget)
+	assert.ErrorIs(t, a.Reason, btcwire.ErrInvalidTarget)
 
 	for _, c := range []Chain{ChainBitcoinMainnet, ChainBitcoinTestnet, ChainBitcoinRegtest} {
 		bits, ok := DefaultFloor(c)
 		require.True(t, ok)
-		_, err := btc.CompactToTarget(bits)
+		_, err := btcwire.CompactToTarget(bits)
 		assert.NoError(t, err, "%s floor", c)
 	}
 	_, ok := DefaultFloor(ChainEthereumMainnet)
@@ -251,7 +253,7 @@ func TestEthereumChainIDZeroRefused(t *testing.T) {
 	root := bytes.Repeat([]byte{0x42}, 32)
 	key := secp256k1.PrivKeyFromBytes(bytes.Repeat([]byte{0x17}, 32))
 	to := eth.PubkeyAddress(key.PubKey())
-	tx := &eth.Tx{Type: eth.LegacyTxType, Nonce: 1, GasPrice: big.NewInt(1e9), Gas: eth.AnchorGas(root),
+	tx := &eth.Tx{Type: eth.LegacyTxType, Nonce: 1, GasPrice: big.NewInt(1e9), Gas: ethwire.AnchorGas(root),
 		To: &to, Value: new(big.Int), Data: root}
 	require.NoError(t, tx.Sign(key))
 	require.False(t, tx.Protected())

@@ -3,16 +3,15 @@ package anchor
 import (
 	"crypto/sha256"
 	"fmt"
+	"github.com/onchaincert/microcred/internal/mtree"
 	"sync"
-
-	"github.com/onchaincert/microcred/internal/limits"
 )
 
-// MaxPath caps the length of an inclusion path (limits.MaxMerklePath).
-const MaxPath = limits.MaxMerklePath
+// maxPath caps the length of an inclusion path (limits.MaxMerklePath).
+const maxPath = mtree.MaxPath
 
-// HashSize is the size of a leaf, a node and a root: SHA-256.
-const HashSize = sha256.Size
+// hashSize is the size of a leaf, a node and a root: SHA-256.
+const hashSize = mtree.HashSize
 
 // Mode selects how a batch tree hashes. The zero Mode is invalid.
 type Mode uint8
@@ -52,29 +51,29 @@ func parseMode(s string) (Mode, error) {
 
 func (m Mode) valid() bool { return m == ModeRFC6962 || m == ModeBlockcerts }
 
-type hash = [HashSize]byte
+type hash = [hashSize]byte
 
 // leafHash returns the hash a leaf enters the tree as.
 func (m Mode) leafHash(leaf []byte) hash {
 	if m == ModeBlockcerts {
 		return hash(leaf)
 	}
-	var buf [1 + HashSize]byte
+	var buf [1 + hashSize]byte
 	copy(buf[1:], leaf)
 	return sha256.Sum256(buf[:])
 }
 
 // node returns the parent of l and r.
 func (m Mode) node(l, r *hash) hash {
-	var buf [1 + 2*HashSize]byte
+	var buf [1 + 2*hashSize]byte
 	if m == ModeBlockcerts {
-		copy(buf[:HashSize], l[:])
-		copy(buf[HashSize:2*HashSize], r[:])
-		return sha256.Sum256(buf[:2*HashSize])
+		copy(buf[:hashSize], l[:])
+		copy(buf[hashSize:2*hashSize], r[:])
+		return sha256.Sum256(buf[:2*hashSize])
 	}
 	buf[0] = 0x01
 	copy(buf[1:], l[:])
-	copy(buf[1+HashSize:], r[:])
+	copy(buf[1+hashSize:], r[:])
 	return sha256.Sum256(buf[:])
 }
 
@@ -135,10 +134,10 @@ func (t *Tree) Size() uint64 { return t.size }
 
 // Append adds a leaf, the 32-byte SHA-256 digest described in the package
 // documentation, and returns its index. Any other length is an error
-// wrapping [ErrInvalidLeaf]; the tree is then unchanged.
+// (the error says so); the tree is then unchanged.
 func (t *Tree) Append(leaf []byte) (uint64, error) {
-	if len(leaf) != HashSize {
-		return 0, fmt.Errorf("%w: got %d bytes", ErrInvalidLeaf, len(leaf))
+	if len(leaf) != hashSize {
+		return 0, fmt.Errorf("%w: got %d bytes", errInvalidLeaf, len(leaf))
 	}
 	idx, err := t.appendHash(t.mode.leafHash(leaf))
 	if err == nil && t.proofs && t.mode == ModeRFC6962 {
@@ -161,7 +160,7 @@ func (t *Tree) leafAt(index uint64) []byte {
 
 func (t *Tree) appendHash(h hash) (uint64, error) {
 	if t.size == 1<<63 {
-		return 0, fmt.Errorf("%w: tree is full", ErrIndexOutOfRange)
+		return 0, fmt.Errorf("%w: tree is full", errIndexOutOfRange)
 	}
 	idx := t.size
 	cur := h
@@ -185,12 +184,12 @@ func (t *Tree) appendHash(h hash) (uint64, error) {
 }
 
 // Root returns the tree's root: for one leaf the leaf hash, otherwise the
-// hash of the whole tree. An empty tree returns [ErrEmptyBatch] (RFC 6962
+// hash of the whole tree. An empty tree is an error (RFC 6962
 // defines SHA-256("") as its root, but an empty batch has nothing to
 // anchor).
 func (t *Tree) Root() ([]byte, error) {
 	if t.size == 0 {
-		return nil, ErrEmptyBatch
+		return nil, errEmptyBatch
 	}
 	r := t.rangeRoot(64)
 	return r[:], nil
@@ -233,23 +232,24 @@ func (t *Tree) computeRangeRoot(k int) hash {
 // Path returns the inclusion path of leaf index in the current tree: the
 // sibling hashes from the leaf up to the root (RFC 9162 §2.1.3.1 PATH; the
 // same siblings merkletools lists, without their left/right tags, which
-// [Steps] restores). Errors wrap [ErrEmptyBatch], [ErrIndexOutOfRange] or
-// [ErrNoProofs].
+// the MerkleProof2019 form of package anchor/merkle2019 restores). An
+// empty tree or an index not below the size is an error naming them; a
+// tree built with [NewRootTree] returns [ErrNoProofs].
 func (t *Tree) Path(index uint64) ([][]byte, error) {
 	// One backing array for the whole path: two allocations per proof.
 	buf, err := t.AppendPath(nil, index)
 	if err != nil {
 		return nil, err
 	}
-	path := make([][]byte, len(buf)/HashSize)
+	path := make([][]byte, len(buf)/hashSize)
 	for j := range path {
-		path[j] = buf[j*HashSize : (j+1)*HashSize : (j+1)*HashSize]
+		path[j] = buf[j*hashSize : (j+1)*hashSize : (j+1)*hashSize]
 	}
 	return path, nil
 }
 
 // AppendPath appends leaf index's inclusion path to dst, the sibling
-// hashes concatenated leaf-side first (HashSize bytes each), and returns
+// hashes concatenated leaf-side first (32 bytes each), and returns
 // the extended slice: with a reused dst, producing every proof of a large
 // batch allocates nothing.
 func (t *Tree) AppendPath(dst []byte, index uint64) ([]byte, error) {
@@ -257,10 +257,10 @@ func (t *Tree) AppendPath(dst []byte, index uint64) ([]byte, error) {
 		return dst, ErrNoProofs
 	}
 	if t.size == 0 {
-		return dst, ErrEmptyBatch
+		return dst, errEmptyBatch
 	}
 	if index >= t.size {
-		return dst, fmt.Errorf("%w: index %d, size %d", ErrIndexOutOfRange, index, t.size)
+		return dst, fmt.Errorf("%w: index %d, size %d", errIndexOutOfRange, index, t.size)
 	}
 	for k := 0; (t.size-1)>>uint(k) > 0; k++ {
 		i, last := index>>uint(k), (t.size-1)>>uint(k)
@@ -277,21 +277,4 @@ func (t *Tree) AppendPath(dst []byte, index uint64) ([]byte, error) {
 		}
 	}
 	return dst, nil
-}
-
-// shape returns, for leaf index in a tree of size leaves, the length of
-// its inclusion path and a bit mask whose bit j is set when step j's
-// sibling is on the left. It assumes index < size.
-func shape(index, size uint64) (n int, left uint64) {
-	for k := 0; (size-1)>>uint(k) > 0; k++ {
-		i, last := index>>uint(k), (size-1)>>uint(k)
-		switch {
-		case i&1 == 1:
-			left |= 1 << uint(n)
-		case i == last:
-			continue
-		}
-		n++
-	}
-	return n, left
 }

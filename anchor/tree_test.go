@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"github.com/onchaincert/microcred/internal/mtree"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -127,7 +128,7 @@ func TestInclusionProbes(t *testing.T) {
 	probes := loadProbes(t)
 	require.Greater(t, len(probes), 80)
 	for name, p := range probes {
-		if len(p.LeafHash) != HashSize {
+		if len(p.LeafHash) != hashSize {
 			// A probe whose leaf hash is not 32 bytes can only fail.
 			require.True(t, p.WantErr, name)
 			continue
@@ -152,7 +153,7 @@ type bcVectors struct {
 
 // TestBlockcertsVectors checks the merkletools trees (npm merkle-tools
 // 1.4.1 makeTree, n = 1..9, leaf i = sha256("i")): roots, every proof
-// (sides and hashes, through Steps and the JSON form) and both verifiers.
+// (sides and hashes, through mtree.Steps and the JSON form) and both verifiers.
 func TestBlockcertsVectors(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join("testdata", "blockcerts", "blockcerts-merkle-vectors.json"))
 	require.NoError(t, err)
@@ -176,9 +177,9 @@ func TestBlockcertsVectors(t *testing.T) {
 			assert.Equal(t, "0932f1d2e98219f7d7452801e2b64ebd9e5c005539db12d9b1ddabe7834d9044", hex.EncodeToString(root))
 		}
 		for i, raw := range tc.Proofs {
-			var want []Step
+			var want []mtree.Step
 			for _, s := range raw {
-				var st Step
+				var st mtree.Step
 				require.NoError(t, json.Unmarshal(s, &st))
 				want = append(want, st)
 				out, err := json.Marshal(st)
@@ -187,7 +188,7 @@ func TestBlockcertsVectors(t *testing.T) {
 			}
 			path, err := tr.Path(uint64(i))
 			require.NoError(t, err)
-			steps, err := Steps(uint64(i), uint64(tc.N), path)
+			steps, err := mtree.Steps(uint64(i), uint64(tc.N), path)
 			require.NoError(t, err)
 			if len(want) == 0 {
 				assert.Empty(t, steps)
@@ -196,15 +197,15 @@ func TestBlockcertsVectors(t *testing.T) {
 			}
 			leaf := unhex(t, tc.Leaves[i])
 			assert.NoError(t, verifyBlockcerts(uint64(i), uint64(tc.N), leaf, want, root))
-			assert.NoError(t, VerifyBlockcertsPath(leaf, want, root))
+			assert.NoError(t, mtree.VerifyBlockcertsPath(leaf, want, root))
 			corruptBlockcerts(t, uint64(i), uint64(tc.N), leaf, want, root)
 		}
 	}
 }
 
-func corruptBlockcerts(t *testing.T, index, size uint64, leaf []byte, steps []Step, root []byte) {
+func corruptBlockcerts(t *testing.T, index, size uint64, leaf []byte, steps []mtree.Step, root []byte) {
 	t.Helper()
-	fails := func(what string, i, n uint64, l []byte, s []Step, r []byte) {
+	fails := func(what string, i, n uint64, l []byte, s []mtree.Step, r []byte) {
 		t.Helper()
 		assert.Error(t, verifyBlockcerts(i, n, l, s, r), "%s (index %d size %d)", what, index, size)
 	}
@@ -223,21 +224,21 @@ func corruptBlockcerts(t *testing.T, index, size uint64, leaf []byte, steps []St
 	bad := bytes.Clone(leaf)
 	bad[0] ^= 1
 	fails("wrong leaf", index, size, bad, steps, root)
-	fails("extended", index, size, leaf, append(append([]Step(nil), steps...), Step{Hash: leaf}), root)
+	fails("extended", index, size, leaf, append(append([]mtree.Step(nil), steps...), mtree.Step{Hash: leaf}), root)
 	if len(steps) > 0 {
 		fails("truncated", index, size, leaf, steps[:len(steps)-1], root)
 		for j := range steps {
-			mut := append([]Step(nil), steps...)
-			mut[j] = Step{Left: !mut[j].Left, Hash: mut[j].Hash}
+			mut := append([]mtree.Step(nil), steps...)
+			mut[j] = mtree.Step{Left: !mut[j].Left, Hash: mut[j].Hash}
 			fails("side flipped", index, size, leaf, mut, root)
 			for bit := 0; bit < 256; bit += 37 {
 				h := bytes.Clone(steps[j].Hash)
 				h[bit/8] ^= 1 << (bit % 8)
-				mut[j] = Step{Left: steps[j].Left, Hash: h}
+				mut[j] = mtree.Step{Left: steps[j].Left, Hash: h}
 				err := verifyBlockcerts(index, size, leaf, mut, root)
 				var rm *RootMismatchError
 				assert.True(t, errors.As(err, &rm), "flipped bit: %v", err)
-				assert.Error(t, VerifyBlockcertsPath(leaf, mut, root))
+				assert.Error(t, mtree.VerifyBlockcertsPath(leaf, mut, root))
 			}
 		}
 	}
@@ -278,12 +279,12 @@ func TestTreeMatchesNaive(t *testing.T) {
 				require.NoError(t, err)
 				require.Equal(t, naivePath(mode, i, hs), path, "%s n=%d i=%d", mode, n, i)
 				if mode == ModeRFC6962 {
-					require.NoError(t, VerifyInclusion(uint64(i), uint64(n), leaves[i], path, root))
+					require.NoError(t, verifyInclusion(uint64(i), uint64(n), leaves[i], path, root))
 					if n <= 20 {
 						corruptRFC(t, uint64(i), uint64(n), leaves[i], path, root)
 					}
 				} else {
-					steps, err := Steps(uint64(i), uint64(n), path)
+					steps, err := mtree.Steps(uint64(i), uint64(n), path)
 					require.NoError(t, err)
 					require.NoError(t, verifyBlockcerts(uint64(i), uint64(n), leaves[i], steps, root))
 				}
@@ -331,25 +332,25 @@ func corruptRFC(t *testing.T, index, size uint64, leaf []byte, path [][]byte, ro
 			assert.ErrorIs(t, err, target, what)
 		}
 	}
-	fails("index == size", VerifyInclusion(size, size, leaf, path, root), ErrIndexOutOfRange)
-	fails("size 0", VerifyInclusion(0, 0, leaf, path, root), ErrEmptyBatch)
+	fails("index == size", verifyInclusion(size, size, leaf, path, root), errIndexOutOfRange)
+	fails("size 0", verifyInclusion(0, 0, leaf, path, root), errEmptyBatch)
 	if index > 0 {
-		fails("index-1", VerifyInclusion(index-1, size, leaf, path, root), nil)
+		fails("index-1", verifyInclusion(index-1, size, leaf, path, root), nil)
 	}
 	if index+1 < size {
-		fails("index+1", VerifyInclusion(index+1, size, leaf, path, root), nil)
+		fails("index+1", verifyInclusion(index+1, size, leaf, path, root), nil)
 	}
-	fails("size*2", VerifyInclusion(index, size*2, leaf, path, root), nil)
-	fails("extended", VerifyInclusion(index, size, leaf, append(append([][]byte(nil), path...), root), root), errProofLength)
+	fails("size*2", verifyInclusion(index, size*2, leaf, path, root), nil)
+	fails("extended", verifyInclusion(index, size, leaf, append(append([][]byte(nil), path...), root), root), errProofLength)
 	if len(path) > 0 {
-		fails("truncated", VerifyInclusion(index, size, leaf, path[:len(path)-1], root), errProofLength)
+		fails("truncated", verifyInclusion(index, size, leaf, path[:len(path)-1], root), errProofLength)
 		for j := range path {
 			for bit := 0; bit < 256; bit += 51 {
 				mut := append([][]byte(nil), path...)
 				mut[j] = bytes.Clone(path[j])
 				mut[j][bit/8] ^= 1 << (bit % 8)
 				var rm *RootMismatchError
-				err := VerifyInclusion(index, size, leaf, mut, root)
+				err := verifyInclusion(index, size, leaf, mut, root)
 				require.True(t, errors.As(err, &rm), "step %d bit %d: %v", j, bit, err)
 				assert.Equal(t, root, rm.Expected)
 			}
@@ -357,9 +358,9 @@ func corruptRFC(t *testing.T, index, size uint64, leaf []byte, path [][]byte, ro
 	}
 	bad := bytes.Clone(leaf)
 	bad[31] ^= 0x80
-	fails("wrong leaf", VerifyInclusion(index, size, bad, path, root), nil)
-	fails("short leaf", VerifyInclusion(index, size, leaf[:31], path, root), ErrInvalidLeaf)
-	fails("short root", VerifyInclusion(index, size, leaf, path, root[:31]), errInvalidHash)
+	fails("wrong leaf", verifyInclusion(index, size, bad, path, root), nil)
+	fails("short leaf", verifyInclusion(index, size, leaf[:31], path, root), errInvalidLeaf)
+	fails("short root", verifyInclusion(index, size, leaf, path, root[:31]), errInvalidHash)
 	// Domain separation: an inner node presented as a leaf never verifies.
 	if len(path) > 0 && size > 1 {
 		lh := ModeRFC6962.leafHash(leaf)
@@ -370,7 +371,7 @@ func corruptRFC(t *testing.T, index, size uint64, leaf []byte, path [][]byte, ro
 		} else {
 			inner = ModeRFC6962.node(&lh, &sib)
 		}
-		fails("inner node as leaf", VerifyInclusion(index>>1, (size+1)>>1, inner[:], path[1:], root), nil)
+		fails("inner node as leaf", verifyInclusion(index>>1, (size+1)>>1, inner[:], path[1:], root), nil)
 	}
 }
 
@@ -382,18 +383,18 @@ func TestTreeErrors(t *testing.T) {
 	tr, err := NewTree(ModeRFC6962)
 	require.NoError(t, err)
 	_, err = tr.Root()
-	assert.ErrorIs(t, err, ErrEmptyBatch)
+	assert.ErrorIs(t, err, errEmptyBatch)
 	_, err = tr.Path(0)
-	assert.ErrorIs(t, err, ErrEmptyBatch)
+	assert.ErrorIs(t, err, errEmptyBatch)
 	_, err = tr.Append(make([]byte, 31))
-	assert.ErrorIs(t, err, ErrInvalidLeaf)
+	assert.ErrorIs(t, err, errInvalidLeaf)
 	assert.Zero(t, tr.Size())
 	_, err = tr.Append(make([]byte, 32))
 	require.NoError(t, err)
 	_, err = tr.Path(1)
-	assert.ErrorIs(t, err, ErrIndexOutOfRange)
-	assert.ErrorIs(t, VerifyInclusion(0, 1, make([]byte, 32), make([][]byte, MaxPath+1), make([]byte, 32)), errProofLength)
-	var s Step
+	assert.ErrorIs(t, err, errIndexOutOfRange)
+	assert.ErrorIs(t, verifyInclusion(0, 1, make([]byte, 32), make([][]byte, maxPath+1), make([]byte, 32)), errProofLength)
+	var s mtree.Step
 	for _, bad := range []string{`{}`, `{"left":"00"}`, `{"left":"` + stringsRepeat("A", 64) + `"}`,
 		`{"left":"` + stringsRepeat("a", 64) + `","right":"` + stringsRepeat("a", 64) + `"}`,
 		`{"left":"` + stringsRepeat("a", 64) + `","left":"` + stringsRepeat("a", 64) + `"}`,

@@ -319,9 +319,10 @@ func TestBtcRegtestAnchor(t *testing.T) {
 	}
 
 	// The sender, derived from the mined transaction: our address.
-	pub, err := btc.VerifyP2WPKHInput(blk.Txs[idx], 0, amount)
+	signer, err := btc.VerifyInputSigner(blk.Txs[idx], 0, amount)
 	require.NoError(t, err)
-	sender, err := btc.AddressFromPubKey(btc.Regtest, pub)
+	assert.Equal(t, btc.SpendP2WPKH, signer.Kind)
+	sender, err := btc.AddressFromPubKey(btc.Regtest, signer.PubKey)
 	require.NoError(t, err)
 	assert.Equal(t, addr, sender)
 
@@ -419,7 +420,7 @@ func TestBtcRegtestAnchor(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, anchor.L3, got.Level)
 	assert.Equal(t, 1, got.Confirmations, "repeated headers are no confirmations")
-	assert.ErrorIs(t, got.Reason, btc.ErrBrokenChain)
+	assert.ErrorIs(t, got.Reason, anchor.ErrBrokenChain)
 	lap("tampered receipts refused")
 
 	_, err = rec.Verify(anchor.VerifyOptions{Leaf: leaves[2]})

@@ -8,11 +8,10 @@
 // transaction spending P2WPKH (segwit) or P2PKH (legacy, the form
 // mainnet Blockcerts compares the issuer's key with) outputs of one key
 // to a change [Address] and an OP_RETURN output carrying the 32-byte
-// batch root. [VerifyP2WPKHInput] checks such an input's BIP 143 signature
-// against the prevout amount and returns the public key that signed it;
-// [VerifyInputSigner] does the same for P2WPKH, P2SH-P2WPKH and legacy
-// P2PKH inputs ([LegacySigHash]), which is how package anchor proves an
-// anchor's sender at level L2; [ParseAddress]
+// batch root.
+// [VerifyInputSigner] checks the signature of a P2WPKH, P2SH-P2WPKH or
+// legacy P2PKH input and returns the key that made it, which is how
+// package anchor proves an anchor's sender at level L2; [ParseAddress]
 // and [Address.String] read and write bech32 P2WPKH addresses (BIP 173)
 // for [Mainnet], [Testnet] and [Regtest]; [ParseP2PKHAddress] and
 // [NewP2PKHAddress] the base58check P2PKH ones.
@@ -25,11 +24,11 @@
 //
 // Every parser is strict and bounded: exact lengths, no trailing bytes,
 // minimal CompactSize integers, element counts checked against the bytes
-// left before anything is allocated, and hard caps ([MaxTxBytes],
-// [MaxBlockBytes], [MaxBranch], [MaxChainHeaders]). Nothing panics on
-// input.
+// left before anything is allocated, and hard caps: a transaction or a
+// block at most 4,000,000 bytes, a merkle branch at most 32 hashes, a
+// header chain at most 10,000 headers. Nothing panics on input.
 //
-// Signatures: [VerifyP2WPKHInput] and [VerifyInputSigner] accept only
+// Signatures: [VerifyInputSigner] accepts only
 // the canonical encoding (strict DER, BIP 66; low S, BIP 146;
 // SIGHASH_ALL), so a third party cannot re-encode a signature into
 // another valid witness. A public key in a scriptSig or witness is never
@@ -47,19 +46,20 @@
 //
 //   - CVE-2012-2459: duplicating the last node of an odd level leaves the
 //     root unchanged. [MerkleRoot] reports such lists as mutated and
-//     [Block.CheckMerkleRoot] rejects them; [VerifyMerkleBranch] rejects a
-//     branch that proves the phantom duplicate position (a left sibling
-//     equal to the running hash); [VerifyMerkleBranchCount] additionally
-//     binds the branch to a known transaction count.
+//     [Block.CheckMerkleRoot] rejects them; receipt verification (package
+//     anchor) rejects a branch that proves the phantom duplicate position
+//     (a left sibling equal to the running hash).
 //   - 64-byte transactions (Lerner 2018; Bitcoin Core's notes on
 //     ComputeMerkleRoot, BIP 54): such a transaction is indistinguishable
-//     from an inner node. [VerifyTxInBlock] takes the raw transaction, not
-//     a bare txid, parses it fully and refuses a stripped size of 64.
+//     from an inner node. Receipt verification takes the raw transaction,
+//     not a bare txid, parses it fully and refuses a stripped size of 64.
 //
-// Proof of work: [CompactToTarget] rejects the negative, zero and
-// overflowing nBits encodings as Bitcoin Core's CheckProofOfWork does.
-// [VerifyChain] checks prevHash linkage from a caller-trusted checkpoint
-// and each header's own target against a caller-supplied difficulty floor;
+// Proof of work: [Header.CheckProofOfWork] rejects the negative, zero and
+// overflowing nBits encodings as Bitcoin Core's CheckProofOfWork does
+// ([ErrInsufficientWork] when the hash is above the target). Receipt
+// verification (package anchor) checks prevHash linkage from a
+// caller-trusted checkpoint and each header's own target against a
+// difficulty floor;
 // it does not replay difficulty retargeting (2016-block windows),
 // median-time-past or timestamp rules, so the floor is what stops cheap
 // low-difficulty headers. Testnet allows minimum-difficulty blocks and
@@ -75,10 +75,10 @@
 //
 // Serialization follows Bitcoin Core (CTransaction, CBlockHeader, CBlock)
 // and BIP 141/144. [ParseTx] accepts every transaction in Bitcoin Core's
-// tx_valid.json. [WitnessV0SigHash] reproduces every digest of BIP 143's
+// tx_valid.json. The BIP 143 digest reproduces every digest of BIP 143's
 // examples, and signing reproduces their signatures byte for byte (both
 // use RFC 6979 nonces). Every P2PKH and P2WPKH signature in tx_valid.json
-// verifies against [LegacySigHash] or [WitnessV0SigHash] for its hash
+// verifies against the legacy or the BIP 143 digest for its hash
 // type (ALL, NONE, SINGLE, with and without ANYONECANPAY). Bech32 passes BIP 173's test vectors; witness
 // versions 1 to 16 need bech32m (BIP 350, taproot) and are refused.
 // Anchor transactions built here are accepted by btcd's mempool in
@@ -91,4 +91,11 @@
 // P2WPKH dust limit is an error rather than being given to the miner;
 // only SIGHASH_ALL, compressed keys, strict-DER low-S signatures are
 // produced or accepted.
+//
+// # Layout
+//
+// The implementation is in internal/btcwire, shared with package anchor
+// and the Blockcerts verifier; this package names the part meant for
+// callers. Its types are aliases of that package's, so the methods listed
+// on each type's documentation here are the ones it has.
 package btc

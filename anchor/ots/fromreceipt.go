@@ -6,6 +6,7 @@ import (
 
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/anchor/btc"
+	"github.com/onchaincert/microcred/internal/mtree"
 )
 
 // FromReceipt converts a Bitcoin anchor receipt into a standard detached
@@ -63,7 +64,7 @@ func FromReceipt(r *anchor.Receipt, height uint64) (*Proof, error) {
 	}
 	var ops []op
 	// The batch tree, from the leaf to the root.
-	steps, err := anchor.Steps(r.Index, r.Size, r.Path)
+	steps, err := mtree.Steps(r.Index, r.Size, r.Path)
 	if err != nil {
 		return nil, err
 	}

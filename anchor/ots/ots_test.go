@@ -14,6 +14,7 @@ import (
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/anchor/btc"
 	"github.com/onchaincert/microcred/anchor/ots"
+	"github.com/onchaincert/microcred/internal/btcwire"
 )
 
 func read(t testing.TB, name string) []byte {
@@ -201,7 +202,7 @@ func TestMainnetHeader358391(t *testing.T) {
 	require.NoError(t, err)
 	// Block hash from blockstream.info /api/block-height/358391.
 	assert.Equal(t, "000000000000000003e892881a8cdcdc117c06d444057c98b6f04a9ee75a2319", h.Hash().String())
-	assert.NoError(t, h.CheckProofOfWork(btc.MainnetPowLimit()))
+	assert.NoError(t, h.CheckProofOfWork(btcwire.MainnetPowLimit()))
 	assert.Equal(t, uint32(1432827678), h.Time)
 }
 
@@ -256,7 +257,7 @@ func TestVerifyHelloWorld(t *testing.T) {
 		res, err := ots.VerifyFile(proof, file, ots.VerifyOptions{Headers: headers, Checkpoints: []anchor.Checkpoint{hard}, Confirmations: 1})
 		require.NoError(t, err)
 		assert.Equal(t, anchor.L3, res.Level)
-		assert.ErrorIs(t, res.Reason, btc.ErrInvalidTarget)
+		assert.ErrorIs(t, res.Reason, btcwire.ErrInvalidTarget)
 	})
 	t.Run("unrelated checkpoint: L3", func(t *testing.T) {
 		other := cp
@@ -264,7 +265,7 @@ func TestVerifyHelloWorld(t *testing.T) {
 		res, err := ots.VerifyFile(proof, file, ots.VerifyOptions{Headers: headers, Checkpoints: []anchor.Checkpoint{other}, Confirmations: 1})
 		require.NoError(t, err)
 		assert.Equal(t, anchor.L3, res.Level)
-		assert.ErrorIs(t, res.Reason, btc.ErrBrokenChain)
+		assert.ErrorIs(t, res.Reason, anchor.ErrBrokenChain)
 	})
 	t.Run("wrong file", func(t *testing.T) {
 		res, err := ots.VerifyFile(proof, []byte("Hello World?\n"), ots.VerifyOptions{Headers: headers})
@@ -294,8 +295,8 @@ func TestVerifyHeaderCorruptions(t *testing.T) {
 	}{
 		{"nonce changed: fails PoW", mutate(func(h []byte) { h[76] ^= 1 }), anchor.L1, btc.ErrInsufficientWork},
 		{"merkle root changed: fails PoW", mutate(func(h []byte) { h[40] ^= 1 }), anchor.L1, btc.ErrInsufficientWork},
-		{"nBits easier than mainnet limit", mutate(func(h []byte) { h[75] = 0x20 }), anchor.L1, btc.ErrInvalidTarget},
-		{"79 bytes", good[:79], anchor.L1, btc.ErrMalformedHeader},
+		{"nBits easier than mainnet limit", mutate(func(h []byte) { h[75] = 0x20 }), anchor.L1, btcwire.ErrInvalidTarget},
+		{"79 bytes", good[:79], anchor.L1, btcwire.ErrMalformedHeader},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -646,7 +647,7 @@ func TestVerifyHeaderGrading(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, anchor.L3, res.Level)
 	assert.Equal(t, 1, res.Confirmations, "copies of one header are no confirmations")
-	assert.ErrorIs(t, res.Reason, btc.ErrBrokenChain)
+	assert.ErrorIs(t, res.Reason, anchor.ErrBrokenChain)
 	w, err := h.Work()
 	require.NoError(t, err)
 	assert.Equal(t, 0, res.Work.Cmp(w))
@@ -664,7 +665,7 @@ func TestVerifyHeaderGrading(t *testing.T) {
 		Floors: []anchor.Floor{{Chain: anchor.ChainBitcoinMainnet, MaxBits: 0x1716f5f5}}})
 	require.NoError(t, err)
 	assert.Equal(t, anchor.L1, res.Level)
-	assert.ErrorIs(t, res.Reason, btc.ErrInvalidTarget)
+	assert.ErrorIs(t, res.Reason, btcwire.ErrInvalidTarget)
 	// Lowering a floor needs LowerFloorsUnsafe.
 	_, err = ots.VerifyFile(proof, file, ots.VerifyOptions{Headers: ots.Headers{358391: hdr},
 		Floors: []anchor.Floor{{Chain: anchor.ChainBitcoinMainnet, MaxBits: 0x1d00ffff}}})

@@ -15,6 +15,7 @@ import (
 
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/anchor/btc"
+	"github.com/onchaincert/microcred/internal/mtree"
 )
 
 // HeaderSource gives raw 80-byte Bitcoin block headers by height, from a
@@ -395,10 +396,10 @@ func (g *grader) grade(c commitment) AttestationResult {
 
 // following returns the raw header at height and those the source has
 // after it, up to the first height it lacks and at most
-// anchor.MaxAnchorHeaders in all; anchor.GradeHeaders decides which link.
+// mtree.MaxAnchorHeaders in all; anchor.GradeHeaders decides which link.
 func (g *grader) following(height uint64, first []byte) [][]byte {
 	headers := [][]byte{first}
-	for len(headers) < anchor.MaxAnchorHeaders {
+	for len(headers) < mtree.MaxAnchorHeaders {
 		raw, err := g.opts.Headers.BitcoinHeader(height + uint64(len(headers)))
 		if err != nil {
 			break

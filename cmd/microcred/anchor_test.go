@@ -16,6 +16,7 @@ import (
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/anchor/btc"
 	"github.com/onchaincert/microcred/anchor/eth"
+	"github.com/onchaincert/microcred/internal/btcwire"
 )
 
 // k1Key writes the secp256k1 key of seedHex and returns its path and DID.
@@ -49,7 +50,7 @@ func TestAnchorAddressAndBTCBuild(t *testing.T) {
 	_, ok := tx.FindRoot(root)
 	assert.True(t, ok, "the OP_RETURN output carries the root")
 	assert.Contains(t, r.stderr, tx.TxID().String(), "the txid is on stderr")
-	pub, err := btc.VerifyP2WPKHInput(tx, 0, 100000)
+	pub, err := btcwire.VerifyP2WPKHInput(tx, 0, 100000)
 	require.NoError(t, err, "the input is signed for the amount given")
 	a, err := btc.AddressFromPubKey(btc.Regtest, pub)
 	require.NoError(t, err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -13,7 +14,6 @@ import (
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
-	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/anchor/btc"
 	"github.com/onchaincert/microcred/anchor/eth"
 	"github.com/onchaincert/microcred/did/didkey"
@@ -80,7 +80,7 @@ func parseRoot(s string) ([]byte, error) {
 		return nil, usagef("--root is required")
 	}
 	b, err := hex.DecodeString(strings.TrimPrefix(s, "0x"))
-	if err != nil || len(b) != anchor.HashSize {
+	if err != nil || len(b) != sha256.Size {
 		return nil, usagef("--root must be 32 bytes in hex (64 hex digits)")
 	}
 	return b, nil

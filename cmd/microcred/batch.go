@@ -448,9 +448,11 @@ func batchRun(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return berr
 	}
-	root, err := batch.Root()
-	if err != nil && !errors.Is(err, anchor.ErrEmptyBatch) {
-		return err
+	var root []byte // an empty batch has none
+	if batch.Size() > 0 {
+		if root, err = batch.Root(); err != nil {
+			return err
+		}
 	}
 	info.Version, info.Mode, info.Size, info.Root, info.Created = 1, anchor.ModeRFC6962.String(), int64(batch.Size()), hex.EncodeToString(root), time.Now().UTC().Format(time.RFC3339)
 	bi, _ := json.MarshalIndent(info, "", "  ")

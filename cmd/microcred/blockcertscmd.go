@@ -16,7 +16,6 @@ import (
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
-	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/anchor/merkle2019"
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/did/didkey"
@@ -389,8 +388,11 @@ func readBlockcertsTx(path string) (string, *merkle2019.TxData, error) {
 		if tx.RawTx == nil {
 			return "", nil, usagef("--blockcerts-tx %s: block evidence needs rawTx", path)
 		}
-		if len(j.Headers) > anchor.MaxAnchorHeaders || len(j.Branch) > 64 {
-			return "", nil, usagef("--blockcerts-tx %s: at most %d headers and 64 branch steps", path, anchor.MaxAnchorHeaders)
+		// 2016 headers and 64 steps are package anchor's budgets for one
+		// anchor (see its doc); checked here before decoding, and again
+		// by the verifier.
+		if len(j.Headers) > 2016 || len(j.Branch) > 64 {
+			return "", nil, usagef("--blockcerts-tx %s: at most 2016 headers and 64 branch steps", path)
 		}
 		tx.TxIndex = *j.TxIndex
 		for i, h := range j.Branch {

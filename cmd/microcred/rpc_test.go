@@ -311,7 +311,7 @@ func TestReceiptRPCHostileNode(t *testing.T) {
 	batchDir := dir + "/batch"
 	require.Equal(t, 0, runCLI(t, append([]string{"batch-root", "--out", batchDir}, files...)...).code)
 
-	rawHex, err := os.ReadFile("../../anchor/btc/testdata/regtest-block-129-segwit-opreturn.hex")
+	rawHex, err := os.ReadFile("../../internal/btcwire/testdata/regtest-block-129-segwit-opreturn.hex")
 	require.NoError(t, err)
 	raw, err := hex.DecodeString(strings.TrimSpace(string(rawHex)))
 	require.NoError(t, err)

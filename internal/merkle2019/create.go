@@ -9,6 +9,7 @@ import (
 
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/internal/base58"
+	"github.com/onchaincert/microcred/internal/mtree"
 	"github.com/onchaincert/microcred/internal/strictjson"
 	"github.com/onchaincert/microcred/vc/contexts"
 )
@@ -69,7 +70,7 @@ func (b *Batch) Len() int { return int(b.tree.Size()) }
 // OP_RETURN PUSH32 (Bitcoin) or as the transaction data (Ethereum).
 func (b *Batch) Root() ([]byte, error) {
 	r, err := b.tree.Root()
-	if errors.Is(err, anchor.ErrEmptyBatch) {
+	if errors.Is(err, mtree.ErrEmptyBatch) {
 		return nil, errEmptyBatch
 	}
 	return r, err
@@ -82,10 +83,10 @@ func (b *Batch) ProofValue(i int, anchors ...Blink) (*ProofValue, error) {
 		return nil, errEmptyBatch
 	}
 	if i < 0 {
-		return nil, fmt.Errorf("merkle2019: %w: index %d", anchor.ErrIndexOutOfRange, i)
+		return nil, fmt.Errorf("merkle2019: %w: index %d", mtree.ErrIndexOutOfRange, i)
 	}
-	if len(anchors) == 0 || len(anchors) > anchor.MaxAnchors {
-		return nil, fmt.Errorf("%w: %d anchors, want 1 to %d", errUnsupportedAnchor, len(anchors), anchor.MaxAnchors)
+	if len(anchors) == 0 || len(anchors) > mtree.MaxAnchors {
+		return nil, fmt.Errorf("%w: %d anchors, want 1 to %d", errUnsupportedAnchor, len(anchors), mtree.MaxAnchors)
 	}
 	for _, a := range anchors {
 		if err := a.check(); err != nil {
@@ -96,7 +97,7 @@ func (b *Batch) ProofValue(i int, anchors ...Blink) (*ProofValue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("merkle2019: proof %d: %w", i, err)
 	}
-	steps, err := anchor.Steps(r.Index, r.Size, r.Path)
+	steps, err := mtree.Steps(r.Index, r.Size, r.Path)
 	if err != nil {
 		return nil, fmt.Errorf("merkle2019: proof %d: %w", i, err)
 	}

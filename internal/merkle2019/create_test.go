@@ -13,6 +13,7 @@ import (
 
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/internal/merkle2019"
+	"github.com/onchaincert/microcred/internal/mtree"
 )
 
 var created = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
@@ -63,7 +64,7 @@ func TestBatchMerkleVectors(t *testing.T) {
 				got = append(got, map[string]string{side: hex.EncodeToString(s.Hash)})
 			}
 			assert.Equal(t, want, got, "n=%d leaf %d", tr.N, i)
-			assert.NoError(t, anchor.VerifyBlockcertsPath(pv.TargetHash, pv.Path, pv.MerkleRoot))
+			assert.NoError(t, mtree.VerifyBlockcertsPath(pv.TargetHash, pv.Path, pv.MerkleRoot))
 		}
 	}
 }
@@ -247,13 +248,13 @@ func TestBatchErrors(t *testing.T) {
 	_, err = b.ProofValue(0, anc)
 	assert.ErrorIs(t, err, merkle2019.ErrEmptyBatch)
 	_, err = b.AddTargetHash(make([]byte, 31))
-	assert.ErrorIs(t, err, anchor.ErrInvalidLeaf)
+	assert.ErrorIs(t, err, mtree.ErrInvalidLeaf)
 	_, err = b.AddTargetHash(make([]byte, 32))
 	require.NoError(t, err)
 	_, err = b.ProofValue(1, anc)
-	assert.ErrorIs(t, err, anchor.ErrIndexOutOfRange)
+	assert.ErrorIs(t, err, mtree.ErrIndexOutOfRange)
 	_, err = b.ProofValue(-1, anc)
-	assert.ErrorIs(t, err, anchor.ErrIndexOutOfRange)
+	assert.ErrorIs(t, err, mtree.ErrIndexOutOfRange)
 	_, err = b.ProofValue(0)
 	assert.ErrorIs(t, err, merkle2019.ErrUnsupportedAnchor)
 	_, err = b.ProofValue(0, merkle2019.Blink{Chain: "btc", Network: "testnet", TxID: "0x00"})

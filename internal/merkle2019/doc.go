@@ -24,7 +24,7 @@
 // "ChainedProof2021" with chainedProofType "MerkleProof2019"; purpose
 // assertionMethod); decode its proofValue ([ParseProofValue]); recompute
 // the targetHash from the credential ([Hasher.TargetHash]); fold the path
-// to merkleRoot ([anchor.VerifyBlockcertsPath]); then check the first
+// to merkleRoot ([mtree.VerifyBlockcertsPath]); then check the first
 // anchor with the caller's transaction data ([TxSource]) and the issuing
 // address against the issuer's keys. The [Result] reports the assurance
 // level reached ([anchor.Level]):
@@ -129,8 +129,8 @@
 // Untrusted input is decoded strictly: at most [MaxProofValueLen]
 // characters of canonical base58btc, shortest-form CBOR with no trailing
 // bytes, no tags or indefinite lengths, bounded depth and item count,
-// exactly the four keys, at most anchor.MaxPath steps and
-// anchor.MaxAnchors anchors, 32-byte hashes, lowercase hex, one form per
+// exactly the four keys, at most mtree.MaxPath steps and
+// mtree.MaxAnchors anchors, 32-byte hashes, lowercase hex, one form per
 // value; nothing panics. The targetHash is always recomputed from the
 // credential and never taken from the proof (the Blockcerts tree has no
 // domain separation). Hashing runs internal/canon in safe mode on top of

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/onchaincert/microcred/anchor/btc"
+	"github.com/onchaincert/microcred/internal/btcwire"
 	"github.com/onchaincert/microcred/internal/merkle2019"
 )
 
@@ -150,9 +151,9 @@ func syntheticTx(t testing.TB, key *secp256k1.PrivateKey, root []byte) ([]byte, 
 	}
 	unsigned, err := btc.ParseTx(build(nil))
 	require.NoError(t, err)
-	digest, err := btc.LegacySigHash(unsigned, 0, btc.P2WPKHScriptCode(btc.Hash160(pubkey)), btc.SigHashAll)
+	digest, err := btcwire.LegacySigHash(unsigned, 0, btcwire.P2WPKHScriptCode(btc.Hash160(pubkey)), btcwire.SigHashAll)
 	require.NoError(t, err)
-	sig := append(ecdsa.Sign(key, digest[:]).Serialize(), byte(btc.SigHashAll))
+	sig := append(ecdsa.Sign(key, digest[:]).Serialize(), byte(btcwire.SigHashAll))
 	script := append(append([]byte{byte(len(sig))}, sig...), byte(len(pubkey)))
 	tx, err := btc.ParseTx(build(append(script, pubkey...)))
 	require.NoError(t, err)

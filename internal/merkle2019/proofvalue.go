@@ -9,12 +9,13 @@ import (
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/internal/base58"
 	"github.com/onchaincert/microcred/internal/cbor"
+	"github.com/onchaincert/microcred/internal/mtree"
 )
 
 // Size caps on a proofValue.
 const (
 	// maxProofValueBytes caps the CBOR of one proofValue: a path of
-	// anchor.MaxPath steps and anchor.MaxAnchors anchors in text form fit.
+	// mtree.MaxPath steps and mtree.MaxAnchors anchors in text form fit.
 	maxProofValueBytes = 8192
 	// maxProofValueLen caps the multibase string: 'z' and the base58 of
 	// maxProofValueBytes bytes.
@@ -50,7 +51,7 @@ const (
 // ProofValue is a decoded MerkleProof2019 proofValue.
 type ProofValue struct {
 	// Path leads from TargetHash to MerkleRoot, leaf to root.
-	Path []anchor.Step
+	Path []mtree.Step
 	// MerkleRoot is the 32-byte root anchored on chain.
 	MerkleRoot []byte
 	// TargetHash is the 32-byte SHA-256 of the credential's canonical
@@ -254,8 +255,8 @@ func isLowerHex(s string, n int) bool {
 // ParseProofValue decodes a proofValue string: multibase base58btc ('z')
 // of the CBOR keymap (FORMATS.md §1.2). Decoding is strict: at most
 // maxProofValueLen characters, canonical base58, shortest-form CBOR
-// with no trailing bytes, the four keys path (at most anchor.MaxPath
-// steps), merkleRoot, targetHash and anchors (1 to anchor.MaxAnchors)
+// with no trailing bytes, the four keys path (at most mtree.MaxPath
+// steps), merkleRoot, targetHash and anchors (1 to mtree.MaxAnchors)
 // each exactly once and nothing else, 32-byte hashes, lowercase hex in the
 // text form, one form throughout, known chains and networks. Errors wrap
 // [ErrMalformedProofValue].
@@ -384,26 +385,26 @@ func (d *pvDecoder) hash(it *item, what string) ([]byte, error) {
 		return nil, err
 	}
 	if d.form == FormBytes {
-		if len(raw) != anchor.HashSize {
+		if len(raw) != mtree.HashSize {
 			return nil, malformed("%s is %d bytes, want 32", what, len(raw))
 		}
 		return bytes.Clone(raw), nil
 	}
-	if !isLowerHex(text, 2*anchor.HashSize) {
+	if !isLowerHex(text, 2*mtree.HashSize) {
 		return nil, malformed("%s is not 64 lowercase hex digits", what)
 	}
 	h, _ := hex.DecodeString(text)
 	return h, nil
 }
 
-func (d *pvDecoder) path(it *item) ([]anchor.Step, error) {
+func (d *pvDecoder) path(it *item) ([]mtree.Step, error) {
 	if it.major != majorArray {
 		return nil, malformed("path is a CBOR %s, want an array", it.kind())
 	}
-	if len(it.a) > anchor.MaxPath {
-		return nil, malformed("path of %d steps exceeds %d", len(it.a), anchor.MaxPath)
+	if len(it.a) > mtree.MaxPath {
+		return nil, malformed("path of %d steps exceeds %d", len(it.a), mtree.MaxPath)
 	}
-	steps := make([]anchor.Step, len(it.a))
+	steps := make([]mtree.Step, len(it.a))
 	for i := range it.a {
 		dir, val, err := pair(&it.a[i], "path step")
 		if err != nil {
@@ -416,7 +417,7 @@ func (d *pvDecoder) path(it *item) ([]anchor.Step, error) {
 		if err != nil {
 			return nil, err
 		}
-		steps[i] = anchor.Step{Left: dir == 0, Hash: h}
+		steps[i] = mtree.Step{Left: dir == 0, Hash: h}
 	}
 	return steps, nil
 }
@@ -425,8 +426,8 @@ func (d *pvDecoder) anchors(it *item) ([]Blink, error) {
 	if it.major != majorArray {
 		return nil, malformed("anchors is a CBOR %s, want an array", it.kind())
 	}
-	if len(it.a) == 0 || len(it.a) > anchor.MaxAnchors {
-		return nil, malformed("%d anchors, want 1 to %d", len(it.a), anchor.MaxAnchors)
+	if len(it.a) == 0 || len(it.a) > mtree.MaxAnchors {
+		return nil, malformed("%d anchors, want 1 to %d", len(it.a), mtree.MaxAnchors)
 	}
 	out := make([]Blink, len(it.a))
 	for i := range it.a {
@@ -507,11 +508,11 @@ func (p *ProofValue) MarshalCBOR() ([]byte, error) {
 	if p.Form != FormText && p.Form != FormBytes {
 		return nil, malformed("unknown form %d", p.Form)
 	}
-	if len(p.Path) > anchor.MaxPath {
-		return nil, malformed("path of %d steps exceeds %d", len(p.Path), anchor.MaxPath)
+	if len(p.Path) > mtree.MaxPath {
+		return nil, malformed("path of %d steps exceeds %d", len(p.Path), mtree.MaxPath)
 	}
-	if len(p.Anchors) == 0 || len(p.Anchors) > anchor.MaxAnchors {
-		return nil, malformed("%d anchors, want 1 to %d", len(p.Anchors), anchor.MaxAnchors)
+	if len(p.Anchors) == 0 || len(p.Anchors) > mtree.MaxAnchors {
+		return nil, malformed("%d anchors, want 1 to %d", len(p.Anchors), mtree.MaxAnchors)
 	}
 	order := p.keyOrder
 	if order == [4]int{} {
@@ -573,7 +574,7 @@ func (p *ProofValue) String() string {
 func wrap(buf, inner []byte) []byte { return cbor.AppendBytes(buf, inner) }
 
 func (p *ProofValue) appendHash(buf, h []byte, what string) ([]byte, error) {
-	if len(h) != anchor.HashSize {
+	if len(h) != mtree.HashSize {
 		return nil, malformed("%s is %d bytes, want 32", what, len(h))
 	}
 	var in [2 + 2 + 64]byte

@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/internal/merkle2019"
+	"github.com/onchaincert/microcred/internal/mtree"
 )
 
 type decodedVector struct {
@@ -150,8 +150,8 @@ func TestPathLimit(t *testing.T) {
 		MerkleRoot: make([]byte, 32), TargetHash: make([]byte, 32),
 		Anchors: []merkle2019.Blink{{Chain: "btc", Network: "testnet", TxID: h32(2)}},
 	}
-	for i := 0; i < anchor.MaxPath; i++ {
-		pv.Path = append(pv.Path, anchor.Step{Hash: make([]byte, 32)})
+	for i := 0; i < mtree.MaxPath; i++ {
+		pv.Path = append(pv.Path, mtree.Step{Hash: make([]byte, 32)})
 	}
 	raw, err := pv.MarshalCBOR()
 	require.NoError(t, err)
@@ -160,14 +160,14 @@ func TestPathLimit(t *testing.T) {
 
 	// One step more, hand-encoded, is refused.
 	more := append([]byte(nil), raw...)
-	require.Equal(t, []byte{0x84, 0x82, 0x03, 0x98, anchor.MaxPath}, more[:5])
-	more[4] = anchor.MaxPath + 1
+	require.Equal(t, []byte{0x84, 0x82, 0x03, 0x98, mtree.MaxPath}, more[:5])
+	more[4] = mtree.MaxPath + 1
 	step := append([]byte{0x82, 0x01}, raw[5+2:5+2+0x44]...)
 	more = append(more[:5], append(step, more[5:]...)...)
 	_, err = merkle2019.DecodeCBOR(more)
 	assert.ErrorIs(t, err, merkle2019.ErrMalformedProofValue)
 
-	pv.Path = append(pv.Path, anchor.Step{Hash: make([]byte, 32)})
+	pv.Path = append(pv.Path, mtree.Step{Hash: make([]byte, 32)})
 	_, err = pv.MarshalCBOR()
 	assert.ErrorIs(t, err, merkle2019.ErrMalformedProofValue)
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/onchaincert/microcred/anchor"
+	"github.com/onchaincert/microcred/internal/mtree"
 	"github.com/onchaincert/microcred/internal/strictjson"
 	"github.com/onchaincert/microcred/vc/contexts"
 )
@@ -153,7 +154,7 @@ type V2Proof struct {
 	TargetHash []byte
 	// MerkleRoot is the receipt's root; Path folds TargetHash to it.
 	MerkleRoot []byte
-	Path       []anchor.Step
+	Path       []mtree.Step
 	// Anchors are the receipt's anchors; Anchor is the first as a blink
 	// (the one Blockcerts checks) and Chain its network. NoFinality is set
 	// for testnets, regtest and mock anchors.
@@ -341,7 +342,7 @@ func verifyV2(ctx context.Context, h *Hasher, doc []byte, v *Verifier) (*V2Proof
 		}
 	}
 	// checkReceipt: the path folds targetHash to merkleRoot.
-	if err := anchor.VerifyBlockcertsPath(p.TargetHash, p.Path, p.MerkleRoot); err != nil {
+	if err := mtree.VerifyBlockcertsPath(p.TargetHash, p.Path, p.MerkleRoot); err != nil {
 		return fail(StepMerkleRoot, fmt.Errorf("%w: %w", ErrMerkleRootMismatch, err))
 	}
 	res.Level = anchor.L0

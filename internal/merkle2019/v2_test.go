@@ -13,6 +13,7 @@ import (
 
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/internal/merkle2019"
+	"github.com/onchaincert/microcred/internal/mtree"
 )
 
 // validV2 are the v2 certificates cert-verifier-js accepts, with their
@@ -403,7 +404,7 @@ func FuzzVerifyV2Path(f *testing.F) {
 			}
 			return
 		}
-		if err := anchor.VerifyBlockcertsPath(p.TargetHash, p.Path, p.MerkleRoot); err != nil {
+		if err := mtree.VerifyBlockcertsPath(p.TargetHash, p.Path, p.MerkleRoot); err != nil {
 			t.Fatalf("accepted a path that does not fold: %v", err)
 		}
 		if p.IssuedOn == "" || p.IssuerProfile == "" || p.Recipient.Identity == "" || p.ID == "" {

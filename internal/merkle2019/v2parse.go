@@ -6,14 +6,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/onchaincert/microcred/anchor"
+	"github.com/onchaincert/microcred/internal/mtree"
 	"github.com/onchaincert/microcred/internal/rdfc"
 	"github.com/onchaincert/microcred/internal/strictjson"
 )
 
 // parseV2Signature reads the receipt of a v2 certificate. Every hash is
 // 64 lowercase hex digits (Blockcerts compares them as strings), the path
-// has at most anchor.MaxPath steps of exactly one side each, and the
+// has at most mtree.MaxPath steps of exactly one side each, and the
 // first anchor must convert to a Blink.
 func parseV2Signature(m map[string]any) (*V2Proof, error) {
 	if _, ok := m["proof"]; ok {
@@ -46,10 +46,10 @@ func parseV2Signature(m map[string]any) (*V2Proof, error) {
 		}
 		// One-leaf tree: no path, targetHash is the root.
 	case []any:
-		if len(steps) > anchor.MaxPath {
-			return nil, fmt.Errorf("%w: signature.proof has %d steps, more than %d", ErrMalformedV2Signature, len(steps), anchor.MaxPath)
+		if len(steps) > mtree.MaxPath {
+			return nil, fmt.Errorf("%w: signature.proof has %d steps, more than %d", ErrMalformedV2Signature, len(steps), mtree.MaxPath)
 		}
-		p.Path = make([]anchor.Step, 0, len(steps))
+		p.Path = make([]mtree.Step, 0, len(steps))
 		for i, e := range steps {
 			s, ok := e.(map[string]any)
 			if !ok || len(s) != 1 {
@@ -63,15 +63,15 @@ func parseV2Signature(m map[string]any) (*V2Proof, error) {
 				if err != nil {
 					return nil, err
 				}
-				p.Path = append(p.Path, anchor.Step{Left: side == "left", Hash: b})
+				p.Path = append(p.Path, mtree.Step{Left: side == "left", Hash: b})
 			}
 		}
 	default:
 		return nil, fmt.Errorf("%w: signature.proof is not a list", ErrMalformedV2Signature)
 	}
 	list, ok := sig["anchors"].([]any)
-	if !ok || len(list) == 0 || len(list) > anchor.MaxAnchors {
-		return nil, fmt.Errorf("%w: signature.anchors must be a list of 1 to %d anchors", ErrMalformedV2Signature, anchor.MaxAnchors)
+	if !ok || len(list) == 0 || len(list) > mtree.MaxAnchors {
+		return nil, fmt.Errorf("%w: signature.anchors must be a list of 1 to %d anchors", ErrMalformedV2Signature, mtree.MaxAnchors)
 	}
 	for i, e := range list {
 		a, ok := e.(map[string]any)

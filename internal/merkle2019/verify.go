@@ -15,6 +15,7 @@ import (
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/anchor/btc"
 	"github.com/onchaincert/microcred/internal/limits"
+	"github.com/onchaincert/microcred/internal/mtree"
 	"github.com/onchaincert/microcred/internal/strictjson"
 	"github.com/onchaincert/microcred/vc/contexts"
 )
@@ -167,7 +168,7 @@ func NewVerifier(opts Options) (*Verifier, error) {
 	if opts.Require > anchor.L4 {
 		return nil, fmt.Errorf("merkle2019: cannot require %s", opts.Require)
 	}
-	if _, err := (&anchor.Anchor{}).Verify(make([]byte, anchor.HashSize), opts.Anchor); err != nil {
+	if _, err := (&anchor.Anchor{}).Verify(make([]byte, mtree.HashSize), opts.Anchor); err != nil {
 		return nil, fmt.Errorf("merkle2019: Options.Anchor: %w", err)
 	}
 	if opts.Require >= anchor.L1 && opts.Transactions == nil {
@@ -323,7 +324,7 @@ func (v *Verifier) Verify(ctx context.Context, doc []byte) (*Result, error) {
 			Expected: hex.EncodeToString(pv.TargetHash), Computed: hex.EncodeToString(local)})
 	}
 	// checkReceipt: the path folds from targetHash to merkleRoot.
-	if err := anchor.VerifyBlockcertsPath(local, pv.Path, pv.MerkleRoot); err != nil {
+	if err := mtree.VerifyBlockcertsPath(local, pv.Path, pv.MerkleRoot); err != nil {
 		return fail(StepMerkleRoot, fmt.Errorf("%w: %w", ErrMerkleRootMismatch, err))
 	}
 	res.Level = anchor.L0
@@ -381,7 +382,7 @@ func (v *Verifier) checkAnchor(ctx context.Context, res *Result) (Step, error) {
 	rawChecked, rawRoot := false, false
 	if len(tx.RawTx) > 0 {
 		if b.Chain != "btc" {
-			res.Reason = fmt.Errorf("%w: raw %s transactions", anchor.ErrUnsupportedChain, b.Chain)
+			res.Reason = fmt.Errorf("%w: raw %s transactions", mtree.ErrUnsupportedChain, b.Chain)
 		} else {
 			rc, err := checkRawTx(tx.RawTx, b.TxID, pv.MerkleRoot, tx.PrevoutAmount)
 			if err != nil {
@@ -505,8 +506,8 @@ func (v *Verifier) gradeBlock(b Blink, tx *TxData, root, sender []byte) (*anchor
 // the prevout amount) returns a nil signer and the reason, wrapping
 // anchor.ErrSenderUnproven; a signature that fails is an error.
 func checkRawTx(raw []byte, txid string, root []byte, prevoutAmount *int64) (rawCheck, error) {
-	if len(raw) > anchor.MaxRawTxBytes {
-		return rawCheck{}, fmt.Errorf("raw transaction of %d bytes exceeds %d", len(raw), anchor.MaxRawTxBytes)
+	if len(raw) > mtree.MaxRawTxBytes {
+		return rawCheck{}, fmt.Errorf("raw transaction of %d bytes exceeds %d", len(raw), mtree.MaxRawTxBytes)
 	}
 	tx, err := btc.ParseTx(raw)
 	if err != nil {

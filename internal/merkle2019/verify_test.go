@@ -15,6 +15,7 @@ import (
 	"github.com/onchaincert/microcred/anchor"
 	"github.com/onchaincert/microcred/internal/canon"
 	"github.com/onchaincert/microcred/internal/merkle2019"
+	"github.com/onchaincert/microcred/internal/mtree"
 )
 
 const (
@@ -145,7 +146,7 @@ func TestReceiptVectors(t *testing.T) {
 			require.NoError(t, err)
 			sum := sha256.Sum256(readFile(t, v.nq))
 			assert.Equal(t, v.match, hex.EncodeToString(sum[:]) == hex.EncodeToString(pv.TargetHash))
-			assert.NoError(t, anchor.VerifyBlockcertsPath(pv.TargetHash, pv.Path, pv.MerkleRoot))
+			assert.NoError(t, mtree.VerifyBlockcertsPath(pv.TargetHash, pv.Path, pv.MerkleRoot))
 		})
 	}
 }
