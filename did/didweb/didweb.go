@@ -56,8 +56,8 @@ import (
 // MaxDocumentBytes caps a fetched DID document.
 const MaxDocumentBytes = 256 << 10
 
-// URL returns the https URL of the DID document of a did:web DID.
-func URL(d did.DID) (string, error) {
+// documentURL returns the https URL of the DID document of a did:web DID.
+func documentURL(d did.DID) (string, error) {
 	if d.Method() != "web" {
 		return "", fmt.Errorf("%w: %s is not a did:web", did.ErrInvalidDID, d)
 	}
@@ -121,7 +121,7 @@ func NewResolver(f Fetcher) (*Resolver, error) {
 
 // Resolve implements did.Resolver.
 func (r *Resolver) Resolve(ctx context.Context, d did.DID) (*did.Document, error) {
-	u, err := URL(d)
+	u, err := documentURL(d)
 	if err != nil {
 		return nil, &did.ResolutionError{DID: d.String(), Code: did.CodeInvalidDID, Err: err}
 	}

@@ -14,3 +14,5 @@ var ErrNoBaseProof = errNoBaseProof
 var ErrPointer = errPointer
 var ParseDerivedProofValue = parseDerivedProofValue
 var WithHMACKey = withHMACKey
+
+type DerivedProofValue = derivedProofValue

@@ -324,7 +324,7 @@ func (s *Suite) CreateVerifyData(unsecured, p map[string]any) (*VerifyData, erro
 
 // createVerifyData is CreateVerifyData; it also returns the parsed proof
 // value.
-func (s *Suite) createVerifyData(unsecured, p map[string]any) (*VerifyData, *DerivedProofValue, error) {
+func (s *Suite) createVerifyData(unsecured, p map[string]any) (*VerifyData, *derivedProofValue, error) {
 	value, _ := p["proofValue"].(string)
 	if IsBaseProofValue(value) {
 		return nil, nil, &proof.FieldError{Field: "proofValue", Err: ErrBaseProof}
@@ -395,7 +395,7 @@ func (s *Suite) VerifyProof(unsecured, p map[string]any, key crypto.PublicKey) e
 }
 
 // verifyDerived is VerifyProof; it also returns what it verified.
-func (s *Suite) verifyDerived(unsecured, p map[string]any, key crypto.PublicKey) (*VerifyData, *DerivedProofValue, error) {
+func (s *Suite) verifyDerived(unsecured, p map[string]any, key crypto.PublicKey) (*VerifyData, *derivedProofValue, error) {
 	issuerKey, err := p256(key)
 	if err != nil {
 		return nil, nil, err
@@ -494,7 +494,7 @@ func (s *Suite) Derive(signedBase []byte, selectivePointers []string) ([]byte, e
 // DisclosureData is vc-di-ecdsa 3.5.4 createDisclosureData's result, for
 // step-by-step checks.
 type DisclosureData struct {
-	Proof          *DerivedProofValue
+	Proof          *derivedProofValue
 	RevealDocument map[string]any
 	// The intermediate index lists (positions in the base N-Quads).
 	MandatoryIndexes, SelectiveIndexes, CombinedIndexes, NonMandatoryIndexes []int
@@ -506,7 +506,7 @@ func (s *Suite) DisclosureData(unsecured map[string]any, baseProofValue string, 
 	return s.disclosure(unsecured, baseProofValue, selectivePointers)
 }
 
-func (s *Suite) disclose(unsecured map[string]any, baseProofValue string, selective []string) (map[string]any, *DerivedProofValue, error) {
+func (s *Suite) disclose(unsecured map[string]any, baseProofValue string, selective []string) (map[string]any, *derivedProofValue, error) {
 	d, err := s.disclosure(unsecured, baseProofValue, selective)
 	if err != nil {
 		return nil, nil, err
@@ -543,7 +543,7 @@ func (s *Suite) disclosure(unsecured map[string]any, baseProofValue string, sele
 		return nil, fmt.Errorf("ecdsasd2023: base proof has %d signatures for %d non-mandatory statements: it does not belong to this document", len(bv.Signatures), len(d.NonMandatoryIndexes))
 	}
 	// Mandatory indexes relative to the combined (revealed) statements.
-	dv := &DerivedProofValue{BaseSignature: bv.BaseSignature, PublicKey: bv.PublicKey, LabelMap: map[string]string{}}
+	dv := &derivedProofValue{BaseSignature: bv.BaseSignature, PublicKey: bv.PublicKey, LabelMap: map[string]string{}}
 	for rel, abs := range comb.matching {
 		if mand.isMatch[abs] {
 			dv.MandatoryIndexes = append(dv.MandatoryIndexes, rel)
