@@ -10,8 +10,8 @@
 // member — d, p, q, dp, dq, qi, oth or k, in any letter case, since some
 // JWK readers match names case-insensitively — is refused with an error
 // wrapping did.ErrPrivateKeyMaterial; an Ed25519 key of small order or
-// not canonically encoded is refused with did.ErrSmallOrderKey or
-// did.ErrNonCanonicalKey, see did.CheckPublicJWK). Signing keys are listed for assertionMethod, authentication
+// not canonically encoded is refused, wrapping did.ErrSmallOrderKey for a
+// small-order point, see did.CheckPublicJWK). Signing keys are listed for assertionMethod, authentication
 // and the capability relationships; keys marked "use": "enc" and X25519
 // keys only for keyAgreement.
 //

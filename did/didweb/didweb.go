@@ -101,26 +101,26 @@ func (s Static) Resolve(ctx context.Context, d did.DID) (*did.Document, error) {
 	return parse(d, data)
 }
 
-// Resolver resolves did:web through a Fetcher.
-type Resolver struct {
+// resolver resolves did:web through a Fetcher.
+type resolver struct {
 	f Fetcher
 }
 
 var (
-	_ did.Resolver = (*Resolver)(nil)
+	_ did.Resolver = (*resolver)(nil)
 	_ did.Resolver = Static(nil)
 )
 
-// NewResolver returns a resolver that fetches with f (required).
-func NewResolver(f Fetcher) (*Resolver, error) {
+// NewResolver returns a did:web resolver that fetches with f (required).
+func NewResolver(f Fetcher) (did.Resolver, error) {
 	if f == nil {
 		return nil, errors.New("didweb: a fetcher is required")
 	}
-	return &Resolver{f: f}, nil
+	return &resolver{f: f}, nil
 }
 
 // Resolve implements did.Resolver.
-func (r *Resolver) Resolve(ctx context.Context, d did.DID) (*did.Document, error) {
+func (r *resolver) Resolve(ctx context.Context, d did.DID) (*did.Document, error) {
 	u, err := documentURL(d)
 	if err != nil {
 		return nil, &did.ResolutionError{DID: d.String(), Code: did.CodeInvalidDID, Err: err}
