@@ -19,7 +19,8 @@
 // (the identity among them: a constant signature would verify for every
 // message) or not canonically encoded is refused wherever a key is read —
 // Multikey, Ed25519VerificationKey2020, JWKs, did:key, did:jwk — with an
-// error wrapping [ErrSmallOrderKey] or [ErrNonCanonicalKey].
+// error that says which check failed ("small order", "not canonically
+// encoded") and wraps [ErrSmallOrderKey] for a small-order point.
 //
 // # Offline use
 //

@@ -113,8 +113,8 @@ var privateJWKMembers = []string{"d", "p", "q", "dp", "dq", "qi", "oth", "k"}
 //     public key another takes for a private one; the error wraps
 //     [ErrPrivateKeyMaterial];
 //   - an OKP Ed25519 key's "x" is 32 bytes of base64url that encode a
-//     point of large order canonically; the error wraps
-//     [ErrSmallOrderKey] or [ErrNonCanonicalKey].
+//     point of large order canonically; the error names the check that
+//     failed and, for a small-order point, wraps [ErrSmallOrderKey].
 //
 // It does not decode the key otherwise; [ParseJWK] does, and calls it.
 func CheckPublicJWK(data []byte) error {

@@ -26,9 +26,6 @@ var (
 	// signature verifies for every message. Wrapped with ErrInvalidKey
 	// (verification methods, JWKs) or ErrInvalidDID (did:key, did:jwk).
 	ErrSmallOrderKey = multikey.ErrSmallOrder
-	// ErrNonCanonicalKey: an Ed25519 public key is not the canonical
-	// encoding of its point (RFC 8032 5.1.3). Wrapped like ErrSmallOrderKey.
-	ErrNonCanonicalKey = multikey.ErrNonCanonical
 	// ErrPrivateKeyMaterial: a JWK that must be public has a member that
 	// carries private key material (d, p, q, dp, dq, qi, oth, k), in any
 	// letter case.

@@ -135,15 +135,15 @@ func TestNewSignerSignsThroughTheSuites(t *testing.T) {
 		suites []proof.Suite
 		alg    string
 	}{
-		{"Ed25519", only{edPriv}, nil, []proof.Suite{rdfc, eddsa2022.NewJCS()}, vcjwt.EdDSA},
-		{"P-256", only{p256}, nil, []proof.Suite{ecRDFC, ecdsa2019.NewJCS(), sd}, vcjwt.ES256},
-		{"P-256 high-S", only{highS{p256, elliptic.P256().Params().N}}, nil, []proof.Suite{ecRDFC}, vcjwt.ES256},
-		{"P-384", only{p384}, nil, []proof.Suite{ecRDFC, ecdsa2019.NewJCS()}, vcjwt.ES384},
-		{"P-384 high-S", only{highS{p384, elliptic.P384().Params().N}}, nil, []proof.Suite{ecdsa2019.NewJCS()}, vcjwt.ES384},
-		{"secp256k1", only{k1{key: k1Priv}}, nil, []proof.Suite{k1Suite}, vcjwt.ES256K},
-		{"secp256k1 as ecdsa.PublicKey", only{k1{key: k1Priv, asECDSA: true}}, nil, []proof.Suite{k1Suite}, vcjwt.ES256K},
-		{"secp256k1 high-S", only{highS{k1{key: k1Priv}, secp256k1.Params().N}}, nil, []proof.Suite{k1Suite}, vcjwt.ES256K},
-		{"RSA", only{rsaPriv}, func(crypto.PublicKey) string { return rsaDID.String() + "#0" }, nil, vcjwt.RS256},
+		{"Ed25519", only{edPriv}, nil, []proof.Suite{rdfc, eddsa2022.NewJCS()}, "EdDSA"},
+		{"P-256", only{p256}, nil, []proof.Suite{ecRDFC, ecdsa2019.NewJCS(), sd}, "ES256"},
+		{"P-256 high-S", only{highS{p256, elliptic.P256().Params().N}}, nil, []proof.Suite{ecRDFC}, "ES256"},
+		{"P-384", only{p384}, nil, []proof.Suite{ecRDFC, ecdsa2019.NewJCS()}, "ES384"},
+		{"P-384 high-S", only{highS{p384, elliptic.P384().Params().N}}, nil, []proof.Suite{ecdsa2019.NewJCS()}, "ES384"},
+		{"secp256k1", only{k1{key: k1Priv}}, nil, []proof.Suite{k1Suite}, "ES256K"},
+		{"secp256k1 as ecdsa.PublicKey", only{k1{key: k1Priv, asECDSA: true}}, nil, []proof.Suite{k1Suite}, "ES256K"},
+		{"secp256k1 high-S", only{highS{k1{key: k1Priv}, secp256k1.Params().N}}, nil, []proof.Suite{k1Suite}, "ES256K"},
+		{"RSA", only{rsaPriv}, func(crypto.PublicKey) string { return rsaDID.String() + "#0" }, nil, "RS256"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// The verification method needs the public key the adapter

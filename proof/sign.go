@@ -47,9 +47,10 @@ func FormatDateTime(t time.Time) string {
 // their bytes and order; an existing proof makes a proof set (or a chain,
 // with Options.PreviousProof). The one exception: a Data Integrity proof
 // (type DataIntegrityProof) on a document whose contexts do not define its
-// terms (a VCDM 1.1 credential, say) adds [ContextDataIntegrityV2] to the
-// end of @context first, as VC Data Integrity 1.0 (section 2.4) says
-// implementations should.
+// terms (a VCDM 1.1 credential, say) adds the Data Integrity v2 context,
+// https://w3id.org/security/data-integrity/v2, to the end of @context
+// first, as VC Data Integrity 1.0 (section 2.4) says implementations
+// should.
 //
 // The document must be safe to canonicalize: with an RDFC suite an
 // undefined term or a relative IRI is an error naming its JSON Pointer.
@@ -203,13 +204,13 @@ func unsecuredFor(doc map[string]any, proofs []*Proof, previous []string) (map[s
 
 // Contexts that define the Data Integrity proof terms.
 const (
-	ContextDataIntegrityV2 = "https://w3id.org/security/data-integrity/v2"
+	contextDataIntegrityV2 = "https://w3id.org/security/data-integrity/v2"
 	contextDataIntegrityV1 = "https://w3id.org/security/data-integrity/v1"
 	contextCredentialsV2   = "https://www.w3.org/ns/credentials/v2"
 )
 
 // withDataIntegrityContext returns doc (and its decoded m) with
-// ContextDataIntegrityV2 appended to a @context that lacks the Data
+// contextDataIntegrityV2 appended to a @context that lacks the Data
 // Integrity terms; doc and m unchanged otherwise. m is not modified.
 func withDataIntegrityContext(doc []byte, m map[string]any) ([]byte, map[string]any, error) {
 	var list []any
@@ -223,11 +224,11 @@ func withDataIntegrityContext(doc []byte, m map[string]any) ([]byte, map[string]
 	}
 	for _, e := range list {
 		switch e {
-		case contextCredentialsV2, ContextDataIntegrityV2, contextDataIntegrityV1:
+		case contextCredentialsV2, contextDataIntegrityV2, contextDataIntegrityV1:
 			return doc, m, nil
 		}
 	}
-	ctx := append(append(make([]any, 0, len(list)+1), list...), ContextDataIntegrityV2)
+	ctx := append(append(make([]any, 0, len(list)+1), list...), contextDataIntegrityV2)
 	out, err := jsonedit.Set(doc, "@context", ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("proof: adding the Data Integrity context: %w", err)

@@ -30,8 +30,6 @@ import (
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/did/didjwk"
 	"github.com/onchaincert/microcred/did/didkey"
-	"github.com/onchaincert/microcred/proof/ecdsa2019"
-	"github.com/onchaincert/microcred/proof/eddsa2022"
 	"github.com/onchaincert/microcred/proof/legacy"
 	"github.com/onchaincert/microcred/store"
 	"github.com/onchaincert/microcred/vc/contexts"
@@ -605,9 +603,9 @@ func selfSigned() (tls.Certificate, error) {
 func defaultSuite(key signingKey) string {
 	switch key.TypeName() {
 	case "ed25519":
-		return eddsa2022.RDFCName
+		return suiteEdDSARDFC
 	case "secp256k1":
 		return legacy.TypeEcdsaSecp256k1Signature2019
 	}
-	return ecdsa2019.RDFCName
+	return suiteECDSARDFC
 }

@@ -20,7 +20,15 @@ import (
 	"github.com/onchaincert/microcred/vc/contexts"
 )
 
-var suiteNames = []string{eddsa2022.RDFCName, eddsa2022.JCSName, ecdsa2019.RDFCName, ecdsa2019.JCSName, ecdsasd2023.Name, legacy.TypeEd25519Signature2020, legacy.TypeEcdsaSecp256k1Signature2019}
+// The cryptosuite names --suite takes (those the suites write in a proof).
+const (
+	suiteEdDSARDFC = "eddsa-rdfc-2022"
+	suiteEdDSAJCS  = "eddsa-jcs-2022"
+	suiteECDSARDFC = "ecdsa-rdfc-2019"
+	suiteECDSAJCS  = "ecdsa-jcs-2019"
+)
+
+var suiteNames = []string{suiteEdDSARDFC, suiteEdDSAJCS, suiteECDSARDFC, suiteECDSAJCS, ecdsasd2023.Name, legacy.TypeEd25519Signature2020, legacy.TypeEcdsaSecp256k1Signature2019}
 
 func suiteByName(name string, mandatory []string, noDefaultMandatory bool) (proof.Suite, error) {
 	if len(mandatory) > 0 && name != ecdsasd2023.Name {
@@ -36,13 +44,13 @@ func suiteByName(name string, mandatory []string, noDefaultMandatory bool) (proo
 			opts = append(opts, ecdsasd2023.WithoutDefaultMandatoryUnsafe())
 		}
 		return ecdsasd2023.New(contexts.Default(), opts...)
-	case eddsa2022.RDFCName:
+	case suiteEdDSARDFC:
 		return eddsa2022.NewRDFC(contexts.Default())
-	case eddsa2022.JCSName:
+	case suiteEdDSAJCS:
 		return eddsa2022.NewJCS(), nil
-	case ecdsa2019.RDFCName:
+	case suiteECDSARDFC:
 		return ecdsa2019.NewRDFC(contexts.Default())
-	case ecdsa2019.JCSName:
+	case suiteECDSAJCS:
 		return ecdsa2019.NewJCS(), nil
 	case legacy.TypeEd25519Signature2020:
 		return legacy.NewEd25519Signature2020(contexts.Default())

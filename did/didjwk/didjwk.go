@@ -10,8 +10,8 @@
 // member — d, p, q, dp, dq, qi, oth or k, in any letter case, since some
 // JWK readers match names case-insensitively — is refused with an error
 // wrapping did.ErrPrivateKeyMaterial; an Ed25519 key of small order or
-// not canonically encoded is refused with did.ErrSmallOrderKey or
-// did.ErrNonCanonicalKey, see did.CheckPublicJWK). Signing keys are listed for assertionMethod, authentication
+// not canonically encoded is refused, wrapping did.ErrSmallOrderKey for a
+// small-order point, see did.CheckPublicJWK). Signing keys are listed for assertionMethod, authentication
 // and the capability relationships; keys marked "use": "enc" and X25519
 // keys only for keyAgreement.
 //
@@ -41,8 +41,8 @@ import (
 // Contexts of a did:jwk document.
 var documentContext = []string{"https://www.w3.org/ns/did/v1", "https://w3id.org/security/suites/jws-2020/v1"}
 
-// Parse decodes the JWK of a did:jwk DID and returns its JSON.
-func Parse(d did.DID) (json.RawMessage, error) {
+// parseJWK decodes the JWK of a did:jwk DID and returns its JSON.
+func parseJWK(d did.DID) (json.RawMessage, error) {
 	if d.Method() != "jwk" {
 		return nil, fmt.Errorf("%w: %s is not a did:jwk", did.ErrInvalidDID, d)
 	}
@@ -69,9 +69,9 @@ func Parse(d did.DID) (json.RawMessage, error) {
 	return raw, nil
 }
 
-// Document returns the DID document of a did:jwk DID.
-func Document(d did.DID) (*did.Document, error) {
-	raw, err := Parse(d)
+// document returns the DID document of a did:jwk DID.
+func document(d did.DID) (*did.Document, error) {
+	raw, err := parseJWK(d)
 	if err != nil {
 		return nil, err
 	}
@@ -99,9 +99,6 @@ func Document(d did.DID) (*did.Document, error) {
 	}
 	return doc, nil
 }
-
-// DocumentContext returns the @context a did:jwk document is written with.
-func DocumentContext() []string { return append([]string(nil), documentContext...) }
 
 // FromPublicKey returns the did:jwk DID of a public key (Ed25519, P-256,
 // P-384), with the JWK's members in lexicographic order.
@@ -133,7 +130,7 @@ var _ did.Resolver = Resolver{}
 
 // Resolve implements did.Resolver.
 func (Resolver) Resolve(_ context.Context, d did.DID) (*did.Document, error) {
-	doc, err := Document(d)
+	doc, err := document(d)
 	if err != nil {
 		return nil, &did.ResolutionError{DID: d.String(), Code: did.CodeInvalidDID, Err: err}
 	}

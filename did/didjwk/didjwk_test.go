@@ -16,6 +16,7 @@ import (
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/did/didjwk"
 	"github.com/onchaincert/microcred/did/didkey"
+	"github.com/onchaincert/microcred/internal/multikey"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/proof/ecdsa2019"
 	"github.com/onchaincert/microcred/proof/eddsa2022"
@@ -152,7 +153,7 @@ func TestRejectsPrivateMembersAndWeakKeys(t *testing.T) {
 		{"X25519 d", `{"kty":"OKP","crv":"X25519","x":"` + x + `","d":"` + dv + `"}`, did.ErrPrivateKeyMaterial},
 		{"identity key", `{"kty":"OKP","crv":"Ed25519","x":"AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}`, did.ErrSmallOrderKey},
 		{"order 8 key", `{"kty":"OKP","crv":"Ed25519","x":"JuiVj8KyJ7BFw_SJ8u-Y8NXfrAXTxjM5sTgCiG1T_AU"}`, did.ErrSmallOrderKey},
-		{"y >= p", `{"kty":"OKP","crv":"Ed25519","x":"8P_______________________________________38"}`, did.ErrNonCanonicalKey},
+		{"y >= p", `{"kty":"OKP","crv":"Ed25519","x":"8P_______________________________________38"}`, multikey.ErrNonCanonical},
 	} {
 		d, err := did.Parse(enc(tc.jwk))
 		require.NoError(t, err, tc.name)

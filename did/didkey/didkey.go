@@ -279,8 +279,8 @@ func parseDID(d did.DID) (crypto.PublicKey, KeyType, error) {
 	return nil, "", fmt.Errorf("%w: %s: unsupported key", did.ErrInvalidDID, d)
 }
 
-// Document returns the DID document of a did:key.
-func Document(d did.DID) (*did.Document, error) {
+// document returns the DID document of a did:key.
+func document(d did.DID) (*did.Document, error) {
 	if _, _, err := parseDID(d); err != nil {
 		return nil, err
 	}
@@ -308,7 +308,7 @@ var _ did.Resolver = Resolver{}
 // Resolve returns the DID document of d, or a *did.ResolutionError with
 // code invalidDid.
 func (Resolver) Resolve(_ context.Context, d did.DID) (*did.Document, error) {
-	doc, err := Document(d)
+	doc, err := document(d)
 	if err != nil {
 		return nil, &did.ResolutionError{DID: d.String(), Code: did.CodeInvalidDID, Err: err}
 	}

@@ -44,8 +44,8 @@
 // [Generate], which uses crypto/rand.
 //
 // [Parse] and [Resolver] refuse an Ed25519 did:key whose key is a point
-// of small order or not canonically encoded (the errors wrap
-// did.ErrSmallOrderKey or did.ErrNonCanonicalKey): with the identity point
+// of small order (the error wraps did.ErrSmallOrderKey) or not canonically
+// encoded (the error says so): with the identity point
 // as key, a constant signature verifies for every message.
 //
 // # Offline use

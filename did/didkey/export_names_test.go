@@ -4,3 +4,5 @@ package didkey
 // package itself (issue 20: a smaller public API).
 
 var ErrUnsupportedKeyType = errUnsupportedKeyType
+
+var Document = document

@@ -60,7 +60,7 @@ func TestSmallOrderKeysRefused(t *testing.T) {
 		assert.ErrorIs(t, err, did.ErrInvalidDID, h)
 		assert.ErrorIs(t, err, did.ErrSmallOrderKey, h)
 		if i >= 8 {
-			assert.ErrorIs(t, err, did.ErrNonCanonicalKey, h)
+			assert.ErrorIs(t, err, multikey.ErrNonCanonical, h)
 		}
 		assert.Nil(t, pub)
 		assert.Empty(t, typ)

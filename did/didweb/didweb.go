@@ -56,8 +56,8 @@ import (
 // MaxDocumentBytes caps a fetched DID document.
 const MaxDocumentBytes = 256 << 10
 
-// URL returns the https URL of the DID document of a did:web DID.
-func URL(d did.DID) (string, error) {
+// documentURL returns the https URL of the DID document of a did:web DID.
+func documentURL(d did.DID) (string, error) {
 	if d.Method() != "web" {
 		return "", fmt.Errorf("%w: %s is not a did:web", did.ErrInvalidDID, d)
 	}
@@ -101,27 +101,27 @@ func (s Static) Resolve(ctx context.Context, d did.DID) (*did.Document, error) {
 	return parse(d, data)
 }
 
-// Resolver resolves did:web through a Fetcher.
-type Resolver struct {
+// resolver resolves did:web through a Fetcher.
+type resolver struct {
 	f Fetcher
 }
 
 var (
-	_ did.Resolver = (*Resolver)(nil)
+	_ did.Resolver = (*resolver)(nil)
 	_ did.Resolver = Static(nil)
 )
 
-// NewResolver returns a resolver that fetches with f (required).
-func NewResolver(f Fetcher) (*Resolver, error) {
+// NewResolver returns a did:web resolver that fetches with f (required).
+func NewResolver(f Fetcher) (did.Resolver, error) {
 	if f == nil {
 		return nil, errors.New("didweb: a fetcher is required")
 	}
-	return &Resolver{f: f}, nil
+	return &resolver{f: f}, nil
 }
 
 // Resolve implements did.Resolver.
-func (r *Resolver) Resolve(ctx context.Context, d did.DID) (*did.Document, error) {
-	u, err := URL(d)
+func (r *resolver) Resolve(ctx context.Context, d did.DID) (*did.Document, error) {
+	u, err := documentURL(d)
 	if err != nil {
 		return nil, &did.ResolutionError{DID: d.String(), Code: did.CodeInvalidDID, Err: err}
 	}

@@ -6,3 +6,5 @@ package didweb
 type AddressError = addressError
 
 var ErrFetch = errFetch
+
+var URL = documentURL

@@ -13,7 +13,7 @@
 // https://school.example/issuer verifies only with a key that document
 // lists.
 //
-// Use a [Resolver] through [did.Methods.WithControllers]:
+// Use a resolver through [did.Methods.WithControllers]:
 //
 //	methods, _ := did.NewMethods(map[string]did.Resolver{"key": didkey.Resolver{}})
 //	keys, _ := httpkey.NewResolver(fetcher) // or httpkey.Static{...} offline
@@ -43,26 +43,26 @@ import (
 	"github.com/onchaincert/microcred/did/didweb"
 )
 
-// Resolver fetches controller and key documents through a Fetcher.
-type Resolver struct {
+// resolver fetches controller and key documents through a Fetcher.
+type resolver struct {
 	f didweb.Fetcher
 }
 
 var (
-	_ did.ControllerResolver = (*Resolver)(nil)
+	_ did.ControllerResolver = (*resolver)(nil)
 	_ did.ControllerResolver = Static(nil)
 )
 
-// NewResolver returns a resolver that fetches with f (required).
-func NewResolver(f didweb.Fetcher) (*Resolver, error) {
+// NewResolver returns a controller resolver that fetches with f (required).
+func NewResolver(f didweb.Fetcher) (did.ControllerResolver, error) {
 	if f == nil {
 		return nil, errors.New("httpkey: a fetcher is required")
 	}
-	return &Resolver{f: f}, nil
+	return &resolver{f: f}, nil
 }
 
 // ResolveController implements did.ControllerResolver.
-func (r *Resolver) ResolveController(ctx context.Context, url string) (*did.Document, error) {
+func (r *resolver) ResolveController(ctx context.Context, url string) (*did.Document, error) {
 	data, err := r.f.Fetch(ctx, url)
 	if err != nil {
 		return nil, &did.ResolutionError{DID: url, Code: did.CodeNotFound, Err: err}

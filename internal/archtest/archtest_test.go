@@ -105,7 +105,7 @@ func TestNoUpwardImportIntoProof(t *testing.T) {
 var proofToVC = map[string]string{
 	"proof/internal/dicore -> vc/contexts": "the JCS suites (NewJCS takes no loader) check JSON-LD safety against the embedded contexts",
 	"proof/vcjwt -> vc":                    "a VC-JWT payload is a credential or presentation: vcjwt parses it with vc",
-	"proof/vcjwt -> vc/contexts":           "Sign checks the credential against the embedded contexts unless WithLoader is given",
+	"proof/vcjwt -> vc/contexts":           "Sign checks the credential against the embedded contexts",
 }
 
 // TestProofDoesNotImportVC: proof and its suites depend on vc only through

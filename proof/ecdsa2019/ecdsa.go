@@ -3,6 +3,8 @@
 // P-384 keys: ECDSA over the hashes of the canonical proof configuration
 // and document, with SHA-256 for P-256 and SHA-384 for P-384 — for the
 // hashes and, with RDFC, for RDFC-1.0's own blank node labelling too.
+// [NewRDFC] and [NewJCS] return them as a [proof.Suite] (Cryptosuite
+// "ecdsa-rdfc-2019" and "ecdsa-jcs-2019").
 //
 // # Security considerations
 //
@@ -52,20 +54,20 @@ import (
 
 // Cryptosuite identifiers.
 const (
-	RDFCName = "ecdsa-rdfc-2019"
-	JCSName  = "ecdsa-jcs-2019"
+	rdfcName = "ecdsa-rdfc-2019"
+	jcsName  = "ecdsa-jcs-2019"
 )
 
-// Suite is ecdsa-rdfc-2019 or ecdsa-jcs-2019, for both curves. It is
+// suite is ecdsa-rdfc-2019 or ecdsa-jcs-2019, for both curves. It is
 // immutable and safe for concurrent use.
-type Suite struct {
+type suite struct {
 	p256, p384 dicore.Core
 }
 
-var _ proof.Suite = (*Suite)(nil)
+var _ proof.Suite = (*suite)(nil)
 
 // NewRDFC returns ecdsa-rdfc-2019 over contexts from loader.
-func NewRDFC(loader proof.ContextLoader) (*Suite, error) {
+func NewRDFC(loader proof.ContextLoader) (proof.Suite, error) {
 	if loader == nil {
 		return nil, errors.New("ecdsa2019: a context loader is required")
 	}
@@ -77,29 +79,29 @@ func NewRDFC(loader proof.ContextLoader) (*Suite, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Suite{
-		p256: dicore.Core{Name: RDFCName, Canon: c256, Hash: crypto.SHA256},
-		p384: dicore.Core{Name: RDFCName, Canon: c384, Hash: crypto.SHA384},
+	return &suite{
+		p256: dicore.Core{Name: rdfcName, Canon: c256, Hash: crypto.SHA256},
+		p384: dicore.Core{Name: rdfcName, Canon: c384, Hash: crypto.SHA384},
 	}, nil
 }
 
 // NewJCS returns ecdsa-jcs-2019.
-func NewJCS() *Suite {
-	return &Suite{
-		p256: dicore.Core{Name: JCSName, Hash: crypto.SHA256},
-		p384: dicore.Core{Name: JCSName, Hash: crypto.SHA384},
+func NewJCS() proof.Suite {
+	return &suite{
+		p256: dicore.Core{Name: jcsName, Hash: crypto.SHA256},
+		p384: dicore.Core{Name: jcsName, Hash: crypto.SHA384},
 	}
 }
 
 // Type returns "DataIntegrityProof".
-func (s *Suite) Type() string { return proof.TypeDataIntegrity }
+func (s *suite) Type() string { return proof.TypeDataIntegrity }
 
 // Cryptosuite returns the cryptosuite identifier.
-func (s *Suite) Cryptosuite() string { return s.p256.Name }
+func (s *suite) Cryptosuite() string { return s.p256.Name }
 
 // core picks the curve's transformation and hash; size is the P1363
 // signature size.
-func (s *Suite) core(key crypto.PublicKey) (*dicore.Core, int, error) {
+func (s *suite) core(key crypto.PublicKey) (*dicore.Core, int, error) {
 	pub, ok := key.(*ecdsa.PublicKey)
 	if ok {
 		switch pub.Curve {
@@ -114,7 +116,7 @@ func (s *Suite) core(key crypto.PublicKey) (*dicore.Core, int, error) {
 
 // Core returns the transformation and hashing used for keys on curve
 // ("P-256" or "P-384"), for step-by-step checks.
-func (s *Suite) Core(curve string) (*dicore.Core, error) {
+func (s *suite) Core(curve string) (*dicore.Core, error) {
 	switch curve {
 	case "P-256":
 		return &s.p256, nil
@@ -126,7 +128,7 @@ func (s *Suite) Core(curve string) (*dicore.Core, error) {
 
 // CreateProof implements [proof.Suite] (vc-di-ecdsa 3.2.1 / 3.3.1). The
 // signature is always low-S (see the package documentation).
-func (s *Suite) CreateProof(ctx context.Context, unsecured, options map[string]any, signer proof.Signer) (map[string]any, error) {
+func (s *suite) CreateProof(ctx context.Context, unsecured, options map[string]any, signer proof.Signer) (map[string]any, error) {
 	key := signer.Public()
 	core, size, err := s.core(key)
 	if err != nil {
@@ -161,7 +163,7 @@ func (l lowS) Sign(ctx context.Context, message []byte) ([]byte, error) {
 
 // VerifyProof implements [proof.Suite] (vc-di-ecdsa 3.2.2 / 3.3.2). A
 // high-S signature verifies (see the package documentation).
-func (s *Suite) VerifyProof(unsecured, p map[string]any, key crypto.PublicKey) error {
+func (s *suite) VerifyProof(unsecured, p map[string]any, key crypto.PublicKey) error {
 	core, size, err := s.core(key)
 	if err != nil {
 		return err

@@ -45,7 +45,7 @@ func trimmed(t testing.TB, path string) string { return strings.TrimSpace(string
 func rdfc(t testing.TB) *ecdsa2019.Suite {
 	s, err := ecdsa2019.NewRDFC(contexts.Default())
 	require.NoError(t, err)
-	return s
+	return s.(*ecdsa2019.Suite)
 }
 
 func verifyOpts(t testing.TB) proof.VerifyOptions {
@@ -91,7 +91,7 @@ func TestVectorsStepByStep(t *testing.T) {
 			f := func(kind string) string { return filepath.Join(dir, kind+v.infix+".txt") }
 			suite := rdfc(t)
 			if v.jcs {
-				suite = ecdsa2019.NewJCS()
+				suite = ecdsa2019.NewJCS().(*ecdsa2019.Suite)
 			}
 			core, err := suite.Core(v.curve)
 			require.NoError(t, err)

@@ -64,7 +64,7 @@ func (s *Suite) VerifyDisclosure(unsecured, p map[string]any, key crypto.PublicK
 // issuer found the mandatory ones (selectJsonLd of "/member" over the
 // skolemized document), relabelled with the proof's label map, and looked
 // up among the mandatory statements.
-func (s *Suite) disclosureOf(unsecured map[string]any, vd *VerifyData, labelMap map[string]string) (*Disclosure, error) {
+func (s *Suite) disclosureOf(unsecured map[string]any, vd *verifyData, labelMap map[string]string) (*Disclosure, error) {
 	sk, err := s.skolemize(unsecured)
 	if err != nil {
 		return nil, err

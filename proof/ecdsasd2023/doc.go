@@ -37,10 +37,11 @@
 // mandatory-pointer policy. Suites without options verify every derived
 // proof; the pointers only matter when signing.
 //
-// [BaseProofValue], [DerivedProofValue] and the step functions
-// ([Suite.ProofConfigCanon], [Suite.Transform], [Suite.DisclosureData],
-// [Suite.CreateVerifyData]) expose the spec's intermediate values for
-// step-by-step checks and tooling.
+// [BaseProofValue] and the step functions of the issuer's side
+// ([Suite.ProofConfigCanon], [Suite.Transform]) expose the spec's
+// intermediate values for step-by-step checks and tooling; the holder's
+// and the verifier's steps (createDisclosureData, createVerifyData) are
+// checked against the W3C vectors by this package's tests.
 //
 // # Security considerations
 //

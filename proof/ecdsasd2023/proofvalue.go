@@ -61,9 +61,9 @@ type BaseProofValue struct {
 	MandatoryPointers []string
 }
 
-// DerivedProofValue is the content of a derived proof's proofValue
+// derivedProofValue is the content of a derived proof's proofValue
 // (vc-di-ecdsa 3.5.7 serializeDerivedProofValue).
-type DerivedProofValue struct {
+type derivedProofValue struct {
 	BaseSignature []byte
 	PublicKey     []byte
 	// Signatures sign the disclosed non-mandatory N-Quads, in order.
@@ -105,7 +105,7 @@ func (v *BaseProofValue) Encode() (string, error) {
 }
 
 // Encode returns the multibase proofValue ('u' + base64url-no-pad).
-func (v *DerivedProofValue) Encode() (string, error) {
+func (v *derivedProofValue) Encode() (string, error) {
 	if err := checkCommon(v.BaseSignature, v.PublicKey, v.Signatures); err != nil {
 		return "", err
 	}
@@ -267,7 +267,7 @@ func ParseBaseProofValue(proofValue string) (*BaseProofValue, error) {
 // (vc-di-ecdsa 3.5.8 parseDerivedProofValue). It returns an error wrapping
 // ErrBaseProof for a base proof value and ErrMalformedProofValue for
 // anything else that is not exactly a well-formed derived proof value.
-func parseDerivedProofValue(proofValue string) (*DerivedProofValue, error) {
+func parseDerivedProofValue(proofValue string) (*derivedProofValue, error) {
 	body, base, err := decodeMultibase(proofValue)
 	if err != nil {
 		return nil, err
@@ -281,7 +281,7 @@ func parseDerivedProofValue(proofValue string) (*DerivedProofValue, error) {
 	} else if n != 5 {
 		return nil, malformed("components: %d elements, want 5", n)
 	}
-	v := &DerivedProofValue{}
+	v := &derivedProofValue{}
 	if v.BaseSignature, v.PublicKey, err = readSigAndKey(r); err != nil {
 		return nil, err
 	}

@@ -298,9 +298,9 @@ func (s *Suite) CreateProof(ctx context.Context, unsecured, options map[string]a
 	return p, nil
 }
 
-// VerifyData is vc-di-ecdsa 3.5.9 createVerifyData: what a verifier
+// verifyData is vc-di-ecdsa 3.5.9 createVerifyData: what a verifier
 // checks the signatures of a derived proof against.
-type VerifyData struct {
+type verifyData struct {
 	BaseSignature []byte
 	ProofHash     []byte
 	PublicKey     []byte
@@ -315,16 +315,10 @@ type VerifyData struct {
 	MandatoryHash []byte
 }
 
-// CreateVerifyData parses a derived proof and computes the data to verify
-// (vc-di-ecdsa 3.5.9), for step-by-step checks. VerifyProof uses it.
-func (s *Suite) CreateVerifyData(unsecured, p map[string]any) (*VerifyData, error) {
-	vd, _, err := s.createVerifyData(unsecured, p)
-	return vd, err
-}
-
-// createVerifyData is CreateVerifyData; it also returns the parsed proof
-// value.
-func (s *Suite) createVerifyData(unsecured, p map[string]any) (*VerifyData, *DerivedProofValue, error) {
+// createVerifyData parses a derived proof and computes the data to verify
+// (vc-di-ecdsa 3.5.9); it also returns the parsed proof value. VerifyProof
+// uses it.
+func (s *Suite) createVerifyData(unsecured, p map[string]any) (*verifyData, *derivedProofValue, error) {
 	value, _ := p["proofValue"].(string)
 	if IsBaseProofValue(value) {
 		return nil, nil, &proof.FieldError{Field: "proofValue", Err: ErrBaseProof}
@@ -372,7 +366,7 @@ func (s *Suite) createVerifyData(unsecured, p map[string]any) (*VerifyData, *Der
 	if next != len(dv.MandatoryIndexes) {
 		return nil, nil, fmt.Errorf("%w: mandatory index %d is out of range (%d statements)", proof.ErrInvalidSignature, dv.MandatoryIndexes[next], len(nq))
 	}
-	return &VerifyData{
+	return &verifyData{
 		BaseSignature: dv.BaseSignature,
 		ProofHash:     proofHash,
 		PublicKey:     dv.PublicKey,
@@ -395,7 +389,7 @@ func (s *Suite) VerifyProof(unsecured, p map[string]any, key crypto.PublicKey) e
 }
 
 // verifyDerived is VerifyProof; it also returns what it verified.
-func (s *Suite) verifyDerived(unsecured, p map[string]any, key crypto.PublicKey) (*VerifyData, *DerivedProofValue, error) {
+func (s *Suite) verifyDerived(unsecured, p map[string]any, key crypto.PublicKey) (*verifyData, *derivedProofValue, error) {
 	issuerKey, err := p256(key)
 	if err != nil {
 		return nil, nil, err
@@ -491,22 +485,16 @@ func (s *Suite) Derive(signedBase []byte, selectivePointers []string) ([]byte, e
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
-// DisclosureData is vc-di-ecdsa 3.5.4 createDisclosureData's result, for
+// disclosureData is vc-di-ecdsa 3.5.4 createDisclosureData's result, for
 // step-by-step checks.
-type DisclosureData struct {
-	Proof          *DerivedProofValue
+type disclosureData struct {
+	Proof          *derivedProofValue
 	RevealDocument map[string]any
 	// The intermediate index lists (positions in the base N-Quads).
 	MandatoryIndexes, SelectiveIndexes, CombinedIndexes, NonMandatoryIndexes []int
 }
 
-// DisclosureData runs createDisclosureData on an unsecured document and
-// its base proofValue.
-func (s *Suite) DisclosureData(unsecured map[string]any, baseProofValue string, selectivePointers []string) (*DisclosureData, error) {
-	return s.disclosure(unsecured, baseProofValue, selectivePointers)
-}
-
-func (s *Suite) disclose(unsecured map[string]any, baseProofValue string, selective []string) (map[string]any, *DerivedProofValue, error) {
+func (s *Suite) disclose(unsecured map[string]any, baseProofValue string, selective []string) (map[string]any, *derivedProofValue, error) {
 	d, err := s.disclosure(unsecured, baseProofValue, selective)
 	if err != nil {
 		return nil, nil, err
@@ -515,7 +503,7 @@ func (s *Suite) disclose(unsecured map[string]any, baseProofValue string, select
 }
 
 // disclosure is vc-di-ecdsa 3.5.4 createDisclosureData.
-func (s *Suite) disclosure(unsecured map[string]any, baseProofValue string, selective []string) (*DisclosureData, error) {
+func (s *Suite) disclosure(unsecured map[string]any, baseProofValue string, selective []string) (*disclosureData, error) {
 	bv, err := ParseBaseProofValue(baseProofValue)
 	if err != nil {
 		return nil, &proof.FieldError{Field: "proofValue", Err: err}
@@ -533,7 +521,7 @@ func (s *Suite) disclosure(unsecured map[string]any, baseProofValue string, sele
 		return nil, err
 	}
 	mand, sel, comb := g.groups["mandatory"], g.groups["selective"], g.groups["combined"]
-	d := &DisclosureData{MandatoryIndexes: mand.matching, SelectiveIndexes: sel.matching, CombinedIndexes: comb.matching}
+	d := &disclosureData{MandatoryIndexes: mand.matching, SelectiveIndexes: sel.matching, CombinedIndexes: comb.matching}
 	for i := range g.nquads {
 		if !mand.isMatch[i] {
 			d.NonMandatoryIndexes = append(d.NonMandatoryIndexes, i)
@@ -543,7 +531,7 @@ func (s *Suite) disclosure(unsecured map[string]any, baseProofValue string, sele
 		return nil, fmt.Errorf("ecdsasd2023: base proof has %d signatures for %d non-mandatory statements: it does not belong to this document", len(bv.Signatures), len(d.NonMandatoryIndexes))
 	}
 	// Mandatory indexes relative to the combined (revealed) statements.
-	dv := &DerivedProofValue{BaseSignature: bv.BaseSignature, PublicKey: bv.PublicKey, LabelMap: map[string]string{}}
+	dv := &derivedProofValue{BaseSignature: bv.BaseSignature, PublicKey: bv.PublicKey, LabelMap: map[string]string{}}
 	for rel, abs := range comb.matching {
 		if mand.isMatch[abs] {
 			dv.MandatoryIndexes = append(dv.MandatoryIndexes, rel)

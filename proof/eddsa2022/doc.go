@@ -3,7 +3,8 @@
 // signatures over the SHA-256 hashes of the canonical proof configuration
 // and the canonical document, canonicalized with RDFC-1.0 or with JCS.
 //
-// Both suites implement [proof.Suite]; use them with [proof.Sign] and
+// [NewRDFC] and [NewJCS] return the suites as a [proof.Suite] (Cryptosuite
+// "eddsa-rdfc-2022" and "eddsa-jcs-2022"); use them with [proof.Sign] and
 // [proof.Verify].
 //
 // # Security considerations
@@ -27,7 +28,7 @@
 // @digitalbazaar/eddsa-rdfc-2022-cryptosuite (see interop/), and passes
 // the W3C vc-di-eddsa test vectors step by step.
 //
-// Proofs whose cryptosuite is "eddsa-2022" ([LegacyRDFCName]) verify with
+// Proofs whose cryptosuite is "eddsa-2022" verify with
 // the RDFC suite ([proof.LegacyNamer]). It is the name eddsa-rdfc-2022 had
 // in the vc-di-eddsa drafts of 2023 (the W3C Working Draft of 2023-07-14
 // has a section "eddsa-2022"), for the same algorithm: RDF dataset

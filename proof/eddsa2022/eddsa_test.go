@@ -77,7 +77,7 @@ func rdfcSuite(t testing.TB) *eddsa2022.Suite {
 	t.Helper()
 	s, err := eddsa2022.NewRDFC(contexts.Default())
 	require.NoError(t, err)
-	return s
+	return s.(*eddsa2022.Suite)
 }
 
 func resolver(t testing.TB) did.Resolver {
@@ -107,7 +107,7 @@ type stepVector struct {
 
 func stepVectors() []stepVector {
 	rdfc := func(t testing.TB) *eddsa2022.Suite { return rdfcSuite(t) }
-	jcs := func(testing.TB) *eddsa2022.Suite { return eddsa2022.NewJCS() }
+	jcs := func(testing.TB) *eddsa2022.Suite { return eddsa2022.NewJCS().(*eddsa2022.Suite) }
 	return []stepVector{
 		{"eddsa-rdfc-2022", rdfc, tv + "/unsigned.json", tv + "/eddsa-rdfc-2022", "DataInt", tv + "/keyPair.json", "signedDataInt.json"},
 		{"eddsa-rdfc-2022/employ", rdfc, tv + "/employmentAuth.json", tv + "/eddsa-rdfc-2022/employ", "DataInt", tv + "/keyPair.json", "signedDataInt.json"},
@@ -557,12 +557,12 @@ func TestSignAddsDataIntegrityContext(t *testing.T) {
 	key, err := didkey.NewEd25519FromSeed(seedFromMultibase(t, readMap(t, tv+"/keyPair.json")["privateKeyMultibase"].(string)))
 	require.NoError(t, err)
 	v1 := []byte(`{"@context":["https://www.w3.org/2018/credentials/v1"],"type":["VerifiableCredential"],"issuer":"` + key.DID().String() + `","issuanceDate":"2024-01-01T00:00:00Z","credentialSubject":{"id":"did:example:s"}}`)
-	for _, suite := range []*eddsa2022.Suite{rdfcSuite(t), eddsa2022.NewJCS()} {
+	for _, suite := range []proof.Suite{rdfcSuite(t), eddsa2022.NewJCS()} {
 		signed, err := proof.Sign(ctx, v1, suite, key, proof.Options{Created: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)})
 		require.NoError(t, err, suite.Cryptosuite())
 		var m map[string]any
 		require.NoError(t, json.Unmarshal(signed, &m))
-		assert.Equal(t, []any{"https://www.w3.org/2018/credentials/v1", proof.ContextDataIntegrityV2}, m["@context"])
+		assert.Equal(t, []any{"https://www.w3.org/2018/credentials/v1", "https://w3id.org/security/data-integrity/v2"}, m["@context"])
 		assert.True(t, bytes.HasPrefix(signed, []byte(`{"@context":["https://www.w3.org/2018/credentials/v1","https://w3id.org/security/data-integrity/v2"],"type":["VerifiableCredential"],"issuer":`)), "%s", signed)
 		_, err = proof.Verify(ctx, signed, verifyOpts(t))
 		require.NoError(t, err, suite.Cryptosuite())
@@ -615,7 +615,7 @@ func TestLegacyEddsa2022(t *testing.T) {
 	assert.Equal(t, eddsa2022.LegacyRDFCName, pr.Proof.Cryptosuite)
 	assert.Equal(t, eddsa2022.RDFCName, pr.Suite.Cryptosuite())
 	assert.Equal(t, []string{eddsa2022.LegacyRDFCName}, rdfcSuite(t).LegacyCryptosuites())
-	assert.Empty(t, eddsa2022.NewJCS().LegacyCryptosuites())
+	assert.Empty(t, eddsa2022.NewJCS().(*eddsa2022.Suite).LegacyCryptosuites())
 
 	// The same signature under the current name: not what was signed.
 	doc["proof"].(map[string]any)["cryptosuite"] = eddsa2022.RDFCName

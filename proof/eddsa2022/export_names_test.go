@@ -6,3 +6,8 @@ package eddsa2022
 const LegacyRDFCName = legacyRDFCName
 
 var DecodeProofValue = decodeProofValue
+
+const JCSName = jcsName
+const RDFCName = rdfcName
+
+type Suite = suite

@@ -6,3 +6,5 @@ package legacy
 const ContextEd25519Signature2020 = contextEd25519Signature2020
 
 var AddContext = addContext
+
+type Ed25519Signature2020 = ed25519Signature2020

@@ -5,7 +5,7 @@
 // (https://w3c-ccg.github.io/lds-ecdsa-secp256k1-2019/, used by Blockcerts
 // v3), sign and verify.
 //
-// Ed25519Signature2020 signs exactly what eddsa-rdfc-2022 signs
+// ed25519Signature2020 signs exactly what eddsa-rdfc-2022 signs
 // (SHA-256 of the RDFC-1.0 canonical proof options, with the document's
 // @context, and of the canonical document), under its own proof type and
 // without a cryptosuite member. Documents must cite the
@@ -59,15 +59,15 @@ import (
 // TypeEd25519Signature2020 is the proof type.
 const TypeEd25519Signature2020 = "Ed25519Signature2020"
 
-// Ed25519Signature2020 is the legacy Ed25519 proof type.
-type Ed25519Signature2020 struct {
+// ed25519Signature2020 is the legacy Ed25519 proof type.
+type ed25519Signature2020 struct {
 	core dicore.Core
 }
 
-var _ proof.Suite = (*Ed25519Signature2020)(nil)
+var _ proof.Suite = (*ed25519Signature2020)(nil)
 
 // NewEd25519Signature2020 returns the suite over contexts from loader.
-func NewEd25519Signature2020(loader proof.ContextLoader) (*Ed25519Signature2020, error) {
+func NewEd25519Signature2020(loader proof.ContextLoader) (proof.Suite, error) {
 	if loader == nil {
 		return nil, errors.New("legacy: a context loader is required")
 	}
@@ -75,17 +75,17 @@ func NewEd25519Signature2020(loader proof.ContextLoader) (*Ed25519Signature2020,
 	if err != nil {
 		return nil, err
 	}
-	return &Ed25519Signature2020{core: dicore.Core{ProofType: TypeEd25519Signature2020, Canon: c, Hash: crypto.SHA256}}, nil
+	return &ed25519Signature2020{core: dicore.Core{ProofType: TypeEd25519Signature2020, Canon: c, Hash: crypto.SHA256}}, nil
 }
 
 // Type returns "Ed25519Signature2020".
-func (s *Ed25519Signature2020) Type() string { return TypeEd25519Signature2020 }
+func (s *ed25519Signature2020) Type() string { return TypeEd25519Signature2020 }
 
 // Cryptosuite returns "": the type has none.
-func (s *Ed25519Signature2020) Cryptosuite() string { return "" }
+func (s *ed25519Signature2020) Cryptosuite() string { return "" }
 
 // CreateProof implements proof.Suite.
-func (s *Ed25519Signature2020) CreateProof(ctx context.Context, unsecured, options map[string]any, signer proof.Signer) (map[string]any, error) {
+func (s *ed25519Signature2020) CreateProof(ctx context.Context, unsecured, options map[string]any, signer proof.Signer) (map[string]any, error) {
 	if _, ok := signer.Public().(ed25519.PublicKey); !ok {
 		return nil, fmt.Errorf("%w: Ed25519Signature2020 needs an Ed25519 key, the signer has %T", proof.ErrWrongKeyType, signer.Public())
 	}
@@ -93,7 +93,7 @@ func (s *Ed25519Signature2020) CreateProof(ctx context.Context, unsecured, optio
 }
 
 // VerifyProof implements proof.Suite.
-func (s *Ed25519Signature2020) VerifyProof(unsecured, p map[string]any, key crypto.PublicKey) error {
+func (s *ed25519Signature2020) VerifyProof(unsecured, p map[string]any, key crypto.PublicKey) error {
 	pub, ok := key.(ed25519.PublicKey)
 	if !ok || len(pub) != ed25519.PublicKeySize {
 		return fmt.Errorf("%w: Ed25519Signature2020 needs an Ed25519 key, got %T", proof.ErrWrongKeyType, key)
@@ -102,12 +102,12 @@ func (s *Ed25519Signature2020) VerifyProof(unsecured, p map[string]any, key cryp
 }
 
 // HashData returns the bytes Ed25519 signs, for step-by-step checks.
-func (s *Ed25519Signature2020) HashData(unsecured, options map[string]any) ([]byte, error) {
+func (s *ed25519Signature2020) HashData(unsecured, options map[string]any) ([]byte, error) {
 	return s.core.HashData(unsecured, options)
 }
 
 // Canonical returns the canonical proof options and document.
-func (s *Ed25519Signature2020) Canonical(unsecured, options map[string]any) ([]byte, []byte, error) {
+func (s *ed25519Signature2020) Canonical(unsecured, options map[string]any) ([]byte, []byte, error) {
 	return s.core.Canonical(unsecured, options)
 }
 

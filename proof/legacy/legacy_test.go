@@ -32,7 +32,7 @@ func read(t testing.TB, name string) []byte {
 func suite(t testing.TB) *legacy.Ed25519Signature2020 {
 	s, err := legacy.NewEd25519Signature2020(contexts.Default())
 	require.NoError(t, err)
-	return s
+	return s.(*legacy.Ed25519Signature2020)
 }
 
 func opts(t testing.TB) proof.VerifyOptions {

@@ -29,7 +29,7 @@ const TypeEcdsaSecp256k1Signature2019 = "EcdsaSecp256k1Signature2019"
 // over the unencoded payload (RFC 7797).
 const jwsHeaderES256K = `{"alg":"ES256K","b64":false,"crit":["b64"]}`
 
-// EcdsaSecp256k1Signature2019 signs and verifies the suite's detached JWS.
+// ecdsaSecp256k1Signature2019 signs and verifies the suite's detached JWS.
 //
 // The bytes signed are those of Ed25519Signature2020 (SHA-256 of the
 // RDFC-1.0 canonical proof options, with the document's @context, then
@@ -37,14 +37,14 @@ const jwsHeaderES256K = `{"alg":"ES256K","b64":false,"crit":["b64"]}`
 // header and a ".", as RFC 7797 does for an unencoded payload; the
 // signature is ECDSA secp256k1 over SHA-256 of that, r||s, in the proof's
 // "jws" member as header..signature.
-type EcdsaSecp256k1Signature2019 struct {
+type ecdsaSecp256k1Signature2019 struct {
 	core dicore.Core
 }
 
-var _ proof.Suite = (*EcdsaSecp256k1Signature2019)(nil)
+var _ proof.Suite = (*ecdsaSecp256k1Signature2019)(nil)
 
 // NewEcdsaSecp256k1Signature2019 returns the suite over contexts from loader.
-func NewEcdsaSecp256k1Signature2019(loader proof.ContextLoader) (*EcdsaSecp256k1Signature2019, error) {
+func NewEcdsaSecp256k1Signature2019(loader proof.ContextLoader) (proof.Suite, error) {
 	if loader == nil {
 		return nil, errors.New("legacy: a context loader is required")
 	}
@@ -52,14 +52,14 @@ func NewEcdsaSecp256k1Signature2019(loader proof.ContextLoader) (*EcdsaSecp256k1
 	if err != nil {
 		return nil, err
 	}
-	return &EcdsaSecp256k1Signature2019{core: dicore.Core{ProofType: TypeEcdsaSecp256k1Signature2019, Canon: c, Hash: crypto.SHA256}}, nil
+	return &ecdsaSecp256k1Signature2019{core: dicore.Core{ProofType: TypeEcdsaSecp256k1Signature2019, Canon: c, Hash: crypto.SHA256}}, nil
 }
 
 // Type returns "EcdsaSecp256k1Signature2019".
-func (s *EcdsaSecp256k1Signature2019) Type() string { return TypeEcdsaSecp256k1Signature2019 }
+func (s *ecdsaSecp256k1Signature2019) Type() string { return TypeEcdsaSecp256k1Signature2019 }
 
 // Cryptosuite returns "": the type has none.
-func (s *EcdsaSecp256k1Signature2019) Cryptosuite() string { return "" }
+func (s *ecdsaSecp256k1Signature2019) Cryptosuite() string { return "" }
 
 // signingInput is the JWS signing input for the detached, unencoded
 // payload hashData.
@@ -68,7 +68,7 @@ func signingInput(header string, hashData []byte) []byte {
 }
 
 // CreateProof implements proof.Suite.
-func (s *EcdsaSecp256k1Signature2019) CreateProof(ctx context.Context, unsecured, options map[string]any, signer proof.Signer) (map[string]any, error) {
+func (s *ecdsaSecp256k1Signature2019) CreateProof(ctx context.Context, unsecured, options map[string]any, signer proof.Signer) (map[string]any, error) {
 	if _, ok := signer.Public().(*secp256k1.PublicKey); !ok {
 		return nil, fmt.Errorf("%w: %s needs a secp256k1 key, the signer has %T", proof.ErrWrongKeyType, TypeEcdsaSecp256k1Signature2019, signer.Public())
 	}
@@ -99,7 +99,7 @@ func (s *EcdsaSecp256k1Signature2019) CreateProof(ctx context.Context, unsecured
 }
 
 // VerifyProof implements proof.Suite.
-func (s *EcdsaSecp256k1Signature2019) VerifyProof(unsecured, p map[string]any, key crypto.PublicKey) error {
+func (s *ecdsaSecp256k1Signature2019) VerifyProof(unsecured, p map[string]any, key crypto.PublicKey) error {
 	pub, ok := key.(*secp256k1.PublicKey)
 	if !ok || pub == nil {
 		return fmt.Errorf("%w: %s needs a secp256k1 key, got %T", proof.ErrWrongKeyType, TypeEcdsaSecp256k1Signature2019, key)

@@ -81,7 +81,7 @@ func TestSignWithManyLoadersKeepsCacheBounded(t *testing.T) {
 	cred := []byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],` +
 		`"issuer":"` + key.DID().String() + `","validFrom":"2025-01-01T00:00:00Z","credentialSubject":{"id":"did:example:learner"}}`)
 	for i := range 2*maxCheckers + 3 {
-		_, err := Sign(context.Background(), cred, key, FormatJOSE, withLoader(&wrapLoader{inner: contexts.Default()}))
+		_, err := sign(context.Background(), cred, key, FormatJOSE, &wrapLoader{inner: contexts.Default()})
 		require.NoError(t, err, "sign %d", i)
 	}
 	assert.Equal(t, maxCheckers, checkers.len())

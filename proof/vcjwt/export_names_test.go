@@ -6,3 +6,5 @@ package vcjwt
 const FormatOB3Payload = formatOB3Payload
 
 type ClaimError = claimError
+
+const RS256 = algRS256

@@ -28,16 +28,16 @@ import (
 	"github.com/onchaincert/microcred/vc/contexts"
 )
 
-// Algorithms.
+// Algorithms: the JWS alg names AlgorithmFor returns and Verify accepts.
 const (
-	EdDSA  = "EdDSA"
-	ES256  = "ES256"
-	ES384  = "ES384"
-	ES256K = "ES256K"
-	RS256  = "RS256"
+	algEdDSA  = "EdDSA"
+	algES256  = "ES256"
+	algES384  = "ES384"
+	algES256K = "ES256K"
+	algRS256  = "RS256"
 )
 
-var allowed = []jose.SignatureAlgorithm{jose.EdDSA, jose.ES256, jose.ES384, ES256K, jose.RS256}
+var allowed = []jose.SignatureAlgorithm{jose.EdDSA, jose.ES256, jose.ES384, algES256K, jose.RS256}
 
 // Format is the JWT encoding of a credential.
 type Format int
@@ -66,22 +66,24 @@ func (f Format) String() string {
 	return "unknown"
 }
 
-// AlgorithmFor returns the JWS algorithm for a public key.
+// AlgorithmFor returns the JWS algorithm for a public key: "EdDSA"
+// (Ed25519), "ES256" (P-256), "ES384" (P-384), "ES256K" (secp256k1) or
+// "RS256" (RSA of 2048 bits or more).
 func AlgorithmFor(pub crypto.PublicKey) (string, error) {
 	switch k := pub.(type) {
 	case ed25519.PublicKey:
-		return EdDSA, nil
+		return algEdDSA, nil
 	case *ecdsa.PublicKey:
 		switch k.Curve {
 		case elliptic.P256():
-			return ES256, nil
+			return algES256, nil
 		case elliptic.P384():
-			return ES384, nil
+			return algES384, nil
 		}
 	case *secp256k1.PublicKey:
-		return ES256K, nil
+		return algES256K, nil
 	case *rsa.PublicKey:
-		return RS256, nil
+		return algRS256, nil
 	}
 	return "", fmt.Errorf("%w: no algorithm for %T", ErrAlgorithm, pub)
 }
@@ -108,11 +110,16 @@ func (o opaque) SignPayload(payload []byte, alg jose.SignatureAlgorithm) ([]byte
 // signer (kid = its verification method). For FormatOB3 the credential's
 // issuer, id, subject id and dates become iss, jti, sub, nbf and exp.
 //
-// The credential must be safe JSON-LD over the embedded contexts (or those
-// of WithLoader): a member or type its contexts do not define is refused,
-// naming its JSON Pointer, as the Data Integrity suites refuse it, so that
-// every reader, JSON-LD or not, sees the same claims.
-func Sign(ctx context.Context, credential []byte, signer proof.Signer, f Format, signOpts ...SignOption) (string, error) {
+// The credential must be safe JSON-LD over the embedded contexts
+// (contexts.Default()): a member or type its contexts do not define is
+// refused, naming its JSON Pointer, as the Data Integrity suites refuse it,
+// so that every reader, JSON-LD or not, sees the same claims.
+func Sign(ctx context.Context, credential []byte, signer proof.Signer, f Format) (string, error) {
+	return sign(ctx, credential, signer, f, contexts.Default())
+}
+
+// sign is Sign with the credential checked against the contexts of loader.
+func sign(ctx context.Context, credential []byte, signer proof.Signer, f Format, loader proof.ContextLoader) (string, error) {
 	if signer == nil {
 		return "", errors.New("vcjwt: no signer")
 	}
@@ -120,11 +127,7 @@ func Sign(ctx context.Context, credential []byte, signer proof.Signer, f Format,
 	if err != nil {
 		return "", err
 	}
-	cfg := signConfig{loader: contexts.Default()}
-	for _, o := range signOpts {
-		o(&cfg)
-	}
-	if err := checkSafe(cfg.loader, credential); err != nil {
+	if err := checkSafe(loader, credential); err != nil {
 		return "", err
 	}
 	if _, ok := c.Member("proof"); ok {
@@ -192,15 +195,6 @@ func checkPayload(payload []byte) error {
 	_, err = readClaims(m)
 	return err
 }
-
-// SignOption configures Sign.
-type SignOption func(*signConfig)
-
-type signConfig struct{ loader proof.ContextLoader }
-
-// withLoader checks the credential against the contexts of l instead of
-// the embedded set (contexts.Default()).
-func withLoader(l proof.ContextLoader) SignOption { return func(c *signConfig) { c.loader = l } }
 
 // checkSafe runs JSON-LD safe mode over doc.
 func checkSafe(l proof.ContextLoader, doc []byte) error {
@@ -471,7 +465,7 @@ func verifySignature(token, alg string, key crypto.PublicKey) error {
 type es256kVerifier struct{ key *secp256k1.PublicKey }
 
 func (v es256kVerifier) VerifyPayload(payload, sig []byte, alg jose.SignatureAlgorithm) error {
-	if alg != ES256K || len(sig) != 64 {
+	if alg != algES256K || len(sig) != 64 {
 		return ErrAlgorithm
 	}
 	var r, s secp256k1.ModNScalar

@@ -117,7 +117,7 @@ func TestKidNotForAssertion(t *testing.T) {
 	token, err := vcjwt.Sign(context.Background(), credential(t, key.DID().String()), key, vcjwt.FormatJOSE)
 	require.NoError(t, err)
 	onlyAuth := did.ResolverFunc(func(ctx context.Context, d did.DID) (*did.Document, error) {
-		doc, err := didkey.Document(d)
+		doc, err := didkey.Resolver{}.Resolve(ctx, d)
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,7 @@
+package didjwk
+
+// Names the external tests of this package use; unexported in the
+// package itself (issue 20: a smaller public API).
+
+var Document = document
+var Parse = parseJWK

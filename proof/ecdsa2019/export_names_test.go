@@ -1,0 +1,6 @@
+package ecdsa2019
+
+// Names the external tests of this package use; unexported in the
+// package itself (issue 20: a smaller public API).
+
+type Suite = suite
