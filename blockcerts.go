@@ -11,9 +11,9 @@ import (
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
 	"github.com/onchaincert/microcred/anchor"
-	pubmerkle "github.com/onchaincert/microcred/anchor/merkle2019"
+	"github.com/onchaincert/microcred/anchor/merkle2019"
 	"github.com/onchaincert/microcred/did"
-	"github.com/onchaincert/microcred/internal/merkle2019"
+	merkle "github.com/onchaincert/microcred/internal/merkle2019"
 	"github.com/onchaincert/microcred/internal/strictjson"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/vc"
@@ -68,7 +68,7 @@ import (
 // IssuerProfilesAt, is a construction error. A DID document that is not
 // valid DID Core binds no key: a credential whose key it would hold fails
 // the issuer check, with the document's error.
-func WithBlockcerts(b pubmerkle.Evidence) Option {
+func WithBlockcerts(b merkle2019.Evidence) Option {
 	return verifierOption("WithBlockcerts", func(c *verifierConfig) error {
 		bc := &blockcertsConfig{profiles: map[string]*issuerProfile{}, dids: map[string]*didEntry{},
 			cps: append([]anchor.Checkpoint(nil), b.Checkpoints...)}
@@ -80,7 +80,7 @@ func WithBlockcerts(b pubmerkle.Evidence) Option {
 			if p.id != url {
 				return fmt.Errorf("microcred: WithBlockcerts: issuer profile %s has id %q", url, p.id)
 			}
-			p.v2Keys, p.v2Err = merkle2019.ParseV2IssuerKeys(data)
+			p.v2Keys, p.v2Err = merkle.ParseV2IssuerKeys(data)
 			bc.profiles[url] = p
 		}
 		for url, data := range b.IssuerProfilesAt {
@@ -97,7 +97,7 @@ func WithBlockcerts(b pubmerkle.Evidence) Option {
 			if p.id != url {
 				p.id, p.selfID = url, p.id
 			}
-			p.v2Keys, p.v2Err = merkle2019.ParseV2IssuerKeys(data)
+			p.v2Keys, p.v2Err = merkle.ParseV2IssuerKeys(data)
 			bc.profiles[url] = p
 		}
 		for id, data := range b.DIDDocuments {
@@ -129,12 +129,12 @@ func WithBlockcerts(b pubmerkle.Evidence) Option {
 
 // blockcertsConfig is WithBlockcerts' evidence, parsed.
 type blockcertsConfig struct {
-	tx       merkle2019.TxSource
+	tx       merkle.TxSource
 	cps      []anchor.Checkpoint
 	profiles map[string]*issuerProfile
 	dids     map[string]*didEntry
-	engine   *merkle2019.Verifier // built in NewVerifier, with the resolver
-	engineV2 *merkle2019.Verifier // Blockcerts v2: keys from the issuer profile
+	engine   *merkle.Verifier // built in NewVerifier, with the resolver
+	engineV2 *merkle.Verifier // Blockcerts v2: keys from the issuer profile
 }
 
 // issuerProfile is the part of a Blockcerts issuer profile the issuer
@@ -152,9 +152,9 @@ type issuerProfile struct {
 	methods        []did.VerificationMethod
 	windows        map[string]keyWindow // by lowercase issuing address
 	// v2Keys are the keys a Blockcerts v2 certificate is checked against
-	// (merkle2019.ParseV2IssuerKeys: publicKey, publicKeys, or a v1
+	// (merkle.ParseV2IssuerKeys: publicKey, publicKeys, or a v1
 	// profile's issuerKeys); v2Err says why the profile has none.
-	v2Keys []merkle2019.IssuerKey
+	v2Keys []merkle.IssuerKey
 	v2Err  error
 	// doc is the profile read as a controller document, for signatures
 	// beside a MerkleProof2019 whose verification method is a key of the
@@ -295,7 +295,7 @@ func parseDIDEntry(data []byte) (*didEntry, error) {
 	return e, nil
 }
 
-// blockcertsKeys is the merkle2019.KeySource of a Verifier: it resolves
+// blockcertsKeys is the merkle.KeySource of a Verifier: it resolves
 // a proof's verificationMethod in the supplied profiles and DID
 // documents, then Trusted.Resolver.
 type blockcertsKeys struct {
@@ -303,10 +303,10 @@ type blockcertsKeys struct {
 	resolver did.Resolver
 }
 
-var _ merkle2019.KeySource = (*blockcertsKeys)(nil)
+var _ merkle.KeySource = (*blockcertsKeys)(nil)
 
-// IssuerKeys implements merkle2019.KeySource.
-func (k *blockcertsKeys) IssuerKeys(ctx context.Context, vm string, b merkle2019.Blink) ([]merkle2019.IssuerKey, error) {
+// IssuerKeys implements merkle.KeySource.
+func (k *blockcertsKeys) IssuerKeys(ctx context.Context, vm string, b merkle.Blink) ([]merkle.IssuerKey, error) {
 	owner, _, _ := strings.Cut(vm, "#")
 	var (
 		pub     *secp256k1.PublicKey
@@ -323,7 +323,7 @@ func (k *blockcertsKeys) IssuerKeys(ctx context.Context, vm string, b merkle2019
 		var doc *did.Document
 		if e, ok := k.bc.dids[owner]; ok {
 			if e.err != nil {
-				return nil, fmt.Errorf("%w: the supplied DID document of %s is not valid: %w", merkle2019.ErrIssuerMismatch, owner, e.err)
+				return nil, fmt.Errorf("%w: the supplied DID document of %s is not valid: %w", merkle.ErrIssuerMismatch, owner, e.err)
 			}
 			doc = e.doc
 			if w, ok := e.windows[vm]; ok {
@@ -364,11 +364,11 @@ func (k *blockcertsKeys) IssuerKeys(ctx context.Context, vm string, b merkle2019
 	if b.Chain == "mocknet" {
 		return nil, nil
 	}
-	addr, err := merkle2019.IssuingAddress(pub.SerializeCompressed(), b)
+	addr, err := merkle.IssuingAddress(pub.SerializeCompressed(), b)
 	if err != nil {
 		return nil, err
 	}
-	key := merkle2019.IssuerKey{Address: addr, PublicKey: pub.SerializeCompressed()}
+	key := merkle.IssuerKey{Address: addr, PublicKey: pub.SerializeCompressed()}
 	// Every window that applies bounds the key: the verification
 	// method's own, and the profile's entry for its address.
 	var w keyWindow
@@ -380,12 +380,12 @@ func (k *blockcertsKeys) IssuerKeys(ctx context.Context, vm string, b merkle2019
 		if !ok {
 			// ensureValidIssuingKey: the profile lists the address it
 			// anchors from, with the key's validity window.
-			return nil, fmt.Errorf("%w: the issuer profile does not list the issuing address %s of %s in publicKey", merkle2019.ErrIssuerMismatch, addr, vm)
+			return nil, fmt.Errorf("%w: the issuer profile does not list the issuing address %s of %s in publicKey", merkle.ErrIssuerMismatch, addr, vm)
 		}
 		w = w.narrow(pw)
 	}
 	key.Created, key.Revoked, key.Expires = w.created, w.revoked, w.expires
-	return []merkle2019.IssuerKey{key}, nil
+	return []merkle.IssuerKey{key}, nil
 }
 
 // blockcertsResolver resolves the verification methods of the
@@ -478,7 +478,7 @@ func secp256k1Key(m *did.VerificationMethod) (*secp256k1.PublicKey, error) {
 // blockcertsOutcome is what the proof step of a Blockcerts credential
 // established, for the issuer and anchor steps.
 type blockcertsOutcome struct {
-	res *merkle2019.Result
+	res *merkle.Result
 	// anchorErr is a contradiction in the anchor evidence (StepAnchor);
 	// issuerErr a sender that is not a valid key of the issuer.
 	anchorErr, issuerErr error
@@ -499,7 +499,7 @@ type blockcertsOutcome struct {
 // (MerkleProof2017, a "signature" member on an Open Badges 2.0
 // Assertion) are not VCs and take their own path, verifyBlockcertsV2.
 func isBlockcerts(decoded map[string]any) bool {
-	return merkle2019.HasProof(decoded)
+	return merkle.HasProof(decoded)
 }
 
 // verifyBlockcertsProof runs the proof step of a Blockcerts credential.
@@ -512,16 +512,16 @@ func (v *Verifier) verifyBlockcertsProof(ctx context.Context, run *runner, credB
 	}
 	mres, err := v.cfg.blockcerts.engine.Verify(ctx, credBytes)
 	out := &blockcertsOutcome{res: mres}
-	var se *merkle2019.StepError
+	var se *merkle.StepError
 	if err != nil {
 		if !errors.As(err, &se) {
 			run.fail(CheckProof, err)
 			return nil, nil
 		}
 		switch se.Step {
-		case merkle2019.StepAnchor:
+		case merkle.StepAnchor:
 			out.anchorErr = err
-		case merkle2019.StepIssuer:
+		case merkle.StepIssuer:
 			out.issuerErr = err
 		default:
 			run.fail(CheckProof, err)
@@ -534,7 +534,7 @@ func (v *Verifier) verifyBlockcertsProof(ctx context.Context, run *runner, credB
 	// cert-issuer's zone-less form, which Blockcerts accepts.
 	if cred.Version() == vc.V2 {
 		if _, err := time.Parse(time.RFC3339Nano, mres.Created); err != nil {
-			run.fail(CheckProof, fmt.Errorf("%w: created: %q is not an RFC 3339 date-time with a time zone (VCDM 2.0 dateTimeStamp)", merkle2019.ErrMalformedProof, mres.Created))
+			run.fail(CheckProof, fmt.Errorf("%w: created: %q is not an RFC 3339 date-time with a time zone (VCDM 2.0 dateTimeStamp)", merkle.ErrMalformedProof, mres.Created))
 			return nil, nil
 		}
 	}
@@ -543,8 +543,8 @@ func (v *Verifier) verifyBlockcertsProof(ctx context.Context, run *runner, credB
 	// (L0). What the anchor adds is for the issuer and anchor steps.
 	owner, _, _ := strings.Cut(mres.VerificationMethod, "#")
 	out.note = v.cfg.blockcerts.servedNote(owner)
-	merkleDetail := fmt.Sprintf("%s by %s, anchor %s, Merkle path intact (L0; anchor graded below)", merkle2019.Type, mres.VerificationMethod, mres.Anchor)
-	pr := &proof.ProofResult{Proof: &proof.Proof{Type: merkle2019.Type, VerificationMethod: mres.VerificationMethod}}
+	merkleDetail := fmt.Sprintf("%s by %s, anchor %s, Merkle path intact (L0; anchor graded below)", merkle.Type, mres.VerificationMethod, mres.Anchor)
+	pr := &proof.ProofResult{Proof: &proof.Proof{Type: merkle.Type, VerificationMethod: mres.VerificationMethod}}
 
 	// The proof set's other proofs (a signature the MerkleProof2019
 	// chains to, say) verify through the regular suites, as a proof set
@@ -562,7 +562,7 @@ func (v *Verifier) verifyBlockcertsProof(ctx context.Context, run *runner, credB
 		ClockSkew: v.cfg.skew,
 	})
 	if err != nil {
-		run.fail(CheckProof, fmt.Errorf("microcred: the proofs beside the %s: %w", merkle2019.Type, err))
+		run.fail(CheckProof, fmt.Errorf("microcred: the proofs beside the %s: %w", merkle.Type, err))
 		return nil, nil
 	}
 	out.others = pres
@@ -608,7 +608,7 @@ func checkBlockcertsIssuer(run *runner, issuer string, out *blockcertsOutcome, p
 	case issuer == "":
 		err = errors.New("microcred: credential has no issuer id")
 	case owner != issuer && out.others != nil:
-		err = fmt.Errorf("%w: no proof of the set is by a key of the issuer %q: the signature verified is by %s, and the %s is by %s", errIssuerMismatch, issuer, issuerProof(out.others, issuer).Proof.VerificationMethod, merkle2019.Type, mres.VerificationMethod)
+		err = fmt.Errorf("%w: no proof of the set is by a key of the issuer %q: the signature verified is by %s, and the %s is by %s", errIssuerMismatch, issuer, issuerProof(out.others, issuer).Proof.VerificationMethod, merkle.Type, mres.VerificationMethod)
 	case owner != issuer:
 		err = fmt.Errorf("%w: key %s is not in the issuer %q's profile or DID document", errIssuerMismatch, mres.VerificationMethod, issuer)
 	case out.issuerErr != nil:
@@ -653,7 +653,7 @@ func (bc *blockcertsConfig) servedNote(url string) string {
 	return ""
 }
 
-func senderOf(r *merkle2019.Result) string {
+func senderOf(r *merkle.Result) string {
 	if r.IssuerKey != nil {
 		return r.IssuerKey.Address
 	}
@@ -686,7 +686,7 @@ func (v *Verifier) checkBlockcertsAnchor(run *runner, out *blockcertsOutcome, po
 		// anchor holds only if its sender is the key the Merkle proof
 		// names (resolved, valid at the transaction time).
 		if out.issuerErr != nil {
-			run.fail(CheckAnchor, fmt.Errorf("%w: the %s is by %s, and its anchor's sender is not proven to be that key: %w", anchor.ErrInsufficientAssurance, merkle2019.Type, mres.VerificationMethod, out.issuerErr))
+			run.fail(CheckAnchor, fmt.Errorf("%w: the %s is by %s, and its anchor's sender is not proven to be that key: %w", anchor.ErrInsufficientAssurance, merkle.Type, mres.VerificationMethod, out.issuerErr))
 			return
 		}
 		by = fmt.Sprintf("anchored by %s", mres.VerificationMethod)
