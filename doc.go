@@ -61,14 +61,44 @@
 // expires; the recipient and custom checks, which read a VC, fail), and
 // its Result has a nil Credential and the issuer profile URL as Issuer.
 //
-// # Verification contract
+// # Guarantees
 //
 // [Verifier.Verify] always returns a non-nil *Result. Its error is nil iff
 // every required check passed; otherwise it names each failed check and
 // unwraps to each failed check's error, so errors.Is(err,
 // proof.ErrInvalidSignature) or errors.Is(err, vc.ErrExpired) tell a caller
 // why. Result.Credential is set only when verification succeeded, and is
-// parsed from the very bytes that were verified.
+// parsed from the very bytes that were verified. Result.Checks lists every
+// check that applies, once and in order, each Passed, Failed or Skipped
+// with its reason. A nil error means, among the checks above, that a
+// configured suite's proof verified with a key its issuer's own DID
+// document lists for assertionMethod, and that the issuer is one the
+// [Policy]'s [Trust] accepts.
+//
+// [Issuer.Issue] returns the exact signed bytes, signed by the Issuer's
+// one key, whose DID is the credential's issuer ([Issuer.DID]). A
+// [Verifier] is safe for concurrent use; a Verifier and a Policy are
+// fixed once built.
+//
+// # Refuses
+//
+//   - [NewVerifier]: a nil Trusted.Resolver, a nil suite, no suite (unless
+//     Trusted.AcceptJWT or [WithBlockcerts]), a nil option, or an option of
+//     [NewIssuer] (the error names it).
+//   - [NewIssuer]: a nil signer; a verification method that is not a DID
+//     URL with a non-empty fragment and no path or query (did:method:id#key);
+//     a key type with no default suite, unless [WithSuite] names one.
+//   - [Issuer.Issue]: a credential that is not strict JSON, or whose issuer
+//     is not the signer's DID (the error names both).
+//   - [NewPolicy]: the zero [Trust], [TrustIssuers] with no ids or an empty
+//     id, a nil option, and [Trust.UnboundKeyUnsafe] on a Trust other than
+//     [AnyIssuerUnsafe].
+//   - [Verifier.Verify]: input that is not strict JSON (duplicate keys,
+//     invalid UTF-8, oversize or over-deep), a document not in the
+//     compacted form of its contexts (see Security considerations), and a
+//     withheld validUntil or credentialStatus in a selectively disclosed
+//     credential unless [AllowWithheldUnsafe]: each fails its check, and
+//     the error is never nil.
 //
 // # Selective disclosure
 //
@@ -78,9 +108,9 @@
 // after the issuer check: it reports in Result.Disclosure which of
 // validFrom, validUntil, credentialStatus and credentialSchema (for VCDM
 // 1.1 issuanceDate, expirationDate, credentialStatus, credentialSchema)
-// are mandatory, selectively disclosed or withheld, and fails with a
-// *[WithheldError] (wrapping [ErrWithheld]) if a member the policy
-// requires is withheld. A verifier cannot tell a withheld member from one
+// are mandatory, selectively disclosed or withheld, and fails (the
+// failing check is [CheckDisclosure]; Result.Disclosure.Withheld lists the
+// members) if a member the policy requires is withheld. A verifier cannot tell a withheld member from one
 // the issuer never set, and a withheld validUntil or credentialStatus
 // would pass the validity and status checks as "never expires" and
 // "cannot be revoked" — a bypass of those checks by the holder. So by

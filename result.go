@@ -10,7 +10,7 @@ import (
 )
 
 // Outcome is the outcome of one verification check. The zero value is
-// OutcomeUnknown, never success.
+// unknown (printed "unknown"), never success.
 type Outcome uint8
 
 const (

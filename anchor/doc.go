@@ -87,18 +87,44 @@
 // mock anchors never reach L4 and are flagged [Assurance.NoFinality].
 // Verification reports the level reached and why it stopped.
 //
-// # Security considerations
+// # Guarantees
+//
+//   - A [Receipt.Verify] (or [Receipt.VerifyEvidence]) with a nil error
+//     means at least L0: the caller's leaf is the receipt's and its path,
+//     bound to (index, size), reaches the root. The [Assurance] then names
+//     the level reached and, below L4, why it stopped; each higher level
+//     holds only with all the lower ones.
+//   - A sender ([Assurance.Sender]) is reported only once its signature
+//     over the transaction has verified.
+//   - Roots and paths are deterministic: the same leaves in the same order
+//     give the same root, byte for byte, as the reference implementations
+//     (see Compatibility).
+//   - On any error the Assurance is at [LevelNone]; nothing here panics on
+//     input, and verification is pure computation (no network, no clock,
+//     no global state).
+//
+// # Refuses
 //
 // Verifiers fail closed: a size of 0, an index outside the tree, a path
 // of the wrong length (or longer than 64 steps), a wrong side in a
 // Blockcerts step, or a hash of the wrong length is an error, and a proof
-// to another root is a [*RootMismatchError]. Receipts are read with
+// to another root is a [*RootMismatchError]. A leaf other than the
+// receipt's is [ErrLeafMismatch]; options that are not valid are
+// [ErrInvalidOptions]; a leaf that is not 32 bytes is refused by
+// [Tree.Append], and an empty tree has no root. Receipts are read with
 // internal/strictjson (duplicate keys, unknown members, unknown versions
 // and non-lowercase hex are errors) and bounded in size and counts: a
 // receipt at most 1 MiB ([MaxEvidenceBytes] for an evidence file), at most
 // 16 anchors, each with a raw transaction of at most 100,000 bytes and at
 // most 2016 headers (two weeks of Bitcoin blocks), a path at most 64
-// steps. Errors name the member and the check. The
+// steps. Errors name the member and the check. Missing or contradicting
+// evidence beyond L0 ([ErrNoEvidence], [ErrSenderUnproven],
+// [ErrEvidenceMismatch], [ErrBrokenChain]) is not an error but ends the
+// climb, named in Assurance.Reason.
+//
+// # Security considerations
+//
+// The
 // Blockcerts tree has no domain separation, so an inner node could pose as
 // a leaf; that is harmless only because the leaf is always recomputed from
 // the credential, never taken from the proof. Nothing here panics on

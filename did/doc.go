@@ -6,6 +6,31 @@
 //
 // One package per method implements resolution: did/didkey (offline).
 //
+// # Guarantees
+//
+//   - A [DID] or [URL] from [Parse] or [ParseURL] follows the DID Core
+//     ABNF; a [Document] from [ParseDocument] was strictly parsed.
+//   - [ResolveVerificationMethod] returns a method only when the resolved
+//     document is the DID's own (its id is the DID), the method's
+//     controller is that DID, and the method is listed under the
+//     relationship asked for.
+//   - A public key read from a verification method or a JWK has its exact
+//     length, is a point on its curve, and is not a small-order Ed25519
+//     point.
+//   - Nothing here performs I/O; resolution is the caller's resolvers'.
+//
+// # Refuses
+//
+//   - A string that is not a DID or DID URL: [ErrInvalidDID].
+//   - A malformed document: [ErrInvalidDocument]; a method not listed
+//     under the relationship: [ErrNotAuthorized]; a DID method without a
+//     resolver in [NewMethods]: [ErrMethodNotSupported] (and NewMethods
+//     refuses an empty map or a nil resolver).
+//   - A JWK with a private member, in any letter case:
+//     [ErrPrivateKeyMaterial]; duplicate JWK members.
+//   - An Ed25519 key of small order ([ErrSmallOrderKey]) or not
+//     canonically encoded, wherever a key is read.
+//
 // # Security considerations
 //
 // DIDs, DID URLs and DID documents come from untrusted input. Parsing

@@ -38,6 +38,32 @@
 // a CDATA copy is read from the verify attribute, where OB 2.0 says the
 // badge is checked; the copy is ignored.
 //
+// # Guarantees
+//
+// [Verifier.Verify] always returns a [Result]; its error is nil iff every
+// step above passed, and otherwise joins the failed steps' errors, each
+// naming the field and the check. With a nil error, every field was read
+// from what the proof covers (the verified JWS payload, or the document
+// served at the hosted assertion's id), the key or origin is the issuer's
+// by its profile, and the assertion is neither revoked nor outside its
+// dates. A [Verifier] is safe for concurrent use.
+//
+// # Refuses
+//
+//   - A document that is not strict JSON, lacks the OB 2.0 context, or
+//     has a member or type its contexts do not define; a document
+//     supplied by URL whose id is not that URL.
+//   - A signed assertion not given as a JWS, a JWS algorithm outside the
+//     list above, an RSA key under 2048 bits, a missing
+//     verification.creator, and a key not owned by or declared in the
+//     issuer's profile (ErrKeyOwner).
+//   - A hosted assertion that is not the document at its id or is outside
+//     the issuer's verification policy (ErrHostedMismatch).
+//   - A revoked assertion (wrapping status.ErrRevoked), an expired or not
+//     yet valid one (vc.ErrExpired, vc.ErrNotYetValid), dates without a
+//     time zone, and a recipient that does not match (ErrWrongRecipient).
+//   - At construction, a context loader without the OB 2.0 context.
+//
 // # Security considerations
 //
 // What is signed is what is checked: for a signed assertion every field
@@ -55,7 +81,7 @@
 // Nothing is fetched except through the [Fetcher] the caller gives:
 // [Documents] serves local copies keyed by URL; didweb.HTTPFetcher goes
 // online (https only, no cross-host redirects, size-capped, connecting
-// only to globally reachable addresses, see didweb.CheckAddress).
+// only to globally reachable addresses, see package didweb).
 //
 // # Compatibility
 //

@@ -5,7 +5,7 @@
 // live in the sub-packages (eddsa2022, ecdsa2019, ecdsasd2023, legacy);
 // VC-JOSE-COSE JWTs in vcjwt.
 //
-// # What Verify guarantees
+// # Guarantees
 //
 // When [Verify] returns a nil error, at least one proof of the document, as
 // received, verified, and for that proof (the [ProofResult] that
@@ -24,7 +24,9 @@
 //   - the signature verifies, with that key, over the document without the
 //     proof (and, in a chain, with the proofs it names as previous).
 //
-// # What it refuses
+// # Refuses
+//
+// [Verify] refuses, with an error and never an accept:
 //
 //   - Missing trust input: no suites or no resolver is an error, never an
 //     accept; so is an authentication purpose without a challenge.
@@ -41,7 +43,7 @@
 // Errors wrap the sentinels in errors.go, so errors.Is(err,
 // ErrInvalidSignature) works through the joined per-proof errors.
 //
-// # What it leaves to the caller
+// # Left to the caller
 //
 // Verify does not decide whom to trust: it reports the controller of the
 // key that signed, and the caller (package microcred's verifier) checks

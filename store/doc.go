@@ -37,6 +37,31 @@
 // image and status list it started with) must match to resume it
 // (a [*RunMismatchError]).
 //
+// # Guarantees
+//
+//   - An index of a list is reserved once, ever, across batches,
+//     processes and machines sharing a store (see Index allocation).
+//   - A credential counts as issued exactly when its [Record] is
+//     committed; a run resumes only with the [Fingerprint] it started
+//     with.
+//   - [Store.UseTicket] succeeds at most once per ticket, across
+//     processes.
+//   - Every implementation passes the same suite (store/storetest).
+//
+// # Refuses
+//
+// Errors wrap the sentinels: a second credential with an id already in
+// the log ([ErrDuplicateCredential]) or at a used (list, index)
+// ([ErrIndexReused]); a list that exists with other parameters
+// ([ErrListMismatch]); a run that exists ([ErrRunExists]) or whose
+// fingerprint differs (a [*RunMismatchError] naming the fields); an
+// argument out of range ([ErrInvalid], naming it), over a budget
+// ([ErrTooMany]: more than [MaxReserve] (65,536) indexes per reservation,
+// [MaxRecords] (1,048,576) records per call, [MaxEntries] entries per
+// list); a ticket that exists, expired or was used ([ErrTicketExists],
+// [ErrTicketExpired], [ErrTicketUsed]); and a database written by a newer
+// version ([ErrSchemaTooNew]).
+//
 // # Security considerations
 //
 // The store is trusted issuer state: whoever can write it can move a

@@ -16,13 +16,23 @@
 // This package does no cryptography: a parsed credential is not a verified
 // one. Use package proof, or the root microcred package, to verify.
 //
-// # Security considerations
+// # Guarantees
+//
+//   - A [Credential] or [Presentation] keeps the exact bytes parsed, and
+//     every accessor reads from them: one document, one reading.
+//   - [Credential.WithoutProof], [SetMember], [RemoveMember] and
+//     [SetIssuer] change only the member named, leaving every other
+//     member's bytes and order as they were.
+//   - A parsed credential's validFrom is not after its validUntil, and
+//     every date has a time zone. Parsing does no cryptography and no I/O:
+//     a parsed credential is not a verified one.
+//
+// # Refuses
 //
 // All input is untrusted. Duplicate member names (also when spelled with
 // different escapes, "issuer" and "\u0069ssuer"), invalid UTF-8, unpaired
-// surrogate escapes, more than [MaxCredentialBytes] bytes, nesting
-// deeper than internal/limits.MaxDepth and more than
-// internal/limits.MaxProofs proofs are errors (see internal/strictjson), so
+// surrogate escapes, more than [MaxCredentialBytes] bytes (1 MiB), nesting
+// deeper than 64 levels and more than 16 proofs are errors (see internal/strictjson), so
 // every reader of accepted bytes sees one document. Member names match
 // case-sensitively: "ID" is not "id". Errors wrap [ErrInvalidCredential] or
 // [ErrInvalidPresentation] and, for a structural problem, are a
@@ -32,7 +42,13 @@
 // VCDM 2.0 §4.9); VCDM 1.1 dates are held to the same form, because a date
 // without a zone names a different instant in every time zone. Parsing
 // checks that validFrom is not after validUntil; it does not compare them
-// with the current time, which is the verifier's job.
+// with the current time, which is the verifier's job ([ErrExpired] and
+// [ErrNotYetValid] are the verifier's errors for that).
+//
+// # Security considerations
+//
+// Member names match case-sensitively, so no reader can take a member
+// the checks did not read.
 //
 // # Offline use
 //

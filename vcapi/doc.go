@@ -67,6 +67,29 @@
 // a request cannot switch those off). Options may give a challenge and domain
 // for presentations.
 //
+// # Guarantees
+//
+//   - A 201 from an issue route is sent only after the credential's record
+//     is committed to the Store's log, so every credential a client
+//     received can be revoked, and no status index is used twice (see
+//     Issuing).
+//   - A verify route checks the exact bytes of the request's member with
+//     a microcred.Verifier; options.checks can drop the issuer-trust
+//     policy only, never the proof, validity or status checks.
+//   - A panic in a handler answers 500 and is logged; errors never carry
+//     key material.
+//
+// # Refuses
+//
+// Answered as application/problem+json: a body over Limits.MaxBody
+// (default 1 MiB) with 413; a Content-Type other than JSON with 415; a
+// body that is not strict JSON (duplicate members, too deep) or lacks the
+// route's member with 400; an issue or status request without valid
+// credentials for the Authenticator with 401. [New] refuses a Config
+// without Auth, and a verifier the Config cannot build. Status lists the
+// service does not host are fetched only through Config.StatusFetcher;
+// without one they are refused.
+//
 // # Security considerations
 //
 // Every body is read through a size limit (Limits.MaxBody, default 1 MiB)

@@ -1,5 +1,5 @@
 // Package web is the browser verifier: a static page around the same
-// [microcred.Verifier] the CLI runs, compiled to WebAssembly (web/wasm),
+// Verifier (package microcred) the CLI runs, compiled to WebAssembly (web/wasm),
 // that verifies a credential in the browser and sends it nowhere.
 //
 // The page takes a baked PNG or SVG, a JSON credential or a JWT (picked,
@@ -20,6 +20,20 @@
 // Go installation's own lib/wasm/wasm_exec.js, copied by the same
 // command. TestWasmUpToDate rebuilds the module and fails if the
 // committed one differs, so a change to the verifier needs a regenerate.
+//
+// # Guarantees
+//
+// [Files] and [Export] give the site exactly as committed (the module is
+// the committed verifier.wasm.gz, checked by TestWasmUpToDate); [Handler]
+// serves it with [ContentSecurityPolicy]. The page, once loaded, connects
+// nowhere: the credential and the files beside it stay in the browser.
+//
+// # Refuses
+//
+// Under its Content Security Policy the page refuses every connection
+// (connect-src 'none'), and scripts, styles and images from other
+// origins (images only from the origin, blob: and data:). It renders
+// credential text only as text, never as HTML.
 //
 // # Security considerations
 //

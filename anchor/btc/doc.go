@@ -20,13 +20,40 @@
 // serialized); [Hash.String] and [ParseHash] use the byte-reversed display
 // order explorers show. OP_RETURN payloads are never reversed.
 //
-// # Security considerations
+// # Guarantees
+//
+//   - A parsed [Tx], [Header] or [Block] is exactly the bytes given: every
+//     byte consumed, every length and count checked. Nothing panics on
+//     input.
+//   - [VerifyInputSigner] returns a signer only when the input's
+//     signature verified over this exact transaction under the returned
+//     key; on any error the signer is nil.
+//   - [BuildAnchorTx] is deterministic (RFC 6979 nonces): the same
+//     parameters give the same transaction, change first and the
+//     OP_RETURN carrying the root last.
+//   - Pure functions over bytes: no I/O, no global state, safe for
+//     concurrent use.
+//
+// # Refuses
 //
 // Every parser is strict and bounded: exact lengths, no trailing bytes,
 // minimal CompactSize integers, element counts checked against the bytes
 // left before anything is allocated, and hard caps: a transaction or a
 // block at most 4,000,000 bytes, a merkle branch at most 32 hashes, a
-// header chain at most 10,000 headers. Nothing panics on input.
+// header chain at most 10,000 headers. Beyond that it refuses:
+//
+//   - signatures that are not strict DER (BIP 66), low S (BIP 146) and
+//     SIGHASH_ALL, and inputs other than P2PKH, P2WPKH and P2SH-P2WPKH
+//     ([VerifyInputSigner]); a segwit input without its spent amount;
+//   - negative, zero and overflowing nBits, and a header hash above its
+//     target ([ErrInsufficientWork]);
+//   - merkle lists mutated as in CVE-2012-2459 ([Block.CheckMerkleRoot]);
+//   - bech32 witness versions 1 to 16 (bech32m, taproot);
+//   - in [BuildAnchorTx]: a fee rate outside 1 to [MaxFeeRate] sat/kvB and
+//     change below the P2WPKH dust limit (an error, never a gift to the
+//     miner).
+//
+// # Security considerations
 //
 // Signatures: [VerifyInputSigner] accepts only
 // the canonical encoding (strict DER, BIP 66; low S, BIP 146;

@@ -15,19 +15,32 @@
 // EIP-4895, EIP-4844, EIP-4788 and EIP-7685 (header fields), EIP-55
 // (checksummed addresses).
 //
-// # Security considerations
+// # Guarantees
+//
+// A parsed transaction or header serializes back to the very bytes
+// parsed, so its hash is the hash of what was received. A sender
+// ([Tx].Sender) is the key recovered from a signature that verified over
+// the transaction's signing hash. Signing uses RFC 6979 deterministic
+// nonces, so the same anchor parameters give the same transaction. Pure
+// functions over bytes: no I/O, no global state, nothing panics on input.
+//
+// # Refuses
 //
 // Every parser accepts exactly one canonical encoding: RLP with shortest
 // lengths and no wrapped single bytes, integers without leading zeros, no
 // trailing bytes; sizes are capped (an RLP item at most 1 MiB and 16
 // levels deep, a transaction at most 128 KiB, a header at most 8 KiB, a
-// trie proof at most 64 nodes, a block at most 65,536 transactions). A
-// parsed transaction or header serializes back to the very bytes parsed,
-// so its hash is the hash of what was received. Nothing panics on input.
+// trie proof at most 64 nodes, a block at most 65,536 transactions).
+// Blob (type 3) and set-code (type 4) transactions are refused with an
+// unsupported-type error.
 //
 // Tx.Sender refuses r or s outside [1, n-1], s above n/2 (EIP-2), a
 // yParity other than 0 or 1, and a legacy v that does not match the chain
-// id. A pre-EIP-155 transaction (v 27 or 28) commits to no chain and is
+// id.
+//
+// # Security considerations
+//
+// A pre-EIP-155 transaction (v 27 or 28) commits to no chain and is
 // valid on every chain: callers that need a chain binding must require
 // Tx.Protected or check the block.
 //

@@ -14,7 +14,9 @@
 //		Anchors: []merkle2019.Blink{blink}, VerificationMethod: profileURL + "#key-1", Created: t,
 //	})
 //
-// Guaranteed: the targetHash is computed as Blockcerts' verifier computes
+// # Guarantees
+//
+// The targetHash is computed as Blockcerts' verifier computes
 // it (jsonld-signatures-merkleproof2019's computeLocalHash) from
 // contexts that are embedded (nothing reaches a network); the tree is
 // cert-issuer's (merkletools: no prefixes, the odd node promoted) and
@@ -24,12 +26,14 @@
 // [IssuingAddress] gives the address the transaction must be sent from
 // for Blockcerts to bind it to the issuer's key.
 //
-// Refused: input that is not strict JSON; a value JSON-LD would drop
+// # Refuses
+//
+// Input that is not strict JSON; a value JSON-LD would drop
 // silently (an unmapped term, a relative IRI), since the hash would not
 // cover it; [Batch.Attach] with a document other than the one added at
 // that index; proofs without an anchor, a verificationMethod or a
-// creation time; a blink whose txid is not in its chain's form. The
-// package never builds or sends the anchor transaction (see anchor/btc
+// creation time; a blink whose txid is not in its chain's form: each is an
+// error. The package never builds or sends the anchor transaction (see anchor/btc
 // and anchor/eth) and never issues Blockcerts v2 (MerkleProof2017)
 // certificates.
 //

@@ -60,6 +60,34 @@
 // digest is not the proof's, an op fails); everything above L0 is a level
 // and a reason, to be compared with the caller's policy ([Result.Require]).
 //
+// # Guarantees
+//
+//   - A [Proof] comes only from [Parse] or [FromReceipt], which check every
+//     limit below, and cannot be changed afterwards; [Proof.Bytes] writes
+//     back the bytes parsed, byte for byte.
+//   - A nil error from [Proof.Verify] (or [VerifyFile]) means L0: the
+//     caller's digest is the proof's and every op applies; the [Result]
+//     then names the best attestation's level and why each stopped.
+//   - An L3 or L4 grade means the attested message is the merkle root of
+//     a header the caller's [HeaderSource] gave that meets its proof of
+//     work and the floor (and, for L4, the checkpoint and confirmation
+//     rules of [anchor.GradeHeaders]).
+//   - Nothing uses the network, and nothing panics on input.
+//
+// # Refuses
+//
+// Parsing is bounded, and refuses what exceeds the bounds: files of at
+// most 1 MiB, trees at most 256 deep, at most 100,000 edges and 1024
+// attestations, op arguments of 1..4096 bytes, messages and results of at
+// most 4096 bytes (hexlify at most 2048 in), calendar URIs of at most 1000
+// allowed characters (A-Z a-z 0-9 - . _ / :), attestation payloads of at
+// most 8192 bytes. The parser checks lengths without hashing; the hashing
+// Verify does is bounded by 100,000 edges × 4096 bytes. It also refuses a
+// file without the [Magic] or of another major version, non-minimal
+// varuints, and attestation payloads with trailing bytes. Verify returns
+// an error for invalid options, a digest that is not the proof's, or an
+// op that fails; it refuses no attestation, grading it instead.
+//
 // # Security considerations
 //
 // A header at the built-in mainnet floor (difficulty 2^32) costs about
@@ -79,14 +107,6 @@
 // prove who stamped it. A proof whose file hash op is SHA-1 is only as
 // strong as SHA-1's second-preimage resistance (the SHAttered pair in
 // testdata shares one proof).
-//
-// Parsing is bounded, and refuses what exceeds the bounds: files of at
-// most 1 MiB, trees at most 256 deep, at most 100,000 edges and 1024
-// attestations, op arguments of 1..4096 bytes, messages and results of at
-// most 4096 bytes (hexlify at most 2048 in), calendar URIs of at most 1000
-// allowed characters (A-Z a-z 0-9 - . _ / :), attestation payloads of at
-// most 8192 bytes. The parser checks lengths without hashing; the hashing
-// Verify does is bounded by 100,000 edges × 4096 bytes.
 //
 // # Offline use
 //

@@ -62,7 +62,7 @@ type VerifyOptions struct {
 	// (same rule as [anchor.Receipt.Verify]).
 	Checkpoints []anchor.Checkpoint
 	// Confirmations is N for L4: headers from the attested block on,
-	// inclusive. Values below 1 mean [anchor.DefaultConfirmations].
+	// inclusive. Values below 1 mean 6, package anchor's default.
 	Confirmations int
 	// Floors and LowerFloorsUnsafe are the difficulty floors, as in
 	// [anchor.VerifyOptions]: built in per chain ([anchor.DefaultFloor]),

@@ -3,6 +3,22 @@
 // the base64url encoding of a public JWK, resolved offline to a document
 // with one JsonWebKey2020 verification method, "#0".
 //
+// # Guarantees
+//
+// [Resolver] resolves a did:jwk offline to the document the method
+// specification defines: one JsonWebKey2020 method, "#0", holding the
+// DID's key. Signing keys are listed for assertionMethod, authentication
+// and the capability relationships; keys marked "use": "enc" and X25519
+// keys only for keyAgreement.
+//
+// # Refuses
+//
+// With an error wrapping did.ErrInvalidDID: a DID that is not base64url
+// without padding of one JSON object without duplicate members, a JWK
+// with a private member (also wrapping did.ErrPrivateKeyMaterial), and an
+// Ed25519 key of small order (also wrapping did.ErrSmallOrderKey) or not
+// canonically encoded.
+//
 // # Security considerations
 //
 // The DID is decoded strictly (base64url without padding, a JSON object

@@ -36,6 +36,29 @@
 // the big-endian private scalar; P-384 uses SHA-384(seed) as the scalar. A
 // scalar outside [1, n-1] is an error, never reduced silently.
 //
+// # Guarantees
+//
+//   - [Resolver] resolves a did:key offline to the document computed from
+//     it: one Multikey verification method, did:key:X#X, under
+//     authentication, assertionMethod, capabilityInvocation and
+//     capabilityDelegation.
+//   - [NewFromSeed] is deterministic: the same seed and key type give the
+//     same key (see Seeds). ECDSA signatures are IEEE P1363 (r||s) and
+//     always low-S.
+//   - A [Key] never prints its private key: it has no String method and
+//     its errors never contain key bytes.
+//
+// # Refuses
+//
+//   - An Ed25519 did:key whose key is of small order (wrapping
+//     did.ErrSmallOrderKey) or not canonically encoded, in [Parse] and
+//     [Resolver].
+//   - A seed whose scalar is outside [1, n-1] (never reduced silently),
+//     and a key type other than Ed25519, P-256, P-384 and secp256k1.
+//   - A did:key verification method with an empty fragment, a query or a
+//     path (did.ErrInvalidDID); the bare DID is accepted only as naming
+//     the document's one method (see above).
+//
 // # Security considerations
 //
 // [Key] holds a private key. It has no String method and its errors never

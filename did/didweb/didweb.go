@@ -7,6 +7,24 @@
 // local documents (offline), [NewHTTPFetcher] fetches with an *http.Client
 // the caller owns and the guards below.
 //
+// # Guarantees
+//
+// A document [NewResolver] returns was served for exactly the URL the DID
+// maps to, parsed strictly, and has the DID as its id. With an
+// [HTTPFetcher] (unless AllowPrivate), every connection went to a
+// globally reachable unicast address, checked on the address dialed.
+// Nothing is fetched except through the caller's [Fetcher].
+//
+// # Refuses
+//
+//   - A DID that is not a did:web, and a nil fetcher.
+//   - A URL other than https; a redirect to another host or to http; a
+//     response over [MaxDocumentBytes] (256 KiB); a document whose id is
+//     not the DID.
+//   - A connection to an address that is not globally reachable (below):
+//     the error wraps [ErrNonPublicAddress]; a transport the guard cannot
+//     wrap, at construction.
+//
 // # Security considerations
 //
 // Only https URLs are fetched. A redirect to another host or to http, a

@@ -19,12 +19,30 @@
 //	keys, _ := httpkey.NewResolver(fetcher) // or httpkey.Static{...} offline
 //	resolver := methods.WithControllers(keys)
 //
+// # Guarantees
+//
+// A document the resolver returns was fetched (or looked up, for
+// [Static]) at exactly the URL asked for, parsed strictly, and carries
+// that URL as its id. Through did.ResolveVerificationMethod, a key is then
+// accepted only when its controller's document lists it under the
+// proof's relationship: the key is bound to the controller's URL as a DID
+// key to its DID.
+//
+// # Refuses
+//
+// With a *did.ResolutionError: a document that is not strict JSON
+// (duplicate keys, size and depth limits) or over
+// didweb.MaxDocumentBytes, a document whose id is not exactly the URL it
+// was fetched from (wrapping did.ErrInvalidDocument), and a URL the
+// fetcher cannot serve (did.ErrNotFound for [Static]). [NewResolver]
+// refuses a nil fetcher.
+//
 // # Offline use
 //
 // Nothing is fetched except through the Fetcher the caller passes in;
 // didweb.HTTPFetcher is one (https only, no cross-host redirects,
 // size-capped, and unless allowed it connects only to globally reachable
-// addresses, checked on the address dialed: see didweb.CheckAddress).
+// addresses, checked on the address dialed: see package didweb).
 // [Static] serves local copies.
 //
 // # Security considerations

@@ -168,8 +168,8 @@ func parseCompressedPubKey(pub []byte) (*secp256k1.PublicKey, error) {
 // ParseAddress parses a bech32 P2WPKH address ("bc1q…", "tb1q…",
 // "bcrt1q…", either case) with decodeSegwit and reports its network
 // through [Address.Network]. A P2WSH address, an unknown prefix or any
-// other witness version is refused. Errors wrap [ErrInvalidBech32],
-// errInvalidAddress or [ErrUnsupportedWitnessVersion]; on error the
+// other witness version is refused. Errors wrap errInvalidBech32,
+// errInvalidAddress or errUnsupportedWitnessVersion; on error the
 // Address is zero.
 func ParseAddress(s string) (Address, error) {
 	hrp, version, prog, err := decodeSegwit(s)

@@ -31,8 +31,8 @@
 //
 // Every parser is strict and bounded: exact lengths, no trailing bytes,
 // minimal CompactSize integers, element counts checked against the bytes
-// left before anything is allocated, and hard caps ([MaxTxBytes],
-// [MaxBlockBytes], [MaxBranch], [MaxChainHeaders]). Nothing panics on
+// left before anything is allocated, and hard caps (maxTxBytes,
+// maxBlockBytes, maxBranch, maxChainHeaders). Nothing panics on
 // input.
 //
 // Signatures: [VerifyP2WPKHInput] and [VerifyInputSigner] accept only
@@ -53,9 +53,9 @@
 //
 //   - CVE-2012-2459: duplicating the last node of an odd level leaves the
 //     root unchanged. [MerkleRoot] reports such lists as mutated and
-//     [Block.CheckMerkleRoot] rejects them; [VerifyMerkleBranch] rejects a
+//     [Block.CheckMerkleRoot] rejects them; verifyMerkleBranch rejects a
 //     branch that proves the phantom duplicate position (a left sibling
-//     equal to the running hash); [VerifyMerkleBranchCount] additionally
+//     equal to the running hash); verifyMerkleBranchCount additionally
 //     binds the branch to a known transaction count.
 //   - 64-byte transactions (Lerner 2018; Bitcoin Core's notes on
 //     ComputeMerkleRoot, BIP 54): such a transaction is indistinguishable
@@ -81,10 +81,10 @@
 //
 // Serialization follows Bitcoin Core (CTransaction, CBlockHeader, CBlock)
 // and BIP 141/144. [ParseTx] accepts every transaction in Bitcoin Core's
-// tx_valid.json. [WitnessV0SigHash] reproduces every digest of BIP 143's
+// tx_valid.json. witnessV0SigHash reproduces every digest of BIP 143's
 // examples, and signing reproduces their signatures byte for byte (both
 // use RFC 6979 nonces). Every P2PKH and P2WPKH signature in tx_valid.json
-// verifies against [LegacySigHash] or [WitnessV0SigHash] for its hash
+// verifies against [LegacySigHash] or witnessV0SigHash for its hash
 // type (ALL, NONE, SINGLE, with and without ANYONECANPAY). Bech32 passes BIP 173's test vectors; witness
 // versions 1 to 16 need bech32m (BIP 350, taproot) and are refused.
 // Anchor transactions built here are accepted by btcd's mempool in

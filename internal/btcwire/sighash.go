@@ -162,7 +162,7 @@ func witnessV0SigHash(tx *Tx, index int, scriptCode []byte, amount int64, hashTy
 // to HASH160(pubkey), and really held amount, follows from the
 // transaction being valid in a block (the signature commits to the
 // amount), or can be checked against the previous transaction with
-// [IsP2WPKH]. A bad signature wraps [ErrInvalidSignature]; a witness of
+// isP2WPKH. A bad signature wraps [ErrInvalidSignature]; a witness of
 // another shape wraps errNotP2WPKH.
 func VerifyP2WPKHInput(tx *Tx, index int, amount int64) ([]byte, error) {
 	if tx == nil || index < 0 || index >= len(tx.Inputs) {

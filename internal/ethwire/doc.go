@@ -1,6 +1,6 @@
 // Package eth builds Ethereum anchor transactions and parses and checks
 // the Ethereum data an anchor receipt carries, offline: strict RLP
-// ([DecodeRLP]); legacy (pre-EIP-155 and EIP-155), EIP-2930 and EIP-1559
+// (decodeRLP); legacy (pre-EIP-155 and EIP-155), EIP-2930 and EIP-1559
 // transactions ([ParseTx]), their hash, signing hash and sender
 // ([Tx.Sender]); signed anchor transactions whose data is the 32-byte
 // Merkle root ([NewAnchorTx]); block headers of every fork layout through
@@ -19,8 +19,8 @@
 //
 // Every parser accepts exactly one canonical encoding: RLP with shortest
 // lengths and no wrapped single bytes, integers without leading zeros, no
-// trailing bytes; sizes are capped ([MaxRLPBytes], [MaxRLPDepth],
-// [MaxTxBytes], [MaxHeaderBytes], [MaxProofNodes], [MaxBlockTxs]). A
+// trailing bytes; sizes are capped (maxRLPBytes, maxRLPDepth,
+// maxTxBytes, [MaxHeaderBytes], maxProofNodes, maxBlockTxs). A
 // parsed transaction or header serializes back to the very bytes parsed,
 // so its hash is the hash of what was received. Nothing panics on input.
 //
@@ -30,7 +30,7 @@
 // valid on every chain: callers that need a chain binding must require
 // [Tx.Protected] or check the block.
 //
-// [VerifyProof] checks every hash link from the root, accepts embedded
+// verifyProof checks every hash link from the root, accepts embedded
 // nodes only when shorter than 32 bytes and hash references only to nodes
 // of at least 32 bytes, and requires every listed node to be used.
 //
@@ -51,7 +51,7 @@
 // against a real mainnet Blockcerts anchor, ethereumjs EIP-1559 vectors,
 // two mainnet transactions-trie proofs from OpenTimestamps, the mainnet
 // genesis header, and (in interop/) a ganache dev node. Blob (type 3) and
-// set-code (type 4) transactions are not parsed ([ErrUnsupportedTxType]);
+// set-code (type 4) transactions are not parsed (errUnsupportedTxType);
 // a block that contains them can still be proven, since [TxProof] and
-// [TxRoot] take raw bytes.
+// txRoot take raw bytes.
 package ethwire

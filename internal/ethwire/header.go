@@ -54,7 +54,7 @@ type Header struct {
 // parentBeaconBlockRoot) or 21 (Prague, requestsHash). Hashes must be 32
 // bytes, the coinbase 20, the bloom 256, the nonce 8, extraData at
 // most 4096 bytes, integers canonical; at most [MaxHeaderBytes]. Errors wrap
-// errMalformedHeader or [ErrMalformedRLP]; on error the header is nil.
+// errMalformedHeader or errMalformedRLP; on error the header is nil.
 func ParseHeader(raw []byte) (*Header, error) {
 	if len(raw) > MaxHeaderBytes {
 		return nil, malformed(errMalformedHeader, "%d bytes exceeds the limit of %d", len(raw), MaxHeaderBytes)

@@ -41,7 +41,7 @@
 //     needs [TxData.PrevoutAmount]) under a key of the issuer. A public
 //     key in a witness or scriptSig is never taken on trust: the witness
 //     is not covered by the txid, so anyone can swap a victim's key into
-//     their own transaction ([ErrSenderSignature]). An input whose
+//     their own transaction (errSenderSignature). An input whose
 //     signature cannot be checked leaves the sender unproven
 //     (anchor.ErrSenderUnproven): at most L1, from the caller's issuing
 //     address. Raw Ethereum transactions are not parsed: they leave the
@@ -63,7 +63,7 @@
 // A Blockcerts v2 certificate is an Open Badges 2.0 Assertion whose
 // "signature" member is the Merkle receipt (type MerkleProof2017:
 // targetHash, merkleRoot, proof as a list of left/right steps, anchors
-// with sourceId, type and chain). [IsV2] recognises one; [VerifyV2Path]
+// with sourceId, type and chain). [IsV2] recognises one; verifyV2Path
 // checks its hash and path offline, and [Verifier.VerifyV2] runs the
 // whole receipt in cert-verifier-js's v2 order: the certificate without
 // "signature", normalized with URDNA2015 over [LoaderV2]'s contexts,
@@ -93,7 +93,7 @@
 //
 // # Why not a proof.Suite
 //
-// The [proof.Suite] interface does not fit: CreateProof signs one
+// The proof.Suite interface does not fit: CreateProof signs one
 // document with a key, but a Merkle proof needs the whole batch and a
 // transaction made after the tree is built; VerifyProof takes a public key
 // and no context, but this proof is checked against transaction data that
@@ -112,8 +112,8 @@
 // resolver): the caller resolves it and passes the keys as
 // [Options.IssuerKeys], or resolves them per proof through
 // [Options.Keys] (a [KeySource]; package microcred's WithBlockcerts does
-// this from issuer profiles and DID documents given offline) ([IssuingAddress], [BitcoinAddress] and
-// [EthereumAddress] derive the address from a secp256k1 key as Blockcerts
+// this from issuer profiles and DID documents given offline) ([IssuingAddress], bitcoinAddress and
+// ethereumAddress derive the address from a secp256k1 key as Blockcerts
 // does). Result.VerificationMethod says which key the proof claims. Not
 // checked here: the credential's status (revocation lists, status list
 // entries), expiry and validFrom, the issuer profile's assertionMethod
@@ -126,7 +126,7 @@
 //
 // # Security considerations
 //
-// Untrusted input is decoded strictly: at most [MaxProofValueLen]
+// Untrusted input is decoded strictly: at most maxProofValueLen
 // characters of canonical base58btc, shortest-form CBOR with no trailing
 // bytes, no tags or indefinite lengths, bounded depth and item count,
 // exactly the four keys, at most mtree.MaxPath steps and
@@ -134,7 +134,7 @@
 // value; nothing panics. The targetHash is always recomputed from the
 // credential and never taken from the proof (the Blockcerts tree has no
 // domain separation). Hashing runs internal/canon in safe mode on top of
-// Blockcerts' fallback-@vocab check ([ErrUnmappedField]): values JSON-LD
+// Blockcerts' fallback-@vocab check (errUnmappedField): values JSON-LD
 // would drop, such as relative IRIs, are errors, so some credentials that
 // Blockcerts accepts are refused here — for instance the v3.0-beta sample,
 // whose display content the v3.0-beta context types as @id, so the

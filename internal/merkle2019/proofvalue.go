@@ -55,7 +55,7 @@ type ProofValue struct {
 	// MerkleRoot is the 32-byte root anchored on chain.
 	MerkleRoot []byte
 	// TargetHash is the 32-byte SHA-256 of the credential's canonical
-	// N-Quads (see [TargetHash]).
+	// N-Quads (see [Hasher.TargetHash]).
 	TargetHash []byte
 	// Anchors are the transactions that carry MerkleRoot; Blockcerts uses
 	// the first.
@@ -259,7 +259,7 @@ func isLowerHex(s string, n int) bool {
 // steps), merkleRoot, targetHash and anchors (1 to mtree.MaxAnchors)
 // each exactly once and nothing else, 32-byte hashes, lowercase hex in the
 // text form, one form throughout, known chains and networks. Errors wrap
-// [ErrMalformedProofValue].
+// errMalformedProofValue.
 func ParseProofValue(s string) (*ProofValue, error) {
 	if len(s) > maxProofValueLen {
 		return nil, malformed("proofValue of %d characters exceeds %d", len(s), maxProofValueLen)
@@ -500,7 +500,7 @@ func (d *pvDecoder) anchor(it *item, i int) (Blink, error) {
 
 // MarshalCBOR returns the CBOR bytes of p in its Form. A value decoded by
 // [DecodeCBOR] or [ParseProofValue] encodes to the bytes it was decoded
-// from. Errors wrap [ErrMalformedProofValue] or errUnsupportedAnchor.
+// from. Errors wrap errMalformedProofValue or errUnsupportedAnchor.
 func (p *ProofValue) MarshalCBOR() ([]byte, error) {
 	if p == nil {
 		return nil, malformed("nil proofValue")

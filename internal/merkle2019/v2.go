@@ -226,7 +226,7 @@ func isV2Type(t any) bool {
 // caller checks the anchor transaction (or uses [Verifier.VerifyV2]), the
 // issuer profile's keys, revocation and expiry. Errors are *StepError:
 // StepParse (JSON, receipt shape: [ErrMalformedV2Signature]),
-// StepTargetHash ([ErrUnmappedField], canon errors, *HashMismatchError
+// StepTargetHash (errUnmappedField, canon errors, *HashMismatchError
 // with [ErrTargetHashMismatch], certificate fields missing from the graph)
 // and StepMerkleRoot ([ErrMerkleRootMismatch]).
 func verifyV2Path(doc []byte) (*V2Proof, error) {

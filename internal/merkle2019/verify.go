@@ -105,7 +105,7 @@ type KeySource interface {
 type IssuerKey struct {
 	// Address is the key's issuing address: Bitcoin base58check (P2PKH,
 	// mainnet or testnet) or Ethereum 0x hex, compared case-insensitively
-	// as Blockcerts does. Use bitcoinAddress or [EthereumAddress] to
+	// as Blockcerts does. Use bitcoinAddress or ethereumAddress to
 	// derive it from a public key. Required.
 	Address string
 	// PublicKey is the SEC1 secp256k1 key (33 or 65 bytes), if known.
@@ -262,9 +262,9 @@ func Verify(ctx context.Context, doc []byte, opts Options) (*Result, error) {
 //   - StepParse: not a strict JSON object, no or several MerkleProof2019
 //     proofs, a proof member missing ([ErrMalformedProof]), a previousProof
 //     that is not the proof before it (errPreviousProof);
-//   - StepProofValue: [ErrMalformedProofValue];
+//   - StepProofValue: errMalformedProofValue;
 //   - StepTargetHash: the credential cannot be hashed safely (canon
-//     errors, [ErrUnmappedField]) or its hash is not targetHash
+//     errors, errUnmappedField) or its hash is not targetHash
 //     ([ErrTargetHashMismatch], as *HashMismatchError);
 //   - StepMerkleRoot: the path does not reach merkleRoot
 //     ([ErrMerkleRootMismatch] and the anchor package's error);

@@ -2,6 +2,19 @@
 // over from 1EdTech's openbadges-validator-core) for tests of package ob2
 // and of the microcred Verifier: the documents each case supplies, its
 // clock, and its input, signed and baked as the case says.
+//
+// # Guarantees
+//
+// [Load] returns every case of cases.json, in file order, each with the
+// documents, clock and expected verdict ("valid" or "invalid: <step>")
+// the file states; [Sign] produces a compact JWS over exactly the payload
+// given.
+//
+// # Refuses
+//
+// It is for tests only: a case file that does not parse or is empty, an
+// unknown expectation or bake, a case without input, or a key that does
+// not load stops the test (t.Fatal) rather than returning an error.
 package ob2test
 
 import (

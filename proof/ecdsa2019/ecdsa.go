@@ -6,6 +6,24 @@
 // [NewRDFC] and [NewJCS] return them as a [proof.Suite] (Cryptosuite
 // "ecdsa-rdfc-2019" and "ecdsa-jcs-2019").
 //
+// # Guarantees
+//
+//   - A proof that verifies is an ECDSA signature, under the resolved
+//     P-256 or P-384 key, over the hashes of the canonical proof
+//     configuration and the canonical document (with RDFC, the RDF
+//     dataset, canonicalized in safe mode).
+//   - Signatures made here are always low-S, IEEE P1363 (r||s), in
+//     base58btc multibase.
+//   - The suites are immutable and safe for concurrent use.
+//
+// # Refuses
+//
+//   - A key that is not P-256 or P-384: [proof.ErrWrongKeyType].
+//   - A proofValue that is not base58btc multibase ('z'), or a signature
+//     of the wrong size for the curve, before any math.
+//   - With RDFC, a document its contexts do not fully define, at sign and
+//     at verify time; a nil context loader at construction.
+//
 // # Security considerations
 //
 // The key's curve picks the hash; a signature of the wrong size for the

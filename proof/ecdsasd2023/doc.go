@@ -43,6 +43,29 @@
 // and the verifier's steps (createDisclosureData, createVerifyData) are
 // checked against the W3C vectors by this package's tests.
 //
+// # Guarantees
+//
+//   - A derived proof that verifies means the issuer's P-256 key signed
+//     the proof configuration, the proof-scoped key and the mandatory
+//     statements, and that key signed every disclosed non-mandatory
+//     statement; [Suite.VerifyDisclosure] reports what is disclosed and
+//     what was mandatory.
+//   - By default the issuer makes /issuer, /type, the validity dates,
+//     /credentialStatus and /credentialSchema mandatory where present.
+//   - Every base proof uses a fresh 32-byte HMAC key and a fresh
+//     proof-scoped key.
+//
+// # Refuses
+//
+//   - A base proof at verification time ([ErrBaseProof]).
+//   - A proof value that is not in the strict form below (at most 1024
+//     signatures and 1024 pointers), a label map that is not one-to-one
+//     or misses a blank node, and a wrong number of signatures.
+//   - A key other than P-256 (proof.ErrWrongKeyType), a pointer that
+//     selects nothing, documents with graph objects or explicit blank
+//     node identifiers, and undefined terms (safe mode); a nil context
+//     loader in [New].
+//
 // # Security considerations
 //
 // A base proof is for the holder: it carries the HMAC key and every
@@ -51,7 +74,7 @@
 // disclosure the holder did not choose. Derived proof values are parsed
 // strictly (exact header, shortest-form definite-length CBOR, no tags,
 // 64-byte signatures, a 35-byte P-256 multikey, 32-byte labels, at most
-// [MaxSignatures] signatures, no trailing bytes), the label map must be
+// 1024 signatures, no trailing bytes), the label map must be
 // one-to-one and cover every blank node, mandatory indexes must be
 // increasing and in range, and there must be exactly one signature per
 // non-mandatory statement. Canonicalization runs in the same safe mode as
@@ -78,9 +101,9 @@
 //
 // Blank node labels in a derived proof are HMACs of canonical labels, so
 // a holder who presents several derivations of one credential can be
-// linked by them (the spec's accepted trade-off); [WithHMACKey] fixes the
-// key across credentials and also links those — use it only to reproduce
-// test vectors.
+// linked by them (the spec's accepted trade-off). A fixed HMAC key would
+// link credentials too, so none can be set: only this package's tests fix
+// it, to reproduce the vectors.
 //
 // Skolemization differs in method, not result, from the spec's: instead of
 // expanding, adding URNs and compacting again, the JSON objects that
@@ -88,8 +111,8 @@
 // internal/canon's node pointers), so JSON pointers address the signed
 // document exactly as written. Documents with graph objects (for example a
 // presentation's verifiableCredential) or explicit blank node identifiers
-// ("_:b0") are refused with [ErrUnsupportedDocument]; selecting into an
-// RDF list fails with [ErrLabelMap]. The reveal document is selected from
+// ("_:b0") are refused ("unsupported document structure"); selecting into
+// an RDF list fails ("label map does not match the document"). The reveal document is selected from
 // the original document, as the spec says.
 //
 // # Offline use

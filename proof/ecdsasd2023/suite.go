@@ -429,8 +429,8 @@ func (s *Suite) verifyDerived(unsecured, p map[string]any, key crypto.PublicKey)
 // signedBase are dropped.
 //
 // It returns an error wrapping errNoBaseProof if signedBase has no
-// ecdsa-sd-2023 proof, [ErrPointer] (as a *[PointerError]) for a pointer
-// that selects nothing, and [ErrMalformedProofValue] for a damaged base
+// ecdsa-sd-2023 proof, an error naming the pointer for a pointer that
+// selects nothing, and a "malformed proofValue" error for a damaged base
 // proof value. Derive does not check the issuer's signature; a derived
 // proof from a tampered base proof fails verification.
 func (s *Suite) Derive(signedBase []byte, selectivePointers []string) ([]byte, error) {

@@ -7,6 +7,23 @@
 // "eddsa-rdfc-2022" and "eddsa-jcs-2022"); use them with [proof.Sign] and
 // [proof.Verify].
 //
+// # Guarantees
+//
+//   - A proof that verifies is an Ed25519 signature, under the resolved
+//     key, over the SHA-256 hashes of the canonical proof configuration
+//     and the canonical document (RDFC-1.0 in safe mode, or JCS).
+//   - Signing is deterministic (Ed25519): the same key, document and
+//     options give the same proof. Nothing is signed under the legacy name
+//     "eddsa-2022".
+//   - The suites are immutable and safe for concurrent use.
+//
+// # Refuses
+//
+//   - A key other than Ed25519: [proof.ErrWrongKeyType].
+//   - A proofValue that is not base58btc multibase ('z').
+//   - With RDFC, a document its contexts do not fully define, at sign and
+//     at verify time; a nil context loader at construction.
+//
 // # Security considerations
 //
 // The RDFC suite signs the RDF dataset, not the JSON: a member that the

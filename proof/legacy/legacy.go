@@ -12,6 +12,28 @@
 // https://w3id.org/security/suites/ed25519-2020/v1 context, which defines
 // the type.
 //
+// # Guarantees
+//
+//   - An Ed25519Signature2020 proof that verifies is an Ed25519 signature
+//     over what eddsa-rdfc-2022 signs (above); an
+//     EcdsaSecp256k1Signature2019 proof that verifies is a low-S secp256k1
+//     signature in a detached JWS over the canonical proof options and
+//     document.
+//   - Signatures made here are low-S, so a secp256k1 proof's signature is
+//     unique for the key and the signed bytes.
+//   - Canonicalization runs in safe mode, at sign and verify time.
+//
+// # Refuses
+//
+//   - A key of the wrong type for the suite: proof.ErrWrongKeyType.
+//   - A high-S secp256k1 signature ([ErrHighS], wrapped with
+//     proof.ErrInvalidSignature), r or s out of range, a jws that is not a
+//     detached JWS, and any header other than
+//     {"alg":"ES256K","b64":false,"crit":["b64"]}.
+//   - A document its contexts do not fully define; a nil context loader
+//     at construction; in [AddContextFor], an unknown proof type or a
+//     document without @context.
+//
 // # Security considerations
 //
 // Canonicalization runs in safe mode, as for the current suites. Prefer

@@ -7,7 +7,7 @@
 //     claims iss, jti, sub, nbf, exp and the credential in the "vc" claim
 //     (or the presentation in "vp", with nonce and aud).
 //   - The Open Badges 3.0 JSON Web Token Proof Format for a VCDM 2.0
-//     credential (OB 3.0 §8.2, [FormatOB3Payload]): typ "JWT" or none, no
+//     credential (OB 3.0 §8.2; [Result.Format] prints "jwt"): typ "JWT" or none, no
 //     vc claim, and the payload is the credential with iss, jti, sub, nbf
 //     and exp beside its members. Verified only; [Sign] writes the other
 //     two forms.
@@ -25,7 +25,22 @@
 // (secp256k1, through decred as a go-jose opaque signer and verifier) and
 // RS256 (RSA, 2048 bits or more).
 //
-// # Security considerations
+// # Guarantees
+//
+//   - A nil error from [Verify] means the compact JWS verified with a key
+//     its kid resolves to, listed for assertionMethod in its controller's
+//     DID document (or given by the caller's [KeyResolver]), under an
+//     algorithm listed above that fits the key; the claims have their
+//     registered types and the time checks passed. It returns the
+//     credential's bytes exactly as they were signed.
+//   - [VerifyPresentation] also checks the presentation was signed for
+//     authentication and bound to the [Exchange]'s challenge (nonce) and
+//     domain (aud), unless Exchange.WithoutChallengeUnsafe.
+//   - One token has one reading (see Security considerations); [Sign] and
+//     [SignPresentation] refuse a payload whose claims [Verify] would
+//     refuse.
+//
+// # Refuses
 //
 // [Verify] refuses "none", HMAC and every algorithm not listed above (names
 // match exactly: "eddsa" is refused), any "crit" header, an algorithm that
@@ -35,7 +50,11 @@
 // 3.0 forms, iss, jti, sub, nbf and exp must agree with the credential. It
 // returns the credential's bytes exactly as they were signed; use
 // [UnsafeClaimsWithoutVerification] only to look inside a token you do not
-// trust.
+// trust. Errors wrap [ErrAlgorithm], [ErrCritical], [ErrMalformed],
+// [ErrClaims] (a claim that is malformed, disagrees with the credential,
+// or fails a time check), [ErrKey] or [ErrJSONSerialization].
+//
+// # Security considerations
 //
 // One token has one reading. Header and payload are strict JSON (no
 // duplicate names), and every header parameter and claim is read by its
@@ -44,8 +63,8 @@
 // refused, since a JWT library decoding through struct tags would read it
 // as the registered one. Each segment must be canonical base64url (go-jose
 // alone accepts a second spelling of the signature). Claims must have their
-// registered types, or the token is refused with a [*ClaimError] naming
-// the claim and wrapping [ErrMalformed]:
+// registered types, or the token is refused with an error naming the claim
+// ("vcjwt: exp claim is …") and wrapping [ErrClaims] and [ErrMalformed]:
 //
 //   - exp, nbf and iat are NumericDates: JSON numbers (fractions allowed)
 //     from 0 to 253402300799 (9999-12-31T23:59:59Z). "exp": "1700000000",

@@ -17,7 +17,7 @@ var (
 	ErrMalformed = errors.New("vcjwt: malformed token")
 	// ErrClaims: a JWT claim is malformed, disagrees with the credential,
 	// or says the token is expired or not yet valid. Errors about one
-	// claim are a [*ClaimError].
+	// claim name it ("vcjwt: exp claim is …").
 	ErrClaims = errors.New("vcjwt: claim not accepted")
 	// ErrKey: the key is not acceptable (private JWK header, no kid...).
 	ErrKey = errors.New("vcjwt: key not acceptable")

@@ -257,7 +257,7 @@ func IsCompactJWS(data []byte) bool {
 
 // Verify verifies a compact JWT credential and returns the credential bytes
 // it secures. See the package documentation for what is refused. Errors
-// about one claim are a [*ClaimError] (wrapping [ErrClaims], and
+// about one claim name it (and wrap [ErrClaims], and
 // [vc.ErrExpired] or [vc.ErrNotYetValid] for a failed time check, [ErrMalformed]
 // for a malformed claim); a JWS in the JSON serialization is an error
 // wrapping [ErrJSONSerialization].

@@ -10,6 +10,21 @@
 // and on (list, index) besides. There is no distributed allocator beyond
 // that: one database is the source of truth.
 //
+// # Guarantees
+//
+// The [store.Store] contract (it passes store/storetest against a real
+// server): reservations lock the list's row, so no two processes anywhere
+// reserve the same index; migrations run one process at a time, under an
+// advisory lock. The connection string's password never appears in an
+// error.
+//
+// # Refuses
+//
+// A database written by a newer version ([store.ErrSchemaTooNew]), and
+// every refusal of [store.Store] with its error (the log's unique
+// constraints back [store.ErrDuplicateCredential] and
+// [store.ErrIndexReused]).
+//
 // # Security considerations
 //
 // The database role microcred connects as can reset a list's next index

@@ -5,9 +5,22 @@
 //
 // Several processes on one machine may share the file: every write
 // transaction takes SQLite's write lock first (BEGIN IMMEDIATE), so index
-// reservations are serialized; a writer waits up to [BusyTimeoutMillis]
-// for another. The file is in WAL mode with synchronous=FULL, so a
+// reservations are serialized; a writer waits up to 30 seconds for
+// another. The file is in WAL mode with synchronous=FULL, so a
 // reservation, once returned, survives a crash or a power cut.
+//
+// # Guarantees
+//
+// The [store.Store] contract (it passes store/storetest), on one file:
+// index reservations serialized by SQLite's write lock, so processes on
+// one machine never share an index; a reservation, once returned,
+// survives a crash or a power cut (WAL, synchronous=FULL).
+//
+// # Refuses
+//
+// A file written by a newer version ([store.ErrSchemaTooNew]), and every
+// refusal of [store.Store] with its error; a writer that waits for the
+// lock more than 30 seconds fails rather than waiting on.
 //
 // # Security considerations
 //

@@ -2,6 +2,19 @@
 // passes: store/sqlite and store/postgres run it, against a real database
 // each. Call [Run] from a test and [Child] from TestMain: the concurrency
 // tests re-execute the test binary as child processes.
+//
+// # Guarantees
+//
+// A backend that passes [Run] meets the documented contract of
+// [store.Store]: indexes are never handed out twice, also across
+// processes; records and tickets read back as written; resuming a run
+// sees what the log holds.
+//
+// # Refuses
+//
+// It is for tests only: a failed expectation fails the test, and a setup
+// error (a backend that cannot be opened) stops it (t.Fatal) rather than
+// returning an error.
 package storetest
 
 import (

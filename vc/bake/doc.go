@@ -11,6 +11,27 @@
 // [Detect] tells a PNG, an SVG, a JSON credential and a JWT apart by content,
 // never by file name; [Extract] dispatches on it.
 //
+// # Guarantees
+//
+//   - [Extract] returns a credential only from an image with exactly one
+//     carrier, in exactly the spec's form, so every reader that follows
+//     the spec finds the same credential (see Security considerations).
+//   - [BakePNG] and [BakeSVG] return only images the extractors read back
+//     to the credential given; nothing is ever decompressed or fetched.
+//   - Time is linear in the input and memory constant, within the budgets
+//     below (an image at most 16 MiB, a credential at most 1 MiB).
+//
+// # Refuses
+//
+// An image with no credential ([ErrNotBaked]); two carriers ([ErrMultiple]); an OB 2.0 badge alone ([ErrOB2]; read it
+// with [ExtractOB2]); a carrier not in the spec's form, a PNG that is not
+// walked cleanly, an SVG DOCTYPE other than the SVG ones, entity
+// references other than the predefined five, encodings other than UTF-8,
+// and XML well-formedness errors ([ErrMalformed], naming what was found
+// and, for SVG, its line); going over a budget ([ErrLimit], wrapping
+// ErrMalformed). Baking into an image that holds an OB 2.0 badge needs
+// [Options].Replace.
+//
 // # Security considerations
 //
 // Images are hostile input, and other programs read them too. The spec's

@@ -12,6 +12,22 @@
 // credential; verify each embedded credential too
 // ([ClrCredential.EmbeddedCredentials]).
 //
+// # Guarantees
+//
+// A record [NewClrCredential] returns has the CLR 2.0 @context and types
+// and passed the checks above: required fields present, every embedded
+// credential a signed OB 3.0 credential about the record's learner, and
+// every association's ends achievements of the record. Pure data
+// handling; no I/O, no cryptography.
+//
+// # Refuses
+//
+// With an error wrapping [ErrInvalid] that lists every problem: a missing
+// required field, an embedded credential that is unsigned, not OB 3.0 or
+// about another learner, an association whose end is not an achievement
+// of the record (or of a type outside [AssociationTypes]); in
+// [ParseClrCredential], a document whose type has no ClrCredential.
+//
 // # Security considerations
 //
 // A CLR's proof covers the embedded credentials as data; it does not make

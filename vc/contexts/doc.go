@@ -20,6 +20,19 @@
 // A caller who must verify credentials signed against other bytes for one of
 // these URLs can override it with [WithDocument].
 //
+// # Guarantees
+//
+// A [Loader] serves only the embedded documents, byte for byte as
+// published and pinned by SHA-256, and those the caller added with
+// [WithDocument]; it is immutable and safe for concurrent use, and never
+// touches the network.
+//
+// # Refuses
+//
+// An unknown URL: an error wrapping [ErrUnknownContext] (an
+// [*UnknownContextError]) that names the URL. [WithDocument] refuses data
+// that is not a JSON object.
+//
 // # Security considerations
 //
 // A context decides what a credential's JSON means, so a context fetched at

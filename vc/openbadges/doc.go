@@ -4,7 +4,8 @@
 // types and refuse an incomplete badge, a reader for OB 3.0 credentials in
 // both VCDM 2.0 and VCDM 1.1 form, and the salted identity hash helper.
 //
-// Builders return the credential's JSON, ready for [microcred.Issuer.Issue].
+// Builders return the credential's JSON, ready for the root package's
+// Issuer.Issue.
 // A missing required field is reported together with every other missing
 // or malformed field, each by JSON Pointer (such as
 // "/credentialSubject/achievement/criteria"), in one error.
@@ -22,6 +23,25 @@
 // the embedded schemas).
 // [ValidateAchievementCredential] accepts what microcred signs: a single
 // embedded proof object is read as the one-element list the schemas admit.
+//
+// # Guarantees
+//
+//   - A builder ([NewAchievementCredential], [NewEndorsementCredential])
+//     returns JSON with the VC 2.0 and OB 3.0.3 contexts and the right
+//     types, and only when every required field is present and well
+//     formed.
+//   - Validation uses only the embedded schemas; nothing is ever fetched.
+//     [HashIdentity] is deterministic (the OB salted sha256 form).
+//
+// # Refuses
+//
+//   - A builder's input with missing or malformed fields: one error that
+//     lists every one by JSON Pointer.
+//   - A credential that fails a schema (a [*SchemaError] wrapping
+//     [ErrSchema]) or names a schema not embedded ([ErrUnknownSchema]).
+//   - In the reader, whatever package vc's strict parser refuses, and a
+//     credential that is not an OpenBadgeCredential or
+//     AchievementCredential.
 //
 // # Security considerations
 //

@@ -8,10 +8,35 @@
 // credential's encodedList. Entry i occupies bits i*StatusSize ...; bit 0 is
 // the most significant bit of the first byte.
 //
+// # Guarantees
+//
+//   - A nil error from [Check] means every status entry of the credential
+//     was read from a list that verified (through CheckOptions.Verify), is
+//     the list the entry names, was issued by the credential's issuer (or
+//     one the caller trusts), has the entry's type and purpose and, with
+//     MaxAge, is recent enough; and no revocation or suspension bit is
+//     set.
+//   - An [Allocator] never hands out an index twice while it lives;
+//     [NewFileAllocator]'s also not after a restart (a memory allocator's
+//     indexes start again at 0).
+//   - [NewList] and [NewListFromBits] never create a bitstring shorter
+//     than [MinBits] (131,072 bits); [Decode] reads shorter ones (see
+//     Compatibility).
+//
+// # Refuses
+//
+// [Check] returns an error wrapping [ErrRevoked] or [ErrSuspended] for a
+// set bit, and otherwise the reason a list could not be used: [ErrNoList]
+// (not fetched), [ErrInvalidList] (malformed, unverified, wrong issuer,
+// type or purpose), and also [ErrWrongList] or [ErrStaleList]. An
+// encodedList that decompresses to more than 16 MiB is refused
+// (ErrInvalidList) as soon as it exceeds that. An allocator past its last
+// index returns [ErrListFull].
+//
 // # Security considerations
 //
 // The encoded list is attacker-controlled: decompression is capped
-// (maxListBytes) so a GZIP bomb fails fast. The list credential must
+// (16 MiB) so a GZIP bomb fails fast. The list credential must
 // itself be verified (proof, issuer equal to the credential's issuer,
 // validity window, purpose); [Check] takes a verification function for
 // that, and the root package supplies one.

@@ -20,6 +20,20 @@
 // openbadges' required-field checks (the error lists every missing field).
 // A template without an "id" gets "{{uuid}}", so each credential's id is
 // known before it is signed.
+//
+// # Guarantees
+//
+// A filled credential is the template with only string values replaced:
+// keys and every other value are kept, every value is valid UTF-8, and
+// the salt and uuid are fresh random values per row, the same within it.
+// A filled OB 3.0 AchievementCredential has every required field.
+//
+// # Refuses
+//
+// A template that is not strict JSON ([Parse]); a row missing a column the
+// template uses, or with an empty or non-UTF-8 value for it (a
+// [*RowError] naming the row and the column); and a filled
+// AchievementCredential missing required fields (the error lists each).
 package template
 
 import (

@@ -7,6 +7,17 @@
 // compressed (RFC 1951) and base64url encoded without padding. The
 // verifier page decodes it with [DecodeFragment], compiled to WebAssembly.
 //
+// # Guarantees
+//
+// [DecodeFragment] returns exactly the bytes [EncodeFragment] (and
+// [Link]) encoded; the fragment is never sent to a server by a browser.
+//
+// # Refuses
+//
+// [DecodeFragment] refuses a fragment that is not "vc=" followed by
+// unpadded base64url of a DEFLATE stream, and one that decodes to more
+// than 1 MiB (the credential budget), reading no more than that.
+//
 // # Security considerations
 //
 // A fragment is the holder's credential: anyone with the link can read
