@@ -17,22 +17,24 @@ import (
 )
 
 var (
-	// errIncomplete is wrapped by *missingFieldsError.
+	// errIncomplete is wrapped by *MissingFieldsError.
 	errIncomplete = errors.New("openbadges: required fields missing")
 	// errInvalid is wrapped when a field has the wrong form or a credential
 	// is not an OB 3.0 credential.
 	errInvalid = errors.New("openbadges: invalid credential")
 )
 
-// missingFieldsError lists every required field that is missing, by JSON
-// Pointer (e.g. "/credentialSubject/achievement/criteria").
-type missingFieldsError struct {
+// MissingFieldsError lists every required field that is missing, by JSON
+// Pointer (e.g. "/credentialSubject/achievement/criteria"), and every field
+// present in the wrong form: the builders return it (errors.As) so that a
+// bulk issuer can report each row's fields at once.
+type MissingFieldsError struct {
 	Paths []string
 	// Invalid lists fields present with the wrong form: "pointer: reason".
 	Invalid []string
 }
 
-func (e *missingFieldsError) Error() string {
+func (e *MissingFieldsError) Error() string {
 	var parts []string
 	if len(e.Paths) > 0 {
 		parts = append(parts, "missing "+strings.Join(e.Paths, ", "))
@@ -44,7 +46,7 @@ func (e *missingFieldsError) Error() string {
 }
 
 // Unwrap returns errIncomplete.
-func (e *missingFieldsError) Unwrap() error { return errIncomplete }
+func (e *MissingFieldsError) Unwrap() error { return errIncomplete }
 
 // checker collects missing and invalid fields.
 type checker struct {
@@ -84,7 +86,7 @@ func (c *checker) err() error {
 	if len(c.missing) == 0 && len(c.invalid) == 0 {
 		return nil
 	}
-	return &missingFieldsError{Paths: c.missing, Invalid: c.invalid}
+	return &MissingFieldsError{Paths: c.missing, Invalid: c.invalid}
 }
 
 func idx(path string, i int) string { return path + "/" + strconv.Itoa(i) }

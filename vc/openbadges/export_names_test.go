@@ -13,5 +13,3 @@ var ErrInvalid = errInvalid
 
 const SchemaAchievementCredential = schemaAchievementCredential
 const SchemaEndorsementCredential = schemaEndorsementCredential
-
-type MissingFieldsError = missingFieldsError
