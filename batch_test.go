@@ -237,7 +237,7 @@ func TestIssueBatchLog(t *testing.T) {
 		}
 	}
 	newIssuer := func() (*microcred.Issuer, *store.Blocks) {
-		bl, err := store.NewBlocks(s, url, store.BlocksOptions{Size: 16})
+		bl, err := store.NewBlocks(s, url, store.WithBlockSize(16))
 		require.NoError(t, err)
 		iss, err := microcred.NewIssuer(key, microcred.WithStatus(bl, status.Revocation))
 		require.NoError(t, err)
@@ -391,7 +391,7 @@ func BenchmarkIssueBatch100k(b *testing.B) {
 		if err := s.CreateRun(context.Background(), store.Run{ID: batchID}); err != nil {
 			b.Fatal(err)
 		}
-		blocks, err := store.NewBlocks(s, url, store.BlocksOptions{Size: 512, Expect: n})
+		blocks, err := store.NewBlocks(s, url, store.WithBlockSize(512), store.WithExpected(n))
 		if err != nil {
 			b.Fatal(err)
 		}

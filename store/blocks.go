@@ -17,7 +17,7 @@ import (
 // that dies loses the rest of its block and the block reserved ahead: a
 // gap of at most two blocks, never an index given twice. Close gives both
 // back when no other reservation came after them; a caller that says how
-// many indexes it expects to need ([BlocksOptions.Expect]) leaves no gap
+// many indexes it expects to need ([WithExpected]) leaves no gap
 // at all when it needs that many.
 type Blocks struct {
 	a      Allocator
@@ -38,40 +38,62 @@ type reserved struct {
 	err  error
 }
 
-// defaultBlock is BlocksOptions.Size's default.
+// defaultBlock is the block size without WithBlockSize.
 const defaultBlock = 512
 
-// BlocksOptions tune [NewBlocks]; the zero value is valid.
-type BlocksOptions struct {
-	// Size is the number of indexes reserved at a time, 1 to MaxReserve
-	// (0: DefaultBlock).
-	Size int
-	// Expect, if positive, is how many indexes the caller expects to take:
-	// no reservation goes past it (blocks shrink to fit, nothing is
-	// reserved ahead beyond it), so a run that takes exactly that many
-	// leaves no gap. Past it, Blocks reserves Size at a time again.
-	Expect int
+// BlocksOption configures [NewBlocks].
+type BlocksOption func(*blocksConfig) error
+
+type blocksConfig struct{ size, expect int }
+
+// WithBlockSize sets the number of indexes reserved at a time, 1 to
+// MaxReserve; 0 means the default, 512.
+func WithBlockSize(n int) BlocksOption {
+	return func(c *blocksConfig) error {
+		if n < 0 || n > MaxReserve {
+			return fmt.Errorf("%w: block of %d indexes (1 to %d)", ErrInvalid, n, MaxReserve)
+		}
+		c.size = n
+		return nil
+	}
+}
+
+// WithExpected says how many indexes the caller expects to take: no
+// reservation goes past it (blocks shrink to fit, nothing is reserved
+// ahead beyond it), so a run that takes exactly that many leaves no gap.
+// Past it, Blocks reserves a block at a time again. 0 means no
+// expectation; a negative number is refused.
+func WithExpected(n int) BlocksOption {
+	return func(c *blocksConfig) error {
+		if n < 0 {
+			return fmt.Errorf("%w: expecting %d indexes", ErrInvalid, n)
+		}
+		c.expect = n
+		return nil
+	}
 }
 
 // NewBlocks returns a Blocks over the list at listURL.
-func NewBlocks(a Allocator, listURL string, opts BlocksOptions) (*Blocks, error) {
+func NewBlocks(a Allocator, listURL string, opts ...BlocksOption) (*Blocks, error) {
 	if a == nil {
 		return nil, fmt.Errorf("%w: nil allocator", ErrInvalid)
 	}
 	if listURL == "" {
 		return nil, fmt.Errorf("%w: status list URL is empty", ErrInvalid)
 	}
-	size := opts.Size
-	if size == 0 {
-		size = defaultBlock
+	var cfg blocksConfig
+	for _, o := range opts {
+		if o == nil {
+			return nil, fmt.Errorf("%w: nil option", ErrInvalid)
+		}
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
 	}
-	if size < 1 || size > MaxReserve {
-		return nil, fmt.Errorf("%w: block of %d indexes (1 to %d)", ErrInvalid, opts.Size, MaxReserve)
+	if cfg.size == 0 {
+		cfg.size = defaultBlock
 	}
-	if opts.Expect < 0 {
-		return nil, fmt.Errorf("%w: expecting %d indexes", ErrInvalid, opts.Expect)
-	}
-	return &Blocks{a: a, url: listURL, size: size, expect: opts.Expect}, nil
+	return &Blocks{a: a, url: listURL, size: cfg.size, expect: cfg.expect}, nil
 }
 
 // nextSize is the size of the next reservation, 0 for none ahead.

@@ -140,7 +140,7 @@ func (h *Handler) addList(ctx context.Context, is *issuerState, sl StatusList) (
 	}); err != nil {
 		return nil, err
 	}
-	if l.blocks, err = store.NewBlocks(h.cfg.Store, sl.URL, store.BlocksOptions{Size: h.cfg.Limits.BlockSize}); err != nil {
+	if l.blocks, err = store.NewBlocks(h.cfg.Store, sl.URL, store.WithBlockSize(h.cfg.Limits.BlockSize)); err != nil {
 		return nil, err
 	}
 	opts := append(append([]microcred.Option(nil), is.opts...), microcred.WithStatus(recordingAllocator{l}, sl.Purpose))

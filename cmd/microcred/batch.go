@@ -285,7 +285,7 @@ func batchRun(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if _, err := ensureList(ctx, st, key, list); err != nil {
 			return err
 		}
-		if blocks, err = store.NewBlocks(st, list.URL, store.BlocksOptions{Expect: max(1, scan.rows-len(scan.errs)-len(done))}); err != nil {
+		if blocks, err = store.NewBlocks(st, list.URL, store.WithExpected(max(1, scan.rows-len(scan.errs)-len(done)))); err != nil {
 			return err
 		}
 		opts = append(opts, microcred.WithStatus(blocks, list.Purpose))

@@ -64,7 +64,7 @@ func ExampleOpen() {
 	if err := st.CreateRun(ctx, store.Run{ID: batchID}); err != nil {
 		log.Fatal(err)
 	}
-	blocks, err := store.NewBlocks(st, listURL, store.BlocksOptions{Expect: 3})
+	blocks, err := store.NewBlocks(st, listURL, store.WithExpected(3))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -212,7 +212,7 @@ func testReserve(t *testing.T, b Backend) {
 	const url2 = "https://school.example/status/r2"
 	_, _, err = s.CreateList(ctx, spec(url2, 10), fakeSign)
 	require.NoError(t, err)
-	bl, err := store.NewBlocks(s, url2, store.BlocksOptions{Size: 4})
+	bl, err := store.NewBlocks(s, url2, store.WithBlockSize(4))
 	require.NoError(t, err)
 	for want := 0; want < 6; want++ {
 		u, i, err := bl.Allocate(ctx)
@@ -224,13 +224,13 @@ func testReserve(t *testing.T, b Backend) {
 	l, err := s.List(ctx, url2)
 	require.NoError(t, err)
 	assert.Equal(t, 6, l.Next, "Close gave back 6 and 7 and the block reserved ahead, 8 and 9")
-	for _, o := range []store.BlocksOptions{{Size: -1}, {Size: store.MaxReserve + 1}, {Expect: -1}} {
+	for i, o := range []store.BlocksOption{store.WithBlockSize(-1), store.WithBlockSize(store.MaxReserve + 1), store.WithExpected(-1), nil} {
 		_, err = store.NewBlocks(s, url2, o)
-		assert.ErrorIs(t, err, store.ErrInvalid, "%+v", o)
+		assert.ErrorIs(t, err, store.ErrInvalid, "option %d", i)
 	}
 
 	// Told what it will need, Blocks reserves no more: no gap without Close.
-	bl, err = store.NewBlocks(s, url2, store.BlocksOptions{Size: 3, Expect: 4})
+	bl, err = store.NewBlocks(s, url2, store.WithBlockSize(3), store.WithExpected(4))
 	require.NoError(t, err)
 	for want := 6; want < 10; want++ {
 		_, i, err := bl.Allocate(ctx)
@@ -351,7 +351,7 @@ func testRevocationIsolation(t *testing.T, b Backend) {
 	issue := func(batch string, n int) {
 		t.Helper()
 		require.NoError(t, s.CreateRun(ctx, store.Run{ID: batch}))
-		bl, err := store.NewBlocks(s, url, store.BlocksOptions{Size: 7})
+		bl, err := store.NewBlocks(s, url, store.WithBlockSize(7))
 		require.NoError(t, err)
 		var recs []store.Record
 		for i := 0; i < n; i++ {
@@ -641,7 +641,7 @@ func childAlloc(b Backend) error {
 			if seed >= 0 {
 				size = blockSizes[(seed*n+g*5)%len(blockSizes)]
 			}
-			bl, err := store.NewBlocks(s, url, store.BlocksOptions{Size: size, Expect: count})
+			bl, err := store.NewBlocks(s, url, store.WithBlockSize(size), store.WithExpected(count))
 			if err != nil {
 				errs <- err
 				return
