@@ -52,7 +52,11 @@ func NewHTTPStatusFetcher(client *http.Client, o HTTPStatusOptions) (status.Fetc
 	if client == nil {
 		client = &http.Client{}
 	}
-	f, err := didweb.NewHTTPFetcher(client, didweb.HTTPOptions{AllowPrivate: o.AllowPrivate})
+	var guard []didweb.HTTPOption
+	if o.AllowPrivate {
+		guard = append(guard, didweb.WithPrivateAddressesUnsafe())
+	}
+	f, err := didweb.NewHTTPFetcher(client, guard...)
 	if err != nil {
 		return nil, err
 	}

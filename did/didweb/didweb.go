@@ -11,7 +11,7 @@
 //
 // A document [NewResolver] returns was served for exactly the URL the DID
 // maps to, parsed strictly, and has the DID as its id. With an
-// [HTTPFetcher] (unless AllowPrivate), every connection went to a
+// [HTTPFetcher] (unless WithPrivateAddressesUnsafe), every connection went to a
 // globally reachable unicast address, checked on the address dialed.
 // Nothing is fetched except through the caller's [Fetcher].
 //
@@ -31,7 +31,7 @@
 // response over [MaxDocumentBytes] and a document whose id is not the DID
 // are refused.
 //
-// Unless AllowPrivate, the fetcher connects only to globally reachable
+// Unless WithPrivateAddressesUnsafe, the fetcher connects only to globally reachable
 // unicast addresses (checkAddress): every block of the IANA IPv4 and
 // IPv6 Special-Purpose Address Registries that is not globally reachable
 // (private, shared/CGNAT, loopback, link-local, benchmarking,
@@ -164,15 +164,27 @@ func parse(d did.DID, data []byte) (*did.Document, error) {
 	return doc, nil
 }
 
-// HTTPOptions tune [NewHTTPFetcher].
-type HTTPOptions struct {
-	// AllowPrivate switches the address guard off: the client is used as
-	// given (its transport, proxy and dialer), and any address may be
-	// reached. For tests, or a fetcher confined to your own network.
-	AllowPrivate bool
-	// Lookup resolves host names for the guarded dialer; nil means
-	// net.DefaultResolver.LookupIPAddr.
-	Lookup func(ctx context.Context, host string) ([]net.IPAddr, error)
+// HTTPOption configures [NewHTTPFetcher].
+type HTTPOption func(*httpConfig)
+
+type httpConfig struct {
+	allowPrivate bool
+	lookup       func(ctx context.Context, host string) ([]net.IPAddr, error)
+}
+
+// WithPrivateAddressesUnsafe switches the address guard off: the client
+// is used as given (its transport, proxy and dialer), and any address may
+// be reached, loopback and private ones included. For tests, or a fetcher
+// confined to your own network.
+func WithPrivateAddressesUnsafe() HTTPOption {
+	return func(c *httpConfig) { c.allowPrivate = true }
+}
+
+// WithLookup sets how the guarded dialer resolves host names; the default
+// is net.DefaultResolver.LookupIPAddr. Every address it returns is
+// checked, and the checked address is the one dialed.
+func WithLookup(lookup func(ctx context.Context, host string) ([]net.IPAddr, error)) HTTPOption {
+	return func(c *httpConfig) { c.lookup = lookup }
 }
 
 // HTTPFetcher fetches with a caller's client under the package's guards.
@@ -184,16 +196,23 @@ var _ Fetcher = (*HTTPFetcher)(nil)
 
 // NewHTTPFetcher returns a fetcher over client (required). The client is
 // copied: its redirect policy is replaced (at most 3 redirects, https and
-// the same host only) and, unless opts.AllowPrivate, its transport is
+// the same host only) and, unless WithPrivateAddressesUnsafe, its transport is
 // replaced by a clone whose dialer connects only to addresses that pass
 // checkAddress. That needs a transport the guard can wrap: nil
 // (http.DefaultTransport) or an *http.Transport without its own
 // DialTLSContext or DialTLS; any other transport is an error. The clone
 // uses no proxy, since a proxy would resolve and dial the host out of the
 // guard's sight; a caller that must go through one writes its own Fetcher.
-func NewHTTPFetcher(client *http.Client, opts HTTPOptions) (*HTTPFetcher, error) {
+func NewHTTPFetcher(client *http.Client, opts ...HTTPOption) (*HTTPFetcher, error) {
 	if client == nil {
 		return nil, errors.New("didweb: an *http.Client is required")
+	}
+	var cfg httpConfig
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("didweb: nil option")
+		}
+		o(&cfg)
 	}
 	c := *client
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
@@ -205,8 +224,8 @@ func NewHTTPFetcher(client *http.Client, opts HTTPOptions) (*HTTPFetcher, error)
 		}
 		return nil
 	}
-	if !opts.AllowPrivate {
-		t, err := guardTransport(client.Transport, opts.Lookup)
+	if !cfg.allowPrivate {
+		t, err := guardTransport(client.Transport, cfg.lookup)
 		if err != nil {
 			return nil, err
 		}

@@ -104,13 +104,13 @@ func TestHTTPFetcherGuards(t *testing.T) {
 	ctx := context.Background()
 
 	// Loopback is refused unless allowed.
-	f, err := didweb.NewHTTPFetcher(client, didweb.HTTPOptions{})
+	f, err := didweb.NewHTTPFetcher(client)
 	require.NoError(t, err)
 	_, err = f.Fetch(ctx, srv.URL+"/ok/did.json")
 	assert.ErrorIs(t, err, didweb.ErrFetch)
 	assert.ErrorIs(t, err, didweb.ErrNonPublicAddress)
 
-	f, err = didweb.NewHTTPFetcher(client, didweb.HTTPOptions{AllowPrivate: true})
+	f, err = didweb.NewHTTPFetcher(client, didweb.WithPrivateAddressesUnsafe())
 	require.NoError(t, err)
 	got, err := f.Fetch(ctx, srv.URL+"/ok/did.json")
 	require.NoError(t, err)
@@ -126,7 +126,7 @@ func TestHTTPFetcherGuards(t *testing.T) {
 	lookup := func(context.Context, string) ([]net.IPAddr, error) {
 		return []net.IPAddr{{IP: net.ParseIP("10.1.2.3")}}, nil
 	}
-	f, err = didweb.NewHTTPFetcher(&http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{}}}, didweb.HTTPOptions{Lookup: lookup})
+	f, err = didweb.NewHTTPFetcher(&http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{}}}, didweb.WithLookup(lookup))
 	require.NoError(t, err)
 	_, err = f.Fetch(ctx, "https://did.example.com/did.json")
 	assert.ErrorIs(t, err, didweb.ErrFetch)
@@ -135,7 +135,7 @@ func TestHTTPFetcherGuards(t *testing.T) {
 	// The resolver refuses a document whose id is not the DID (the server
 	// answers every path with the oidf document).
 	srv2, client2 := serve(t, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(doc) })
-	f, err = didweb.NewHTTPFetcher(client2, didweb.HTTPOptions{AllowPrivate: true})
+	f, err = didweb.NewHTTPFetcher(client2, didweb.WithPrivateAddressesUnsafe())
 	require.NoError(t, err)
 	res, err := didweb.NewResolver(fixedHost{f, srv2.URL})
 	require.NoError(t, err)

@@ -77,7 +77,7 @@ func TestGuardDialsTheCheckedPublicAddress(t *testing.T) {
 	doc := okDoc(t)
 	r := newRedirected(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(doc) })
 	r.answer = func(int) []net.IPAddr { return ips("93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c") }
-	f, err := didweb.NewHTTPFetcher(r.client(), didweb.HTTPOptions{Lookup: r.lookup})
+	f, err := didweb.NewHTTPFetcher(r.client(), didweb.WithLookup(r.lookup))
 	require.NoError(t, err)
 	got, err := f.Fetch(context.Background(), "https://example.com/did.json")
 	require.NoError(t, err)
@@ -109,7 +109,7 @@ func TestGuardRefusesNamesResolvingToNonPublicAddresses(t *testing.T) {
 	} {
 		r := newRedirected(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(okDoc(t)) })
 		r.answer = func(int) []net.IPAddr { return answer }
-		f, err := didweb.NewHTTPFetcher(r.client(), didweb.HTTPOptions{Lookup: r.lookup})
+		f, err := didweb.NewHTTPFetcher(r.client(), didweb.WithLookup(r.lookup))
 		require.NoError(t, err)
 		got, err := f.Fetch(context.Background(), "https://did.example.com/did.json")
 		assert.ErrorIs(t, err, didweb.ErrFetch, "%v", answer)
@@ -140,7 +140,7 @@ func TestGuardChecksEveryDialAcrossRedirects(t *testing.T) {
 		}
 		return ips("127.0.0.1")
 	}
-	f, err := didweb.NewHTTPFetcher(r.client(), didweb.HTTPOptions{Lookup: r.lookup})
+	f, err := didweb.NewHTTPFetcher(r.client(), didweb.WithLookup(r.lookup))
 	require.NoError(t, err)
 	_, err = f.Fetch(context.Background(), "https://example.com/start/did.json")
 	assert.ErrorIs(t, err, didweb.ErrNonPublicAddress)
@@ -163,14 +163,14 @@ func TestGuardRefusesLiteralAddresses(t *testing.T) {
 	u, err := url.Parse(srv.URL)
 	require.NoError(t, err)
 	port := u.Port()
-	f, err := didweb.NewHTTPFetcher(srv.Client(), didweb.HTTPOptions{})
+	f, err := didweb.NewHTTPFetcher(srv.Client())
 	require.NoError(t, err)
 	for _, host := range []string{"127.0.0.1", "[::1]", "[::ffff:127.0.0.1]", "[::127.0.0.1]", "[64:ff9b::7f00:1]", "0.0.0.0", "[::]"} {
 		_, err := f.Fetch(context.Background(), "https://"+host+":"+port+"/did.json")
 		assert.ErrorIs(t, err, didweb.ErrNonPublicAddress, host)
 	}
 	// The server is reachable when the guard is off.
-	open, err := didweb.NewHTTPFetcher(srv.Client(), didweb.HTTPOptions{AllowPrivate: true})
+	open, err := didweb.NewHTTPFetcher(srv.Client(), didweb.WithPrivateAddressesUnsafe())
 	require.NoError(t, err)
 	_, err = open.Fetch(context.Background(), srv.URL+"/did.json")
 	assert.NoError(t, err)
@@ -184,17 +184,17 @@ func (f roundTripperFunc) RoundTrip(r *http.Request) (*http.Response, error) { r
 // cannot wrap is a construction error, never an unguarded fetcher.
 func TestGuardNeedsAWrappableTransport(t *testing.T) {
 	custom := &http.Client{Transport: roundTripperFunc(func(*http.Request) (*http.Response, error) { return nil, errors.New("unused") })}
-	_, err := didweb.NewHTTPFetcher(custom, didweb.HTTPOptions{})
+	_, err := didweb.NewHTTPFetcher(custom)
 	assert.Error(t, err, "a RoundTripper that is not an *http.Transport")
 	tlsDialer := &http.Client{Transport: &http.Transport{DialTLSContext: func(context.Context, string, string) (net.Conn, error) { return nil, errors.New("unused") }}}
-	_, err = didweb.NewHTTPFetcher(tlsDialer, didweb.HTTPOptions{})
+	_, err = didweb.NewHTTPFetcher(tlsDialer)
 	assert.Error(t, err, "a transport with its own TLS dialer")
-	_, err = didweb.NewHTTPFetcher(custom, didweb.HTTPOptions{AllowPrivate: true})
+	_, err = didweb.NewHTTPFetcher(custom, didweb.WithPrivateAddressesUnsafe())
 	assert.NoError(t, err, "without the guard any transport will do")
 
 	// The caller's transport is cloned, not modified.
 	base := &http.Transport{TLSClientConfig: &tls.Config{MinVersion: tls.VersionTLS12}, Proxy: http.ProxyFromEnvironment}
-	_, err = didweb.NewHTTPFetcher(&http.Client{Transport: base}, didweb.HTTPOptions{})
+	_, err = didweb.NewHTTPFetcher(&http.Client{Transport: base})
 	require.NoError(t, err)
 	assert.Nil(t, base.DialContext)
 	assert.NotNil(t, base.Proxy)
@@ -212,7 +212,7 @@ func TestGuardIgnoresProxies(t *testing.T) {
 		proxied = true
 		return url.Parse("http://10.0.0.1:3128")
 	}
-	f, err := didweb.NewHTTPFetcher(c, didweb.HTTPOptions{Lookup: r.lookup})
+	f, err := didweb.NewHTTPFetcher(c, didweb.WithLookup(r.lookup))
 	require.NoError(t, err)
 	_, err = f.Fetch(context.Background(), "https://example.com/did.json")
 	require.NoError(t, err)

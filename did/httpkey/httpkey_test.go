@@ -140,14 +140,14 @@ func TestHTTPSFetcher(t *testing.T) {
 	doc := controllerDoc(t, issuer, []map[string]any{method(t, vm, issuer, key)}, vm)
 	mux.HandleFunc("/issuer", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(doc) })
 
-	f, err := didweb.NewHTTPFetcher(srv.Client(), didweb.HTTPOptions{AllowPrivate: true})
+	f, err := didweb.NewHTTPFetcher(srv.Client(), didweb.WithPrivateAddressesUnsafe())
 	require.NoError(t, err)
 	r, err := httpkey.NewResolver(f)
 	require.NoError(t, err)
 	require.NoError(t, verify(t, r, signed(t, urlKey{key, vm}, issuer), issuer))
 
 	// Without AllowPrivate the loopback server is refused.
-	strict, err := didweb.NewHTTPFetcher(srv.Client(), didweb.HTTPOptions{})
+	strict, err := didweb.NewHTTPFetcher(srv.Client())
 	require.NoError(t, err)
 	r2, err := httpkey.NewResolver(strict)
 	require.NoError(t, err)
@@ -158,7 +158,7 @@ func TestHTTPSFetcher(t *testing.T) {
 	private := func(context.Context, string) ([]net.IPAddr, error) {
 		return []net.IPAddr{{IP: net.ParseIP("100.64.0.7")}}, nil
 	}
-	guarded, err := didweb.NewHTTPFetcher(srv.Client(), didweb.HTTPOptions{Lookup: private})
+	guarded, err := didweb.NewHTTPFetcher(srv.Client(), didweb.WithLookup(private))
 	require.NoError(t, err)
 	r3, err := httpkey.NewResolver(guarded)
 	require.NoError(t, err)
