@@ -108,7 +108,7 @@ func TestMigrateOB2Unsafe(t *testing.T) {
 		}
 	}
 	require.Equal(t, "signed-revoked-by-id", v.Name)
-	ov, err := ob2.NewVerifier(ob2.Options{Fetcher: v.Documents(t)})
+	ov, err := ob2.NewVerifier(v.Documents(t))
 	require.NoError(t, err)
 	res, err := ov.Verify(context.Background(), v.Input(t), ob2.Checks{Now: v.Clock(t)})
 	require.ErrorIs(t, err, status.ErrRevoked)

@@ -39,7 +39,7 @@ type ob2State struct {
 }
 
 func (s *ob2State) verifier(l *contexts.Loader) (*ob2.Verifier, error) {
-	s.once.Do(func() { s.v, s.err = ob2.NewVerifier(ob2.Options{Fetcher: s.fetch, Loader: l}) })
+	s.once.Do(func() { s.v, s.err = ob2.NewVerifier(s.fetch, ob2.WithLoader(l)) })
 	return s.v, s.err
 }
 

@@ -18,7 +18,7 @@ func BenchmarkVerify(b *testing.B) {
 				v = c
 			}
 		}
-		ver, err := ob2.NewVerifier(ob2.Options{Fetcher: v.Documents(b)})
+		ver, err := ob2.NewVerifier(v.Documents(b))
 		if err != nil {
 			b.Fatal(err)
 		}

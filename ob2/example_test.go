@@ -26,7 +26,7 @@ func ExampleVerifier_Verify() {
 		}
 		docs[url] = data
 	}
-	v, err := ob2.NewVerifier(ob2.Options{Fetcher: docs})
+	v, err := ob2.NewVerifier(docs)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -64,7 +64,7 @@ func FuzzVerify(f *testing.F) {
 	for u, d := range docs {
 		served[u] = d
 	}
-	ver, err := ob2.NewVerifier(ob2.Options{Fetcher: served})
+	ver, err := ob2.NewVerifier(served)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func FuzzSignedPayload(f *testing.F) {
 			f.Add(v.Input(f)) // a JWS as payload
 		}
 	}
-	ver, err := ob2.NewVerifier(ob2.Options{Fetcher: docs})
+	ver, err := ob2.NewVerifier(docs)
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -33,7 +33,7 @@ func verifyVector(t testing.TB, v *ob2test.Vector, docs ob2.Documents, in []byte
 		require.NoError(t, err, "the baked assertion is read back")
 		in = text
 	}
-	ver, err := ob2.NewVerifier(ob2.Options{Fetcher: docs})
+	ver, err := ob2.NewVerifier(docs)
 	require.NoError(t, err)
 	return ver.Verify(context.Background(), in, ob2.Checks{Now: v.Clock(t), Skew: 5 * time.Minute, Recipient: recipient})
 }

@@ -39,16 +39,23 @@ var algorithms = []jose.SignatureAlgorithm{jose.RS256, jose.RS384, jose.RS512, j
 // minRSABits is the smallest RSA key accepted.
 const minRSABits = 2048
 
-// Options configure a [Verifier].
-type Options struct {
-	// Fetcher supplies every document the badge refers to: the hosted
-	// assertion, its BadgeClass and Issuer profile, the signing key and
-	// the revocation list. Nil: no document is available, so every badge
-	// fails (even a signed one that embeds its BadgeClass and Issuer
-	// needs its key).
-	Fetcher Fetcher
-	// Loader serves the JSON-LD contexts; nil means contexts.Default().
-	Loader *contexts.Loader
+// Option configures [NewVerifier].
+type Option func(*config) error
+
+type config struct {
+	loader *contexts.Loader
+}
+
+// WithLoader sets the JSON-LD contexts badges are expanded with; the
+// default is contexts.Default(). It must hold the OB 2.0 context.
+func WithLoader(l *contexts.Loader) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("ob2: WithLoader(nil)")
+		}
+		c.loader = l
+		return nil
+	}
 }
 
 // Verifier verifies OB 2.0 assertions. It is safe for concurrent use.
@@ -57,12 +64,22 @@ type Verifier struct {
 	ld    *canon.RDFC
 }
 
-// NewVerifier returns a Verifier.
-func NewVerifier(opts Options) (*Verifier, error) {
-	l := opts.Loader
-	if l == nil {
-		l = contexts.Default()
+// NewVerifier returns a Verifier whose documents come from fetch: every
+// document a badge refers to (the hosted assertion, its BadgeClass and
+// Issuer profile, the signing key and the revocation list). A nil fetch
+// supplies none, so every badge fails (even a signed one that embeds its
+// BadgeClass and Issuer needs its key).
+func NewVerifier(fetch Fetcher, opts ...Option) (*Verifier, error) {
+	cfg := config{loader: contexts.Default()}
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("ob2: nil option")
+		}
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
 	}
+	l := cfg.loader
 	if !l.Has(contextV2) {
 		return nil, fmt.Errorf("ob2: the context loader does not hold %s", contextV2)
 	}
@@ -70,7 +87,7 @@ func NewVerifier(opts Options) (*Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := opts.Fetcher
+	f := fetch
 	if f == nil {
 		f = Documents(nil)
 	}

@@ -217,7 +217,7 @@ func migrateOne(ctx context.Context, v *microcred.Verifier, issuer *microcred.Is
 	if err != nil {
 		return nil, err
 	}
-	ov, err := ob2.NewVerifier(ob2.Options{Fetcher: d})
+	ov, err := ob2.NewVerifier(d)
 	if err != nil {
 		return nil, err
 	}
