@@ -162,6 +162,22 @@
 // need the network are only reachable through resolvers the caller
 // provides.
 //
+// # Options
+//
+// The module has one option idiom. A constructor's optional settings are
+// functional options: [NewIssuer] and [NewVerifier] take [Option] values
+// (an option meant for the other constructor is refused, naming it),
+// [NewPolicy] takes [PolicyOption] values after its one required [Trust],
+// and so do ecdsasd2023.New, contexts.New, store.NewBlocks,
+// didweb.NewHTTPFetcher and ob2.NewVerifier, each with its own With…
+// functions. The inputs of one call, required ones included, are a struct
+// named …Options ([BatchOptions], [PresentationOptions], proof.Options,
+// proof.VerifyOptions, vcjwt.VerifyOptions, anchor.VerifyOptions,
+// ots.VerifyOptions, status.CheckOptions, bake.Options). Package vcapi, a
+// service configured from a file, takes its configuration as structs
+// (vcapi.Config and what it holds), as net/http's Server does. An
+// internal/archtest test keeps constructors to this rule.
+//
 // # Compatibility
 //
 // Signatures interoperate byte for byte with Digital Bazaar's JavaScript
