@@ -9,17 +9,11 @@ package merkle2019
 // the result gives the same bytes.
 
 import (
+	"errors"
 	"fmt"
 	"unicode/utf8"
-)
 
-const (
-	majorUint  = 0
-	majorNeg   = 1
-	majorBytes = 2
-	majorText  = 3
-	majorArray = 4
-	majorMap   = 5
+	"github.com/onchaincert/microcred/internal/cbor"
 )
 
 const (
@@ -33,22 +27,22 @@ const (
 // item is one decoded CBOR data item.
 type item struct {
 	major byte
-	n     uint64 // unsigned value; for majorNeg the value is -1-n
+	n     uint64 // unsigned value; for cbor.MajorNeg the value is -1-n
 	b     []byte // byte or text string contents (aliases the input)
 	a     []item // array elements; for a map, key and value alternate
 }
 
 func (it *item) kind() string {
 	switch it.major {
-	case majorUint, majorNeg:
+	case cbor.MajorUint, cbor.MajorNeg:
 		return "integer"
-	case majorBytes:
+	case cbor.MajorBytes:
 		return "byte string"
-	case majorText:
+	case cbor.MajorText:
 		return "text string"
-	case majorArray:
+	case cbor.MajorArray:
 		return "array"
-	case majorMap:
+	case cbor.MajorMap:
 		return "map"
 	}
 	return "unknown"
@@ -57,12 +51,12 @@ func (it *item) kind() string {
 // int returns the item as a signed integer, if it is an integer that fits.
 func (it *item) int() (int64, bool) {
 	switch it.major {
-	case majorUint:
+	case cbor.MajorUint:
 		if it.n > 1<<62 {
 			return 0, false
 		}
 		return int64(it.n), true
-	case majorNeg:
+	case cbor.MajorNeg:
 		if it.n > 1<<62 {
 			return 0, false
 		}
@@ -94,39 +88,16 @@ func (d *cborDecoder) left() int { return len(d.b) - d.i }
 
 // head reads an item head: major type and shortest-form argument.
 func (d *cborDecoder) head() (major byte, arg uint64, err error) {
-	if d.i >= len(d.b) {
+	major, arg, n, err := cbor.ReadHead(d.b[d.i:])
+	switch {
+	case errors.Is(err, cbor.ErrShort):
 		return 0, 0, malformed("CBOR: unexpected end of data")
-	}
-	ib := d.b[d.i]
-	d.i++
-	major, ai := ib>>5, ib&0x1f
-	if ai < 24 {
-		return major, uint64(ai), nil
-	}
-	var size int
-	var min uint64
-	switch ai {
-	case 24:
-		size, min = 1, 24
-	case 25:
-		size, min = 2, 0x100
-	case 26:
-		size, min = 4, 0x10000
-	case 27:
-		size, min = 8, 0x100000000
-	default: // 28-30 reserved, 31 indefinite length or break
-		return 0, 0, malformed("CBOR: indefinite length or reserved additional information %d", ai)
-	}
-	if d.left() < size {
-		return 0, 0, malformed("CBOR: unexpected end of data")
-	}
-	for _, c := range d.b[d.i : d.i+size] {
-		arg = arg<<8 | uint64(c)
-	}
-	d.i += size
-	if arg < min {
+	case errors.Is(err, cbor.ErrIndefinite):
+		return 0, 0, malformed("CBOR: indefinite length or reserved additional information %d", d.b[d.i]&0x1f)
+	case errors.Is(err, cbor.ErrNotShortest):
 		return 0, 0, malformed("CBOR: argument %d not in shortest form", arg)
 	}
+	d.i += n
 	return major, arg, nil
 }
 
@@ -143,20 +114,20 @@ func (d *cborDecoder) item(depth int) (item, error) {
 	}
 	it := item{major: major}
 	switch major {
-	case majorUint, majorNeg:
+	case cbor.MajorUint, cbor.MajorNeg:
 		it.n = arg
-	case majorBytes, majorText:
+	case cbor.MajorBytes, cbor.MajorText:
 		if arg > uint64(d.left()) {
 			return item{}, malformed("CBOR: string of %d bytes exceeds the %d bytes left", arg, d.left())
 		}
 		it.b = d.b[d.i : d.i+int(arg)]
 		d.i += int(arg)
-		if major == majorText && !utf8.Valid(it.b) {
+		if major == cbor.MajorText && !utf8.Valid(it.b) {
 			return item{}, malformed("CBOR: text string is not valid UTF-8")
 		}
-	case majorArray, majorMap:
+	case cbor.MajorArray, cbor.MajorMap:
 		count := arg
-		if major == majorMap {
+		if major == cbor.MajorMap {
 			if arg > uint64(d.left())/2 {
 				return item{}, malformed("CBOR: map of %d pairs exceeds the bytes left", arg)
 			}

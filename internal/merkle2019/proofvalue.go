@@ -289,7 +289,7 @@ func DecodeCBOR(raw []byte) (*ProofValue, error) {
 	if err != nil {
 		return nil, err
 	}
-	if top.major != majorArray {
+	if top.major != cbor.MajorArray {
 		return nil, malformed("top level is a CBOR %s, want the keymap array", top.kind())
 	}
 	if len(top.a) != 4 {
@@ -334,7 +334,7 @@ func DecodeCBOR(raw []byte) (*ProofValue, error) {
 
 // pair reads a two-element [int, value] array.
 func pair(it *item, what string) (int64, *item, error) {
-	if it.major != majorArray || len(it.a) != 2 {
+	if it.major != cbor.MajorArray || len(it.a) != 2 {
 		return 0, nil, malformed("%s is not a [key, value] pair", what)
 	}
 	k, ok := it.a[0].int()
@@ -352,7 +352,7 @@ type pvDecoder struct {
 
 // inner decodes a byte string wrapping one CBOR text or byte string.
 func (d *pvDecoder) inner(it *item, what string) (text string, raw []byte, err error) {
-	if it.major != majorBytes {
+	if it.major != cbor.MajorBytes {
 		return "", nil, malformed("%s is a CBOR %s, want a byte string wrapping CBOR", what, it.kind())
 	}
 	in, err := decodeCBOR(it.b)
@@ -361,9 +361,9 @@ func (d *pvDecoder) inner(it *item, what string) (text string, raw []byte, err e
 	}
 	var f Form
 	switch in.major {
-	case majorText:
+	case cbor.MajorText:
 		f = FormText
-	case majorBytes:
+	case cbor.MajorBytes:
 		f = FormBytes
 	default:
 		return "", nil, malformed("%s wraps a CBOR %s, want a text or byte string", what, in.kind())
@@ -398,7 +398,7 @@ func (d *pvDecoder) hash(it *item, what string) ([]byte, error) {
 }
 
 func (d *pvDecoder) path(it *item) ([]mtree.Step, error) {
-	if it.major != majorArray {
+	if it.major != cbor.MajorArray {
 		return nil, malformed("path is a CBOR %s, want an array", it.kind())
 	}
 	if len(it.a) > mtree.MaxPath {
@@ -423,7 +423,7 @@ func (d *pvDecoder) path(it *item) ([]mtree.Step, error) {
 }
 
 func (d *pvDecoder) anchors(it *item) ([]Blink, error) {
-	if it.major != majorArray {
+	if it.major != cbor.MajorArray {
 		return nil, malformed("anchors is a CBOR %s, want an array", it.kind())
 	}
 	if len(it.a) == 0 || len(it.a) > mtree.MaxAnchors {
@@ -444,7 +444,7 @@ func (d *pvDecoder) anchors(it *item) ([]Blink, error) {
 // mocknet form [[0, -1], [1, <<label>>]]; entries in this order.
 func (d *pvDecoder) anchor(it *item, i int) (Blink, error) {
 	what := fmt.Sprintf("anchor %d", i)
-	if it.major != majorArray || len(it.a) < 2 || len(it.a) > 3 {
+	if it.major != cbor.MajorArray || len(it.a) < 2 || len(it.a) > 3 {
 		return Blink{}, malformed("%s is not an array of 2 or 3 entries", what)
 	}
 	var ents [3]*item
@@ -519,10 +519,10 @@ func (p *ProofValue) MarshalCBOR() ([]byte, error) {
 		order = defaultKeyOrder
 	}
 	buf := make([]byte, 0, 160+70*len(p.Path)+100*len(p.Anchors))
-	buf = cbor.AppendHead(buf, majorArray, 4)
+	buf = cbor.AppendHead(buf, cbor.MajorArray, 4)
 	var err error
 	for _, k := range order {
-		buf = cbor.AppendHead(buf, majorArray, 2)
+		buf = cbor.AppendHead(buf, cbor.MajorArray, 2)
 		buf = cbor.AppendInt(buf, int64(k))
 		switch k {
 		case keyMerkleRoot:
@@ -530,9 +530,9 @@ func (p *ProofValue) MarshalCBOR() ([]byte, error) {
 		case keyTargetHash:
 			buf, err = p.appendHash(buf, p.TargetHash, "targetHash")
 		case keyPath:
-			buf = cbor.AppendHead(buf, majorArray, uint64(len(p.Path)))
+			buf = cbor.AppendHead(buf, cbor.MajorArray, uint64(len(p.Path)))
 			for i, s := range p.Path {
-				buf = cbor.AppendHead(buf, majorArray, 2)
+				buf = cbor.AppendHead(buf, cbor.MajorArray, 2)
 				dir := int64(1)
 				if s.Left {
 					dir = 0
@@ -543,7 +543,7 @@ func (p *ProofValue) MarshalCBOR() ([]byte, error) {
 				}
 			}
 		case keyAnchors:
-			buf = cbor.AppendHead(buf, majorArray, uint64(len(p.Anchors)))
+			buf = cbor.AppendHead(buf, cbor.MajorArray, uint64(len(p.Anchors)))
 			for _, b := range p.Anchors {
 				if buf, err = p.appendAnchor(buf, b); err != nil {
 					return nil, err
@@ -580,7 +580,7 @@ func (p *ProofValue) appendHash(buf, h []byte, what string) ([]byte, error) {
 	var in [2 + 2 + 64]byte
 	var inner []byte
 	if p.Form == FormText {
-		inner = cbor.AppendHead(in[:0], majorText, 64)
+		inner = cbor.AppendHead(in[:0], cbor.MajorText, 64)
 		inner = hex.AppendEncode(inner, h)
 	} else {
 		inner = cbor.AppendBytes(in[:0], h)
@@ -607,20 +607,20 @@ func (p *ProofValue) appendAnchor(buf []byte, b Blink) ([]byte, error) {
 		txInner = cbor.AppendBytes(nil, raw)
 	}
 	if b.Network == "" { // cert-issuer's mocknet form
-		buf = cbor.AppendHead(buf, majorArray, 2)
-		buf = cbor.AppendHead(buf, majorArray, 2)
+		buf = cbor.AppendHead(buf, cbor.MajorArray, 2)
+		buf = cbor.AppendHead(buf, cbor.MajorArray, 2)
 		buf = cbor.AppendInt(cbor.AppendInt(buf, 0), c.id)
-		buf = cbor.AppendHead(buf, majorArray, 2)
+		buf = cbor.AppendHead(buf, cbor.MajorArray, 2)
 		buf = cbor.AppendInt(buf, 1)
 		return wrap(buf, txInner), nil
 	}
 	n := c.network(b.Network)
-	buf = cbor.AppendHead(buf, majorArray, 3)
-	buf = cbor.AppendHead(buf, majorArray, 2)
+	buf = cbor.AppendHead(buf, cbor.MajorArray, 3)
+	buf = cbor.AppendHead(buf, cbor.MajorArray, 2)
 	buf = cbor.AppendInt(cbor.AppendInt(buf, 0), c.id)
-	buf = cbor.AppendHead(buf, majorArray, 2)
+	buf = cbor.AppendHead(buf, cbor.MajorArray, 2)
 	buf = cbor.AppendInt(cbor.AppendInt(buf, 1), n.id)
-	buf = cbor.AppendHead(buf, majorArray, 2)
+	buf = cbor.AppendHead(buf, cbor.MajorArray, 2)
 	buf = cbor.AppendInt(buf, 2)
 	return wrap(buf, txInner), nil
 }

@@ -5,14 +5,11 @@ package ecdsasd2023
 // argument encoding, no tags, no floats or simple values, and every count
 // checked against the bytes left before anything is allocated.
 
-import "unicode/utf8"
+import (
+	"errors"
+	"unicode/utf8"
 
-const (
-	majorUint  = 0
-	majorBytes = 2
-	majorText  = 3
-	majorArray = 4
-	majorMap   = 5
+	"github.com/onchaincert/microcred/internal/cbor"
 )
 
 // cborReader reads CBOR items from b.
@@ -29,40 +26,19 @@ func (r *cborReader) head(want byte, what string) (uint64, error) {
 	if r.i >= len(r.b) {
 		return 0, malformed("%s: unexpected end of data", what)
 	}
-	ib := r.b[r.i]
-	r.i++
-	if major := ib >> 5; major != want {
+	major, n, size, err := cbor.ReadHead(r.b[r.i:])
+	if major != want {
 		return 0, malformed("%s: CBOR major type %d, want %d", what, major, want)
 	}
-	ai := ib & 0x1f
-	if ai < 24 {
-		return uint64(ai), nil
-	}
-	var size int
-	var min uint64
-	switch ai {
-	case 24:
-		size, min = 1, 24
-	case 25:
-		size, min = 2, 0x100
-	case 26:
-		size, min = 4, 0x10000
-	case 27:
-		size, min = 8, 0x100000000
-	default: // 28-30 reserved, 31 indefinite length
-		return 0, malformed("%s: indefinite or reserved CBOR length", what)
-	}
-	if r.left() < size {
+	switch {
+	case errors.Is(err, cbor.ErrShort):
 		return 0, malformed("%s: unexpected end of data", what)
-	}
-	var n uint64
-	for _, c := range r.b[r.i : r.i+size] {
-		n = n<<8 | uint64(c)
-	}
-	r.i += size
-	if n < min {
+	case errors.Is(err, cbor.ErrIndefinite):
+		return 0, malformed("%s: indefinite or reserved CBOR length", what)
+	case errors.Is(err, cbor.ErrNotShortest):
 		return 0, malformed("%s: CBOR argument not in shortest form", what)
 	}
+	r.i += size
 	return n, nil
 }
 
@@ -84,7 +60,7 @@ func (r *cborReader) count(major byte, max, minSize int, what string) (int, erro
 
 // bytes reads a byte string of exactly size bytes (size < 0: any size).
 func (r *cborReader) bytes(size int, what string) ([]byte, error) {
-	n, err := r.head(majorBytes, what)
+	n, err := r.head(cbor.MajorBytes, what)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +77,7 @@ func (r *cborReader) bytes(size int, what string) ([]byte, error) {
 
 // text reads a UTF-8 text string of at most max bytes.
 func (r *cborReader) text(max int, what string) (string, error) {
-	n, err := r.head(majorText, what)
+	n, err := r.head(cbor.MajorText, what)
 	if err != nil {
 		return "", err
 	}
@@ -118,7 +94,7 @@ func (r *cborReader) text(max int, what string) (string, error) {
 
 // uint reads an unsigned integer no larger than max.
 func (r *cborReader) uint(max uint64, what string) (uint64, error) {
-	n, err := r.head(majorUint, what)
+	n, err := r.head(cbor.MajorUint, what)
 	if err != nil {
 		return 0, err
 	}

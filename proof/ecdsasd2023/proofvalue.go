@@ -89,15 +89,15 @@ func (v *BaseProofValue) Encode() (string, error) {
 		return "", err
 	}
 	b := append([]byte(nil), baseHeader...)
-	b = cbor.AppendHead(b, majorArray, 5)
+	b = cbor.AppendHead(b, cbor.MajorArray, 5)
 	b = cbor.AppendBytes(b, v.BaseSignature)
 	b = cbor.AppendBytes(b, v.PublicKey)
 	b = cbor.AppendBytes(b, v.HMACKey)
-	b = cbor.AppendHead(b, majorArray, uint64(len(v.Signatures)))
+	b = cbor.AppendHead(b, cbor.MajorArray, uint64(len(v.Signatures)))
 	for _, s := range v.Signatures {
 		b = cbor.AppendBytes(b, s)
 	}
-	b = cbor.AppendHead(b, majorArray, uint64(len(v.MandatoryPointers)))
+	b = cbor.AppendHead(b, cbor.MajorArray, uint64(len(v.MandatoryPointers)))
 	for _, p := range v.MandatoryPointers {
 		b = cbor.AppendText(b, p)
 	}
@@ -122,21 +122,21 @@ func (v *derivedProofValue) Encode() (string, error) {
 		}
 	}
 	b := append([]byte(nil), derivedHeader...)
-	b = cbor.AppendHead(b, majorArray, 5)
+	b = cbor.AppendHead(b, cbor.MajorArray, 5)
 	b = cbor.AppendBytes(b, v.BaseSignature)
 	b = cbor.AppendBytes(b, v.PublicKey)
-	b = cbor.AppendHead(b, majorArray, uint64(len(v.Signatures)))
+	b = cbor.AppendHead(b, cbor.MajorArray, uint64(len(v.Signatures)))
 	for _, s := range v.Signatures {
 		b = cbor.AppendBytes(b, s)
 	}
-	b = cbor.AppendHead(b, majorMap, uint64(len(labels)))
+	b = cbor.AppendHead(b, cbor.MajorMap, uint64(len(labels)))
 	for _, l := range labels {
-		b = cbor.AppendHead(b, majorUint, l.n)
+		b = cbor.AppendHead(b, cbor.MajorUint, l.n)
 		b = cbor.AppendBytes(b, l.digest)
 	}
-	b = cbor.AppendHead(b, majorArray, uint64(len(v.MandatoryIndexes)))
+	b = cbor.AppendHead(b, cbor.MajorArray, uint64(len(v.MandatoryIndexes)))
 	for _, n := range v.MandatoryIndexes {
-		b = cbor.AppendHead(b, majorUint, uint64(n))
+		b = cbor.AppendHead(b, cbor.MajorUint, uint64(n))
 	}
 	return "u" + base64.RawURLEncoding.EncodeToString(b), nil
 }
@@ -227,7 +227,7 @@ func ParseBaseProofValue(proofValue string) (*BaseProofValue, error) {
 		return nil, errDerivedProof
 	}
 	r := &cborReader{b: body}
-	if n, err := r.head(majorArray, "components"); err != nil {
+	if n, err := r.head(cbor.MajorArray, "components"); err != nil {
 		return nil, err
 	} else if n != 5 {
 		return nil, malformed("components: %d elements, want 5", n)
@@ -242,7 +242,7 @@ func ParseBaseProofValue(proofValue string) (*BaseProofValue, error) {
 	if v.Signatures, err = readSignatures(r); err != nil {
 		return nil, err
 	}
-	n, err := r.count(majorArray, maxPointers, 1, "mandatory pointers")
+	n, err := r.count(cbor.MajorArray, maxPointers, 1, "mandatory pointers")
 	if err != nil {
 		return nil, err
 	}
@@ -276,7 +276,7 @@ func parseDerivedProofValue(proofValue string) (*derivedProofValue, error) {
 		return nil, ErrBaseProof
 	}
 	r := &cborReader{b: body}
-	if n, err := r.head(majorArray, "components"); err != nil {
+	if n, err := r.head(cbor.MajorArray, "components"); err != nil {
 		return nil, err
 	} else if n != 5 {
 		return nil, malformed("components: %d elements, want 5", n)
@@ -288,7 +288,7 @@ func parseDerivedProofValue(proofValue string) (*derivedProofValue, error) {
 	if v.Signatures, err = readSignatures(r); err != nil {
 		return nil, err
 	}
-	n, err := r.count(majorMap, maxLabels, 1+2+hmacKeySize, "label map")
+	n, err := r.count(cbor.MajorMap, maxLabels, 1+2+hmacKeySize, "label map")
 	if err != nil {
 		return nil, err
 	}
@@ -309,7 +309,7 @@ func parseDerivedProofValue(proofValue string) (*derivedProofValue, error) {
 		}
 		v.LabelMap["c14n"+strconv.FormatUint(k, 10)] = "u" + base64.RawURLEncoding.EncodeToString(d)
 	}
-	if n, err = r.count(majorArray, maxMandatoryIndexes, 1, "mandatory indexes"); err != nil {
+	if n, err = r.count(cbor.MajorArray, maxMandatoryIndexes, 1, "mandatory indexes"); err != nil {
 		return nil, err
 	}
 	v.MandatoryIndexes = make([]int, 0, n)
@@ -347,7 +347,7 @@ func readSigAndKey(r *cborReader) (sig, pub []byte, err error) {
 }
 
 func readSignatures(r *cborReader) ([][]byte, error) {
-	n, err := r.count(majorArray, maxSignatures, 2+signatureSize, "signatures")
+	n, err := r.count(cbor.MajorArray, maxSignatures, 2+signatureSize, "signatures")
 	if err != nil {
 		return nil, err
 	}

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-	jose "github.com/go-jose/go-jose/v4"
-
 	"github.com/onchaincert/microcred/did"
 	"github.com/onchaincert/microcred/proof"
 	"github.com/onchaincert/microcred/vc"
@@ -53,8 +51,8 @@ func SignPresentation(ctx context.Context, presentation []byte, signer proof.Sig
 	if err != nil {
 		return "", err
 	}
-	opts := (&jose.SignerOptions{}).WithHeader(jose.HeaderKey("kid"), signer.VerificationMethod())
 	var claims map[string]any
+	var typ string
 	switch f {
 	case FormatJOSE:
 		if err := json.Unmarshal(presentation, &claims); err != nil {
@@ -66,10 +64,10 @@ func SignPresentation(ctx context.Context, presentation []byte, signer proof.Sig
 		if _, ok := claims["aud"]; ok {
 			return "", errors.New("vcjwt: the presentation already has an aud member")
 		}
-		opts = opts.WithType("vp+jwt")
+		typ = "vp+jwt"
 	case FormatOB3:
 		claims = map[string]any{"iss": holder, "vp": json.RawMessage(presentation)}
-		opts = opts.WithType("JWT")
+		typ = "JWT"
 	default:
 		return "", errors.New("vcjwt: unknown format")
 	}
@@ -81,18 +79,7 @@ func SignPresentation(ctx context.Context, presentation []byte, signer proof.Sig
 	if err != nil {
 		return "", fmt.Errorf("vcjwt: %w", err)
 	}
-	if err := checkPayload(payload); err != nil {
-		return "", err
-	}
-	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.SignatureAlgorithm(alg), Key: opaque{ctx, signer, jose.SignatureAlgorithm(alg)}}, opts)
-	if err != nil {
-		return "", fmt.Errorf("vcjwt: %w", err)
-	}
-	jws, err := s.Sign(payload)
-	if err != nil {
-		return "", fmt.Errorf("vcjwt: signing: %w", err)
-	}
-	return jws.CompactSerialize()
+	return signCompact(ctx, payload, signer, alg, typ)
 }
 
 // Exchange is what the verifier asked the holder to bind a presentation

@@ -138,11 +138,10 @@ func sign(ctx context.Context, credential []byte, signer proof.Signer, f Format,
 		return "", err
 	}
 	var payload []byte
-	opts := (&jose.SignerOptions{}).WithHeader(jose.HeaderKey("kid"), signer.VerificationMethod())
+	var typ string
 	switch f {
 	case FormatJOSE:
-		payload = credential
-		opts = opts.WithType("vc+jwt")
+		payload, typ = credential, "vc+jwt"
 	case FormatOB3:
 		claims := map[string]any{"iss": c.Issuer().ID, "vc": json.RawMessage(credential)}
 		if id := c.ID(); id != "" {
@@ -160,13 +159,21 @@ func sign(ctx context.Context, credential []byte, signer proof.Signer, f Format,
 		if payload, err = json.Marshal(claims); err != nil {
 			return "", fmt.Errorf("vcjwt: %w", err)
 		}
-		opts = opts.WithType("JWT")
+		typ = "JWT"
 	default:
 		return "", errors.New("vcjwt: unknown format")
 	}
+	return signCompact(ctx, payload, signer, alg, typ)
+}
+
+// signCompact signs payload as a compact JWS with signer's key under alg,
+// its verification method as kid and typ as typ, after checkPayload: a
+// payload that Verify would refuse is not signed.
+func signCompact(ctx context.Context, payload []byte, signer proof.Signer, alg, typ string) (string, error) {
 	if err := checkPayload(payload); err != nil {
 		return "", err
 	}
+	opts := (&jose.SignerOptions{}).WithHeader(jose.HeaderKey("kid"), signer.VerificationMethod()).WithType(jose.ContentType(typ))
 	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.SignatureAlgorithm(alg), Key: opaque{ctx, signer, jose.SignatureAlgorithm(alg)}}, opts)
 	if err != nil {
 		return "", fmt.Errorf("vcjwt: %w", err)

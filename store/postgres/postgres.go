@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -14,10 +13,17 @@ import (
 	"github.com/onchaincert/microcred/store/internal/sqldb"
 )
 
-// Store is issuer state in a PostgreSQL database.
+// Store is issuer state in a PostgreSQL database. Its methods are those of
+// store.Store (Close closes its connections), and SetSchemaVersionForTest,
+// which overwrites the recorded schema version so that tests can check
+// that a newer schema is refused. They are store/internal/sqldb's, shared
+// with the other SQL store.
 type Store struct {
-	db *sqldb.DB
+	*sqlDB
 }
+
+// sqlDB names sqldb.DB so that Store embeds it in an unexported field.
+type sqlDB = sqldb.DB
 
 var _ store.Store = (*Store)(nil)
 
@@ -63,82 +69,5 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Store{db: s}, nil
-}
-
-// Reserve implements store.Allocator.
-func (s *Store) Reserve(ctx context.Context, listURL string, n int) (store.Block, error) {
-	return s.db.Reserve(ctx, listURL, n)
-}
-
-// Release implements store.Allocator.
-func (s *Store) Release(ctx context.Context, b store.Block, used int) error {
-	return s.db.Release(ctx, b, used)
-}
-
-// CreateList implements store.Store.
-func (s *Store) CreateList(ctx context.Context, spec store.ListSpec, sign func(*store.List) ([]byte, error)) (*store.List, bool, error) {
-	return s.db.CreateList(ctx, spec, sign)
-}
-
-// List implements store.Store.
-func (s *Store) List(ctx context.Context, url string) (*store.List, error) {
-	return s.db.List(ctx, url)
-}
-
-// UpdateList implements store.Store.
-func (s *Store) UpdateList(ctx context.Context, url string, edit func(*store.List) error) (*store.List, error) {
-	return s.db.UpdateList(ctx, url, edit)
-}
-
-// Record implements store.Log.
-func (s *Store) Record(ctx context.Context, recs []store.Record) error {
-	return s.db.Record(ctx, recs)
-}
-
-// Find implements store.Log.
-func (s *Store) Find(ctx context.Context, q store.Query) ([]store.Record, error) {
-	return s.db.Find(ctx, q)
-}
-
-// CreateRun implements store.Store.
-func (s *Store) CreateRun(ctx context.Context, r store.Run) error {
-	return s.db.CreateRun(ctx, r)
-}
-
-// ResumeRun implements store.Store.
-func (s *Store) ResumeRun(ctx context.Context, id string, fp store.Fingerprint) (*store.Run, error) {
-	return s.db.ResumeRun(ctx, id, fp)
-}
-
-// Close closes the connections.
-func (s *Store) Close() error { return s.db.Close() }
-
-// SetSchemaVersionForTest overwrites the recorded schema version; tests use
-// it to check that a newer schema is refused.
-func (s *Store) SetSchemaVersionForTest(ctx context.Context, version int) error {
-	return s.db.SetSchemaVersionForTest(ctx, version)
-}
-
-// PutTicket implements store.Store.
-func (s *Store) PutTicket(ctx context.Context, t store.Ticket) error { return s.db.PutTicket(ctx, t) }
-
-// Ticket implements store.Store.
-func (s *Store) Ticket(ctx context.Context, kind, id string, now time.Time) (*store.Ticket, error) {
-	return s.db.Ticket(ctx, kind, id, now)
-}
-
-// UseTicket implements store.Store.
-func (s *Store) UseTicket(ctx context.Context, kind, id string, now time.Time) (*store.Ticket, error) {
-	return s.db.UseTicket(ctx, kind, id, now)
-}
-
-// AttemptTicket implements store.Store.
-func (s *Store) AttemptTicket(ctx context.Context, kind, id string, now time.Time, max int) (*store.Ticket, error) {
-	return s.db.AttemptTicket(ctx, kind, id, now, max)
-}
-
-// PurgeTickets implements store.Store.
-func (s *Store) PurgeTickets(ctx context.Context, now time.Time) (int, error) {
-	return s.db.PurgeTickets(ctx, now)
+	return &Store{sqlDB: s}, nil
 }
