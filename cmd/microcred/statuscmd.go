@@ -89,12 +89,9 @@ func statusCreate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *entries == 0 {
 		*entries = (status.MinBits + *size - 1) / *size
 	}
-	var until time.Time
-	if *untilStr != "" {
-		var err error
-		if until, err = time.Parse(time.RFC3339, *untilStr); err != nil {
-			return usagef("--valid-until: %v", err)
-		}
+	until, err := timeFlag("valid-until", *untilStr, time.Time{})
+	if err != nil {
+		return err
 	}
 	key, err := loadKey(*keyPath)
 	if err != nil {
@@ -231,12 +228,9 @@ func statusCheck(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if *listPath == "" || *index < 0 || fs.NArg() != 0 {
 		return usagef("%s", statusUsage)
 	}
-	now := time.Now()
-	if *nowStr != "" {
-		var err error
-		if now, err = time.Parse(time.RFC3339, *nowStr); err != nil {
-			return usagef("--now: %v", err)
-		}
+	now, err := timeFlag("now", *nowStr, time.Now())
+	if err != nil {
+		return err
 	}
 	data, err := readInput(*listPath)
 	if err != nil {
