@@ -55,6 +55,16 @@ func signList(ctx context.Context, key signingKey, unsigned []byte, now time.Tim
 	return issuer.Issue(ctx, unsigned)
 }
 
+// signListTo signs the status list credential unsigned as of now and
+// writes it to path.
+func signListTo(ctx context.Context, key signingKey, unsigned []byte, now time.Time, path string) error {
+	signed, err := signList(ctx, key, unsigned, now)
+	if err != nil {
+		return err
+	}
+	return writeOut(path, signed)
+}
+
 func writeOut(path string, data []byte) error {
 	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
@@ -108,11 +118,7 @@ func statusCreate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	signed, err := signList(ctx, key, unsigned, now)
-	if err != nil {
-		return err
-	}
-	if err := writeOut(*out, signed); err != nil {
+	if err := signListTo(ctx, key, unsigned, now, *out); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: %s list of %d entries (%d bit%s each) at %s, signed by %s\n",
@@ -204,11 +210,7 @@ func statusSet(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	signed, err := signList(ctx, key, unsigned, now)
-	if err != nil {
-		return err
-	}
-	if err := writeOut(*out, signed); err != nil {
+	if err := signListTo(ctx, key, unsigned, now, *out); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: index %d: %d -> %d\n", *out, *index, old, *value)
