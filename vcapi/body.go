@@ -83,6 +83,31 @@ type errBody struct {
 
 func (e *errBody) Error() string { return e.p.Detail }
 
+// wrote writes e as the answer's problem and reports whether there was
+// one: a handler returns when it is true.
+func wrote(w http.ResponseWriter, e *errBody) bool {
+	if e == nil {
+		return false
+	}
+	writeProblem(w, e.code, e.p)
+	return true
+}
+
+// readObjectRequest reads a body of two members, the object name (which
+// it requires) and options (decoded into opts, absent leaves them zero),
+// and returns the object's bytes; false: the problem is written to w.
+func readObjectRequest(w http.ResponseWriter, r *http.Request, limit int64, name string, opts any) ([]byte, bool) {
+	body, eb := readBody(r, limit, name, "options")
+	if wrote(w, eb) {
+		return nil, false
+	}
+	obj, eb := body.object(name, true)
+	if wrote(w, eb) || wrote(w, body.decode("options", opts)) {
+		return nil, false
+	}
+	return obj, true
+}
+
 func bad(format string, args ...any) *errBody {
 	return &errBody{code: http.StatusBadRequest, p: problem{Type: typeParsing, Title: "malformed request", Detail: fmt.Sprintf(format, args...)}}
 }

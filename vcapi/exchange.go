@@ -158,21 +158,11 @@ func (h *Handler) createExchangeRoute(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	body, eb := readBody(r, h.cfg.Limits.MaxBody, "credential", "options")
-	if eb != nil {
-		writeProblem(w, eb.code, eb.p)
-		return
-	}
-	cred, eb := body.object("credential", true)
-	if eb != nil {
-		writeProblem(w, eb.code, eb.p)
-		return
-	}
 	var opts struct {
 		Learner string `json:"learner"`
 	}
-	if eb := body.decode("options", &opts); eb != nil {
-		writeProblem(w, eb.code, eb.p)
+	cred, ok := readObjectRequest(w, r, h.cfg.Limits.MaxBody, "credential", &opts)
+	if !ok {
 		return
 	}
 	ex, err := h.CreateExchange(r.Context(), ExchangeRequest{Issuer: is.name, Credential: cred, Learner: opts.Learner})
@@ -236,8 +226,7 @@ func (h *Handler) exchangePost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, eb := readBody(r, h.cfg.Limits.MaxBody, "verifiablePresentation")
-	if eb != nil {
-		writeProblem(w, eb.code, eb.p)
+	if wrote(w, eb) {
 		return
 	}
 	vp, ok := body["verifiablePresentation"]

@@ -189,24 +189,13 @@ func (h *Handler) issue(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	body, eb := readBody(r, h.cfg.Limits.MaxBody, "credential", "options")
-	if eb != nil {
-		writeProblem(w, eb.code, eb.p)
-		return
-	}
-	cred, eb := body.object("credential", true)
-	if eb != nil {
-		writeProblem(w, eb.code, eb.p)
-		return
-	}
 	var opts issueOptions
-	if eb := body.decode("options", &opts); eb != nil {
-		writeProblem(w, eb.code, eb.p)
+	cred, ok := readObjectRequest(w, r, h.cfg.Limits.MaxBody, "credential", &opts)
+	if !ok {
 		return
 	}
 	issuer, _, eb := h.issuerForRequest(is, &opts)
-	if eb != nil {
-		writeProblem(w, eb.code, eb.p)
+	if wrote(w, eb) {
 		return
 	}
 	if opts.CredentialID != "" {

@@ -425,24 +425,20 @@ func (h *Handler) createOfferRoute(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, eb := readBody(r, h.cfg.Limits.MaxBody, "credential", "verifiableCredential", "options")
-	if eb != nil {
-		writeProblem(w, eb.code, eb.p)
+	if wrote(w, eb) {
 		return
 	}
 	_, hasSigned := body["verifiableCredential"]
 	cred, eb := body.object("credential", !hasSigned)
-	if eb != nil {
-		writeProblem(w, eb.code, eb.p)
+	if wrote(w, eb) {
 		return
 	}
 	signed, eb := body.object("verifiableCredential", false)
-	if eb != nil {
-		writeProblem(w, eb.code, eb.p)
+	if wrote(w, eb) {
 		return
 	}
 	var opts offerRequest
-	if eb := body.decode("options", &opts); eb != nil {
-		writeProblem(w, eb.code, eb.p)
+	if wrote(w, body.decode("options", &opts)) {
 		return
 	}
 	o, err := h.CreateOffer(r.Context(), OfferRequest{Issuer: is.name, Credential: cred, Signed: signed, Formats: opts.Formats, TxCode: opts.TxCode, Learner: opts.Learner})

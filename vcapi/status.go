@@ -192,8 +192,7 @@ func (h *Handler) updateStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, eb := readBody(r, h.cfg.Limits.MaxBody, "credentialId", "credentialStatus")
-	if eb != nil {
-		writeProblem(w, eb.code, eb.p)
+	if wrote(w, eb) {
 		return
 	}
 	var req statusUpdate
@@ -242,8 +241,7 @@ func (h *Handler) updateStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	l := h.lists[rec.ListURL]
 	value, eb := statusValue(want.StatusPurpose, want.Status, l.spec.Purpose)
-	if eb != nil {
-		writeProblem(w, eb.code, eb.p)
+	if wrote(w, eb) {
 		return
 	}
 	var old uint

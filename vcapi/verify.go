@@ -117,30 +117,37 @@ func problemOf(c microcred.CheckResult) problem {
 	return p
 }
 
+// readVerifyOptions decodes body's options and refuses an
+// expectedProofPurpose other than purpose, the one what (credentials or
+// presentations) are verified for; false: the problem is written to w.
+func readVerifyOptions(w http.ResponseWriter, body members, purpose, what string) (verifyOptions, bool) {
+	var opts verifyOptions
+	if wrote(w, body.decode("options", &opts)) {
+		return opts, false
+	}
+	if opts.ExpectedProofPurpose != "" && opts.ExpectedProofPurpose != purpose {
+		writeProblem(w, http.StatusBadRequest, problem{Type: typeMalformed, Title: "malformed request", Detail: fmt.Sprintf("options.expectedProofPurpose %q: %s are verified for %s", opts.ExpectedProofPurpose, what, purpose)})
+		return opts, false
+	}
+	return opts, true
+}
+
 // verifyCredential answers POST /credentials/verify.
 func (h *Handler) verifyCredential(w http.ResponseWriter, r *http.Request) {
 	body, eb := readBody(r, h.cfg.Limits.MaxBody, "verifiableCredential", "options")
-	if eb != nil {
-		writeProblem(w, eb.code, eb.p)
+	if wrote(w, eb) {
 		return
 	}
 	input, eb := credentialInput(body, "verifiableCredential")
-	if eb != nil {
-		writeProblem(w, eb.code, eb.p)
+	if wrote(w, eb) {
 		return
 	}
-	var opts verifyOptions
-	if eb := body.decode("options", &opts); eb != nil {
-		writeProblem(w, eb.code, eb.p)
-		return
-	}
-	if opts.ExpectedProofPurpose != "" && opts.ExpectedProofPurpose != proof.AssertionMethod {
-		writeProblem(w, http.StatusBadRequest, problem{Type: typeMalformed, Title: "malformed request", Detail: fmt.Sprintf("options.expectedProofPurpose %q: credentials are verified for assertionMethod", opts.ExpectedProofPurpose)})
+	opts, ok := readVerifyOptions(w, body, proof.AssertionMethod, "credentials")
+	if !ok {
 		return
 	}
 	policy, eb := opts.policy(h.cfg.Policy)
-	if eb != nil {
-		writeProblem(w, eb.code, eb.p)
+	if wrote(w, eb) {
 		return
 	}
 	res, err := h.verifier.Verify(r.Context(), input, policy)
@@ -180,8 +187,7 @@ func credentialInput(body members, name string) ([]byte, *errBody) {
 // verifyPresentation answers POST /presentations/verify.
 func (h *Handler) verifyPresentation(w http.ResponseWriter, r *http.Request) {
 	body, eb := readBody(r, h.cfg.Limits.MaxBody, "verifiablePresentation", "presentation", "options")
-	if eb != nil {
-		writeProblem(w, eb.code, eb.p)
+	if wrote(w, eb) {
 		return
 	}
 	name := "verifiablePresentation"
@@ -200,13 +206,8 @@ func (h *Handler) verifyPresentation(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, eb.code, eb.p)
 		return
 	}
-	var opts verifyOptions
-	if eb := body.decode("options", &opts); eb != nil {
-		writeProblem(w, eb.code, eb.p)
-		return
-	}
-	if opts.ExpectedProofPurpose != "" && opts.ExpectedProofPurpose != proof.Authentication {
-		writeProblem(w, http.StatusBadRequest, problem{Type: typeMalformed, Title: "malformed request", Detail: fmt.Sprintf("options.expectedProofPurpose %q: presentations are verified for authentication", opts.ExpectedProofPurpose)})
+	opts, ok := readVerifyOptions(w, body, proof.Authentication, "presentations")
+	if !ok {
 		return
 	}
 	if opts.Challenge == "" {
@@ -214,8 +215,7 @@ func (h *Handler) verifyPresentation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	policy, eb := opts.policy(h.cfg.Policy)
-	if eb != nil {
-		writeProblem(w, eb.code, eb.p)
+	if wrote(w, eb) {
 		return
 	}
 	res, err := h.verifier.VerifyPresentation(r.Context(), input, policy, microcred.PresentationOptions{Challenge: opts.Challenge, Domain: opts.Domain})
@@ -243,19 +243,9 @@ type deriveOptions struct {
 // derive answers POST /credentials/derive: an ecdsa-sd-2023 derived
 // credential from a base proof, revealing the selective pointers.
 func (h *Handler) derive(w http.ResponseWriter, r *http.Request) {
-	body, eb := readBody(r, h.cfg.Limits.MaxBody, "verifiableCredential", "options")
-	if eb != nil {
-		writeProblem(w, eb.code, eb.p)
-		return
-	}
-	base, eb := body.object("verifiableCredential", true)
-	if eb != nil {
-		writeProblem(w, eb.code, eb.p)
-		return
-	}
 	var opts deriveOptions
-	if eb := body.decode("options", &opts); eb != nil {
-		writeProblem(w, eb.code, eb.p)
+	base, ok := readObjectRequest(w, r, h.cfg.Limits.MaxBody, "verifiableCredential", &opts)
+	if !ok {
 		return
 	}
 	derived, err := h.sd.Derive(base, opts.SelectivePointers)

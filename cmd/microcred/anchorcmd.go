@@ -91,11 +91,8 @@ func anchorAddress(args []string, stdout, stderr io.Writer) error {
 	keyPath := fs.String("key", "", "secp256k1 key file")
 	network := fs.String("network", "", "mainnet, testnet or regtest")
 	spend := fs.String("spend", "p2wpkh", "p2wpkh (bech32) or p2pkh (legacy base58, the address Blockcerts compares the issuer's key with)")
-	if err := fs.Parse(args); err != nil {
-		return usagef("%v", err)
-	}
-	if fs.NArg() != 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	net, err := parseNetwork(*network)
 	if err != nil {
@@ -153,11 +150,8 @@ func anchorBTCBuild(args []string, stdout, stderr io.Writer) error {
 	rootHex := fs.String("root", "", "the 32-byte batch root in hex (batch-root, blockcerts)")
 	changeAddr := fs.String("change", "", "P2WPKH address that receives the change")
 	feeRate := fs.Int64("fee-rate", 1000, "fee rate in satoshis per 1000 virtual bytes (1000 = 1 sat/vB)")
-	if err := fs.Parse(args); err != nil {
-		return usagef("%v", err)
-	}
-	if fs.NArg() != 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	net, err := parseNetwork(*network)
 	if err != nil {
@@ -227,13 +221,10 @@ func anchorETHBuild(args []string, stdout, stderr io.Writer) error {
 	gasLimit := fs.Uint64("gas-limit", 0, "gas limit (default: what the root's calldata needs)")
 	rootHex := fs.String("root", "", "the 32-byte batch root in hex")
 	nonceSet := false
-	if err := fs.Parse(args); err != nil {
-		return usagef("%v", err)
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	fs.Visit(func(f *flag.Flag) { nonceSet = nonceSet || f.Name == "nonce" })
-	if fs.NArg() != 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
-	}
 	if *chainID == 0 {
 		return usagef("--chain-id is required")
 	}

@@ -65,22 +65,16 @@ func blockcertsCmd(args []string, stdout, stderr io.Writer) error {
 	if *rootHex != "" && *anchorTx == "" {
 		return usagef("--root goes with --anchor-tx")
 	}
-	created := time.Now().UTC()
-	if *createdStr != "" {
-		var err error
-		if created, err = time.Parse(time.RFC3339, *createdStr); err != nil {
-			return usagef("--created: %v", err)
-		}
+	created, err := timeFlag("created", *createdStr, time.Now().UTC())
+	if err != nil {
+		return err
 	}
-	var keyCreated time.Time
-	if *keyCreatedStr != "" {
-		if *profileURL == "" {
-			return usagef("--key-created goes with --issuer-profile")
-		}
-		var err error
-		if keyCreated, err = time.Parse(time.RFC3339, *keyCreatedStr); err != nil {
-			return usagef("--key-created: %v", err)
-		}
+	if *keyCreatedStr != "" && *profileURL == "" {
+		return usagef("--key-created goes with --issuer-profile")
+	}
+	keyCreated, err := timeFlag("key-created", *keyCreatedStr, time.Time{})
+	if err != nil {
+		return err
 	}
 	if *anchorTx != "" {
 		blink.TxID = *anchorTx

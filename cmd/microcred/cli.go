@@ -9,6 +9,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 )
 
 // command is one entry of the command table ([commandTable]). Dispatch,
@@ -162,6 +163,31 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 		}
 	}
 	return fs
+}
+
+// parseFlags parses a command's flags and refuses positional arguments:
+// both errors are usage errors, the second naming the first argument.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return usagef("%v", err)
+	}
+	if fs.NArg() != 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+// timeFlag is the RFC 3339 time the flag --name gave as s, or def when
+// s is empty; a time that does not parse is a usage error naming the flag.
+func timeFlag(name, s string, def time.Time) (time.Time, error) {
+	if s == "" {
+		return def, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, usagef("--%s: %v", name, err)
+	}
+	return t, nil
 }
 
 // helpProbe is the stderr of a command run for its help: it collects the

@@ -79,11 +79,8 @@ func keyGenerate(args []string, stdout, stderr io.Writer) error {
 	method := fs.String("did", "key", "DID method of the identity: key (did:key) or jwk (did:jwk, the key as a JWK)")
 	seedHex := fs.String("seed", "", "32-byte seed in hex (deterministic key; for tests and demos)")
 	out := fs.String("out", "", "key file to write (mode 0600, never overwritten); - writes it to standard output and the DID to standard error")
-	if err := fs.Parse(args); err != nil {
-		return usagef("%v", err)
-	}
-	if fs.NArg() != 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if *out == "" {
 		return usagef("--out is required")

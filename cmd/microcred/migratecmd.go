@@ -58,12 +58,9 @@ func migrateCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	case !*anyIssuer && len(trust) == 0:
 		return usagef("name the issuers you accept with --trust (or --any-issuer)")
 	}
-	now := time.Now()
-	if *nowStr != "" {
-		var err error
-		if now, err = time.Parse(time.RFC3339, *nowStr); err != nil {
-			return usagef("--now: %v", err)
-		}
+	now, err := timeFlag("now", *nowStr, time.Now())
+	if err != nil {
+		return err
 	}
 	if err := stdinOnce(append(append([]string{*keyPath}, docs.files()...), files...)...); err != nil {
 		return err

@@ -28,11 +28,8 @@ func anchorBTCSend(ctx context.Context, args []string, stdout, stderr io.Writer)
 	rootHex := fs.String("root", "", "the 32-byte batch root in hex (batch-root, blockcerts)")
 	changeAddr := fs.String("change", "", "address that receives the change (default: the key's address of kind --spend)")
 	feeRate := fs.Int64("fee-rate", 0, "fee rate in satoshis per 1000 virtual bytes (default: the node's estimatesmartfee for 6 blocks, at least 1000 = 1 sat/vB)")
-	if err := fs.Parse(args); err != nil {
-		return usagef("%v", err)
-	}
-	if fs.NArg() != 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	root, err := parseRoot(*rootHex)
 	if err != nil {
@@ -179,11 +176,8 @@ func anchorETHSend(ctx context.Context, args []string, stdout, stderr io.Writer)
 	gasLimit := fs.Uint64("gas-limit", 0, "gas limit (default: what the root's calldata needs)")
 	var maxFeeCap weiFlag
 	fs.Var(&maxFeeCap, "max-fee-cap", "WEI: refuse to send if the fee per gas the node's prices give would exceed this")
-	if err := fs.Parse(args); err != nil {
-		return usagef("%v", err)
-	}
-	if fs.NArg() != 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	root, err := parseRoot(*rootHex)
 	if err != nil {

@@ -95,12 +95,9 @@ func sign(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	created := time.Now()
-	if *createdStr != "" {
-		var err error
-		if created, err = time.Parse(time.RFC3339, *createdStr); err != nil {
-			return usagef("--created: %v", err)
-		}
+	created, err := timeFlag("created", *createdStr, time.Now())
+	if err != nil {
+		return err
 	}
 	if err := stdinOnce(*keyPath, fs.Arg(0)); err != nil {
 		return err

@@ -55,6 +55,16 @@ func signList(ctx context.Context, key signingKey, unsigned []byte, now time.Tim
 	return issuer.Issue(ctx, unsigned)
 }
 
+// signListTo signs the status list credential unsigned as of now and
+// writes it to path.
+func signListTo(ctx context.Context, key signingKey, unsigned []byte, now time.Time, path string) error {
+	signed, err := signList(ctx, key, unsigned, now)
+	if err != nil {
+		return err
+	}
+	return writeOut(path, signed)
+}
+
 func writeOut(path string, data []byte) error {
 	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
@@ -89,12 +99,9 @@ func statusCreate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *entries == 0 {
 		*entries = (status.MinBits + *size - 1) / *size
 	}
-	var until time.Time
-	if *untilStr != "" {
-		var err error
-		if until, err = time.Parse(time.RFC3339, *untilStr); err != nil {
-			return usagef("--valid-until: %v", err)
-		}
+	until, err := timeFlag("valid-until", *untilStr, time.Time{})
+	if err != nil {
+		return err
 	}
 	key, err := loadKey(*keyPath)
 	if err != nil {
@@ -111,11 +118,7 @@ func statusCreate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	signed, err := signList(ctx, key, unsigned, now)
-	if err != nil {
-		return err
-	}
-	if err := writeOut(*out, signed); err != nil {
+	if err := signListTo(ctx, key, unsigned, now, *out); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: %s list of %d entries (%d bit%s each) at %s, signed by %s\n",
@@ -207,11 +210,7 @@ func statusSet(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	signed, err := signList(ctx, key, unsigned, now)
-	if err != nil {
-		return err
-	}
-	if err := writeOut(*out, signed); err != nil {
+	if err := signListTo(ctx, key, unsigned, now, *out); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: index %d: %d -> %d\n", *out, *index, old, *value)
@@ -231,12 +230,9 @@ func statusCheck(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if *listPath == "" || *index < 0 || fs.NArg() != 0 {
 		return usagef("%s", statusUsage)
 	}
-	now := time.Now()
-	if *nowStr != "" {
-		var err error
-		if now, err = time.Parse(time.RFC3339, *nowStr); err != nil {
-			return usagef("--now: %v", err)
-		}
+	now, err := timeFlag("now", *nowStr, time.Now())
+	if err != nil {
+		return err
 	}
 	data, err := readInput(*listPath)
 	if err != nil {

@@ -169,12 +169,9 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if _, err := ro.verifyOptions(); err != nil {
 		return err
 	}
-	now := time.Now()
-	if *nowStr != "" {
-		var err error
-		if now, err = time.Parse(time.RFC3339, *nowStr); err != nil {
-			return usagef("--now: %v", err)
-		}
+	now, err := timeFlag("now", *nowStr, time.Now())
+	if err != nil {
+		return err
 	}
 	var inputs []string
 	inputs = append(inputs, files...)
@@ -249,7 +246,6 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		min, _ := ro.level(anchor.L1)
 		popts = append(popts, microcred.RequireAnchor(min))
 	}
-	var err error
 	if env.policy, err = microcred.NewPolicy(issuerTrust, popts...); err != nil {
 		return usagef("%v", err)
 	}

@@ -424,19 +424,26 @@ func (g *gen) edSign(key *didkey.Key) func([]byte) []byte {
 	}
 }
 
-// jwts: OB 3.0 VC-JWTs wrong in one header field or claim each.
-func (g *gen) jwts() {
-	cred := clone(g.base)
-	data, err := json.Marshal(cred)
+// goodJWT is the base credential as an OB 3.0 VC-JWT the issuer signed:
+// the token, its three dot-separated parts, and its header and payload
+// decoded.
+func (g *gen) goodJWT() (good string, parts []string, header, payload map[string]any) {
+	data, err := json.Marshal(g.base)
 	g.fail(err)
-	good, err := vcjwt.Sign(g.ctx, data, g.issuer, vcjwt.FormatOB3)
+	good, err = vcjwt.Sign(g.ctx, data, g.issuer, vcjwt.FormatOB3)
 	g.fail(err)
-	parts := strings.Split(good, ".")
-	var header, payload map[string]any
+	parts = strings.Split(good, ".")
 	hb, _ := base64.RawURLEncoding.DecodeString(parts[0])
 	pb, _ := base64.RawURLEncoding.DecodeString(parts[1])
 	g.fail(json.Unmarshal(hb, &header))
 	g.fail(json.Unmarshal(pb, &payload))
+	return good, parts, header, payload
+}
+
+// jwts: OB 3.0 VC-JWTs wrong in one header field or claim each.
+func (g *gen) jwts() {
+	good, parts, header, payload := g.goodJWT()
+	pb, _ := base64.RawURLEncoding.DecodeString(parts[1])
 	g.put("jwt-valid.jwt", []byte(good))
 
 	edit := func(name string, h func(map[string]any), p func(map[string]any), key *didkey.Key) {

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
-
-	"github.com/onchaincert/microcred/proof/vcjwt"
 )
 
 // jwtClaims (issue 13): OB 3.0 VC-JWTs, validly signed by the issuer,
@@ -16,16 +14,7 @@ import (
 // the only window); a vp claim that is a string; and the JWS JSON
 // serialization.
 func (g *gen) jwtClaims() {
-	data, err := json.Marshal(g.base)
-	g.fail(err)
-	good, err := vcjwt.Sign(g.ctx, data, g.issuer, vcjwt.FormatOB3)
-	g.fail(err)
-	parts := strings.Split(good, ".")
-	var header, payload map[string]any
-	hb, _ := base64.RawURLEncoding.DecodeString(parts[0])
-	pb, _ := base64.RawURLEncoding.DecodeString(parts[1])
-	g.fail(json.Unmarshal(hb, &header))
-	g.fail(json.Unmarshal(pb, &payload))
+	good, parts, header, payload := g.goodJWT()
 
 	// undated is the good payload over a credential without validFrom and
 	// validUntil, and without nbf and exp.
