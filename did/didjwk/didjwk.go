@@ -54,9 +54,6 @@ import (
 	"github.com/onchaincert/microcred/internal/strictjson"
 )
 
-// Contexts of a did:jwk document.
-var documentContext = []string{"https://www.w3.org/ns/did/v1", "https://w3id.org/security/suites/jws-2020/v1"}
-
 // parseJWK decodes the JWK of a did:jwk DID and returns its JSON.
 func parseJWK(d did.DID) (json.RawMessage, error) {
 	if d.Method() != "jwk" {

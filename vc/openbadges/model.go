@@ -298,9 +298,6 @@ type CredentialSchema struct {
 	Type Type   `json:"type"`
 }
 
-// credentialStatus points at status information (e.g. a status list).
-type credentialStatus = json.RawMessage
-
 // AchievementCredential is an OB 3.0 AchievementCredential (also typed
 // OpenBadgeCredential).
 type AchievementCredential struct {
