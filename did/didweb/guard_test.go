@@ -219,3 +219,10 @@ func TestGuardIgnoresProxies(t *testing.T) {
 	assert.False(t, proxied)
 	assert.True(t, strings.HasPrefix(r.dialed[0], "93.184.215.14:"))
 }
+
+// A nil option is refused, not skipped or panicked on.
+func TestNewHTTPFetcherNilOption(t *testing.T) {
+	f, err := didweb.NewHTTPFetcher(&http.Client{}, nil)
+	assert.EqualError(t, err, "didweb: nil option")
+	assert.Nil(t, f)
+}
